@@ -1,0 +1,27 @@
+//! Plaudit's core: the data model (samples and results), the [`Reward`] trait and the
+//! [`Registry`] of rewards, the spec and its expression language, the batch executor and the
+//! group stage (advantage estimators).
+//!
+//! Nothing here knows any particular reward; the catalogue lives in `plaudit-rewards` and the
+//! fronts (CLI, server, Python) assemble a registry and compile a [`Spec`] into an [`Engine`].
+
+pub mod deadline;
+pub mod engine;
+pub mod expr;
+pub mod group;
+pub mod params;
+pub mod registry;
+pub mod result;
+pub mod reward;
+pub mod sample;
+pub mod spec;
+
+pub use deadline::Deadline;
+pub use engine::{Engine, Input};
+pub use group::{Advantage, GroupSpec};
+pub use params::{Kind, ParamSpec, Params};
+pub use registry::{RewardDoc, RewardInfo, Registry};
+pub use result::{ScoreResult, Status};
+pub use reward::{Ctx, Failure, Outcome, Reward, Score};
+pub use sample::Sample;
+pub use spec::{Spec, SpecError};

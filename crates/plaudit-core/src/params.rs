@@ -1,0 +1,279 @@
+//! Typed reward parameters: declared by each reward, validated when a spec is compiled.
+
+use indexmap::IndexMap;
+use serde_json::Value;
+
+/// The type of a parameter.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Kind {
+    Float,
+    Int,
+    Bool,
+    Str,
+    /// One of the listed strings.
+    Enum(&'static [&'static str]),
+    StrList,
+    FloatList,
+    /// The name of another component of the same spec, whose value this reward reads.
+    Component,
+    /// Any JSON value; the reward validates it itself.
+    Json,
+}
+
+impl Kind {
+    pub fn describe(&self) -> String {
+        match self {
+            Kind::Float => "a number".into(),
+            Kind::Int => "an integer".into(),
+            Kind::Bool => "a boolean".into(),
+            Kind::Str => "a string".into(),
+            Kind::Enum(opts) => format!("one of {}", opts.join(" | ")),
+            Kind::StrList => "a list of strings".into(),
+            Kind::FloatList => "a list of numbers".into(),
+            Kind::Component => "a component name".into(),
+            Kind::Json => "any JSON value".into(),
+        }
+    }
+}
+
+/// One declared parameter: its name, type, default (JSON text; `None` means required) and meaning.
+#[derive(Clone, Copy, Debug)]
+pub struct ParamSpec {
+    pub name: &'static str,
+    pub kind: Kind,
+    pub default: Option<&'static str>,
+    pub doc: &'static str,
+}
+
+impl ParamSpec {
+    pub const fn new(name: &'static str, kind: Kind, default: &'static str, doc: &'static str) -> Self {
+        ParamSpec { name, kind, default: Some(default), doc }
+    }
+    pub const fn required(name: &'static str, kind: Kind, doc: &'static str) -> Self {
+        ParamSpec { name, kind, default: None, doc }
+    }
+}
+
+fn type_name(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// Check one value against a kind; returns the value in canonical form.
+pub(crate) fn check_kind(kind: &Kind, v: &Value) -> Result<Value, String> {
+    let bad = || format!("expected {}, got {}", kind.describe(), type_name(v));
+    match kind {
+        Kind::Float => match v.as_f64() {
+            Some(f) if f.is_finite() => Ok(v.clone()),
+            _ => Err(bad()),
+        },
+        Kind::Int => {
+            if let Some(i) = v.as_i64() {
+                Ok(Value::from(i))
+            } else if let Some(f) = v.as_f64().filter(|f| f.fract() == 0.0 && f.abs() < 9.0e15) {
+                Ok(Value::from(f as i64))
+            } else {
+                Err(bad())
+            }
+        }
+        Kind::Bool => v.as_bool().map(Value::from).ok_or_else(bad),
+        Kind::Str | Kind::Component => v.as_str().map(Value::from).ok_or_else(bad),
+        Kind::Enum(opts) => match v.as_str() {
+            Some(s) if opts.contains(&s) => Ok(v.clone()),
+            Some(s) => Err(format!("`{s}` is not one of: {}", opts.join(", "))),
+            None => Err(bad()),
+        },
+        Kind::StrList => match v {
+            Value::Array(items) if items.iter().all(|x| x.is_string()) => Ok(v.clone()),
+            Value::String(s) => Ok(Value::Array(vec![Value::from(s.clone())])),
+            _ => Err(bad()),
+        },
+        Kind::FloatList => match v {
+            Value::Array(items) if items.iter().all(|x| x.as_f64().is_some_and(f64::is_finite)) => {
+                Ok(v.clone())
+            }
+            _ => Err(bad()),
+        },
+        Kind::Json => Ok(v.clone()),
+    }
+}
+
+/// Validated parameter values of one component, defaults filled in. The accessors panic only on a
+/// programming error (asking for a name or type the reward did not declare), which the catalogue's
+/// tests catch.
+#[derive(Clone, Debug, Default)]
+pub struct Params {
+    values: IndexMap<&'static str, Value>,
+    components: IndexMap<&'static str, usize>,
+}
+
+impl Params {
+    /// Validate user-given `given` against `specs`. `component_index` resolves component names.
+    pub fn validate(
+        specs: &'static [ParamSpec],
+        given: &IndexMap<String, Value>,
+        component_index: &dyn Fn(&str) -> Option<usize>,
+    ) -> Result<Params, Vec<String>> {
+        let mut errors = Vec::new();
+        for k in given.keys() {
+            if !specs.iter().any(|p| p.name == k) {
+                let valid: Vec<_> = specs.iter().map(|p| p.name).collect();
+                errors.push(if valid.is_empty() {
+                    format!("unknown parameter `{k}` (this reward takes no parameters)")
+                } else {
+                    format!("unknown parameter `{k}` (valid: {})", valid.join(", "))
+                });
+            }
+        }
+        let mut out = Params::default();
+        for p in specs {
+            let raw = match (given.get(p.name), p.default) {
+                (Some(v), _) => v.clone(),
+                (None, Some(d)) => serde_json::from_str(d)
+                    .unwrap_or_else(|e| panic!("bad default for parameter {}: {e}", p.name)),
+                (None, None) => {
+                    errors.push(format!("missing required parameter `{}` ({})", p.name, p.kind.describe()));
+                    continue;
+                }
+            };
+            match check_kind(&p.kind, &raw) {
+                Ok(v) => {
+                    if p.kind == Kind::Component {
+                        let name = v.as_str().unwrap_or_default();
+                        match component_index(name) {
+                            Some(i) => {
+                                out.components.insert(p.name, i);
+                            }
+                            None => errors.push(format!(
+                                "parameter `{}` names component `{name}`, which this spec does not define",
+                                p.name
+                            )),
+                        }
+                    }
+                    out.values.insert(p.name, v);
+                }
+                Err(e) => errors.push(format!("parameter `{}`: {e}", p.name)),
+            }
+        }
+        if errors.is_empty() {
+            Ok(out)
+        } else {
+            Err(errors)
+        }
+    }
+
+    /// Defaults only (documentation examples and tests). Component parameters resolve to the
+    /// index of their name in `components`.
+    pub fn from_json(
+        specs: &'static [ParamSpec],
+        given: &Value,
+        components: &[&str],
+    ) -> Result<Params, Vec<String>> {
+        let map: IndexMap<String, Value> = match given {
+            Value::Object(o) => o.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+            Value::Null => IndexMap::new(),
+            _ => return Err(vec!["params must be an object".into()]),
+        };
+        Params::validate(specs, &map, &|n| components.iter().position(|c| *c == n))
+    }
+
+    fn get(&self, name: &str) -> &Value {
+        self.values.get(name).unwrap_or_else(|| panic!("parameter `{name}` was not declared"))
+    }
+
+    pub fn f64(&self, name: &str) -> f64 {
+        self.get(name).as_f64().unwrap_or_else(|| panic!("parameter `{name}` is not a number"))
+    }
+    pub fn i64(&self, name: &str) -> i64 {
+        self.get(name).as_i64().unwrap_or_else(|| panic!("parameter `{name}` is not an integer"))
+    }
+    pub fn usize(&self, name: &str) -> Result<usize, String> {
+        let v = self.i64(name);
+        usize::try_from(v).map_err(|_| format!("parameter `{name}` must be >= 0, got {v}"))
+    }
+    pub fn bool(&self, name: &str) -> bool {
+        self.get(name).as_bool().unwrap_or_else(|| panic!("parameter `{name}` is not a boolean"))
+    }
+    pub fn str(&self, name: &str) -> &str {
+        self.get(name).as_str().unwrap_or_else(|| panic!("parameter `{name}` is not a string"))
+    }
+    pub fn strs(&self, name: &str) -> Vec<String> {
+        match self.get(name) {
+            Value::Array(a) => a.iter().filter_map(|x| x.as_str().map(str::to_string)).collect(),
+            _ => panic!("parameter `{name}` is not a list of strings"),
+        }
+    }
+    pub fn f64s(&self, name: &str) -> Vec<f64> {
+        match self.get(name) {
+            Value::Array(a) => a.iter().filter_map(Value::as_f64).collect(),
+            _ => panic!("parameter `{name}` is not a list of numbers"),
+        }
+    }
+    pub fn json(&self, name: &str) -> &Value {
+        self.get(name)
+    }
+    /// The index of the component a [`Kind::Component`] parameter names, and that name.
+    pub fn component(&self, name: &str) -> (usize, String) {
+        let i = *self
+            .components
+            .get(name)
+            .unwrap_or_else(|| panic!("parameter `{name}` is not a component parameter"));
+        (i, self.str(name).to_string())
+    }
+    /// All component indices this reward reads (its dependencies).
+    pub fn component_indices(&self) -> Vec<usize> {
+        self.components.values().copied().collect()
+    }
+    /// The resolved values, defaults included (for `plaudit check`).
+    pub fn to_json(&self) -> Value {
+        Value::Object(self.values.iter().map(|(k, v)| (k.to_string(), v.clone())).collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    static SPECS: &[ParamSpec] = &[
+        ParamSpec::new("max_len", Kind::Int, "100", "max"),
+        ParamSpec::new("unit", Kind::Enum(&["tokens", "chars"]), "\"tokens\"", "unit"),
+        ParamSpec::new("scale", Kind::Float, "1.0", "scale"),
+        ParamSpec::new("gate", Kind::Component, "\"correct\"", "gate"),
+    ];
+
+    #[test]
+    fn defaults_and_given_values() {
+        let p = Params::from_json(SPECS, &json!({"max_len": 50.0}), &["correct"]).unwrap();
+        assert_eq!(p.i64("max_len"), 50);
+        assert_eq!(p.str("unit"), "tokens");
+        assert_eq!(p.f64("scale"), 1.0);
+        assert_eq!(p.component("gate"), (0, "correct".to_string()));
+    }
+
+    #[test]
+    fn errors_list_what_is_valid() {
+        let e = Params::from_json(
+            SPECS,
+            &json!({"max_lenn": 1, "unit": "bytes", "scale": "x", "max_len": 1.5}),
+            &["other"],
+        )
+        .unwrap_err();
+        assert_eq!(
+            e,
+            vec![
+                "unknown parameter `max_lenn` (valid: max_len, unit, scale, gate)",
+                "parameter `max_len`: expected an integer, got a number",
+                "parameter `unit`: `bytes` is not one of: tokens, chars",
+                "parameter `scale`: expected a number, got a string",
+                "parameter `gate` names component `correct`, which this spec does not define",
+            ]
+        );
+    }
+}

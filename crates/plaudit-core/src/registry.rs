@@ -1,0 +1,219 @@
+//! The registry: every reward by name, with its documentation, parameters and constructor.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use serde_json::Value;
+
+use crate::params::{ParamSpec, Params};
+use crate::reward::Reward;
+
+/// How to build a reward from validated parameters. An `Err` is a spec error (e.g. a value out
+/// of range) and names the parameter.
+pub type BuildFn = fn(&Params) -> Result<Arc<dyn Reward>, String>;
+
+/// One reward of the catalogue.
+#[derive(Clone, Copy)]
+pub struct RewardInfo {
+    pub name: &'static str,
+    /// Family in the catalogue: `format`, `answer`, `length`, `text`, `math` …
+    pub family: &'static str,
+    /// The reward's source file (`include_str!` of itself): its opening `//!` comment is its doc,
+    /// so `plaudit explain` prints exactly what the code says.
+    pub source: &'static str,
+    pub params: &'static [ParamSpec],
+    pub build: BuildFn,
+}
+
+impl std::fmt::Debug for RewardInfo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RewardInfo").field("name", &self.name).field("family", &self.family).finish()
+    }
+}
+
+/// A reward's documentation, read from its source file's opening `//!` comment.
+#[derive(Clone, Debug)]
+pub struct RewardDoc {
+    /// The whole comment, markdown.
+    pub text: String,
+}
+
+impl RewardDoc {
+    pub fn from_source(source: &str) -> RewardDoc {
+        let mut lines = Vec::new();
+        for line in source.lines() {
+            let t = line.trim_start();
+            if let Some(rest) = t.strip_prefix("//!") {
+                lines.push(rest.strip_prefix(' ').unwrap_or(rest).to_string());
+            } else if t.is_empty() && lines.is_empty() {
+                continue;
+            } else {
+                break;
+            }
+        }
+        while lines.last().is_some_and(|l| l.trim().is_empty()) {
+            lines.pop();
+        }
+        RewardDoc { text: lines.join("\n") }
+    }
+
+    /// The first line: a one-line summary.
+    pub fn summary(&self) -> &str {
+        self.text.lines().next().unwrap_or("").trim_start_matches('#').trim()
+    }
+
+    /// The body of the section headed `## {title}` (without the heading), if present.
+    pub fn section(&self, title: &str) -> Option<String> {
+        let mut out: Option<Vec<&str>> = None;
+        for line in self.text.lines() {
+            if let Some(h) = line.strip_prefix("## ") {
+                if out.is_some() {
+                    break;
+                }
+                if h.trim().eq_ignore_ascii_case(title) {
+                    out = Some(Vec::new());
+                }
+                continue;
+            }
+            if let Some(o) = out.as_mut() {
+                o.push(line);
+            }
+        }
+        out.map(|o| o.join("\n").trim().to_string())
+    }
+
+    /// The machine-checked examples: each line of the fenced ```` ```json ```` blocks of the
+    /// `Example` section is one JSON object `{"params"?, "sample", "components"?, "value"}` (or
+    /// `"status"` instead of `"value"` for an expected failure).
+    pub fn examples(&self) -> Result<Vec<Value>, String> {
+        let section = self.section("Example").or_else(|| self.section("Examples"));
+        let Some(section) = section else { return Ok(Vec::new()) };
+        let mut out = Vec::new();
+        let mut in_json = false;
+        for line in section.lines() {
+            let t = line.trim();
+            if t.starts_with("```") {
+                in_json = !in_json && t == "```json";
+                continue;
+            }
+            if in_json && !t.is_empty() {
+                out.push(serde_json::from_str(t).map_err(|e| format!("example `{t}`: {e}"))?);
+            }
+        }
+        Ok(out)
+    }
+}
+
+impl RewardInfo {
+    pub fn doc(&self) -> RewardDoc {
+        RewardDoc::from_source(self.source)
+    }
+
+    /// The parameter table, generated from the declarations (types and defaults as enforced).
+    pub fn params_table(&self) -> String {
+        if self.params.is_empty() {
+            return "(no parameters)".to_string();
+        }
+        let mut s = String::new();
+        for p in self.params {
+            let default = match p.default {
+                Some(d) => format!("default {d}"),
+                None => "required".to_string(),
+            };
+            s.push_str(&format!("  {:<20} {:<28} {:<18} {}\n", p.name, p.kind.describe(), default, p.doc));
+        }
+        s
+    }
+
+    /// The full text `plaudit explain NAME` prints.
+    pub fn explain(&self) -> String {
+        format!(
+            "{} ({} family)\n\n{}\n\n## Parameters (as enforced)\n{}",
+            self.name,
+            self.family,
+            self.doc().text,
+            self.params_table()
+        )
+    }
+}
+
+/// All rewards known to a front, by name.
+#[derive(Clone, Default)]
+pub struct Registry {
+    rewards: BTreeMap<&'static str, RewardInfo>,
+}
+
+impl Registry {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Add a reward. Panics on a duplicate name (a catalogue bug the tests catch).
+    pub fn add(&mut self, info: RewardInfo) {
+        if self.rewards.insert(info.name, info).is_some() {
+            panic!("reward `{}` registered twice", info.name);
+        }
+    }
+
+    pub fn get(&self, name: &str) -> Option<&RewardInfo> {
+        self.rewards.get(name)
+    }
+
+    /// Rewards sorted by family, then name.
+    pub fn all(&self) -> Vec<&RewardInfo> {
+        let mut v: Vec<_> = self.rewards.values().collect();
+        v.sort_by_key(|r| (r.family, r.name));
+        v
+    }
+
+    pub fn names(&self) -> Vec<&'static str> {
+        self.rewards.keys().copied().collect()
+    }
+
+    /// The names closest to `name`, for "did you mean" hints.
+    pub fn suggest(&self, name: &str) -> Option<&'static str> {
+        self.rewards
+            .keys()
+            .map(|k| (levenshtein(k, name), *k))
+            .filter(|(d, k)| *d <= 3.max(k.len() / 3))
+            .min()
+            .map(|(_, k)| k)
+    }
+}
+
+fn levenshtein(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().take(256).collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().take(256).enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            cur[j + 1] = (prev[j] + usize::from(ca != *cb)).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SRC: &str = "//! Gives one.\n//!\n//! ## What it computes\n//! 1.\n//!\n//! ## Example\n//! ```json\n//! {\"sample\": {\"response\": \"x\"}, \"value\": 1.0}\n//! ```\n\nuse x;\n//! not doc\n";
+
+    #[test]
+    fn doc_sections_and_examples() {
+        let d = RewardDoc::from_source(SRC);
+        assert_eq!(d.summary(), "Gives one.");
+        assert_eq!(d.section("What it computes").as_deref(), Some("1."));
+        assert!(!d.text.contains("not doc"));
+        let ex = d.examples().unwrap();
+        assert_eq!(ex.len(), 1);
+        assert_eq!(ex[0]["value"], 1.0);
+    }
+
+    #[test]
+    fn levenshtein_distance() {
+        assert_eq!(levenshtein("kitten", "sitting"), 3);
+        assert_eq!(levenshtein("", "abc"), 3);
+    }
+}

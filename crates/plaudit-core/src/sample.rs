@@ -1,0 +1,321 @@
+//! One rollout to score, parsed from a JSON object with errors that name the field.
+
+use serde_json::{Map, Value};
+
+/// A rollout: `{"id", "group", "task", "prompt", "response", "reference", "meta"}` plus the optional
+/// model-side inputs `tokens`, `steps`, `step_scores`, `logprobs`, `scores`.
+///
+/// `prompt` and `response` may also be chat message lists (`[{"role", "content"}, …]`, as TRL's
+/// conversational datasets give them); their contents are joined with newlines.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Sample {
+    /// Echoed back in the result; `null` when absent.
+    pub id: Value,
+    /// Key of the rollouts of one prompt (numbers are turned into their decimal text).
+    pub group: Option<String>,
+    /// Routes the sample to a spec's route (`math`, `code`, …).
+    pub task: Option<String>,
+    pub prompt: String,
+    pub response: String,
+    /// Whatever the task's verifier needs: an answer string, a list, an object.
+    pub reference: Value,
+    pub meta: Map<String, Value>,
+    /// Response length in tokens, from the trainer's tokenizer.
+    pub tokens: Option<u64>,
+    pub steps: Option<Vec<String>>,
+    pub step_scores: Option<Vec<f64>>,
+    pub logprobs: Option<Vec<f64>>,
+    /// Scores from an external reward model: a number or an object of named numbers.
+    pub scores: Option<Value>,
+}
+
+fn type_name(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+fn text_field(name: &str, v: &Value) -> Result<String, String> {
+    match v {
+        Value::String(s) => Ok(s.clone()),
+        Value::Array(items) => {
+            let mut out = String::new();
+            for (i, m) in items.iter().enumerate() {
+                let content = match m {
+                    Value::String(s) => s.as_str(),
+                    Value::Object(o) => match o.get("content") {
+                        Some(Value::String(s)) => s.as_str(),
+                        Some(Value::Null) | None => "",
+                        Some(other) => {
+                            return Err(format!(
+                                "field `{name}[{i}].content`: expected a string, got {}",
+                                type_name(other)
+                            ))
+                        }
+                    },
+                    other => {
+                        return Err(format!(
+                            "field `{name}[{i}]`: expected a chat message object or a string, got {}",
+                            type_name(other)
+                        ))
+                    }
+                };
+                if i > 0 {
+                    out.push('\n');
+                }
+                out.push_str(content);
+            }
+            Ok(out)
+        }
+        other => Err(format!(
+            "field `{name}`: expected a string or a list of chat messages, got {}",
+            type_name(other)
+        )),
+    }
+}
+
+fn key_field(name: &str, v: &Value) -> Result<Option<String>, String> {
+    match v {
+        Value::Null => Ok(None),
+        Value::String(s) => Ok(Some(s.clone())),
+        Value::Number(n) => Ok(Some(n.to_string())),
+        other => {
+            Err(format!("field `{name}`: expected a string or a number, got {}", type_name(other)))
+        }
+    }
+}
+
+fn float_list(name: &str, v: &Value) -> Result<Option<Vec<f64>>, String> {
+    match v {
+        Value::Null => Ok(None),
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .map(|(i, x)| {
+                x.as_f64().filter(|f| f.is_finite()).ok_or_else(|| {
+                    format!("field `{name}[{i}]`: expected a finite number, got {}", type_name(x))
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()
+            .map(Some),
+        other => Err(format!("field `{name}`: expected a list of numbers, got {}", type_name(other))),
+    }
+}
+
+impl Sample {
+    /// A sample with just a response and a reference (handy in tests and examples).
+    pub fn new(response: impl Into<String>, reference: impl Into<Value>) -> Self {
+        Sample { response: response.into(), reference: reference.into(), ..Default::default() }
+    }
+
+    /// The `id` of a JSON value if it has one, for results of samples that fail to parse.
+    pub fn id_of(v: &Value) -> Value {
+        v.get("id").cloned().unwrap_or(Value::Null)
+    }
+
+    /// Parse a sample from a JSON value. The error names the field and what was wrong with it.
+    pub fn from_value(v: Value) -> Result<Sample, String> {
+        let obj = match v {
+            Value::Object(o) => o,
+            other => return Err(format!("expected a JSON object, got {}", type_name(&other))),
+        };
+        let mut s = Sample::default();
+        let mut response = None;
+        for (k, v) in obj {
+            match k.as_str() {
+                "id" => s.id = v,
+                "group" => s.group = key_field("group", &v)?,
+                "task" => s.task = key_field("task", &v)?,
+                "prompt" => {
+                    if !v.is_null() {
+                        s.prompt = text_field("prompt", &v)?
+                    }
+                }
+                "response" => {
+                    if v.is_null() {
+                        return Err("field `response`: expected a string, got null".into());
+                    }
+                    response = Some(text_field("response", &v)?)
+                }
+                "reference" => s.reference = v,
+                "meta" => match v {
+                    Value::Object(m) => s.meta = m,
+                    Value::Null => {}
+                    other => {
+                        return Err(format!(
+                            "field `meta`: expected an object, got {}",
+                            type_name(&other)
+                        ))
+                    }
+                },
+                "tokens" => {
+                    s.tokens = match &v {
+                        Value::Null => None,
+                        Value::Number(n) => match n.as_u64() {
+                            Some(t) => Some(t),
+                            None => {
+                                return Err(format!(
+                                    "field `tokens`: expected a non-negative integer, got {n}"
+                                ))
+                            }
+                        },
+                        other => {
+                            return Err(format!(
+                                "field `tokens`: expected a non-negative integer, got {}",
+                                type_name(other)
+                            ))
+                        }
+                    }
+                }
+                "steps" => {
+                    s.steps = match &v {
+                        Value::Null => None,
+                        Value::Array(items) => Some(
+                            items
+                                .iter()
+                                .enumerate()
+                                .map(|(i, x)| match x {
+                                    Value::String(t) => Ok(t.clone()),
+                                    other => Err(format!(
+                                        "field `steps[{i}]`: expected a string, got {}",
+                                        type_name(other)
+                                    )),
+                                })
+                                .collect::<Result<Vec<_>, _>>()?,
+                        ),
+                        other => {
+                            return Err(format!(
+                                "field `steps`: expected a list of strings, got {}",
+                                type_name(other)
+                            ))
+                        }
+                    }
+                }
+                "step_scores" => s.step_scores = float_list("step_scores", &v)?,
+                "logprobs" => s.logprobs = float_list("logprobs", &v)?,
+                "scores" => {
+                    s.scores = match v {
+                        Value::Null => None,
+                        Value::Number(_) | Value::Object(_) => Some(v),
+                        other => {
+                            return Err(format!(
+                                "field `scores`: expected a number or an object of numbers, got {}",
+                                type_name(&other)
+                            ))
+                        }
+                    }
+                }
+                // Unknown fields are the user's own columns: kept out of the way, not an error.
+                _ => {}
+            }
+        }
+        s.response = response.ok_or_else(|| "missing field `response`".to_string())?;
+        Ok(s)
+    }
+
+    /// The reference as text: a string as is, a number in its JSON form, `{"answer": …}` by its
+    /// answer. `None` for other shapes.
+    pub fn reference_text(&self) -> Option<String> {
+        fn text(v: &Value) -> Option<String> {
+            match v {
+                Value::String(s) => Some(s.clone()),
+                Value::Number(n) => Some(n.to_string()),
+                Value::Bool(b) => Some(b.to_string()),
+                Value::Object(o) => o.get("answer").and_then(text),
+                _ => None,
+            }
+        }
+        text(&self.reference)
+    }
+
+    /// All acceptable reference answers: a list gives each of its textual items, anything else
+    /// what [`Sample::reference_text`] gives. Empty when the reference has no textual answer.
+    pub fn reference_texts(&self) -> Vec<String> {
+        match &self.reference {
+            Value::Array(items) => items
+                .iter()
+                .filter_map(|v| Sample { reference: v.clone(), ..Default::default() }.reference_text())
+                .collect(),
+            Value::Object(o) if matches!(o.get("answer"), Some(Value::Array(_))) => {
+                Sample { reference: o["answer"].clone(), ..Default::default() }.reference_texts()
+            }
+            _ => self.reference_text().into_iter().collect(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn parses_all_fields() {
+        let s = Sample::from_value(json!({
+            "id": 7, "group": 3, "task": "math", "prompt": "1+1?", "response": "2",
+            "reference": "2", "meta": {"k": 1}, "tokens": 5, "steps": ["a", "b"],
+            "step_scores": [0.5, 1], "logprobs": [-1.0], "scores": {"rm": 0.3}, "extra": true
+        }))
+        .unwrap();
+        assert_eq!(s.id, json!(7));
+        assert_eq!(s.group.as_deref(), Some("3"));
+        assert_eq!(s.task.as_deref(), Some("math"));
+        assert_eq!(s.tokens, Some(5));
+        assert_eq!(s.step_scores, Some(vec![0.5, 1.0]));
+        assert_eq!(s.steps, Some(vec!["a".to_string(), "b".to_string()]));
+    }
+
+    #[test]
+    fn errors_name_the_field() {
+        let e = |v: Value| Sample::from_value(v).unwrap_err();
+        assert_eq!(e(json!({"prompt": "x"})), "missing field `response`");
+        assert_eq!(e(json!([1])), "expected a JSON object, got an array");
+        assert_eq!(
+            e(json!({"response": 3})),
+            "field `response`: expected a string or a list of chat messages, got a number"
+        );
+        assert_eq!(
+            e(json!({"response": "a", "tokens": "12"})),
+            "field `tokens`: expected a non-negative integer, got a string"
+        );
+        assert_eq!(
+            e(json!({"response": "a", "tokens": -1})),
+            "field `tokens`: expected a non-negative integer, got -1"
+        );
+        assert_eq!(
+            e(json!({"response": "a", "group": [1]})),
+            "field `group`: expected a string or a number, got an array"
+        );
+        assert_eq!(
+            e(json!({"response": "a", "step_scores": [1, "x"]})),
+            "field `step_scores[1]`: expected a finite number, got a string"
+        );
+    }
+
+    #[test]
+    fn chat_messages_are_joined() {
+        let s = Sample::from_value(json!({
+            "response": [{"role": "assistant", "content": "The answer is 4."}],
+            "prompt": [{"role": "system", "content": "Be brief."}, {"role": "user", "content": "2+2?"}]
+        }))
+        .unwrap();
+        assert_eq!(s.response, "The answer is 4.");
+        assert_eq!(s.prompt, "Be brief.\n2+2?");
+    }
+
+    #[test]
+    fn reference_texts_of_shapes() {
+        let s = |r: Value| Sample::new("", r).reference_texts();
+        assert_eq!(s(json!("4")), vec!["4"]);
+        assert_eq!(s(json!(4)), vec!["4"]);
+        assert_eq!(s(json!(["a", "b"])), vec!["a", "b"]);
+        assert_eq!(s(json!({"answer": "x"})), vec!["x"]);
+        assert_eq!(s(json!({"answer": ["x", "y"]})), vec!["x", "y"]);
+        assert!(s(json!({"tests": []})).is_empty());
+    }
+}

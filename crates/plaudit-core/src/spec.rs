@@ -1,0 +1,505 @@
+//! The spec: a user's reward definition, in YAML or JSON, compiled against a [`Registry`].
+//!
+//! ```yaml
+//! timeout_ms: 2000          # per-sample deadline
+//! on_error: 0.0             # reward for any non-ok status
+//! components:
+//!   correct: {reward: exact_match}
+//!   format:  think_answer_format            # shorthand: just the reward's name
+//!   overlong: {reward: soft_overlong_penalty, params: {max_len: 4096, buffer: 512}}
+//! reward: correct + 0.1 * format + overlong # expression over component names
+//! group: {advantage: grpo}                  # grpo | dr_grpo | rloo | reinforce_pp | none
+//! routes:                                   # per `task`; the top-level components are the fallback
+//!   math: {components: {correct: math_equivalence}, reward: correct}
+//! ```
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use indexmap::IndexMap;
+use serde_json::{json, Map, Value};
+
+use crate::expr::Expr;
+use crate::group::{Advantage, GroupSpec};
+use crate::params::Params;
+use crate::registry::Registry;
+use crate::reward::Reward;
+
+/// Default per-sample deadline.
+pub const DEFAULT_TIMEOUT_MS: u64 = 2000;
+const MAX_TIMEOUT_MS: u64 = 24 * 3600 * 1000;
+
+/// Everything wrong with a spec, each message prefixed by where it is (`routes.math.components.x`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct SpecError {
+    pub errors: Vec<String>,
+}
+
+impl fmt::Display for SpecError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, e) in self.errors.iter().enumerate() {
+            if i > 0 {
+                f.write_str("\n")?;
+            }
+            f.write_str(e)?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for SpecError {}
+
+impl SpecError {
+    pub fn one(msg: impl Into<String>) -> Self {
+        SpecError { errors: vec![msg.into()] }
+    }
+}
+
+/// One named component of a route: a built reward with its parameters.
+pub struct Component {
+    pub name: String,
+    pub reward_name: &'static str,
+    pub reward: Arc<dyn Reward>,
+    pub params: Params,
+    /// Indices of the components whose values this one reads.
+    pub inputs: Vec<usize>,
+}
+
+/// A compiled leaf spec: the components and expression used for the samples routed to it.
+pub struct Route {
+    pub name: String,
+    pub components: Vec<Component>,
+    /// Evaluation order (inputs before the components that read them).
+    pub order: Vec<usize>,
+    pub expr: Expr,
+    pub expr_src: String,
+    pub timeout: Duration,
+    pub on_error: f64,
+}
+
+/// A compiled spec.
+pub struct Spec {
+    pub routes: IndexMap<String, Arc<Route>>,
+    pub fallback: Option<Arc<Route>>,
+    pub group: GroupSpec,
+    /// The spec with every default filled in (what `plaudit check` prints).
+    pub resolved: Value,
+}
+
+impl fmt::Debug for Spec {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Spec").field("resolved", &self.resolved).finish()
+    }
+}
+
+fn type_name(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "a mapping",
+    }
+}
+
+fn join(path: &str, key: &str) -> String {
+    if path.is_empty() {
+        key.to_string()
+    } else {
+        format!("{path}.{key}")
+    }
+}
+
+fn check_keys(obj: &Map<String, Value>, valid: &[&str], path: &str, errors: &mut Vec<String>) {
+    for k in obj.keys() {
+        if !valid.contains(&k.as_str()) {
+            let at = if path.is_empty() { "spec".to_string() } else { path.to_string() };
+            errors.push(format!("{at}: unknown key `{k}` (valid: {})", valid.join(", ")));
+        }
+    }
+}
+
+struct Defaults {
+    timeout_ms: u64,
+    on_error: f64,
+}
+
+fn read_timeout(v: Option<&Value>, path: &str, default: u64, errors: &mut Vec<String>) -> u64 {
+    match v {
+        None => default,
+        Some(v) => match v.as_u64() {
+            Some(0) => {
+                errors.push(format!("{}: must be at least 1", join(path, "timeout_ms")));
+                default
+            }
+            Some(t) if t <= MAX_TIMEOUT_MS => t,
+            _ => {
+                errors.push(format!(
+                    "{}: expected a whole number of milliseconds between 1 and {MAX_TIMEOUT_MS}, got {}",
+                    join(path, "timeout_ms"),
+                    v
+                ));
+                default
+            }
+        },
+    }
+}
+
+fn read_on_error(v: Option<&Value>, path: &str, default: f64, errors: &mut Vec<String>) -> f64 {
+    match v {
+        None => default,
+        Some(v) => match v.as_f64() {
+            Some(f) if f.is_finite() => f,
+            _ => {
+                errors.push(format!("{}: expected a number, got {}", join(path, "on_error"), type_name(v)));
+                default
+            }
+        },
+    }
+}
+
+const LEAF_KEYS: [&str; 4] = ["components", "reward", "timeout_ms", "on_error"];
+const TOP_KEYS: [&str; 8] =
+    ["components", "reward", "timeout_ms", "on_error", "group", "routes", "name", "description"];
+
+fn compile_route(
+    name: &str,
+    obj: &Map<String, Value>,
+    path: &str,
+    defaults: &Defaults,
+    registry: &Registry,
+    errors: &mut Vec<String>,
+) -> Option<(Route, Value)> {
+    let timeout_ms = read_timeout(obj.get("timeout_ms"), path, defaults.timeout_ms, errors);
+    let on_error = read_on_error(obj.get("on_error"), path, defaults.on_error, errors);
+    let cpath = join(path, "components");
+    let comps = match obj.get("components") {
+        Some(Value::Object(c)) if !c.is_empty() => c,
+        Some(Value::Object(_)) => {
+            errors.push(format!("{cpath}: no components defined"));
+            return None;
+        }
+        Some(other) => {
+            errors.push(format!("{cpath}: expected a mapping of name → reward, got {}", type_name(other)));
+            return None;
+        }
+        None => {
+            errors.push(format!("{cpath}: missing (a spec needs at least one component)"));
+            return None;
+        }
+    };
+    let names: Vec<String> = comps.keys().cloned().collect();
+    let n_errors = errors.len();
+    let mut components = Vec::new();
+    let mut resolved_comps = Map::new();
+    for (cname, cval) in comps {
+        let here = join(&cpath, cname);
+        if !cname.chars().next().is_some_and(|c| c.is_alphabetic() || c == '_')
+            || !cname.chars().all(|c| c.is_alphanumeric() || c == '_')
+            || ["and", "or", "not", "if", "min", "max", "abs", "clamp", "sqrt", "exp", "log"].contains(&cname.as_str())
+        {
+            errors.push(format!(
+                "{here}: `{cname}` cannot be a component name (use letters, digits and `_`, not starting with a digit, and not a keyword or function name)"
+            ));
+            continue;
+        }
+        let (rname, given): (String, IndexMap<String, Value>) = match cval {
+            Value::String(s) => (s.clone(), IndexMap::new()),
+            Value::Object(o) => {
+                check_keys(o, &["reward", "params"], &here, errors);
+                let rname = match o.get("reward") {
+                    Some(Value::String(s)) => s.clone(),
+                    Some(other) => {
+                        errors.push(format!("{here}.reward: expected a reward name, got {}", type_name(other)));
+                        continue;
+                    }
+                    None => {
+                        errors.push(format!("{here}: missing `reward` (the name of a reward; see `plaudit list`)"));
+                        continue;
+                    }
+                };
+                let given = match o.get("params") {
+                    None | Some(Value::Null) => IndexMap::new(),
+                    Some(Value::Object(p)) => p.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+                    Some(other) => {
+                        errors.push(format!("{here}.params: expected a mapping, got {}", type_name(other)));
+                        continue;
+                    }
+                };
+                (rname, given)
+            }
+            other => {
+                errors.push(format!(
+                    "{here}: expected a reward name or {{reward: NAME, params: {{…}}}}, got {}",
+                    type_name(other)
+                ));
+                continue;
+            }
+        };
+        let Some(info) = registry.get(&rname) else {
+            let hint = match registry.suggest(&rname) {
+                Some(s) => format!("did you mean `{s}`? "),
+                None => String::new(),
+            };
+            errors.push(format!(
+                "{here}: unknown reward `{rname}` ({hint}known rewards: {})",
+                registry.names().join(", ")
+            ));
+            continue;
+        };
+        let params = match Params::validate(info.params, &given, &|n| names.iter().position(|c| c == n)) {
+            Ok(p) => p,
+            Err(es) => {
+                for e in es {
+                    errors.push(format!("{here}.params: {e}"));
+                }
+                continue;
+            }
+        };
+        let reward = match (info.build)(&params) {
+            Ok(r) => r,
+            Err(e) => {
+                errors.push(format!("{here}.params: {e}"));
+                continue;
+            }
+        };
+        resolved_comps.insert(cname.clone(), json!({"reward": info.name, "params": params.to_json()}));
+        let inputs = params.component_indices();
+        components.push(Component { name: cname.clone(), reward_name: info.name, reward, params, inputs });
+    }
+    if errors.len() > n_errors {
+        return None;
+    }
+    // Evaluation order: a depth-first topological sort, reporting cycles.
+    let mut order = Vec::new();
+    let mut state = vec![0u8; components.len()]; // 0 new, 1 visiting, 2 done
+    fn visit(
+        i: usize,
+        comps: &[Component],
+        state: &mut [u8],
+        order: &mut Vec<usize>,
+        stack: &mut Vec<usize>,
+    ) -> Result<(), Vec<usize>> {
+        match state[i] {
+            2 => return Ok(()),
+            1 => {
+                let from = stack.iter().position(|&s| s == i).unwrap_or(0);
+                let mut cyc = stack[from..].to_vec();
+                cyc.push(i);
+                return Err(cyc);
+            }
+            _ => {}
+        }
+        state[i] = 1;
+        stack.push(i);
+        for &d in &comps[i].inputs {
+            visit(d, comps, state, order, stack)?;
+        }
+        stack.pop();
+        state[i] = 2;
+        order.push(i);
+        Ok(())
+    }
+    for i in 0..components.len() {
+        if let Err(cyc) = visit(i, &components, &mut state, &mut order, &mut Vec::new()) {
+            let names: Vec<&str> = cyc.iter().map(|&c| components[c].name.as_str()).collect();
+            errors.push(format!("{cpath}: components read each other in a cycle: {}", names.join(" → ")));
+            return None;
+        }
+    }
+    let expr_src = match obj.get("reward") {
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Number(n)) => n.to_string(),
+        Some(other) => {
+            errors.push(format!("{}: expected an expression, got {}", join(path, "reward"), type_name(other)));
+            return None;
+        }
+        None if names.len() == 1 => names[0].clone(),
+        None => {
+            errors.push(format!(
+                "{}: missing; with several components, say how they combine (e.g. `reward: {}`)",
+                join(path, "reward"),
+                names.join(" + ")
+            ));
+            return None;
+        }
+    };
+    let expr = match Expr::parse(&expr_src, &names) {
+        Ok(e) => e,
+        Err(e) => {
+            errors.push(format!("{}: {e}\n    {expr_src}\n    {}^", join(path, "reward"), " ".repeat(e.column.saturating_sub(1))));
+            return None;
+        }
+    };
+    let resolved = json!({
+        "timeout_ms": timeout_ms,
+        "on_error": on_error,
+        "components": resolved_comps,
+        "reward": expr_src,
+    });
+    Some((
+        Route {
+            name: name.to_string(),
+            components,
+            order,
+            expr,
+            expr_src,
+            timeout: Duration::from_millis(timeout_ms),
+            on_error,
+        },
+        resolved,
+    ))
+}
+
+fn compile_group(v: Option<&Value>, errors: &mut Vec<String>) -> (GroupSpec, Value) {
+    let mut g = GroupSpec::default();
+    let bad_adv = |s: &str| format!("group.advantage: unknown estimator `{s}` (valid: {})", Advantage::NAMES.join(", "));
+    match v {
+        None | Some(Value::Null) => {}
+        Some(Value::String(s)) => match Advantage::parse(s) {
+            Some(a) => g.advantage = a,
+            None => errors.push(bad_adv(s)),
+        },
+        Some(Value::Object(o)) => {
+            check_keys(o, &["advantage", "eps", "std", "mark_zero_variance"], "group", errors);
+            match o.get("advantage") {
+                None => {}
+                Some(Value::String(s)) => match Advantage::parse(s) {
+                    Some(a) => g.advantage = a,
+                    None => errors.push(bad_adv(s)),
+                },
+                Some(other) => errors.push(format!("group.advantage: expected a name, got {}", type_name(other))),
+            }
+            match o.get("eps") {
+                None => {}
+                Some(v) => match v.as_f64() {
+                    Some(e) if e >= 0.0 && e.is_finite() => g.eps = e,
+                    _ => errors.push(format!("group.eps: expected a non-negative number, got {v}")),
+                },
+            }
+            match o.get("std").map(|v| v.as_str()) {
+                None => {}
+                Some(Some("sample")) => g.unbiased_std = true,
+                Some(Some("population")) => g.unbiased_std = false,
+                Some(_) => errors.push("group.std: expected `sample` (n − 1) or `population` (n)".into()),
+            }
+            match o.get("mark_zero_variance") {
+                None => {}
+                Some(Value::Bool(b)) => g.mark_zero_variance = *b,
+                Some(other) => {
+                    errors.push(format!("group.mark_zero_variance: expected true or false, got {}", type_name(other)))
+                }
+            }
+        }
+        Some(other) => errors.push(format!("group: expected a mapping or an estimator name, got {}", type_name(other))),
+    }
+    let resolved = json!({
+        "advantage": g.advantage.name(),
+        "eps": g.eps,
+        "std": if g.unbiased_std { "sample" } else { "population" },
+        "mark_zero_variance": g.mark_zero_variance,
+    });
+    (g, resolved)
+}
+
+/// Parse spec text: JSON when it starts with `{`, YAML otherwise.
+pub fn parse_text(text: &str) -> Result<Value, SpecError> {
+    let t = text.trim_start_matches('\u{feff}').trim_start();
+    if t.starts_with('{') {
+        serde_json::from_str(t).map_err(|e| SpecError::one(format!("spec is not valid JSON: {e}")))
+    } else {
+        let v: Value = serde_saphyr::from_str(t).map_err(|e| SpecError::one(format!("spec is not valid YAML: {e}")))?;
+        Ok(v)
+    }
+}
+
+impl Spec {
+    /// Compile spec text (YAML or JSON).
+    pub fn from_text(text: &str, registry: &Registry) -> Result<Spec, SpecError> {
+        Spec::from_value(&parse_text(text)?, registry)
+    }
+
+    /// Compile a spec given as a JSON value.
+    pub fn from_value(v: &Value, registry: &Registry) -> Result<Spec, SpecError> {
+        let obj = match v {
+            Value::Object(o) => o,
+            other => return Err(SpecError::one(format!("spec: expected a mapping, got {}", type_name(other)))),
+        };
+        let mut errors = Vec::new();
+        check_keys(obj, &TOP_KEYS, "", &mut errors);
+        let defaults = Defaults {
+            timeout_ms: read_timeout(obj.get("timeout_ms"), "", DEFAULT_TIMEOUT_MS, &mut errors),
+            on_error: read_on_error(obj.get("on_error"), "", 0.0, &mut errors),
+        };
+        let (group, group_resolved) = compile_group(obj.get("group"), &mut errors);
+        let mut resolved = Map::new();
+        if let Some(n) = obj.get("name") {
+            resolved.insert("name".into(), n.clone());
+        }
+        resolved.insert("timeout_ms".into(), json!(defaults.timeout_ms));
+        resolved.insert("on_error".into(), json!(defaults.on_error));
+
+        let has_leaf = obj.contains_key("components") || obj.contains_key("reward");
+        let fallback = if has_leaf {
+            compile_route("*", obj, "", &defaults, registry, &mut errors).map(|(r, res)| {
+                resolved.insert("components".into(), res["components"].clone());
+                resolved.insert("reward".into(), res["reward"].clone());
+                Arc::new(r)
+            })
+        } else {
+            None
+        };
+        let mut routes = IndexMap::new();
+        match obj.get("routes") {
+            None | Some(Value::Null) => {}
+            Some(Value::Object(rs)) => {
+                let mut rres = Map::new();
+                for (task, rv) in rs {
+                    let path = format!("routes.{task}");
+                    match rv {
+                        Value::Object(ro) => {
+                            check_keys(ro, &LEAF_KEYS, &path, &mut errors);
+                            if let Some((r, res)) = compile_route(task, ro, &path, &defaults, registry, &mut errors) {
+                                routes.insert(task.clone(), Arc::new(r));
+                                rres.insert(task.clone(), res);
+                            }
+                        }
+                        other => errors.push(format!("{path}: expected a mapping, got {}", type_name(other))),
+                    }
+                }
+                resolved.insert("routes".into(), Value::Object(rres));
+            }
+            Some(other) => errors.push(format!("routes: expected a mapping of task → spec, got {}", type_name(other))),
+        }
+        if !has_leaf && !obj.contains_key("routes") {
+            errors.push("spec: defines no `components` (and no `routes`)".into());
+        }
+        resolved.insert("group".into(), group_resolved);
+        if !errors.is_empty() {
+            return Err(SpecError { errors });
+        }
+        Ok(Spec { routes, fallback, group, resolved: Value::Object(resolved) })
+    }
+
+    /// The route for a task: the route of that name, else the fallback.
+    pub fn route_for(&self, task: Option<&str>) -> Result<&Arc<Route>, String> {
+        if let Some(r) = task.and_then(|t| self.routes.get(t)) {
+            return Ok(r);
+        }
+        self.fallback.as_ref().ok_or_else(|| {
+            let routes: Vec<&str> = self.routes.keys().map(String::as_str).collect();
+            match task {
+                Some(t) => format!(
+                    "no route for task `{t}` (routes: {}) and the spec has no fallback components",
+                    routes.join(", ")
+                ),
+                None => format!(
+                    "sample has no `task` and the spec has no fallback components (routes: {})",
+                    routes.join(", ")
+                ),
+            }
+        })
+    }
+}
