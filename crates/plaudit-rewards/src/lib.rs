@@ -1,0 +1,42 @@
+//! Plaudit's catalogue: every reward mechanism, one per file, grouped by family. Each file opens
+//! with its documentation (what it computes, why, parameters, example), which `plaudit list` and
+//! `plaudit explain` print and whose examples the tests run.
+
+use plaudit_core::{Registry, RewardInfo};
+
+pub mod answer;
+pub mod format;
+pub mod length;
+pub mod math;
+pub mod similarity;
+pub mod text;
+pub mod util;
+
+/// Every reward of this crate.
+pub fn all() -> Vec<RewardInfo> {
+    let mut v = Vec::new();
+    v.extend(format::all());
+    v.extend(answer::all());
+    v.extend(length::all());
+    v.extend(text::all());
+    v.extend(similarity::all());
+    v.extend(math::all());
+    v
+}
+
+/// A registry holding the whole catalogue.
+pub fn registry() -> Registry {
+    let mut r = Registry::new();
+    for info in all() {
+        r.add(info);
+    }
+    r
+}
+
+/// The built-in spec used when no `--spec` is given: it routes by `task`.
+pub const DEFAULT_SPEC: &str = include_str!("default_spec.yaml");
+
+/// The built-in default spec, compiled.
+pub fn default_spec(registry: &Registry) -> plaudit_core::Spec {
+    plaudit_core::Spec::from_text(DEFAULT_SPEC, registry).expect("the built-in default spec compiles")
+}

@@ -1,0 +1,197 @@
+//! Helpers shared by several rewards: length units, answer extraction, text normalisation.
+//! Not rewards themselves; every function here is linear in its input.
+
+use plaudit_core::{Failure, Kind, ParamSpec, Sample};
+use unicode_normalization::UnicodeNormalization;
+
+/// The `unit` parameter every length-based reward takes.
+pub const UNIT_PARAM: ParamSpec = ParamSpec::new(
+    "unit",
+    Kind::Enum(&["tokens", "chars", "words"]),
+    "\"tokens\"",
+    "how length is counted: the sample's `tokens`, Unicode characters, or whitespace-separated words",
+);
+
+/// The response's length in `unit`. Asking for tokens when the sample has none is `invalid_input`.
+pub fn response_length(sample: &Sample, unit: &str) -> Result<f64, Failure> {
+    match unit {
+        "tokens" => sample.tokens.map(|t| t as f64).ok_or_else(|| {
+            Failure::invalid_input(
+                "sample has no `tokens` field, and this reward counts length in tokens (send `tokens`, or set `unit: chars` or `unit: words`)",
+            )
+        }),
+        "chars" => Ok(sample.response.chars().count() as f64),
+        "words" => Ok(sample.response.split_whitespace().count() as f64),
+        other => Err(Failure::error(format!("unknown length unit `{other}`"))),
+    }
+}
+
+/// The content of the last `\boxed{…}` or `\fbox{…}` (braces balanced), or of `\boxed x` up to
+/// the next whitespace or `$`.
+pub fn last_boxed(text: &str) -> Option<&str> {
+    let b = text.rfind("\\boxed");
+    let f = text.rfind("\\fbox");
+    let (start, cmd_len) = match (b, f) {
+        (Some(b), Some(f)) if f > b => (f, 5),
+        (Some(b), _) => (b, 6),
+        (None, Some(f)) => (f, 5),
+        (None, None) => return None,
+    };
+    let rest = &text[start + cmd_len..];
+    let trimmed = rest.trim_start();
+    if let Some(inner) = trimmed.strip_prefix('{') {
+        let mut depth = 1usize;
+        for (i, c) in inner.char_indices() {
+            match c {
+                '{' => depth += 1,
+                '}' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        return Some(&inner[..i]);
+                    }
+                }
+                _ => {}
+            }
+        }
+        None
+    } else if rest.starts_with(' ') {
+        let end = trimmed.find(|c: char| c.is_whitespace() || c == '$').unwrap_or(trimmed.len());
+        Some(&trimmed[..end]).filter(|s| !s.is_empty())
+    } else {
+        None
+    }
+}
+
+/// The content of the last `<tag>…</tag>` block.
+pub fn tag_content<'a>(text: &'a str, tag: &str) -> Option<&'a str> {
+    let open = format!("<{tag}>");
+    let close = format!("</{tag}>");
+    let end = text.rfind(&close)?;
+    let start = text[..end].rfind(&open)? + open.len();
+    Some(&text[start..end])
+}
+
+/// The text after the last answer marker ("final answer is", "answer is", "answer:", GSM8K's
+/// "####"), to the end of its line, without a trailing period.
+pub fn after_answer_marker(text: &str) -> Option<&str> {
+    let lower = text.to_ascii_lowercase();
+    let mut best: Option<usize> = None;
+    for marker in ["answer is", "answer:", "####"] {
+        if let Some(p) = lower.rfind(marker) {
+            let end = p + marker.len();
+            if best.is_none_or(|b| end > b) {
+                best = Some(end);
+            }
+        }
+    }
+    let start = best?;
+    let rest = &text[start..];
+    let rest = rest.trim_start_matches([':', ' ', '\t']);
+    let line = rest.split('\n').next().unwrap_or("").trim();
+    let line = line.strip_suffix('.').unwrap_or(line).trim();
+    Some(line).filter(|s| !s.is_empty())
+}
+
+/// The last non-empty line.
+pub fn last_line(text: &str) -> Option<&str> {
+    text.lines().map(str::trim).rfind(|l| !l.is_empty())
+}
+
+/// Extraction modes shared by the answer rewards.
+pub const EXTRACT_MODES: &[&str] = &["auto", "answer_tag", "boxed", "marker", "last_line", "none"];
+
+/// Pull the final answer out of a response. `auto` tries, in order: the `<answer_tag>` block, the
+/// last `\boxed{}`, an answer marker, and (when `fallback_whole` is set) the whole response.
+pub fn extract_answer<'a>(response: &'a str, mode: &str, tag: &str) -> Option<&'a str> {
+    let found = match mode {
+        "answer_tag" => tag_content(response, tag),
+        "boxed" => last_boxed(response),
+        "marker" => after_answer_marker(response),
+        "last_line" => last_line(response),
+        "none" => Some(response),
+        _ => tag_content(response, tag)
+            .and_then(|inner| last_boxed(inner).or(Some(inner)))
+            .or_else(|| last_boxed(response))
+            .or_else(|| after_answer_marker(response))
+            .or(Some(response)),
+    };
+    found.map(str::trim).filter(|s| !s.is_empty())
+}
+
+/// Unicode NFKC, lower case (unless `case_sensitive`), whitespace collapsed, surrounding
+/// whitespace, `$` delimiters and a trailing period removed.
+pub fn normalize_basic(s: &str, case_sensitive: bool) -> String {
+    let s: String = s.nfkc().collect();
+    let s = if case_sensitive { s } else { s.to_lowercase() };
+    let mut t = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    loop {
+        let before = t.len();
+        t = t.trim().to_string();
+        if let Some(x) = t.strip_suffix('.') {
+            t = x.to_string();
+        }
+        if t.len() >= 2 && t.starts_with('$') && t.ends_with('$') {
+            t = t[1..t.len() - 1].to_string();
+        }
+        if t.len() == before {
+            return t;
+        }
+    }
+}
+
+/// SQuAD's answer normalisation: lower case, punctuation removed, the articles a/an/the removed,
+/// whitespace collapsed ("Reading Wikipedia to Answer Open-Domain Questions"; the SQuAD v1.1
+/// evaluation script).
+pub fn normalize_squad(s: &str) -> String {
+    let lower = s.to_lowercase();
+    let no_punct: String = lower.chars().filter(|c| !is_punctuation(*c)).collect();
+    no_punct.split_whitespace().filter(|w| !matches!(*w, "a" | "an" | "the")).collect::<Vec<_>>().join(" ")
+}
+
+/// ASCII punctuation (Python's `string.punctuation`).
+pub fn is_punctuation(c: char) -> bool {
+    c.is_ascii_punctuation()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn boxed_nested_and_last() {
+        assert_eq!(last_boxed("a \\boxed{1} then \\boxed{\\frac{1}{2}}"), Some("\\frac{1}{2}"));
+        assert_eq!(last_boxed("\\fbox{x}"), Some("x"));
+        assert_eq!(last_boxed("so \\boxed 5$."), Some("5"));
+        assert_eq!(last_boxed("\\boxed{unclosed"), None);
+        assert_eq!(last_boxed("none"), None);
+    }
+
+    #[test]
+    fn markers_tags_lines() {
+        assert_eq!(after_answer_marker("so\nThe final answer is 42.\n"), Some("42"));
+        assert_eq!(after_answer_marker("work\n#### 1,000"), Some("1,000"));
+        assert_eq!(after_answer_marker("Answer: B"), Some("B"));
+        assert_eq!(tag_content("<answer>1</answer> <answer> 2 </answer>", "answer"), Some(" 2 "));
+        assert_eq!(last_line("a\nb\n\n"), Some("b"));
+    }
+
+    #[test]
+    fn extraction_order() {
+        assert_eq!(extract_answer("<think>x</think><answer>\\boxed{3}</answer>", "auto", "answer"), Some("3"));
+        assert_eq!(extract_answer("<answer>Paris</answer>", "auto", "answer"), Some("Paris"));
+        assert_eq!(extract_answer("so \\boxed{7}", "auto", "answer"), Some("7"));
+        assert_eq!(extract_answer("The answer is 7.", "auto", "answer"), Some("7"));
+        assert_eq!(extract_answer("  7 ", "auto", "answer"), Some("7"));
+        assert_eq!(extract_answer("no tag", "answer_tag", "answer"), None);
+        assert_eq!(extract_answer("   ", "auto", "answer"), None);
+    }
+
+    #[test]
+    fn normalisations() {
+        assert_eq!(normalize_basic("  The   Answer. ", false), "the answer");
+        assert_eq!(normalize_basic("$42$", true), "42");
+        assert_eq!(normalize_basic("ｆｕｌｌ", false), "full");
+        assert_eq!(normalize_squad("The Eiffel-Tower!"), "eiffeltower");
+        assert_eq!(normalize_squad("an apple, a pear"), "apple pear");
+    }
+}

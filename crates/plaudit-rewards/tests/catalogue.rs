@@ -1,0 +1,71 @@
+//! The catalogue's contract: every reward is documented (what / why / parameters / example), every
+//! declared parameter is documented, and every documented example gives its documented value.
+
+use plaudit_core::{Ctx, Deadline, Params, Sample, Status};
+use serde_json::Value;
+
+#[test]
+fn every_reward_is_documented() {
+    let mut problems = Vec::new();
+    for info in plaudit_rewards::all() {
+        let doc = info.doc();
+        if doc.summary().is_empty() {
+            problems.push(format!("{}: no one-line summary", info.name));
+        }
+        for s in ["What it computes", "Why", "Parameters", "Example"] {
+            if doc.section(s).is_none() {
+                problems.push(format!("{}: no `## {s}` section", info.name));
+            }
+        }
+        let params_doc = doc.section("Parameters").unwrap_or_default();
+        for p in info.params {
+            if !params_doc.contains(&format!("`{}`", p.name)) {
+                problems.push(format!("{}: parameter `{}` is not documented", info.name, p.name));
+            }
+        }
+        match doc.examples() {
+            Ok(ex) if ex.is_empty() => problems.push(format!("{}: no JSON example", info.name)),
+            Ok(_) => {}
+            Err(e) => problems.push(format!("{}: {e}", info.name)),
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn every_documented_example_gives_its_value() {
+    let mut failures = Vec::new();
+    let mut count = 0;
+    for info in plaudit_rewards::all() {
+        for ex in info.doc().examples().unwrap() {
+            count += 1;
+            let comps: Vec<(String, f64)> = match ex.get("components") {
+                Some(Value::Object(o)) => o.iter().map(|(k, v)| (k.clone(), v.as_f64().unwrap())).collect(),
+                _ => Vec::new(),
+            };
+            let names: Vec<&str> = comps.iter().map(|(k, _)| k.as_str()).collect();
+            let params = Params::from_json(info.params, ex.get("params").unwrap_or(&Value::Null), &names)
+                .unwrap_or_else(|e| panic!("{}: example params: {e:?}", info.name));
+            let reward = (info.build)(&params).unwrap_or_else(|e| panic!("{}: build: {e}", info.name));
+            let sample = Sample::from_value(ex["sample"].clone()).unwrap();
+            let values: Vec<Option<f64>> = comps.iter().map(|(_, v)| Some(*v)).collect();
+            let d = Deadline::none();
+            let got = reward.score(&sample, &Ctx::new(&d, &values));
+            match (ex.get("value"), ex.get("status"), &got) {
+                (Some(v), _, Ok(s)) if (v.as_f64().unwrap() - s.value).abs() <= 1e-9 => {}
+                (None, Some(st), Err(f)) if Status::parse(st.as_str().unwrap()) == Some(f.status) => {}
+                _ => failures.push(format!("{}: example {ex} gave {got:?}", info.name)),
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert!(count >= plaudit_rewards::all().len());
+}
+
+#[test]
+fn default_spec_compiles() {
+    let reg = plaudit_rewards::registry();
+    let spec = plaudit_rewards::default_spec(&reg);
+    assert!(spec.routes.contains_key("math"));
+    assert!(spec.fallback.is_some());
+}
