@@ -14,7 +14,8 @@ pub enum Kind {
     Enum(&'static [&'static str]),
     StrList,
     FloatList,
-    /// The name of another component of the same spec, whose value this reward reads.
+    /// The name of another component of the same spec, whose value this reward reads
+    /// (the empty string: none).
     Component,
     /// Any JSON value; the reward validates it itself.
     Json,
@@ -144,7 +145,7 @@ impl Params {
             };
             match check_kind(&p.kind, &raw) {
                 Ok(v) => {
-                    if p.kind == Kind::Component {
+                    if p.kind == Kind::Component && v.as_str() != Some("") {
                         let name = v.as_str().unwrap_or_default();
                         match component_index(name) {
                             Some(i) => {
@@ -218,13 +219,11 @@ impl Params {
     pub fn json(&self, name: &str) -> &Value {
         self.get(name)
     }
-    /// The index of the component a [`Kind::Component`] parameter names, and that name.
-    pub fn component(&self, name: &str) -> (usize, String) {
-        let i = *self
-            .components
-            .get(name)
-            .unwrap_or_else(|| panic!("parameter `{name}` is not a component parameter"));
-        (i, self.str(name).to_string())
+    /// The index of the component a [`Kind::Component`] parameter names, and that name; `None`
+    /// when the parameter is the empty string (no component).
+    pub fn component(&self, name: &str) -> Option<(usize, String)> {
+        let i = *self.components.get(name)?;
+        Some((i, self.str(name).to_string()))
     }
     /// All component indices this reward reads (its dependencies).
     pub fn component_indices(&self) -> Vec<usize> {
@@ -254,7 +253,9 @@ mod tests {
         assert_eq!(p.i64("max_len"), 50);
         assert_eq!(p.str("unit"), "tokens");
         assert_eq!(p.f64("scale"), 1.0);
-        assert_eq!(p.component("gate"), (0, "correct".to_string()));
+        assert_eq!(p.component("gate"), Some((0, "correct".to_string())));
+        let none = Params::from_json(SPECS, &json!({"gate": ""}), &[]).unwrap();
+        assert_eq!(none.component("gate"), None);
     }
 
     #[test]
