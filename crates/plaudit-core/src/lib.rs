@@ -16,7 +16,7 @@ pub mod reward;
 pub mod sample;
 pub mod spec;
 
-pub use deadline::Deadline;
+pub use deadline::{Deadline, Ticker};
 pub use engine::{Engine, Input};
 pub use group::{Advantage, GroupSpec};
 pub use params::{Kind, ParamSpec, Params};
