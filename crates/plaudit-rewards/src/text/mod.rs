@@ -1,7 +1,10 @@
-//! Text rewards: repetition, reasoning phrases, BLEU, ROUGE-L, chrF, edit distance.
+//! Text rewards: n-gram repetition, reasoning phrases.
 
 use plaudit_core::RewardInfo;
 
+pub mod reasoning_phrases;
+pub mod repetition_penalty;
+
 pub fn all() -> Vec<RewardInfo> {
-    vec![]
+    vec![repetition_penalty::INFO, reasoning_phrases::INFO]
 }
