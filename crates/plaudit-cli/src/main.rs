@@ -1,0 +1,290 @@
+//! `plaudit`: score JSONL rollouts with a reward spec; list, explain and check rewards and specs.
+
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, BufWriter, IsTerminal, Read, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+use clap::{Parser, Subcommand};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use plaudit_core::engine::LineReader;
+use plaudit_core::{Engine, Registry, ScoreResult, Spec, Status};
+use rayon::prelude::*;
+
+#[derive(Parser)]
+#[command(name = "plaudit", version, about = "Rewards and advantages for RL post-training, fast and fail-closed.")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Score a JSONL file of samples (one JSON object per line); write one result per line, in order.
+    Score {
+        /// Input JSONL file, or `-` for standard input.
+        #[arg(default_value = "-")]
+        input: String,
+        /// Reward spec (YAML or JSON). Without it, the built-in default spec (routes by `task`).
+        #[arg(long, short)]
+        spec: Option<PathBuf>,
+        /// Output file (default: standard output).
+        #[arg(long, short)]
+        out: Option<PathBuf>,
+        /// Worker threads (default: all cores).
+        #[arg(long, short)]
+        jobs: Option<usize>,
+        /// Lines longer than this many bytes are reported as invalid_input without being read.
+        #[arg(long, default_value_t = 64 << 20)]
+        max_line_bytes: usize,
+        /// No progress bar and no summary line.
+        #[arg(long, short)]
+        quiet: bool,
+    },
+    /// List every reward, one line each.
+    List {
+        /// Only this family (format, answer, length, text, similarity, math, …).
+        #[arg(long)]
+        family: Option<String>,
+    },
+    /// Print a reward's full documentation: what it computes, why, parameters, examples.
+    Explain { name: String },
+    /// Validate a spec and print it with every default filled in (the built-in spec when none given).
+    Check { spec: Option<PathBuf> },
+}
+
+/// A failure that ends the command with exit code 2.
+struct Fatal(String);
+
+impl<E: std::fmt::Display> From<E> for Fatal {
+    fn from(e: E) -> Self {
+        Fatal(e.to_string())
+    }
+}
+
+fn load_spec(path: Option<&PathBuf>, registry: &Registry) -> Result<Spec, Fatal> {
+    match path {
+        None => Ok(plaudit_rewards::default_spec(registry)),
+        Some(p) => {
+            let text = std::fs::read_to_string(p).map_err(|e| Fatal(format!("cannot read spec {}: {e}", p.display())))?;
+            Spec::from_text(&text, registry).map_err(|e| {
+                let lines: Vec<String> = e.errors.iter().map(|l| format!("  - {}", l.replace('\n', "\n    "))).collect();
+                Fatal(format!("spec {} is invalid:\n{}", p.display(), lines.join("\n")))
+            })
+        }
+    }
+}
+
+struct Summary {
+    counts: [u64; 5],
+    reward_sum: f64,
+    n: u64,
+}
+
+impl Summary {
+    fn add(&mut self, r: &ScoreResult) {
+        self.counts[Status::ALL.iter().position(|s| *s == r.status).unwrap_or(4)] += 1;
+        self.reward_sum += r.reward;
+        self.n += 1;
+    }
+
+    fn line(&self, elapsed: Duration) -> String {
+        let secs = elapsed.as_secs_f64().max(1e-9);
+        let mut parts = vec![format!(
+            "{} samples in {:.2} s ({:.0} samples/s)",
+            self.n,
+            secs,
+            self.n as f64 / secs
+        )];
+        for (st, c) in Status::ALL.iter().zip(self.counts) {
+            if c > 0 {
+                parts.push(format!("{st} {c}"));
+            }
+        }
+        if self.n > 0 {
+            parts.push(format!("mean reward {:.4}", self.reward_sum / self.n as f64));
+        }
+        parts.join(" · ")
+    }
+}
+
+/// Counts the bytes read, for the progress bar.
+struct Counting<R> {
+    inner: R,
+    bar: Option<ProgressBar>,
+}
+
+impl<R: Read> Read for Counting<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        if let Some(b) = &self.bar {
+            b.inc(n as u64);
+        }
+        Ok(n)
+    }
+}
+
+const CHUNK: usize = 8192;
+
+fn write_results(out: &mut (dyn Write + Send), results: &[ScoreResult]) -> Result<(), Fatal> {
+    let bufs: Vec<Vec<u8>> = results
+        .par_iter()
+        .map(|r| {
+            let mut b = serde_json::to_vec(r).expect("results always serialize");
+            b.push(b'\n');
+            b
+        })
+        .collect();
+    for b in bufs {
+        out.write_all(&b).map_err(|e| Fatal(format!("cannot write output: {e}")))?;
+    }
+    Ok(())
+}
+
+fn score(
+    input: &str,
+    spec: Option<&PathBuf>,
+    out: Option<&PathBuf>,
+    jobs: Option<usize>,
+    max_line_bytes: usize,
+    quiet: bool,
+) -> Result<(), Fatal> {
+    let registry = plaudit_rewards::registry();
+    let spec = load_spec(spec, &registry)?;
+    let group_active = spec.group.is_active();
+    let group = spec.group.clone();
+    let engine = Engine::new(spec);
+
+    let show_progress = !quiet && io::stderr().is_terminal();
+    let (raw, len): (Box<dyn Read + Send>, Option<u64>) = if input == "-" {
+        (Box::new(io::stdin()), None)
+    } else {
+        let f = File::open(input).map_err(|e| Fatal(format!("cannot read input {input}: {e}")))?;
+        let len = f.metadata().ok().map(|m| m.len());
+        (Box::new(f), len)
+    };
+    let bar = show_progress.then(|| {
+        let b = match len {
+            Some(l) => ProgressBar::new(l).with_style(
+                ProgressStyle::with_template("{bar:40} {bytes}/{total_bytes} {bytes_per_sec} eta {eta}")
+                    .expect("valid template"),
+            ),
+            None => ProgressBar::new_spinner()
+                .with_style(ProgressStyle::with_template("{spinner} {bytes} read {bytes_per_sec}").expect("valid template")),
+        };
+        b.set_draw_target(ProgressDrawTarget::stderr());
+        b
+    });
+    let reader: Box<dyn BufRead + Send> =
+        Box::new(BufReader::with_capacity(1 << 20, Counting { inner: raw, bar: bar.clone() }));
+    let mut out: Box<dyn Write + Send> = match out {
+        Some(p) => Box::new(BufWriter::with_capacity(
+            1 << 20,
+            File::create(p).map_err(|e| Fatal(format!("cannot write output {}: {e}", p.display())))?,
+        )),
+        None => Box::new(BufWriter::with_capacity(1 << 20, io::stdout())),
+    };
+
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(jobs.unwrap_or(0)).build()?;
+    let start = Instant::now();
+    let mut summary = Summary { counts: [0; 5], reward_sum: 0.0, n: 0 };
+    pool.install(|| -> Result<(), Fatal> {
+        let mut lines = LineReader::new(reader, max_line_bytes);
+        let mut held: Vec<ScoreResult> = Vec::new();
+        let mut keys: Vec<Option<String>> = Vec::new();
+        loop {
+            let inputs = lines.next_chunk(CHUNK).map_err(|e| Fatal(format!("cannot read input {input}: {e}")))?;
+            if inputs.is_empty() {
+                break;
+            }
+            let results: Vec<ScoreResult> = inputs.par_iter().map(|i| engine.score_input(i)).collect();
+            results.iter().for_each(|r| summary.add(r));
+            if group_active {
+                keys.extend(inputs.iter().map(|i| i.group()));
+                held.extend(results);
+            } else {
+                write_results(&mut *out, &results)?;
+            }
+        }
+        if group_active {
+            group.apply(&mut held, &keys);
+            write_results(&mut *out, &held)?;
+        }
+        Ok(())
+    })?;
+    out.flush().map_err(|e| Fatal(format!("cannot write output: {e}")))?;
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
+    if !quiet {
+        eprintln!("plaudit: {}", summary.line(start.elapsed()));
+    }
+    Ok(())
+}
+
+fn list(family: Option<&str>) -> Result<(), Fatal> {
+    let registry = plaudit_rewards::registry();
+    let all = registry.all();
+    let shown: Vec<_> = all.iter().filter(|r| family.is_none_or(|f| r.family == f)).collect();
+    if shown.is_empty() {
+        let mut fams: Vec<&str> = all.iter().map(|r| r.family).collect();
+        fams.dedup();
+        return Err(Fatal(format!("no rewards in family `{}` (families: {})", family.unwrap_or(""), fams.join(", "))));
+    }
+    let width = shown.iter().map(|r| r.name.len()).max().unwrap_or(0);
+    let mut out = io::stdout().lock();
+    for r in shown {
+        writeln!(out, "{:<width$}  {:<10}  {}", r.name, r.family, r.doc().summary())?;
+    }
+    Ok(())
+}
+
+fn explain(name: &str) -> Result<(), Fatal> {
+    let registry = plaudit_rewards::registry();
+    match registry.get(name) {
+        Some(info) => {
+            println!("{}", info.explain());
+            Ok(())
+        }
+        None => {
+            let hint = registry.suggest(name).map(|s| format!(" (did you mean `{s}`?)")).unwrap_or_default();
+            Err(Fatal(format!("unknown reward `{name}`{hint}; `plaudit list` shows them all")))
+        }
+    }
+}
+
+fn check(path: Option<&PathBuf>) -> Result<(), Fatal> {
+    let registry = plaudit_rewards::registry();
+    let spec = load_spec(path, &registry)?;
+    let routes: Vec<&str> = spec.routes.keys().map(String::as_str).collect();
+    let name = path.map(|p| p.display().to_string()).unwrap_or_else(|| "built-in default spec".into());
+    eprintln!(
+        "{name}: OK ({} route(s){}{}; group advantage: {})",
+        routes.len(),
+        if routes.is_empty() { String::new() } else { format!(": {}", routes.join(", ")) },
+        if spec.fallback.is_some() { ", with fallback" } else { ", no fallback" },
+        spec.group.advantage.name()
+    );
+    println!("{}", serde_json::to_string_pretty(&spec.resolved)?);
+    Ok(())
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let r = match &cli.command {
+        Command::Score { input, spec, out, jobs, max_line_bytes, quiet } => {
+            score(input, spec.as_ref(), out.as_ref(), *jobs, *max_line_bytes, *quiet)
+        }
+        Command::List { family } => list(family.as_deref()),
+        Command::Explain { name } => explain(name),
+        Command::Check { spec } => check(spec.as_ref()),
+    };
+    match r {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Fatal(msg)) => {
+            eprintln!("plaudit: {msg}");
+            ExitCode::from(2)
+        }
+    }
+}
