@@ -71,7 +71,7 @@ pub(crate) fn check_kind(kind: &Kind, v: &Value) -> Result<Value, String> {
     let bad = || format!("expected {}, got {}", kind.describe(), type_name(v));
     match kind {
         Kind::Float => match v.as_f64() {
-            Some(f) if f.is_finite() => Ok(v.clone()),
+            Some(f) if f.is_finite() => Ok(Value::from(f)),
             _ => Err(bad()),
         },
         Kind::Int => {

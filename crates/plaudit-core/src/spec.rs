@@ -172,8 +172,15 @@ fn compile_route(
     registry: &Registry,
     errors: &mut Vec<String>,
 ) -> Option<(Route, Value)> {
-    let timeout_ms = read_timeout(obj.get("timeout_ms"), path, defaults.timeout_ms, errors);
-    let on_error = read_on_error(obj.get("on_error"), path, defaults.on_error, errors);
+    // The top level's own timeout and failure value were read as the defaults already.
+    let (timeout_ms, on_error) = if path.is_empty() {
+        (defaults.timeout_ms, defaults.on_error)
+    } else {
+        (
+            read_timeout(obj.get("timeout_ms"), path, defaults.timeout_ms, errors),
+            read_on_error(obj.get("on_error"), path, defaults.on_error, errors),
+        )
+    };
     let cpath = join(path, "components");
     let comps = match obj.get("components") {
         Some(Value::Object(c)) if !c.is_empty() => c,
