@@ -1,7 +1,199 @@
 //! Similarity to a reference text: BLEU, ROUGE-L, chrF, normalised edit distance.
+//!
+//! All four compare the response (or its extracted final answer) to the sample's reference
+//! text(s) and give a value in [0, 1]. The helpers here are what they share: the `extract` and
+//! `answer_tag` parameters, reading the references, Python-compatible whitespace and lower-casing
+//! (the anchors, sacrebleu and rouge-score, are Python), and the two deadline-checked quadratic
+//! dynamic programmes (LCS and Levenshtein) in O(min(n, m)) memory.
 
-use plaudit_core::RewardInfo;
+use plaudit_core::deadline::Ticker;
+use plaudit_core::{Deadline, Failure, Kind, ParamSpec, RewardInfo, Sample};
+
+use crate::util::{extract_answer, EXTRACT_MODES};
+
+pub mod bleu;
+pub mod chrf;
+pub mod edit_distance;
+pub mod rouge_l;
 
 pub fn all() -> Vec<RewardInfo> {
-    vec![]
+    vec![bleu::INFO, chrf::INFO, edit_distance::INFO, rouge_l::INFO]
+}
+
+/// `extract`: where the compared text is; `none` (the default here) is the whole response.
+pub(crate) const EXTRACT_PARAM: ParamSpec = ParamSpec::new(
+    "extract",
+    Kind::Enum(EXTRACT_MODES),
+    "\"none\"",
+    "which part of the response is compared (`none`: all of it)",
+);
+
+/// `answer_tag`: the tag name of the answer block for `extract: answer_tag` / `auto`.
+pub(crate) const TAG_PARAM: ParamSpec = ParamSpec::new(
+    "answer_tag",
+    Kind::Str,
+    "\"answer\"",
+    "tag name of the answer block",
+);
+
+/// The text of the response to compare: the whole response, untouched, for `extract: none`,
+/// else the extracted answer (`no_answer` when there is none).
+pub(crate) fn hypothesis<'a>(
+    sample: &'a Sample,
+    extract: &str,
+    tag: &str,
+) -> Result<&'a str, Failure> {
+    if extract == "none" {
+        return Ok(&sample.response);
+    }
+    extract_answer(&sample.response, extract, tag)
+        .ok_or_else(|| Failure::no_answer(format!("no answer found (extract: {extract})")))
+}
+
+/// The sample's reference texts, or `invalid_input` naming `reference`.
+pub(crate) fn references(sample: &Sample) -> Result<Vec<String>, Failure> {
+    let refs = sample.reference_texts();
+    if refs.is_empty() {
+        return Err(Failure::invalid_input(
+            "`reference` must be a reference text, a non-empty list of them, or {\"answer\": …}",
+        ));
+    }
+    Ok(refs)
+}
+
+/// Python's `str.isspace` (what `str.split()` splits on): Rust's White_Space plus the ASCII
+/// information separators U+001C..U+001F.
+#[inline]
+pub(crate) fn py_is_space(c: char) -> bool {
+    c.is_whitespace() || ('\u{1c}'..='\u{1f}').contains(&c)
+}
+
+/// Python's `str.split()` with no argument.
+pub(crate) fn py_split(s: &str) -> impl Iterator<Item = &str> {
+    s.split(py_is_space).filter(|w| !w.is_empty())
+}
+
+/// Python's `str.rstrip()` with no argument.
+pub(crate) fn py_rstrip(s: &str) -> &str {
+    s.trim_end_matches(py_is_space)
+}
+
+/// Deadline checks for a loop of `rows` rows of `cols` cells: about one check per 64k cells, and
+/// at least one per row once rows are that long.
+pub(crate) fn row_ticker(deadline: &Deadline, cols: usize) -> Ticker<'_> {
+    let every = (65_536 / cols.max(1)).clamp(1, 65_536) as u32;
+    Ticker::new(deadline, every)
+}
+
+/// Length of the common prefix and of the common suffix (not overlapping the prefix).
+fn common_affixes<T: PartialEq>(a: &[T], b: &[T]) -> (usize, usize) {
+    let pre = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+    let (a, b) = (&a[pre..], &b[pre..]);
+    let suf = a
+        .iter()
+        .rev()
+        .zip(b.iter().rev())
+        .take_while(|(x, y)| x == y)
+        .count();
+    (pre, suf)
+}
+
+/// Length of the longest common subsequence of `a` and `b`. O(n·m) time, O(min(n, m)) memory;
+/// checks the deadline at least once per row.
+pub(crate) fn lcs_len<T: PartialEq>(
+    a: &[T],
+    b: &[T],
+    deadline: &Deadline,
+) -> Result<usize, Failure> {
+    // A common prefix or suffix is always part of some LCS, so strip it first.
+    let (pre, suf) = common_affixes(a, b);
+    let (a, b) = (&a[pre..a.len() - suf], &b[pre..b.len() - suf]);
+    let (long, short) = if a.len() >= b.len() { (a, b) } else { (b, a) };
+    if short.is_empty() {
+        return Ok(pre + suf);
+    }
+    let mut ticker = row_ticker(deadline, short.len());
+    let mut row = vec![0usize; short.len() + 1];
+    for x in long {
+        ticker.tick()?;
+        let mut diag = 0; // row[j] of the previous row, before it was overwritten
+        for (j, y) in short.iter().enumerate() {
+            let up = row[j + 1];
+            row[j + 1] = if x == y { diag + 1 } else { up.max(row[j]) };
+            diag = up;
+        }
+    }
+    Ok(pre + suf + row[short.len()])
+}
+
+/// Levenshtein distance (unit-cost insertions, deletions, substitutions) between `a` and `b`.
+/// O(n·m) time, O(min(n, m)) memory; checks the deadline at least once per row.
+pub(crate) fn levenshtein<T: PartialEq>(
+    a: &[T],
+    b: &[T],
+    deadline: &Deadline,
+) -> Result<usize, Failure> {
+    let (pre, suf) = common_affixes(a, b);
+    let (a, b) = (&a[pre..a.len() - suf], &b[pre..b.len() - suf]);
+    let (long, short) = if a.len() >= b.len() { (a, b) } else { (b, a) };
+    if short.is_empty() {
+        return Ok(long.len());
+    }
+    let mut ticker = row_ticker(deadline, short.len());
+    let mut row: Vec<usize> = (0..=short.len()).collect();
+    for (i, x) in long.iter().enumerate() {
+        ticker.tick()?;
+        let mut diag = row[0];
+        row[0] = i + 1;
+        for (j, y) in short.iter().enumerate() {
+            let up = row[j + 1];
+            row[j + 1] = (diag + usize::from(x != y)).min(up + 1).min(row[j] + 1);
+            diag = up;
+        }
+    }
+    Ok(row[short.len()])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn chars(s: &str) -> Vec<char> {
+        s.chars().collect()
+    }
+
+    #[test]
+    fn lcs_and_levenshtein_small_cases() {
+        let d = Deadline::none();
+        let lcs = |a: &str, b: &str| lcs_len(&chars(a), &chars(b), &d).unwrap();
+        let lev = |a: &str, b: &str| levenshtein(&chars(a), &chars(b), &d).unwrap();
+        assert_eq!(lcs("ABCBDAB", "BDCABA"), 4);
+        assert_eq!(lcs("", "abc"), 0);
+        assert_eq!(lcs("abc", "abc"), 3);
+        assert_eq!(lcs("xabcx", "yabcy"), 3);
+        assert_eq!(lev("kitten", "sitting"), 3);
+        assert_eq!(lev("", "abc"), 3);
+        assert_eq!(lev("flaw", "lawn"), 2);
+        assert_eq!(lev("abc", "abc"), 0);
+        assert_eq!(lev("aaaa", "aa"), 2);
+    }
+
+    #[test]
+    fn python_whitespace() {
+        assert_eq!(
+            py_split(" a\u{1f}b\u{a0}c\u{3000} ").collect::<Vec<_>>(),
+            vec!["a", "b", "c"]
+        );
+        assert_eq!(py_rstrip("x \u{1c}\n"), "x");
+        assert!(!py_is_space('\u{200b}'));
+    }
+
+    #[test]
+    fn dp_stops_at_the_deadline() {
+        let d = Deadline::after(std::time::Duration::from_millis(0));
+        let a: Vec<u32> = (0..5000).collect();
+        let b: Vec<u32> = (0..5000).rev().collect();
+        assert!(lcs_len(&a, &b, &d).is_err());
+        assert!(levenshtein(&a, &b, &d).is_err());
+    }
 }
