@@ -172,6 +172,11 @@ impl Registry {
 
     /// The names closest to `name`, for "did you mean" hints.
     pub fn suggest(&self, name: &str) -> Option<&'static str> {
+        if name.len() >= 4 {
+            if let Some(k) = self.rewards.keys().find(|k| k.starts_with(name) || name.starts_with(*k)) {
+                return Some(k);
+            }
+        }
         self.rewards
             .keys()
             .map(|k| (levenshtein(k, name), *k))

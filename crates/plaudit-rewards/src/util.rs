@@ -100,15 +100,30 @@ pub fn last_line(text: &str) -> Option<&str> {
 /// Extraction modes shared by the answer rewards.
 pub const EXTRACT_MODES: &[&str] = &["auto", "answer_tag", "boxed", "marker", "last_line", "none"];
 
-/// Pull the final answer out of a response. `auto` tries, in order: the `<answer_tag>` block, the
-/// last `\boxed{}`, an answer marker, and (when `fallback_whole` is set) the whole response.
+/// Where a final answer may be: the text after the last `</think>` when there is one; nothing when
+/// a `<think>` block was opened and never closed (the response was cut off mid-reasoning); else the
+/// whole response. An answer written inside the reasoning does not count.
+pub fn answer_region(response: &str) -> Option<&str> {
+    match response.rfind("</think>") {
+        Some(p) => Some(&response[p + "</think>".len()..]),
+        None if response.contains("<think>") => None,
+        None => Some(response),
+    }
+}
+
+/// Pull the final answer out of a response (within [`answer_region`], except for `none`). `auto`
+/// tries, in order: the `<answer_tag>` block (a `\boxed{}` inside it wins), the last `\boxed{}`,
+/// an answer marker, and the whole region.
 pub fn extract_answer<'a>(response: &'a str, mode: &str, tag: &str) -> Option<&'a str> {
+    if mode == "none" {
+        return Some(response.trim()).filter(|s| !s.is_empty());
+    }
+    let response = answer_region(response)?;
     let found = match mode {
         "answer_tag" => tag_content(response, tag),
         "boxed" => last_boxed(response),
         "marker" => after_answer_marker(response),
         "last_line" => last_line(response),
-        "none" => Some(response),
         _ => tag_content(response, tag)
             .and_then(|inner| last_boxed(inner).or(Some(inner)))
             .or_else(|| last_boxed(response))
@@ -121,20 +136,36 @@ pub fn extract_answer<'a>(response: &'a str, mode: &str, tag: &str) -> Option<&'
 /// Unicode NFKC, lower case (unless `case_sensitive`), whitespace collapsed, surrounding
 /// whitespace, `$` delimiters and a trailing period removed.
 pub fn normalize_basic(s: &str, case_sensitive: bool) -> String {
-    let s: String = s.nfkc().collect();
-    let s = if case_sensitive { s } else { s.to_lowercase() };
-    let mut t = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    // One pass: NFKC, case folding, whitespace runs collapsed to one space.
+    let mut out = String::with_capacity(s.len());
+    let mut pending_space = false;
+    for c in s.nfkc() {
+        if c.is_whitespace() {
+            pending_space = !out.is_empty();
+            continue;
+        }
+        if pending_space {
+            out.push(' ');
+            pending_space = false;
+        }
+        if case_sensitive {
+            out.push(c);
+        } else {
+            out.extend(c.to_lowercase());
+        }
+    }
+    let mut t = out.as_str();
     loop {
         let before = t.len();
-        t = t.trim().to_string();
+        t = t.trim();
         if let Some(x) = t.strip_suffix('.') {
-            t = x.to_string();
+            t = x;
         }
         if t.len() >= 2 && t.starts_with('$') && t.ends_with('$') {
-            t = t[1..t.len() - 1].to_string();
+            t = &t[1..t.len() - 1];
         }
         if t.len() == before {
-            return t;
+            return t.to_string();
         }
     }
 }
@@ -184,6 +215,9 @@ mod tests {
         assert_eq!(extract_answer("  7 ", "auto", "answer"), Some("7"));
         assert_eq!(extract_answer("no tag", "answer_tag", "answer"), None);
         assert_eq!(extract_answer("   ", "auto", "answer"), None);
+        assert_eq!(extract_answer("<think>\\boxed{1}</think> so 2", "auto", "answer"), Some("so 2"));
+        assert_eq!(extract_answer("<think>cut off \\boxed{1}", "auto", "answer"), None);
+        assert_eq!(extract_answer("<think>cut off", "none", "answer"), Some("<think>cut off"));
     }
 
     #[test]

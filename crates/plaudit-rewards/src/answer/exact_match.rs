@@ -17,7 +17,9 @@
 //! ## Parameters
 //! - `extract` (auto | answer_tag | boxed | marker | last_line | none; default `auto`): where the
 //!   answer is. `auto` tries the `<answer>` block, then the last `\boxed{}`, then an answer marker
-//!   ("the answer is", "Answer:", "####"), then the whole response.
+//!   ("the answer is", "Answer:", "####"), then the whole response. Every mode but `none` looks
+//!   only after the last `</think>`: an answer inside the reasoning does not count, and a response
+//!   cut off inside an unclosed `<think>` has no answer.
 //! - `answer_tag` (string; default `answer`): the tag name of the answer block.
 //! - `normalize` (basic | squad | none; default `basic`): `basic` is NFKC, case folding, collapsed
 //!   whitespace, no `$` delimiters or trailing period; `squad` is SQuAD's normalisation (lower case,
@@ -30,6 +32,7 @@
 //! {"sample": {"response": "<answer>Lyon</answer>", "reference": ["Paris", "paris, france"]}, "value": 0.0}
 //! {"params": {"normalize": "squad"}, "sample": {"response": "<answer>The Eiffel Tower!</answer>", "reference": "eiffel tower"}, "value": 1.0}
 //! {"params": {"extract": "answer_tag"}, "sample": {"response": "Paris", "reference": "Paris"}, "status": "no_answer"}
+//! {"sample": {"response": "<think>Is it \\boxed{Paris}? Let me check the", "reference": "Paris"}, "status": "no_answer"}
 //! ```
 
 use std::sync::Arc;

@@ -4,7 +4,9 @@
 //! The chosen letter is found, in order, in: the last `\boxed{…}`; the `<answer>` block; the text
 //! after the last answer marker ("answer is", "answer:", "correct option is", "choice is"); a last
 //! line that is only a letter (`B`, `(B)`, `B.`). Only letters in `choices` count, and a letter
-//! must stand alone (`(B)`, `B.`, `B)`, `**B**`), not be part of a word. `r = 1` when the letter
+//! must stand alone (`(B)`, `B.`, `B)`, `**B**`), not be part of a word; a lower-case letter
+//! counts when it is the whole span (`<answer>b</answer>`) or in parentheses (`(b)`), never as the
+//! article "a" in a sentence. `r = 1` when the letter
 //! equals the reference, else `r = 0`. When the answer span names more than one distinct letter
 //! ("A or C", "B, D") the response is hedging: `r = 0`, with `hedged` in the details. No letter
 //! anywhere is `no_answer`. The reference is a letter (`"B"`, `"(b)"`) or `{"answer": "B"}`.
@@ -67,6 +69,12 @@ impl MultipleChoice {
     /// stand alone when not next to other letters or digits; a lower-case one only when in
     /// parentheses, `(b)`, so the article "a" is never read as a choice.
     fn letters(&self, span: &str) -> Vec<char> {
+        let bare = span.trim_matches(|c: char| "()[]*.:".contains(c) || c.is_whitespace());
+        let mut it = bare.chars();
+        if let (Some(c), None) = (it.next(), it.next()) {
+            let up = c.to_ascii_uppercase();
+            return if self.choices.contains(&up) { vec![up] } else { Vec::new() };
+        }
         let chars: Vec<char> = span.chars().collect();
         let mut out = Vec::new();
         for (i, &c) in chars.iter().enumerate() {
@@ -153,6 +161,7 @@ mod tests {
         assert_eq!(pick("<answer>(d)</answer>"), vec!['D']);
         assert_eq!(pick("\\boxed{\\text{E}}"), vec!['E']);
         assert_eq!(pick("Answer: a) because"), Vec::<char>::new());
+        assert_eq!(pick("<answer> b. </answer>"), vec!['B']);
         assert_eq!(pick("The answer is a good one: (B)"), vec!['B']);
         assert_eq!(pick("Therefore the correct option is B, not D"), vec!['B', 'D']);
         assert_eq!(pick("A long line with A inside\nno answer"), Vec::<char>::new());

@@ -1,0 +1,224 @@
+//! The `plaudit` binary end to end: ordering, malformed input, exit codes, messages.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::{Command, Output, Stdio};
+
+use serde_json::Value;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn plaudit(args: &[&str], stdin: Option<&[u8]>) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_plaudit"))
+        .args(args)
+        .current_dir(root())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut input = child.stdin.take().unwrap();
+    let data = stdin.unwrap_or_default().to_vec();
+    let writer = std::thread::spawn(move || {
+        let _ = input.write_all(&data);
+    });
+    let out = child.wait_with_output().unwrap();
+    writer.join().unwrap();
+    out
+}
+
+fn results(out: &Output) -> Vec<Value> {
+    String::from_utf8(out.stdout.clone())
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+fn by_id<'a>(rs: &'a [Value], id: &str) -> &'a Value {
+    rs.iter().find(|r| r["id"] == id).unwrap_or_else(|| panic!("no result {id}"))
+}
+
+#[test]
+fn quickstart_scores_every_line_in_order() {
+    let out = plaudit(&["score", "examples/quickstart.jsonl"], None);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let rs = results(&out);
+    let input = std::fs::read_to_string(root().join("examples/quickstart.jsonl")).unwrap();
+    let ids: Vec<Value> = input.lines().map(|l| serde_json::from_str::<Value>(l).unwrap()["id"].clone()).collect();
+    assert_eq!(rs.iter().map(|r| r["id"].clone()).collect::<Vec<_>>(), ids);
+    assert_eq!(by_id(&rs, "gsm-1-a")["reward"], 1.0);
+    assert_eq!(by_id(&rs, "gsm-1-c")["reward"], 0.0);
+    assert_eq!(by_id(&rs, "gsm-1-d")["details"]["correct"]["answer"], "72");
+    // qa route: SQuAD normalisation drops the article.
+    assert_eq!(by_id(&rs, "qa-9-d")["reward"], 1.0);
+    let bad = by_id(&rs, "bad-1");
+    assert_eq!(bad["status"], "invalid_input");
+    assert_eq!(bad["error"], "line 33: missing field `response`");
+    assert!(stderr(&out).contains("35 samples in"), "{}", stderr(&out));
+    // GRPO over gsm-1 (rewards 1, 1, 0, 1): the wrong one gets the negative advantage.
+    let a: f64 = by_id(&rs, "gsm-1-c")["advantage"].as_f64().unwrap();
+    // mean 0.75, unbiased std 0.5
+    assert!((a - (-0.75 / (0.5 + 1e-6))).abs() < 1e-12, "{a}");
+}
+
+#[test]
+fn example_spec_scores_with_format_and_overlong_terms() {
+    let out = plaudit(&["score", "--spec", "examples/spec.yaml", "--jobs", "2", "examples/quickstart.jsonl"], None);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let rs = results(&out);
+    let chat = by_id(&rs, "chat-1");
+    assert_eq!(chat["components"]["format"], 1.0);
+    assert!((chat["reward"].as_f64().unwrap() - 1.1).abs() < 1e-12);
+    let truncated = by_id(&rs, "math-7-d");
+    assert_eq!(truncated["status"], "no_answer");
+    let mc = by_id(&rs, "mc-4-d");
+    assert_eq!(mc["reward"], 1.0);
+    assert_eq!(by_id(&rs, "bad-3")["zero_variance"], true);
+}
+
+#[test]
+fn malformed_input_gives_one_result_per_line() {
+    let mut data = Vec::new();
+    data.extend_from_slice(b"{\"id\": 1, \"response\": \"answer: 4\", \"reference\": \"4\"}\n");
+    data.extend_from_slice(b"{\"id\": 2, \"response\": \n");
+    data.extend_from_slice(b"{\"id\": 3, \"response\": \"\xff\xfe\"}\n");
+    data.extend_from_slice(b"\n");
+    data.extend_from_slice(b"{\"id\": 5, \"reference\": \"4\"}\n");
+    data.extend_from_slice(b"{\"id\": 6, \"response\": 4}\n");
+    let big = format!("{{\"id\": 7, \"response\": \"{}\", \"reference\": \"4\"}}\n", "7 ".repeat(5 << 20));
+    data.extend_from_slice(big.as_bytes());
+    data.extend_from_slice(b"[1, 2]\n");
+    data.extend_from_slice(b"{\"id\": 9, \"response\": \"answer: 5\", \"reference\": \"4\"}"); // no final newline
+    let out = plaudit(&["score", "-"], Some(&data));
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let rs = results(&out);
+    assert_eq!(rs.len(), 9);
+    let st: Vec<&str> = rs.iter().map(|r| r["status"].as_str().unwrap()).collect();
+    assert_eq!(
+        st,
+        vec!["ok", "invalid_input", "invalid_input", "invalid_input", "invalid_input", "invalid_input", "ok", "invalid_input", "ok"]
+    );
+    assert!(rs[1]["error"].as_str().unwrap().starts_with("line 2: invalid JSON: "));
+    assert_eq!(rs[2]["error"], "line 3: not valid UTF-8 (at byte 23)");
+    assert_eq!(rs[3]["error"], "line 4: empty line");
+    assert_eq!(rs[4]["error"], "line 5: missing field `response`");
+    assert_eq!(rs[4]["id"], 5);
+    assert_eq!(rs[5]["error"], "line 6: field `response`: expected a string or a list of chat messages, got a number");
+    assert_eq!(rs[7]["error"], "line 8: expected a JSON object, got an array");
+    assert_eq!(rs[0]["reward"], 1.0);
+    assert_eq!(rs[8]["reward"], 0.0);
+}
+
+#[test]
+fn empty_input_is_fine() {
+    let out = plaudit(&["score", "-"], Some(b""));
+    assert_eq!(out.status.code(), Some(0));
+    assert!(out.stdout.is_empty());
+    assert!(stderr(&out).contains("0 samples in"), "{}", stderr(&out));
+}
+
+#[test]
+fn many_samples_keep_their_order_across_threads() {
+    let mut data = String::new();
+    for i in 0..20_000 {
+        data.push_str(&format!("{{\"id\": {i}, \"group\": {}, \"response\": \"answer: {}\", \"reference\": \"{}\"}}\n", i / 8, i % 3, i % 2));
+    }
+    let out = plaudit(&["score", "--jobs", "2", "--quiet", "-"], Some(data.as_bytes()));
+    assert_eq!(out.status.code(), Some(0));
+    assert!(out.stderr.is_empty());
+    let rs = results(&out);
+    assert_eq!(rs.len(), 20_000);
+    for (i, r) in rs.iter().enumerate() {
+        assert_eq!(r["id"], i);
+        let want = if i % 3 == i % 2 { 1.0 } else { 0.0 };
+        assert_eq!(r["reward"], want, "sample {i}");
+    }
+}
+
+#[test]
+fn output_file_and_unreadable_input() {
+    let dir = std::env::temp_dir().join(format!("plaudit-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let out_path = dir.join("out.jsonl");
+    let out = plaudit(&["score", "--out", out_path.to_str().unwrap(), "examples/quickstart.jsonl"], None);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(std::fs::read_to_string(&out_path).unwrap().lines().count(), 35);
+    let out = plaudit(&["score", "no/such/file.jsonl"], None);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(stderr(&out), "plaudit: cannot read input no/such/file.jsonl: No such file or directory (os error 2)\n");
+}
+
+#[test]
+fn bad_specs_exit_2_with_every_error() {
+    let dir = std::env::temp_dir().join(format!("plaudit-spec-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let spec = dir.join("bad.yaml");
+    std::fs::write(
+        &spec,
+        "components:\n  correct: {reward: exact_macth}\n  over: {reward: soft_overlong_penalty, params: {max_len: 10, bufer: 2}}\nreward: correct + 0.1 * missing\n",
+    )
+    .unwrap();
+    let out = plaudit(&["score", "--spec", spec.to_str().unwrap(), "examples/quickstart.jsonl"], None);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    let err = stderr(&out);
+    assert!(err.contains("components.correct: unknown reward `exact_macth` (did you mean `exact_match`?"), "{err}");
+    assert!(err.contains("components.over.params: unknown parameter `bufer` (valid: max_len, buffer, penalty, unit)"), "{err}");
+    let out = plaudit(&["check", spec.to_str().unwrap()], None);
+    assert_eq!(out.status.code(), Some(2));
+
+    std::fs::write(&spec, "components:\n  correct: exact_match\nreward: correct + * 2\n").unwrap();
+    let out = plaudit(&["check", spec.to_str().unwrap()], None);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("reward: unexpected `*` at column 11\n        correct + * 2\n                  ^"), "{}", stderr(&out));
+}
+
+#[test]
+fn division_by_zero_is_that_samples_error() {
+    let dir = std::env::temp_dir().join(format!("plaudit-div-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let spec = dir.join("div.yaml");
+    std::fs::write(&spec, "components:\n  correct: exact_match\nreward: 1 / correct\n").unwrap();
+    let data = b"{\"response\": \"answer: 1\", \"reference\": \"1\"}\n{\"response\": \"answer: 2\", \"reference\": \"1\"}\n";
+    let out = plaudit(&["score", "--spec", spec.to_str().unwrap(), "-"], Some(data));
+    let rs = results(&out);
+    assert_eq!(rs[0]["reward"], 1.0);
+    assert_eq!(rs[1]["status"], "error");
+    assert_eq!(rs[1]["error"], "division by zero in reward expression at column 3");
+}
+
+#[test]
+fn list_explain_check() {
+    let out = plaudit(&["list"], None);
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    for name in plaudit_rewards::registry().names() {
+        assert_eq!(text.lines().filter(|l| l.starts_with(&format!("{name} "))).count(), 1, "{name} in\n{text}");
+    }
+    let out = plaudit(&["explain", "soft_overlong_penalty"], None);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.starts_with("soft_overlong_penalty (length family)\n\nSoft overlong punishment (DAPO)"), "{text}");
+    assert!(text.contains("## Why\n\"DAPO: An Open-Source LLM Reinforcement Learning System at Scale\""), "{text}");
+    assert!(text.contains("## Parameters (as enforced)"));
+    let out = plaudit(&["explain", "soft_overlong"], None);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        stderr(&out),
+        "plaudit: unknown reward `soft_overlong` (did you mean `soft_overlong_penalty`?); `plaudit list` shows them all\n"
+    );
+    let out = plaudit(&["check", "examples/spec.yaml"], None);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let resolved: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(resolved["components"]["overlong"]["params"]["penalty"], 1.0);
+    assert_eq!(resolved["group"]["advantage"], "grpo");
+    assert_eq!(stderr(&out), "examples/spec.yaml: OK (2 route(s): qa, science, with fallback; group advantage: grpo)\n");
+    let out = plaudit(&["check"], None);
+    assert_eq!(out.status.code(), Some(0));
+}
