@@ -1,0 +1,91 @@
+//! Property tests over the whole catalogue: no response or reference can panic a reward, every
+//! value is finite, and adversarial sizes finish within the deadline (or report `timeout`).
+
+use std::time::{Duration, Instant};
+
+use plaudit_core::{Ctx, Deadline, Params, Reward, Sample, Status};
+use proptest::prelude::*;
+use serde_json::{json, Value};
+
+/// Every reward built with the parameters and component values of its first documented example.
+fn rewards() -> Vec<(&'static str, std::sync::Arc<dyn Reward>, Vec<Option<f64>>)> {
+    plaudit_rewards::all()
+        .into_iter()
+        .map(|info| {
+            let ex = info.doc().examples().unwrap().into_iter().next().unwrap();
+            let comps: Vec<(String, f64)> = match ex.get("components") {
+                Some(Value::Object(o)) => o.iter().map(|(k, v)| (k.clone(), v.as_f64().unwrap())).collect(),
+                _ => Vec::new(),
+            };
+            let names: Vec<&str> = comps.iter().map(|(k, _)| k.as_str()).collect();
+            let params = Params::from_json(info.params, ex.get("params").unwrap_or(&Value::Null), &names).unwrap();
+            let values = comps.iter().map(|(_, v)| Some(*v)).collect();
+            (info.name, (info.build)(&params).unwrap(), values)
+        })
+        .collect()
+}
+
+fn fragment() -> impl Strategy<Value = String> {
+    prop_oneof![
+        any::<String>(),
+        "[a-zA-Z0-9 .,:()]{0,40}",
+        prop::sample::select(vec![
+            "<think>", "</think>", "<answer>", "</answer>", "\\boxed{", "}", "{", "\\fbox", "$", "$$",
+            "The answer is ", "Answer:", "####", "\n", "(B)", "A", "wait", "let me", "é", "\u{0}", "\u{feff}",
+        ])
+        .prop_map(String::from),
+    ]
+}
+
+fn text() -> impl Strategy<Value = String> {
+    prop::collection::vec(fragment(), 0..12).prop_map(|v| v.concat())
+}
+
+fn reference() -> impl Strategy<Value = Value> {
+    prop_oneof![
+        text().prop_map(Value::from),
+        prop::collection::vec(text(), 0..3).prop_map(|v| json!(v)),
+        text().prop_map(|t| json!({"answer": t})),
+        any::<i64>().prop_map(Value::from),
+        Just(Value::Null),
+        Just(json!({"tests": []})),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    #[test]
+    fn no_input_panics_any_reward(response in text(), reference in reference(), tokens in prop::option::of(0u64..100_000)) {
+        let sample = Sample { response, reference, tokens, ..Default::default() };
+        let d = Deadline::after(Duration::from_secs(5));
+        for (name, r, values) in rewards() {
+            let out = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| r.score(&sample, &Ctx::new(&d, &values))));
+            prop_assert!(out.is_ok(), "{} panicked on {:?}", name, sample);
+            if let Ok(Ok(s)) = out {
+                prop_assert!(s.value.is_finite(), "{} gave {} on {:?}", name, s.value, sample);
+            }
+        }
+    }
+}
+
+/// 10 MB inputs: each reward answers (any status) within its deadline plus a margin.
+#[test]
+fn huge_inputs_finish_within_the_deadline() {
+    let big = format!("<think>{}</think><answer>{}</answer>", "wait let me see 1 2 3 ".repeat(200_000), "x ".repeat(1 << 20));
+    let reference = json!("the cat sat on the mat ".repeat(100_000));
+    let sample = Sample { response: big, reference, tokens: Some(3_000_000), ..Default::default() };
+    for (name, r, values) in rewards() {
+        let d = Deadline::after(Duration::from_millis(500));
+        let t = Instant::now();
+        let out = r.score(&sample, &Ctx::new(&d, &values));
+        let took = t.elapsed();
+        assert!(took < Duration::from_millis(2500), "{name} took {took:?}");
+        if let Err(f) = &out {
+            assert!(
+                matches!(f.status, Status::Timeout | Status::NoAnswer | Status::InvalidInput),
+                "{name}: {f:?}"
+            );
+        }
+    }
+}
