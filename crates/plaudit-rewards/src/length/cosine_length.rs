@@ -14,10 +14,10 @@
 //! ## Why
 //! "Demystifying Long Chain-of-Thought Reasoning in LLMs" shows that a cosine length-scaled reward
 //! stabilises the growth of chain-of-thought length: short correct answers are preferred, and a
-//! wrong answer is better given more thought than guessed quickly. Defaults are open-r1's
-//! `get_cosine_scaled_reward`. Differences: open-r1 counts characters (set `unit: chars` to match)
-//! and does not clamp p, so past M its cosine rises again; Plaudit clamps p at 1 unless
-//! `clamp: false`.
+//! wrong answer is better given more thought than guessed quickly. Defaults and clamping are those of
+//! TRL's `get_cosine_scaled_reward` (token lengths, L/M clamped at 1), which the differential test
+//! `tests/anchors/test_trl_shaping.py` checks value for value. open-r1's original counts characters
+//! (`unit: chars` matches it) and does not clamp, so past M its cosine rises again (`clamp: false`).
 //!
 //! ## Parameters
 //! - `correctness` (component name; default `correct`): the component that says whether the answer

@@ -14,7 +14,8 @@
 //! samples the same reward as finished ones injects noise, and adds this length-aware penalty so the
 //! model learns to stay inside the window. Same formula as TRL's `get_soft_overlong_punishment`
 //! and verl's DAPO overlong buffer (verl's `overlong_penalty_factor` is `penalty` here; verl does
-//! not clamp beyond M because its responses cannot exceed M; Plaudit clamps at −p).
+//! not clamp beyond M because its responses cannot exceed M; Plaudit clamps at −p). The
+//! differential test `tests/anchors/test_trl_shaping.py` checks it against TRL value for value.
 //!
 //! ## Parameters
 //! - `max_len` (integer; default 4096): M, the maximum length (the generation limit).

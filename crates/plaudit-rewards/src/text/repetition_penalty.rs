@@ -13,7 +13,9 @@
 //! ## Why
 //! "Demystifying Long Chain-of-Thought Reasoning in LLMs" finds that long-CoT RL can reward-hack
 //! length by repeating itself and adds this n-gram repetition penalty. Same formula and defaults as
-//! open-r1's `get_repetition_penalty_reward` (word n-grams of the lower-cased response).
+//! open-r1's `get_repetition_penalty_reward` (word n-grams of the lower-cased response). TRL's
+//! version counts n-grams of token ids instead; on the same units the two agree value for value
+//! (`tests/anchors/test_trl_shaping.py`).
 //!
 //! ## Parameters
 //! - `ngram_size` (integer; default 3): n.
