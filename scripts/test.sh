@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Plaudit's whole test suite, from a fresh clone: Rust unit, integration and property tests, then
+# the differential tests against the Python anchors (in the .venv this script creates).
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+
+echo "== Python anchors (.venv)"
+bash scripts/venv.sh
+
+echo "== Rust tests"
+cargo test --workspace --locked
+
+echo "== Differential tests against the anchors"
+PLAUDIT_BIN="$root/target/debug/plaudit" .venv/bin/python -m pytest -q tests/anchors
