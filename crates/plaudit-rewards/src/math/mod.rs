@@ -2,6 +2,8 @@
 
 use plaudit_core::RewardInfo;
 
+pub mod math_equivalence;
+
 pub fn all() -> Vec<RewardInfo> {
-    vec![]
+    vec![math_equivalence::INFO]
 }

@@ -1,0 +1,822 @@
+//! Equivalence of a reference (gold) answer and a response's answer, both parsed.
+//!
+//! The check is asymmetric where symmetry would let a policy game it (see [`Policy`]).
+
+use num_bigint::BigInt;
+use num_traits::{Signed, Zero};
+
+use crate::ast::{Bracket, Const, Func, Node, Rel};
+use crate::eval::{q_to_f64, Exact, Mode, Numeric, C, Q};
+use crate::limits::{Budget, Limits, MathError};
+
+/// How strictly a response's form is judged against the reference.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Policy {
+    /// A response equation or inequality earns the reward against a value, an interval or a
+    /// solved reference only in solved form (`x = 3`, `x > 2`), never restated (`2x = 6`);
+    /// several candidates never match one reference.
+    Safe,
+    /// Any equivalent relation is accepted (`2x = 6` for `x = 3`); candidates still never match.
+    Symmetric,
+}
+
+/// Options of the comparison.
+#[derive(Clone, Debug)]
+pub struct CompareOptions {
+    /// Relative tolerance of numeric comparison of constants.
+    pub rel_tol: f64,
+    pub policy: Policy,
+    /// Seed of the random evaluation points.
+    pub seed: u64,
+}
+
+impl Default for CompareOptions {
+    fn default() -> Self {
+        CompareOptions {
+            rel_tol: 1e-9,
+            policy: Policy::Safe,
+            seed: 0,
+        }
+    }
+}
+
+pub struct Comparer<'a> {
+    pub opts: &'a CompareOptions,
+    pub limits: &'a Limits,
+    pub budget: &'a Budget<'a>,
+}
+
+/// Deterministic pseudo-random numbers (SplitMix64).
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    fn unit(&mut self) -> f64 {
+        (self.next() >> 11) as f64 / (1u64 << 53) as f64
+    }
+    /// A value in ±[0.2, 3.2].
+    fn point(&mut self) -> f64 {
+        let m = 0.2 + 3.0 * self.unit();
+        if self.next() & 1 == 0 {
+            m
+        } else {
+            -m
+        }
+    }
+}
+
+fn close(a: C, b: C, tol: f64) -> bool {
+    if a.re.is_infinite() || b.re.is_infinite() {
+        return a.re == b.re && (a.im - b.im).abs() <= tol;
+    }
+    let d = (a - b).norm();
+    d <= tol * a.norm().max(b.norm()) || d <= 1e-12
+}
+
+/// `x = value` (or `value = x`) where `value` does not contain `x`.
+pub fn solved(n: &Node) -> Option<(&str, &Node)> {
+    if let Node::Rel(items, ops) = n {
+        if ops.len() == 1 && ops[0] == Rel::Eq {
+            if let Node::Sym(x) = &items[0] {
+                if !items[1].has_symbol(x) {
+                    return Some((x, &items[1]));
+                }
+            }
+            if let Node::Sym(x) = &items[1] {
+                if !items[0].has_symbol(x) {
+                    return Some((x, &items[0]));
+                }
+            }
+        }
+    }
+    None
+}
+
+fn is_eq(n: &Node) -> bool {
+    matches!(n, Node::Rel(_, ops) if ops.iter().all(|o| *o == Rel::Eq))
+}
+
+fn is_ineq(n: &Node) -> bool {
+    matches!(n, Node::Rel(_, ops) if ops.iter().all(|o| matches!(o, Rel::Lt | Rel::Le | Rel::Gt | Rel::Ge | Rel::Ne)))
+}
+
+fn decimal_places(n: &Node) -> Option<u32> {
+    match n {
+        Node::Num(_, d) => *d,
+        Node::Neg(a) => decimal_places(a),
+        _ => None,
+    }
+}
+
+fn has_real_only(n: &Node) -> bool {
+    n.any(&|x| matches!(x, Node::Apply(f, _) if f.real_only()))
+}
+
+fn norm_text(s: &str) -> String {
+    s.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// Replace the first `±` by `+` (or `-`); false when there is none.
+fn replace_first_pm(n: &mut Node, plus: bool) -> bool {
+    if let Node::Pm(a, b) = n {
+        let a = std::mem::replace(a.as_mut(), Node::int(0));
+        let b = std::mem::replace(b.as_mut(), Node::int(0));
+        let b = if plus { b } else { Node::Neg(Box::new(b)) };
+        *n = if matches!(a, Node::Num(ref q, _) if q.is_zero()) {
+            b
+        } else {
+            Node::Add(vec![a, b])
+        };
+        return true;
+    }
+    let kids: Vec<&mut Node> = match n {
+        Node::Add(v) | Node::Mul(v) | Node::Apply(_, v) | Node::Rel(v, _) => v.iter_mut().collect(),
+        Node::Neg(a) | Node::Percent(a) | Node::Degree(a) => vec![a.as_mut()],
+        Node::Div(a, b) | Node::Pow(a, b) => vec![a.as_mut(), b.as_mut()],
+        _ => Vec::new(),
+    };
+    for k in kids {
+        if replace_first_pm(k, plus) {
+            return true;
+        }
+    }
+    false
+}
+
+fn has_pm(n: &Node) -> bool {
+    n.any(&|x| matches!(x, Node::Pm(..)))
+}
+
+/// `a ± b` as the list of its variants (at most 8).
+fn expand_pm(n: &Node) -> Vec<Node> {
+    let mut out = vec![n.clone()];
+    for _ in 0..3 {
+        if !out.iter().any(has_pm) {
+            break;
+        }
+        let mut next = Vec::new();
+        for v in out {
+            let mut p = v.clone();
+            let mut m = v;
+            if replace_first_pm(&mut p, true) {
+                replace_first_pm(&mut m, false);
+                next.push(p);
+                next.push(m);
+            } else {
+                next.push(m);
+            }
+        }
+        out = next;
+    }
+    out
+}
+
+/// Canonical top-level shape: `±` expanded into several answers, `x \in S` as `S`, chains
+/// `x = a = b` as `x = b`, several solved equations of one variable as their values.
+pub fn normalize(n: &Node) -> Node {
+    match n {
+        Node::List(items) | Node::Set(items) => {
+            let mut out = Vec::new();
+            for it in items {
+                match normalize(it) {
+                    Node::List(v) if matches!(n, Node::List(_)) => out.extend(v),
+                    x => out.push(x),
+                }
+            }
+            // x = 1 or x = 2 → 1, 2
+            let vars: Vec<&str> = out
+                .iter()
+                .filter_map(|x| solved(x).map(|(v, _)| v))
+                .collect();
+            if vars.len() == out.len() && vars.windows(2).all(|w| w[0] == w[1]) && !vars.is_empty()
+            {
+                let vals: Vec<Node> = out
+                    .iter()
+                    .filter_map(|x| solved(x).map(|(_, v)| v.clone()))
+                    .collect();
+                out = vals;
+            }
+            if matches!(n, Node::Set(_)) {
+                Node::Set(out)
+            } else if out.len() == 1 {
+                out.pop().unwrap_or(Node::int(0))
+            } else {
+                Node::List(out)
+            }
+        }
+        Node::Rel(items, ops) => {
+            if ops.len() == 1 && ops[0] == Rel::In && matches!(items[0], Node::Sym(_)) {
+                return normalize(&items[1]);
+            }
+            if ops.len() >= 2
+                && ops.iter().all(|o| *o == Rel::Eq)
+                && matches!(items[0], Node::Sym(_))
+            {
+                let last = items[items.len() - 1].clone();
+                return normalize(&Node::Rel(vec![items[0].clone(), last], vec![Rel::Eq]));
+            }
+            if has_pm(n) {
+                return normalize(&Node::List(expand_pm(n)));
+            }
+            n.clone()
+        }
+        _ if has_pm(n) && n.is_scalar() => {
+            let v = expand_pm(n);
+            if v.len() == 1 {
+                v.into_iter().next().unwrap_or(Node::int(0))
+            } else {
+                Node::List(v)
+            }
+        }
+        _ => n.clone(),
+    }
+}
+
+/// One interval with bounds (free of variables).
+struct Iv<'n> {
+    lo: Node,
+    lo_closed: bool,
+    hi: Node,
+    hi_closed: bool,
+    _p: std::marker::PhantomData<&'n ()>,
+}
+
+fn iv(lo: Node, lo_closed: bool, hi: Node, hi_closed: bool) -> Iv<'static> {
+    Iv {
+        lo,
+        lo_closed,
+        hi,
+        hi_closed,
+        _p: std::marker::PhantomData,
+    }
+}
+
+fn inf() -> Node {
+    Node::Const(Const::Inf)
+}
+fn neg_inf() -> Node {
+    Node::Neg(Box::new(inf()))
+}
+
+impl Comparer<'_> {
+    /// Whether `pred` (the response's answer) is equivalent to `gold` (the reference).
+    pub fn equivalent(&self, gold: &Node, pred: &Node) -> Result<bool, MathError> {
+        let g = normalize(gold);
+        let p = normalize(pred);
+        self.cmp(&g, &p)
+    }
+
+    fn cmp(&self, g: &Node, p: &Node) -> Result<bool, MathError> {
+        self.budget.tick()?;
+        match (g, p) {
+            (Node::Text(a), Node::Text(b)) => {
+                return Ok(!a.is_empty() && norm_text(a) == norm_text(b))
+            }
+            (Node::Text(_), _) | (_, Node::Text(_)) => return Ok(false),
+            _ => {}
+        }
+        // Collections of answers.
+        let g_items = match g {
+            Node::List(v) | Node::Set(v) => Some(v),
+            _ => None,
+        };
+        let p_items = match p {
+            Node::List(v) | Node::Set(v) => Some(v),
+            _ => None,
+        };
+        match (g_items, p_items) {
+            (Some(a), Some(b)) => {
+                // Several inequalities / intervals joined by "or" form a union.
+                if a.iter().any(is_ineq) || b.iter().any(is_ineq) {
+                    if let (Some(gi), Some(pi)) =
+                        (self.intervals(g, false)?, self.intervals(p, true)?)
+                    {
+                        return self.interval_sets_eq(&gi, &pi);
+                    }
+                }
+                return self.multiset_eq(a, b);
+            }
+            (Some(a), None) if a.len() == 1 => return self.cmp(&a[0], p),
+            (None, Some(b)) if b.len() == 1 => return self.cmp(g, &b[0]),
+            (Some(a), None) => {
+                if a.iter().any(is_ineq) {
+                    if let (Some(gi), Some(pi)) =
+                        (self.intervals(g, false)?, self.intervals(p, true)?)
+                    {
+                        return self.interval_sets_eq(&gi, &pi);
+                    }
+                }
+                return Ok(false);
+            }
+            (None, Some(b)) => {
+                if b.iter().any(is_ineq) {
+                    if let (Some(gi), Some(pi)) =
+                        (self.intervals(g, false)?, self.intervals(p, true)?)
+                    {
+                        return self.interval_sets_eq(&gi, &pi);
+                    }
+                }
+                // Several candidates never match one answer.
+                return Ok(false);
+            }
+            (None, None) => {}
+        }
+        // Equations.
+        if is_eq(g) && !matches!(p, Node::Rel(..)) {
+            return match solved(g) {
+                Some((_, v)) => self.cmp(v, p),
+                None => Ok(false),
+            };
+        }
+        if is_eq(p) && !matches!(g, Node::Rel(..)) {
+            return match solved(p) {
+                Some((_, v)) if !is_eq(v) => self.cmp(g, v),
+                _ => Ok(false),
+            };
+        }
+        if is_eq(g) && is_eq(p) {
+            if let (Some((xg, vg)), Some((xp, vp))) = (solved(g), solved(p)) {
+                if xg == xp && (self.cmp(vg, vp)?) {
+                    return Ok(true);
+                }
+            }
+            if let Some((_, vg)) = solved(g) {
+                if !vg.has_symbols() && self.opts.policy == Policy::Safe && solved(p).is_none() {
+                    return Ok(false);
+                }
+            }
+            return self.proportional(g, p);
+        }
+        // Inequalities and intervals.
+        if is_ineq(g) || is_ineq(p) || matches!(g, Node::Union(_)) || matches!(p, Node::Union(_)) {
+            return match (self.intervals(g, false)?, self.intervals(p, true)?) {
+                (Some(gi), Some(pi)) => self.interval_sets_eq(&gi, &pi),
+                _ => Ok(self.same_print(g, p)),
+            };
+        }
+        match (g, p) {
+            (Node::Tuple(a, go, gc), Node::Tuple(b, po, pc)) => {
+                if a.len() != b.len() || (a.len() == 2 && (go != po || gc != pc)) {
+                    return Ok(false);
+                }
+                self.all_pairs(a, b)
+            }
+            (Node::Matrix(a), Node::Matrix(b)) => {
+                if a.len() != b.len() || a.first().map(Vec::len) != b.first().map(Vec::len) {
+                    return Ok(false);
+                }
+                let fa: Vec<Node> = a.iter().flatten().cloned().collect();
+                let fb: Vec<Node> = b.iter().flatten().cloned().collect();
+                self.all_pairs(&fa, &fb)
+            }
+            (Node::Matrix(m), Node::Tuple(t, Bracket::Round, Bracket::Round))
+            | (Node::Tuple(t, Bracket::Round, Bracket::Round), Node::Matrix(m)) => {
+                let flat: Vec<Node> = m.iter().flatten().cloned().collect();
+                let vector = m.len() == 1 || m.iter().all(|r| r.len() == 1);
+                if !vector || flat.len() != t.len() {
+                    return Ok(false);
+                }
+                if matches!(g, Node::Matrix(_)) {
+                    self.all_pairs(&flat, t)
+                } else {
+                    self.all_pairs(t, &flat)
+                }
+            }
+            (Node::Rel(..), _) | (_, Node::Rel(..)) => Ok(false),
+            _ if g.is_scalar() && p.is_scalar() => self.scalar_eq(g, p),
+            _ => Ok(false),
+        }
+    }
+
+    fn same_print(&self, a: &Node, b: &Node) -> bool {
+        format!("{a}") == format!("{b}")
+    }
+
+    fn all_pairs(&self, a: &[Node], b: &[Node]) -> Result<bool, MathError> {
+        for (x, y) in a.iter().zip(b) {
+            if !self.cmp(x, y)? {
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    }
+
+    /// Every item of each side equals some item of the other (sets, unordered lists).
+    fn multiset_eq(&self, a: &[Node], b: &[Node]) -> Result<bool, MathError> {
+        if a.is_empty() || b.is_empty() {
+            return Ok(a.is_empty() && b.is_empty());
+        }
+        let mut b_hit = vec![false; b.len()];
+        for x in a {
+            let mut found = false;
+            for (j, y) in b.iter().enumerate() {
+                if self.cmp(x, y)? {
+                    found = true;
+                    b_hit[j] = true;
+                }
+            }
+            if !found {
+                return Ok(false);
+            }
+        }
+        Ok(b_hit.iter().all(|h| *h))
+    }
+
+    /// The set a relation, interval, union or list of them describes, as intervals with
+    /// constant bounds. For the response (`pred`), under the safe policy, only solved forms.
+    fn intervals(&self, n: &Node, pred: bool) -> Result<Option<Vec<Iv<'static>>>, MathError> {
+        let _ = pred;
+        Ok(match n {
+            Node::Tuple(v, o, c) if v.len() == 2 && !v[0].has_symbols() && !v[1].has_symbols() => {
+                Some(vec![iv(
+                    v[0].clone(),
+                    *o == Bracket::Square,
+                    v[1].clone(),
+                    *c == Bracket::Square,
+                )])
+            }
+            Node::Union(v) | Node::List(v) => {
+                let mut out = Vec::new();
+                for x in v {
+                    match self.intervals(x, pred)? {
+                        Some(i) => out.extend(i),
+                        None => return Ok(None),
+                    }
+                }
+                Some(out)
+            }
+            Node::Rel(items, ops) => self.rel_intervals(items, ops),
+            _ => None,
+        })
+    }
+
+    fn rel_intervals(&self, items: &[Node], ops: &[Rel]) -> Option<Vec<Iv<'static>>> {
+        let lone = |n: &Node| matches!(n, Node::Sym(_));
+        let constant = |n: &Node| !n.has_symbols() && n.is_scalar();
+        match (items, ops) {
+            ([a, b], [op]) => {
+                let (c, op) = if lone(a) && constant(b) {
+                    (b.clone(), *op)
+                } else if lone(b) && constant(a) {
+                    (a.clone(), op.flip())
+                } else {
+                    return None;
+                };
+                // x op c
+                Some(match op {
+                    Rel::Lt => vec![iv(neg_inf(), false, c, false)],
+                    Rel::Le => vec![iv(neg_inf(), false, c, true)],
+                    Rel::Gt => vec![iv(c, false, inf(), false)],
+                    Rel::Ge => vec![iv(c, true, inf(), false)],
+                    Rel::Ne => vec![
+                        iv(neg_inf(), false, c.clone(), false),
+                        iv(c, false, inf(), false),
+                    ],
+                    _ => return None,
+                })
+            }
+            ([a, x, b], [o1, o2]) if lone(x) && constant(a) && constant(b) => {
+                let up = |o: &Rel| matches!(o, Rel::Lt | Rel::Le);
+                let down = |o: &Rel| matches!(o, Rel::Gt | Rel::Ge);
+                if up(o1) && up(o2) {
+                    Some(vec![iv(
+                        a.clone(),
+                        *o1 == Rel::Le,
+                        b.clone(),
+                        *o2 == Rel::Le,
+                    )])
+                } else if down(o1) && down(o2) {
+                    Some(vec![iv(
+                        b.clone(),
+                        *o2 == Rel::Ge,
+                        a.clone(),
+                        *o1 == Rel::Ge,
+                    )])
+                } else {
+                    None
+                }
+            }
+            _ => None,
+        }
+    }
+
+    fn bound_eq(&self, a: &Node, b: &Node) -> Result<bool, MathError> {
+        self.scalar_eq(a, b)
+    }
+
+    fn interval_sets_eq(&self, a: &[Iv], b: &[Iv]) -> Result<bool, MathError> {
+        let same = |x: &Iv, y: &Iv| -> Result<bool, MathError> {
+            let lo_inf = is_infinite(&x.lo);
+            let hi_inf = is_infinite(&x.hi);
+            Ok((lo_inf || x.lo_closed == y.lo_closed)
+                && (hi_inf || x.hi_closed == y.hi_closed)
+                && self.bound_eq(&x.lo, &y.lo)?
+                && self.bound_eq(&x.hi, &y.hi)?)
+        };
+        if a.len() != b.len() {
+            return Ok(false);
+        }
+        for x in a {
+            let mut found = false;
+            for y in b {
+                if same(x, y)? {
+                    found = true;
+                    break;
+                }
+            }
+            if !found {
+                return Ok(false);
+            }
+        }
+        for y in b {
+            let mut found = false;
+            for x in a {
+                if same(x, y)? {
+                    found = true;
+                    break;
+                }
+            }
+            if !found {
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    }
+
+    /// `L1 = R1` and `L2 = R2` are the same equation when `L1 - R1 = k (L2 - R2)` for a
+    /// non-zero constant `k` (checked at random points).
+    fn proportional(&self, g: &Node, p: &Node) -> Result<bool, MathError> {
+        let diff = |n: &Node| -> Option<Node> {
+            match n {
+                Node::Rel(items, ops) if ops.len() == 1 => Some(Node::Add(vec![
+                    items[0].clone(),
+                    Node::Neg(Box::new(items[1].clone())),
+                ])),
+                _ => None,
+            }
+        };
+        let (Some(f), Some(h)) = (diff(g), diff(p)) else {
+            // Chains: compare item by item.
+            if let (Node::Rel(a, oa), Node::Rel(b, ob)) = (g, p) {
+                if oa == ob && a.len() == b.len() {
+                    return self.all_pairs(a, b);
+                }
+            }
+            return Ok(false);
+        };
+        let mut vars = Vec::new();
+        f.symbols(&mut vars);
+        h.symbols(&mut vars);
+        vars.dedup();
+        if vars.is_empty() {
+            // Two equations between constants: the same when both hold or both sides agree.
+            let zf = self.scalar_eq(&f, &Node::int(0))?;
+            let zh = self.scalar_eq(&h, &Node::int(0))?;
+            return Ok(zf && zh || self.same_print(g, p));
+        }
+        let complex_ok = !has_real_only(&f) && !has_real_only(&h);
+        let mut ratio: Option<C> = None;
+        let mut valid = 0;
+        let mut rng = Rng(self.opts.seed ^ 0x5eed);
+        for k in 0..24 {
+            let mode = if k < 12 || !complex_ok {
+                Mode::Real
+            } else {
+                Mode::Complex
+            };
+            if k >= 12 && (valid >= 4 || !complex_ok) {
+                break;
+            }
+            let env: Vec<(String, C)> = vars
+                .iter()
+                .map(|v| {
+                    let re = rng.point();
+                    let im = if mode == Mode::Complex {
+                        rng.point()
+                    } else {
+                        0.0
+                    };
+                    (v.clone(), C::new(re, im))
+                })
+                .collect();
+            let ev = Numeric {
+                budget: self.budget,
+                env: &env,
+                mode,
+            };
+            let (Some(a), Some(b)) = (ev.eval(&f)?, ev.eval(&h)?) else {
+                continue;
+            };
+            if !(a.re.is_finite() && a.im.is_finite() && b.re.is_finite() && b.im.is_finite()) {
+                continue;
+            }
+            let za = a.norm() < 1e-10;
+            let zb = b.norm() < 1e-10;
+            if za && zb {
+                continue;
+            }
+            if za != zb {
+                return Ok(false);
+            }
+            let r = a / b;
+            match ratio {
+                None => ratio = Some(r),
+                Some(r0) => {
+                    if !close(r, r0, 1e-7) {
+                        return Ok(false);
+                    }
+                }
+            }
+            valid += 1;
+            if valid >= 6 {
+                break;
+            }
+        }
+        if valid >= 3 {
+            return Ok(true);
+        }
+        Ok(self.same_print(g, p))
+    }
+
+    /// Percentages and degrees may be written with or without their sign.
+    fn alternatives(n: &Node) -> Vec<Node> {
+        match n {
+            Node::Percent(x) => vec![n.clone(), (**x).clone()],
+            Node::Degree(x) => vec![n.clone(), (**x).clone()],
+            _ => vec![n.clone()],
+        }
+    }
+
+    fn scalar_eq(&self, g: &Node, p: &Node) -> Result<bool, MathError> {
+        for a in Self::alternatives(g) {
+            for b in Self::alternatives(p) {
+                if self.value_eq(&a, &b)? {
+                    return Ok(true);
+                }
+            }
+        }
+        Ok(false)
+    }
+
+    fn value_eq(&self, a: &Node, b: &Node) -> Result<bool, MathError> {
+        let mut vars = Vec::new();
+        a.symbols(&mut vars);
+        b.symbols(&mut vars);
+        vars.dedup();
+        if vars.is_empty() {
+            self.const_eq(a, b)
+        } else {
+            self.random_eq(a, b, &vars)
+        }
+    }
+
+    /// Whether a decimal written with `d` places is the other value rounded (6 or more places).
+    fn rounds_to(&self, dec: &Node, d: u32, other: f64) -> bool {
+        let Some(x) = crate::eval::rational_of(dec) else {
+            return false;
+        };
+        if d < 6 || d > 15 {
+            return false;
+        }
+        let x = q_to_f64(&x);
+        let half = 0.5 * 10f64.powi(-(d as i32));
+        (x - other).abs() <= half * (1.0 + 1e-9)
+    }
+
+    fn const_eq(&self, a: &Node, b: &Node) -> Result<bool, MathError> {
+        let ex = Exact {
+            limits: self.limits,
+            budget: self.budget,
+        };
+        let qa = ex.eval(a)?;
+        let qb = ex.eval(b)?;
+        if let (Some(x), Some(y)) = (&qa, &qb) {
+            if x == y {
+                return Ok(true);
+            }
+            return Ok(self.decimal_match(a, b, q_to_f64(x), q_to_f64(y)));
+        }
+        let num = |n: &Node| -> Result<Option<C>, MathError> {
+            Numeric {
+                budget: self.budget,
+                env: &[],
+                mode: Mode::Complex,
+            }
+            .eval(n)
+        };
+        let (va, vb) = (num(a)?, num(b)?);
+        match (va, vb) {
+            (Some(x), Some(y)) => {
+                if close(x, y, self.opts.rel_tol) {
+                    return Ok(true);
+                }
+                if x.im.abs() < 1e-12 && y.im.abs() < 1e-12 {
+                    return Ok(self.decimal_match(a, b, x.re, y.re));
+                }
+                Ok(false)
+            }
+            _ => Ok(self.same_print(a, b)),
+        }
+    }
+
+    fn decimal_match(&self, a: &Node, b: &Node, x: f64, y: f64) -> bool {
+        if let Some(d) = decimal_places(a) {
+            if self.rounds_to(a, d, y) {
+                return true;
+            }
+        }
+        if let Some(d) = decimal_places(b) {
+            if self.rounds_to(b, d, x) {
+                return true;
+            }
+        }
+        false
+    }
+
+    /// Expressions with variables: equal at seeded random points (real first, complex when the
+    /// real points leave the domain), skipping points where either side is undefined.
+    fn random_eq(&self, a: &Node, b: &Node, vars: &[String]) -> Result<bool, MathError> {
+        if vars.len() > 12 {
+            return Ok(self.same_print(a, b));
+        }
+        let complex_ok = !has_real_only(a) && !has_real_only(b);
+        let tol = self.opts.rel_tol.max(1e-8);
+        let mut rng = Rng(self.opts.seed);
+        let mut valid = 0;
+        let mut total = 0;
+        for k in 0..24 {
+            let mode = if k < 12 { Mode::Real } else { Mode::Complex };
+            if mode == Mode::Complex && (valid >= 3 || !complex_ok) {
+                break;
+            }
+            let env: Vec<(String, C)> = vars
+                .iter()
+                .map(|v| {
+                    let re = rng.point();
+                    let im = if mode == Mode::Complex {
+                        rng.point()
+                    } else {
+                        0.0
+                    };
+                    (v.clone(), C::new(re, im))
+                })
+                .collect();
+            let ev = Numeric {
+                budget: self.budget,
+                env: &env,
+                mode,
+            };
+            let (Some(x), Some(y)) = (ev.eval(a)?, ev.eval(b)?) else {
+                continue;
+            };
+            if !(x.re.is_finite() && x.im.is_finite() && y.re.is_finite() && y.im.is_finite()) {
+                continue;
+            }
+            total += 1;
+            if !close(x, y, tol) {
+                return Ok(false);
+            }
+            valid += 1;
+            if valid >= 6 {
+                break;
+            }
+        }
+        let _ = total;
+        if valid >= 3 {
+            Ok(true)
+        } else {
+            Ok(self.same_print(a, b))
+        }
+    }
+}
+
+fn is_infinite(n: &Node) -> bool {
+    match n {
+        Node::Const(Const::Inf) => true,
+        Node::Neg(a) => is_infinite(a),
+        _ => false,
+    }
+}
+
+#[allow(dead_code)]
+fn zero_q() -> Q {
+    Q::from_integer(BigInt::zero())
+}
+
+#[allow(dead_code)]
+fn is_neg(q: &Q) -> bool {
+    q.is_negative()
+}
+
+#[allow(dead_code)]
+fn func_is(n: &Node, f: Func) -> bool {
+    matches!(n, Node::Apply(g, _) if *g == f)
+}

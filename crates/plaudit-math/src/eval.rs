@@ -1,0 +1,574 @@
+//! Evaluation: exact big-rational arithmetic where the value is rational, complex floating
+//! point otherwise. Recursion follows the tree, whose depth the parser bounds.
+
+use num_bigint::{BigInt, Sign};
+use num_complex::Complex64;
+use num_rational::BigRational;
+use num_traits::{One, Signed, ToPrimitive, Zero};
+
+use crate::ast::{Const, Func, Node};
+use crate::limits::{Budget, Limits, MathError};
+
+pub type Q = BigRational;
+pub type C = Complex64;
+
+fn bits(q: &Q) -> u64 {
+    q.numer().bits() + q.denom().bits()
+}
+
+fn as_int(q: &Q) -> Option<&BigInt> {
+    if q.denom().is_one() {
+        Some(q.numer())
+    } else {
+        None
+    }
+}
+
+/// The exact n-th root of a non-negative integer, if it is a perfect power.
+fn int_root(x: &BigInt, n: u32) -> Option<BigInt> {
+    if x.is_negative() {
+        if n % 2 == 1 {
+            return int_root(&-x, n).map(|r| -r);
+        }
+        return None;
+    }
+    let r = x.nth_root(n);
+    if num_traits::pow(r.clone(), n as usize) == *x {
+        Some(r)
+    } else {
+        None
+    }
+}
+
+fn rat_root(q: &Q, n: u32) -> Option<Q> {
+    Some(Q::new(int_root(q.numer(), n)?, int_root(q.denom(), n)?))
+}
+
+/// Exact evaluation context.
+pub struct Exact<'a> {
+    pub limits: &'a Limits,
+    pub budget: &'a Budget<'a>,
+}
+
+impl Exact<'_> {
+    fn guard(&self, q: Q) -> Result<Option<Q>, MathError> {
+        if bits(&q) > self.limits.max_bits {
+            Ok(None)
+        } else {
+            Ok(Some(q))
+        }
+    }
+
+    fn pow(&self, b: &Q, e: &Q) -> Result<Option<Q>, MathError> {
+        if let Some(k) = as_int(e) {
+            let Some(k) = k.to_i64() else { return Ok(None) };
+            if b.is_zero() {
+                return Ok(if k > 0 {
+                    Some(Q::zero())
+                } else if k == 0 {
+                    Some(Q::one())
+                } else {
+                    None
+                });
+            }
+            if b.abs().is_one() {
+                return Ok(Some(if k % 2 == 0 { Q::one() } else { b.clone() }));
+            }
+            if (bits(b) as u128) * (k.unsigned_abs() as u128) > self.limits.max_bits as u128 {
+                return Ok(None);
+            }
+            let p = num_traits::pow(b.clone(), k.unsigned_abs() as usize);
+            return self.guard(if k < 0 { p.recip() } else { p });
+        }
+        // Rational exponent p/q: exact when the base is a perfect q-th power.
+        let (Some(p), Some(q)) = (e.numer().to_i64(), e.denom().to_u32()) else {
+            return Ok(None);
+        };
+        if q > 64 || b.is_negative() && q % 2 == 0 {
+            return Ok(None);
+        }
+        match rat_root(b, q) {
+            Some(r) => self.pow(&r, &Q::from_integer(BigInt::from(p))),
+            None => Ok(None),
+        }
+    }
+
+    /// The exact rational value of `n`, or `None` when it is not rational or not computable
+    /// within the limits (then floating point takes over).
+    pub fn eval(&self, n: &Node) -> Result<Option<Q>, MathError> {
+        self.budget.tick()?;
+        Ok(match n {
+            Node::Num(q, _) => Some(q.clone()),
+            Node::Add(v) => {
+                let mut acc = Q::zero();
+                for x in v {
+                    let Some(q) = self.eval(x)? else {
+                        return Ok(None);
+                    };
+                    acc += q;
+                    if bits(&acc) > self.limits.max_bits {
+                        return Ok(None);
+                    }
+                }
+                Some(acc)
+            }
+            Node::Mul(v) => {
+                let mut acc = Q::one();
+                for x in v {
+                    let Some(q) = self.eval(x)? else {
+                        return Ok(None);
+                    };
+                    acc *= q;
+                    if bits(&acc) > self.limits.max_bits {
+                        return Ok(None);
+                    }
+                }
+                Some(acc)
+            }
+            Node::Neg(a) => self.eval(a)?.map(|q| -q),
+            Node::Div(a, b) => match (self.eval(a)?, self.eval(b)?) {
+                (Some(a), Some(b)) if !b.is_zero() => self.guard(a / b)?,
+                _ => None,
+            },
+            Node::Pow(b, e) => {
+                let Some(e) = self.eval(e)? else {
+                    return Ok(None);
+                };
+                let Some(b) = self.eval(b)? else {
+                    return Ok(None);
+                };
+                if e.is_negative() && b.is_zero() {
+                    return Ok(None);
+                }
+                self.pow(&b, &e)?
+            }
+            Node::Percent(a) => self
+                .eval(a)?
+                .map(|q| q / Q::from_integer(BigInt::from(100))),
+            Node::Apply(f, args) => {
+                let mut vals = Vec::with_capacity(args.len());
+                for a in args {
+                    let Some(q) = self.eval(a)? else {
+                        return Ok(None);
+                    };
+                    vals.push(q);
+                }
+                self.apply(*f, &vals)?
+            }
+            _ => None,
+        })
+    }
+
+    fn apply(&self, f: Func, v: &[Q]) -> Result<Option<Q>, MathError> {
+        Ok(match (f, v) {
+            (Func::Abs, [x]) => Some(x.abs()),
+            (Func::Floor, [x]) => Some(x.floor()),
+            (Func::Ceil, [x]) => Some(x.ceil()),
+            (Func::Sqrt, [x]) => self.pow(x, &Q::new(BigInt::one(), BigInt::from(2)))?,
+            (Func::Root, [x, k]) => match as_int(k)
+                .and_then(|k| k.to_i64())
+                .filter(|k| *k > 0 && *k <= 64)
+            {
+                Some(k) => self.pow(x, &Q::new(BigInt::one(), BigInt::from(k)))?,
+                None => None,
+            },
+            (Func::Fact, [x]) => {
+                let Some(n) = as_int(x).and_then(|n| n.to_u64()).filter(|n| *n <= 3000) else {
+                    return Ok(None);
+                };
+                let mut acc = BigInt::one();
+                for k in 2..=n {
+                    self.budget.tick()?;
+                    acc *= k;
+                }
+                Some(Q::from_integer(acc))
+            }
+            (Func::Binom, [n, k]) => {
+                let (Some(n), Some(k)) = (
+                    as_int(n).and_then(|n| n.to_i64()),
+                    as_int(k).and_then(|k| k.to_i64()),
+                ) else {
+                    return Ok(None);
+                };
+                if n < 0 || n > 1_000_000 {
+                    return Ok(None);
+                }
+                if k < 0 || k > n {
+                    return Ok(Some(Q::zero()));
+                }
+                let k = k.min(n - k);
+                if k > 3000 {
+                    return Ok(None);
+                }
+                let mut acc = BigInt::one();
+                for j in 0..k {
+                    self.budget.tick()?;
+                    acc = acc * BigInt::from(n - j) / BigInt::from(j + 1);
+                }
+                Some(Q::from_integer(acc))
+            }
+            (Func::Log, [x, b]) => {
+                // Exact when x is an integer power of b: log_2 8 = 3.
+                let (Some(xi), Some(bi)) = (as_int(x), as_int(b)) else {
+                    return Ok(None);
+                };
+                if bi <= &BigInt::one() || xi <= &BigInt::zero() {
+                    return Ok(None);
+                }
+                let mut p = BigInt::one();
+                let mut k = 0i64;
+                while &p < xi && k < 10_000 {
+                    self.budget.tick()?;
+                    p *= bi;
+                    k += 1;
+                }
+                if &p == xi {
+                    Some(Q::from_integer(BigInt::from(k)))
+                } else {
+                    None
+                }
+            }
+            _ => None,
+        })
+    }
+}
+
+/// How points are evaluated: on the reals (leaving the real domain makes the point invalid) or
+/// on the complex plane (principal branches).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Mode {
+    Real,
+    Complex,
+}
+
+/// Floating-point evaluation at one point.
+pub struct Numeric<'a> {
+    pub budget: &'a Budget<'a>,
+    pub env: &'a [(String, C)],
+    pub mode: Mode,
+}
+
+pub fn q_to_f64(q: &Q) -> f64 {
+    q.to_f64().unwrap_or(f64::NAN)
+}
+
+fn real(x: f64) -> C {
+    C::new(x, 0.0)
+}
+
+fn is_real(z: C) -> bool {
+    z.im.abs() <= 1e-12 * z.re.abs().max(1.0)
+}
+
+fn near_int(x: f64) -> Option<i64> {
+    let r = x.round();
+    if (x - r).abs() < 1e-9 && r.abs() < 1e15 {
+        Some(r as i64)
+    } else {
+        None
+    }
+}
+
+impl Numeric<'_> {
+    /// The value at this point, or `None` where the expression is undefined (outside its
+    /// domain, division by zero, overflow).
+    pub fn eval(&self, n: &Node) -> Result<Option<C>, MathError> {
+        self.budget.tick()?;
+        let v = match n {
+            Node::Num(q, _) => real(q_to_f64(q)),
+            Node::Const(c) => match c {
+                Const::Pi => real(std::f64::consts::PI),
+                Const::E => real(std::f64::consts::E),
+                Const::I => {
+                    if self.mode == Mode::Real {
+                        return Ok(None);
+                    }
+                    C::new(0.0, 1.0)
+                }
+                Const::Inf => real(f64::INFINITY),
+            },
+            Node::Sym(s) => match self.env.iter().find(|(k, _)| k == s) {
+                Some((_, v)) => *v,
+                None => return Ok(None),
+            },
+            Node::Add(v) => {
+                let mut acc = C::new(0.0, 0.0);
+                for x in v {
+                    let Some(z) = self.eval(x)? else {
+                        return Ok(None);
+                    };
+                    acc += z;
+                }
+                acc
+            }
+            Node::Mul(v) => {
+                let mut acc = C::new(1.0, 0.0);
+                for x in v {
+                    let Some(z) = self.eval(x)? else {
+                        return Ok(None);
+                    };
+                    acc *= z;
+                }
+                acc
+            }
+            Node::Neg(a) => match self.eval(a)? {
+                Some(z) => -z,
+                None => return Ok(None),
+            },
+            Node::Div(a, b) => {
+                let (Some(a), Some(b)) = (self.eval(a)?, self.eval(b)?) else {
+                    return Ok(None);
+                };
+                if b.norm() == 0.0 {
+                    return Ok(None);
+                }
+                a / b
+            }
+            Node::Pow(b, e) => return self.pow(b, e),
+            Node::Percent(a) => match self.eval(a)? {
+                Some(z) => z / 100.0,
+                None => return Ok(None),
+            },
+            Node::Degree(a) => match self.eval(a)? {
+                Some(z) => z * (std::f64::consts::PI / 180.0),
+                None => return Ok(None),
+            },
+            Node::Apply(f, args) => {
+                let mut vals = Vec::with_capacity(args.len());
+                for a in args {
+                    let Some(z) = self.eval(a)? else {
+                        return Ok(None);
+                    };
+                    vals.push(z);
+                }
+                match self.apply(*f, &vals, args) {
+                    Some(z) => z,
+                    None => return Ok(None),
+                }
+            }
+            _ => return Ok(None),
+        };
+        if v.re.is_nan() || v.im.is_nan() {
+            return Ok(None);
+        }
+        if self.mode == Mode::Real && !is_real(v) {
+            return Ok(None);
+        }
+        Ok(Some(if self.mode == Mode::Real {
+            real(v.re)
+        } else {
+            v
+        }))
+    }
+
+    fn pow(&self, b: &Node, e: &Node) -> Result<Option<C>, MathError> {
+        let (Some(bv), Some(ev)) = (self.eval(b)?, self.eval(e)?) else {
+            return Ok(None);
+        };
+        if bv.norm() == 0.0 {
+            if ev.re > 0.0 {
+                return Ok(Some(real(0.0)));
+            }
+            if ev.norm() == 0.0 {
+                return Ok(Some(real(1.0)));
+            }
+            return Ok(None);
+        }
+        if is_real(ev) && is_real(bv) {
+            let (x, y) = (bv.re, ev.re);
+            if let Some(k) = near_int(y) {
+                if k.abs() <= 1 << 20 {
+                    let r = x.powi(k as i32);
+                    return Ok(if r.is_finite() || x.is_infinite() {
+                        Some(real(r))
+                    } else {
+                        None
+                    });
+                }
+            }
+            if x > 0.0 {
+                let r = x.powf(y);
+                return Ok(if r.is_nan() { None } else { Some(real(r)) });
+            }
+            // Negative base, fractional exponent: the real odd root where there is one.
+            if self.mode == Mode::Real {
+                if let Some(qe) = rational_of(e) {
+                    if let (Some(p), Some(d)) = (qe.numer().to_i64(), qe.denom().to_i64()) {
+                        if d % 2 == 1 {
+                            let r = (-x).powf(y);
+                            return Ok(Some(real(if p % 2 == 0 { r } else { -r })));
+                        }
+                    }
+                }
+                return Ok(None);
+            }
+        }
+        let z = if bv.im == 0.0 && bv.re > 0.0 {
+            (ev * bv.re.ln()).exp()
+        } else {
+            bv.powc(ev)
+        };
+        Ok(Some(z))
+    }
+
+    fn apply(&self, f: Func, v: &[C], args: &[Node]) -> Option<C> {
+        let one = real(1.0);
+        let z = *v.first()?;
+        Some(match f {
+            Func::Sin => z.sin(),
+            Func::Cos => z.cos(),
+            Func::Tan => {
+                let c = z.cos();
+                if c.norm() < 1e-300 {
+                    return None;
+                }
+                z.sin() / c
+            }
+            Func::Cot => {
+                let s = z.sin();
+                if s.norm() < 1e-300 {
+                    return None;
+                }
+                z.cos() / s
+            }
+            Func::Sec => one / z.cos(),
+            Func::Csc => one / z.sin(),
+            Func::Asin => {
+                if self.mode == Mode::Real && z.re.abs() > 1.0 {
+                    return None;
+                }
+                z.asin()
+            }
+            Func::Acos => {
+                if self.mode == Mode::Real && z.re.abs() > 1.0 {
+                    return None;
+                }
+                z.acos()
+            }
+            Func::Atan => z.atan(),
+            Func::Acot => {
+                if z.norm() == 0.0 {
+                    real(std::f64::consts::FRAC_PI_2)
+                } else {
+                    (one / z).atan()
+                }
+            }
+            Func::Asec => (one / z).acos(),
+            Func::Acsc => (one / z).asin(),
+            Func::Sinh => z.sinh(),
+            Func::Cosh => z.cosh(),
+            Func::Tanh => z.tanh(),
+            Func::Ln => {
+                if z.norm() == 0.0 || (self.mode == Mode::Real && z.re <= 0.0) {
+                    return None;
+                }
+                z.ln()
+            }
+            Func::Log => {
+                let b = *v.get(1).unwrap_or(&real(10.0));
+                if z.norm() == 0.0 || b.norm() == 0.0 {
+                    return None;
+                }
+                if self.mode == Mode::Real && (z.re <= 0.0 || b.re <= 0.0) {
+                    return None;
+                }
+                let lb = b.ln();
+                if lb.norm() == 0.0 {
+                    return None;
+                }
+                z.ln() / lb
+            }
+            Func::Exp => z.exp(),
+            Func::Sqrt => {
+                if self.mode == Mode::Real && z.re < 0.0 {
+                    return None;
+                }
+                z.sqrt()
+            }
+            Func::Root => {
+                let k = v.get(1)?;
+                let kk = near_int(k.re)?;
+                if kk <= 0 {
+                    return None;
+                }
+                if is_real(z) && z.re < 0.0 {
+                    if kk % 2 == 1 {
+                        return Some(real(-(-z.re).powf(1.0 / kk as f64)));
+                    }
+                    if self.mode == Mode::Real {
+                        return None;
+                    }
+                }
+                if is_real(z) && z.re >= 0.0 {
+                    real(z.re.powf(1.0 / kk as f64))
+                } else {
+                    z.powf(1.0 / kk as f64)
+                }
+            }
+            Func::Abs => real(z.norm()),
+            Func::Floor => {
+                if !is_real(z) {
+                    return None;
+                }
+                real(z.re.floor())
+            }
+            Func::Ceil => {
+                if !is_real(z) {
+                    return None;
+                }
+                real(z.re.ceil())
+            }
+            Func::Fact => {
+                if !is_real(z) {
+                    return None;
+                }
+                let n = near_int(z.re)?;
+                if !(0..=170).contains(&n) {
+                    return None;
+                }
+                real((2..=n).fold(1.0, |a, k| a * k as f64))
+            }
+            Func::Binom => {
+                let k = v.get(1)?;
+                if !is_real(z) || !is_real(*k) {
+                    return None;
+                }
+                let (n, k) = (near_int(z.re)?, near_int(k.re)?);
+                if n < 0 || k < 0 || k > n {
+                    return Some(real(0.0));
+                }
+                let k = k.min(n - k);
+                if k > 1000 {
+                    return None;
+                }
+                let _ = args;
+                real((0..k).fold(1.0, |a, j| a * (n - j) as f64 / (j + 1) as f64))
+            }
+        })
+    }
+}
+
+/// The exact rational value of a literal (possibly negated) number node.
+pub fn rational_of(n: &Node) -> Option<Q> {
+    match n {
+        Node::Num(q, _) => Some(q.clone()),
+        Node::Neg(a) => rational_of(a).map(|q| -q),
+        Node::Mul(v) if v.len() == 2 => match (&v[0], &v[1]) {
+            (Node::Num(a, _), Node::Pow(b, e)) if **e == Node::int(-1) => {
+                let b = rational_of(b)?;
+                if b.is_zero() {
+                    None
+                } else {
+                    Some(a / b)
+                }
+            }
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+#[allow(dead_code)]
+fn sign_of(q: &Q) -> Sign {
+    q.numer().sign()
+}

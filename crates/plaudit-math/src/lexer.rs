@@ -1,0 +1,748 @@
+//! Turns LaTeX or plain-text mathematics into tokens. One pass, linear in the input; commands
+//! that only change appearance (`\left`, `\displaystyle`, spacing) produce nothing.
+
+use crate::ast::{Const, Func, Rel};
+use crate::limits::{Budget, Limits, MathError};
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Tok {
+    /// Digits with at most one decimal point, and an optional exponent (`1.5e-3`).
+    Num(String),
+    /// A variable name (`x`, `theta`, `x_1` is built by the parser).
+    Ident(String),
+    /// A word that is not mathematics (units, prose); dropped before parsing.
+    Word(String),
+    Const(Const),
+    Func(Func),
+    /// `\frac`, `\sqrt`, `\binom`.
+    Frac,
+    Sqrt,
+    Binom,
+    Begin(String),
+    End(String),
+    LBrace,
+    RBrace,
+    LSet,
+    RSet,
+    LParen,
+    RParen,
+    LBrack,
+    RBrack,
+    Bar,
+    LFloor,
+    RFloor,
+    LCeil,
+    RCeil,
+    Plus,
+    Minus,
+    Pm,
+    Star,
+    Slash,
+    Caret,
+    Underscore,
+    Bang,
+    Percent,
+    Degree,
+    Comma,
+    Semi,
+    Amp,
+    RowSep,
+    Rel(Rel),
+    Cup,
+    /// "and", "or", `\text{ or }`: separates several answers.
+    Sep,
+    EmptySet,
+    Reals,
+}
+
+fn greek(name: &str) -> bool {
+    matches!(
+        name,
+        "alpha"
+            | "beta"
+            | "gamma"
+            | "delta"
+            | "epsilon"
+            | "varepsilon"
+            | "zeta"
+            | "eta"
+            | "theta"
+            | "vartheta"
+            | "iota"
+            | "kappa"
+            | "lambda"
+            | "mu"
+            | "nu"
+            | "xi"
+            | "rho"
+            | "sigma"
+            | "tau"
+            | "upsilon"
+            | "phi"
+            | "varphi"
+            | "chi"
+            | "psi"
+            | "omega"
+            | "Gamma"
+            | "Delta"
+            | "Theta"
+            | "Lambda"
+            | "Xi"
+            | "Sigma"
+            | "Phi"
+            | "Psi"
+            | "Omega"
+    )
+}
+
+/// Function names, in LaTeX (`\sin`) and plain text (`sin`).
+pub fn func_named(name: &str) -> Option<Func> {
+    Some(match name {
+        "sin" => Func::Sin,
+        "cos" => Func::Cos,
+        "tan" | "tg" => Func::Tan,
+        "cot" | "ctg" => Func::Cot,
+        "sec" => Func::Sec,
+        "csc" | "cosec" => Func::Csc,
+        "arcsin" | "asin" => Func::Asin,
+        "arccos" | "acos" => Func::Acos,
+        "arctan" | "atan" => Func::Atan,
+        "arccot" | "acot" => Func::Acot,
+        "arcsec" | "asec" => Func::Asec,
+        "arccsc" | "acsc" => Func::Acsc,
+        "sinh" => Func::Sinh,
+        "cosh" => Func::Cosh,
+        "tanh" => Func::Tanh,
+        "ln" => Func::Ln,
+        "log" | "lg" => Func::Log,
+        "exp" => Func::Exp,
+        "sqrt" => Func::Sqrt,
+        "abs" => Func::Abs,
+        "floor" => Func::Floor,
+        "ceil" => Func::Ceil,
+        _ => return None,
+    })
+}
+
+/// Short unit words that would otherwise read as products of variables.
+fn short_unit(w: &str) -> bool {
+    matches!(
+        w,
+        "cm" | "mm"
+            | "km"
+            | "kg"
+            | "mg"
+            | "ml"
+            | "mL"
+            | "ft"
+            | "hr"
+            | "hrs"
+            | "yd"
+            | "mi"
+            | "oz"
+            | "lb"
+            | "lbs"
+            | "mph"
+            | "sec"
+            | "min"
+            | "cc"
+            | "kph"
+            | "kmh"
+            | "in"
+            | "am"
+            | "pm"
+            | "AM"
+            | "PM"
+            | "st"
+            | "nd"
+            | "rd"
+            | "th"
+    )
+}
+
+/// Commands that print nothing mathematical.
+fn ignorable(name: &str) -> bool {
+    matches!(
+        name,
+        "left"
+            | "right"
+            | "big"
+            | "Big"
+            | "bigg"
+            | "Bigg"
+            | "bigl"
+            | "bigr"
+            | "Bigl"
+            | "Bigr"
+            | "biggl"
+            | "biggr"
+            | "displaystyle"
+            | "textstyle"
+            | "scriptstyle"
+            | "quad"
+            | "qquad"
+            | "limits"
+            | "nolimits"
+            | "boxed"
+            | "fbox"
+            | "framebox"
+            | "hline"
+            | "middle"
+            | "space"
+            | "thinspace"
+            | "enspace"
+            | "nonumber"
+            | "notag"
+            | "dollar"
+            | "ensuremath"
+            | "overline"
+            | "underline"
+            | "vec"
+            | "hat"
+            | "bar"
+            | "tilde"
+            | "widehat"
+            | "overrightarrow"
+            | "mathrm"
+            | "mathbf"
+            | "mathit"
+            | "mathsf"
+            | "mathcal"
+            | "boldsymbol"
+            | "bm"
+            | "rm"
+            | "bf"
+            | "it"
+            | "cal"
+            | "color"
+            | "phantom"
+            | "hphantom"
+            | "vphantom"
+            | "smash"
+            | "operatorname"
+    )
+}
+
+struct Lexer<'s, 'b> {
+    s: &'s str,
+    b: &'s [u8],
+    i: usize,
+    out: Vec<Tok>,
+    budget: &'b Budget<'b>,
+    limits: &'b Limits,
+    /// Depth of ( [ \{ brackets: thousands separators are read only at depth 0.
+    bracket_depth: i32,
+    /// Nesting of `\text{…}` groups lexed as mathematics.
+    depth: usize,
+}
+
+/// Tokenise `s`.
+pub fn lex(s: &str, limits: &Limits, budget: &Budget) -> Result<Vec<Tok>, MathError> {
+    lex_at(s, limits, budget, 0)
+}
+
+fn lex_at(s: &str, limits: &Limits, budget: &Budget, depth: usize) -> Result<Vec<Tok>, MathError> {
+    if depth > 4 {
+        return Err(MathError::Limit(
+            "`\\text{}` nested more than 4 deep".into(),
+        ));
+    }
+    if s.len() > limits.max_answer_len {
+        return Err(MathError::Limit(format!(
+            "answer of {} bytes is longer than {} bytes",
+            s.len(),
+            limits.max_answer_len
+        )));
+    }
+    let mut lx = Lexer {
+        s,
+        b: s.as_bytes(),
+        i: 0,
+        out: Vec::new(),
+        budget,
+        limits,
+        bracket_depth: 0,
+        depth,
+    };
+    lx.run()?;
+    Ok(lx.out)
+}
+
+impl Lexer<'_, '_> {
+    fn peek(&self) -> u8 {
+        self.b.get(self.i).copied().unwrap_or(0)
+    }
+
+    fn at(&self, k: usize) -> u8 {
+        self.b.get(self.i + k).copied().unwrap_or(0)
+    }
+
+    fn push(&mut self, t: Tok) {
+        match t {
+            Tok::LParen | Tok::LBrack | Tok::LSet => self.bracket_depth += 1,
+            Tok::RParen | Tok::RBrack | Tok::RSet => self.bracket_depth -= 1,
+            _ => {}
+        }
+        self.out.push(t);
+    }
+
+    fn run(&mut self) -> Result<(), MathError> {
+        while self.i < self.b.len() {
+            self.budget.tick()?;
+            let c = self.peek();
+            if c.is_ascii_digit() || (c == b'.' && self.at(1).is_ascii_digit()) {
+                self.number()?;
+                continue;
+            }
+            if c.is_ascii_alphabetic() {
+                self.word();
+                continue;
+            }
+            self.i += 1;
+            match c {
+                b'\\' => self.command()?,
+                b' ' | b'\t' | b'\n' | b'\r' | b'$' | b'~' | b'\'' | b'"' | b'`' => {}
+                b'{' => {
+                    // `{,}` is LaTeX's thousands separator.
+                    if self.at(0) == b',' && self.at(1) == b'}' {
+                        self.i += 2;
+                        self.push(Tok::Comma);
+                    } else {
+                        self.push(Tok::LBrace)
+                    }
+                }
+                b'}' => self.push(Tok::RBrace),
+                b'(' => self.push(Tok::LParen),
+                b')' => self.push(Tok::RParen),
+                b'[' => self.push(Tok::LBrack),
+                b']' => self.push(Tok::RBrack),
+                b'|' => self.push(Tok::Bar),
+                b'+' => self.push(Tok::Plus),
+                b'-' => self.push(Tok::Minus),
+                b'*' => {
+                    if self.peek() == b'*' {
+                        self.i += 1;
+                        self.push(Tok::Caret);
+                    } else {
+                        self.push(Tok::Star);
+                    }
+                }
+                b'/' => self.push(Tok::Slash),
+                b'^' => self.push(Tok::Caret),
+                b'_' => self.push(Tok::Underscore),
+                b'!' => {
+                    if self.peek() == b'=' {
+                        self.i += 1;
+                        self.push(Tok::Rel(Rel::Ne));
+                    } else {
+                        self.push(Tok::Bang)
+                    }
+                }
+                b'%' => self.push(Tok::Percent),
+                b',' => self.push(Tok::Comma),
+                b';' => self.push(Tok::Semi),
+                b'&' => self.push(Tok::Amp),
+                b'=' => {
+                    if self.peek() == b'=' {
+                        self.i += 1;
+                    }
+                    self.push(Tok::Rel(Rel::Eq))
+                }
+                b'<' => {
+                    if self.peek() == b'=' {
+                        self.i += 1;
+                        self.push(Tok::Rel(Rel::Le))
+                    } else {
+                        self.push(Tok::Rel(Rel::Lt))
+                    }
+                }
+                b'>' => {
+                    if self.peek() == b'=' {
+                        self.i += 1;
+                        self.push(Tok::Rel(Rel::Ge))
+                    } else {
+                        self.push(Tok::Rel(Rel::Gt))
+                    }
+                }
+                b':' | b'?' | b'#' | b'@' => self.push(Tok::Word((c as char).to_string())),
+                b'.' => {}
+                _ if c >= 0x80 => {
+                    self.i -= 1;
+                    self.unicode()?;
+                }
+                _ => self.push(Tok::Word((c as char).to_string())),
+            }
+        }
+        Ok(())
+    }
+
+    fn unicode(&mut self) -> Result<(), MathError> {
+        let ch = self.s[self.i..].chars().next().unwrap_or(' ');
+        self.i += ch.len_utf8();
+        let t = match ch {
+            'π' => Tok::Const(Const::Pi),
+            '∞' => Tok::Const(Const::Inf),
+            '√' => Tok::Sqrt,
+            '×' | '·' | '⋅' | '∙' => Tok::Star,
+            '÷' | '∕' => Tok::Slash,
+            '−' | '–' | '—' => Tok::Minus,
+            '±' => Tok::Pm,
+            '∓' => Tok::Pm,
+            '≤' | '⩽' => Tok::Rel(Rel::Le),
+            '≥' | '⩾' => Tok::Rel(Rel::Ge),
+            '≠' => Tok::Rel(Rel::Ne),
+            '≈' | '≡' => Tok::Rel(Rel::Eq),
+            '∈' => Tok::Rel(Rel::In),
+            '∪' => Tok::Cup,
+            '°' => Tok::Degree,
+            '∅' => Tok::EmptySet,
+            'ℝ' => Tok::Reals,
+            '²' => {
+                self.push(Tok::Caret);
+                Tok::Num("2".into())
+            }
+            '³' => {
+                self.push(Tok::Caret);
+                Tok::Num("3".into())
+            }
+            '½' => {
+                self.push(Tok::LParen);
+                self.push(Tok::Num("1".into()));
+                self.push(Tok::Slash);
+                self.push(Tok::Num("2".into()));
+                Tok::RParen
+            }
+            '\u{a0}' | '\u{2009}' | '\u{202f}' | '\u{200b}' => return Ok(()),
+            'α' => Tok::Ident("alpha".into()),
+            'β' => Tok::Ident("beta".into()),
+            'γ' => Tok::Ident("gamma".into()),
+            'δ' => Tok::Ident("delta".into()),
+            'θ' => Tok::Ident("theta".into()),
+            'λ' => Tok::Ident("lambda".into()),
+            'μ' => Tok::Ident("mu".into()),
+            'φ' => Tok::Ident("phi".into()),
+            'ω' => Tok::Ident("omega".into()),
+            c if c.is_alphabetic() => {
+                let mut w = String::from(c);
+                while let Some(n) = self.s[self.i..]
+                    .chars()
+                    .next()
+                    .filter(|c| c.is_alphabetic())
+                {
+                    self.budget.tick()?;
+                    w.push(n);
+                    self.i += n.len_utf8();
+                }
+                Tok::Word(w)
+            }
+            _ => return Ok(()),
+        };
+        self.push(t);
+        Ok(())
+    }
+
+    fn digits(&mut self) -> usize {
+        let st = self.i;
+        while self.peek().is_ascii_digit() {
+            self.i += 1;
+        }
+        self.i - st
+    }
+
+    fn number(&mut self) -> Result<(), MathError> {
+        let start = self.i;
+        let mut text = String::new();
+        let int_len = self.digits();
+        text.push_str(&self.s[start..self.i]);
+        // Thousands separators: 1,234,567 (groups of exactly three digits), at bracket depth 0.
+        if self.bracket_depth <= 0 && (1..=3).contains(&int_len) && !self.s[..start].ends_with('.')
+        {
+            loop {
+                let sep_len = if self.peek() == b',' {
+                    1
+                } else if self.s[self.i..].starts_with("{,}") {
+                    3
+                } else if self.s[self.i..].starts_with("\\,") || self.s[self.i..].starts_with("\\ ")
+                {
+                    2
+                } else {
+                    0
+                };
+                if sep_len == 0 {
+                    break;
+                }
+                let g = self.i + sep_len;
+                let grp = &self.b[g.min(self.b.len())..(g + 4).min(self.b.len())];
+                let three = grp.len() >= 3 && grp[..3].iter().all(u8::is_ascii_digit);
+                let fourth_digit = grp.len() == 4 && grp[3].is_ascii_digit();
+                if !three || fourth_digit {
+                    break;
+                }
+                text.push_str(&self.s[g..g + 3]);
+                self.i = g + 3;
+            }
+        }
+        if self.peek() == b'.' && self.at(1).is_ascii_digit() {
+            self.i += 1;
+            text.push('.');
+            let st = self.i;
+            self.digits();
+            text.push_str(&self.s[st..self.i]);
+        } else if self.peek() == b'.' && !self.at(1).is_ascii_alphabetic() && self.at(1) != b'.' {
+            // "5." at the end of a sentence.
+            self.i += 1;
+        }
+        // Scientific notation: 1.5e-3, 2E10 (a digit must follow).
+        if matches!(self.peek(), b'e' | b'E') {
+            let sign = matches!(self.at(1), b'+' | b'-');
+            let d = if sign { self.at(2) } else { self.at(1) };
+            if d.is_ascii_digit() && !self.at(if sign { 3 } else { 2 }).is_ascii_alphabetic() {
+                let st = self.i;
+                self.i += if sign { 2 } else { 1 };
+                self.digits();
+                text.push_str(&self.s[st..self.i].to_ascii_lowercase());
+            }
+        }
+        let digit_count = text.bytes().filter(u8::is_ascii_digit).count();
+        if digit_count > self.limits.max_digits {
+            return Err(MathError::Limit(format!(
+                "number with {digit_count} digits (max {})",
+                self.limits.max_digits
+            )));
+        }
+        self.push(Tok::Num(text));
+        Ok(())
+    }
+
+    fn word(&mut self) {
+        let st = self.i;
+        while self.peek().is_ascii_alphabetic() {
+            self.i += 1;
+        }
+        let w = &self.s[st..self.i];
+        self.plain_word(w);
+    }
+
+    fn plain_word(&mut self, w: &str) {
+        let lower = w.to_ascii_lowercase();
+        let t = match lower.as_str() {
+            "pi" => Tok::Const(Const::Pi),
+            "inf" | "infty" | "infinity" | "oo" => Tok::Const(Const::Inf),
+            "and" | "or" => Tok::Sep,
+            "cdot" | "times" => Tok::Star,
+            "div" => Tok::Slash,
+            "le" | "leq" => Tok::Rel(Rel::Le),
+            "ge" | "geq" => Tok::Rel(Rel::Ge),
+            "ne" | "neq" => Tok::Rel(Rel::Ne),
+            "lt" => Tok::Rel(Rel::Lt),
+            "gt" => Tok::Rel(Rel::Gt),
+            "degrees" | "degree" | "deg" => Tok::Degree,
+            "percent" => Tok::Percent,
+            _ => {
+                if let Some(f) = func_named(&lower) {
+                    Tok::Func(f)
+                } else if w.len() == 1 {
+                    Tok::Ident(w.to_string())
+                } else if short_unit(w) || w.len() >= 3 {
+                    Tok::Word(w.to_string())
+                } else {
+                    // "xy", "ab": a product of single-letter variables.
+                    for ch in w.chars() {
+                        self.push(Tok::Ident(ch.to_string()));
+                    }
+                    return;
+                }
+            }
+        };
+        self.push(t);
+    }
+
+    /// The raw content of a `{…}` group starting at `self.i` (after optional spaces).
+    fn brace_group(&mut self) -> Option<&str> {
+        let s: &str = self.s;
+        while self.peek() == b' ' {
+            self.i += 1;
+        }
+        if self.peek() != b'{' {
+            return None;
+        }
+        let mut depth = 0usize;
+        let st = self.i + 1;
+        let mut j = self.i;
+        while j < self.b.len() {
+            match self.b[j] {
+                b'\\' => j += 1,
+                b'{' => depth += 1,
+                b'}' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        self.i = j + 1;
+                        return Some(&s[st..j]);
+                    }
+                }
+                _ => {}
+            }
+            j += 1;
+        }
+        None
+    }
+
+    fn command(&mut self) -> Result<(), MathError> {
+        let c = self.peek();
+        if c >= 0x80 {
+            // `\` before a non-ASCII character: the character is read on its own.
+            return Ok(());
+        }
+        if !c.is_ascii_alphabetic() {
+            self.i += 1;
+            match c {
+                b'{' => self.push(Tok::LSet),
+                b'}' => self.push(Tok::RSet),
+                b'\\' => self.push(Tok::RowSep),
+                b'%' => self.push(Tok::Percent),
+                b'|' => self.push(Tok::Bar),
+                b'(' | b')' | b'[' | b']' => {} // math delimiters \( \) \[ \]
+                b'$' | b',' | b';' | b':' | b'!' | b' ' | b'>' | b'.' => {}
+                b'#' | b'&' | b'_' => {}
+                _ if c >= 0x80 => {}
+                _ => {}
+            }
+            return Ok(());
+        }
+        let st = self.i;
+        while self.peek().is_ascii_alphabetic() {
+            self.i += 1;
+        }
+        let name = &self.s[st..self.i];
+        if ignorable(name) {
+            if matches!(
+                name,
+                "left" | "right" | "middle" | "bigl" | "bigr" | "big" | "Big"
+            ) && self.peek() == b'.'
+            {
+                self.i += 1;
+            }
+            if name == "color" {
+                self.brace_group();
+            }
+            if name == "operatorname" {
+                if let Some(g) = self.brace_group() {
+                    let g = g.trim().to_string();
+                    self.plain_word(&g);
+                }
+            }
+            return Ok(());
+        }
+        let t = match name {
+            "frac" | "dfrac" | "tfrac" | "cfrac" => Tok::Frac,
+            "sqrt" => Tok::Sqrt,
+            "binom" | "dbinom" | "tbinom" | "choose" => Tok::Binom,
+            "pi" => Tok::Const(Const::Pi),
+            "infty" | "infin" | "infinity" => Tok::Const(Const::Inf),
+            "cdot" | "times" | "ast" | "bullet" => Tok::Star,
+            "div" => Tok::Slash,
+            "pm" | "mp" => Tok::Pm,
+            "le" | "leq" | "leqslant" | "leqq" => Tok::Rel(Rel::Le),
+            "ge" | "geq" | "geqslant" | "geqq" => Tok::Rel(Rel::Ge),
+            "lt" => Tok::Rel(Rel::Lt),
+            "gt" => Tok::Rel(Rel::Gt),
+            "ne" | "neq" => Tok::Rel(Rel::Ne),
+            "approx" | "equiv" | "simeq" | "cong" => Tok::Rel(Rel::Eq),
+            "in" => Tok::Rel(Rel::In),
+            "cup" => Tok::Cup,
+            "circ" | "degree" => Tok::Degree,
+            "emptyset" | "varnothing" => Tok::EmptySet,
+            "lvert" | "rvert" | "vert" | "mid" => Tok::Bar,
+            "lfloor" => Tok::LFloor,
+            "rfloor" => Tok::RFloor,
+            "lceil" => Tok::LCeil,
+            "rceil" => Tok::RCeil,
+            "lbrace" => Tok::LSet,
+            "rbrace" => Tok::RSet,
+            "langle" => Tok::LParen,
+            "rangle" => Tok::RParen,
+            "land" | "wedge" | "lor" | "vee" => Tok::Sep,
+            "cr" => Tok::RowSep,
+            "exp" => Tok::Func(Func::Exp),
+            "mathbb" => {
+                let g = self.brace_group().unwrap_or("").trim().to_string();
+                if g == "R" {
+                    self.push(Tok::Reals);
+                } else {
+                    self.push(Tok::Word(g));
+                }
+                return Ok(());
+            }
+            "text" | "textbf" | "textit" | "textrm" | "mbox" | "textnormal" | "texttt" | "hbox"
+            | "textsf" => {
+                let g = self.brace_group().unwrap_or("").to_string();
+                return self.text(&g);
+            }
+            "begin" | "end" => {
+                let env = self
+                    .brace_group()
+                    .unwrap_or("")
+                    .trim()
+                    .trim_end_matches('*')
+                    .to_string();
+                if name == "begin" && env == "array" {
+                    self.brace_group(); // column specification
+                }
+                self.push(if name == "begin" {
+                    Tok::Begin(env)
+                } else {
+                    Tok::End(env)
+                });
+                return Ok(());
+            }
+            "dots" | "ldots" | "cdots" | "vdots" | "ddots" => Tok::Word("...".into()),
+            "therefore" | "because" | "implies" | "Rightarrow" | "rightarrow" | "to" | "iff"
+            | "Longrightarrow" => Tok::Word(name.into()),
+            _ => {
+                if let Some(f) = func_named(name) {
+                    Tok::Func(f)
+                } else if greek(name) {
+                    Tok::Ident(name.into())
+                } else {
+                    Tok::Word(name.into())
+                }
+            }
+        };
+        self.push(t);
+        Ok(())
+    }
+
+    /// `\text{…}`: a separator ("and", "or"), mathematics written in text mode, or words.
+    fn text(&mut self, g: &str) -> Result<(), MathError> {
+        let t = g.trim().trim_end_matches(['.', ',']).trim();
+        if t.is_empty() {
+            return Ok(());
+        }
+        let lower = t.to_ascii_lowercase();
+        if matches!(lower.as_str(), "and" | "or" | "," | "or," | "and,") {
+            self.push(Tok::Sep);
+            return Ok(());
+        }
+        if t.bytes()
+            .any(|c| c.is_ascii_digit() || matches!(c, b'+' | b'-' | b'=' | b'(' | b'/'))
+            || t.len() == 1
+        {
+            let inner = lex_at(t, self.limits, self.budget, self.depth + 1)?;
+            for tok in inner {
+                self.push(tok);
+            }
+            return Ok(());
+        }
+        for w in t.split_whitespace() {
+            let wl = w.to_ascii_lowercase();
+            if wl == "and" || wl == "or" {
+                self.push(Tok::Sep);
+            } else if let Some(f) = func_named(&wl).filter(|_| t.split_whitespace().count() == 1) {
+                self.push(Tok::Func(f));
+            } else {
+                self.push(Tok::Word(w.to_string()));
+            }
+        }
+        Ok(())
+    }
+}

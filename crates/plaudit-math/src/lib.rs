@@ -1,0 +1,230 @@
+//! Plaudit's math answer verification.
+//!
+//! [`verify`] takes a reference answer and a model response, extracts the response's final
+//! answer ([`extract`]), parses both sides from LaTeX or plain text into one expression tree
+//! ([`parser`]), and decides equivalence ([`equiv`]): exact big-rational arithmetic where the
+//! values are rational, a relative tolerance otherwise, seeded random points for expressions with
+//! variables, and structural rules for sets, tuples, intervals, matrices, equations and
+//! inequalities. Everything runs under a [`Deadline`] and structural [`Limits`]; no input can
+//! hang it or overflow its stack, and nothing is global, so it is safe from many threads.
+
+pub mod ast;
+pub mod equiv;
+pub mod eval;
+pub mod extract;
+pub mod lexer;
+pub mod limits;
+pub mod parser;
+
+use plaudit_core::Deadline;
+
+pub use ast::Node;
+pub use equiv::{CompareOptions, Policy};
+pub use extract::{Method, DEFAULT_ORDER};
+pub use limits::{Budget, Limits, MathError};
+
+/// Everything [`verify`] can be configured with.
+#[derive(Clone, Debug)]
+pub struct Options {
+    pub compare: CompareOptions,
+    pub limits: Limits,
+    /// Extraction methods, in priority order.
+    pub extract: Vec<Method>,
+    /// Tag name of the answer block for [`Method::Tag`].
+    pub tag: String,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            compare: CompareOptions::default(),
+            limits: Limits::default(),
+            extract: DEFAULT_ORDER.to_vec(),
+            tag: "answer".to_string(),
+        }
+    }
+}
+
+/// The verdict and what it was based on.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Verdict {
+    pub correct: bool,
+    /// The answer extracted from the response.
+    pub answer: String,
+    pub method: Method,
+    /// Normalised forms of the response's answer and of the reference.
+    pub answer_form: String,
+    pub reference_form: String,
+    /// How the comparison was made: `math`, `choice`, or `text` (when a side did not parse).
+    pub basis: &'static str,
+}
+
+/// Why there is no verdict.
+#[derive(Clone, Debug, PartialEq)]
+pub enum VerifyError {
+    /// The response has no answer any configured method can find.
+    NoAnswer,
+    /// The reference is empty.
+    EmptyReference,
+    /// Timeout or structural limit.
+    Math(MathError),
+}
+
+impl std::fmt::Display for VerifyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            VerifyError::NoAnswer => f.write_str("no answer found in the response"),
+            VerifyError::EmptyReference => f.write_str("the reference answer is empty"),
+            VerifyError::Math(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+impl From<MathError> for VerifyError {
+    fn from(e: MathError) -> Self {
+        VerifyError::Math(e)
+    }
+}
+
+/// Parse one answer (LaTeX or plain text).
+pub fn parse(s: &str, limits: &Limits, deadline: &Deadline) -> Result<Node, MathError> {
+    let budget = Budget::new(deadline);
+    parser::parse(s, limits, &budget)
+}
+
+/// Whether two answer strings are equivalent (`gold` is the reference, `pred` the response's
+/// extracted answer). A side that does not parse is compared as normalised text.
+pub fn equivalent(
+    gold: &str,
+    pred: &str,
+    opts: &Options,
+    deadline: &Deadline,
+) -> Result<bool, MathError> {
+    let budget = Budget::new(deadline);
+    compare(gold, pred, opts, &budget).map(|(ok, ..)| ok)
+}
+
+fn text_key(s: &str) -> String {
+    let mut t = s.to_string();
+    for w in [
+        "\\left",
+        "\\right",
+        "\\!",
+        "\\,",
+        "\\;",
+        "\\displaystyle",
+        "\\dfrac",
+        "\\tfrac",
+        "$",
+    ] {
+        t = t.replace(w, if w.ends_with("frac") { "\\frac" } else { "" });
+    }
+    t.chars()
+        .filter(|c| !c.is_whitespace())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+fn compare(
+    gold: &str,
+    pred: &str,
+    opts: &Options,
+    budget: &Budget,
+) -> Result<(bool, String, String, &'static str), MathError> {
+    let side = |who: &str, e: MathError| match e {
+        MathError::Limit(m) => MathError::Limit(format!("{who}: {m}")),
+        e => e,
+    };
+    let g = parser::parse(gold, &opts.limits, budget).map_err(|e| side("reference", e));
+    let p = parser::parse(pred, &opts.limits, budget).map_err(|e| side("response answer", e));
+    match (g, p) {
+        (Ok(g), Ok(p)) => {
+            let cmp = equiv::Comparer {
+                opts: &opts.compare,
+                limits: &opts.limits,
+                budget,
+            };
+            let ok = cmp.equivalent(&g, &p)?;
+            Ok((ok, form(&p, opts, budget)?, form(&g, opts, budget)?, "math"))
+        }
+        (Err(e @ (MathError::Timeout | MathError::Limit(_))), _)
+        | (_, Err(e @ (MathError::Timeout | MathError::Limit(_)))) => Err(e),
+        _ => {
+            let (a, b) = (text_key(gold), text_key(pred));
+            Ok((!a.is_empty() && a == b, b, a, "text"))
+        }
+    }
+}
+
+/// The normalised form shown in details: the exact value of a rational constant, else the tree.
+fn form(n: &Node, opts: &Options, budget: &Budget) -> Result<String, MathError> {
+    if n.is_scalar() && !n.has_symbols() {
+        let ex = eval::Exact {
+            limits: &opts.limits,
+            budget,
+        };
+        if let Some(q) = ex.eval(n)? {
+            if q.numer().bits() + q.denom().bits() <= 256 {
+                return Ok(Node::Num(q, None).to_string());
+            }
+        }
+    }
+    Ok(n.to_string())
+}
+
+/// Verify `response` against `reference`.
+pub fn verify(
+    reference: &str,
+    response: &str,
+    opts: &Options,
+    deadline: &Deadline,
+) -> Result<Verdict, VerifyError> {
+    let budget = Budget::new(deadline);
+    let gold = extract::reference_answer(reference);
+    if gold.is_empty() {
+        return Err(VerifyError::EmptyReference);
+    }
+    if gold.len() > opts.limits.max_answer_len {
+        return Err(VerifyError::Math(MathError::Limit(format!(
+            "reference: answer of {} bytes is longer than {} bytes",
+            gold.len(),
+            opts.limits.max_answer_len
+        ))));
+    }
+    let found = extract::extract(response, &opts.extract, &opts.tag);
+    budget.check()?;
+    // Multiple choice: the reference is a single option letter.
+    if let Some(letter) = extract::choice_letter(&gold, true) {
+        let from_answer = found
+            .as_ref()
+            .and_then(|(a, _)| extract::choice_letter(a, false));
+        let tail_start = response.len().saturating_sub(400);
+        let tail_start = (tail_start..response.len())
+            .find(|i| response.is_char_boundary(*i))
+            .unwrap_or(0);
+        let pick = from_answer.or_else(|| extract::last_choice_mention(&response[tail_start..]));
+        return match pick {
+            Some(c) => Ok(Verdict {
+                correct: c == letter,
+                answer: found.map(|(a, _)| a).unwrap_or_else(|| format!("({c})")),
+                method: Method::Marker,
+                answer_form: c.to_string(),
+                reference_form: letter.to_string(),
+                basis: "choice",
+            }),
+            None => Err(VerifyError::NoAnswer),
+        };
+    }
+    let Some((answer, method)) = found else {
+        return Err(VerifyError::NoAnswer);
+    };
+    let (correct, answer_form, reference_form, basis) = compare(&gold, &answer, opts, &budget)?;
+    Ok(Verdict {
+        correct,
+        answer,
+        method,
+        answer_form,
+        reference_form,
+        basis,
+    })
+}
