@@ -59,10 +59,11 @@ impl Rng {
     fn unit(&mut self) -> f64 {
         (self.next() >> 11) as f64 / (1u64 << 53) as f64
     }
-    /// A value in ±[0.2, 3.2].
-    fn point(&mut self) -> f64 {
+    /// A value in ±[0.2, 3.2]; the sign of variable `j` at point `k` follows bit `j` of `k`, so
+    /// the first points cover every sign pattern of the first variables.
+    fn point(&mut self, k: usize, j: usize) -> f64 {
         let m = 0.2 + 3.0 * self.unit();
-        if self.next() & 1 == 0 {
+        if (k >> (j % 8)) & 1 == 0 {
             m
         } else {
             -m
@@ -586,21 +587,22 @@ impl Comparer<'_> {
         let mut ratio: Option<C> = None;
         let mut valid = 0;
         let mut rng = Rng(self.opts.seed ^ 0x5eed);
-        for k in 0..24 {
-            let mode = if k < 12 || !complex_ok {
+        for k in 0..40 {
+            let mode = if k < 32 || !complex_ok {
                 Mode::Real
             } else {
                 Mode::Complex
             };
-            if k >= 12 && (valid >= 4 || !complex_ok) {
+            if k >= 32 && (valid >= 4 || !complex_ok) {
                 break;
             }
             let env: Vec<(String, C)> = vars
                 .iter()
-                .map(|v| {
-                    let re = rng.point();
+                .enumerate()
+                .map(|(j, v)| {
+                    let re = rng.point(k, j);
                     let im = if mode == Mode::Complex {
-                        rng.point()
+                        rng.point(k + 1, j)
                     } else {
                         0.0
                     };
@@ -713,7 +715,13 @@ impl Comparer<'_> {
             .eval(n)
         };
         let (va, vb) = (num(a)?, num(b)?);
+        let has_inf = |n: &Node| n.any(&|x| matches!(x, Node::Const(Const::Inf)));
+        let finite = |z: &C| z.re.is_finite() && z.im.is_finite();
         match (va, vb) {
+            // An overflow is not a value: `10^{10^{10^{11}}}` is not `10^{10^{10^{10}}}`.
+            (Some(x), Some(y)) if (!finite(&x) && !has_inf(a)) || (!finite(&y) && !has_inf(b)) => {
+                Ok(self.same_print(a, b))
+            }
             (Some(x), Some(y)) => {
                 if close(x, y, self.opts.rel_tol) {
                     return Ok(true);
@@ -752,17 +760,18 @@ impl Comparer<'_> {
         let mut rng = Rng(self.opts.seed);
         let mut valid = 0;
         let mut total = 0;
-        for k in 0..24 {
-            let mode = if k < 12 { Mode::Real } else { Mode::Complex };
+        for k in 0..40 {
+            let mode = if k < 32 { Mode::Real } else { Mode::Complex };
             if mode == Mode::Complex && (valid >= 3 || !complex_ok) {
                 break;
             }
             let env: Vec<(String, C)> = vars
                 .iter()
-                .map(|v| {
-                    let re = rng.point();
+                .enumerate()
+                .map(|(j, v)| {
+                    let re = rng.point(k, j);
                     let im = if mode == Mode::Complex {
-                        rng.point()
+                        rng.point(k + 1, j)
                     } else {
                         0.0
                     };

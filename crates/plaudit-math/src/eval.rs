@@ -354,10 +354,11 @@ impl Numeric<'_> {
         if self.mode == Mode::Real && !is_real(v) {
             return Ok(None);
         }
+        // `+ 0.0` turns a negative zero into a positive one, so `-4` has argument π, not -π.
         Ok(Some(if self.mode == Mode::Real {
-            real(v.re)
+            real(v.re + 0.0)
         } else {
-            v
+            C::new(v.re + 0.0, v.im + 0.0)
         }))
     }
 

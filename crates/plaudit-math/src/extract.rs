@@ -59,6 +59,15 @@ pub fn extract(text: &str, order: &[Method], tag: &str) -> Option<(String, Metho
     for m in order {
         let found = match m {
             Method::Tag => tag_content(text, tag).map(|inner| {
+                // Inside the block: a boxed answer, else the block itself when it is short,
+                // else the other methods.
+                if let Some(b) = last_boxed(inner) {
+                    return b;
+                }
+                let t = inner.trim();
+                if t.len() <= 200 {
+                    return reference_answer(t);
+                }
                 let rest: Vec<Method> = order
                     .iter()
                     .copied()
@@ -66,7 +75,7 @@ pub fn extract(text: &str, order: &[Method], tag: &str) -> Option<(String, Metho
                     .collect();
                 match extract(inner, &rest, tag) {
                     Some((a, _)) => a,
-                    None => inner.trim().to_string(),
+                    None => t.to_string(),
                 }
             }),
             Method::Boxed => last_boxed(text),
@@ -366,16 +375,24 @@ fn first_env(text: &str) -> Option<&str> {
     out
 }
 
-/// The content of the last math environment.
+/// The content of the last math environment, unless a number follows it in the text (then the
+/// answer is more likely that later number).
 pub fn last_env(text: &str) -> Option<&str> {
-    let mut out = None;
+    let mut out: Option<&str> = None;
     envs(text, |c| {
         if !c.trim().is_empty() {
             out = Some(c);
         }
         false
     });
-    out
+    let c = out?;
+    let end = c.as_ptr() as usize - text.as_ptr() as usize + c.len();
+    let after = text.get(end..).unwrap_or("");
+    let after = after.trim_start_matches(['$', ')', ']', '\\']);
+    if after.bytes().any(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    Some(c)
 }
 
 /// A short response that is itself the answer (no sentence in it).

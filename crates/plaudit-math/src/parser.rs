@@ -455,6 +455,44 @@ impl Parser<'_> {
         self.primary()
     }
 
+    /// After an integer: `\frac{p}{q}` with integer `p < q` (a mixed number), consumed.
+    fn mixed_fraction(&mut self, int: &str) -> Result<Option<Node>, MathError> {
+        if !int.bytes().all(|c| c.is_ascii_digit()) || self.peek() != Some(&Tok::Frac) {
+            return Ok(None);
+        }
+        let is_int = |t: Option<&Tok>| match t {
+            Some(Tok::Num(s)) => s.bytes().all(|c| c.is_ascii_digit()),
+            _ => false,
+        };
+        let braced = |k: usize| {
+            self.peek_at(k) == Some(&Tok::LBrace)
+                && is_int(self.peek_at(k + 1))
+                && self.peek_at(k + 2) == Some(&Tok::RBrace)
+        };
+        let ok = (braced(1) && braced(4))
+            || matches!(self.peek_at(1), Some(Tok::Num(s)) if s.len() == 2 && s.bytes().all(|c| c.is_ascii_digit()));
+        if !ok {
+            return Ok(None);
+        }
+        self.pos += 1;
+        let a = self.arg()?;
+        let b = self.arg()?;
+        let (Node::Num(p, _), Node::Num(q, _)) = (&a, &b) else {
+            return Ok(None);
+        };
+        if q.is_zero() || p >= q {
+            return Ok(Some(Node::Mul(vec![
+                a,
+                Node::Pow(Box::new(b), Box::new(Node::int(-1))),
+            ]))
+            .map(|f| Node::Mul(vec![Node::int(1), f])));
+        }
+        Ok(Some(Node::Mul(vec![
+            a,
+            Node::Pow(Box::new(b), Box::new(Node::int(-1))),
+        ])))
+    }
+
     fn group(&mut self, close: &Tok) -> Result<Node, MathError> {
         let n = self.list()?;
         self.expect(close)?;
@@ -633,7 +671,24 @@ impl Parser<'_> {
         };
         self.pos += 1;
         let n = match t {
-            Tok::Num(s) => num_from_text(&s)?,
+            Tok::Num(s) => {
+                let n = num_from_text(&s)?;
+                match self.mixed_fraction(&s)? {
+                    // `3\frac{1}{2}` is the mixed number 3½.
+                    Some(frac) => Node::Add(vec![n, frac]),
+                    None => n,
+                }
+            }
+            Tok::Ident(name)
+                if matches!(name.as_str(), "f" | "g" | "h")
+                    && self.peek() == Some(&Tok::LParen) =>
+            {
+                // `f(x)`: a function's value, named as one symbol.
+                self.pos += 1;
+                let inner = self.list()?;
+                self.expect(&Tok::RParen)?;
+                Node::Sym(format!("{name}({inner})"))
+            }
             Tok::Ident(name) => {
                 let mut name = name;
                 if self.peek() == Some(&Tok::Underscore) {
