@@ -9,8 +9,13 @@ use std::time::{Duration, Instant};
 use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use plaudit_core::engine::LineReader;
-use plaudit_core::{Engine, Registry, ScoreResult, Spec, Status};
+use plaudit_core::{Engine, GroupOutput, Registry, ScoreResult, Spec, Status};
 use rayon::prelude::*;
+
+/// Scoring allocates many small short-lived strings on several threads at once; mimalloc handles
+/// that pattern much better than glibc's allocator.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 #[derive(Parser)]
 #[command(name = "plaudit", version, about = "Rewards and advantages for RL post-training, fast and fail-closed.")]
@@ -127,19 +132,30 @@ impl<R: Read> Read for Counting<R> {
 
 const CHUNK: usize = 8192;
 
-fn write_results(out: &mut (dyn Write + Send), results: &[ScoreResult]) -> Result<(), Fatal> {
-    let bufs: Vec<Vec<u8>> = results
+/// Each result as one JSON line, serialized in parallel.
+fn serialize(results: &[ScoreResult]) -> Vec<Vec<u8>> {
+    results
         .par_iter()
         .map(|r| {
             let mut b = serde_json::to_vec(r).expect("results always serialize");
             b.push(b'\n');
             b
         })
-        .collect();
-    for b in bufs {
-        out.write_all(&b).map_err(|e| Fatal(format!("cannot write output: {e}")))?;
+        .collect()
+}
+
+/// Write a held result line (`{…}\n`, serialized without group fields) with its group fields.
+fn write_grouped(out: &mut dyn Write, line: &[u8], stage: &GroupOutput, i: usize) -> io::Result<()> {
+    let body = line.strip_suffix(b"}\n").expect("a serialized result ends with }\n");
+    out.write_all(body)?;
+    if let Some(a) = &stage.advantage {
+        out.write_all(b",\"advantage\":")?;
+        serde_json::to_writer(&mut *out, &a[i])?;
     }
-    Ok(())
+    if let Some(z) = &stage.zero_variance {
+        out.write_all(if z[i] { b",\"zero_variance\":true" } else { b",\"zero_variance\":false" })?;
+    }
+    out.write_all(b"}\n")
 }
 
 fn score(
@@ -191,7 +207,10 @@ fn score(
     let mut summary = Summary { counts: [0; 5], reward_sum: 0.0, n: 0 };
     pool.install(|| -> Result<(), Fatal> {
         let mut lines = LineReader::new(reader, max_line_bytes);
-        let mut held: Vec<ScoreResult> = Vec::new();
+        // With a group stage, results wait for the whole batch: kept serialized (a few hundred
+        // bytes each) with their reward and group, and completed with the group's fields at the end.
+        let mut held: Vec<Vec<u8>> = Vec::new();
+        let mut rewards: Vec<f64> = Vec::new();
         let mut keys: Vec<Option<String>> = Vec::new();
         loop {
             let inputs = lines.next_chunk(CHUNK).map_err(|e| Fatal(format!("cannot read input {input}: {e}")))?;
@@ -202,14 +221,19 @@ fn score(
             results.iter().for_each(|r| summary.add(r));
             if group_active {
                 keys.extend(inputs.iter().map(|i| i.group()));
-                held.extend(results);
+                rewards.extend(results.iter().map(|r| r.reward));
+                held.extend(serialize(&results));
             } else {
-                write_results(&mut *out, &results)?;
+                for b in serialize(&results) {
+                    out.write_all(&b).map_err(|e| Fatal(format!("cannot write output: {e}")))?;
+                }
             }
         }
         if group_active {
-            group.apply(&mut held, &keys);
-            write_results(&mut *out, &held)?;
+            let stage = group.compute(&rewards, &keys);
+            for (i, b) in held.iter().enumerate() {
+                write_grouped(&mut *out, b, &stage, i).map_err(|e| Fatal(format!("cannot write output: {e}")))?;
+            }
         }
         Ok(())
     })?;

@@ -27,11 +27,7 @@ impl Input {
     /// From a JSON value (server and Python fronts).
     pub fn from_value(v: Value) -> Input {
         let id = Sample::id_of(&v);
-        let group = v.get("group").and_then(|g| match g {
-            Value::String(s) => Some(s.clone()),
-            Value::Number(n) => Some(n.to_string()),
-            _ => None,
-        });
+        let group = group_key(&v);
         match Sample::from_value(v) {
             Ok(s) => Input::Sample(Box::new(s)),
             Err(message) => Input::Invalid { id, group, message },
@@ -51,14 +47,17 @@ impl Input {
         if text.trim().is_empty() {
             return invalid(format!("line {line_no}: empty line"));
         }
-        match serde_json::from_str::<Value>(text) {
-            Ok(v) => match Input::from_value(v) {
-                Input::Invalid { id, group, message } => {
-                    Input::Invalid { id, group, message: format!("line {line_no}: {message}") }
+        match Sample::from_json_str(text) {
+            Ok(s) => Input::Sample(Box::new(s)),
+            Err(message) => {
+                // Rare path: recover the id and group for the result, if the JSON has them.
+                let v = serde_json::from_str::<Value>(text).unwrap_or(Value::Null);
+                Input::Invalid {
+                    id: Sample::id_of(&v),
+                    group: group_key(&v),
+                    message: format!("line {line_no}: {message}"),
                 }
-                ok => ok,
-            },
-            Err(e) => invalid(format!("line {line_no}: invalid JSON: {e}")),
+            }
         }
     }
 
@@ -68,6 +67,14 @@ impl Input {
             Input::Invalid { group, .. } => group.clone(),
         }
     }
+}
+
+fn group_key(v: &Value) -> Option<String> {
+    v.get("group").and_then(|g| match g {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    })
 }
 
 /// Reads JSONL lines as raw bytes, one per `\n`, with a cap on line length: a longer line is

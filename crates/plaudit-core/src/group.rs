@@ -93,8 +93,21 @@ impl GroupSpec {
     /// `None` makes a group of its own.
     pub fn apply(&self, results: &mut [ScoreResult], keys: &[Option<String>]) {
         assert_eq!(results.len(), keys.len());
+        let rewards: Vec<f64> = results.iter().map(|r| r.reward).collect();
+        let stage = self.compute(&rewards, keys);
+        for (i, r) in results.iter_mut().enumerate() {
+            r.advantage = stage.advantage.as_ref().map(|a| a[i]);
+            r.zero_variance = stage.zero_variance.as_ref().map(|z| z[i]);
+        }
+    }
+
+    /// The group stage over bare rewards: what [`GroupSpec::apply`] fills in, for fronts that keep
+    /// results serialized while the batch is read.
+    pub fn compute(&self, rewards: &[f64], keys: &[Option<String>]) -> GroupOutput {
+        assert_eq!(rewards.len(), keys.len());
+        let mut out = GroupOutput { advantage: None, zero_variance: None };
         if !self.is_active() {
-            return;
+            return out;
         }
         // Groups in order of first appearance, so the computation is deterministic.
         let mut index: HashMap<&str, usize> = HashMap::new();
@@ -111,22 +124,23 @@ impl GroupSpec {
                 None => groups.push(vec![i]),
             }
         }
-        let mut adv = vec![0.0f64; results.len()];
+        let mut adv = vec![0.0f64; rewards.len()];
+        let mut zv = vec![false; rewards.len()];
+        let mut members_rewards = Vec::new();
         for members in &groups {
-            let rewards: Vec<f64> = members.iter().map(|&i| results[i].reward).collect();
-            let n = rewards.len();
-            let mean = rewards.iter().sum::<f64>() / n as f64;
-            let zero_var = rewards.iter().all(|r| *r == rewards[0]);
-            if self.mark_zero_variance {
-                for &i in members {
-                    results[i].zero_variance = Some(zero_var);
-                }
+            members_rewards.clear();
+            members_rewards.extend(members.iter().map(|&i| rewards[i]));
+            let n = members_rewards.len();
+            let mean = members_rewards.iter().sum::<f64>() / n as f64;
+            let zero_var = members_rewards.iter().all(|r| *r == members_rewards[0]);
+            for &i in members {
+                zv[i] = zero_var;
             }
             if n < 2 {
                 continue;
             }
-            let std = self.std(&rewards, mean);
-            for (&i, &r) in members.iter().zip(&rewards) {
+            let std = self.std(&members_rewards, mean);
+            for (&i, &r) in members.iter().zip(&members_rewards) {
                 adv[i] = match self.advantage {
                     Advantage::Grpo => (r - mean) / (std + self.eps),
                     Advantage::DrGrpo | Advantage::ReinforcePp => r - mean,
@@ -143,11 +157,20 @@ impl GroupSpec {
             }
         }
         if self.advantage != Advantage::None {
-            for (r, a) in results.iter_mut().zip(adv) {
-                r.advantage = Some(a);
-            }
+            out.advantage = Some(adv);
         }
+        if self.mark_zero_variance {
+            out.zero_variance = Some(zv);
+        }
+        out
     }
+}
+
+/// What the group stage computes for a batch, index for index.
+#[derive(Clone, Debug, PartialEq)]
+pub struct GroupOutput {
+    pub advantage: Option<Vec<f64>>,
+    pub zero_variance: Option<Vec<bool>>,
 }
 
 #[cfg(test)]

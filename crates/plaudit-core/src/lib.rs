@@ -18,7 +18,7 @@ pub mod spec;
 
 pub use deadline::{Deadline, Ticker};
 pub use engine::{Engine, Input};
-pub use group::{Advantage, GroupSpec};
+pub use group::{Advantage, GroupOutput, GroupSpec};
 pub use params::{Kind, ParamSpec, Params};
 pub use registry::{RewardDoc, RewardInfo, Registry};
 pub use result::{ScoreResult, Status};

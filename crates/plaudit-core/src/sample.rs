@@ -107,6 +107,101 @@ fn float_list(name: &str, v: &Value) -> Result<Option<Vec<f64>>, String> {
     }
 }
 
+/// The known fields of a sample, each as raw JSON (absent = `None`; JSON `null` also arrives as
+/// `None` on the typed path and as `Some(Null)` on the value path, and both mean "absent" except
+/// for `response`).
+#[derive(Default, serde::Deserialize)]
+#[serde(default)]
+struct Fields {
+    id: Option<Value>,
+    group: Option<Value>,
+    task: Option<Value>,
+    prompt: Option<Value>,
+    #[serde(deserialize_with = "present")]
+    response: Option<Value>,
+    reference: Option<Value>,
+    meta: Option<Value>,
+    tokens: Option<Value>,
+    steps: Option<Value>,
+    step_scores: Option<Value>,
+    logprobs: Option<Value>,
+    scores: Option<Value>,
+}
+
+/// Keeps an explicit `null` as `Some(Null)` so that `"response": null` is reported, not missing.
+fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Value>, D::Error> {
+    <Value as serde::Deserialize>::deserialize(d).map(Some)
+}
+
+impl Fields {
+    fn into_sample(self) -> Result<Sample, String> {
+        let mut s = Sample { id: self.id.unwrap_or(Value::Null), ..Default::default() };
+        if let Some(v) = &self.group {
+            s.group = key_field("group", v)?;
+        }
+        if let Some(v) = &self.task {
+            s.task = key_field("task", v)?;
+        }
+        if let Some(v) = &self.prompt {
+            if !v.is_null() {
+                s.prompt = text_field("prompt", v)?;
+            }
+        }
+        s.response = match &self.response {
+            None => return Err("missing field `response`".into()),
+            Some(Value::Null) => return Err("field `response`: expected a string, got null".into()),
+            Some(v) => text_field("response", v)?,
+        };
+        s.reference = self.reference.unwrap_or(Value::Null);
+        match self.meta {
+            None | Some(Value::Null) => {}
+            Some(Value::Object(m)) => s.meta = m,
+            Some(other) => return Err(format!("field `meta`: expected an object, got {}", type_name(&other))),
+        }
+        s.tokens = match &self.tokens {
+            None | Some(Value::Null) => None,
+            Some(Value::Number(n)) => match n.as_u64() {
+                Some(t) => Some(t),
+                None => return Err(format!("field `tokens`: expected a non-negative integer, got {n}")),
+            },
+            Some(other) => {
+                return Err(format!("field `tokens`: expected a non-negative integer, got {}", type_name(other)))
+            }
+        };
+        s.steps = match &self.steps {
+            None | Some(Value::Null) => None,
+            Some(Value::Array(items)) => Some(
+                items
+                    .iter()
+                    .enumerate()
+                    .map(|(i, x)| match x {
+                        Value::String(t) => Ok(t.clone()),
+                        other => Err(format!("field `steps[{i}]`: expected a string, got {}", type_name(other))),
+                    })
+                    .collect::<Result<Vec<_>, _>>()?,
+            ),
+            Some(other) => return Err(format!("field `steps`: expected a list of strings, got {}", type_name(other))),
+        };
+        if let Some(v) = &self.step_scores {
+            s.step_scores = float_list("step_scores", v)?;
+        }
+        if let Some(v) = &self.logprobs {
+            s.logprobs = float_list("logprobs", v)?;
+        }
+        s.scores = match self.scores {
+            None | Some(Value::Null) => None,
+            Some(v @ (Value::Number(_) | Value::Object(_))) => Some(v),
+            Some(other) => {
+                return Err(format!(
+                    "field `scores`: expected a number or an object of numbers, got {}",
+                    type_name(&other)
+                ))
+            }
+        };
+        Ok(s)
+    }
+}
+
 impl Sample {
     /// A sample with just a response and a reference (handy in tests and examples).
     pub fn new(response: impl Into<String>, reference: impl Into<Value>) -> Self {
@@ -124,98 +219,41 @@ impl Sample {
             Value::Object(o) => o,
             other => return Err(format!("expected a JSON object, got {}", type_name(&other))),
         };
-        let mut s = Sample::default();
-        let mut response = None;
+        let mut f = Fields::default();
         for (k, v) in obj {
-            match k.as_str() {
-                "id" => s.id = v,
-                "group" => s.group = key_field("group", &v)?,
-                "task" => s.task = key_field("task", &v)?,
-                "prompt" => {
-                    if !v.is_null() {
-                        s.prompt = text_field("prompt", &v)?
-                    }
-                }
-                "response" => {
-                    if v.is_null() {
-                        return Err("field `response`: expected a string, got null".into());
-                    }
-                    response = Some(text_field("response", &v)?)
-                }
-                "reference" => s.reference = v,
-                "meta" => match v {
-                    Value::Object(m) => s.meta = m,
-                    Value::Null => {}
-                    other => {
-                        return Err(format!(
-                            "field `meta`: expected an object, got {}",
-                            type_name(&other)
-                        ))
-                    }
-                },
-                "tokens" => {
-                    s.tokens = match &v {
-                        Value::Null => None,
-                        Value::Number(n) => match n.as_u64() {
-                            Some(t) => Some(t),
-                            None => {
-                                return Err(format!(
-                                    "field `tokens`: expected a non-negative integer, got {n}"
-                                ))
-                            }
-                        },
-                        other => {
-                            return Err(format!(
-                                "field `tokens`: expected a non-negative integer, got {}",
-                                type_name(other)
-                            ))
-                        }
-                    }
-                }
-                "steps" => {
-                    s.steps = match &v {
-                        Value::Null => None,
-                        Value::Array(items) => Some(
-                            items
-                                .iter()
-                                .enumerate()
-                                .map(|(i, x)| match x {
-                                    Value::String(t) => Ok(t.clone()),
-                                    other => Err(format!(
-                                        "field `steps[{i}]`: expected a string, got {}",
-                                        type_name(other)
-                                    )),
-                                })
-                                .collect::<Result<Vec<_>, _>>()?,
-                        ),
-                        other => {
-                            return Err(format!(
-                                "field `steps`: expected a list of strings, got {}",
-                                type_name(other)
-                            ))
-                        }
-                    }
-                }
-                "step_scores" => s.step_scores = float_list("step_scores", &v)?,
-                "logprobs" => s.logprobs = float_list("logprobs", &v)?,
-                "scores" => {
-                    s.scores = match v {
-                        Value::Null => None,
-                        Value::Number(_) | Value::Object(_) => Some(v),
-                        other => {
-                            return Err(format!(
-                                "field `scores`: expected a number or an object of numbers, got {}",
-                                type_name(&other)
-                            ))
-                        }
-                    }
-                }
+            let slot = match k.as_str() {
+                "id" => &mut f.id,
+                "group" => &mut f.group,
+                "task" => &mut f.task,
+                "prompt" => &mut f.prompt,
+                "response" => &mut f.response,
+                "reference" => &mut f.reference,
+                "meta" => &mut f.meta,
+                "tokens" => &mut f.tokens,
+                "steps" => &mut f.steps,
+                "step_scores" => &mut f.step_scores,
+                "logprobs" => &mut f.logprobs,
+                "scores" => &mut f.scores,
                 // Unknown fields are the user's own columns: kept out of the way, not an error.
-                _ => {}
+                _ => continue,
+            };
+            *slot = Some(v);
+        }
+        f.into_sample()
+    }
+
+    /// Parse a sample from JSON text: a fast typed pass that skips unknown fields without building
+    /// them, and on any failure the value-based pass, whose error names the problem.
+    pub fn from_json_str(text: &str) -> Result<Sample, String> {
+        if let Ok(f) = serde_json::from_str::<Fields>(text) {
+            if let Ok(s) = f.into_sample() {
+                return Ok(s);
             }
         }
-        s.response = response.ok_or_else(|| "missing field `response`".to_string())?;
-        Ok(s)
+        match serde_json::from_str::<Value>(text) {
+            Ok(v) => Sample::from_value(v),
+            Err(e) => Err(format!("invalid JSON: {e}")),
+        }
     }
 
     /// The reference as text: a string as is, a number in its JSON form, `{"answer": …}` by its
@@ -295,6 +333,25 @@ mod tests {
             e(json!({"response": "a", "step_scores": [1, "x"]})),
             "field `step_scores[1]`: expected a finite number, got a string"
         );
+    }
+
+    #[test]
+    fn fast_and_value_paths_agree() {
+        let cases = [
+            r#"{"id": 1, "response": "x", "extra": {"deep": [1, 2]}, "group": 4, "tokens": 3}"#,
+            r#"{"response": null}"#,
+            r#"{"prompt": "p"}"#,
+            r#"{"response": "a", "tokens": 1.5}"#,
+            r#"{"response": "a", "response": "b"}"#,
+            r#"{"response": "a", "scores": "high"}"#,
+            r#"[1]"#,
+            r#"{"response": "a""#,
+        ];
+        for c in cases {
+            let fast = Sample::from_json_str(c);
+            let slow = serde_json::from_str::<Value>(c).map_err(|e| format!("invalid JSON: {e}")).and_then(Sample::from_value);
+            assert_eq!(fast, slow, "{c}");
+        }
     }
 
     #[test]
