@@ -32,6 +32,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 OUT = os.path.join(ROOT, "crates", "plaudit-rewards", "tests", "fixtures")
 SEED = 20240611
 N_RANDOM = 260
+N_UNICODE = 120
 
 WORDS = (
     "the a an cat cats dog sat sits on mat mats house houses big small red green quick brown fox "
@@ -224,6 +225,25 @@ def edit_value(params, hyp, refs):
 EDIT_VARIANTS = [{}, {"level": "words"}, {"lowercase": True}]
 
 
+def any_char(rng):
+    """A random code point: ASCII half the time, else anywhere in Unicode (no surrogates), so
+    categories, case mappings and whitespace of rare and recently assigned characters are hit."""
+    r = rng.random()
+    if r < 0.5:
+        return chr(rng.randint(0x20, 0x7E))
+    if r < 0.8:
+        return chr(rng.randint(0xA0, 0x2FFF))
+    while True:
+        c = rng.randint(0x3000, 0x10FFFF)
+        if not 0xD800 <= c <= 0xDFFF:
+            return chr(c)
+
+
+def unicode_text(rng):
+    return "".join(any_char(rng) if rng.random() < 0.5 else rng.choice(WORDS) + " "
+                   for _ in range(rng.randint(0, 30)))
+
+
 def cases(rng):
     out = list(FIXED)
     for _ in range(N_RANDOM):
@@ -240,6 +260,12 @@ def cases(rng):
         else:
             hyp = join(rng, base * rng.randint(2, 4))
         out.append((hyp, refs))
+    for _ in range(N_UNICODE):
+        t = unicode_text(rng)
+        refs = [t if rng.random() < 0.3 else unicode_text(rng) for _ in range(rng.choice([1, 2]))]
+        r = rng.random()
+        hyp = t[::-1] if r < 0.2 else t.upper() if r < 0.4 else unicode_text(rng)
+        out.append((hyp, refs))
     return out
 
 
@@ -248,16 +274,23 @@ def main():
     all_cases = cases(rng)
     os.makedirs(OUT, exist_ok=True)
     metrics = {
-        "bleu": (BLEU_VARIANTS, bleu_value),
-        "chrf": (CHRF_VARIANTS, chrf_value),
-        "rouge_l": (ROUGE_VARIANTS, rouge_value),
-        "edit": (EDIT_VARIANTS, edit_value),
+        "bleu": (BLEU_VARIANTS, bleu_value, [{"tokenize": "intl"}, {"lowercase": True}]),
+        "chrf": (CHRF_VARIANTS, chrf_value, [{"lowercase": True, "word_order": 2}]),
+        "rouge_l": (ROUGE_VARIANTS, rouge_value, []),
+        "edit": (EDIT_VARIANTS, edit_value, [{"lowercase": True}]),
     }
-    for name, (variants, fn) in metrics.items():
+    first_unicode = len(all_cases) - N_UNICODE
+    for name, (variants, fn, unicode_variants) in metrics.items():
         rows = []
         for i, (hyp, refs) in enumerate(all_cases):
-            # Every case under the defaults; each case also under one rotating variant.
-            for params in ({}, variants[i % len(variants)]) if i % len(variants) else ({},):
+            # Every case under the defaults; each case also under one rotating variant, and the
+            # random-Unicode cases under the Unicode-sensitive options.
+            params_list = [{}]
+            if i % len(variants):
+                params_list.append(variants[i % len(variants)])
+            if i >= first_unicode:
+                params_list += [p for p in unicode_variants if p not in params_list]
+            for params in params_list:
                 rows.append({"params": params, "hyp": hyp, "refs": refs, "value": fn(params, hyp, refs)})
         path = os.path.join(OUT, f"similarity_{name}.jsonl")
         with open(path, "w", encoding="utf-8") as f:

@@ -54,7 +54,6 @@
 //! {"sample": {"response": "a b c", "reference": []}, "status": "invalid_input"}
 //! ```
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use plaudit_core::deadline::Ticker;
@@ -64,7 +63,10 @@ use plaudit_core::{
 use regex::Regex;
 use serde_json::{json, Value};
 
-use super::{hypothesis, py_is_space, py_rstrip, py_split, references, EXTRACT_PARAM, TAG_PARAM};
+use super::{
+    hypothesis, py_is_space, py_rstrip, py_split, references, Interner, RefGrams, EXTRACT_PARAM,
+    TAG_PARAM,
+};
 
 pub const INFO: RewardInfo = RewardInfo {
     name: "bleu",
@@ -155,11 +157,7 @@ fn build(p: &Params) -> Result<Arc<dyn Reward>, String> {
         _ => Smooth::Exp,
     };
     let tokenizer = match p.str("tokenize") {
-        "intl" => Tokenizer::Intl([
-            Regex::new(r"(\P{N})(\p{P})").map_err(|e| e.to_string())?,
-            Regex::new(r"(\p{P})(\P{N})").map_err(|e| e.to_string())?,
-            Regex::new(r"(\p{S})").map_err(|e| e.to_string())?,
-        ]),
+        "intl" => Tokenizer::Intl(intl_regexes()?),
         "char" => Tokenizer::Char,
         "none" => Tokenizer::None,
         _ => Tokenizer::V13a,
@@ -173,6 +171,36 @@ fn build(p: &Params) -> Result<Arc<dyn Reward>, String> {
         lowercase: p.bool("lowercase"),
         effective_order: p.bool("effective_order"),
     }))
+}
+
+// Code points given a category by Unicode 17.0, which the Python `regex` module behind sacrebleu's
+// `intl` tokeniser knows and the `regex` crate's Unicode 16 tables do not (all were unassigned
+// before). Added to the classes so `intl` tokenises exactly as sacrebleu does; redundant, and
+// harmless, once the crate moves to Unicode 17.
+const UNICODE17_P: &str = r"\x{2E60}-\x{2E63}\x{10ED0}";
+const UNICODE17_S: &str = concat!(
+    r"\x{20C1}-\x{20C4}\x{2B96}\x{FBC3}-\x{FBD2}\x{FD90}-\x{FD91}\x{FDC8}-\x{FDCE}\x{10EC9}-\x{10ECA}",
+    r"\x{10ED1}-\x{10ED8}\x{1CCFA}-\x{1CCFC}\x{1CEBA}-\x{1CED0}\x{1CED2}-\x{1CED4}\x{1CEDD}-\x{1CEFD}",
+    r"\x{1D1EB}-\x{1D1FF}\x{1D253}-\x{1D25A}\x{1D25D}-\x{1D25E}\x{1D260}-\x{1D27F}\x{1DB00}-\x{1DB1C}",
+    r"\x{1F1AE}\x{1F6D8}-\x{1F6D9}\x{1F777}-\x{1F77A}\x{1F7DA}-\x{1F7DB}\x{1F7F1}-\x{1F7FF}",
+    r"\x{1F8D0}-\x{1F8D8}\x{1FA54}-\x{1FA57}\x{1FA8A}-\x{1FA8E}\x{1FAC8}\x{1FACC}-\x{1FACD}\x{1FADD}",
+    r"\x{1FAEA}-\x{1FAEB}\x{1FAEF}\x{1FAF9}-\x{1FAFA}\x{1FBFA}",
+);
+const UNICODE17_N: &str =
+    r"\x{11DE0}-\x{11DE9}\x{1246F}\x{12475}-\x{1247F}\x{12550}-\x{12686}\x{16FF4}-\x{16FF6}";
+
+/// sacrebleu's `intl` tokeniser (mteval-v14 international): punctuation split off unless between
+/// digits on that side, symbols always split off.
+fn intl_regexes() -> Result<[Regex; 3], String> {
+    let punct = format!(r"[\p{{P}}{UNICODE17_P}]");
+    let not_number = format!(r"[^\p{{N}}{UNICODE17_N}]");
+    let symbol = format!(r"[\p{{S}}{UNICODE17_S}]");
+    let re = |p: String| Regex::new(&p).map_err(|e| e.to_string());
+    Ok([
+        re(format!("({not_number})({punct})"))?,
+        re(format!("({punct})({not_number})"))?,
+        re(format!("({symbol})"))?,
+    ])
 }
 
 /// Python `re.sub` of a two-character pattern `(A)(B)`: leftmost, non-overlapping matches, each
@@ -204,7 +232,7 @@ fn v13a_split_char(c: char) -> bool {
 }
 
 /// sacrebleu's `13a` tokeniser (mteval-v13a.pl), returning the space-joined tokens.
-fn tokenize_13a(line: &str) -> String {
+fn tokenize_13a(line: &str, deadline: &Deadline) -> Result<String, Failure> {
     let mut line = line
         .replace("<skipped>", "")
         .replace("-\n", "")
@@ -228,6 +256,7 @@ fn tokenize_13a(line: &str) -> String {
     s.push(' ');
     let digit = |c: char| c.is_ascii_digit();
     let dot_comma = |c: char| c == '.' || c == ',';
+    deadline.check()?;
     // Period and comma split off unless preceded by a digit …
     let s = sub_pairs(
         &s,
@@ -235,6 +264,7 @@ fn tokenize_13a(line: &str) -> String {
         dot_comma,
         |o, x, y| o.extend([x, ' ', y, ' ']),
     );
+    deadline.check()?;
     // … or unless followed by one.
     let s = sub_pairs(
         &s,
@@ -242,6 +272,7 @@ fn tokenize_13a(line: &str) -> String {
         |c| !digit(c),
         |o, x, y| o.extend([' ', x, ' ', y]),
     );
+    deadline.check()?;
     // A dash after a digit is split off.
     let s = sub_pairs(
         &s,
@@ -249,13 +280,14 @@ fn tokenize_13a(line: &str) -> String {
         |c| c == '-',
         |o, x, y| o.extend([x, ' ', y, ' ']),
     );
+    deadline.check()?;
     let s: String = s.into_iter().collect();
-    py_split(&s).collect::<Vec<_>>().join(" ")
+    Ok(py_split(&s).collect::<Vec<_>>().join(" "))
 }
 
 impl Bleu {
     /// Lower-case (optionally), right-strip and tokenise; the space-joined tokens.
-    fn preprocess(&self, s: &str) -> String {
+    fn preprocess(&self, s: &str, deadline: &Deadline) -> Result<String, Failure> {
         let lowered;
         let s = if self.lowercase {
             lowered = s.to_lowercase();
@@ -264,8 +296,8 @@ impl Bleu {
             s
         };
         let s = py_rstrip(s);
-        match &self.tokenizer {
-            Tokenizer::V13a => tokenize_13a(s),
+        Ok(match &self.tokenizer {
+            Tokenizer::V13a => tokenize_13a(s, deadline)?,
             Tokenizer::Intl([r1, r2, r3]) => {
                 let s = r1.replace_all(s, "$1 $2 ");
                 let s = r2.replace_all(&s, " $1 $2");
@@ -283,24 +315,8 @@ impl Bleu {
                 out
             }
             Tokenizer::None => s.to_string(),
-        }
+        })
     }
-}
-
-/// Counts of all n-grams of orders 1..=max_order.
-fn ngram_counts<'a>(
-    tokens: &'a [&'a str],
-    max_order: usize,
-    ticker: &mut Ticker,
-) -> Result<HashMap<&'a [&'a str], u64>, Failure> {
-    let mut counts: HashMap<&[&str], u64> = HashMap::new();
-    for n in 1..=max_order.min(tokens.len()) {
-        for g in tokens.windows(n) {
-            ticker.tick()?;
-            *counts.entry(g).or_insert(0) += 1;
-        }
-    }
-    Ok(counts)
 }
 
 /// sacrebleu's `_get_closest_ref_len`: the reference length closest to `hyp_len`, the shorter on
@@ -388,33 +404,39 @@ fn compute_bleu(
 impl Bleu {
     fn bleu(&self, hyp: &str, refs: &[String], deadline: &Deadline) -> Outcome {
         let mut ticker = Ticker::new(deadline, 4096);
-        let hyp_text = self.preprocess(hyp);
+        let hyp_text = self.preprocess(hyp, deadline)?;
         deadline.check()?;
-        let ref_texts: Vec<String> = refs.iter().map(|r| self.preprocess(r)).collect();
+        let ref_texts = refs
+            .iter()
+            .map(|r| self.preprocess(r, deadline))
+            .collect::<Result<Vec<_>, _>>()?;
         deadline.check()?;
-        let hyp_tokens: Vec<&str> = py_split(&hyp_text).collect();
-        let ref_tokens: Vec<Vec<&str>> = ref_texts.iter().map(|r| py_split(r).collect()).collect();
+        let mut words = Interner::default();
+        let hyp_tokens = words.ids(py_split(&hyp_text), &mut ticker)?;
+        let ref_tokens = ref_texts
+            .iter()
+            .map(|r| words.ids(py_split(r), &mut ticker))
+            .collect::<Result<Vec<_>, _>>()?;
+        deadline.check()?;
 
         // The reference n-grams: for each, its maximum count in a single reference.
-        let mut ref_ngrams: HashMap<&[&str], u64> = HashMap::new();
+        let mut ref_grams: Option<RefGrams<u32>> = None;
         for toks in &ref_tokens {
-            for (g, c) in ngram_counts(toks, self.max_order, &mut ticker)? {
-                let e = ref_ngrams.entry(g).or_insert(0);
-                *e = (*e).max(c);
+            let g = RefGrams::new(toks, self.max_order, &mut ticker)?;
+            match ref_grams.as_mut() {
+                None => ref_grams = Some(g),
+                Some(all) => all.merge_max(g, &mut ticker)?,
             }
         }
+        let Some(mut ref_grams) = ref_grams else {
+            return Err(Failure::invalid_input("`reference` has no reference text"));
+        };
         let ref_lens: Vec<usize> = ref_tokens.iter().map(Vec::len).collect();
         let ref_len = closest_ref_len(hyp_tokens.len(), &ref_lens);
-
-        let mut correct = vec![0u64; self.max_order];
-        let mut total = vec![0u64; self.max_order];
-        for (g, c) in ngram_counts(&hyp_tokens, self.max_order, &mut ticker)? {
-            ticker.tick()?;
-            total[g.len() - 1] += c;
-            if let Some(rc) = ref_ngrams.get(g) {
-                correct[g.len() - 1] += c.min(*rc);
-            }
-        }
+        let (total, correct): (Vec<u64>, Vec<u64>) = ref_grams
+            .match_hypothesis(&hyp_tokens, &mut ticker)?
+            .into_iter()
+            .unzip();
         let (score, bp, precisions) = compute_bleu(
             correct.iter().map(|c| *c as f64).collect(),
             total.iter().map(|t| *t as f64).collect(),
@@ -462,12 +484,18 @@ mod tests {
     #[test]
     fn tokenizer_13a() {
         assert_eq!(
-            tokenize_13a("Hello, world! It's 3.5 or 1,000."),
+            tokenize_13a("Hello, world! It's 3.5 or 1,000.", &Deadline::none()).unwrap(),
             "Hello , world ! It's 3.5 or 1,000 ."
         );
-        assert_eq!(tokenize_13a("a-b 1-2 x&amp;lt;y"), "a-b 1 - 2 x < y");
-        assert_eq!(tokenize_13a("end-\nof <skipped>line"), "endof line");
-        assert_eq!(tokenize_13a("a..b"), "a . . b");
+        assert_eq!(
+            tokenize_13a("a-b 1-2 x&amp;lt;y", &Deadline::none()).unwrap(),
+            "a-b 1 - 2 x < y"
+        );
+        assert_eq!(
+            tokenize_13a("end-\nof <skipped>line", &Deadline::none()).unwrap(),
+            "endof line"
+        );
+        assert_eq!(tokenize_13a("a..b", &Deadline::none()).unwrap(), "a . . b");
     }
 
     #[test]

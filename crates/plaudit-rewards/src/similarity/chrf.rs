@@ -46,7 +46,6 @@
 //! {"sample": {"response": "a b c", "reference": {"tests": []}}, "status": "invalid_input"}
 //! ```
 
-use std::collections::HashMap;
 use std::hash::Hash;
 use std::sync::Arc;
 
@@ -56,7 +55,9 @@ use plaudit_core::{
 };
 use serde_json::json;
 
-use super::{hypothesis, py_is_space, py_split, references, EXTRACT_PARAM, TAG_PARAM};
+use super::{
+    hypothesis, py_is_space, py_split, references, Interner, RefGrams, EXTRACT_PARAM, TAG_PARAM,
+};
 
 pub const INFO: RewardInfo = RewardInfo {
     name: "chrf",
@@ -138,48 +139,18 @@ fn build(p: &Params) -> Result<Arc<dyn Reward>, String> {
     }))
 }
 
-/// The n-gram counts of one side, one map per order, plus each order's total count.
-struct Grams<'a, T> {
-    orders: Vec<(HashMap<&'a [T], u64>, u64)>,
-}
-
-fn grams<'a, T: Eq + Hash>(
-    seq: &'a [T],
-    max_order: usize,
-    ticker: &mut Ticker,
-) -> Result<Grams<'a, T>, Failure> {
-    let mut orders = Vec::with_capacity(max_order);
-    for n in 1..=max_order {
-        let mut m: HashMap<&[T], u64> = HashMap::new();
-        let mut total = 0;
-        if n <= seq.len() {
-            for g in seq.windows(n) {
-                ticker.tick()?;
-                *m.entry(g).or_insert(0) += 1;
-                total += 1;
-            }
-        }
-        orders.push((m, total));
-    }
-    Ok(Grams { orders })
-}
-
 /// Per order, sacrebleu's `[hyp count (0 when the reference has none), ref count, matches]`.
 fn match_stats<T: Eq + Hash>(
-    hyp: &Grams<T>,
-    reference: &Grams<T>,
+    hyp: &[T],
+    reference: &[T],
+    max_order: usize,
     out: &mut Vec<[u64; 3]>,
     ticker: &mut Ticker,
 ) -> Result<(), Failure> {
-    for ((h, h_total), (r, r_total)) in hyp.orders.iter().zip(&reference.orders) {
-        let mut matches = 0;
-        for (g, c) in h {
-            ticker.tick()?;
-            if let Some(rc) = r.get(g) {
-                matches += (*c).min(*rc);
-            }
-        }
-        out.push([if r.is_empty() { 0 } else { *h_total }, *r_total, matches]);
+    let mut grams = RefGrams::new(reference, max_order, ticker)?;
+    let counts = grams.match_hypothesis(hyp, ticker)?;
+    for ((n_hyp, matches), n_ref) in counts.into_iter().zip(grams.totals) {
+        out.push([if n_ref == 0 { 0 } else { n_hyp }, n_ref, matches]);
     }
     Ok(())
 }
@@ -252,6 +223,15 @@ impl Chrf {
         }
     }
 
+    /// The words for word n-grams; none unless `word_order` > 0 (chrF++).
+    fn words<'a>(&self, s: &'a str) -> Vec<&'a str> {
+        if self.word_order > 0 {
+            words(s)
+        } else {
+            Vec::new()
+        }
+    }
+
     fn chars(&self, s: &str) -> Vec<char> {
         if self.whitespace {
             s.chars().collect()
@@ -271,25 +251,26 @@ impl Chrf {
         };
         let hyp = lower(hyp);
         let hyp_chars = self.chars(&hyp);
-        let hyp_words = words(&hyp);
-        let hyp_c = grams(&hyp_chars, self.char_order, &mut ticker)?;
-        let hyp_w = grams(&hyp_words, self.word_order, &mut ticker)?;
+        let refs: Vec<String> = refs.iter().map(|r| lower(r)).collect();
+        let mut interner = Interner::default();
+        let hyp_words = interner.ids(self.words(&hyp), &mut ticker)?;
         let mut best: Option<(f64, usize)> = None;
         for (i, r) in refs.iter().enumerate() {
             deadline.check()?;
-            let r = lower(r);
-            let r_chars = self.chars(&r);
-            let r_words = words(&r);
+            let r_chars = self.chars(r);
+            let r_words = interner.ids(self.words(r), &mut ticker)?;
             let mut stats = Vec::with_capacity(self.char_order + self.word_order);
             match_stats(
-                &hyp_c,
-                &grams(&r_chars, self.char_order, &mut ticker)?,
+                &hyp_chars,
+                &r_chars,
+                self.char_order,
                 &mut stats,
                 &mut ticker,
             )?;
             match_stats(
-                &hyp_w,
-                &grams(&r_words, self.word_order, &mut ticker)?,
+                &hyp_words,
+                &r_words,
+                self.word_order,
                 &mut stats,
                 &mut ticker,
             )?;

@@ -37,15 +37,15 @@
 //! {"sample": {"response": "x", "reference": []}, "status": "invalid_input"}
 //! ```
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
+use plaudit_core::deadline::Ticker;
 use plaudit_core::{
     Ctx, Deadline, Kind, Outcome, ParamSpec, Params, Reward, RewardInfo, Sample, Score,
 };
 use serde_json::json;
 
-use super::{hypothesis, lcs_len, references, EXTRACT_PARAM, TAG_PARAM};
+use super::{hypothesis, lcs_len, references, Interner, EXTRACT_PARAM, TAG_PARAM};
 
 pub const INFO: RewardInfo = RewardInfo {
     name: "rouge_l",
@@ -80,15 +80,13 @@ fn build(p: &Params) -> Result<Arc<dyn Reward>, String> {
     }))
 }
 
-/// `rouge-score`'s tokeniser without stemming: lower-case, then the maximal runs of `[a-z0-9]`.
-/// Lower-casing first matters: `K` (Kelvin sign) becomes `k`, `İ` becomes `i` + a combining dot.
-fn tokenize(text: &str) -> Vec<String> {
-    let lower = text.to_lowercase();
+/// `rouge-score`'s tokeniser without stemming, applied to lower-cased text: the maximal runs of
+/// `[a-z0-9]`. Lower-casing first matters: `K` (Kelvin sign) becomes `k`, `İ` becomes `i` + a
+/// combining dot.
+fn words(lower: &str) -> impl Iterator<Item = &str> {
     lower
         .split(|c: char| !(c.is_ascii_lowercase() || c.is_ascii_digit()))
         .filter(|w| !w.is_empty())
-        .map(str::to_string)
-        .collect()
 }
 
 /// (precision, recall, F) of the LCS of two word-id sequences; zeros when either is empty.
@@ -115,22 +113,16 @@ impl Reward for RougeL {
     fn score(&self, sample: &Sample, cx: &Ctx) -> Outcome {
         let refs = references(sample)?;
         let hyp = hypothesis(sample, &self.extract, &self.tag)?;
+        let mut ticker = Ticker::new(cx.deadline, 4096);
+        let hyp = hyp.to_lowercase();
+        let refs: Vec<String> = refs.iter().map(|r| r.to_lowercase()).collect();
         // Words are compared as small integers.
-        let mut ids: HashMap<String, u32> = HashMap::new();
-        let mut intern = |words: Vec<String>| -> Vec<u32> {
-            words
-                .into_iter()
-                .map(|w| {
-                    let n = ids.len() as u32;
-                    *ids.entry(w).or_insert(n)
-                })
-                .collect()
-        };
-        let candidate = intern(tokenize(hyp));
+        let mut interner = Interner::default();
+        let candidate = interner.ids(words(&hyp), &mut ticker)?;
         let mut best: Option<([f64; 3], usize)> = None;
         for (i, r) in refs.iter().enumerate() {
             cx.deadline.check()?;
-            let reference = intern(tokenize(r));
+            let reference = interner.ids(words(r), &mut ticker)?;
             let s = lcs_scores(&reference, &candidate, cx.deadline)?;
             if best.is_none_or(|(b, _)| s[2] > b[2]) {
                 best = Some((s, i));
@@ -157,6 +149,11 @@ mod tests {
 
     #[test]
     fn tokenizer_like_rouge_score() {
+        let tokenize = |s: &str| {
+            words(&s.to_lowercase())
+                .map(str::to_string)
+                .collect::<Vec<_>>()
+        };
         assert_eq!(
             tokenize("The cat's 3.5-year-old HAT!"),
             vec!["the", "cat", "s", "3", "5", "year", "old", "hat"]
