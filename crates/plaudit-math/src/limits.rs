@@ -27,7 +27,7 @@ impl Default for Limits {
             max_depth: 64,
             max_digits: 2_000,
             max_bits: 1 << 16,
-            max_items: 512,
+            max_items: 5_000,
         }
     }
 }

@@ -1,0 +1,188 @@
+//! Property tests: random and mutated LaTeX never panics and always answers within the
+//! deadline plus a small margin.
+
+use std::time::{Duration, Instant};
+
+use plaudit_core::Deadline;
+use plaudit_math::{verify, Options};
+use proptest::prelude::*;
+
+const PIECES: &[&str] = &[
+    "\\frac",
+    "\\dfrac",
+    "\\sqrt",
+    "\\sqrt[3]",
+    "{",
+    "}",
+    "(",
+    ")",
+    "[",
+    "]",
+    "\\{",
+    "\\}",
+    "\\left(",
+    "\\right)",
+    "|",
+    "^",
+    "_",
+    "+",
+    "-",
+    "*",
+    "/",
+    "=",
+    "<",
+    "\\le",
+    "\\ge",
+    ",",
+    ";",
+    "!",
+    "%",
+    "\\%",
+    "^\\circ",
+    "\\pm",
+    "\\cdot",
+    "\\times",
+    "\\div",
+    "\\pi",
+    "e",
+    "i",
+    "x",
+    "y",
+    "\\theta",
+    "\\infty",
+    "\\sin",
+    "\\cos",
+    "\\log",
+    "\\ln",
+    "\\log_2",
+    "\\binom",
+    "\\text{ cm}",
+    "\\text{ or }",
+    "and",
+    "\\cup",
+    "\\in",
+    "\\begin{pmatrix}",
+    "\\end{pmatrix}",
+    "&",
+    "\\\\",
+    "\\boxed{",
+    "$",
+    "0",
+    "1",
+    "2",
+    "3.5",
+    "10",
+    "999999999999",
+    "1,000",
+    "1e5",
+    ".",
+    "\\emptyset",
+    "\\lfloor",
+    "\\rfloor",
+    " ",
+    "π",
+    "√",
+    "≤",
+    "∞",
+    "\\",
+    "\\mathbb{R}",
+    "\\fbox{",
+    "####",
+    "The answer is ",
+    "<answer>",
+    "</answer>",
+];
+
+fn latex() -> impl Strategy<Value = String> {
+    prop::collection::vec(prop::sample::select(PIECES), 0..60).prop_map(|v| v.concat())
+}
+
+fn mutated() -> impl Strategy<Value = String> {
+    let seeds = prop::sample::select(
+        &[
+            "\\frac{1}{2}",
+            "x^2+2x+1",
+            "(1, 2]",
+            "\\begin{pmatrix} 1 & 2 \\\\ 3 & 4 \\end{pmatrix}",
+            "y = 2x + 1",
+            "\\{1, 2, 3\\}",
+            "3\\sqrt{2}",
+            "x \\in (-\\infty, 1) \\cup (2, \\infty)",
+            "10^{10^{10}}",
+            "\\sin^2 x",
+            "\\log_2 8",
+            "50\\%",
+            "\\text{(B)}",
+            "1,234.5",
+            "-\\frac{\\sqrt{3}}{2}",
+        ][..],
+    );
+    (
+        seeds,
+        prop::collection::vec((any::<usize>(), any::<char>(), 0u8..3), 0..8),
+    )
+        .prop_map(|(s, edits)| {
+            let mut chars: Vec<char> = s.chars().collect();
+            for (pos, c, op) in edits {
+                let k = if chars.is_empty() {
+                    0
+                } else {
+                    pos % (chars.len() + 1)
+                };
+                match op {
+                    0 => chars.insert(k, c),
+                    1 if k < chars.len() => {
+                        chars.remove(k);
+                    }
+                    _ => chars.insert(k, ['{', '}', '(', ')', '\\', '^', '_', '$', '|'][pos % 9]),
+                }
+            }
+            chars.into_iter().collect()
+        })
+}
+
+fn check(reference: &str, response: &str) -> Result<(), TestCaseError> {
+    let budget = Duration::from_millis(50);
+    let d = Deadline::after(budget);
+    let t = Instant::now();
+    let out = std::panic::catch_unwind(|| verify(reference, response, &Options::default(), &d));
+    let took = t.elapsed();
+    prop_assert!(out.is_ok(), "panicked on {reference:?} / {response:?}");
+    prop_assert!(
+        took < budget + Duration::from_millis(25),
+        "took {took:?} on {reference:?} / {response:?}"
+    );
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(400))]
+
+    #[test]
+    fn random_latex_never_panics(a in latex(), b in latex()) {
+        check(&a, &b)?;
+        check(&a, &format!("so \\boxed{{{b}}}"))?;
+    }
+
+    #[test]
+    fn mutated_answers_never_panic(a in mutated(), b in mutated()) {
+        check(&a, &b)?;
+        check(&b, &format!("The final answer is ${a}$."))?;
+    }
+
+    #[test]
+    fn arbitrary_text_never_panics(a in ".{0,80}", b in ".{0,200}") {
+        check(&a, &b)?;
+    }
+
+    #[test]
+    fn equal_strings_are_equivalent(a in mutated()) {
+        // Whatever parses, compared with itself, is accepted (or fails with a status).
+        let d = Deadline::after(Duration::from_millis(200));
+        if let Ok(v) = verify(&a, &format!("\\boxed{{{a}}}"), &Options::default(), &d) {
+            if v.basis == "math" && !a.contains('$') && !a.contains('}') && !a.contains('{') {
+                prop_assert!(v.correct || v.answer != a, "{a:?} not equal to itself: {v:?}");
+            }
+        }
+    }
+}
