@@ -222,3 +222,16 @@ fn list_explain_check() {
     let out = plaudit(&["check"], None);
     assert_eq!(out.status.code(), Some(0));
 }
+
+#[test]
+fn readme_starts_with_the_two_commands_and_lists_every_reward() {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let mut lines = readme.lines().skip_while(|l| !l.starts_with("```bash")).skip(1);
+    assert!(lines.next().unwrap().starts_with("cargo run --release -p plaudit-cli -- score examples/quickstart.jsonl"));
+    assert!(lines.next().unwrap().starts_with("bash scripts/test.sh"));
+    let ci = std::fs::read_to_string(root().join(".ci/run")).unwrap();
+    assert!(ci.contains("bash scripts/test.sh"));
+    for name in plaudit_rewards::registry().names() {
+        assert!(readme.contains(&format!("| `{name}` |")), "README's catalogue table lacks `{name}`");
+    }
+}
