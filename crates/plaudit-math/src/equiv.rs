@@ -106,6 +106,14 @@ fn is_ineq(n: &Node) -> bool {
     matches!(n, Node::Rel(_, ops) if ops.iter().all(|o| matches!(o, Rel::Lt | Rel::Le | Rel::Gt | Rel::Ge | Rel::Ne)))
 }
 
+/// An inequality, or a list holding one.
+fn has_ineq(n: &Node) -> bool {
+    match n {
+        Node::List(v) => v.iter().any(is_ineq),
+        _ => is_ineq(n),
+    }
+}
+
 fn decimal_places(n: &Node) -> Option<u32> {
     match n {
         Node::Num(_, d) => *d,
@@ -283,6 +291,15 @@ impl Comparer<'_> {
             }
             (Node::Text(_), _) | (_, Node::Text(_)) => return Ok(false),
             _ => {}
+        }
+        // Safe policy: an inequality in the response does not answer a reference given as a
+        // set or interval (it may restate the question "write … in interval notation").
+        if self.opts.policy == Policy::Safe
+            && has_ineq(p)
+            && !has_ineq(g)
+            && !matches!(g, Node::Rel(..))
+        {
+            return Ok(false);
         }
         // Collections of answers.
         let g_items = match g {

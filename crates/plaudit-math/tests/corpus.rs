@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use plaudit_core::Deadline;
-use plaudit_math::{verify, MathError, Options, VerifyError};
+use plaudit_math::{verify, MathError, Options, Policy, VerifyError};
 use serde_json::Value;
 
 fn cases() -> Vec<(String, usize, Value)> {
@@ -52,6 +52,10 @@ fn corpus_labels_all_hold() {
         let reference = c["reference"].as_str().unwrap();
         let response = c["response"].as_str().unwrap();
         let d = Deadline::after(Duration::from_secs(2));
+        let mut opts = opts.clone();
+        if c.get("policy").and_then(Value::as_str) == Some("symmetric") {
+            opts.compare.policy = Policy::Symmetric;
+        }
         let got = verify(reference, response, &opts, &d);
         let ok = match (
             c.get("expected").and_then(Value::as_bool),

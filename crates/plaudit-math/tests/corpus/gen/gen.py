@@ -34,7 +34,10 @@ for ref, ans, exp, cat in P:
     st = styles(ans)
     picks = rng.sample(st, 2)
     for name, resp in picks:
-        rows.append({"reference": ref, "response": resp, "expected": exp, "category": cat, "style": name})
+        row = {"reference": ref, "response": resp, "expected": exp, "category": cat.split(":")[0], "style": name}
+        if cat.endswith(":symmetric"):
+            row["policy"] = "symmetric"
+        rows.append(row)
 by = {}
 for r in rows:
     by.setdefault(r["category"], []).append(r)

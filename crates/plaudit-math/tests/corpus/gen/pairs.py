@@ -1,8 +1,12 @@
 # (reference, answer, expected, category)
 P = []
 def add(cat, rows):
+    # A row is (reference, answer, expected) or (reference, answer, expected, {"symmetric": expected
+    # under the symmetric policy}).
     for r in rows:
         P.append((r[0], r[1], r[2], cat))
+        if len(r) > 3 and "symmetric" in r[3]:
+            P.append((r[0], r[1], r[3]["symmetric"], cat + ":symmetric"))
 
 add("numbers", [
  ("42", "42", True), ("42", "42.0", True), ("42", "41", False), ("42", "-42", False),
@@ -73,12 +77,12 @@ add("solutions_lists", [
  ("1, 2, 3, 4", "4, 3, 2, 1", True), ("1,2,3,4", "1,2,3", False), ("2, 3", "2; 3", True), ("-2, 2", "\\pm2", True),
 ])
 add("intervals", [
- ("(1, 2]", "1 < x \\le 2", True), ("(1,2]", "1 \\le x \\le 2", False), ("[1,2]", "[1, 2]", True), ("[1,2]", "(1,2)", False), ("[1, 2)", "[1,2)", True), ("[1, 2)", "(1, 2]", False),
- ("(-\\infty, 3)", "x < 3", True), ("(-\\infty, 3)", "x \\le 3", False), ("(-\\infty, 3]", "x \\leq 3", True), ("[3, \\infty)", "x \\geq 3", True), ("(3, \\infty)", "x > 3", True), ("(3,\\infty)", "3 < x", True),
+ ("(1, 2]", "1 < x \\le 2", False, {"symmetric": True}), ("(1,2]", "1 \\le x \\le 2", False), ("[1,2]", "[1, 2]", True), ("[1,2]", "(1,2)", False), ("[1, 2)", "[1,2)", True), ("[1, 2)", "(1, 2]", False),
+ ("(-\\infty, 3)", "x < 3", False, {"symmetric": True}), ("(-\\infty, 3)", "x \\le 3", False), ("(-\\infty, 3]", "x \\leq 3", False, {"symmetric": True}), ("[3, \\infty)", "x \\geq 3", False, {"symmetric": True}), ("(3, \\infty)", "x > 3", False, {"symmetric": True}), ("(3,\\infty)", "3 < x", False, {"symmetric": True}),
  ("x > 3", "(3, \\infty)", True), ("x>3", "(3, \\infty)", True), ("x \\ge 3", "(3,\\infty)", False), ("x > 3", "x > 3", True), ("x>3", "x<3", False), ("-1 < x < 2", "(-1, 2)", True),
- ("(-\\infty, 1) \\cup (2, \\infty)", "x < 1 \\text{ or } x > 2", True), ("(-\\infty,1)\\cup(2,\\infty)", "(2,\\infty)\\cup(-\\infty,1)", True), ("(-\\infty,1)\\cup(2,\\infty)", "(-\\infty,1]\\cup[2,\\infty)", False), ("(-\\infty, 1) \\cup (2, \\infty)", "(1, 2)", False),
+ ("(-\\infty, 1) \\cup (2, \\infty)", "x < 1 \\text{ or } x > 2", False, {"symmetric": True}), ("(-\\infty,1)\\cup(2,\\infty)", "(2,\\infty)\\cup(-\\infty,1)", True), ("(-\\infty,1)\\cup(2,\\infty)", "(-\\infty,1]\\cup[2,\\infty)", False), ("(-\\infty, 1) \\cup (2, \\infty)", "(1, 2)", False),
  ("x \\neq 2", "(-\\infty,2)\\cup(2,\\infty)", True), ("\\left( -\\frac{1}{2}, 3 \\right]", "(-0.5, 3]", True), ("(0, \\pi)", "(0, 3.14159265358979)", True), ("[0, 2\\pi)", "[0, 2\\pi]", False),
- ("(-\\infty, \\infty)", "\\mathbb{R}", True), ("x \\in [2, 5]", "[2,5]", True), ("[2,5]", "2 \\le x \\le 5", True), ("[2,5]", "5 \\ge x \\ge 2", True), ("[2,5]", "2x \\ge 4", False),
+ ("(-\\infty, \\infty)", "\\mathbb{R}", True), ("x \\in [2, 5]", "[2,5]", True), ("[2,5]", "2 \\le x \\le 5", False, {"symmetric": True}), ("[2,5]", "5 \\ge x \\ge 2", False, {"symmetric": True}), ("[2,5]", "2x \\ge 4", False),
 ])
 add("tuples_matrices", [
  ("(1, 2)", "(1,2)", True), ("(1, 2)", "(2, 1)", False), ("(1,2,3)", "(1, 2, 3)", True), ("(1,2,3)", "(3,2,1)", False), ("(3, -1)", "\\left(3, -1\\right)", True), ("(\\frac12, 3)", "(0.5, 3)", True),
