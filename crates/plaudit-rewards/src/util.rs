@@ -1,6 +1,9 @@
 //! Helpers shared by several rewards: length units, answer extraction, text normalisation.
 //! Not rewards themselves; every function here is linear in its input.
 
+use std::sync::LazyLock;
+
+use aho_corasick::AhoCorasick;
 use plaudit_core::{Failure, Kind, ParamSpec, Sample};
 use unicode_normalization::UnicodeNormalization;
 
@@ -74,17 +77,13 @@ pub fn tag_content<'a>(text: &'a str, tag: &str) -> Option<&'a str> {
 /// The text after the last answer marker ("final answer is", "answer is", "answer:", GSM8K's
 /// "####"), to the end of its line, without a trailing period.
 pub fn after_answer_marker(text: &str) -> Option<&str> {
-    let lower = text.to_ascii_lowercase();
-    let mut best: Option<usize> = None;
-    for marker in ["answer is", "answer:", "####"] {
-        if let Some(p) = lower.rfind(marker) {
-            let end = p + marker.len();
-            if best.is_none_or(|b| end > b) {
-                best = Some(end);
-            }
-        }
-    }
-    let start = best?;
+    static MARKERS: LazyLock<AhoCorasick> = LazyLock::new(|| {
+        AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(["answer is", "answer:", "####"])
+            .expect("fixed patterns build")
+    });
+    let start = MARKERS.find_overlapping_iter(text).map(|m| m.end()).max()?;
     let rest = &text[start..];
     let rest = rest.trim_start_matches([':', ' ', '\t']);
     let line = rest.split('\n').next().unwrap_or("").trim();
@@ -136,10 +135,12 @@ pub fn extract_answer<'a>(response: &'a str, mode: &str, tag: &str) -> Option<&'
 /// Unicode NFKC, lower case (unless `case_sensitive`), whitespace collapsed, surrounding
 /// whitespace, `$` delimiters and a trailing period removed.
 pub fn normalize_basic(s: &str, case_sensitive: bool) -> String {
-    // One pass: NFKC, case folding, whitespace runs collapsed to one space.
+    // One pass: NFKC (the identity on ASCII, so skipped there), case folding, whitespace runs
+    // collapsed to one space.
     let mut out = String::with_capacity(s.len());
     let mut pending_space = false;
-    for c in s.nfkc() {
+    let chars: Box<dyn Iterator<Item = char>> = if s.is_ascii() { Box::new(s.chars()) } else { Box::new(s.nfkc()) };
+    for c in chars {
         if c.is_whitespace() {
             pending_space = !out.is_empty();
             continue;
