@@ -18,7 +18,11 @@ use rayon::prelude::*;
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 #[derive(Parser)]
-#[command(name = "plaudit", version, about = "Rewards and advantages for RL post-training, fast and fail-closed.")]
+#[command(
+    name = "plaudit",
+    version,
+    about = "Rewards and advantages for RL post-training, fast and fail-closed."
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -72,10 +76,19 @@ fn load_spec(path: Option<&PathBuf>, registry: &Registry) -> Result<Spec, Fatal>
     match path {
         None => Ok(plaudit_rewards::default_spec(registry)),
         Some(p) => {
-            let text = std::fs::read_to_string(p).map_err(|e| Fatal(format!("cannot read spec {}: {e}", p.display())))?;
+            let text = std::fs::read_to_string(p)
+                .map_err(|e| Fatal(format!("cannot read spec {}: {e}", p.display())))?;
             Spec::from_text(&text, registry).map_err(|e| {
-                let lines: Vec<String> = e.errors.iter().map(|l| format!("  - {}", l.replace('\n', "\n    "))).collect();
-                Fatal(format!("spec {} is invalid:\n{}", p.display(), lines.join("\n")))
+                let lines: Vec<String> = e
+                    .errors
+                    .iter()
+                    .map(|l| format!("  - {}", l.replace('\n', "\n    ")))
+                    .collect();
+                Fatal(format!(
+                    "spec {} is invalid:\n{}",
+                    p.display(),
+                    lines.join("\n")
+                ))
             })
         }
     }
@@ -108,7 +121,10 @@ impl Summary {
             }
         }
         if self.n > 0 {
-            parts.push(format!("mean reward {:.4}", self.reward_sum / self.n as f64));
+            parts.push(format!(
+                "mean reward {:.4}",
+                self.reward_sum / self.n as f64
+            ));
         }
         parts.join(" · ")
     }
@@ -145,15 +161,26 @@ fn serialize(results: &[ScoreResult]) -> Vec<Vec<u8>> {
 }
 
 /// Write a held result line (`{…}\n`, serialized without group fields) with its group fields.
-fn write_grouped(out: &mut dyn Write, line: &[u8], stage: &GroupOutput, i: usize) -> io::Result<()> {
-    let body = line.strip_suffix(b"}\n").expect("a serialized result ends with }\n");
+fn write_grouped(
+    out: &mut dyn Write,
+    line: &[u8],
+    stage: &GroupOutput,
+    i: usize,
+) -> io::Result<()> {
+    let body = line
+        .strip_suffix(b"}\n")
+        .expect("a serialized result ends with }\n");
     out.write_all(body)?;
     if let Some(a) = &stage.advantage {
         out.write_all(b",\"advantage\":")?;
         serde_json::to_writer(&mut *out, &a[i])?;
     }
     if let Some(z) = &stage.zero_variance {
-        out.write_all(if z[i] { b",\"zero_variance\":true" } else { b",\"zero_variance\":false" })?;
+        out.write_all(if z[i] {
+            b",\"zero_variance\":true"
+        } else {
+            b",\"zero_variance\":false"
+        })?;
     }
     out.write_all(b"}\n")
 }
@@ -183,28 +210,44 @@ fn score(
     let bar = show_progress.then(|| {
         let b = match len {
             Some(l) => ProgressBar::new(l).with_style(
-                ProgressStyle::with_template("{bar:40} {bytes}/{total_bytes} {bytes_per_sec} eta {eta}")
+                ProgressStyle::with_template(
+                    "{bar:40} {bytes}/{total_bytes} {bytes_per_sec} eta {eta}",
+                )
+                .expect("valid template"),
+            ),
+            None => ProgressBar::new_spinner().with_style(
+                ProgressStyle::with_template("{spinner} {bytes} read {bytes_per_sec}")
                     .expect("valid template"),
             ),
-            None => ProgressBar::new_spinner()
-                .with_style(ProgressStyle::with_template("{spinner} {bytes} read {bytes_per_sec}").expect("valid template")),
         };
         b.set_draw_target(ProgressDrawTarget::stderr());
         b
     });
-    let reader: Box<dyn BufRead + Send> =
-        Box::new(BufReader::with_capacity(1 << 20, Counting { inner: raw, bar: bar.clone() }));
+    let reader: Box<dyn BufRead + Send> = Box::new(BufReader::with_capacity(
+        1 << 20,
+        Counting {
+            inner: raw,
+            bar: bar.clone(),
+        },
+    ));
     let mut out: Box<dyn Write + Send> = match out {
         Some(p) => Box::new(BufWriter::with_capacity(
             1 << 20,
-            File::create(p).map_err(|e| Fatal(format!("cannot write output {}: {e}", p.display())))?,
+            File::create(p)
+                .map_err(|e| Fatal(format!("cannot write output {}: {e}", p.display())))?,
         )),
         None => Box::new(BufWriter::with_capacity(1 << 20, io::stdout())),
     };
 
-    let pool = rayon::ThreadPoolBuilder::new().num_threads(jobs.unwrap_or(0)).build()?;
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(jobs.unwrap_or(0))
+        .build()?;
     let start = Instant::now();
-    let mut summary = Summary { counts: [0; 5], reward_sum: 0.0, n: 0 };
+    let mut summary = Summary {
+        counts: [0; 5],
+        reward_sum: 0.0,
+        n: 0,
+    };
     pool.install(|| -> Result<(), Fatal> {
         let mut lines = LineReader::new(reader, max_line_bytes);
         // With a group stage, results wait for the whole batch: kept serialized (a few hundred
@@ -213,11 +256,14 @@ fn score(
         let mut rewards: Vec<f64> = Vec::new();
         let mut keys: Vec<Option<String>> = Vec::new();
         loop {
-            let inputs = lines.next_chunk(CHUNK).map_err(|e| Fatal(format!("cannot read input {input}: {e}")))?;
+            let inputs = lines
+                .next_chunk(CHUNK)
+                .map_err(|e| Fatal(format!("cannot read input {input}: {e}")))?;
             if inputs.is_empty() {
                 break;
             }
-            let results: Vec<ScoreResult> = inputs.par_iter().map(|i| engine.score_input(i)).collect();
+            let results: Vec<ScoreResult> =
+                inputs.par_iter().map(|i| engine.score_input(i)).collect();
             results.iter().for_each(|r| summary.add(r));
             if group_active {
                 keys.extend(inputs.iter().map(|i| i.group()));
@@ -225,19 +271,22 @@ fn score(
                 held.extend(serialize(&results));
             } else {
                 for b in serialize(&results) {
-                    out.write_all(&b).map_err(|e| Fatal(format!("cannot write output: {e}")))?;
+                    out.write_all(&b)
+                        .map_err(|e| Fatal(format!("cannot write output: {e}")))?;
                 }
             }
         }
         if group_active {
             let stage = group.compute(&rewards, &keys);
             for (i, b) in held.iter().enumerate() {
-                write_grouped(&mut *out, b, &stage, i).map_err(|e| Fatal(format!("cannot write output: {e}")))?;
+                write_grouped(&mut *out, b, &stage, i)
+                    .map_err(|e| Fatal(format!("cannot write output: {e}")))?;
             }
         }
         Ok(())
     })?;
-    out.flush().map_err(|e| Fatal(format!("cannot write output: {e}")))?;
+    out.flush()
+        .map_err(|e| Fatal(format!("cannot write output: {e}")))?;
     if let Some(b) = bar {
         b.finish_and_clear();
     }
@@ -250,16 +299,29 @@ fn score(
 fn list(family: Option<&str>) -> Result<(), Fatal> {
     let registry = plaudit_rewards::registry();
     let all = registry.all();
-    let shown: Vec<_> = all.iter().filter(|r| family.is_none_or(|f| r.family == f)).collect();
+    let shown: Vec<_> = all
+        .iter()
+        .filter(|r| family.is_none_or(|f| r.family == f))
+        .collect();
     if shown.is_empty() {
         let mut fams: Vec<&str> = all.iter().map(|r| r.family).collect();
         fams.dedup();
-        return Err(Fatal(format!("no rewards in family `{}` (families: {})", family.unwrap_or(""), fams.join(", "))));
+        return Err(Fatal(format!(
+            "no rewards in family `{}` (families: {})",
+            family.unwrap_or(""),
+            fams.join(", ")
+        )));
     }
     let width = shown.iter().map(|r| r.name.len()).max().unwrap_or(0);
     let mut out = io::stdout().lock();
     for r in shown {
-        writeln!(out, "{:<width$}  {:<10}  {}", r.name, r.family, r.doc().summary())?;
+        writeln!(
+            out,
+            "{:<width$}  {:<10}  {}",
+            r.name,
+            r.family,
+            r.doc().summary()
+        )?;
     }
     Ok(())
 }
@@ -272,8 +334,13 @@ fn explain(name: &str) -> Result<(), Fatal> {
             Ok(())
         }
         None => {
-            let hint = registry.suggest(name).map(|s| format!(" (did you mean `{s}`?)")).unwrap_or_default();
-            Err(Fatal(format!("unknown reward `{name}`{hint}; `plaudit list` shows them all")))
+            let hint = registry
+                .suggest(name)
+                .map(|s| format!(" (did you mean `{s}`?)"))
+                .unwrap_or_default();
+            Err(Fatal(format!(
+                "unknown reward `{name}`{hint}; `plaudit list` shows them all"
+            )))
         }
     }
 }
@@ -282,12 +349,22 @@ fn check(path: Option<&PathBuf>) -> Result<(), Fatal> {
     let registry = plaudit_rewards::registry();
     let spec = load_spec(path, &registry)?;
     let routes: Vec<&str> = spec.routes.keys().map(String::as_str).collect();
-    let name = path.map(|p| p.display().to_string()).unwrap_or_else(|| "built-in default spec".into());
+    let name = path
+        .map(|p| p.display().to_string())
+        .unwrap_or_else(|| "built-in default spec".into());
     eprintln!(
         "{name}: OK ({} route(s){}{}; group advantage: {})",
         routes.len(),
-        if routes.is_empty() { String::new() } else { format!(": {}", routes.join(", ")) },
-        if spec.fallback.is_some() { ", with fallback" } else { ", no fallback" },
+        if routes.is_empty() {
+            String::new()
+        } else {
+            format!(": {}", routes.join(", "))
+        },
+        if spec.fallback.is_some() {
+            ", with fallback"
+        } else {
+            ", no fallback"
+        },
         spec.group.advantage.name()
     );
     println!("{}", serde_json::to_string_pretty(&spec.resolved)?);
@@ -297,9 +374,21 @@ fn check(path: Option<&PathBuf>) -> Result<(), Fatal> {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let r = match &cli.command {
-        Command::Score { input, spec, out, jobs, max_line_bytes, quiet } => {
-            score(input, spec.as_ref(), out.as_ref(), *jobs, *max_line_bytes, *quiet)
-        }
+        Command::Score {
+            input,
+            spec,
+            out,
+            jobs,
+            max_line_bytes,
+            quiet,
+        } => score(
+            input,
+            spec.as_ref(),
+            out.as_ref(),
+            *jobs,
+            *max_line_bytes,
+            *quiet,
+        ),
         Command::List { family } => list(family.as_deref()),
         Command::Explain { name } => explain(name),
         Command::Check { spec } => check(spec.as_ref()),

@@ -42,7 +42,9 @@ fn stderr(out: &Output) -> String {
 }
 
 fn by_id<'a>(rs: &'a [Value], id: &str) -> &'a Value {
-    rs.iter().find(|r| r["id"] == id).unwrap_or_else(|| panic!("no result {id}"))
+    rs.iter()
+        .find(|r| r["id"] == id)
+        .unwrap_or_else(|| panic!("no result {id}"))
 }
 
 #[test]
@@ -51,7 +53,10 @@ fn quickstart_scores_every_line_in_order() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let rs = results(&out);
     let input = std::fs::read_to_string(root().join("examples/quickstart.jsonl")).unwrap();
-    let ids: Vec<Value> = input.lines().map(|l| serde_json::from_str::<Value>(l).unwrap()["id"].clone()).collect();
+    let ids: Vec<Value> = input
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap()["id"].clone())
+        .collect();
     assert_eq!(rs.iter().map(|r| r["id"].clone()).collect::<Vec<_>>(), ids);
     assert_eq!(by_id(&rs, "gsm-1-a")["reward"], 1.0);
     assert_eq!(by_id(&rs, "gsm-1-c")["reward"], 0.0);
@@ -70,7 +75,17 @@ fn quickstart_scores_every_line_in_order() {
 
 #[test]
 fn example_spec_scores_with_format_and_overlong_terms() {
-    let out = plaudit(&["score", "--spec", "examples/spec.yaml", "--jobs", "2", "examples/quickstart.jsonl"], None);
+    let out = plaudit(
+        &[
+            "score",
+            "--spec",
+            "examples/spec.yaml",
+            "--jobs",
+            "2",
+            "examples/quickstart.jsonl",
+        ],
+        None,
+    );
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let rs = results(&out);
     let chat = by_id(&rs, "chat-1");
@@ -92,7 +107,10 @@ fn malformed_input_gives_one_result_per_line() {
     data.extend_from_slice(b"\n");
     data.extend_from_slice(b"{\"id\": 5, \"reference\": \"4\"}\n");
     data.extend_from_slice(b"{\"id\": 6, \"response\": 4}\n");
-    let big = format!("{{\"id\": 7, \"response\": \"{}\", \"reference\": \"4\"}}\n", "7 ".repeat(5 << 20));
+    let big = format!(
+        "{{\"id\": 7, \"response\": \"{}\", \"reference\": \"4\"}}\n",
+        "7 ".repeat(5 << 20)
+    );
     data.extend_from_slice(big.as_bytes());
     data.extend_from_slice(b"[1, 2]\n");
     data.extend_from_slice(b"{\"id\": 9, \"response\": \"answer: 5\", \"reference\": \"4\"}"); // no final newline
@@ -103,15 +121,34 @@ fn malformed_input_gives_one_result_per_line() {
     let st: Vec<&str> = rs.iter().map(|r| r["status"].as_str().unwrap()).collect();
     assert_eq!(
         st,
-        vec!["ok", "invalid_input", "invalid_input", "invalid_input", "invalid_input", "invalid_input", "ok", "invalid_input", "ok"]
+        vec![
+            "ok",
+            "invalid_input",
+            "invalid_input",
+            "invalid_input",
+            "invalid_input",
+            "invalid_input",
+            "ok",
+            "invalid_input",
+            "ok"
+        ]
     );
-    assert!(rs[1]["error"].as_str().unwrap().starts_with("line 2: invalid JSON: "));
+    assert!(rs[1]["error"]
+        .as_str()
+        .unwrap()
+        .starts_with("line 2: invalid JSON: "));
     assert_eq!(rs[2]["error"], "line 3: not valid UTF-8 (at byte 23)");
     assert_eq!(rs[3]["error"], "line 4: empty line");
     assert_eq!(rs[4]["error"], "line 5: missing field `response`");
     assert_eq!(rs[4]["id"], 5);
-    assert_eq!(rs[5]["error"], "line 6: field `response`: expected a string or a list of chat messages, got a number");
-    assert_eq!(rs[7]["error"], "line 8: expected a JSON object, got an array");
+    assert_eq!(
+        rs[5]["error"],
+        "line 6: field `response`: expected a string or a list of chat messages, got a number"
+    );
+    assert_eq!(
+        rs[7]["error"],
+        "line 8: expected a JSON object, got an array"
+    );
     assert_eq!(rs[0]["reward"], 1.0);
     assert_eq!(rs[8]["reward"], 0.0);
 }
@@ -128,9 +165,17 @@ fn empty_input_is_fine() {
 fn many_samples_keep_their_order_across_threads() {
     let mut data = String::new();
     for i in 0..20_000 {
-        data.push_str(&format!("{{\"id\": {i}, \"group\": {}, \"response\": \"answer: {}\", \"reference\": \"{}\"}}\n", i / 8, i % 3, i % 2));
+        data.push_str(&format!(
+            "{{\"id\": {i}, \"group\": {}, \"response\": \"answer: {}\", \"reference\": \"{}\"}}\n",
+            i / 8,
+            i % 3,
+            i % 2
+        ));
     }
-    let out = plaudit(&["score", "--jobs", "2", "--quiet", "-"], Some(data.as_bytes()));
+    let out = plaudit(
+        &["score", "--jobs", "2", "--quiet", "-"],
+        Some(data.as_bytes()),
+    );
     assert_eq!(out.status.code(), Some(0));
     assert!(out.stderr.is_empty());
     let rs = results(&out);
@@ -147,12 +192,26 @@ fn output_file_and_unreadable_input() {
     let dir = std::env::temp_dir().join(format!("plaudit-cli-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let out_path = dir.join("out.jsonl");
-    let out = plaudit(&["score", "--out", out_path.to_str().unwrap(), "examples/quickstart.jsonl"], None);
+    let out = plaudit(
+        &[
+            "score",
+            "--out",
+            out_path.to_str().unwrap(),
+            "examples/quickstart.jsonl",
+        ],
+        None,
+    );
     assert_eq!(out.status.code(), Some(0));
-    assert_eq!(std::fs::read_to_string(&out_path).unwrap().lines().count(), 35);
+    assert_eq!(
+        std::fs::read_to_string(&out_path).unwrap().lines().count(),
+        35
+    );
     let out = plaudit(&["score", "no/such/file.jsonl"], None);
     assert_eq!(out.status.code(), Some(2));
-    assert_eq!(stderr(&out), "plaudit: cannot read input no/such/file.jsonl: No such file or directory (os error 2)\n");
+    assert_eq!(
+        stderr(&out),
+        "plaudit: cannot read input no/such/file.jsonl: No such file or directory (os error 2)\n"
+    );
 }
 
 #[test]
@@ -165,19 +224,42 @@ fn bad_specs_exit_2_with_every_error() {
         "components:\n  correct: {reward: exact_macth}\n  over: {reward: soft_overlong_penalty, params: {max_len: 10, bufer: 2}}\nreward: correct + 0.1 * missing\n",
     )
     .unwrap();
-    let out = plaudit(&["score", "--spec", spec.to_str().unwrap(), "examples/quickstart.jsonl"], None);
+    let out = plaudit(
+        &[
+            "score",
+            "--spec",
+            spec.to_str().unwrap(),
+            "examples/quickstart.jsonl",
+        ],
+        None,
+    );
     assert_eq!(out.status.code(), Some(2));
     assert!(out.stdout.is_empty());
     let err = stderr(&out);
-    assert!(err.contains("components.correct: unknown reward `exact_macth` (did you mean `exact_match`?"), "{err}");
+    assert!(
+        err.contains(
+            "components.correct: unknown reward `exact_macth` (did you mean `exact_match`?"
+        ),
+        "{err}"
+    );
     assert!(err.contains("components.over.params: unknown parameter `bufer` (valid: max_len, buffer, penalty, unit)"), "{err}");
     let out = plaudit(&["check", spec.to_str().unwrap()], None);
     assert_eq!(out.status.code(), Some(2));
 
-    std::fs::write(&spec, "components:\n  correct: exact_match\nreward: correct + * 2\n").unwrap();
+    std::fs::write(
+        &spec,
+        "components:\n  correct: exact_match\nreward: correct + * 2\n",
+    )
+    .unwrap();
     let out = plaudit(&["check", spec.to_str().unwrap()], None);
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("reward: unexpected `*` at column 11\n        correct + * 2\n                  ^"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains(
+            "reward: unexpected `*` at column 11\n        correct + * 2\n                  ^"
+        ),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]
@@ -185,13 +267,23 @@ fn division_by_zero_is_that_samples_error() {
     let dir = std::env::temp_dir().join(format!("plaudit-div-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let spec = dir.join("div.yaml");
-    std::fs::write(&spec, "components:\n  correct: exact_match\nreward: 1 / correct\n").unwrap();
+    std::fs::write(
+        &spec,
+        "components:\n  correct: exact_match\nreward: 1 / correct\n",
+    )
+    .unwrap();
     let data = b"{\"response\": \"answer: 1\", \"reference\": \"1\"}\n{\"response\": \"answer: 2\", \"reference\": \"1\"}\n";
-    let out = plaudit(&["score", "--spec", spec.to_str().unwrap(), "-"], Some(data));
+    let out = plaudit(
+        &["score", "--spec", spec.to_str().unwrap(), "-"],
+        Some(data),
+    );
     let rs = results(&out);
     assert_eq!(rs[0]["reward"], 1.0);
     assert_eq!(rs[1]["status"], "error");
-    assert_eq!(rs[1]["error"], "division by zero in reward expression at column 3");
+    assert_eq!(
+        rs[1]["error"],
+        "division by zero in reward expression at column 3"
+    );
 }
 
 #[test]
@@ -200,12 +292,28 @@ fn list_explain_check() {
     assert_eq!(out.status.code(), Some(0));
     let text = String::from_utf8(out.stdout).unwrap();
     for name in plaudit_rewards::registry().names() {
-        assert_eq!(text.lines().filter(|l| l.starts_with(&format!("{name} "))).count(), 1, "{name} in\n{text}");
+        assert_eq!(
+            text.lines()
+                .filter(|l| l.starts_with(&format!("{name} ")))
+                .count(),
+            1,
+            "{name} in\n{text}"
+        );
     }
     let out = plaudit(&["explain", "soft_overlong_penalty"], None);
     let text = String::from_utf8(out.stdout).unwrap();
-    assert!(text.starts_with("soft_overlong_penalty (length family)\n\nSoft overlong punishment (DAPO)"), "{text}");
-    assert!(text.contains("## Why\n\"DAPO: An Open-Source LLM Reinforcement Learning System at Scale\""), "{text}");
+    assert!(
+        text.starts_with(
+            "soft_overlong_penalty (length family)\n\nSoft overlong punishment (DAPO)"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "## Why\n\"DAPO: An Open-Source LLM Reinforcement Learning System at Scale\""
+        ),
+        "{text}"
+    );
     assert!(text.contains("## Parameters (as enforced)"));
     let out = plaudit(&["explain", "soft_overlong"], None);
     assert_eq!(out.status.code(), Some(2));
@@ -218,7 +326,10 @@ fn list_explain_check() {
     let resolved: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(resolved["components"]["overlong"]["params"]["penalty"], 1.0);
     assert_eq!(resolved["group"]["advantage"], "grpo");
-    assert_eq!(stderr(&out), "examples/spec.yaml: OK (2 route(s): qa, science, with fallback; group advantage: grpo)\n");
+    assert_eq!(
+        stderr(&out),
+        "examples/spec.yaml: OK (2 route(s): qa, science, with fallback; group advantage: grpo)\n"
+    );
     let out = plaudit(&["check"], None);
     assert_eq!(out.status.code(), Some(0));
 }
@@ -226,12 +337,21 @@ fn list_explain_check() {
 #[test]
 fn readme_starts_with_the_two_commands_and_lists_every_reward() {
     let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
-    let mut lines = readme.lines().skip_while(|l| !l.starts_with("```bash")).skip(1);
-    assert!(lines.next().unwrap().starts_with("cargo run --release -p plaudit-cli -- score examples/quickstart.jsonl"));
+    let mut lines = readme
+        .lines()
+        .skip_while(|l| !l.starts_with("```bash"))
+        .skip(1);
+    assert!(lines
+        .next()
+        .unwrap()
+        .starts_with("cargo run --release -p plaudit-cli -- score examples/quickstart.jsonl"));
     assert!(lines.next().unwrap().starts_with("bash scripts/test.sh"));
     let ci = std::fs::read_to_string(root().join(".ci/run")).unwrap();
     assert!(ci.contains("bash scripts/test.sh"));
     for name in plaudit_rewards::registry().names() {
-        assert!(readme.contains(&format!("| `{name}` |")), "README's catalogue table lacks `{name}`");
+        assert!(
+            readme.contains(&format!("| `{name}` |")),
+            "README's catalogue table lacks `{name}`"
+        );
     }
 }

@@ -17,12 +17,20 @@ impl Deadline {
     /// A deadline `budget` from now.
     pub fn after(budget: Duration) -> Self {
         let start = Instant::now();
-        Deadline { start, at: start.checked_add(budget), budget: Some(budget) }
+        Deadline {
+            start,
+            at: start.checked_add(budget),
+            budget: Some(budget),
+        }
     }
 
     /// No deadline at all (tests and documentation examples).
     pub fn none() -> Self {
-        Deadline { start: Instant::now(), at: None, budget: None }
+        Deadline {
+            start: Instant::now(),
+            at: None,
+            budget: None,
+        }
     }
 
     /// True once the deadline has passed.
@@ -76,7 +84,11 @@ pub struct Ticker<'a> {
 
 impl<'a> Ticker<'a> {
     pub fn new(deadline: &'a Deadline, every: u32) -> Self {
-        Ticker { deadline, n: 0, every: every.max(1) }
+        Ticker {
+            deadline,
+            n: 0,
+            every: every.max(1),
+        }
     }
 
     #[inline]
@@ -101,7 +113,11 @@ mod tests {
         assert!(d.expired());
         let f = d.check().unwrap_err();
         assert_eq!(f.status, crate::Status::Timeout);
-        assert!(f.message.starts_with("deadline of 0 ms exceeded"), "{}", f.message);
+        assert!(
+            f.message.starts_with("deadline of 0 ms exceeded"),
+            "{}",
+            f.message
+        );
     }
 
     #[test]

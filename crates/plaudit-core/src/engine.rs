@@ -20,7 +20,11 @@ use crate::spec::{Route, Spec};
 #[derive(Clone, Debug)]
 pub enum Input {
     Sample(Box<Sample>),
-    Invalid { id: Value, group: Option<String>, message: String },
+    Invalid {
+        id: Value,
+        group: Option<String>,
+        message: String,
+    },
 }
 
 impl Input {
@@ -36,11 +40,18 @@ impl Input {
 
     /// From one line of a JSONL file (without its newline). `line_no` is 1-based, for messages.
     pub fn from_line(line: &[u8], line_no: usize) -> Input {
-        let invalid = |message: String| Input::Invalid { id: Value::Null, group: None, message };
+        let invalid = |message: String| Input::Invalid {
+            id: Value::Null,
+            group: None,
+            message,
+        };
         let text = match std::str::from_utf8(line) {
             Ok(t) => t,
             Err(e) => {
-                return invalid(format!("line {line_no}: not valid UTF-8 (at byte {})", e.valid_up_to()))
+                return invalid(format!(
+                    "line {line_no}: not valid UTF-8 (at byte {})",
+                    e.valid_up_to()
+                ))
             }
         };
         let text = text.strip_suffix('\r').unwrap_or(text);
@@ -93,7 +104,11 @@ pub enum RawLine {
 
 impl<R: BufRead> LineReader<R> {
     pub fn new(inner: R, max_line_bytes: usize) -> Self {
-        LineReader { inner, max_line_bytes, line_no: 0 }
+        LineReader {
+            inner,
+            max_line_bytes,
+            line_no: 0,
+        }
     }
 
     /// The next line and its 1-based number; `None` at the end of input.
@@ -130,7 +145,14 @@ impl<R: BufRead> LineReader<R> {
             return Ok(None);
         }
         self.line_no += 1;
-        Ok(Some((self.line_no, if too_long { RawLine::TooLong(total) } else { RawLine::Line(buf) })))
+        Ok(Some((
+            self.line_no,
+            if too_long {
+                RawLine::TooLong(total)
+            } else {
+                RawLine::Line(buf)
+            },
+        )))
     }
 
     /// Up to `n` inputs, parsed in parallel.
@@ -150,7 +172,9 @@ impl<R: BufRead> LineReader<R> {
                 RawLine::TooLong(len) => Input::Invalid {
                     id: Value::Null,
                     group: None,
-                    message: format!("line {no}: {len} bytes, over the limit of {max} bytes per line"),
+                    message: format!(
+                        "line {no}: {len} bytes, over the limit of {max} bytes per line"
+                    ),
                 },
             })
             .collect())
@@ -178,7 +202,10 @@ fn install_panic_hook() {
                 } else {
                     "panic".to_string()
                 };
-                let loc = info.location().map(|l| format!(" at {}:{}", l.file(), l.line())).unwrap_or_default();
+                let loc = info
+                    .location()
+                    .map(|l| format!(" at {}:{}", l.file(), l.line()))
+                    .unwrap_or_default();
                 LAST_PANIC.with(|p| *p.borrow_mut() = Some(format!("{msg}{loc}")));
             } else {
                 prev(info);
@@ -196,7 +223,9 @@ pub struct Engine {
 impl Engine {
     pub fn new(spec: Spec) -> Engine {
         install_panic_hook();
-        Engine { spec: Arc::new(spec) }
+        Engine {
+            spec: Arc::new(spec),
+        }
     }
 
     pub fn spec(&self) -> &Spec {
@@ -205,20 +234,35 @@ impl Engine {
 
     /// The reward given to failed samples of this input (its route's `on_error`).
     fn failure_value(&self, task: Option<&str>) -> f64 {
-        self.spec.route_for(task).map(|r| r.on_error).unwrap_or_else(|_| {
-            self.spec.fallback.as_ref().map(|r| r.on_error).unwrap_or_else(|| {
-                self.spec.routes.values().next().map(|r| r.on_error).unwrap_or(0.0)
+        self.spec
+            .route_for(task)
+            .map(|r| r.on_error)
+            .unwrap_or_else(|_| {
+                self.spec
+                    .fallback
+                    .as_ref()
+                    .map(|r| r.on_error)
+                    .unwrap_or_else(|| {
+                        self.spec
+                            .routes
+                            .values()
+                            .next()
+                            .map(|r| r.on_error)
+                            .unwrap_or(0.0)
+                    })
             })
-        })
     }
 
     /// Score one input (no group stage).
     pub fn score_input(&self, input: &Input) -> ScoreResult {
         match input {
             Input::Sample(s) => self.score_sample(s),
-            Input::Invalid { id, message, .. } => {
-                ScoreResult::failed(id.clone(), Status::InvalidInput, self.failure_value(None), message.clone())
-            }
+            Input::Invalid { id, message, .. } => ScoreResult::failed(
+                id.clone(),
+                Status::InvalidInput,
+                self.failure_value(None),
+                message.clone(),
+            ),
         }
     }
 
@@ -241,7 +285,8 @@ impl Engine {
     /// Score a batch in parallel on the current rayon pool, then run the group stage.
     /// Results are in input order, one per input.
     pub fn score_batch(&self, inputs: &[Input]) -> Vec<ScoreResult> {
-        let mut results: Vec<ScoreResult> = inputs.par_iter().map(|i| self.score_input(i)).collect();
+        let mut results: Vec<ScoreResult> =
+            inputs.par_iter().map(|i| self.score_input(i)).collect();
         let keys: Vec<Option<String>> = inputs.iter().map(Input::group).collect();
         self.spec.group.apply(&mut results, &keys);
         results
@@ -265,7 +310,10 @@ pub fn score_route(route: &Route, sample: &Sample, deadline: Deadline) -> ScoreR
         let outcome = if let Err(f) = deadline.check() {
             Err(f)
         } else if let Some(&dep) = c.inputs.iter().find(|&&d| values[d].is_none()) {
-            Err(Failure::error(format!("its input `{}` has no value", route.components[dep].name)))
+            Err(Failure::error(format!(
+                "its input `{}` has no value",
+                route.components[dep].name
+            )))
         } else {
             let cx = Ctx::new(&deadline, &values);
             SCORING.with(|s| s.set(true));
@@ -276,15 +324,18 @@ pub fn score_route(route: &Route, sample: &Sample, deadline: Deadline) -> ScoreR
                     if deadline.expired() {
                         Err(deadline.timeout())
                     } else if !s.value.is_finite() {
-                        Err(Failure::error(format!("gave a non-finite value ({})", s.value)).with_details(
-                            s.details.clone().unwrap_or(Value::Null),
-                        ))
+                        Err(
+                            Failure::error(format!("gave a non-finite value ({})", s.value))
+                                .with_details(s.details.clone().unwrap_or(Value::Null)),
+                        )
                     } else {
                         Ok(s)
                     }
                 }),
                 Err(_) => {
-                    let msg = LAST_PANIC.with(|p| p.borrow_mut().take()).unwrap_or_else(|| "panic".into());
+                    let msg = LAST_PANIC
+                        .with(|p| p.borrow_mut().take())
+                        .unwrap_or_else(|| "panic".into());
                     Err(Failure::error(format!("internal error (panic: {msg})")))
                 }
             }
@@ -301,8 +352,10 @@ pub fn score_route(route: &Route, sample: &Sample, deadline: Deadline) -> ScoreR
                     details.insert(c.name.clone(), d);
                 }
                 if first_failure.is_none() {
-                    first_failure =
-                        Some((f.status, format!("component `{}` ({}): {}", c.name, c.reward_name, f.message)));
+                    first_failure = Some((
+                        f.status,
+                        format!("component `{}` ({}): {}", c.name, c.reward_name, f.message),
+                    ));
                 }
             }
         }
@@ -327,7 +380,11 @@ pub fn score_route(route: &Route, sample: &Sample, deadline: Deadline) -> ScoreR
         advantage: None,
         status,
         error,
-        details: if details.is_empty() { None } else { Some(Value::Object(details)) },
+        details: if details.is_empty() {
+            None
+        } else {
+            Some(Value::Object(details))
+        },
         zero_variance: None,
     }
 }

@@ -137,7 +137,10 @@ const MAX_DEPTH: usize = 64;
 
 fn lex(src: &str) -> Result<Vec<(Tok, usize)>, ParseError> {
     if src.chars().count() > MAX_LEN {
-        return Err(ParseError { message: format!("expression longer than {MAX_LEN} characters"), column: 1 });
+        return Err(ParseError {
+            message: format!("expression longer than {MAX_LEN} characters"),
+            column: 1,
+        });
     }
     let chars: Vec<char> = src.chars().collect();
     let mut toks = Vec::new();
@@ -149,7 +152,8 @@ fn lex(src: &str) -> Result<Vec<(Tok, usize)>, ParseError> {
             i += 1;
             continue;
         }
-        if c.is_ascii_digit() || (c == '.' && chars.get(i + 1).is_some_and(|d| d.is_ascii_digit())) {
+        if c.is_ascii_digit() || (c == '.' && chars.get(i + 1).is_some_and(|d| d.is_ascii_digit()))
+        {
             let start = i;
             while i < chars.len() && (chars[i].is_ascii_digit() || chars[i] == '.') {
                 i += 1;
@@ -167,9 +171,10 @@ fn lex(src: &str) -> Result<Vec<(Tok, usize)>, ParseError> {
                 }
             }
             let text: String = chars[start..i].iter().collect();
-            let n: f64 = text
-                .parse()
-                .map_err(|_| ParseError { message: format!("malformed number `{text}`"), column: col })?;
+            let n: f64 = text.parse().map_err(|_| ParseError {
+                message: format!("malformed number `{text}`"),
+                column: col,
+            })?;
             toks.push((Tok::Num(n), col));
             continue;
         }
@@ -182,7 +187,9 @@ fn lex(src: &str) -> Result<Vec<(Tok, usize)>, ParseError> {
             continue;
         }
         let two: String = chars[i..(i + 2).min(chars.len())].iter().collect();
-        let op2 = ["<=", ">=", "==", "!=", "&&", "||"].into_iter().find(|o| *o == two);
+        let op2 = ["<=", ">=", "==", "!=", "&&", "||"]
+            .into_iter()
+            .find(|o| *o == two);
         if let Some(o) = op2 {
             toks.push((Tok::Op(o), col));
             i += 2;
@@ -199,7 +206,12 @@ fn lex(src: &str) -> Result<Vec<(Tok, usize)>, ParseError> {
             '(' => Tok::LParen,
             ')' => Tok::RParen,
             ',' => Tok::Comma,
-            _ => return Err(ParseError { message: format!("unexpected character `{c}`"), column: col }),
+            _ => {
+                return Err(ParseError {
+                    message: format!("unexpected character `{c}`"),
+                    column: col,
+                })
+            }
         };
         toks.push((tok, col));
         i += 1;
@@ -231,7 +243,10 @@ impl Parser<'_> {
         t
     }
     fn err<T>(&self, message: String) -> Result<T, ParseError> {
-        Err(ParseError { message, column: self.col() })
+        Err(ParseError {
+            message,
+            column: self.col(),
+        })
     }
     fn is_op(&self, op: &str) -> bool {
         matches!(self.peek(), Tok::Op(o) if *o == op)
@@ -367,9 +382,17 @@ impl Parser<'_> {
                     self.next();
                     let (lo, hi) = f.arity();
                     if args.len() < lo || args.len() > hi {
-                        let want = if lo == hi { format!("{lo}") } else { format!("at least {lo}") };
+                        let want = if lo == hi {
+                            format!("{lo}")
+                        } else {
+                            format!("at least {lo}")
+                        };
                         return Err(ParseError {
-                            message: format!("`{}` takes {want} argument(s), got {}", f.name(), args.len()),
+                            message: format!(
+                                "`{}` takes {want} argument(s), got {}",
+                                f.name(),
+                                args.len()
+                            ),
                             column: col,
                         });
                     }
@@ -381,13 +404,19 @@ impl Parser<'_> {
                         message: if self.names.is_empty() {
                             format!("unknown component `{name}` (no components are defined)")
                         } else {
-                            format!("unknown component `{name}` (components: {})", self.names.join(", "))
+                            format!(
+                                "unknown component `{name}` (components: {})",
+                                self.names.join(", ")
+                            )
                         },
                         column: col,
                     }),
                 }
             }
-            other => Err(ParseError { message: format!("unexpected {other}"), column: col }),
+            other => Err(ParseError {
+                message: format!("unexpected {other}"),
+                column: col,
+            }),
         }
     }
 }
@@ -396,13 +425,22 @@ impl Expr {
     /// Parse `src`, resolving names among `names` (the route's components, by index).
     pub fn parse(src: &str, names: &[String]) -> Result<Expr, ParseError> {
         let resolve = |n: &str| names.iter().position(|c| c == n);
-        let mut p = Parser { toks: lex(src)?, pos: 0, depth: 0, resolve: &resolve, names };
+        let mut p = Parser {
+            toks: lex(src)?,
+            pos: 0,
+            depth: 0,
+            resolve: &resolve,
+            names,
+        };
         if *p.peek() == Tok::End {
             return p.err("empty expression".into());
         }
         let e = p.expr()?;
         if *p.peek() != Tok::End {
-            return p.err(format!("unexpected {} after a complete expression", p.peek()));
+            return p.err(format!(
+                "unexpected {} after a complete expression",
+                p.peek()
+            ));
         }
         Ok(e)
     }
@@ -458,7 +496,9 @@ impl Expr {
                     Op::Mul => x * y,
                     Op::Div => {
                         if y == 0.0 {
-                            return Err(format!("division by zero in reward expression at column {col}"));
+                            return Err(format!(
+                                "division by zero in reward expression at column {col}"
+                            ));
                         }
                         x / y
                     }
@@ -483,7 +523,11 @@ impl Expr {
                     let mut acc = args[0].eval_inner(values)?;
                     for a in &args[1..] {
                         let v = a.eval_inner(values)?;
-                        acc = if *f == Func::Min { acc.min(v) } else { acc.max(v) };
+                        acc = if *f == Func::Min {
+                            acc.min(v)
+                        } else {
+                            acc.max(v)
+                        };
                     }
                     acc
                 }
@@ -491,7 +535,9 @@ impl Expr {
                 Func::Sqrt => {
                     let x = args[0].eval_inner(values)?;
                     if x < 0.0 {
-                        return Err(format!("sqrt of a negative number ({x}) in reward expression"));
+                        return Err(format!(
+                            "sqrt of a negative number ({x}) in reward expression"
+                        ));
                     }
                     x.sqrt()
                 }
@@ -499,7 +545,9 @@ impl Expr {
                 Func::Log => {
                     let x = args[0].eval_inner(values)?;
                     if x <= 0.0 {
-                        return Err(format!("log of a non-positive number ({x}) in reward expression"));
+                        return Err(format!(
+                            "log of a non-positive number ({x}) in reward expression"
+                        ));
                     }
                     x.ln()
                 }
@@ -508,7 +556,9 @@ impl Expr {
                     let lo = args[1].eval_inner(values)?;
                     let hi = args[2].eval_inner(values)?;
                     if lo > hi {
-                        return Err(format!("clamp with lower bound {lo} above upper bound {hi}"));
+                        return Err(format!(
+                            "clamp with lower bound {lo} above upper bound {hi}"
+                        ));
                     }
                     x.max(lo).min(hi)
                 }
@@ -527,12 +577,17 @@ mod tests {
 
     fn eval(src: &str, vals: &[f64]) -> Result<f64, String> {
         let v: Vec<Option<f64>> = vals.iter().map(|x| Some(*x)).collect();
-        Expr::parse(src, &names()).map_err(|e| e.to_string())?.eval(&v)
+        Expr::parse(src, &names())
+            .map_err(|e| e.to_string())?
+            .eval(&v)
     }
 
     #[test]
     fn arithmetic_and_precedence() {
-        assert_eq!(eval("correct + 0.25 * format + overlong", &[1.0, 1.0, -0.5]), Ok(0.75));
+        assert_eq!(
+            eval("correct + 0.25 * format + overlong", &[1.0, 1.0, -0.5]),
+            Ok(0.75)
+        );
         assert_eq!(eval("-(correct - 3) * 2", &[1.0, 0.0, 0.0]), Ok(4.0));
         assert_eq!(eval("2 * -correct", &[1.5, 0.0, 0.0]), Ok(-3.0));
         assert_eq!(eval("1e-1 * 10", &[0.0; 3]), Ok(1.0));
@@ -543,15 +598,36 @@ mod tests {
     fn functions_and_logic() {
         assert_eq!(eval("min(correct, format, 0.5)", &[1.0, 0.2, 0.0]), Ok(0.2));
         assert_eq!(eval("max(correct, format)", &[1.0, 0.2, 0.0]), Ok(1.0));
-        assert_eq!(eval("clamp(overlong * 3, -1, 1)", &[0.0, 0.0, -0.5]), Ok(-1.0));
+        assert_eq!(
+            eval("clamp(overlong * 3, -1, 1)", &[0.0, 0.0, -0.5]),
+            Ok(-1.0)
+        );
         assert_eq!(eval("abs(overlong)", &[0.0, 0.0, -0.5]), Ok(0.5));
-        assert_eq!(eval("if(correct >= 1, 1 + format, -1)", &[1.0, 0.5, 0.0]), Ok(1.5));
-        assert_eq!(eval("if(correct >= 1, 1 + format, -1)", &[0.0, 0.5, 0.0]), Ok(-1.0));
-        assert_eq!(eval("correct > 0 and format > 0 or overlong < 0", &[1.0, 0.0, -1.0]), Ok(1.0));
+        assert_eq!(
+            eval("if(correct >= 1, 1 + format, -1)", &[1.0, 0.5, 0.0]),
+            Ok(1.5)
+        );
+        assert_eq!(
+            eval("if(correct >= 1, 1 + format, -1)", &[0.0, 0.5, 0.0]),
+            Ok(-1.0)
+        );
+        assert_eq!(
+            eval(
+                "correct > 0 and format > 0 or overlong < 0",
+                &[1.0, 0.0, -1.0]
+            ),
+            Ok(1.0)
+        );
         assert_eq!(eval("not correct", &[0.0, 0.0, 0.0]), Ok(1.0));
-        assert_eq!(eval("correct == 1 && !(format != 0)", &[1.0, 0.0, 0.0]), Ok(1.0));
+        assert_eq!(
+            eval("correct == 1 && !(format != 0)", &[1.0, 0.0, 0.0]),
+            Ok(1.0)
+        );
         // Only the branch taken is evaluated.
-        assert_eq!(eval("if(format, correct / format, 0)", &[1.0, 0.0, 0.0]), Ok(0.0));
+        assert_eq!(
+            eval("if(format, correct / format, 0)", &[1.0, 0.0, 0.0]),
+            Ok(0.0)
+        );
         assert_eq!(eval("sqrt(4) + log(exp(2))", &[0.0; 3]), Ok(4.0));
     }
 
@@ -561,9 +637,15 @@ mod tests {
             eval("correct / format", &[1.0, 0.0, 0.0]),
             Err("division by zero in reward expression at column 9".into())
         );
-        assert_eq!(eval("log(format)", &[1.0, 0.0, 0.0]), Err("log of a non-positive number (0) in reward expression".into()));
+        assert_eq!(
+            eval("log(format)", &[1.0, 0.0, 0.0]),
+            Err("log of a non-positive number (0) in reward expression".into())
+        );
         let e = Expr::parse("correct + format", &names()).unwrap();
-        assert_eq!(e.eval(&[Some(1.0), None, None]), Err("component `format` has no value".into()));
+        assert_eq!(
+            e.eval(&[Some(1.0), None, None]),
+            Err("component `format` has no value".into())
+        );
         assert_eq!(
             e.eval(&[Some(f64::MAX), Some(f64::MAX), None]),
             Err("reward expression gave a non-finite value (inf)".into())
@@ -573,14 +655,32 @@ mod tests {
     #[test]
     fn parse_errors_point_at_the_column() {
         let err = |s: &str| Expr::parse(s, &names()).unwrap_err().to_string();
-        assert_eq!(err("correct + "), "unexpected end of expression at column 11");
-        assert_eq!(err("correct + (format"), "expected `)`, found end of expression at column 18");
-        assert_eq!(err("correct + formatt"), "unknown component `formatt` (components: correct, format, overlong) at column 11");
+        assert_eq!(
+            err("correct + "),
+            "unexpected end of expression at column 11"
+        );
+        assert_eq!(
+            err("correct + (format"),
+            "expected `)`, found end of expression at column 18"
+        );
+        assert_eq!(
+            err("correct + formatt"),
+            "unknown component `formatt` (components: correct, format, overlong) at column 11"
+        );
         assert_eq!(err("corect $ 2"), "unexpected character `$` at column 8");
         assert_eq!(err("pow(correct, 2)"), "unknown function `pow` (functions: min, max, abs, clamp, if, sqrt, exp, log) at column 1");
-        assert_eq!(err("clamp(correct, 1)"), "`clamp` takes 3 argument(s), got 2 at column 1");
-        assert_eq!(err("correct format"), "unexpected `format` after a complete expression at column 9");
-        assert_eq!(err("0 < correct < 1"), "comparisons cannot be chained; use `and` at column 13");
+        assert_eq!(
+            err("clamp(correct, 1)"),
+            "`clamp` takes 3 argument(s), got 2 at column 1"
+        );
+        assert_eq!(
+            err("correct format"),
+            "unexpected `format` after a complete expression at column 9"
+        );
+        assert_eq!(
+            err("0 < correct < 1"),
+            "comparisons cannot be chained; use `and` at column 13"
+        );
         assert_eq!(err(""), "empty expression at column 1");
     }
 

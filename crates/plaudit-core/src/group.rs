@@ -70,7 +70,12 @@ pub struct GroupSpec {
 
 impl Default for GroupSpec {
     fn default() -> Self {
-        GroupSpec { advantage: Advantage::None, eps: 1e-6, unbiased_std: true, mark_zero_variance: false }
+        GroupSpec {
+            advantage: Advantage::None,
+            eps: 1e-6,
+            unbiased_std: true,
+            mark_zero_variance: false,
+        }
     }
 }
 
@@ -105,7 +110,10 @@ impl GroupSpec {
     /// results serialized while the batch is read.
     pub fn compute(&self, rewards: &[f64], keys: &[Option<String>]) -> GroupOutput {
         assert_eq!(rewards.len(), keys.len());
-        let mut out = GroupOutput { advantage: None, zero_variance: None };
+        let mut out = GroupOutput {
+            advantage: None,
+            zero_variance: None,
+        };
         if !self.is_active() {
             return out;
         }
@@ -182,7 +190,8 @@ mod tests {
         rewards
             .iter()
             .map(|&r| {
-                let mut x = ScoreResult::failed(serde_json::Value::Null, Status::Ok, r, String::new());
+                let mut x =
+                    ScoreResult::failed(serde_json::Value::Null, Status::Ok, r, String::new());
                 x.error = None;
                 x
             })
@@ -192,7 +201,11 @@ mod tests {
     fn run(adv: Advantage, rewards: &[f64], keys: &[Option<&str>]) -> Vec<f64> {
         let mut rs = results(rewards);
         let keys: Vec<Option<String>> = keys.iter().map(|k| k.map(String::from)).collect();
-        GroupSpec { advantage: adv, ..Default::default() }.apply(&mut rs, &keys);
+        GroupSpec {
+            advantage: adv,
+            ..Default::default()
+        }
+        .apply(&mut rs, &keys);
         rs.iter().map(|r| r.advantage.unwrap()).collect()
     }
 
@@ -215,9 +228,15 @@ mod tests {
 
     #[test]
     fn dr_grpo_and_rloo() {
-        close(&run(Advantage::DrGrpo, &[1.0, 0.0, 0.0, 0.0], &G), &[0.75, -0.25, -0.25, -0.25]);
+        close(
+            &run(Advantage::DrGrpo, &[1.0, 0.0, 0.0, 0.0], &G),
+            &[0.75, -0.25, -0.25, -0.25],
+        );
         // rloo: 1 - mean(0,0,0) = 1; 0 - mean(1,0,0) = -1/3
-        close(&run(Advantage::Rloo, &[1.0, 0.0, 0.0, 0.0], &G), &[1.0, -1.0 / 3.0, -1.0 / 3.0, -1.0 / 3.0]);
+        close(
+            &run(Advantage::Rloo, &[1.0, 0.0, 0.0, 0.0], &G),
+            &[1.0, -1.0 / 3.0, -1.0 / 3.0, -1.0 / 3.0],
+        );
     }
 
     #[test]
@@ -239,9 +258,18 @@ mod tests {
     #[test]
     fn zero_variance_marks() {
         let mut rs = results(&[1.0, 1.0, 0.0, 1.0]);
-        let keys = vec![Some("a".into()), Some("a".into()), Some("b".into()), Some("b".into())];
-        GroupSpec { advantage: Advantage::Grpo, mark_zero_variance: true, ..Default::default() }
-            .apply(&mut rs, &keys);
+        let keys = vec![
+            Some("a".into()),
+            Some("a".into()),
+            Some("b".into()),
+            Some("b".into()),
+        ];
+        GroupSpec {
+            advantage: Advantage::Grpo,
+            mark_zero_variance: true,
+            ..Default::default()
+        }
+        .apply(&mut rs, &keys);
         let zv: Vec<_> = rs.iter().map(|r| r.zero_variance.unwrap()).collect();
         assert_eq!(zv, vec![true, true, false, false]);
         assert_eq!(rs[0].advantage, Some(0.0));

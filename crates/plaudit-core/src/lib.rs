@@ -20,7 +20,7 @@ pub use deadline::{Deadline, Ticker};
 pub use engine::{Engine, Input};
 pub use group::{Advantage, GroupOutput, GroupSpec};
 pub use params::{Kind, ParamSpec, Params};
-pub use registry::{RewardDoc, RewardInfo, Registry};
+pub use registry::{Registry, RewardDoc, RewardInfo};
 pub use result::{ScoreResult, Status};
 pub use reward::{Ctx, Failure, Outcome, Reward, Score};
 pub use sample::Sample;

@@ -3,6 +3,8 @@
 use indexmap::IndexMap;
 use serde_json::Value;
 
+use crate::sample::spec_type_name;
+
 /// The type of a parameter.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Kind {
@@ -47,28 +49,32 @@ pub struct ParamSpec {
 }
 
 impl ParamSpec {
-    pub const fn new(name: &'static str, kind: Kind, default: &'static str, doc: &'static str) -> Self {
-        ParamSpec { name, kind, default: Some(default), doc }
+    pub const fn new(
+        name: &'static str,
+        kind: Kind,
+        default: &'static str,
+        doc: &'static str,
+    ) -> Self {
+        ParamSpec {
+            name,
+            kind,
+            default: Some(default),
+            doc,
+        }
     }
     pub const fn required(name: &'static str, kind: Kind, doc: &'static str) -> Self {
-        ParamSpec { name, kind, default: None, doc }
-    }
-}
-
-fn type_name(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "a list",
-        Value::Object(_) => "an object",
+        ParamSpec {
+            name,
+            kind,
+            default: None,
+            doc,
+        }
     }
 }
 
 /// Check one value against a kind; returns the value in canonical form.
 pub(crate) fn check_kind(kind: &Kind, v: &Value) -> Result<Value, String> {
-    let bad = || format!("expected {}, got {}", kind.describe(), type_name(v));
+    let bad = || format!("expected {}, got {}", kind.describe(), spec_type_name(v));
     match kind {
         Kind::Float => match v.as_f64() {
             Some(f) if f.is_finite() => Ok(Value::from(f)),
@@ -139,7 +145,11 @@ impl Params {
                 (None, Some(d)) => serde_json::from_str(d)
                     .unwrap_or_else(|e| panic!("bad default for parameter {}: {e}", p.name)),
                 (None, None) => {
-                    errors.push(format!("missing required parameter `{}` ({})", p.name, p.kind.describe()));
+                    errors.push(format!(
+                        "missing required parameter `{}` ({})",
+                        p.name,
+                        p.kind.describe()
+                    ));
                     continue;
                 }
             };
@@ -185,28 +195,41 @@ impl Params {
     }
 
     fn get(&self, name: &str) -> &Value {
-        self.values.get(name).unwrap_or_else(|| panic!("parameter `{name}` was not declared"))
+        self.values
+            .get(name)
+            .unwrap_or_else(|| panic!("parameter `{name}` was not declared"))
     }
 
     pub fn f64(&self, name: &str) -> f64 {
-        self.get(name).as_f64().unwrap_or_else(|| panic!("parameter `{name}` is not a number"))
+        self.get(name)
+            .as_f64()
+            .unwrap_or_else(|| panic!("parameter `{name}` is not a number"))
     }
     pub fn i64(&self, name: &str) -> i64 {
-        self.get(name).as_i64().unwrap_or_else(|| panic!("parameter `{name}` is not an integer"))
+        self.get(name)
+            .as_i64()
+            .unwrap_or_else(|| panic!("parameter `{name}` is not an integer"))
     }
     pub fn usize(&self, name: &str) -> Result<usize, String> {
         let v = self.i64(name);
         usize::try_from(v).map_err(|_| format!("parameter `{name}` must be >= 0, got {v}"))
     }
     pub fn bool(&self, name: &str) -> bool {
-        self.get(name).as_bool().unwrap_or_else(|| panic!("parameter `{name}` is not a boolean"))
+        self.get(name)
+            .as_bool()
+            .unwrap_or_else(|| panic!("parameter `{name}` is not a boolean"))
     }
     pub fn str(&self, name: &str) -> &str {
-        self.get(name).as_str().unwrap_or_else(|| panic!("parameter `{name}` is not a string"))
+        self.get(name)
+            .as_str()
+            .unwrap_or_else(|| panic!("parameter `{name}` is not a string"))
     }
     pub fn strs(&self, name: &str) -> Vec<String> {
         match self.get(name) {
-            Value::Array(a) => a.iter().filter_map(|x| x.as_str().map(str::to_string)).collect(),
+            Value::Array(a) => a
+                .iter()
+                .filter_map(|x| x.as_str().map(str::to_string))
+                .collect(),
             _ => panic!("parameter `{name}` is not a list of strings"),
         }
     }
@@ -231,7 +254,12 @@ impl Params {
     }
     /// The resolved values, defaults included (for `plaudit check`).
     pub fn to_json(&self) -> Value {
-        Value::Object(self.values.iter().map(|(k, v)| (k.to_string(), v.clone())).collect())
+        Value::Object(
+            self.values
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.clone()))
+                .collect(),
+        )
     }
 }
 
@@ -242,7 +270,12 @@ mod tests {
 
     static SPECS: &[ParamSpec] = &[
         ParamSpec::new("max_len", Kind::Int, "100", "max"),
-        ParamSpec::new("unit", Kind::Enum(&["tokens", "chars"]), "\"tokens\"", "unit"),
+        ParamSpec::new(
+            "unit",
+            Kind::Enum(&["tokens", "chars"]),
+            "\"tokens\"",
+            "unit",
+        ),
         ParamSpec::new("scale", Kind::Float, "1.0", "scale"),
         ParamSpec::new("gate", Kind::Component, "\"correct\"", "gate"),
     ];

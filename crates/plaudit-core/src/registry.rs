@@ -27,7 +27,10 @@ pub struct RewardInfo {
 
 impl std::fmt::Debug for RewardInfo {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("RewardInfo").field("name", &self.name).field("family", &self.family).finish()
+        f.debug_struct("RewardInfo")
+            .field("name", &self.name)
+            .field("family", &self.family)
+            .finish()
     }
 }
 
@@ -54,12 +57,19 @@ impl RewardDoc {
         while lines.last().is_some_and(|l| l.trim().is_empty()) {
             lines.pop();
         }
-        RewardDoc { text: lines.join("\n") }
+        RewardDoc {
+            text: lines.join("\n"),
+        }
     }
 
     /// The first line: a one-line summary.
     pub fn summary(&self) -> &str {
-        self.text.lines().next().unwrap_or("").trim_start_matches('#').trim()
+        self.text
+            .lines()
+            .next()
+            .unwrap_or("")
+            .trim_start_matches('#')
+            .trim()
     }
 
     /// The body of the section headed `## {title}` (without the heading), if present.
@@ -87,7 +97,9 @@ impl RewardDoc {
     /// `"status"` instead of `"value"` for an expected failure).
     pub fn examples(&self) -> Result<Vec<Value>, String> {
         let section = self.section("Example").or_else(|| self.section("Examples"));
-        let Some(section) = section else { return Ok(Vec::new()) };
+        let Some(section) = section else {
+            return Ok(Vec::new());
+        };
         let mut out = Vec::new();
         let mut in_json = false;
         for line in section.lines() {
@@ -120,7 +132,13 @@ impl RewardInfo {
                 Some(d) => format!("default {d}"),
                 None => "required".to_string(),
             };
-            s.push_str(&format!("  {:<20} {:<28} {:<18} {}\n", p.name, p.kind.describe(), default, p.doc));
+            s.push_str(&format!(
+                "  {:<20} {:<28} {:<18} {}\n",
+                p.name,
+                p.kind.describe(),
+                default,
+                p.doc
+            ));
         }
         s
     }
@@ -173,7 +191,11 @@ impl Registry {
     /// The names closest to `name`, for "did you mean" hints.
     pub fn suggest(&self, name: &str) -> Option<&'static str> {
         if name.len() >= 4 {
-            if let Some(k) = self.rewards.keys().find(|k| k.starts_with(name) || name.starts_with(*k)) {
+            if let Some(k) = self
+                .rewards
+                .keys()
+                .find(|k| k.starts_with(name) || name.starts_with(*k))
+            {
                 return Some(k);
             }
         }
@@ -192,7 +214,9 @@ fn levenshtein(a: &str, b: &str) -> usize {
     for (i, ca) in a.chars().take(256).enumerate() {
         let mut cur = vec![i + 1; b.len() + 1];
         for (j, cb) in b.iter().enumerate() {
-            cur[j + 1] = (prev[j] + usize::from(ca != *cb)).min(prev[j + 1] + 1).min(cur[j] + 1);
+            cur[j + 1] = (prev[j] + usize::from(ca != *cb))
+                .min(prev[j + 1] + 1)
+                .min(cur[j] + 1);
         }
         prev = cur;
     }

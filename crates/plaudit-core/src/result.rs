@@ -16,8 +16,13 @@ pub enum Status {
 }
 
 impl Status {
-    pub const ALL: [Status; 5] =
-        [Status::Ok, Status::NoAnswer, Status::InvalidInput, Status::Timeout, Status::Error];
+    pub const ALL: [Status; 5] = [
+        Status::Ok,
+        Status::NoAnswer,
+        Status::InvalidInput,
+        Status::Timeout,
+        Status::Error,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {

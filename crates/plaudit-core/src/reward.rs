@@ -15,11 +15,17 @@ pub struct Score {
 
 impl Score {
     pub fn new(value: f64) -> Self {
-        Score { value, details: None }
+        Score {
+            value,
+            details: None,
+        }
     }
 
     pub fn with_details(value: f64, details: Value) -> Self {
-        Score { value, details: Some(details) }
+        Score {
+            value,
+            details: Some(details),
+        }
     }
 }
 
@@ -39,7 +45,11 @@ pub struct Failure {
 
 impl Failure {
     fn new(status: Status, message: impl Into<String>) -> Self {
-        Failure { status, message: message.into(), details: None }
+        Failure {
+            status,
+            message: message.into(),
+            details: None,
+        }
     }
     /// The response holds no answer the reward could extract.
     pub fn no_answer(message: impl Into<String>) -> Self {
@@ -81,7 +91,9 @@ impl<'a> Ctx<'a> {
     pub fn component(&self, index: usize, name: &str) -> Result<f64, Failure> {
         match self.values.get(index).copied().flatten() {
             Some(v) => Ok(v),
-            None => Err(Failure::error(format!("input component `{name}` has no value"))),
+            None => Err(Failure::error(format!(
+                "input component `{name}` has no value"
+            ))),
         }
     }
 }

@@ -29,7 +29,9 @@ pub struct Sample {
     pub scores: Option<Value>,
 }
 
-fn type_name(v: &Value) -> &'static str {
+/// How a JSON value's type is named in error messages: samples use JSON's words ("an array",
+/// "an object"), specs use YAML's ("a list", "a mapping"), since that is how users write them.
+pub(crate) fn type_name(v: &Value) -> &'static str {
     match v {
         Value::Null => "null",
         Value::Bool(_) => "a boolean",
@@ -37,6 +39,15 @@ fn type_name(v: &Value) -> &'static str {
         Value::String(_) => "a string",
         Value::Array(_) => "an array",
         Value::Object(_) => "an object",
+    }
+}
+
+/// [`type_name`] in a spec's (YAML's) words.
+pub(crate) fn spec_type_name(v: &Value) -> &'static str {
+    match v {
+        Value::Array(_) => "a list",
+        Value::Object(_) => "a mapping",
+        other => type_name(other),
     }
 }
 
@@ -58,12 +69,10 @@ fn text_field(name: &str, v: &Value) -> Result<String, String> {
                             ))
                         }
                     },
-                    other => {
-                        return Err(format!(
-                            "field `{name}[{i}]`: expected a chat message object or a string, got {}",
-                            type_name(other)
-                        ))
-                    }
+                    other => return Err(format!(
+                        "field `{name}[{i}]`: expected a chat message object or a string, got {}",
+                        type_name(other)
+                    )),
                 };
                 if i > 0 {
                     out.push('\n');
@@ -84,9 +93,10 @@ fn key_field(name: &str, v: &Value) -> Result<Option<String>, String> {
         Value::Null => Ok(None),
         Value::String(s) => Ok(Some(s.clone())),
         Value::Number(n) => Ok(Some(n.to_string())),
-        other => {
-            Err(format!("field `{name}`: expected a string or a number, got {}", type_name(other)))
-        }
+        other => Err(format!(
+            "field `{name}`: expected a string or a number, got {}",
+            type_name(other)
+        )),
     }
 }
 
@@ -98,12 +108,18 @@ fn float_list(name: &str, v: &Value) -> Result<Option<Vec<f64>>, String> {
             .enumerate()
             .map(|(i, x)| {
                 x.as_f64().filter(|f| f.is_finite()).ok_or_else(|| {
-                    format!("field `{name}[{i}]`: expected a finite number, got {}", type_name(x))
+                    format!(
+                        "field `{name}[{i}]`: expected a finite number, got {}",
+                        type_name(x)
+                    )
                 })
             })
             .collect::<Result<Vec<_>, _>>()
             .map(Some),
-        other => Err(format!("field `{name}`: expected a list of numbers, got {}", type_name(other))),
+        other => Err(format!(
+            "field `{name}`: expected a list of numbers, got {}",
+            type_name(other)
+        )),
     }
 }
 
@@ -135,7 +151,10 @@ fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Value>, D::E
 
 impl Fields {
     fn into_sample(self) -> Result<Sample, String> {
-        let mut s = Sample { id: self.id.unwrap_or(Value::Null), ..Default::default() };
+        let mut s = Sample {
+            id: self.id.unwrap_or(Value::Null),
+            ..Default::default()
+        };
         if let Some(v) = &self.group {
             s.group = key_field("group", v)?;
         }
@@ -156,16 +175,28 @@ impl Fields {
         match self.meta {
             None | Some(Value::Null) => {}
             Some(Value::Object(m)) => s.meta = m,
-            Some(other) => return Err(format!("field `meta`: expected an object, got {}", type_name(&other))),
+            Some(other) => {
+                return Err(format!(
+                    "field `meta`: expected an object, got {}",
+                    type_name(&other)
+                ))
+            }
         }
         s.tokens = match &self.tokens {
             None | Some(Value::Null) => None,
             Some(Value::Number(n)) => match n.as_u64() {
                 Some(t) => Some(t),
-                None => return Err(format!("field `tokens`: expected a non-negative integer, got {n}")),
+                None => {
+                    return Err(format!(
+                        "field `tokens`: expected a non-negative integer, got {n}"
+                    ))
+                }
             },
             Some(other) => {
-                return Err(format!("field `tokens`: expected a non-negative integer, got {}", type_name(other)))
+                return Err(format!(
+                    "field `tokens`: expected a non-negative integer, got {}",
+                    type_name(other)
+                ))
             }
         };
         s.steps = match &self.steps {
@@ -176,11 +207,19 @@ impl Fields {
                     .enumerate()
                     .map(|(i, x)| match x {
                         Value::String(t) => Ok(t.clone()),
-                        other => Err(format!("field `steps[{i}]`: expected a string, got {}", type_name(other))),
+                        other => Err(format!(
+                            "field `steps[{i}]`: expected a string, got {}",
+                            type_name(other)
+                        )),
                     })
                     .collect::<Result<Vec<_>, _>>()?,
             ),
-            Some(other) => return Err(format!("field `steps`: expected a list of strings, got {}", type_name(other))),
+            Some(other) => {
+                return Err(format!(
+                    "field `steps`: expected a list of strings, got {}",
+                    type_name(other)
+                ))
+            }
         };
         if let Some(v) = &self.step_scores {
             s.step_scores = float_list("step_scores", v)?;
@@ -205,7 +244,11 @@ impl Fields {
 impl Sample {
     /// A sample with just a response and a reference (handy in tests and examples).
     pub fn new(response: impl Into<String>, reference: impl Into<Value>) -> Self {
-        Sample { response: response.into(), reference: reference.into(), ..Default::default() }
+        Sample {
+            response: response.into(),
+            reference: reference.into(),
+            ..Default::default()
+        }
     }
 
     /// The `id` of a JSON value if it has one, for results of samples that fail to parse.
@@ -277,11 +320,19 @@ impl Sample {
         match &self.reference {
             Value::Array(items) => items
                 .iter()
-                .filter_map(|v| Sample { reference: v.clone(), ..Default::default() }.reference_text())
+                .filter_map(|v| {
+                    Sample {
+                        reference: v.clone(),
+                        ..Default::default()
+                    }
+                    .reference_text()
+                })
                 .collect(),
-            Value::Object(o) if matches!(o.get("answer"), Some(Value::Array(_))) => {
-                Sample { reference: o["answer"].clone(), ..Default::default() }.reference_texts()
+            Value::Object(o) if matches!(o.get("answer"), Some(Value::Array(_))) => Sample {
+                reference: o["answer"].clone(),
+                ..Default::default()
             }
+            .reference_texts(),
             _ => self.reference_text().into_iter().collect(),
         }
     }
@@ -349,7 +400,9 @@ mod tests {
         ];
         for c in cases {
             let fast = Sample::from_json_str(c);
-            let slow = serde_json::from_str::<Value>(c).map_err(|e| format!("invalid JSON: {e}")).and_then(Sample::from_value);
+            let slow = serde_json::from_str::<Value>(c)
+                .map_err(|e| format!("invalid JSON: {e}"))
+                .and_then(Sample::from_value);
             assert_eq!(fast, slow, "{c}");
         }
     }

@@ -25,6 +25,7 @@ use crate::group::{Advantage, GroupSpec};
 use crate::params::Params;
 use crate::registry::Registry;
 use crate::reward::Reward;
+use crate::sample::spec_type_name;
 
 /// Default per-sample deadline.
 pub const DEFAULT_TIMEOUT_MS: u64 = 2000;
@@ -52,7 +53,9 @@ impl std::error::Error for SpecError {}
 
 impl SpecError {
     pub fn one(msg: impl Into<String>) -> Self {
-        SpecError { errors: vec![msg.into()] }
+        SpecError {
+            errors: vec![msg.into()],
+        }
     }
 }
 
@@ -89,18 +92,9 @@ pub struct Spec {
 
 impl fmt::Debug for Spec {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Spec").field("resolved", &self.resolved).finish()
-    }
-}
-
-fn type_name(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "a list",
-        Value::Object(_) => "a mapping",
+        f.debug_struct("Spec")
+            .field("resolved", &self.resolved)
+            .finish()
     }
 }
 
@@ -115,8 +109,15 @@ fn join(path: &str, key: &str) -> String {
 fn check_keys(obj: &Map<String, Value>, valid: &[&str], path: &str, errors: &mut Vec<String>) {
     for k in obj.keys() {
         if !valid.contains(&k.as_str()) {
-            let at = if path.is_empty() { "spec".to_string() } else { path.to_string() };
-            errors.push(format!("{at}: unknown key `{k}` (valid: {})", valid.join(", ")));
+            let at = if path.is_empty() {
+                "spec".to_string()
+            } else {
+                path.to_string()
+            };
+            errors.push(format!(
+                "{at}: unknown key `{k}` (valid: {})",
+                valid.join(", ")
+            ));
         }
     }
 }
@@ -153,7 +154,11 @@ fn read_on_error(v: Option<&Value>, path: &str, default: f64, errors: &mut Vec<S
         Some(v) => match v.as_f64() {
             Some(f) if f.is_finite() => f,
             _ => {
-                errors.push(format!("{}: expected a number, got {}", join(path, "on_error"), type_name(v)));
+                errors.push(format!(
+                    "{}: expected a number, got {}",
+                    join(path, "on_error"),
+                    spec_type_name(v)
+                ));
                 default
             }
         },
@@ -161,8 +166,16 @@ fn read_on_error(v: Option<&Value>, path: &str, default: f64, errors: &mut Vec<S
 }
 
 const LEAF_KEYS: [&str; 4] = ["components", "reward", "timeout_ms", "on_error"];
-const TOP_KEYS: [&str; 8] =
-    ["components", "reward", "timeout_ms", "on_error", "group", "routes", "name", "description"];
+const TOP_KEYS: [&str; 8] = [
+    "components",
+    "reward",
+    "timeout_ms",
+    "on_error",
+    "group",
+    "routes",
+    "name",
+    "description",
+];
 
 fn compile_route(
     name: &str,
@@ -189,11 +202,16 @@ fn compile_route(
             return None;
         }
         Some(other) => {
-            errors.push(format!("{cpath}: expected a mapping of name → reward, got {}", type_name(other)));
+            errors.push(format!(
+                "{cpath}: expected a mapping of name → reward, got {}",
+                spec_type_name(other)
+            ));
             return None;
         }
         None => {
-            errors.push(format!("{cpath}: missing (a spec needs at least one component)"));
+            errors.push(format!(
+                "{cpath}: missing (a spec needs at least one component)"
+            ));
             return None;
         }
     };
@@ -203,9 +221,15 @@ fn compile_route(
     let mut resolved_comps = Map::new();
     for (cname, cval) in comps {
         let here = join(&cpath, cname);
-        if !cname.chars().next().is_some_and(|c| c.is_alphabetic() || c == '_')
+        if !cname
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_alphabetic() || c == '_')
             || !cname.chars().all(|c| c.is_alphanumeric() || c == '_')
-            || ["and", "or", "not", "if", "min", "max", "abs", "clamp", "sqrt", "exp", "log"].contains(&cname.as_str())
+            || [
+                "and", "or", "not", "if", "min", "max", "abs", "clamp", "sqrt", "exp", "log",
+            ]
+            .contains(&cname.as_str())
         {
             errors.push(format!(
                 "{here}: `{cname}` cannot be a component name (use letters, digits and `_`, not starting with a digit, and not a keyword or function name)"
@@ -219,19 +243,29 @@ fn compile_route(
                 let rname = match o.get("reward") {
                     Some(Value::String(s)) => s.clone(),
                     Some(other) => {
-                        errors.push(format!("{here}.reward: expected a reward name, got {}", type_name(other)));
+                        errors.push(format!(
+                            "{here}.reward: expected a reward name, got {}",
+                            spec_type_name(other)
+                        ));
                         continue;
                     }
                     None => {
-                        errors.push(format!("{here}: missing `reward` (the name of a reward; see `plaudit list`)"));
+                        errors.push(format!(
+                            "{here}: missing `reward` (the name of a reward; see `plaudit list`)"
+                        ));
                         continue;
                     }
                 };
                 let given = match o.get("params") {
                     None | Some(Value::Null) => IndexMap::new(),
-                    Some(Value::Object(p)) => p.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+                    Some(Value::Object(p)) => {
+                        p.iter().map(|(k, v)| (k.clone(), v.clone())).collect()
+                    }
                     Some(other) => {
-                        errors.push(format!("{here}.params: expected a mapping, got {}", type_name(other)));
+                        errors.push(format!(
+                            "{here}.params: expected a mapping, got {}",
+                            spec_type_name(other)
+                        ));
                         continue;
                     }
                 };
@@ -240,7 +274,7 @@ fn compile_route(
             other => {
                 errors.push(format!(
                     "{here}: expected a reward name or {{reward: NAME, params: {{…}}}}, got {}",
-                    type_name(other)
+                    spec_type_name(other)
                 ));
                 continue;
             }
@@ -256,15 +290,16 @@ fn compile_route(
             ));
             continue;
         };
-        let params = match Params::validate(info.params, &given, &|n| names.iter().position(|c| c == n)) {
-            Ok(p) => p,
-            Err(es) => {
-                for e in es {
-                    errors.push(format!("{here}.params: {e}"));
+        let params =
+            match Params::validate(info.params, &given, &|n| names.iter().position(|c| c == n)) {
+                Ok(p) => p,
+                Err(es) => {
+                    for e in es {
+                        errors.push(format!("{here}.params: {e}"));
+                    }
+                    continue;
                 }
-                continue;
-            }
-        };
+            };
         let reward = match (info.build)(&params) {
             Ok(r) => r,
             Err(e) => {
@@ -272,9 +307,18 @@ fn compile_route(
                 continue;
             }
         };
-        resolved_comps.insert(cname.clone(), json!({"reward": info.name, "params": params.to_json()}));
+        resolved_comps.insert(
+            cname.clone(),
+            json!({"reward": info.name, "params": params.to_json()}),
+        );
         let inputs = params.component_indices();
-        components.push(Component { name: cname.clone(), reward_name: info.name, reward, params, inputs });
+        components.push(Component {
+            name: cname.clone(),
+            reward_name: info.name,
+            reward,
+            params,
+            inputs,
+        });
     }
     if errors.len() > n_errors {
         return None;
@@ -312,7 +356,10 @@ fn compile_route(
     for i in 0..components.len() {
         if let Err(cyc) = visit(i, &components, &mut state, &mut order, &mut Vec::new()) {
             let names: Vec<&str> = cyc.iter().map(|&c| components[c].name.as_str()).collect();
-            errors.push(format!("{cpath}: components read each other in a cycle: {}", names.join(" → ")));
+            errors.push(format!(
+                "{cpath}: components read each other in a cycle: {}",
+                names.join(" → ")
+            ));
             return None;
         }
     }
@@ -320,7 +367,11 @@ fn compile_route(
         Some(Value::String(s)) => s.clone(),
         Some(Value::Number(n)) => n.to_string(),
         Some(other) => {
-            errors.push(format!("{}: expected an expression, got {}", join(path, "reward"), type_name(other)));
+            errors.push(format!(
+                "{}: expected an expression, got {}",
+                join(path, "reward"),
+                spec_type_name(other)
+            ));
             return None;
         }
         None if names.len() == 1 => names[0].clone(),
@@ -336,7 +387,11 @@ fn compile_route(
     let expr = match Expr::parse(&expr_src, &names) {
         Ok(e) => e,
         Err(e) => {
-            errors.push(format!("{}: {e}\n    {expr_src}\n    {}^", join(path, "reward"), " ".repeat(e.column.saturating_sub(1))));
+            errors.push(format!(
+                "{}: {e}\n    {expr_src}\n    {}^",
+                join(path, "reward"),
+                " ".repeat(e.column.saturating_sub(1))
+            ));
             return None;
         }
     };
@@ -362,7 +417,12 @@ fn compile_route(
 
 fn compile_group(v: Option<&Value>, errors: &mut Vec<String>) -> (GroupSpec, Value) {
     let mut g = GroupSpec::default();
-    let bad_adv = |s: &str| format!("group.advantage: unknown estimator `{s}` (valid: {})", Advantage::NAMES.join(", "));
+    let bad_adv = |s: &str| {
+        format!(
+            "group.advantage: unknown estimator `{s}` (valid: {})",
+            Advantage::NAMES.join(", ")
+        )
+    };
     match v {
         None | Some(Value::Null) => {}
         Some(Value::String(s)) => match Advantage::parse(s) {
@@ -370,37 +430,53 @@ fn compile_group(v: Option<&Value>, errors: &mut Vec<String>) -> (GroupSpec, Val
             None => errors.push(bad_adv(s)),
         },
         Some(Value::Object(o)) => {
-            check_keys(o, &["advantage", "eps", "std", "mark_zero_variance"], "group", errors);
+            check_keys(
+                o,
+                &["advantage", "eps", "std", "mark_zero_variance"],
+                "group",
+                errors,
+            );
             match o.get("advantage") {
                 None => {}
                 Some(Value::String(s)) => match Advantage::parse(s) {
                     Some(a) => g.advantage = a,
                     None => errors.push(bad_adv(s)),
                 },
-                Some(other) => errors.push(format!("group.advantage: expected a name, got {}", type_name(other))),
+                Some(other) => errors.push(format!(
+                    "group.advantage: expected a name, got {}",
+                    spec_type_name(other)
+                )),
             }
             match o.get("eps") {
                 None => {}
                 Some(v) => match v.as_f64() {
                     Some(e) if e >= 0.0 && e.is_finite() => g.eps = e,
-                    _ => errors.push(format!("group.eps: expected a non-negative number, got {v}")),
+                    _ => errors.push(format!(
+                        "group.eps: expected a non-negative number, got {v}"
+                    )),
                 },
             }
             match o.get("std").map(|v| v.as_str()) {
                 None => {}
                 Some(Some("sample")) => g.unbiased_std = true,
                 Some(Some("population")) => g.unbiased_std = false,
-                Some(_) => errors.push("group.std: expected `sample` (n − 1) or `population` (n)".into()),
+                Some(_) => {
+                    errors.push("group.std: expected `sample` (n − 1) or `population` (n)".into())
+                }
             }
             match o.get("mark_zero_variance") {
                 None => {}
                 Some(Value::Bool(b)) => g.mark_zero_variance = *b,
-                Some(other) => {
-                    errors.push(format!("group.mark_zero_variance: expected true or false, got {}", type_name(other)))
-                }
+                Some(other) => errors.push(format!(
+                    "group.mark_zero_variance: expected true or false, got {}",
+                    spec_type_name(other)
+                )),
             }
         }
-        Some(other) => errors.push(format!("group: expected a mapping or an estimator name, got {}", type_name(other))),
+        Some(other) => errors.push(format!(
+            "group: expected a mapping or an estimator name, got {}",
+            spec_type_name(other)
+        )),
     }
     let resolved = json!({
         "advantage": g.advantage.name(),
@@ -417,7 +493,8 @@ pub fn parse_text(text: &str) -> Result<Value, SpecError> {
     if t.starts_with('{') {
         serde_json::from_str(t).map_err(|e| SpecError::one(format!("spec is not valid JSON: {e}")))
     } else {
-        let v: Value = serde_saphyr::from_str(t).map_err(|e| SpecError::one(format!("spec is not valid YAML: {e}")))?;
+        let v: Value = serde_saphyr::from_str(t)
+            .map_err(|e| SpecError::one(format!("spec is not valid YAML: {e}")))?;
         Ok(v)
     }
 }
@@ -432,7 +509,12 @@ impl Spec {
     pub fn from_value(v: &Value, registry: &Registry) -> Result<Spec, SpecError> {
         let obj = match v {
             Value::Object(o) => o,
-            other => return Err(SpecError::one(format!("spec: expected a mapping, got {}", type_name(other)))),
+            other => {
+                return Err(SpecError::one(format!(
+                    "spec: expected a mapping, got {}",
+                    spec_type_name(other)
+                )))
+            }
         };
         let mut errors = Vec::new();
         check_keys(obj, &TOP_KEYS, "", &mut errors);
@@ -468,17 +550,25 @@ impl Spec {
                     match rv {
                         Value::Object(ro) => {
                             check_keys(ro, &LEAF_KEYS, &path, &mut errors);
-                            if let Some((r, res)) = compile_route(task, ro, &path, &defaults, registry, &mut errors) {
+                            if let Some((r, res)) =
+                                compile_route(task, ro, &path, &defaults, registry, &mut errors)
+                            {
                                 routes.insert(task.clone(), Arc::new(r));
                                 rres.insert(task.clone(), res);
                             }
                         }
-                        other => errors.push(format!("{path}: expected a mapping, got {}", type_name(other))),
+                        other => errors.push(format!(
+                            "{path}: expected a mapping, got {}",
+                            spec_type_name(other)
+                        )),
                     }
                 }
                 resolved.insert("routes".into(), Value::Object(rres));
             }
-            Some(other) => errors.push(format!("routes: expected a mapping of task → spec, got {}", type_name(other))),
+            Some(other) => errors.push(format!(
+                "routes: expected a mapping of task → spec, got {}",
+                spec_type_name(other)
+            )),
         }
         if !has_leaf && !obj.contains_key("routes") {
             errors.push("spec: defines no `components` (and no `routes`)".into());
@@ -487,7 +577,12 @@ impl Spec {
         if !errors.is_empty() {
             return Err(SpecError { errors });
         }
-        Ok(Spec { routes, fallback, group, resolved: Value::Object(resolved) })
+        Ok(Spec {
+            routes,
+            fallback,
+            group,
+            resolved: Value::Object(resolved),
+        })
     }
 
     /// The route for a task: the route of that name, else the fallback.

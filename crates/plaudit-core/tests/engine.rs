@@ -7,8 +7,8 @@ use std::time::Duration;
 
 use plaudit_core::engine::LineReader;
 use plaudit_core::{
-    Ctx, Engine, Failure, Input, Kind, Outcome, ParamSpec, Params, Registry, Reward, RewardInfo, Sample, Score,
-    Spec, Status,
+    Ctx, Engine, Failure, Input, Kind, Outcome, ParamSpec, Params, Registry, Reward, RewardInfo,
+    Sample, Score, Spec, Status,
 };
 use serde_json::{json, Value};
 
@@ -81,23 +81,46 @@ fn sample(id: usize, response: &str) -> Input {
 #[test]
 fn misbehaving_rewards_become_statuses() {
     let e = engine(json!({"timeout_ms": 20, "on_error": -1.0, "components": {"base": "chaos"}}));
-    let inputs: Vec<Input> =
-        ["ok", "panic", "nan", "slow", "sleep", "none"].iter().enumerate().map(|(i, r)| sample(i, r)).collect();
+    let inputs: Vec<Input> = ["ok", "panic", "nan", "slow", "sleep", "none"]
+        .iter()
+        .enumerate()
+        .map(|(i, r)| sample(i, r))
+        .collect();
     let out = e.score_batch(&inputs);
     let st: Vec<Status> = out.iter().map(|r| r.status).collect();
     assert_eq!(
         st,
-        vec![Status::Ok, Status::Error, Status::Error, Status::Timeout, Status::Timeout, Status::NoAnswer]
+        vec![
+            Status::Ok,
+            Status::Error,
+            Status::Error,
+            Status::Timeout,
+            Status::Timeout,
+            Status::NoAnswer
+        ]
     );
     assert_eq!(out[0].reward, 2.0);
     for r in &out[1..] {
         assert_eq!(r.reward, -1.0);
     }
     let err = out[1].error.as_deref().unwrap();
-    assert!(err.starts_with("component `base` (chaos): internal error (panic: boom at "), "{err}");
-    assert_eq!(out[2].error.as_deref(), Some("component `base` (chaos): gave a non-finite value (NaN)"));
-    assert!(out[3].error.as_deref().unwrap().starts_with("component `base` (chaos): deadline of 20 ms exceeded"));
-    assert_eq!(out[5].error.as_deref(), Some("component `base` (chaos): nothing here"));
+    assert!(
+        err.starts_with("component `base` (chaos): internal error (panic: boom at "),
+        "{err}"
+    );
+    assert_eq!(
+        out[2].error.as_deref(),
+        Some("component `base` (chaos): gave a non-finite value (NaN)")
+    );
+    assert!(out[3]
+        .error
+        .as_deref()
+        .unwrap()
+        .starts_with("component `base` (chaos): deadline of 20 ms exceeded"));
+    assert_eq!(
+        out[5].error.as_deref(),
+        Some("component `base` (chaos): nothing here")
+    );
     let ids: Vec<Value> = out.iter().map(|r| r.id.clone()).collect();
     assert_eq!(ids, (0..6).map(|i| json!(i)).collect::<Vec<_>>());
 }
@@ -113,7 +136,10 @@ fn components_read_other_components_in_dependency_order() {
     assert_eq!(out[0].reward, 3.0);
     assert_eq!(out[0].components.get("double"), Some(&6.0));
     assert_eq!(out[1].status, Status::NoAnswer);
-    assert_eq!(out[1].error.as_deref(), Some("component `base` (chaos): nothing here"));
+    assert_eq!(
+        out[1].error.as_deref(),
+        Some("component `base` (chaos): nothing here")
+    );
 }
 
 #[test]
@@ -121,7 +147,10 @@ fn expression_errors_are_per_sample() {
     let e = engine(json!({"components": {"base": "chaos"}, "reward": "1 / (base - 2)"}));
     let out = e.score_batch(&[sample(0, "ab"), sample(1, "abc")]);
     assert_eq!(out[0].status, Status::Error);
-    assert_eq!(out[0].error.as_deref(), Some("division by zero in reward expression at column 3"));
+    assert_eq!(
+        out[0].error.as_deref(),
+        Some("division by zero in reward expression at column 3")
+    );
     assert_eq!(out[0].components.get("base"), Some(&2.0));
     assert_eq!(out[1].status, Status::Ok);
     assert_eq!(out[1].reward, 1.0);
@@ -139,12 +168,16 @@ fn spec_errors_are_collected_and_precise() {
         vec!["components.a.params: unknown parameter `byy` (valid: of, by)"]
     );
     assert_eq!(
-        err(json!({"components": {"a": {"reward": "scale", "params": {"of": "b"}}, "b": {"reward": "scale", "params": {"of": "a"}}}, "reward": "a"})),
+        err(
+            json!({"components": {"a": {"reward": "scale", "params": {"of": "b"}}, "b": {"reward": "scale", "params": {"of": "a"}}}, "reward": "a"})
+        ),
         vec!["components: components read each other in a cycle: a → b → a"]
     );
     assert_eq!(
         err(json!({"components": {"a": "chaos", "b": "chaos"}})),
-        vec!["reward: missing; with several components, say how they combine (e.g. `reward: a + b`)"]
+        vec![
+            "reward: missing; with several components, say how they combine (e.g. `reward: a + b`)"
+        ]
     );
     assert_eq!(
         err(json!({"components": {"a": "chaos"}, "reward": "a + c", "timeout_ms": 0, "grup": 1})),
@@ -158,7 +191,10 @@ fn spec_errors_are_collected_and_precise() {
         err(json!({"components": {"a": "chaos"}, "group": {"advantage": "ppo"}})),
         vec!["group.advantage: unknown estimator `ppo` (valid: grpo, dr_grpo, rloo, reinforce_pp, none)"]
     );
-    assert_eq!(err(json!({})), vec!["spec: defines no `components` (and no `routes`)"]);
+    assert_eq!(
+        err(json!({})),
+        vec!["spec: defines no `components` (and no `routes`)"]
+    );
 }
 
 #[test]
@@ -168,7 +204,10 @@ fn yaml_and_json_specs_are_the_same() {
     let a = Spec::from_text(yaml, &registry()).unwrap();
     let b = Spec::from_text(json_text, &registry()).unwrap();
     assert_eq!(a.resolved, b.resolved);
-    assert_eq!(a.resolved["components"]["double"]["params"], json!({"of": "base", "by": 3.0}));
+    assert_eq!(
+        a.resolved["components"]["double"]["params"],
+        json!({"of": "base", "by": 3.0})
+    );
     let bad = Spec::from_text("components: [unclosed", &registry()).unwrap_err();
     assert!(bad.errors[0].starts_with("spec is not valid YAML"), "{bad}");
 }
@@ -198,7 +237,9 @@ fn routes_by_task_with_fallback() {
 
 #[test]
 fn group_stage_runs_after_scoring() {
-    let e = engine(json!({"components": {"base": "chaos"}, "group": {"advantage": "grpo", "mark_zero_variance": true}}));
+    let e = engine(
+        json!({"components": {"base": "chaos"}, "group": {"advantage": "grpo", "mark_zero_variance": true}}),
+    );
     let inputs = vec![
         Input::from_value(json!({"group": "g", "response": "a"})),
         Input::from_value(json!({"group": "g", "response": "abc"})),
@@ -216,7 +257,10 @@ fn group_stage_runs_after_scoring() {
 
 #[test]
 fn line_reader_caps_long_lines_and_counts_every_line() {
-    let data = format!("{{\"response\": \"a\"}}\n{}\n\n\u{0}\n{{\"response\": \"b\"}}", "x".repeat(100));
+    let data = format!(
+        "{{\"response\": \"a\"}}\n{}\n\n\u{0}\n{{\"response\": \"b\"}}",
+        "x".repeat(100)
+    );
     let mut r = LineReader::new(data.as_bytes(), 50);
     let inputs = r.next_chunk(100).unwrap();
     assert_eq!(inputs.len(), 5);
@@ -224,11 +268,21 @@ fn line_reader_caps_long_lines_and_counts_every_line() {
     let out: Vec<_> = inputs.iter().map(|i| e.score_input(i)).collect();
     let errs: Vec<Option<&str>> = out.iter().map(|r| r.error.as_deref()).collect();
     assert_eq!(errs[0], None);
-    assert_eq!(errs[1], Some("line 2: 100 bytes, over the limit of 50 bytes per line"));
+    assert_eq!(
+        errs[1],
+        Some("line 2: 100 bytes, over the limit of 50 bytes per line")
+    );
     assert_eq!(errs[2], Some("line 3: empty line"));
-    assert!(errs[3].unwrap().starts_with("line 4: invalid JSON: "), "{:?}", errs[3]);
+    assert!(
+        errs[3].unwrap().starts_with("line 4: invalid JSON: "),
+        "{:?}",
+        errs[3]
+    );
     assert_eq!(errs[4], None);
     let bad_utf8 = b"{\"response\": \"\xff\"}\n";
     let i = LineReader::new(&bad_utf8[..], 1000).next_chunk(10).unwrap();
-    assert_eq!(e.score_input(&i[0]).error.as_deref(), Some("line 1: not valid UTF-8 (at byte 14)"));
+    assert_eq!(
+        e.score_input(&i[0]).error.as_deref(),
+        Some("line 1: not valid UTF-8 (at byte 14)")
+    );
 }

@@ -4,7 +4,9 @@ use std::sync::Arc;
 
 use plaudit_core::engine::LineReader;
 use plaudit_core::expr::Expr;
-use plaudit_core::{Ctx, Engine, Outcome, Params, Registry, Reward, RewardInfo, Sample, Score, Spec};
+use plaudit_core::{
+    Ctx, Engine, Outcome, Params, Registry, Reward, RewardInfo, Sample, Score, Spec,
+};
 use proptest::prelude::*;
 use serde_json::json;
 
@@ -33,16 +35,21 @@ fn line() -> impl Strategy<Value = Vec<u8>> {
     prop_oneof![
         any::<Vec<u8>>(),
         "[ -~]{0,60}".prop_map(String::into_bytes),
-        (any::<String>(), prop::option::of(any::<i64>()), any::<bool>()).prop_map(|(r, g, b)| {
-            let mut v = json!({"response": r});
-            if let Some(g) = g {
-                v["group"] = json!(g % 3);
-            }
-            if b {
-                v["tokens"] = json!(r.len());
-            }
-            serde_json::to_vec(&v).unwrap()
-        }),
+        (
+            any::<String>(),
+            prop::option::of(any::<i64>()),
+            any::<bool>()
+        )
+            .prop_map(|(r, g, b)| {
+                let mut v = json!({"response": r});
+                if let Some(g) = g {
+                    v["group"] = json!(g % 3);
+                }
+                if b {
+                    v["tokens"] = json!(r.len());
+                }
+                serde_json::to_vec(&v).unwrap()
+            }),
         prop::sample::select(vec![
             b"{}".to_vec(),
             b"null".to_vec(),

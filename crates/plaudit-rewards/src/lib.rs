@@ -38,5 +38,6 @@ pub const DEFAULT_SPEC: &str = include_str!("default_spec.yaml");
 
 /// The built-in default spec, compiled.
 pub fn default_spec(registry: &Registry) -> plaudit_core::Spec {
-    plaudit_core::Spec::from_text(DEFAULT_SPEC, registry).expect("the built-in default spec compiles")
+    plaudit_core::Spec::from_text(DEFAULT_SPEC, registry)
+        .expect("the built-in default spec compiles")
 }

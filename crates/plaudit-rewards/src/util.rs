@@ -58,7 +58,9 @@ pub fn last_boxed(text: &str) -> Option<&str> {
         }
         None
     } else if rest.starts_with(' ') {
-        let end = trimmed.find(|c: char| c.is_whitespace() || c == '$').unwrap_or(trimmed.len());
+        let end = trimmed
+            .find(|c: char| c.is_whitespace() || c == '$')
+            .unwrap_or(trimmed.len());
         Some(&trimmed[..end]).filter(|s| !s.is_empty())
     } else {
         None
@@ -139,7 +141,11 @@ pub fn normalize_basic(s: &str, case_sensitive: bool) -> String {
     // collapsed to one space.
     let mut out = String::with_capacity(s.len());
     let mut pending_space = false;
-    let chars: Box<dyn Iterator<Item = char>> = if s.is_ascii() { Box::new(s.chars()) } else { Box::new(s.nfkc()) };
+    let chars: Box<dyn Iterator<Item = char>> = if s.is_ascii() {
+        Box::new(s.chars())
+    } else {
+        Box::new(s.nfkc())
+    };
     for c in chars {
         if c.is_whitespace() {
             pending_space = !out.is_empty();
@@ -177,7 +183,11 @@ pub fn normalize_basic(s: &str, case_sensitive: bool) -> String {
 pub fn normalize_squad(s: &str) -> String {
     let lower = s.to_lowercase();
     let no_punct: String = lower.chars().filter(|c| !is_punctuation(*c)).collect();
-    no_punct.split_whitespace().filter(|w| !matches!(*w, "a" | "an" | "the")).collect::<Vec<_>>().join(" ")
+    no_punct
+        .split_whitespace()
+        .filter(|w| !matches!(*w, "a" | "an" | "the"))
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// ASCII punctuation (Python's `string.punctuation`).
@@ -191,7 +201,10 @@ mod tests {
 
     #[test]
     fn boxed_nested_and_last() {
-        assert_eq!(last_boxed("a \\boxed{1} then \\boxed{\\frac{1}{2}}"), Some("\\frac{1}{2}"));
+        assert_eq!(
+            last_boxed("a \\boxed{1} then \\boxed{\\frac{1}{2}}"),
+            Some("\\frac{1}{2}")
+        );
         assert_eq!(last_boxed("\\fbox{x}"), Some("x"));
         assert_eq!(last_boxed("so \\boxed 5$."), Some("5"));
         assert_eq!(last_boxed("\\boxed{unclosed"), None);
@@ -200,25 +213,53 @@ mod tests {
 
     #[test]
     fn markers_tags_lines() {
-        assert_eq!(after_answer_marker("so\nThe final answer is 42.\n"), Some("42"));
+        assert_eq!(
+            after_answer_marker("so\nThe final answer is 42.\n"),
+            Some("42")
+        );
         assert_eq!(after_answer_marker("work\n#### 1,000"), Some("1,000"));
         assert_eq!(after_answer_marker("Answer: B"), Some("B"));
-        assert_eq!(tag_content("<answer>1</answer> <answer> 2 </answer>", "answer"), Some(" 2 "));
+        assert_eq!(
+            tag_content("<answer>1</answer> <answer> 2 </answer>", "answer"),
+            Some(" 2 ")
+        );
         assert_eq!(last_line("a\nb\n\n"), Some("b"));
     }
 
     #[test]
     fn extraction_order() {
-        assert_eq!(extract_answer("<think>x</think><answer>\\boxed{3}</answer>", "auto", "answer"), Some("3"));
-        assert_eq!(extract_answer("<answer>Paris</answer>", "auto", "answer"), Some("Paris"));
+        assert_eq!(
+            extract_answer(
+                "<think>x</think><answer>\\boxed{3}</answer>",
+                "auto",
+                "answer"
+            ),
+            Some("3")
+        );
+        assert_eq!(
+            extract_answer("<answer>Paris</answer>", "auto", "answer"),
+            Some("Paris")
+        );
         assert_eq!(extract_answer("so \\boxed{7}", "auto", "answer"), Some("7"));
-        assert_eq!(extract_answer("The answer is 7.", "auto", "answer"), Some("7"));
+        assert_eq!(
+            extract_answer("The answer is 7.", "auto", "answer"),
+            Some("7")
+        );
         assert_eq!(extract_answer("  7 ", "auto", "answer"), Some("7"));
         assert_eq!(extract_answer("no tag", "answer_tag", "answer"), None);
         assert_eq!(extract_answer("   ", "auto", "answer"), None);
-        assert_eq!(extract_answer("<think>\\boxed{1}</think> so 2", "auto", "answer"), Some("so 2"));
-        assert_eq!(extract_answer("<think>cut off \\boxed{1}", "auto", "answer"), None);
-        assert_eq!(extract_answer("<think>cut off", "none", "answer"), Some("<think>cut off"));
+        assert_eq!(
+            extract_answer("<think>\\boxed{1}</think> so 2", "auto", "answer"),
+            Some("so 2")
+        );
+        assert_eq!(
+            extract_answer("<think>cut off \\boxed{1}", "auto", "answer"),
+            None
+        );
+        assert_eq!(
+            extract_answer("<think>cut off", "none", "answer"),
+            Some("<think>cut off")
+        );
     }
 
     #[test]

@@ -20,7 +20,10 @@ fn every_reward_is_documented() {
         let params_doc = doc.section("Parameters").unwrap_or_default();
         for p in info.params {
             if !params_doc.contains(&format!("`{}`", p.name)) {
-                problems.push(format!("{}: parameter `{}` is not documented", info.name, p.name));
+                problems.push(format!(
+                    "{}: parameter `{}` is not documented",
+                    info.name, p.name
+                ));
             }
         }
         match doc.examples() {
@@ -40,20 +43,29 @@ fn every_documented_example_gives_its_value() {
         for ex in info.doc().examples().unwrap() {
             count += 1;
             let comps: Vec<(String, f64)> = match ex.get("components") {
-                Some(Value::Object(o)) => o.iter().map(|(k, v)| (k.clone(), v.as_f64().unwrap())).collect(),
+                Some(Value::Object(o)) => o
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.as_f64().unwrap()))
+                    .collect(),
                 _ => Vec::new(),
             };
             let names: Vec<&str> = comps.iter().map(|(k, _)| k.as_str()).collect();
-            let params = Params::from_json(info.params, ex.get("params").unwrap_or(&Value::Null), &names)
-                .unwrap_or_else(|e| panic!("{}: example params: {e:?}", info.name));
-            let reward = (info.build)(&params).unwrap_or_else(|e| panic!("{}: build: {e}", info.name));
+            let params = Params::from_json(
+                info.params,
+                ex.get("params").unwrap_or(&Value::Null),
+                &names,
+            )
+            .unwrap_or_else(|e| panic!("{}: example params: {e:?}", info.name));
+            let reward =
+                (info.build)(&params).unwrap_or_else(|e| panic!("{}: build: {e}", info.name));
             let sample = Sample::from_value(ex["sample"].clone()).unwrap();
             let values: Vec<Option<f64>> = comps.iter().map(|(_, v)| Some(*v)).collect();
             let d = Deadline::none();
             let got = reward.score(&sample, &Ctx::new(&d, &values));
             match (ex.get("value"), ex.get("status"), &got) {
                 (Some(v), _, Ok(s)) if (v.as_f64().unwrap() - s.value).abs() <= 1e-9 => {}
-                (None, Some(st), Err(f)) if Status::parse(st.as_str().unwrap()) == Some(f.status) => {}
+                (None, Some(st), Err(f))
+                    if Status::parse(st.as_str().unwrap()) == Some(f.status) => {}
                 _ => failures.push(format!("{}: example {ex} gave {got:?}", info.name)),
             }
         }

@@ -14,11 +14,19 @@ fn rewards() -> Vec<(&'static str, std::sync::Arc<dyn Reward>, Vec<Option<f64>>)
         .map(|info| {
             let ex = info.doc().examples().unwrap().into_iter().next().unwrap();
             let comps: Vec<(String, f64)> = match ex.get("components") {
-                Some(Value::Object(o)) => o.iter().map(|(k, v)| (k.clone(), v.as_f64().unwrap())).collect(),
+                Some(Value::Object(o)) => o
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.as_f64().unwrap()))
+                    .collect(),
                 _ => Vec::new(),
             };
             let names: Vec<&str> = comps.iter().map(|(k, _)| k.as_str()).collect();
-            let params = Params::from_json(info.params, ex.get("params").unwrap_or(&Value::Null), &names).unwrap();
+            let params = Params::from_json(
+                info.params,
+                ex.get("params").unwrap_or(&Value::Null),
+                &names,
+            )
+            .unwrap();
             let values = comps.iter().map(|(_, v)| Some(*v)).collect();
             (info.name, (info.build)(&params).unwrap(), values)
         })
@@ -30,8 +38,27 @@ fn fragment() -> impl Strategy<Value = String> {
         any::<String>(),
         "[a-zA-Z0-9 .,:()]{0,40}",
         prop::sample::select(vec![
-            "<think>", "</think>", "<answer>", "</answer>", "\\boxed{", "}", "{", "\\fbox", "$", "$$",
-            "The answer is ", "Answer:", "####", "\n", "(B)", "A", "wait", "let me", "é", "\u{0}", "\u{feff}",
+            "<think>",
+            "</think>",
+            "<answer>",
+            "</answer>",
+            "\\boxed{",
+            "}",
+            "{",
+            "\\fbox",
+            "$",
+            "$$",
+            "The answer is ",
+            "Answer:",
+            "####",
+            "\n",
+            "(B)",
+            "A",
+            "wait",
+            "let me",
+            "é",
+            "\u{0}",
+            "\u{feff}",
         ])
         .prop_map(String::from),
     ]
@@ -72,9 +99,18 @@ proptest! {
 /// 10 MB inputs: each reward answers (any status) within its deadline plus a margin.
 #[test]
 fn huge_inputs_finish_within_the_deadline() {
-    let big = format!("<think>{}</think><answer>{}</answer>", "wait let me see 1 2 3 ".repeat(200_000), "x ".repeat(1 << 20));
+    let big = format!(
+        "<think>{}</think><answer>{}</answer>",
+        "wait let me see 1 2 3 ".repeat(200_000),
+        "x ".repeat(1 << 20)
+    );
     let reference = json!("the cat sat on the mat ".repeat(100_000));
-    let sample = Sample { response: big, reference, tokens: Some(3_000_000), ..Default::default() };
+    let sample = Sample {
+        response: big,
+        reference,
+        tokens: Some(3_000_000),
+        ..Default::default()
+    };
     for (name, r, values) in rewards() {
         let d = Deadline::after(Duration::from_millis(500));
         let t = Instant::now();
@@ -83,7 +119,10 @@ fn huge_inputs_finish_within_the_deadline() {
         assert!(took < Duration::from_millis(2500), "{name} took {took:?}");
         if let Err(f) = &out {
             assert!(
-                matches!(f.status, Status::Timeout | Status::NoAnswer | Status::InvalidInput),
+                matches!(
+                    f.status,
+                    Status::Timeout | Status::NoAnswer | Status::InvalidInput
+                ),
                 "{name}: {f:?}"
             );
         }

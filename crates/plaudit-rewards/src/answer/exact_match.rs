@@ -37,7 +37,9 @@
 
 use std::sync::Arc;
 
-use plaudit_core::{Ctx, Failure, Kind, Outcome, ParamSpec, Params, Reward, RewardInfo, Sample, Score};
+use plaudit_core::{
+    Ctx, Failure, Kind, Outcome, ParamSpec, Params, Reward, RewardInfo, Sample, Score,
+};
 use serde_json::json;
 
 use crate::util::{extract_answer, normalize_basic, normalize_squad, EXTRACT_MODES};
@@ -50,16 +52,34 @@ pub const INFO: RewardInfo = RewardInfo {
     build,
 };
 
-pub(crate) const EXTRACT_PARAM: ParamSpec =
-    ParamSpec::new("extract", Kind::Enum(EXTRACT_MODES), "\"auto\"", "where the answer is in the response");
-pub(crate) const TAG_PARAM: ParamSpec =
-    ParamSpec::new("answer_tag", Kind::Str, "\"answer\"", "tag name of the answer block");
+pub(crate) const EXTRACT_PARAM: ParamSpec = ParamSpec::new(
+    "extract",
+    Kind::Enum(EXTRACT_MODES),
+    "\"auto\"",
+    "where the answer is in the response",
+);
+pub(crate) const TAG_PARAM: ParamSpec = ParamSpec::new(
+    "answer_tag",
+    Kind::Str,
+    "\"answer\"",
+    "tag name of the answer block",
+);
 
 const PARAMS: &[ParamSpec] = &[
     EXTRACT_PARAM,
     TAG_PARAM,
-    ParamSpec::new("normalize", Kind::Enum(&["basic", "squad", "none"]), "\"basic\"", "normalisation of both sides"),
-    ParamSpec::new("case_sensitive", Kind::Bool, "false", "keep case under `basic`"),
+    ParamSpec::new(
+        "normalize",
+        Kind::Enum(&["basic", "squad", "none"]),
+        "\"basic\"",
+        "normalisation of both sides",
+    ),
+    ParamSpec::new(
+        "case_sensitive",
+        Kind::Bool,
+        "false",
+        "keep case under `basic`",
+    ),
 ];
 
 struct ExactMatch {
@@ -103,11 +123,17 @@ impl Reward for ExactMatch {
     fn score(&self, sample: &Sample, _cx: &Ctx) -> Outcome {
         let refs = references(sample)?;
         let Some(answer) = extract_answer(&sample.response, &self.extract, &self.tag) else {
-            return Err(Failure::no_answer(format!("no answer found (extract: {})", self.extract)));
+            return Err(Failure::no_answer(format!(
+                "no answer found (extract: {})",
+                self.extract
+            )));
         };
         let a = self.norm(answer);
         let hit = refs.iter().any(|r| self.norm(r) == a);
-        Ok(Score::with_details(f64::from(u8::from(hit)), json!({"answer": answer, "normalized": a})))
+        Ok(Score::with_details(
+            f64::from(u8::from(hit)),
+            json!({"answer": answer, "normalized": a}),
+        ))
     }
 }
 
@@ -125,22 +151,41 @@ mod tests {
 
     #[test]
     fn boxed_and_numbers() {
-        assert_eq!(score(json!({}), "so \\boxed{42}", json!(42)).unwrap().value, 1.0);
+        assert_eq!(
+            score(json!({}), "so \\boxed{42}", json!(42)).unwrap().value,
+            1.0
+        );
         assert_eq!(score(json!({}), "#### 42", json!("42")).unwrap().value, 1.0);
         assert_eq!(score(json!({}), "#### 41", json!("42")).unwrap().value, 0.0);
     }
 
     #[test]
     fn case_sensitivity_and_bad_reference() {
-        assert_eq!(score(json!({"case_sensitive": true}), "Answer: paris", json!("Paris")).unwrap().value, 0.0);
+        assert_eq!(
+            score(
+                json!({"case_sensitive": true}),
+                "Answer: paris",
+                json!("Paris")
+            )
+            .unwrap()
+            .value,
+            0.0
+        );
         let e = score(json!({}), "x", json!({"tests": []})).unwrap_err();
         assert_eq!(e.status, plaudit_core::Status::InvalidInput);
-        assert!(e.message.starts_with("`reference` must be"), "{}", e.message);
+        assert!(
+            e.message.starts_with("`reference` must be"),
+            "{}",
+            e.message
+        );
     }
 
     #[test]
     fn details_carry_the_extracted_answer() {
         let s = score(json!({}), "The answer is  PARIS.", json!("paris")).unwrap();
-        assert_eq!(s.details.unwrap(), json!({"answer": "PARIS", "normalized": "paris"}));
+        assert_eq!(
+            s.details.unwrap(),
+            json!({"answer": "PARIS", "normalized": "paris"})
+        );
     }
 }

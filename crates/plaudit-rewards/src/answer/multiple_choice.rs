@@ -33,7 +33,9 @@
 
 use std::sync::Arc;
 
-use plaudit_core::{Ctx, Failure, Kind, Outcome, ParamSpec, Params, Reward, RewardInfo, Sample, Score};
+use plaudit_core::{
+    Ctx, Failure, Kind, Outcome, ParamSpec, Params, Reward, RewardInfo, Sample, Score,
+};
 use serde_json::json;
 
 use crate::util::{last_boxed, tag_content};
@@ -48,8 +50,15 @@ pub const INFO: RewardInfo = RewardInfo {
     build,
 };
 
-const PARAMS: &[ParamSpec] =
-    &[ParamSpec::new("choices", Kind::Str, "\"ABCDEFGHIJ\"", "valid option letters"), TAG_PARAM];
+const PARAMS: &[ParamSpec] = &[
+    ParamSpec::new(
+        "choices",
+        Kind::Str,
+        "\"ABCDEFGHIJ\"",
+        "valid option letters",
+    ),
+    TAG_PARAM,
+];
 
 struct MultipleChoice {
     choices: Vec<char>,
@@ -57,11 +66,21 @@ struct MultipleChoice {
 }
 
 fn build(p: &Params) -> Result<Arc<dyn Reward>, String> {
-    let choices: Vec<char> = p.str("choices").chars().map(|c| c.to_ascii_uppercase()).collect();
+    let choices: Vec<char> = p
+        .str("choices")
+        .chars()
+        .map(|c| c.to_ascii_uppercase())
+        .collect();
     if choices.is_empty() || !choices.iter().all(char::is_ascii_alphabetic) {
-        return Err(format!("`choices` must be a non-empty string of letters, got {:?}", p.str("choices")));
+        return Err(format!(
+            "`choices` must be a non-empty string of letters, got {:?}",
+            p.str("choices")
+        ));
     }
-    Ok(Arc::new(MultipleChoice { choices, tag: p.str("answer_tag").to_string() }))
+    Ok(Arc::new(MultipleChoice {
+        choices,
+        tag: p.str("answer_tag").to_string(),
+    }))
 }
 
 impl MultipleChoice {
@@ -73,7 +92,11 @@ impl MultipleChoice {
         let mut it = bare.chars();
         if let (Some(c), None) = (it.next(), it.next()) {
             let up = c.to_ascii_uppercase();
-            return if self.choices.contains(&up) { vec![up] } else { Vec::new() };
+            return if self.choices.contains(&up) {
+                vec![up]
+            } else {
+                Vec::new()
+            };
         }
         let chars: Vec<char> = span.chars().collect();
         let mut out = Vec::new();
@@ -106,10 +129,24 @@ impl MultipleChoice {
             return Some(t);
         }
         let lower = response.to_ascii_lowercase();
-        let markers = ["answer is", "answer:", "correct option is", "choice is", "option is"];
-        if let Some(end) = markers.iter().filter_map(|m| lower.rfind(m).map(|p| p + m.len())).max() {
+        let markers = [
+            "answer is",
+            "answer:",
+            "correct option is",
+            "choice is",
+            "option is",
+        ];
+        if let Some(end) = markers
+            .iter()
+            .filter_map(|m| lower.rfind(m).map(|p| p + m.len()))
+            .max()
+        {
             let rest = &response[end..];
-            return Some(rest.split('\n').find(|l| !l.trim().is_empty()).unwrap_or(""));
+            return Some(
+                rest.split('\n')
+                    .find(|l| !l.trim().is_empty())
+                    .unwrap_or(""),
+            );
         }
         let last = response.lines().map(str::trim).rfind(|l| !l.is_empty())?;
         let bare = last.trim_matches(|c: char| "()[]*.:".contains(c) || c.is_whitespace());
@@ -151,7 +188,10 @@ mod tests {
 
     fn pick(response: &str) -> Vec<char> {
         let p = Params::from_json(PARAMS, &json!({}), &[]).unwrap();
-        let mc = MultipleChoice { choices: p.str("choices").chars().collect(), tag: "answer".into() };
+        let mc = MultipleChoice {
+            choices: p.str("choices").chars().collect(),
+            tag: "answer".into(),
+        };
         mc.letters(mc.answer_span(response).unwrap_or(""))
     }
 
@@ -163,7 +203,13 @@ mod tests {
         assert_eq!(pick("Answer: a) because"), Vec::<char>::new());
         assert_eq!(pick("<answer> b. </answer>"), vec!['B']);
         assert_eq!(pick("The answer is a good one: (B)"), vec!['B']);
-        assert_eq!(pick("Therefore the correct option is B, not D"), vec!['B', 'D']);
-        assert_eq!(pick("A long line with A inside\nno answer"), Vec::<char>::new());
+        assert_eq!(
+            pick("Therefore the correct option is B, not D"),
+            vec!['B', 'D']
+        );
+        assert_eq!(
+            pick("A long line with A inside\nno answer"),
+            Vec::<char>::new()
+        );
     }
 }

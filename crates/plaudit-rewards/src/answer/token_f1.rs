@@ -51,7 +51,10 @@ struct TokenF1 {
 }
 
 fn build(p: &Params) -> Result<Arc<dyn Reward>, String> {
-    Ok(Arc::new(TokenF1 { extract: p.str("extract").to_string(), tag: p.str("answer_tag").to_string() }))
+    Ok(Arc::new(TokenF1 {
+        extract: p.str("extract").to_string(),
+        tag: p.str("answer_tag").to_string(),
+    }))
 }
 
 /// SQuAD F1 of two normalised token lists.
@@ -84,7 +87,10 @@ impl Reward for TokenF1 {
     fn score(&self, sample: &Sample, _cx: &Ctx) -> Outcome {
         let refs = references(sample)?;
         let Some(answer) = extract_answer(&sample.response, &self.extract, &self.tag) else {
-            return Err(Failure::no_answer(format!("no answer found (extract: {})", self.extract)));
+            return Err(Failure::no_answer(format!(
+                "no answer found (extract: {})",
+                self.extract
+            )));
         };
         let a = normalize_squad(answer);
         let at: Vec<&str> = a.split_whitespace().collect();

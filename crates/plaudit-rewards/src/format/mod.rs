@@ -7,5 +7,9 @@ pub mod tag_count;
 pub mod think_answer_format;
 
 pub fn all() -> Vec<RewardInfo> {
-    vec![regex_match::INFO, think_answer_format::INFO, tag_count::INFO]
+    vec![
+        regex_match::INFO,
+        think_answer_format::INFO,
+        tag_count::INFO,
+    ]
 }

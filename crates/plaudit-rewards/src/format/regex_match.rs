@@ -44,12 +44,27 @@ pub const INFO: RewardInfo = RewardInfo {
 
 const PARAMS: &[ParamSpec] = &[
     ParamSpec::required("pattern", Kind::Str, "the regular expression"),
-    ParamSpec::new("mode", Kind::Enum(&["full", "search"]), "\"full\"", "whole response or anywhere"),
+    ParamSpec::new(
+        "mode",
+        Kind::Enum(&["full", "search"]),
+        "\"full\"",
+        "whole response or anywhere",
+    ),
     ParamSpec::new("dotall", Kind::Bool, "true", "`.` matches newlines"),
-    ParamSpec::new("multiline", Kind::Bool, "false", "`^`/`$` match at line boundaries"),
+    ParamSpec::new(
+        "multiline",
+        Kind::Bool,
+        "false",
+        "`^`/`$` match at line boundaries",
+    ),
     ParamSpec::new("case_insensitive", Kind::Bool, "false", "ignore case"),
     ParamSpec::new("count", Kind::Bool, "false", "score the number of matches"),
-    ParamSpec::new("max_count", Kind::Int, "1", "matches that earn 1.0 under `count`"),
+    ParamSpec::new(
+        "max_count",
+        Kind::Int,
+        "1",
+        "matches that earn 1.0 under `count`",
+    ),
 ];
 
 struct RegexMatch {
@@ -61,7 +76,11 @@ struct RegexMatch {
 fn build(p: &Params) -> Result<Arc<dyn Reward>, String> {
     let pattern = p.str("pattern");
     let full = p.str("mode") == "full" && !p.bool("count");
-    let src = if full { format!(r"\A(?:{pattern})\z") } else { pattern.to_string() };
+    let src = if full {
+        format!(r"\A(?:{pattern})\z")
+    } else {
+        pattern.to_string()
+    };
     let re = RegexBuilder::new(&src)
         .dot_matches_new_line(p.bool("dotall"))
         .multi_line(p.bool("multiline"))
@@ -73,16 +92,26 @@ fn build(p: &Params) -> Result<Arc<dyn Reward>, String> {
     if max_count == 0 {
         return Err("`max_count` must be at least 1".into());
     }
-    Ok(Arc::new(RegexMatch { re, count: p.bool("count"), max_count }))
+    Ok(Arc::new(RegexMatch {
+        re,
+        count: p.bool("count"),
+        max_count,
+    }))
 }
 
 impl Reward for RegexMatch {
     fn score(&self, sample: &Sample, _cx: &Ctx) -> Outcome {
         if self.count {
-            let n = self.re.find_iter(&sample.response).take(self.max_count).count();
+            let n = self
+                .re
+                .find_iter(&sample.response)
+                .take(self.max_count)
+                .count();
             Ok(Score::new(n as f64 / self.max_count as f64))
         } else {
-            Ok(Score::new(f64::from(u8::from(self.re.is_match(&sample.response)))))
+            Ok(Score::new(f64::from(u8::from(
+                self.re.is_match(&sample.response),
+            ))))
         }
     }
 }
@@ -96,13 +125,17 @@ mod tests {
     fn invalid_pattern_is_a_spec_error() {
         let p = Params::from_json(PARAMS, &json!({"pattern": "(unclosed"}), &[]).unwrap();
         let e = build(&p).err().unwrap();
-        assert!(e.starts_with("`pattern` is not a valid regular expression"), "{e}");
+        assert!(
+            e.starts_with("`pattern` is not a valid regular expression"),
+            "{e}"
+        );
     }
 
     #[test]
     fn pathological_pattern_is_linear() {
         // (a+)+$ on "aaaa…!" takes exponential time in a backtracking engine.
-        let p = Params::from_json(PARAMS, &json!({"pattern": "(a+)+$", "mode": "search"}), &[]).unwrap();
+        let p = Params::from_json(PARAMS, &json!({"pattern": "(a+)+$", "mode": "search"}), &[])
+            .unwrap();
         let r = build(&p).unwrap();
         let s = Sample::new(format!("{}!", "a".repeat(100_000)), json!(null));
         let d = plaudit_core::Deadline::none();

@@ -41,8 +41,18 @@ pub const INFO: RewardInfo = RewardInfo {
 };
 
 const PARAMS: &[ParamSpec] = &[
-    ParamSpec::new("tags", Kind::StrList, "[\"think\", \"answer\"]", "tag names, in order"),
-    ParamSpec::new("newlines", Kind::Bool, "true", "count open-r1's newline-delimited patterns"),
+    ParamSpec::new(
+        "tags",
+        Kind::StrList,
+        "[\"think\", \"answer\"]",
+        "tag names, in order",
+    ),
+    ParamSpec::new(
+        "newlines",
+        Kind::Bool,
+        "true",
+        "count open-r1's newline-delimited patterns",
+    ),
 ];
 
 struct TagCount {
@@ -63,8 +73,16 @@ fn build(p: &Params) -> Result<Arc<dyn Reward>, String> {
             patterns.push(format!("</{t}>"));
             continue;
         }
-        patterns.push(if i == 0 { format!("<{t}>\n") } else { format!("\n<{t}>\n") });
-        patterns.push(if i + 1 == k { format!("\n</{t}>") } else { format!("\n</{t}>\n") });
+        patterns.push(if i == 0 {
+            format!("<{t}>\n")
+        } else {
+            format!("\n<{t}>\n")
+        });
+        patterns.push(if i + 1 == k {
+            format!("\n</{t}>")
+        } else {
+            format!("\n</{t}>\n")
+        });
     }
     Ok(Arc::new(TagCount { patterns }))
 }
@@ -72,7 +90,11 @@ fn build(p: &Params) -> Result<Arc<dyn Reward>, String> {
 impl Reward for TagCount {
     fn score(&self, sample: &Sample, _cx: &Ctx) -> Outcome {
         let per = 1.0 / self.patterns.len() as f64;
-        let hits = self.patterns.iter().filter(|p| sample.response.matches(p.as_str()).take(2).count() == 1).count();
+        let hits = self
+            .patterns
+            .iter()
+            .filter(|p| sample.response.matches(p.as_str()).take(2).count() == 1)
+            .count();
         Ok(Score::new(hits as f64 * per))
     }
 }

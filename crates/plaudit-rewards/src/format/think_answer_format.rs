@@ -52,9 +52,24 @@ pub const INFO: RewardInfo = RewardInfo {
 
 const PARAMS: &[ParamSpec] = &[
     ParamSpec::new("think_tag", Kind::Str, "\"think\"", "reasoning tag name"),
-    ParamSpec::new("answer_tag", Kind::Str, "\"answer\"", "answer tag name; \"\" for a bare answer"),
-    ParamSpec::new("think_opened_in_prompt", Kind::Bool, "false", "the prompt opened the think block"),
-    ParamSpec::new("strict_newlines", Kind::Bool, "false", "open-r1's exact newline layout"),
+    ParamSpec::new(
+        "answer_tag",
+        Kind::Str,
+        "\"answer\"",
+        "answer tag name; \"\" for a bare answer",
+    ),
+    ParamSpec::new(
+        "think_opened_in_prompt",
+        Kind::Bool,
+        "false",
+        "the prompt opened the think block",
+    ),
+    ParamSpec::new(
+        "strict_newlines",
+        Kind::Bool,
+        "false",
+        "open-r1's exact newline layout",
+    ),
 ];
 
 struct ThinkAnswer {
@@ -66,17 +81,23 @@ struct ThinkAnswer {
 }
 
 fn valid_tag(t: &str) -> bool {
-    !t.is_empty() && t.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '-' || c == ':')
+    !t.is_empty()
+        && t.chars()
+            .all(|c| c.is_alphanumeric() || c == '_' || c == '-' || c == ':')
 }
 
 fn build(p: &Params) -> Result<Arc<dyn Reward>, String> {
     let think = p.str("think_tag");
     let answer = p.str("answer_tag");
     if !valid_tag(think) {
-        return Err(format!("`think_tag` must be a non-empty tag name, got {think:?}"));
+        return Err(format!(
+            "`think_tag` must be a non-empty tag name, got {think:?}"
+        ));
     }
     if !answer.is_empty() && !valid_tag(answer) {
-        return Err(format!("`answer_tag` must be a tag name or \"\", got {answer:?}"));
+        return Err(format!(
+            "`answer_tag` must be a tag name or \"\", got {answer:?}"
+        ));
     }
     if answer == think {
         return Err("`answer_tag` must differ from `think_tag`".into());
@@ -93,14 +114,26 @@ fn build(p: &Params) -> Result<Arc<dyn Reward>, String> {
 impl ThinkAnswer {
     /// `Ok(())` when the structure holds, else the rule that failed.
     fn check(&self, response: &str) -> Result<(), String> {
-        let s = if self.strict { response } else { response.trim() };
+        let s = if self.strict {
+            response
+        } else {
+            response.trim()
+        };
         let count = |t: &str| s.matches(t).count();
         let want_open = usize::from(!self.opened_in_prompt);
         if count(&self.think_open) != want_open {
-            return Err(format!("expected {want_open} `{}`, found {}", self.think_open, count(&self.think_open)));
+            return Err(format!(
+                "expected {want_open} `{}`, found {}",
+                self.think_open,
+                count(&self.think_open)
+            ));
         }
         if count(&self.think_close) != 1 {
-            return Err(format!("expected one `{}`, found {}", self.think_close, count(&self.think_close)));
+            return Err(format!(
+                "expected one `{}`, found {}",
+                self.think_close,
+                count(&self.think_close)
+            ));
         }
         let body = if self.opened_in_prompt {
             s
@@ -108,7 +141,9 @@ impl ThinkAnswer {
             s.strip_prefix(self.think_open.as_str())
                 .ok_or_else(|| format!("the response must start with `{}`", self.think_open))?
         };
-        let (reasoning, rest) = body.split_once(self.think_close.as_str()).unwrap_or((body, ""));
+        let (reasoning, rest) = body
+            .split_once(self.think_close.as_str())
+            .unwrap_or((body, ""));
         let reasoning_ok = if self.strict {
             reasoning.len() >= 2 && reasoning.starts_with('\n') && reasoning.ends_with('\n')
         } else {
@@ -133,7 +168,8 @@ impl ThinkAnswer {
                     return Err(format!("expected one `{open}` and one `{close}`"));
                 }
                 let after = if self.strict {
-                    rest.strip_prefix('\n').ok_or("expected a newline after the reasoning block")?
+                    rest.strip_prefix('\n')
+                        .ok_or("expected a newline after the reasoning block")?
                 } else {
                     rest.trim_start()
                 };
@@ -178,20 +214,34 @@ mod tests {
         let p = Params::from_json(PARAMS, &params, &[]).unwrap();
         let r = build(&p).unwrap();
         let d = plaudit_core::Deadline::none();
-        let s = r.score(&Sample::new(response, serde_json::Value::Null), &Ctx::new(&d, &[])).unwrap();
+        let s = r
+            .score(
+                &Sample::new(response, serde_json::Value::Null),
+                &Ctx::new(&d, &[]),
+            )
+            .unwrap();
         s.details.map(|d| d["reason"].as_str().unwrap().to_string())
     }
 
     #[test]
     fn reasons_name_the_broken_rule() {
         let p = json!({});
-        assert_eq!(reason(p.clone(), " <think>x</think><answer>4</answer>\n"), None);
-        assert_eq!(reason(p.clone(), "<answer>4</answer>").as_deref(), Some("expected 1 `<think>`, found 0"));
+        assert_eq!(
+            reason(p.clone(), " <think>x</think><answer>4</answer>\n"),
+            None
+        );
+        assert_eq!(
+            reason(p.clone(), "<answer>4</answer>").as_deref(),
+            Some("expected 1 `<think>`, found 0")
+        );
         assert_eq!(
             reason(p.clone(), "<think>x</think><answer>4</answer> trailing").as_deref(),
             Some("expected nothing after `</answer>`")
         );
-        assert_eq!(reason(p.clone(), "<think>x</think><answer> </answer>").as_deref(), Some("the answer block is empty"));
+        assert_eq!(
+            reason(p.clone(), "<think>x</think><answer> </answer>").as_deref(),
+            Some("the answer block is empty")
+        );
         assert_eq!(
             reason(p, "pre <think>x</think><answer>4</answer>").as_deref(),
             Some("the response must start with `<think>`")

@@ -61,17 +61,46 @@ pub(crate) const CORRECTNESS_PARAM: ParamSpec = ParamSpec::new(
     "\"correct\"",
     "component that says whether the answer is right",
 );
-pub(crate) const THRESHOLD_PARAM: ParamSpec =
-    ParamSpec::new("threshold", Kind::Float, "0.5", "correctness value counted as correct");
+pub(crate) const THRESHOLD_PARAM: ParamSpec = ParamSpec::new(
+    "threshold",
+    Kind::Float,
+    "0.5",
+    "correctness value counted as correct",
+);
 
 const PARAMS: &[ParamSpec] = &[
     CORRECTNESS_PARAM,
     THRESHOLD_PARAM,
-    ParamSpec::new("max_len", Kind::Int, "1000", "length M at which the cosine ends"),
-    ParamSpec::new("min_value_correct", Kind::Float, "0.5", "reward of a correct answer at L ≥ M"),
-    ParamSpec::new("max_value_correct", Kind::Float, "1.0", "reward of a correct answer at L = 0"),
-    ParamSpec::new("min_value_wrong", Kind::Float, "-1.0", "reward of a wrong answer at L = 0"),
-    ParamSpec::new("max_value_wrong", Kind::Float, "-0.5", "reward of a wrong answer at L ≥ M"),
+    ParamSpec::new(
+        "max_len",
+        Kind::Int,
+        "1000",
+        "length M at which the cosine ends",
+    ),
+    ParamSpec::new(
+        "min_value_correct",
+        Kind::Float,
+        "0.5",
+        "reward of a correct answer at L ≥ M",
+    ),
+    ParamSpec::new(
+        "max_value_correct",
+        Kind::Float,
+        "1.0",
+        "reward of a correct answer at L = 0",
+    ),
+    ParamSpec::new(
+        "min_value_wrong",
+        Kind::Float,
+        "-1.0",
+        "reward of a wrong answer at L = 0",
+    ),
+    ParamSpec::new(
+        "max_value_wrong",
+        Kind::Float,
+        "-0.5",
+        "reward of a wrong answer at L ≥ M",
+    ),
     ParamSpec::new("clamp", Kind::Bool, "true", "clamp L/M at 1"),
     UNIT_PARAM,
 ];
@@ -93,7 +122,9 @@ fn build(p: &Params) -> Result<Arc<dyn Reward>, String> {
     }
     let correctness = p.component("correctness");
     if correctness.is_none() {
-        return Err("`correctness` must name the component that says whether the answer is right".into());
+        return Err(
+            "`correctness` must name the component that says whether the answer is right".into(),
+        );
     }
     Ok(Arc::new(CosineLength {
         correctness,
@@ -117,7 +148,11 @@ impl Reward for CosineLength {
         }
         let cosine = (progress * PI).cos();
         // At L = 0 the reward is `hi`, at L = M it is `lo`.
-        let (lo, hi) = if correct { self.correct } else { (self.wrong.1, self.wrong.0) };
+        let (lo, hi) = if correct {
+            self.correct
+        } else {
+            (self.wrong.1, self.wrong.0)
+        };
         Ok(Score::new(lo + 0.5 * (hi - lo) * (1.0 + cosine)))
     }
 }

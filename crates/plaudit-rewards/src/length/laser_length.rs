@@ -50,7 +50,12 @@ pub const INFO: RewardInfo = RewardInfo {
 const PARAMS: &[ParamSpec] = &[
     ParamSpec::new("target", Kind::Int, "4096", "target length T"),
     ParamSpec::new("alpha", Kind::Float, "0.5", "bonus a within the target"),
-    ParamSpec::new("gate", Kind::Enum(&["correct", "none"]), "\"correct\"", "pay only correct answers"),
+    ParamSpec::new(
+        "gate",
+        Kind::Enum(&["correct", "none"]),
+        "\"correct\"",
+        "pay only correct answers",
+    ),
     CORRECTNESS_PARAM,
     THRESHOLD_PARAM,
     UNIT_PARAM,

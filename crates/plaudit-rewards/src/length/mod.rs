@@ -7,5 +7,9 @@ pub mod laser_length;
 pub mod soft_overlong_penalty;
 
 pub fn all() -> Vec<RewardInfo> {
-    vec![cosine_length::INFO, soft_overlong_penalty::INFO, laser_length::INFO]
+    vec![
+        cosine_length::INFO,
+        soft_overlong_penalty::INFO,
+        laser_length::INFO,
+    ]
 }

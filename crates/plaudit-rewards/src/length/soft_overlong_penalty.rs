@@ -67,7 +67,9 @@ fn build(p: &Params) -> Result<Arc<dyn Reward>, String> {
         return Err(format!("`max_len` must be at least 1, got {max_len}"));
     }
     if buffer < 1 || buffer > max_len {
-        return Err(format!("`buffer` must be between 1 and max_len ({max_len}), got {buffer}"));
+        return Err(format!(
+            "`buffer` must be between 1 and max_len ({max_len}), got {buffer}"
+        ));
     }
     Ok(Arc::new(SoftOverlong {
         max_len: max_len as f64,
@@ -92,7 +94,12 @@ pub(crate) fn soft_overlong(l: f64, max_len: f64, buffer: f64, penalty: f64) -> 
 impl Reward for SoftOverlong {
     fn score(&self, sample: &Sample, _cx: &Ctx) -> Outcome {
         let l = response_length(sample, &self.unit)?;
-        Ok(Score::new(soft_overlong(l, self.max_len, self.buffer, self.penalty)))
+        Ok(Score::new(soft_overlong(
+            l,
+            self.max_len,
+            self.buffer,
+            self.penalty,
+        )))
     }
 }
 
@@ -110,7 +117,15 @@ mod tests {
 
     #[test]
     fn buffer_out_of_range_is_a_spec_error() {
-        let p = Params::from_json(PARAMS, &serde_json::json!({"max_len": 10, "buffer": 11}), &[]).unwrap();
-        assert_eq!(build(&p).err().unwrap(), "`buffer` must be between 1 and max_len (10), got 11");
+        let p = Params::from_json(
+            PARAMS,
+            &serde_json::json!({"max_len": 10, "buffer": 11}),
+            &[],
+        )
+        .unwrap();
+        assert_eq!(
+            build(&p).err().unwrap(),
+            "`buffer` must be between 1 and max_len (10), got 11"
+        );
     }
 }

@@ -55,7 +55,12 @@ const PARAMS: &[ParamSpec] = &[
     ),
     ParamSpec::new("cap", Kind::Int, "3", "count that earns 1.0"),
     ParamSpec::new("distinct", Kind::Bool, "true", "count each phrase once"),
-    ParamSpec::new("within_tag", Kind::Str, "\"\"", "count only inside this tag's block"),
+    ParamSpec::new(
+        "within_tag",
+        Kind::Str,
+        "\"\"",
+        "count only inside this tag's block",
+    ),
 ];
 
 struct Phrases {
@@ -67,7 +72,11 @@ struct Phrases {
 }
 
 fn build(p: &Params) -> Result<Arc<dyn Reward>, String> {
-    let phrases: Vec<String> = p.strs("phrases").into_iter().filter(|s| !s.trim().is_empty()).collect();
+    let phrases: Vec<String> = p
+        .strs("phrases")
+        .into_iter()
+        .filter(|s| !s.trim().is_empty())
+        .collect();
     if phrases.is_empty() {
         return Err("`phrases` must hold at least one non-empty phrase".into());
     }
@@ -80,7 +89,13 @@ fn build(p: &Params) -> Result<Arc<dyn Reward>, String> {
         .match_kind(MatchKind::LeftmostLongest)
         .build(&phrases)
         .map_err(|e| format!("`phrases`: {e}"))?;
-    Ok(Arc::new(Phrases { ac, n: phrases.len(), cap, distinct: p.bool("distinct"), tag: p.str("within_tag").to_string() }))
+    Ok(Arc::new(Phrases {
+        ac,
+        n: phrases.len(),
+        cap,
+        distinct: p.bool("distinct"),
+        tag: p.str("within_tag").to_string(),
+    }))
 }
 
 fn is_word(c: Option<char>) -> bool {

@@ -33,7 +33,9 @@
 use std::collections::HashSet;
 use std::sync::Arc;
 
-use plaudit_core::{Ctx, Kind, Outcome, ParamSpec, Params, Reward, RewardInfo, Sample, Score, Ticker};
+use plaudit_core::{
+    Ctx, Kind, Outcome, ParamSpec, Params, Reward, RewardInfo, Sample, Score, Ticker,
+};
 
 pub const INFO: RewardInfo = RewardInfo {
     name: "repetition_penalty",
@@ -45,8 +47,18 @@ pub const INFO: RewardInfo = RewardInfo {
 
 const PARAMS: &[ParamSpec] = &[
     ParamSpec::new("ngram_size", Kind::Int, "3", "n-gram size n"),
-    ParamSpec::new("max_penalty", Kind::Float, "-1.0", "penalty when every n-gram repeats (≤ 0)"),
-    ParamSpec::new("unit", Kind::Enum(&["words", "chars"]), "\"words\"", "words or characters"),
+    ParamSpec::new(
+        "max_penalty",
+        Kind::Float,
+        "-1.0",
+        "penalty when every n-gram repeats (≤ 0)",
+    ),
+    ParamSpec::new(
+        "unit",
+        Kind::Enum(&["words", "chars"]),
+        "\"words\"",
+        "words or characters",
+    ),
 ];
 
 struct Repetition {
@@ -62,13 +74,23 @@ fn build(p: &Params) -> Result<Arc<dyn Reward>, String> {
     }
     let max_penalty = p.f64("max_penalty");
     if max_penalty > 0.0 {
-        return Err(format!("`max_penalty` must be ≤ 0 (it is a penalty), got {max_penalty}"));
+        return Err(format!(
+            "`max_penalty` must be ≤ 0 (it is a penalty), got {max_penalty}"
+        ));
     }
-    Ok(Arc::new(Repetition { n, max_penalty, chars: p.str("unit") == "chars" }))
+    Ok(Arc::new(Repetition {
+        n,
+        max_penalty,
+        chars: p.str("unit") == "chars",
+    }))
 }
 
 /// 1 − distinct/total over the n-grams of `units`; `None` when there are fewer than n units.
-fn repeat_fraction<T: std::hash::Hash + Eq>(units: &[T], n: usize, tick: &mut Ticker) -> Result<Option<f64>, plaudit_core::Failure> {
+fn repeat_fraction<T: std::hash::Hash + Eq>(
+    units: &[T],
+    n: usize,
+    tick: &mut Ticker,
+) -> Result<Option<f64>, plaudit_core::Failure> {
     if units.len() < n {
         return Ok(None);
     }
@@ -102,17 +124,30 @@ mod tests {
 
     #[test]
     fn chars_unit_for_unspaced_text() {
-        let p = Params::from_json(PARAMS, &serde_json::json!({"unit": "chars", "ngram_size": 2}), &[]).unwrap();
+        let p = Params::from_json(
+            PARAMS,
+            &serde_json::json!({"unit": "chars", "ngram_size": 2}),
+            &[],
+        )
+        .unwrap();
         let r = build(&p).unwrap();
         let d = plaudit_core::Deadline::none();
         // 好好好好: bigrams 好好 ×3, distinct 1 → 1 − 1/3
-        let s = r.score(&Sample::new("好好好好", serde_json::Value::Null), &Ctx::new(&d, &[])).unwrap();
+        let s = r
+            .score(
+                &Sample::new("好好好好", serde_json::Value::Null),
+                &Ctx::new(&d, &[]),
+            )
+            .unwrap();
         assert!((s.value + 2.0 / 3.0).abs() < 1e-12);
     }
 
     #[test]
     fn positive_penalty_is_refused() {
         let p = Params::from_json(PARAMS, &serde_json::json!({"max_penalty": 1.0}), &[]).unwrap();
-        assert_eq!(build(&p).err().unwrap(), "`max_penalty` must be ≤ 0 (it is a penalty), got 1");
+        assert_eq!(
+            build(&p).err().unwrap(),
+            "`max_penalty` must be ≤ 0 (it is a penalty), got 1"
+        );
     }
 }
