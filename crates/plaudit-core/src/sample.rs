@@ -69,10 +69,12 @@ fn text_field(name: &str, v: &Value) -> Result<String, String> {
                             ))
                         }
                     },
-                    other => return Err(format!(
+                    other => {
+                        return Err(format!(
                         "field `{name}[{i}]`: expected a chat message object or a string, got {}",
                         type_name(other)
-                    )),
+                    ))
+                    }
                 };
                 if i > 0 {
                     out.push('\n');
