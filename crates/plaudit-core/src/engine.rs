@@ -214,6 +214,49 @@ fn install_panic_hook() {
     });
 }
 
+/// Why a batch should stop early: a deadline for the whole request, and a flag that a front sets
+/// when the client has gone away.
+#[derive(Clone, Debug, Default)]
+pub struct Stop {
+    deadline: Option<(std::time::Instant, u128)>,
+    cancelled: Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl Stop {
+    pub fn never() -> Stop {
+        Stop::default()
+    }
+
+    /// Stop once `budget` has passed.
+    pub fn after(budget: std::time::Duration) -> Stop {
+        Stop {
+            deadline: std::time::Instant::now()
+                .checked_add(budget)
+                .map(|d| (d, budget.as_millis())),
+            ..Stop::default()
+        }
+    }
+
+    /// Mark the batch cancelled (e.g. the client disconnected).
+    pub fn cancel(&self) {
+        self.cancelled
+            .store(true, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// `Some(reason)` once the batch should stop.
+    pub fn reason(&self) -> Option<String> {
+        if self.cancelled.load(std::sync::atomic::Ordering::Relaxed) {
+            return Some("request cancelled before this sample was scored".into());
+        }
+        match self.deadline {
+            Some((at, ms)) if std::time::Instant::now() >= at => Some(format!(
+                "request deadline of {ms} ms passed before this sample was scored"
+            )),
+            _ => None,
+        }
+    }
+}
+
 /// A compiled spec, ready to score.
 #[derive(Clone)]
 pub struct Engine {
@@ -285,8 +328,26 @@ impl Engine {
     /// Score a batch in parallel on the current rayon pool, then run the group stage.
     /// Results are in input order, one per input.
     pub fn score_batch(&self, inputs: &[Input]) -> Vec<ScoreResult> {
-        let mut results: Vec<ScoreResult> =
-            inputs.par_iter().map(|i| self.score_input(i)).collect();
+        self.score_batch_until(inputs, &Stop::never())
+    }
+
+    /// [`Engine::score_batch`] that gives up when `stop` fires (a request deadline passed, or the
+    /// client went away): samples not yet scored get `timeout` with the reason, so the batch still
+    /// has one result per input.
+    pub fn score_batch_until(&self, inputs: &[Input], stop: &Stop) -> Vec<ScoreResult> {
+        let mut results: Vec<ScoreResult> = inputs
+            .par_iter()
+            .map(|i| match stop.reason() {
+                None => self.score_input(i),
+                Some(why) => {
+                    let (id, task) = match i {
+                        Input::Sample(s) => (s.id.clone(), s.task.as_deref()),
+                        Input::Invalid { id, .. } => (id.clone(), None),
+                    };
+                    ScoreResult::failed(id, Status::Timeout, self.failure_value(task), why)
+                }
+            })
+            .collect();
         let keys: Vec<Option<String>> = inputs.iter().map(Input::group).collect();
         self.spec.group.apply(&mut results, &keys);
         results

@@ -18,7 +18,7 @@ pub mod sample;
 pub mod spec;
 
 pub use deadline::{Deadline, Ticker};
-pub use engine::{Engine, Input};
+pub use engine::{Engine, Input, Stop};
 pub use group::{Advantage, GroupOutput, GroupSpec};
 pub use params::{Kind, ParamSpec, Params};
 pub use registry::{Registry, RewardDoc, RewardInfo};

@@ -286,3 +286,25 @@ fn line_reader_caps_long_lines_and_counts_every_line() {
         Some("line 1: not valid UTF-8 (at byte 14)")
     );
 }
+
+#[test]
+fn a_stopped_batch_still_answers_every_sample() {
+    let e = engine(json!({"components": {"base": "chaos"}}));
+    let inputs: Vec<Input> = (0..5).map(|i| sample(i, "abc")).collect();
+    let stop = plaudit_core::Stop::never();
+    stop.cancel();
+    let out = e.score_batch_until(&inputs, &stop);
+    assert_eq!(out.len(), 5);
+    assert!(out.iter().all(|r| r.status == Status::Timeout));
+    assert_eq!(
+        out[0].error.as_deref(),
+        Some("request cancelled before this sample was scored")
+    );
+    let late = plaudit_core::Stop::after(Duration::from_millis(0));
+    let out = e.score_batch_until(&inputs, &late);
+    assert_eq!(
+        out[4].error.as_deref(),
+        Some("request deadline of 0 ms passed before this sample was scored")
+    );
+    assert_eq!(out[4].id, json!(4));
+}
