@@ -214,14 +214,16 @@ def gen_interval(rng):
     ineq = f"{a} {'<' if lo == '(' else le} x {'<' if hi == ')' else le} {b}"
     r = rng.random()
     if r < 0.3:
-        return g, ineq, True
+        # A response inequality against an interval reference restates the question under the
+        # safe policy (math-verify refuses it too).
+        return g, ineq, False
     if r < 0.45:
         return ineq, g, True
     if r < 0.65:
         flip = {"(": "[", "[": "("}[lo]
         return g, f"{flip}{a}, {b}{hi}", False
     if r < 0.8:
-        return f"(-\\infty, {a}) \\cup ({b}, \\infty)", f"x < {a} \\text{{ or }} x > {b}", True
+        return f"x < {a} \\text{{ or }} x > {b}", f"(-\\infty, {a}) \\cup ({b}, \\infty)", True
     return f"(-\\infty, {a}) \\cup ({b}, \\infty)", f"(-\\infty, {a}] \\cup [{b}, \\infty)", False
 
 
@@ -349,12 +351,49 @@ def gen_choice(rng):
     return c, f"({rng.choice([x for x in 'ABCDE' if x != c])})", False
 
 
+def gen_forms(rng):
+    """Answer forms models write that a verifier must read: mixed numbers, LaTeX thousands
+    separators, odd roots of negatives, degrees, text-mode numbers, malformed fractions."""
+    r = rng.randrange(12)
+    n = rng.randint(2, 9)
+    if r == 0:
+        w, p, q = rng.randint(1, 9), 1, rng.choice([2, 3, 4, 5])
+        return frac_tex(Fraction(w * q + p, q)), f"{w}\\frac{{{p}}}{{{q}}}", True
+    if r == 1:
+        k = rng.randint(1000, 999999)
+        return str(k), f"{k:,}".replace(",", "{,}"), True
+    if r == 2:
+        return f"-{n}", f"\\sqrt[3]{{-{n ** 3}}}", True
+    if r == 3:
+        return f"{n}", f"\\sqrt[3]{{-{n ** 3}}}", False
+    if r == 4:
+        deg = rng.choice([30, 45, 60, 90, 120, 135, 150])
+        f = Fraction(deg, 180)
+        return (f"\\frac{{{f.numerator}\\pi}}{{{f.denominator}}}" if f.denominator > 1 else f"{f.numerator}\\pi"), f"{deg}^\\circ", True
+    if r == 5:
+        return str(n), f"\\text{{{n}}}", True
+    if r == 6:
+        a, b = rng.randint(1, 9), rng.randint(2, 9)
+        return f"\\frac{{{a}}}{{{b}}}", f"\\frac{a}{b}", True
+    if r == 7:
+        a, b = rng.randint(1, 9), rng.randint(2, 9)
+        return f"\\frac{{{a}}}{{{b}}}", f"\\frac{b}{a}", a == b
+    if r == 8:
+        return f"{n}", f"{n} \\text{{ and }} {n + 1}", False
+    if r == 9:
+        return f"x = {n}", f"x = {n} \\text{{ or }} x = {n + 2}", False
+    if r == 10:
+        p = rng.randint(1, 99)
+        return f"{p}\\%", f"{p / 100:g}", True
+    return f"\\{{{n}, {n + 1}\\}}", f"x \\in \\{{{n + 1}, {n}\\}}", True
+
+
 GENERATORS = [
     ("int", gen_int, 3), ("frac", gen_frac, 3), ("sqrt", gen_sqrt, 2), ("pi", gen_pi, 2), ("e", gen_e, 1),
     ("poly", gen_poly, 2), ("line", gen_line, 2), ("solved", gen_solved, 2), ("interval", gen_interval, 2),
     ("set", gen_set, 2), ("tuple", gen_tuple, 1), ("matrix", gen_matrix, 1), ("percent", gen_percent, 1),
     ("complex", gen_complex, 1), ("units", gen_units, 1), ("pm", gen_pm, 1), ("bigint", gen_bigint, 1),
-    ("trig", gen_trig, 1), ("log", gen_log, 1), ("choice", gen_choice, 1),
+    ("trig", gen_trig, 1), ("log", gen_log, 1), ("choice", gen_choice, 1), ("forms", gen_forms, 3),
 ]
 
 

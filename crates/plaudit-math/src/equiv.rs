@@ -2,11 +2,10 @@
 //!
 //! The check is asymmetric where symmetry would let a policy game it (see [`Policy`]).
 
-use num_bigint::BigInt;
-use num_traits::{Signed, Zero};
+use num_traits::Zero;
 
-use crate::ast::{Bracket, Const, Func, Node, Rel};
-use crate::eval::{q_to_f64, Exact, Mode, Numeric, C, Q};
+use crate::ast::{Bracket, Const, Node, Rel};
+use crate::eval::{q_to_f64, Exact, Mode, Numeric, C};
 use crate::limits::{Budget, Limits, MathError};
 
 /// How strictly a response's form is judged against the reference.
@@ -702,7 +701,7 @@ impl Comparer<'_> {
         let Some(x) = crate::eval::rational_of(dec) else {
             return false;
         };
-        if d < 6 || d > 15 {
+        if !(6..=15).contains(&d) {
             return false;
         }
         let x = q_to_f64(&x);
@@ -830,19 +829,4 @@ fn is_infinite(n: &Node) -> bool {
         Node::Neg(a) => is_infinite(a),
         _ => false,
     }
-}
-
-#[allow(dead_code)]
-fn zero_q() -> Q {
-    Q::from_integer(BigInt::zero())
-}
-
-#[allow(dead_code)]
-fn is_neg(q: &Q) -> bool {
-    q.is_negative()
-}
-
-#[allow(dead_code)]
-fn func_is(n: &Node, f: Func) -> bool {
-    matches!(n, Node::Apply(g, _) if *g == f)
 }

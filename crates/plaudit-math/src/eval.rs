@@ -1,7 +1,7 @@
 //! Evaluation: exact big-rational arithmetic where the value is rational, complex floating
 //! point otherwise. Recursion follows the tree, whose depth the parser bounds.
 
-use num_bigint::{BigInt, Sign};
+use num_bigint::BigInt;
 use num_complex::Complex64;
 use num_rational::BigRational;
 use num_traits::{One, Signed, ToPrimitive, Zero};
@@ -190,7 +190,7 @@ impl Exact<'_> {
                 ) else {
                     return Ok(None);
                 };
-                if n < 0 || n > 1_000_000 {
+                if !(0..=1_000_000).contains(&n) {
                     return Ok(None);
                 }
                 if k < 0 || k > n {
@@ -567,9 +567,4 @@ pub fn rational_of(n: &Node) -> Option<Q> {
         },
         _ => None,
     }
-}
-
-#[allow(dead_code)]
-fn sign_of(q: &Q) -> Sign {
-    q.numer().sign()
 }

@@ -553,7 +553,7 @@ mod tests {
         assert_eq!(after_marker("work\n#### 1,000").as_deref(), Some("1,000"));
         assert_eq!(after_marker("**Answer:** 42.").as_deref(), Some("42"));
         assert_eq!(
-            last_env("we get $x=1$ and then \\(y = 2\\) so").as_deref(),
+            last_env("we get $x=1$ and then \\(y = 2\\) so"),
             Some("y = 2")
         );
         assert_eq!(last_env("$$a$$ then $b$"), Some("b"));

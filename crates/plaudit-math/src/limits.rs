@@ -73,7 +73,7 @@ impl<'a> Budget<'a> {
     pub fn tick(&self) -> Result<(), MathError> {
         let n = self.steps.get().wrapping_add(1);
         self.steps.set(n);
-        if n % 64 == 0 && self.deadline.expired() {
+        if n & 63 == 0 && self.deadline.expired() {
             return Err(MathError::Timeout);
         }
         Ok(())

@@ -28,15 +28,12 @@ fn parse_tokens(toks: Vec<Tok>, limits: &Limits, budget: &Budget) -> Result<Node
                 words.push(w);
                 if it.peek() == Some(&Tok::Caret) {
                     it.next();
-                    match it.next() {
-                        Some(Tok::LBrace) => {
-                            for t in it.by_ref() {
-                                if t == Tok::RBrace {
-                                    break;
-                                }
+                    if let Some(Tok::LBrace) = it.next() {
+                        for t in it.by_ref() {
+                            if t == Tok::RBrace {
+                                break;
                             }
                         }
-                        _ => {}
                     }
                 }
             }
@@ -783,9 +780,4 @@ impl Parser<'_> {
 
 fn half() -> Node {
     Node::Num(BigRational::new(BigInt::one(), BigInt::from(2)), None)
-}
-
-#[allow(dead_code)]
-fn is_zero(n: &Node) -> bool {
-    matches!(n, Node::Num(q, _) if q.is_zero())
 }
