@@ -154,7 +154,7 @@ fn many_threads_share_one_options_value() {
     let cases = [
         ("x^2-1", "\\boxed{(x-1)(x+1)}", true),
         ("1-1/e", "\\boxed{1+1/e}", false),
-        ("(1,2]", "\\boxed{1<x\\le 2}", true),
+        ("1<x\\le 2", "\\boxed{(1,2]}", true),
     ];
     std::thread::scope(|s| {
         for _ in 0..8 {
