@@ -61,6 +61,27 @@ enum Command {
     Explain { name: String },
     /// Validate a spec and print it with every default filled in (the built-in spec when none given).
     Check { spec: Option<PathBuf> },
+    /// Serve rewards over HTTP: POST /v1/score, POST /get_reward (OpenRLHF), GET /healthz, GET /metrics.
+    Serve {
+        /// Reward spec (YAML or JSON). Without it, the built-in default spec.
+        #[arg(long, short)]
+        spec: Option<PathBuf>,
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:8000")]
+        addr: String,
+        /// Scoring threads (default: all cores).
+        #[arg(long, short)]
+        jobs: Option<usize>,
+        /// Largest accepted request body, in bytes.
+        #[arg(long, default_value_t = 64 << 20)]
+        max_body_bytes: usize,
+        /// Requests admitted at once (running or queued); more are answered 503 with Retry-After.
+        #[arg(long, default_value_t = 256)]
+        max_pending: usize,
+        /// Deadline of one request, in milliseconds: samples not started by then get `timeout`.
+        #[arg(long, default_value_t = 120_000)]
+        request_timeout_ms: u64,
+    },
 }
 
 /// A failure that ends the command with exit code 2.
@@ -371,6 +392,49 @@ fn check(path: Option<&PathBuf>) -> Result<(), Fatal> {
     Ok(())
 }
 
+fn serve(
+    spec_path: Option<&PathBuf>,
+    addr: &str,
+    config: plaudit_server::Config,
+) -> Result<(), Fatal> {
+    let registry = plaudit_rewards::registry();
+    let spec = load_spec(spec_path, &registry)?;
+    tracing_subscriber::fmt()
+        .with_writer(io::stderr)
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .init();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| Fatal(format!("cannot start the async runtime: {e}")))?;
+    runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| Fatal(format!("cannot listen on {addr}: {e}")))?;
+        let local = listener.local_addr()?;
+        let state = plaudit_server::AppState::new(Engine::new(spec), registry, config)?;
+        let source = spec_path.map(|p| p.display().to_string()).unwrap_or_else(|| "built-in default spec".into());
+        eprintln!("plaudit: serving {source} on http://{local} (POST /v1/score, POST /get_reward, GET /healthz, GET /metrics)");
+        plaudit_server::serve(listener, state, shutdown_signal()).await?;
+        eprintln!("plaudit: shut down cleanly");
+        Ok(())
+    })
+}
+
+/// Resolves on SIGTERM or SIGINT.
+async fn shutdown_signal() {
+    use tokio::signal::unix::{signal, SignalKind};
+    let mut term = signal(SignalKind::terminate()).expect("a SIGTERM handler can be installed");
+    let mut int = signal(SignalKind::interrupt()).expect("a SIGINT handler can be installed");
+    tokio::select! {
+        _ = term.recv() => {}
+        _ = int.recv() => {}
+    }
+    eprintln!("plaudit: signal received, finishing the requests in flight");
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let r = match &cli.command {
@@ -392,6 +456,22 @@ fn main() -> ExitCode {
         Command::List { family } => list(family.as_deref()),
         Command::Explain { name } => explain(name),
         Command::Check { spec } => check(spec.as_ref()),
+        Command::Serve {
+            spec,
+            addr,
+            jobs,
+            max_body_bytes,
+            max_pending,
+            request_timeout_ms,
+        } => {
+            let config = plaudit_server::Config {
+                jobs: jobs.unwrap_or(0),
+                max_body_bytes: *max_body_bytes,
+                max_pending: *max_pending,
+                request_timeout: Duration::from_millis(*request_timeout_ms),
+            };
+            serve(spec.as_ref(), addr, config)
+        }
     };
     match r {
         Ok(()) => ExitCode::SUCCESS,

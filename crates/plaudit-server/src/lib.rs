@@ -1,0 +1,449 @@
+//! Plaudit's HTTP reward server.
+//!
+//! Routes:
+//! - `POST /v1/score`: `{"samples": [...], "spec"?: {...} | "yaml text"}` → `{"results": [...]}`,
+//!   one result per sample, in order (the CLI's result objects).
+//! - `POST /get_reward`: OpenRLHF's remote reward protocol (see [`plaudit_core::openrlhf`]).
+//! - `GET /healthz`: `{"status": "ok"}`.
+//! - `GET /metrics`: Prometheus text (requests by route and code, latency, samples by status,
+//!   reward and component histograms, requests in flight).
+//!
+//! Scoring runs on a dedicated rayon pool, never on the async runtime's threads. Admission is
+//! bounded: at most `max_pending` requests are admitted (running or waiting for the pool); the next
+//! one gets `503` with `Retry-After` instead of an unbounded queue. Bodies over `max_body_bytes` get
+//! `413` naming the limit; malformed JSON and wrong shapes get `400` naming the field. Each request
+//! has a deadline (`request_timeout`): samples not started by then are answered with `timeout`, so
+//! the response always has one result per sample. A client that disconnects cancels the samples
+//! its request has not started.
+
+use std::future::Future;
+use std::sync::{Arc, OnceLock};
+use std::time::{Duration, Instant};
+
+use axum::body::{Body, Bytes};
+use axum::extract::State;
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
+use plaudit_core::{openrlhf, Engine, Input, Registry, ScoreResult, Spec, Status, Stop};
+use serde_json::{json, Value};
+use tokio::sync::{oneshot, Semaphore};
+
+/// Server limits and sizes.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// Scoring threads (0: all cores).
+    pub jobs: usize,
+    /// Largest accepted request body.
+    pub max_body_bytes: usize,
+    /// Requests admitted at once (running or queued for the scoring pool); more get 503.
+    pub max_pending: usize,
+    /// Deadline of one request; samples not started by then are answered with `timeout`.
+    pub request_timeout: Duration,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            jobs: 0,
+            max_body_bytes: 64 << 20,
+            max_pending: 256,
+            request_timeout: Duration::from_secs(120),
+        }
+    }
+}
+
+struct Inner {
+    engine: Engine,
+    registry: Registry,
+    pool: rayon::ThreadPool,
+    admission: Arc<Semaphore>,
+    config: Config,
+    metrics: PrometheusHandle,
+}
+
+/// Everything the handlers share.
+#[derive(Clone)]
+pub struct AppState(Arc<Inner>);
+
+impl AppState {
+    /// A server state for `engine`; `registry` compiles inline specs.
+    pub fn new(engine: Engine, registry: Registry, config: Config) -> std::io::Result<AppState> {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(config.jobs)
+            .thread_name(|i| format!("plaudit-score-{i}"))
+            .build()
+            .map_err(std::io::Error::other)?;
+        Ok(AppState(Arc::new(Inner {
+            engine,
+            registry,
+            pool,
+            admission: Arc::new(Semaphore::new(config.max_pending.max(1))),
+            config,
+            metrics: metrics_handle(),
+        })))
+    }
+}
+
+/// The process-wide Prometheus recorder (metrics are global to the process).
+fn metrics_handle() -> PrometheusHandle {
+    static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();
+    HANDLE
+        .get_or_init(|| {
+            let seconds = [
+                0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0,
+                10.0, 30.0,
+            ];
+            let values = [
+                -1.0, -0.5, -0.1, 0.0, 0.1, 0.25, 0.5, 0.75, 0.9, 1.0, 1.5, 2.0,
+            ];
+            let builder = PrometheusBuilder::new()
+                .set_buckets_for_metric(Matcher::Suffix("seconds".into()), &seconds)
+                .and_then(|b| {
+                    b.set_buckets_for_metric(Matcher::Full("plaudit_reward".into()), &values)
+                })
+                .and_then(|b| {
+                    b.set_buckets_for_metric(Matcher::Full("plaudit_component".into()), &values)
+                })
+                .expect("valid buckets");
+            let recorder = builder.build_recorder();
+            let handle = recorder.handle();
+            // Another recorder may already be installed (an embedding application's): then this
+            // handle renders an empty page rather than failing the server.
+            let _ = metrics::set_global_recorder(recorder);
+            handle
+        })
+        .clone()
+}
+
+/// The router with every route.
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/v1/score", post(score))
+        .route("/get_reward", post(get_reward))
+        .route("/healthz", get(healthz))
+        .route("/metrics", get(prometheus))
+        .fallback(not_found)
+        .with_state(state)
+}
+
+/// Serve on `listener` until `shutdown` resolves, then stop accepting and answer every request
+/// already accepted before returning.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, router(state))
+        .with_graceful_shutdown(shutdown)
+        .await
+}
+
+fn error(code: StatusCode, message: impl Into<String>) -> Response {
+    let body = serde_json::to_vec(&json!({"error": message.into()})).expect("serializable");
+    (
+        code,
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        )],
+        body,
+    )
+        .into_response()
+}
+
+async fn healthz() -> Response {
+    (
+        StatusCode::OK,
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        )],
+        "{\"status\":\"ok\"}",
+    )
+        .into_response()
+}
+
+async fn prometheus(State(state): State<AppState>) -> Response {
+    (
+        StatusCode::OK,
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("text/plain; version=0.0.4"),
+        )],
+        state.0.metrics.render(),
+    )
+        .into_response()
+}
+
+async fn not_found() -> Response {
+    error(
+        StatusCode::NOT_FOUND,
+        "no such route (routes: POST /v1/score, POST /get_reward, GET /healthz, GET /metrics)",
+    )
+}
+
+/// Sets the request's stop flag when dropped before `disarm` (the client went away).
+struct CancelOnDrop(Option<Stop>);
+
+impl Drop for CancelOnDrop {
+    fn drop(&mut self) {
+        if let Some(s) = self.0.take() {
+            s.cancel();
+        }
+    }
+}
+
+/// What a scoring route needs from its request body.
+enum Job {
+    Score {
+        inputs: Vec<Input>,
+        spec: Option<Box<Spec>>,
+    },
+    OpenRlhf {
+        inputs: Vec<Input>,
+    },
+}
+
+fn type_name(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// Parse a `/v1/score` body.
+fn parse_score(body: Value, registry: &Registry) -> Result<Job, String> {
+    let Value::Object(mut obj) = body else {
+        return Err(format!(
+            "request: expected a JSON object with `samples`, got {}",
+            type_name(&body)
+        ));
+    };
+    for k in obj.keys() {
+        if k != "samples" && k != "spec" {
+            return Err(format!(
+                "request: unknown field `{k}` (fields: samples, spec)"
+            ));
+        }
+    }
+    let samples = match obj.remove("samples") {
+        Some(Value::Array(a)) => a,
+        Some(other) => {
+            return Err(format!(
+                "field `samples`: expected an array of samples, got {}",
+                type_name(&other)
+            ))
+        }
+        None => return Err("missing field `samples`".into()),
+    };
+    let spec = match obj.remove("spec") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(text)) => Some(Spec::from_text(&text, registry)),
+        Some(v @ Value::Object(_)) => Some(Spec::from_value(&v, registry)),
+        Some(other) => {
+            return Err(format!(
+                "field `spec`: expected a spec object or YAML text, got {}",
+                type_name(&other)
+            ))
+        }
+    };
+    let spec = match spec {
+        None => None,
+        Some(Ok(s)) => Some(Box::new(s)),
+        Some(Err(e)) => return Err(format!("field `spec` is invalid:\n{e}")),
+    };
+    Ok(Job::Score {
+        inputs: samples.into_iter().map(Input::from_value).collect(),
+        spec,
+    })
+}
+
+fn parse_openrlhf(body: Value) -> Result<Job, String> {
+    let samples = openrlhf::samples_from_request(&body)?;
+    Ok(Job::OpenRlhf {
+        inputs: samples.into_iter().map(Input::from_value).collect(),
+    })
+}
+
+async fn score(State(state): State<AppState>, headers: HeaderMap, body: Body) -> Response {
+    handle(state, "/v1/score", headers, body).await
+}
+
+async fn get_reward(State(state): State<AppState>, headers: HeaderMap, body: Body) -> Response {
+    handle(state, "/get_reward", headers, body).await
+}
+
+/// Admission, body limits, parsing, scoring off the runtime, metrics and the log line.
+async fn handle(state: AppState, route: &'static str, headers: HeaderMap, body: Body) -> Response {
+    let start = Instant::now();
+    let in_flight = metrics::gauge!("plaudit_http_in_flight");
+    in_flight.increment(1.0);
+    let (resp, summary) = handle_inner(&state, route, &headers, body).await;
+    in_flight.decrement(1.0);
+    let code = resp.status().as_u16();
+    let secs = start.elapsed().as_secs_f64();
+    metrics::counter!("plaudit_http_requests_total", "route" => route, "code" => code.to_string())
+        .increment(1);
+    metrics::histogram!("plaudit_http_request_duration_seconds", "route" => route).record(secs);
+    match summary {
+        Some(s) => {
+            tracing::info!(route, code, samples = s.n, statuses = %s.statuses, latency_ms = secs * 1e3, "scored")
+        }
+        None => tracing::info!(route, code, latency_ms = secs * 1e3, "refused"),
+    }
+    resp
+}
+
+struct Summary {
+    n: usize,
+    statuses: String,
+}
+
+fn record(results: &[ScoreResult]) -> Summary {
+    let mut counts = [0usize; 5];
+    for r in results {
+        counts[Status::ALL.iter().position(|s| *s == r.status).unwrap_or(4)] += 1;
+        metrics::histogram!("plaudit_reward").record(r.reward);
+        for (name, v) in &r.components {
+            metrics::histogram!("plaudit_component", "name" => name.clone()).record(*v);
+        }
+    }
+    let mut parts = Vec::new();
+    for (st, c) in Status::ALL.iter().zip(counts) {
+        if c > 0 {
+            metrics::counter!("plaudit_samples_total", "status" => st.as_str()).increment(c as u64);
+            parts.push(format!("{st}={c}"));
+        }
+    }
+    Summary {
+        n: results.len(),
+        statuses: parts.join(","),
+    }
+}
+
+async fn handle_inner(
+    state: &AppState,
+    route: &'static str,
+    headers: &HeaderMap,
+    body: Body,
+) -> (Response, Option<Summary>) {
+    let inner = &state.0;
+    let Ok(_permit) = inner.admission.clone().try_acquire_owned() else {
+        let mut r = error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            format!(
+                "server busy: {} requests already admitted (the limit); retry shortly",
+                inner.config.max_pending
+            ),
+        );
+        r.headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+        return (r, None);
+    };
+    let limit = inner.config.max_body_bytes;
+    let declared = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > limit as u64) {
+        let msg = format!(
+            "request body of {} bytes is over the limit of {limit} bytes",
+            declared.unwrap_or(0)
+        );
+        return (error(StatusCode::PAYLOAD_TOO_LARGE, msg), None);
+    }
+    let bytes: Bytes = match axum::body::to_bytes(body, limit).await {
+        Ok(b) => b,
+        Err(e) => {
+            let too_big = std::error::Error::source(&e)
+                .is_some_and(|s| s.to_string().to_ascii_lowercase().contains("length limit"))
+                || e.to_string().to_ascii_lowercase().contains("length limit");
+            return if too_big {
+                (
+                    error(
+                        StatusCode::PAYLOAD_TOO_LARGE,
+                        format!("request body is over the limit of {limit} bytes"),
+                    ),
+                    None,
+                )
+            } else {
+                (
+                    error(
+                        StatusCode::BAD_REQUEST,
+                        format!("cannot read the request body: {e}"),
+                    ),
+                    None,
+                )
+            };
+        }
+    };
+    // Parsing and scoring run on the scoring pool: both are CPU work.
+    let stop = Stop::after(inner.config.request_timeout);
+    let mut guard = CancelOnDrop(Some(stop.clone()));
+    let (tx, rx) = oneshot::channel();
+    let st = state.clone();
+    inner.pool.spawn(move || {
+        let inner = &st.0;
+        let body: Value = match serde_json::from_slice(&bytes) {
+            Ok(v) => v,
+            Err(e) => {
+                let _ = tx.send(Err(format!("invalid JSON: {e}")));
+                return;
+            }
+        };
+        let job = match route {
+            "/get_reward" => parse_openrlhf(body),
+            _ => parse_score(body, &inner.registry),
+        };
+        let out = job.map(|job| match job {
+            Job::Score { inputs, spec } => {
+                let results = match spec {
+                    None => inner.engine.score_batch_until(&inputs, &stop),
+                    Some(spec) => Engine::new(*spec).score_batch_until(&inputs, &stop),
+                };
+                let mut body = b"{\"results\":".to_vec();
+                serde_json::to_writer(&mut body, &results).expect("results serialize");
+                body.push(b'}');
+                (body, record(&results))
+            }
+            Job::OpenRlhf { inputs } => {
+                let results = inner.engine.score_batch_until(&inputs, &stop);
+                let body =
+                    serde_json::to_vec(&openrlhf::response(&results)).expect("responses serialize");
+                (body, record(&results))
+            }
+        });
+        let _ = tx.send(out);
+    });
+    let out = rx.await;
+    guard.0 = None; // finished: nothing to cancel
+    match out {
+        Ok(Ok((body, summary))) => (
+            (
+                StatusCode::OK,
+                [(
+                    header::CONTENT_TYPE,
+                    HeaderValue::from_static("application/json"),
+                )],
+                body,
+            )
+                .into_response(),
+            Some(summary),
+        ),
+        Ok(Err(msg)) => (error(StatusCode::BAD_REQUEST, msg), None),
+        Err(_) => (
+            error(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "the scoring task ended without an answer",
+            ),
+            None,
+        ),
+    }
+}
