@@ -1,0 +1,65 @@
+//! `plaudit serve` as a process: requests in flight when SIGTERM arrives all get their answers,
+//! then the server exits 0.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+fn post(addr: &str, body: &str) -> (u16, String) {
+    let mut s = TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
+    write!(
+        s,
+        "POST /v1/score HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut out = String::new();
+    s.read_to_string(&mut out).unwrap();
+    let (head, body) = out.split_once("\r\n\r\n").unwrap();
+    (head.split(' ').nth(1).unwrap().parse().unwrap(), body.to_string())
+}
+
+#[test]
+fn sigterm_finishes_requests_in_flight_then_exits_0() {
+    let dir = std::env::temp_dir().join(format!("plaudit-serve-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let spec = dir.join("slow.yaml");
+    // Each request spends ~1 s in an edit distance that ends in `timeout`.
+    std::fs::write(&spec, "timeout_ms: 1000\ncomponents:\n  e: {reward: edit_similarity}\n").unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_plaudit"))
+        .args(["serve", "--addr", "127.0.0.1:0", "--jobs", "2", "--spec", spec.to_str().unwrap()])
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut err = BufReader::new(child.stderr.take().unwrap());
+    let mut line = String::new();
+    err.read_line(&mut line).unwrap();
+    let addr = line.split("http://").nth(1).unwrap().split(' ').next().unwrap().to_string();
+
+    let body = serde_json::json!({"samples": [{"response": "ab".repeat(40_000), "reference": "ba".repeat(40_000)}]}).to_string();
+    let clients: Vec<_> = (0..3)
+        .map(|_| {
+            let (a, b) = (addr.clone(), body.clone());
+            std::thread::spawn(move || post(&a, &b))
+        })
+        .collect();
+    std::thread::sleep(Duration::from_millis(300));
+    let status = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+    assert!(status.success());
+    for c in clients {
+        let (code, body) = c.join().unwrap();
+        assert_eq!(code, 200, "{body}");
+        let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(v["results"][0]["status"], "timeout");
+    }
+    let exit = child.wait().unwrap();
+    assert_eq!(exit.code(), Some(0));
+    let mut rest = String::new();
+    err.read_to_string(&mut rest).unwrap();
+    assert!(rest.contains("signal received, finishing the requests in flight"), "{rest}");
+    assert!(rest.contains("plaudit: shut down cleanly"), "{rest}");
+    assert!(rest.contains("route=\"/v1/score\"") || rest.contains("route=/v1/score"), "one log line per request: {rest}");
+    assert!(TcpStream::connect(&addr).is_err(), "the listener is closed after shutdown");
+}
