@@ -1,0 +1,334 @@
+"""Plaudit: rewards and advantages for RL post-training of LLMs, computed by a Rust engine.
+
+>>> import plaudit
+>>> reward = plaudit.Reward.default()
+>>> reward.rewards([{"task": "math", "response": "so \\\\boxed{\\\\frac{1}{2}}", "reference": "0.5"}])
+[1.0]
+
+A sample is a dict ``{"id", "group", "task", "prompt", "response", "reference", "meta", "tokens",
+…}`` (see the README); a result is a dict ``{"id", "reward", "components", "advantage"?,
+"status", "error"?, "details"?}``. Every sample gets exactly one result, in input order: a bad
+sample gives a result with status ``invalid_input`` and a message naming the field, never an
+exception. The interpreter lock is released while Rust scores.
+
+Adapters: :meth:`Reward.trl` (TRL reward functions), :mod:`plaudit.verl` (``compute_score``
+and its batched form) and :mod:`plaudit.openrlhf` (``reward_func``).
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from typing import Any, Callable, Iterable, Mapping, Sequence
+
+from . import _plaudit
+from ._plaudit import SpecError
+
+__version__: str = _plaudit.__version__
+__all__ = ["Reward", "SpecError", "list_rewards", "explain", "__version__"]
+
+
+def list_rewards(family: str | None = None) -> list[dict[str, Any]]:
+    """Every reward of the catalogue, as ``plaudit list`` prints them.
+
+    Each item is ``{"name", "family", "summary", "params"}``; ``params`` lists
+    ``{"name", "type", "default", "required", "doc"}`` as the spec enforces them. With
+    ``family``, only that family (``answer``, ``format``, ``length``, ``math`` …).
+    """
+    items = _plaudit.list_rewards()
+    if family is not None:
+        items = [r for r in items if r["family"] == family]
+    return items
+
+
+def explain(name: str) -> str:
+    """A reward's full documentation: what it computes, why, parameters, checked examples
+    (the text of ``plaudit explain NAME``). Raises ``ValueError`` for an unknown name, with a
+    suggestion."""
+    return _plaudit.explain(name)
+
+
+class Reward:
+    """A compiled reward spec, ready to score.
+
+    Build one with :meth:`default`, :meth:`from_file`, :meth:`from_dict` or :meth:`from_text`;
+    an invalid spec raises :class:`SpecError` with the message ``plaudit check`` prints.
+
+    ``jobs`` is the number of threads one call scores on: by default all cores (one pool per
+    process, shared by all calls); ``jobs=1`` scores on the calling thread, which is the right
+    choice when the caller already runs several Python threads or processes. A ``Reward`` is
+    safe to share between threads and can be pickled (it is rebuilt from its spec).
+    """
+
+    __slots__ = ("_engine", "_source", "_trl_cache", "__weakref__")
+
+    def __init__(self, spec: str | os.PathLike[str] | Mapping[str, Any] | None = None, *, jobs: int | None = None):
+        """``spec``: ``None`` (the built-in default spec), a path to a YAML/JSON spec, or a dict."""
+        if spec is None:
+            source: tuple[Any, ...] = ("default",)
+        elif isinstance(spec, Mapping):
+            source = ("object", dict(spec), "<dict>")
+        elif isinstance(spec, (str, os.PathLike)):
+            path = os.fspath(spec)
+            with open(path, encoding="utf-8") as f:
+                source = ("text", f.read(), path)
+        else:
+            raise TypeError(f"spec: expected None, a path or a dict, got {type(spec).__name__}")
+        self._init(source, jobs)
+
+    def _init(self, source: tuple[Any, ...], jobs: int | None) -> None:
+        kind = source[0]
+        if kind == "default":
+            engine = _plaudit.Engine.default(jobs)
+        elif kind == "text":
+            engine = _plaudit.Engine.from_text(source[1], source[2], jobs)
+        else:
+            engine = _plaudit.Engine.from_object(source[1], source[2], jobs)
+        self._engine = engine
+        self._source = source
+        self._trl_cache = _TRLCache()
+
+    @classmethod
+    def _build(cls, source: tuple[Any, ...], jobs: int | None) -> "Reward":
+        self = cls.__new__(cls)
+        self._init(source, jobs)
+        return self
+
+    @classmethod
+    def default(cls, *, jobs: int | None = None) -> "Reward":
+        """The built-in default spec: ``math`` → ``math_equivalence``, ``qa`` → SQuAD-normalised
+        exact match, any other task → exact match on the extracted final answer; GRPO advantages."""
+        return cls._build(("default",), jobs)
+
+    @classmethod
+    def from_file(cls, path: str | os.PathLike[str], *, jobs: int | None = None) -> "Reward":
+        """Compile a YAML or JSON spec file. Error messages name the file as the CLI does."""
+        return cls(os.fspath(path), jobs=jobs)
+
+    @classmethod
+    def from_dict(cls, spec: Mapping[str, Any], *, jobs: int | None = None) -> "Reward":
+        """Compile a spec given as a dict (the structure of the YAML form)."""
+        if not isinstance(spec, Mapping):
+            raise TypeError(f"spec: expected a dict, got {type(spec).__name__}")
+        return cls._build(("object", dict(spec), "<dict>"), jobs)
+
+    @classmethod
+    def from_text(cls, text: str, *, jobs: int | None = None, name: str = "<text>") -> "Reward":
+        """Compile a spec from YAML or JSON text; ``name`` labels it in error messages."""
+        return cls._build(("text", text, name), jobs)
+
+    def __reduce__(self):
+        return (Reward._build, (self._source, self._engine.jobs))
+
+    def __repr__(self) -> str:
+        name = self.spec.get("name")
+        label = name if name else (self._source[2] if len(self._source) > 2 else "default")
+        return f"Reward({label!r}, components={self.components!r}, jobs={self.jobs})"
+
+    # ---------------------------------------------------------------- scoring
+
+    def score(self, samples: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+        """Score samples: one result dict per sample, in order, with the group stage
+        (``advantage``, ``zero_variance``) as the spec asks. The same results as ``plaudit score``."""
+        return self._engine.score(samples)
+
+    def rewards(self, samples: Iterable[Mapping[str, Any]]) -> list[float]:
+        """Only the rewards, in order (failed samples give the spec's ``on_error`` value)."""
+        return self._engine.rewards(samples)
+
+    def rewards_numpy(self, samples: Iterable[Mapping[str, Any]]):
+        """The rewards as a ``numpy.ndarray`` of float64 (needs numpy)."""
+        try:
+            import numpy as np
+        except ImportError as e:  # pragma: no cover - depends on the environment
+            raise ImportError("Reward.rewards_numpy needs numpy: pip install numpy") from e
+        return np.frombuffer(self._engine.rewards_bytes(samples), dtype=np.float64).copy()
+
+    def score_jsonl(self, data: str | bytes) -> str | bytes:
+        """JSONL in, JSONL out, like ``plaudit score``: one result line per input line (a bad
+        line is an ``invalid_input`` result that names the line). Returns ``str`` for ``str``."""
+        if isinstance(data, str):
+            return self._engine.score_jsonl(data.encode("utf-8")).decode("utf-8")
+        return self._engine.score_jsonl(bytes(data))
+
+    def __call__(self, samples: Iterable[Mapping[str, Any]]) -> list[float]:
+        """Same as :meth:`rewards`."""
+        return self._engine.rewards(samples)
+
+    # ---------------------------------------------------------------- introspection
+
+    @property
+    def spec(self) -> dict[str, Any]:
+        """The spec with every default filled in (what ``plaudit check`` prints)."""
+        return self._engine.resolved()
+
+    @property
+    def components(self) -> list[str]:
+        """The component names of every route, without repeats, in spec order."""
+        return self._engine.component_names()
+
+    @property
+    def jobs(self) -> int:
+        """Threads per call."""
+        return self._engine.jobs
+
+    @staticmethod
+    def explain(name: str) -> str:
+        """A reward's full documentation (``plaudit explain NAME``)."""
+        return _plaudit.explain(name)
+
+    # ---------------------------------------------------------------- adapters
+
+    def trl(self, component: str | Sequence[str] | None = None, *, name: str | None = None,
+            reference: str | Sequence[str] | None = None):
+        """A TRL reward function: ``f(prompts, completions, **kwargs) -> list[float]``.
+
+        Pass it in ``GRPOTrainer(reward_funcs=[...])``. ``completions`` (and ``prompts``) may be
+        strings or chat message lists. The dataset's columns arrive as keyword arguments: the
+        reference is read from the first present of ``reference``, ``ground_truth``,
+        ``solution``, ``answer``, ``label``, ``target`` (or the column(s) named by
+        ``reference``), the route from ``task``, and ``tokens`` from the lengths of TRL's
+        ``completion_ids``.
+
+        Without ``component`` the function returns the spec's reward; ``component="correct"``
+        returns that component's value (``None`` for samples whose route has no such component,
+        which TRL ignores; the ``on_error`` value when it failed). A list of component names
+        gives one function per component, so that TRL logs each; they share one scoring pass
+        per batch. The function's ``__name__`` is ``plaudit`` (or the spec's ``name``) for the
+        reward, ``plaudit_<component>`` for a component, or ``name``.
+        """
+        if component is not None and not isinstance(component, str):
+            names = list(component)
+            return [self.trl(c, reference=reference) for c in names]
+        if component is not None and component not in self.components:
+            raise ValueError(
+                f"unknown component `{component}` (the spec's components: {', '.join(self.components)})"
+            )
+        if name is None:
+            name = "plaudit" if component is None else f"plaudit_{component}"
+        refs = (reference,) if isinstance(reference, str) else tuple(reference or REFERENCE_COLUMNS)
+        return TRLRewardFunc(self, component, name, refs)
+
+    def trl_components(self, *, reference: str | Sequence[str] | None = None) -> list["TRLRewardFunc"]:
+        """One TRL reward function per component of the spec (see :meth:`trl`)."""
+        return self.trl(self.components, reference=reference)
+
+    def verl(self, batch: bool = False):
+        """A verl ``compute_score`` bound to this spec (see :mod:`plaudit.verl`): with
+        ``batch=True`` the batched form for verl's ``batch`` reward manager."""
+        from . import verl
+
+        return verl.make_compute_score(self, batch=batch)
+
+    def openrlhf(self, *, tensors: bool | None = None):
+        """An OpenRLHF ``reward_func(queries, prompts, labels)`` bound to this spec (see
+        :mod:`plaudit.openrlhf`)."""
+        from . import openrlhf
+
+        return openrlhf.make_reward_func(self, tensors=tensors)
+
+    def openrlhf_request(self, request: Mapping[str, Any]) -> dict[str, Any]:
+        """OpenRLHF's remote reward protocol on a dict: ``{"query": [...], "prompts": [...],
+        "labels": [...], <other columns>}`` → ``{"rewards", "scores", "extra_logs"}``, exactly as
+        ``POST /get_reward`` answers. A malformed request raises ``ValueError`` naming the field."""
+        return self._engine.openrlhf(request)
+
+
+# ------------------------------------------------------------------------ TRL
+
+#: Dataset columns read as the reference, in this order, by the TRL adapter.
+REFERENCE_COLUMNS: tuple[str, ...] = ("reference", "ground_truth", "solution", "answer", "label", "target")
+
+
+class _TRLCache:
+    """The last batch a Reward's TRL functions scored: TRL calls each reward function with the
+    same batch in turn, so per-component functions score it once."""
+
+    __slots__ = ("lock", "samples", "results")
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.samples: list[dict[str, Any]] | None = None
+        self.results: list[dict[str, Any]] | None = None
+
+
+def _column(kwargs: Mapping[str, Any], names: Sequence[str]):
+    for n in names:
+        v = kwargs.get(n)
+        if v is not None:
+            return v
+    return None
+
+
+def _trl_samples(prompts, completions, completion_ids, kwargs, refs) -> list[dict[str, Any]]:
+    n = len(completions)
+
+    def per_sample(col, what):
+        if col is None or isinstance(col, (str, bytes)):
+            return None if col is None else [col] * n
+        col = list(col)
+        if len(col) != n:
+            raise ValueError(f"column `{what}` has {len(col)} items but there are {n} completions")
+        return col
+
+    prompts = per_sample(prompts, "prompts")
+    references = per_sample(_column(kwargs, refs), "reference")
+    tasks = per_sample(kwargs.get("task"), "task")
+    ids = per_sample(completion_ids, "completion_ids")
+    samples = []
+    for i in range(n):
+        s: dict[str, Any] = {"id": i, "response": completions[i]}
+        if prompts is not None:
+            s["prompt"] = prompts[i]
+        if references is not None:
+            s["reference"] = references[i]
+        if tasks is not None:
+            s["task"] = tasks[i]
+        if ids is not None:
+            s["tokens"] = len(ids[i])
+        samples.append(s)
+    return samples
+
+
+class TRLRewardFunc:
+    """A TRL reward function backed by a :class:`Reward` (made by :meth:`Reward.trl`)."""
+
+    def __init__(self, reward: Reward, component: str | None, name: str, refs: tuple[str, ...]):
+        self.reward = reward
+        self.component = component
+        self.refs = refs
+        self.__name__ = name
+        self.__qualname__ = name
+
+    def __repr__(self) -> str:
+        return f"<plaudit TRL reward function {self.__name__}>"
+
+    def _results(self, samples: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        cache = self.reward._trl_cache
+        with cache.lock:
+            if cache.samples is not None and cache.samples == samples:
+                return cache.results  # type: ignore[return-value]
+        results = self.reward.score(samples)
+        with cache.lock:
+            cache.samples, cache.results = samples, results
+        return results
+
+    def __call__(self, prompts=None, completions=None, completion_ids=None, **kwargs) -> list[float | None]:
+        if completions is None:
+            raise TypeError(f"{self.__name__}: missing argument `completions`")
+        samples = _trl_samples(prompts, completions, completion_ids, kwargs, self.refs)
+        results = self._results(samples)
+        log_metric = kwargs.get("log_metric")
+        if callable(log_metric) and results and (self.component is None or self.component == self.reward.components[0]):
+            failed = sum(r["status"] != "ok" for r in results) / len(results)
+            log_metric("plaudit/failed", failed)
+        c = self.component
+        if c is None:
+            return [r["reward"] for r in results]
+        out: list[float | None] = []
+        for r in results:
+            v = r["components"].get(c)
+            if v is None and r["status"] != "ok":
+                v = r["reward"]
+            out.append(v)
+        return out
