@@ -13,3 +13,9 @@ cargo test --workspace --locked
 
 echo "== Differential tests against the anchors"
 PLAUDIT_BIN="$root/target/debug/plaudit" .venv/bin/python -m pytest -q tests/anchors
+
+echo "== Python package (pip install . into .venv, then its tests)"
+# maturin (pinned in requirements-dev.txt) builds the extension in release mode, once, in target/.
+PATH="$root/.venv/bin:$PATH" .venv/bin/python -m pip install --quiet --disable-pip-version-check \
+  --no-build-isolation "$root"
+PLAUDIT_BIN="$root/target/debug/plaudit" .venv/bin/python -m pytest -q python/tests

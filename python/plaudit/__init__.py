@@ -325,10 +325,25 @@ class TRLRewardFunc:
         c = self.component
         if c is None:
             return [r["reward"] for r in results]
+        routes = self._routes()
         out: list[float | None] = []
-        for r in results:
+        for s, r in zip(samples, results):
             v = r["components"].get(c)
-            if v is None and r["status"] != "ok":
-                v = r["reward"]
+            if v is None:
+                task = s.get("task")
+                names = routes.get(task, routes[None]) if isinstance(task, str) else routes[None]
+                # Not in this sample's route: None (TRL leaves it out); failed: the failure value.
+                v = r["reward"] if c in names else None
             out.append(v)
         return out
+
+    def _routes(self) -> dict[str | None, frozenset[str]]:
+        """Component names per route (`None`: the top-level components, the fallback)."""
+        routes = getattr(self, "_routes_cache", None)
+        if routes is None:
+            spec = self.reward.spec
+            routes = {None: frozenset(spec.get("components") or ())}
+            for name, route in (spec.get("routes") or {}).items():
+                routes[name] = frozenset(route.get("components") or ())
+            self._routes_cache = routes
+        return routes
