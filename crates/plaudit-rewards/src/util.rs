@@ -67,14 +67,8 @@ pub fn last_boxed(text: &str) -> Option<&str> {
     }
 }
 
-/// The content of the last `<tag>…</tag>` block.
-pub fn tag_content<'a>(text: &'a str, tag: &str) -> Option<&'a str> {
-    let open = format!("<{tag}>");
-    let close = format!("</{tag}>");
-    let end = text.rfind(&close)?;
-    let start = text[..end].rfind(&open)? + open.len();
-    Some(&text[start..end])
-}
+/// The content of the last `<tag>…</tag>` block (shared with the math verifier).
+pub use plaudit_math::extract::tag_content;
 
 /// The text after the last answer marker ("final answer is", "answer is", "answer:", GSM8K's
 /// "####"), to the end of its line, without a trailing period.
