@@ -18,7 +18,10 @@ fn post(addr: &str, body: &str) -> (u16, String) {
     let mut out = String::new();
     s.read_to_string(&mut out).unwrap();
     let (head, body) = out.split_once("\r\n\r\n").unwrap();
-    (head.split(' ').nth(1).unwrap().parse().unwrap(), body.to_string())
+    (
+        head.split(' ').nth(1).unwrap().parse().unwrap(),
+        body.to_string(),
+    )
 }
 
 #[test]
@@ -27,16 +30,35 @@ fn sigterm_finishes_requests_in_flight_then_exits_0() {
     std::fs::create_dir_all(&dir).unwrap();
     let spec = dir.join("slow.yaml");
     // Each request spends ~1 s in an edit distance that ends in `timeout`.
-    std::fs::write(&spec, "timeout_ms: 1000\ncomponents:\n  e: {reward: edit_similarity}\n").unwrap();
+    std::fs::write(
+        &spec,
+        "timeout_ms: 1000\ncomponents:\n  e: {reward: edit_similarity}\n",
+    )
+    .unwrap();
     let mut child = Command::new(env!("CARGO_BIN_EXE_plaudit"))
-        .args(["serve", "--addr", "127.0.0.1:0", "--jobs", "2", "--spec", spec.to_str().unwrap()])
+        .args([
+            "serve",
+            "--addr",
+            "127.0.0.1:0",
+            "--jobs",
+            "2",
+            "--spec",
+            spec.to_str().unwrap(),
+        ])
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
     let mut err = BufReader::new(child.stderr.take().unwrap());
     let mut line = String::new();
     err.read_line(&mut line).unwrap();
-    let addr = line.split("http://").nth(1).unwrap().split(' ').next().unwrap().to_string();
+    let addr = line
+        .split("http://")
+        .nth(1)
+        .unwrap()
+        .split(' ')
+        .next()
+        .unwrap()
+        .to_string();
 
     let body = serde_json::json!({"samples": [{"response": "ab".repeat(40_000), "reference": "ba".repeat(40_000)}]}).to_string();
     let clients: Vec<_> = (0..3)
@@ -46,7 +68,10 @@ fn sigterm_finishes_requests_in_flight_then_exits_0() {
         })
         .collect();
     std::thread::sleep(Duration::from_millis(300));
-    let status = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+    let status = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
     assert!(status.success());
     for c in clients {
         let (code, body) = c.join().unwrap();
@@ -58,8 +83,17 @@ fn sigterm_finishes_requests_in_flight_then_exits_0() {
     assert_eq!(exit.code(), Some(0));
     let mut rest = String::new();
     err.read_to_string(&mut rest).unwrap();
-    assert!(rest.contains("signal received, finishing the requests in flight"), "{rest}");
+    assert!(
+        rest.contains("signal received, finishing the requests in flight"),
+        "{rest}"
+    );
     assert!(rest.contains("plaudit: shut down cleanly"), "{rest}");
-    assert!(rest.contains("route=\"/v1/score\"") || rest.contains("route=/v1/score"), "one log line per request: {rest}");
-    assert!(TcpStream::connect(&addr).is_err(), "the listener is closed after shutdown");
+    assert!(
+        rest.contains("route=\"/v1/score\"") || rest.contains("route=/v1/score"),
+        "one log line per request: {rest}"
+    );
+    assert!(
+        TcpStream::connect(&addr).is_err(),
+        "the listener is closed after shutdown"
+    );
 }
