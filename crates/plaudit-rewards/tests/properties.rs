@@ -7,8 +7,11 @@ use plaudit_core::{Ctx, Deadline, Params, Reward, Sample, Status};
 use proptest::prelude::*;
 use serde_json::{json, Value};
 
+/// A reward by name, built, with the component values it reads.
+type Built = (&'static str, std::sync::Arc<dyn Reward>, Vec<Option<f64>>);
+
 /// Every reward built with the parameters and component values of its first documented example.
-fn rewards() -> Vec<(&'static str, std::sync::Arc<dyn Reward>, Vec<Option<f64>>)> {
+fn rewards() -> Vec<Built> {
     plaudit_rewards::all()
         .into_iter()
         .map(|info| {
