@@ -1,10 +1,12 @@
 //! Math equivalence: 1 when the response's final answer is mathematically equal to the reference, else 0.
 //!
 //! ## What it computes
-//! The final answer is extracted from the response (methods tried in the order of `extract`:
+//! The final answer is extracted from the response, after its last `</think>` if it has one (an
+//! answer written inside the reasoning does not count, and a response cut off inside an unclosed
+//! `<think>` is `no_answer`), by the methods of `extract` in order:
 //! the `<answer>` block, the last `\boxed{}`/`\fbox{}` with nested braces (adjacent boxed answers
 //! together), the text after "final answer is" / "answer:" / "####", the last math environment
-//! `$…$` `$$…$$` `\(…\)` `\[…\]`, a short bare response, the last number). The reference (string,
+//! `$…$` `$$…$$` `\(…\)` `\[…\]`, a short bare response, the last number. The reference (string,
 //! number, list of acceptable answers, or `{"answer": …}`; bare or `$…$`-delimited) and the answer
 //! are parsed from LaTeX or plain text into one expression tree and compared by `plaudit-math`:
 //! exact big-rational arithmetic where the values are rational; relative tolerance `rel_tol`
@@ -53,6 +55,8 @@
 //! {"params": {"policy": "symmetric"}, "sample": {"response": "\\boxed{2x = 6}", "reference": "x = 3"}, "value": 1.0}
 //! {"sample": {"response": "\\boxed{2x = 6}", "reference": "x = 3"}, "value": 0.0}
 //! {"sample": {"response": "I am not sure.", "reference": "7"}, "status": "no_answer"}
+//! {"sample": {"response": "<think>Is it \\boxed{7}? Let me check</think> No: the answer is 8.", "reference": "7"}, "value": 0.0}
+//! {"sample": {"response": "<think>Is it \\boxed{7}? Let me check again, sinc", "reference": "7"}, "status": "no_answer"}
 //! ```
 
 use std::sync::Arc;
@@ -161,9 +165,12 @@ fn references(sample: &Sample) -> Result<Vec<String>, Failure> {
 impl Reward for MathEquivalence {
     fn score(&self, sample: &Sample, cx: &Ctx) -> Outcome {
         let refs = references(sample)?;
+        let Some(region) = crate::util::answer_region(&sample.response) else {
+            return Err(Failure::no_answer("the response ends inside an unclosed <think> block"));
+        };
         let mut last = None;
         for r in &refs {
-            let res = plaudit_math::verify(r, &sample.response, &self.opts, cx.deadline);
+            let res = plaudit_math::verify(r, region, &self.opts, cx.deadline);
             match res {
                 Ok(v) => {
                     let details = json!({
