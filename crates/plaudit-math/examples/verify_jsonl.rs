@@ -1,6 +1,7 @@
 //! Reads JSONL pairs `{"reference": …, "response": …}` (or `"gold"`/`"answer"`) on stdin and
 //! writes one verdict per line: `{"correct", "status", "answer", "answer_form",
-//! "reference_form", "micros"}`. `--threads N` scores on N threads (order kept); `--summary`
+//! "reference_form", "micros"}`. A line may override the options for itself: `"rel_tol"`
+//! (number), `"policy"` (`"safe"`|`"symmetric"`), `"extract"` (method names in priority order). `--threads N` scores on N threads (order kept); `--summary`
 //! prints throughput and latency percentiles to stderr; `--deadline-ms MS` sets the per-sample
 //! deadline (default 1000).
 //!
@@ -10,7 +11,7 @@ use std::io::{BufRead, BufWriter, Write};
 use std::time::{Duration, Instant};
 
 use plaudit_core::Deadline;
-use plaudit_math::{verify, Options, VerifyError};
+use plaudit_math::{verify, Method, Options, Policy, VerifyError};
 use serde_json::{json, Value};
 
 fn field(v: &Value, names: &[&str]) -> String {
@@ -24,7 +25,38 @@ fn field(v: &Value, names: &[&str]) -> String {
     String::new()
 }
 
+/// `opts` with the per-line overrides of `v` applied (`None` when there are none).
+fn overrides(v: &Value, opts: &Options) -> Option<Options> {
+    let mut o = opts.clone();
+    let mut any = false;
+    if let Some(t) = v.get("rel_tol").and_then(Value::as_f64) {
+        o.compare.rel_tol = t;
+        any = true;
+    }
+    match v.get("policy").and_then(Value::as_str) {
+        Some("symmetric") => {
+            o.compare.policy = Policy::Symmetric;
+            any = true;
+        }
+        Some("safe") => {
+            o.compare.policy = Policy::Safe;
+            any = true;
+        }
+        _ => {}
+    }
+    if let Some(list) = v.get("extract").and_then(Value::as_array) {
+        o.extract = list
+            .iter()
+            .filter_map(|m| m.as_str().and_then(Method::parse))
+            .collect();
+        any = true;
+    }
+    any.then_some(o)
+}
+
 fn score(v: &Value, opts: &Options, budget: Duration) -> (Value, u128) {
+    let own = overrides(v, opts);
+    let opts = own.as_ref().unwrap_or(opts);
     let reference = field(v, &["reference", "gold"]);
     let response = field(v, &["response", "answer", "pred"]);
     let t = Instant::now();

@@ -4,7 +4,7 @@
 
 use num_traits::Zero;
 
-use crate::ast::{Bracket, Const, Node, Rel};
+use crate::ast::{Bracket, Const, Func, Node, Rel};
 use crate::eval::{q_to_f64, Exact, Mode, Numeric, C};
 use crate::limits::{Budget, Limits, MathError};
 
@@ -91,6 +91,63 @@ pub fn solved(n: &Node) -> Option<(&str, &Node)> {
                 if !items[0].has_symbol(x) {
                     return Some((x, &items[0]));
                 }
+            }
+        }
+    }
+    None
+}
+
+/// `(x, y) = (1, 2)`: a tuple of distinct variables set to a tuple of values free of them.
+pub fn tuple_solved(n: &Node) -> Option<&Node> {
+    let Node::Rel(items, ops) = n else {
+        return None;
+    };
+    if ops.len() != 1 || ops[0] != Rel::Eq {
+        return None;
+    }
+    for (l, r) in [(&items[0], &items[1]), (&items[1], &items[0])] {
+        if let (Node::Tuple(names, ..), Node::Tuple(vals, ..)) = (l, r) {
+            let mut seen: Vec<&str> = Vec::new();
+            for x in names {
+                match x {
+                    Node::Sym(v) if !seen.contains(&v.as_str()) && !r.has_symbol(v) => seen.push(v),
+                    _ => return None,
+                }
+            }
+            if names.len() == vals.len() {
+                return Some(r);
+            }
+        }
+    }
+    None
+}
+
+/// A quantity named only by letters: `AB`, `|AB|`, `V_1:V_2`, `\frac{NO}{BO}`, `x`.
+fn named_quantity(n: &Node) -> bool {
+    match n {
+        Node::Sym(_) => true,
+        Node::Mul(v) => !v.is_empty() && v.iter().all(|x| matches!(x, Node::Sym(_))),
+        Node::Div(a, b) => named_quantity(a) && named_quantity(b),
+        Node::Apply(Func::Abs, v) => v.len() == 1 && named_quantity(&v[0]),
+        _ => false,
+    }
+}
+
+/// A reference `AB = 4`, `V_1:V_2 = 11:21`, `(p, q) = (3, 2)`, `x = 5`: the value stated for a
+/// named quantity (the reference is trusted to be an answer, not a restated question).
+pub fn reference_value(n: &Node) -> Option<&Node> {
+    if let Some((_, v)) = solved(n) {
+        return Some(v);
+    }
+    if let Some(v) = tuple_solved(n) {
+        return Some(v);
+    }
+    if let Node::Rel(items, ops) = n {
+        if ops.len() == 1 && ops[0] == Rel::Eq && named_quantity(&items[0]) {
+            let mut names = Vec::new();
+            items[0].symbols(&mut names);
+            if !names.iter().any(|x| items[1].has_symbol(x)) {
+                return Some(&items[1]);
             }
         }
     }
@@ -197,6 +254,12 @@ pub fn normalize(n: &Node) -> Node {
                 match normalize(it) {
                     Node::List(v) if matches!(n, Node::List(_)) => out.extend(v),
                     x => out.push(x),
+                }
+            }
+            // (x, y) = (5, 8) and (8, 5) → (5, 8), (8, 5)
+            for x in out.iter_mut() {
+                if let Some(v) = tuple_solved(x) {
+                    *x = v.clone();
                 }
             }
             // x = 1 or x = 2 → 1, 2
@@ -310,6 +373,15 @@ impl Comparer<'_> {
             _ => None,
         };
         match (g_items, p_items) {
+            (Some(a), Some(b))
+                if a.len() > 1
+                    && b.iter().all(|x| !matches!(x, Node::Rel(..)))
+                    && a.iter().all(|x| reference_value(x).is_some()) =>
+            {
+                // `x_1 = a, x_2 = b` (or `AB = 4, CD = 5`) against `a, b`.
+                let vals: Vec<Node> = a.iter().filter_map(reference_value).cloned().collect();
+                return self.multiset_eq(&vals, b);
+            }
             (Some(a), Some(b)) => {
                 // Several inequalities / intervals joined by "or" form a union.
                 if a.iter().any(is_ineq) || b.iter().any(is_ineq) {
@@ -348,15 +420,18 @@ impl Comparer<'_> {
         }
         // Equations.
         if is_eq(g) && !matches!(p, Node::Rel(..)) {
-            return match solved(g) {
-                Some((_, v)) => self.cmp(v, p),
+            return match reference_value(g) {
+                Some(v) => self.cmp(v, p),
                 None => Ok(false),
             };
         }
         if is_eq(p) && !matches!(g, Node::Rel(..)) {
             return match solved(p) {
                 Some((_, v)) if !is_eq(v) => self.cmp(g, v),
-                _ => Ok(false),
+                _ => match tuple_solved(p) {
+                    Some(v) => self.cmp(g, v),
+                    None => Ok(false),
+                },
             };
         }
         if is_eq(g) && is_eq(p) {
@@ -701,12 +776,13 @@ impl Comparer<'_> {
         let Some(x) = crate::eval::rational_of(dec) else {
             return false;
         };
-        if !(6..=15).contains(&d) {
+        if d < 6 {
             return false;
         }
         let x = q_to_f64(&x);
-        let half = 0.5 * 10f64.powi(-(d as i32));
-        (x - other).abs() <= half * (1.0 + 1e-9)
+        // Beyond 15 places the rounding step is below double precision: a printed float.
+        let half = 0.5 * 10f64.powi(-(d.min(15) as i32));
+        (x - other).abs() <= half * (1.0 + 1e-9) + 4.0 * f64::EPSILON * other.abs()
     }
 
     fn const_eq(&self, a: &Node, b: &Node) -> Result<bool, MathError> {
@@ -752,6 +828,12 @@ impl Comparer<'_> {
     }
 
     fn decimal_match(&self, a: &Node, b: &Node, x: f64, y: f64) -> bool {
+        // A decimal is an approximation: within the relative tolerance of the other value
+        // (only matters when `rel_tol` is set coarser than the default).
+        let written = decimal_places(a).is_some() || decimal_places(b).is_some();
+        if written && close(C::new(x, 0.0), C::new(y, 0.0), self.opts.rel_tol) {
+            return true;
+        }
         if let Some(d) = decimal_places(a) {
             if self.rounds_to(a, d, y) {
                 return true;

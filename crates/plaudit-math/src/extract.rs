@@ -78,7 +78,20 @@ pub fn extract(text: &str, order: &[Method], tag: &str) -> Option<(String, Metho
                     None => t.to_string(),
                 }
             }),
-            Method::Boxed => last_boxed(text),
+            Method::Boxed => last_boxed(text).map(|b| {
+                // "… \boxed{255} … Final Answer: The final answer is $10,455$": a final-answer
+                // statement after the last box supersedes it.
+                if order.contains(&Method::Marker) {
+                    let box_end = text.rfind("\\boxed").max(text.rfind("\\fbox")).unwrap_or(0);
+                    let tail = text.get(box_end..).unwrap_or("");
+                    if let Some((_, m)) = marker_answer(tail) {
+                        if !m.contains("\\boxed") && !is_prose(&m) {
+                            return m;
+                        }
+                    }
+                }
+                b
+            }),
             Method::Marker => after_marker(text),
             Method::Env => last_env(text).map(str::to_string),
             Method::Bare => bare(text).map(str::to_string),
@@ -216,6 +229,29 @@ pub fn last_boxed(text: &str) -> Option<String> {
     Some(parts.join(", "))
 }
 
+/// The last `k` boxed answers (outermost boxes), joined as a list.
+pub fn last_boxes(text: &str, k: usize) -> Option<String> {
+    let mut starts: Vec<(usize, usize)> =
+        text.match_indices("\\boxed").map(|(i, _)| (i, 6)).collect();
+    starts.extend(text.match_indices("\\fbox").map(|(i, _)| (i, 5)));
+    starts.sort_unstable();
+    let mut parts: Vec<&str> = Vec::new();
+    let mut covered = 0;
+    for (st, len) in starts {
+        if st < covered {
+            continue;
+        }
+        if let Some((a, b, end)) = boxed_at(text, st, len) {
+            covered = end;
+            parts.push(text[a..b].trim());
+        }
+    }
+    if parts.len() < k {
+        return None;
+    }
+    Some(parts[parts.len() - k..].join(", "))
+}
+
 fn rfind_ci(hay: &str, needle: &str) -> Option<usize> {
     let h = hay.as_bytes();
     let n = needle.as_bytes();
@@ -229,6 +265,11 @@ fn rfind_ci(hay: &str, needle: &str) -> Option<usize> {
 
 /// The answer after the last answer marker.
 pub fn after_marker(text: &str) -> Option<String> {
+    marker_answer(text).map(|(_, a)| a)
+}
+
+/// The answer after the last answer marker, with the marker's position.
+fn marker_answer(text: &str) -> Option<(usize, String)> {
     let mut best: Option<usize> = None;
     for m in [
         "final answer is",
@@ -246,15 +287,16 @@ pub fn after_marker(text: &str) -> Option<String> {
             }
         }
     }
-    let rest = &text[best?..];
+    let at = best?;
+    let rest = &text[at..];
     let rest = rest.trim_start_matches(|c: char| c == ':' || c == '*' || c.is_whitespace());
     // "**Answer:** $x$"
     if let Some(b) = last_boxed_prefix(rest) {
-        return Some(b);
+        return Some((at, b));
     }
     if rest.starts_with('$') || rest.starts_with("\\(") || rest.starts_with("\\[") {
         if let Some(env) = first_env(rest) {
-            return Some(env.to_string());
+            return Some((at, env.to_string()));
         }
     }
     let line = rest.split('\n').next().unwrap_or("");
@@ -267,10 +309,22 @@ pub fn after_marker(text: &str) -> Option<String> {
     let ans = line[..cut].trim().trim_end_matches(['.', '*']).trim();
     let ans = ans.trim_start_matches("is ").trim();
     if ans.is_empty() {
-        None
-    } else {
-        Some(ans.to_string())
+        return None;
     }
+    // "Final Answer: The largest $n$ is 34": the value the sentence ends with.
+    if is_prose(ans) {
+        if ans.ends_with(|c: char| c.is_ascii_digit()) {
+            if let Some(n) = last_number(ans) {
+                return Some((at, n.to_string()));
+            }
+        }
+        if ans.ends_with('$') {
+            if let Some(e) = last_env(ans) {
+                return Some((at, e.to_string()));
+            }
+        }
+    }
+    Some((at, ans.to_string()))
 }
 
 fn last_boxed_prefix(rest: &str) -> Option<String> {
@@ -395,6 +449,38 @@ pub fn last_env(text: &str) -> Option<&str> {
     Some(c)
 }
 
+/// Short English words that mark a sentence, not mathematics (`and`/`or` separate answers).
+fn prose_word(w: &str) -> bool {
+    matches!(
+        w.to_ascii_lowercase().as_str(),
+        "is" | "it"
+            | "its"
+            | "the"
+            | "not"
+            | "so"
+            | "be"
+            | "are"
+            | "was"
+            | "we"
+            | "of"
+            | "to"
+            | "as"
+            | "if"
+            | "by"
+            | "but"
+            | "has"
+            | "can"
+            | "our"
+            | "yes"
+            | "no"
+    )
+}
+
+/// Whether an answer string is a sentence rather than an answer.
+fn is_prose(s: &str) -> bool {
+    bare(s).is_none()
+}
+
 /// A short response that is itself the answer (no sentence in it).
 pub fn bare(text: &str) -> Option<&str> {
     let t = text.trim();
@@ -411,7 +497,7 @@ pub fn bare(text: &str) -> Option<&str> {
                 i += 1;
             }
             let cmd = st > 0 && b[st - 1] == b'\\';
-            if !cmd && i - st >= 4 {
+            if !cmd && (i - st >= 4 || prose_word(&t[st..i]) || b.get(i) == Some(&b'\'')) {
                 words += 1;
             }
         } else {
@@ -430,18 +516,27 @@ pub fn bare(text: &str) -> Option<&str> {
 pub fn last_number(text: &str) -> Option<&str> {
     let b = text.as_bytes();
     let mut end = b.len();
-    while end > 0 && !b[end - 1].is_ascii_digit() {
-        end -= 1;
-    }
-    if end == 0 {
-        return None;
-    }
-    let mut st = end;
-    while st > 0 && (b[st - 1].is_ascii_digit() || matches!(b[st - 1], b'.' | b',' | b'/')) {
-        st -= 1;
-    }
-    while st < end && !b[st].is_ascii_digit() {
-        st += 1;
+    let mut st;
+    loop {
+        while end > 0 && !b[end - 1].is_ascii_digit() {
+            end -= 1;
+        }
+        if end == 0 {
+            return None;
+        }
+        st = end;
+        while st > 0 && (b[st - 1].is_ascii_digit() || matches!(b[st - 1], b'.' | b',' | b'/')) {
+            st -= 1;
+        }
+        while st < end && !b[st].is_ascii_digit() {
+            st += 1;
+        }
+        // Digits inside a word (`AZ2B`, `x2`) are not a number.
+        if st > 0 && b[st - 1].is_ascii_alphabetic() {
+            end = st;
+            continue;
+        }
+        break;
     }
     if st > 0 && b[st - 1] == b'-' && (st < 2 || !b[st - 2].is_ascii_alphanumeric()) {
         st -= 1;
@@ -489,6 +584,41 @@ pub fn choice_letter(s: &str, strict: bool) -> Option<char> {
     }
 }
 
+/// The option letter a short response opens with (`B. Because …`, `(C) since …`).
+pub fn leading_choice(text: &str) -> Option<char> {
+    let t = text.trim_start().trim_start_matches(['(', '*']);
+    let mut it = t.chars();
+    let c = it.next()?;
+    let next = it.next()?;
+    if ('A'..='J').contains(&c) && matches!(next, '.' | ')' | ':') {
+        Some(c)
+    } else {
+        None
+    }
+}
+
+/// The one option letter B–J standing alone as a word in a short text (`Because B is valid`);
+/// none when several different letters stand alone (a list of candidates).
+pub fn lone_choice(text: &str) -> Option<char> {
+    if text.len() > 200 {
+        return None;
+    }
+    let b = text.as_bytes();
+    let mut found: Option<u8> = None;
+    for i in 0..b.len() {
+        let alone = (i == 0 || !b[i - 1].is_ascii_alphanumeric())
+            && (i + 1 == b.len() || !b[i + 1].is_ascii_alphanumeric());
+        // `A` and `I` are also English words.
+        if alone && (b'B'..=b'J').contains(&b[i]) && b[i] != b'I' {
+            match found {
+                Some(f) if f != b[i] => return None,
+                _ => found = Some(b[i]),
+            }
+        }
+    }
+    found.map(char::from)
+}
+
 /// The last `(X)` option mention in the text, A–J.
 pub fn last_choice_mention(text: &str) -> Option<char> {
     let b = text.as_bytes();
@@ -502,8 +632,28 @@ pub fn last_choice_mention(text: &str) -> Option<char> {
 pub fn reference_answer(s: &str) -> String {
     let t = s.trim();
     if t.contains("\\boxed") || t.contains("\\fbox") {
-        if let Some(b) = last_boxed(t) {
-            return b;
+        // A reference boxing several parts (`\boxed{1} papers and \boxed{2} bins`) means all
+        // of them; a box repeated (a restated final answer) counts once.
+        let mut starts: Vec<(usize, usize)> =
+            t.match_indices("\\boxed").map(|(i, _)| (i, 6)).collect();
+        starts.extend(t.match_indices("\\fbox").map(|(i, _)| (i, 5)));
+        starts.sort_unstable();
+        let mut parts: Vec<String> = Vec::new();
+        let mut covered = 0;
+        for (st, len) in starts {
+            if st < covered {
+                continue; // inside an outer box
+            }
+            if let Some((a, b, end)) = boxed_at(t, st, len) {
+                covered = end;
+                let p = t[a..b].trim().to_string();
+                if !p.is_empty() && !parts.contains(&p) && parts.len() < 16 {
+                    parts.push(p);
+                }
+            }
+        }
+        if !parts.is_empty() {
+            return parts.join(", ");
         }
     }
     let mut t = t;

@@ -48,6 +48,10 @@ pub enum Tok {
     Amp,
     RowSep,
     Rel(Rel),
+    /// `\approx`: what follows is an approximation of what precedes it.
+    Approx,
+    /// `:` (a ratio `3:4`, a time `12:00`).
+    Colon,
     Cup,
     /// "and", "or", `\text{ or }`: separates several answers.
     Sep,
@@ -223,6 +227,43 @@ fn ignorable(name: &str) -> bool {
     )
 }
 
+/// Command names that, written after `\\\\`, are a doubly escaped command rather than text
+/// following a row break.
+fn doubly_escaped(name: &str) -> bool {
+    matches!(
+        name,
+        "frac"
+            | "dfrac"
+            | "tfrac"
+            | "sqrt"
+            | "left"
+            | "right"
+            | "cdot"
+            | "times"
+            | "le"
+            | "leq"
+            | "ge"
+            | "geq"
+            | "neq"
+            | "pi"
+            | "infty"
+            | "boxed"
+            | "text"
+            | "mathrm"
+            | "cup"
+            | "pm"
+            | "circ"
+            | "begin"
+            | "end"
+            | "sin"
+            | "cos"
+            | "tan"
+            | "log"
+            | "ln"
+            | "quad"
+    )
+}
+
 struct Lexer<'s, 'b> {
     s: &'s str,
     b: &'s [u8],
@@ -364,7 +405,8 @@ impl Lexer<'_, '_> {
                         self.push(Tok::Rel(Rel::Gt))
                     }
                 }
-                b':' | b'?' | b'#' | b'@' => self.push(Tok::Word((c as char).to_string())),
+                b':' => self.push(Tok::Colon),
+                b'?' | b'#' | b'@' => self.push(Tok::Word((c as char).to_string())),
                 b'.' => {}
                 _ if c >= 0x80 => {
                     self.i -= 1;
@@ -391,7 +433,8 @@ impl Lexer<'_, '_> {
             '≤' | '⩽' => Tok::Rel(Rel::Le),
             '≥' | '⩾' => Tok::Rel(Rel::Ge),
             '≠' => Tok::Rel(Rel::Ne),
-            '≈' | '≡' => Tok::Rel(Rel::Eq),
+            '≈' => Tok::Approx,
+            '≡' => Tok::Rel(Rel::Eq),
             '∈' => Tok::Rel(Rel::In),
             '∪' => Tok::Cup,
             '°' => Tok::Degree,
@@ -441,6 +484,37 @@ impl Lexer<'_, '_> {
         Ok(())
     }
 
+    /// Length of a thousands separator at `self.i`: `,`, `{,}`, `\,`, `\ `, `\!`, a single
+    /// space, or a comma followed by `\!` or a space (`32,\! 349`); 0 when there is none.
+    fn thousands_sep_len(&self) -> usize {
+        let r = &self.s[self.i..];
+        let mut k = if r.starts_with(',') {
+            1
+        } else if r.starts_with("{,}") {
+            3
+        } else {
+            0
+        };
+        let mut spaces = 0;
+        loop {
+            let t = &r[k..];
+            if t.starts_with("\\!") || t.starts_with("\\,") || t.starts_with("\\ ") {
+                k += 2;
+            } else if t.starts_with(' ') && spaces == 0 {
+                k += 1;
+                spaces += 1;
+            } else {
+                break;
+            }
+        }
+        // A lone space separates groups only between digits (`1 000`), never after a comma
+        // alone (`1, 000` is a list).
+        if r.starts_with(',') && k > 1 && !r[1..k].contains('\\') {
+            return 0;
+        }
+        k
+    }
+
     fn digits(&mut self) -> usize {
         let st = self.i;
         while self.peek().is_ascii_digit() {
@@ -455,19 +529,13 @@ impl Lexer<'_, '_> {
         let int_len = self.digits();
         text.push_str(&self.s[start..self.i]);
         // Thousands separators: 1,234,567 (groups of exactly three digits), at bracket depth 0.
-        if self.bracket_depth <= 0 && (1..=3).contains(&int_len) && !self.s[..start].ends_with('.')
+        if self.bracket_depth <= 0
+            && (1..=3).contains(&int_len)
+            && self.b[start] != b'0'
+            && !self.s[..start].ends_with('.')
         {
             loop {
-                let sep_len = if self.peek() == b',' {
-                    1
-                } else if self.s[self.i..].starts_with("{,}") {
-                    3
-                } else if self.s[self.i..].starts_with("\\,") || self.s[self.i..].starts_with("\\ ")
-                {
-                    2
-                } else {
-                    0
-                };
+                let sep_len = self.thousands_sep_len();
                 if sep_len == 0 {
                     break;
                 }
@@ -593,6 +661,19 @@ impl Lexer<'_, '_> {
             // `\` before a non-ASCII character: the character is read on its own.
             return Ok(());
         }
+        if c == b'\\' && self.at(1).is_ascii_alphabetic() {
+            // `\\frac`, `\\left`: a doubly escaped command (JSON or string escaping), not a row
+            // break followed by letters.
+            let st = self.i + 1;
+            let mut e = st;
+            while self.b.get(e).is_some_and(u8::is_ascii_alphabetic) {
+                e += 1;
+            }
+            if doubly_escaped(&self.s[st..e]) {
+                self.i += 1;
+                return self.command();
+            }
+        }
         if !c.is_ascii_alphabetic() {
             self.i += 1;
             match c {
@@ -614,6 +695,13 @@ impl Lexer<'_, '_> {
             self.i += 1;
         }
         let name = &self.s[st..self.i];
+        // `\quadx`: spacing run into the next letters (spaces lost from the source).
+        for sp in ["qquad", "quad"] {
+            if name.len() > sp.len() && name.starts_with(sp) && !ignorable(name) {
+                self.i = st + sp.len();
+                return Ok(());
+            }
+        }
         if ignorable(name) {
             if matches!(
                 name,
@@ -647,7 +735,8 @@ impl Lexer<'_, '_> {
             "lt" => Tok::Rel(Rel::Lt),
             "gt" => Tok::Rel(Rel::Gt),
             "ne" | "neq" => Tok::Rel(Rel::Ne),
-            "approx" | "equiv" | "simeq" | "cong" => Tok::Rel(Rel::Eq),
+            "approx" | "simeq" => Tok::Approx,
+            "equiv" | "cong" => Tok::Rel(Rel::Eq),
             "in" => Tok::Rel(Rel::In),
             "cup" => Tok::Cup,
             "circ" | "degree" => Tok::Degree,

@@ -137,6 +137,13 @@ fn compare(
     };
     let g = parser::parse(gold, &opts.limits, budget).map_err(|e| side("reference", e));
     let p = parser::parse(pred, &opts.limits, budget).map_err(|e| side("response answer", e));
+    // A decimal comma (`2,74` for 2.74) when the other side is a single number.
+    let single = |n: &Result<Node, MathError>| matches!(n, Ok(x) if x.is_scalar() && !x.has_symbols() && !matches!(x, Node::List(_)));
+    let (g, p) = match (decimal_comma(gold), decimal_comma(pred)) {
+        (Some(d), None) if single(&p) => (parser::parse(&d, &opts.limits, budget), p),
+        (None, Some(d)) if single(&g) => (g, parser::parse(&d, &opts.limits, budget)),
+        _ => (g, p),
+    };
     match (g, p) {
         (Ok(g), Ok(p)) => {
             let cmp = equiv::Comparer {
@@ -154,6 +161,33 @@ fn compare(
             Ok((!a.is_empty() && a == b, b, a, "text"))
         }
     }
+}
+
+/// How many answers the reference lists (1 when it is not a list).
+fn reference_items(gold: &str, opts: &Options, budget: &Budget) -> usize {
+    match parser::parse(gold, &opts.limits, budget) {
+        Ok(Node::List(v)) => v.len(),
+        _ => 1,
+    }
+}
+
+/// `2,74` or `0,111` read with a decimal comma: two integers joined by a comma without
+/// spacing, not a thousands grouping (a first group starting with 0, or a last group not of
+/// three digits).
+fn decimal_comma(s: &str) -> Option<String> {
+    let t = s.trim();
+    let (sign, body) = match t.strip_prefix('-') {
+        Some(r) => ("-", r),
+        None => ("", t),
+    };
+    let (a, b) = body.split_once(',')?;
+    if a.is_empty() || b.is_empty() || !a.bytes().chain(b.bytes()).all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    if b.len() == 3 && !a.starts_with('0') && a.len() <= 3 {
+        return None;
+    }
+    Some(format!("{sign}{a}.{b}"))
 }
 
 /// The normalised form shown in details: the exact value of a rational constant, else the tree.
@@ -202,7 +236,10 @@ pub fn verify(
         let tail_start = (tail_start..response.len())
             .find(|i| response.is_char_boundary(*i))
             .unwrap_or(0);
-        let pick = from_answer.or_else(|| extract::last_choice_mention(&response[tail_start..]));
+        let pick = from_answer
+            .or_else(|| extract::last_choice_mention(&response[tail_start..]))
+            .or_else(|| extract::leading_choice(response))
+            .or_else(|| extract::lone_choice(response));
         return match pick {
             Some(c) => Ok(Verdict {
                 correct: c == letter,
@@ -218,7 +255,26 @@ pub fn verify(
     let Some((answer, method)) = found else {
         return Err(VerifyError::NoAnswer);
     };
-    let (correct, answer_form, reference_form, basis) = compare(&gold, &answer, opts, &budget)?;
+    let (mut correct, mut answer_form, reference_form, basis) =
+        compare(&gold, &answer, opts, &budget)?;
+    let mut answer = answer;
+    // A reference of k answers against a response that boxes its k parts apart
+    // (`\boxed{(3, 3)} for part (a) and \boxed{(1, 1)}`): the last k boxes together.
+    if !correct && method == Method::Boxed {
+        let k = reference_items(&gold, opts, &budget);
+        if k >= 2 {
+            if let Some(joined) = extract::last_boxes(response, k) {
+                if joined != answer {
+                    let (c, f, _, _) = compare(&gold, &joined, opts, &budget)?;
+                    if c {
+                        correct = true;
+                        answer_form = f;
+                        answer = joined;
+                    }
+                }
+            }
+        }
+    }
     Ok(Verdict {
         correct,
         answer,

@@ -42,13 +42,13 @@ fn parse_tokens(toks: Vec<Tok>, limits: &Limits, budget: &Budget) -> Result<Node
     }
     while matches!(
         kept.first(),
-        Some(Tok::Sep | Tok::Comma | Tok::Semi | Tok::Rel(Rel::Eq))
+        Some(Tok::Sep | Tok::Comma | Tok::Semi | Tok::Colon | Tok::Approx | Tok::Rel(Rel::Eq))
     ) {
         kept.remove(0);
     }
     while matches!(
         kept.last(),
-        Some(Tok::Sep | Tok::Comma | Tok::Semi | Tok::RowSep)
+        Some(Tok::Sep | Tok::Comma | Tok::Semi | Tok::RowSep | Tok::Colon)
     ) {
         kept.pop();
     }
@@ -223,19 +223,56 @@ impl Parser<'_> {
     }
 
     fn rel(&mut self) -> Result<Node, MathError> {
-        let mut items = vec![self.union()?];
+        let mut items = vec![self.ratio()?];
         let mut ops = Vec::new();
-        while let Some(Tok::Rel(r)) = self.peek() {
-            let r = *r;
-            self.pos += 1;
-            ops.push(r);
-            items.push(self.union()?);
+        loop {
+            match self.peek() {
+                Some(Tok::Rel(r)) => {
+                    let r = *r;
+                    self.pos += 1;
+                    ops.push(r);
+                    items.push(self.ratio()?);
+                }
+                Some(Tok::Approx) => {
+                    self.pos += 1;
+                    let approx = self.ratio()?;
+                    // `x = \frac13 \approx 0.33`, `\frac13 \approx 0.33`: the exact value stands;
+                    // `x \approx 0.33` states the value.
+                    if items.len() == 1 && items[0].has_symbols() {
+                        ops.push(Rel::Eq);
+                        items.push(approx);
+                    }
+                }
+                _ => break,
+            }
             self.check_items(items.len())?;
         }
         Ok(if ops.is_empty() {
             items.pop().unwrap_or(Node::int(0))
         } else {
             Node::Rel(items, ops)
+        })
+    }
+
+    /// `a : b` (a ratio, also a time `12:00`) as the quotient `a / b`; three or more parts as
+    /// a tuple.
+    fn ratio(&mut self) -> Result<Node, MathError> {
+        let mut items = vec![self.union()?];
+        while self.eat(&Tok::Colon) {
+            if matches!(self.peek(), None | Some(Tok::Comma | Tok::Semi | Tok::Sep)) {
+                break;
+            }
+            items.push(self.union()?);
+            self.check_items(items.len())?;
+        }
+        Ok(match items.len() {
+            1 => items.pop().unwrap_or(Node::int(0)),
+            2 => {
+                let b = items.pop().unwrap_or(Node::int(1));
+                let a = items.pop().unwrap_or(Node::int(0));
+                Node::Div(Box::new(a), Box::new(b))
+            }
+            _ => Node::Tuple(items, Bracket::Round, Bracket::Round),
         })
     }
 
