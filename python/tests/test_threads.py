@@ -53,10 +53,14 @@ def test_two_threads_score_in_parallel():
         assert out == [want, want]
         return dt
 
-    ratios = []
-    for _ in range(3):
-        ratios.append(parallel() / sequential())
-        if min(ratios) < 0.75:
+    # The fastest of several runs of each, interleaved: other processes on the machine only ever
+    # slow a run down, so the minima are the best estimates of the real times.
+    seq, par = [], []
+    for _ in range(6):
+        seq.append(sequential())
+        par.append(parallel())
+        if min(par) / min(seq) < 0.75:
             break
-    print(f"\n2 threads / sequential wall time on {len(samples)} samples per call: {min(ratios):.2f}")
-    assert min(ratios) < 0.85
+    ratio = min(par) / min(seq)
+    print(f"\n2 threads / sequential wall time on {len(samples)} samples per call: {ratio:.2f}")
+    assert ratio < 0.85
