@@ -50,6 +50,10 @@ enum Command {
         /// No progress bar and no summary line.
         #[arg(long, short)]
         quiet: bool,
+        /// SQLite file for the state of stateful rewards (created if missing); without it, state
+        /// lives for this run only. Updated once, after the whole input.
+        #[arg(long)]
+        state: Option<PathBuf>,
     },
     /// List every reward, one line each.
     List {
@@ -81,6 +85,10 @@ enum Command {
         /// Deadline of one request, in milliseconds: samples not started by then get `timeout`.
         #[arg(long, default_value_t = 120_000)]
         request_timeout_ms: u64,
+        /// SQLite file for the state of stateful rewards, kept across restarts (created if
+        /// missing); without it, state lives in memory.
+        #[arg(long)]
+        state: Option<PathBuf>,
     },
 }
 
@@ -91,6 +99,17 @@ impl<E: std::fmt::Display> From<E> for Fatal {
     fn from(e: E) -> Self {
         Fatal(e.to_string())
     }
+}
+
+/// An engine whose stateful rewards keep their state in the SQLite file `state`, or in memory.
+fn engine_with_state(spec: Spec, state: Option<&PathBuf>) -> Result<Engine, Fatal> {
+    Ok(match state {
+        Some(p) => Engine::with_store(
+            spec,
+            std::sync::Arc::new(plaudit_store::SqliteStore::open(p).map_err(Fatal)?),
+        ),
+        None => Engine::new(spec),
+    })
 }
 
 fn load_spec(path: Option<&PathBuf>, registry: &Registry) -> Result<Spec, Fatal> {
@@ -213,12 +232,13 @@ fn score(
     jobs: Option<usize>,
     max_line_bytes: usize,
     quiet: bool,
+    state: Option<&PathBuf>,
 ) -> Result<(), Fatal> {
     let registry = plaudit_rewards::registry();
     let spec = load_spec(spec, &registry)?;
     let group_active = spec.group.is_active();
     let group = spec.group.clone();
-    let engine = Engine::new(spec);
+    let engine = engine_with_state(spec, state)?;
 
     let show_progress = !quiet && io::stderr().is_terminal();
     let (raw, len): (Box<dyn Read + Send>, Option<u64>) = if input == "-" {
@@ -269,13 +289,14 @@ fn score(
         reward_sum: 0.0,
         n: 0,
     };
-    pool.install(|| -> Result<(), Fatal> {
+    let state = pool.install(|| -> Result<Result<(), String>, Fatal> {
         let mut lines = LineReader::new(reader, max_line_bytes);
         // With a group stage, results wait for the whole batch: kept serialized (a few hundred
         // bytes each) with their reward and group, and completed with the group's fields at the end.
         let mut held: Vec<Vec<u8>> = Vec::new();
         let mut rewards: Vec<f64> = Vec::new();
         let mut keys: Vec<Option<String>> = Vec::new();
+        let mut observations = Vec::new();
         loop {
             let inputs = lines
                 .next_chunk(CHUNK)
@@ -283,8 +304,11 @@ fn score(
             if inputs.is_empty() {
                 break;
             }
-            let results: Vec<ScoreResult> =
+            let mut results: Vec<ScoreResult> =
                 inputs.par_iter().map(|i| engine.score_input(i)).collect();
+            // Stateful rewards update once, after the whole input: every sample reads the
+            // state as it was before the run.
+            observations.extend(results.iter_mut().flat_map(|r| r.observations.drain(..)));
             results.iter().for_each(|r| summary.add(r));
             if group_active {
                 keys.extend(inputs.iter().map(|i| i.group()));
@@ -297,6 +321,7 @@ fn score(
                 }
             }
         }
+        let state = engine.commit_observations(observations);
         if group_active {
             let stage = group.compute(&rewards, &keys);
             for (i, b) in held.iter().enumerate() {
@@ -304,7 +329,7 @@ fn score(
                     .map_err(|e| Fatal(format!("cannot write output: {e}")))?;
             }
         }
-        Ok(())
+        Ok(state)
     })?;
     out.flush()
         .map_err(|e| Fatal(format!("cannot write output: {e}")))?;
@@ -314,7 +339,8 @@ fn score(
     if !quiet {
         eprintln!("plaudit: {}", summary.line(start.elapsed()));
     }
-    Ok(())
+    // Every result is written; a state that could not be saved still fails the run.
+    state.map_err(|e| Fatal(format!("cannot save state: {e}")))
 }
 
 fn list(family: Option<&str>) -> Result<(), Fatal> {
@@ -396,9 +422,11 @@ fn serve(
     spec_path: Option<&PathBuf>,
     addr: &str,
     config: plaudit_server::Config,
+    state: Option<&PathBuf>,
 ) -> Result<(), Fatal> {
     let registry = plaudit_rewards::registry();
     let spec = load_spec(spec_path, &registry)?;
+    let engine = engine_with_state(spec, state)?;
     tracing_subscriber::fmt()
         .with_writer(io::stderr)
         .with_ansi(io::stderr().is_terminal())
@@ -415,7 +443,7 @@ fn serve(
     runtime.block_on(async move {
         let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| Fatal(format!("cannot listen on {addr}: {e}")))?;
         let local = listener.local_addr()?;
-        let state = plaudit_server::AppState::new(Engine::new(spec), registry, config)?;
+        let state = plaudit_server::AppState::new(engine, registry, config)?;
         let source = spec_path.map(|p| p.display().to_string()).unwrap_or_else(|| "built-in default spec".into());
         eprintln!("plaudit: serving {source} on http://{local} (POST /v1/score, POST /get_reward, GET /healthz, GET /metrics)");
         plaudit_server::serve(listener, state, shutdown_signal()).await?;
@@ -446,6 +474,7 @@ fn main() -> ExitCode {
             jobs,
             max_line_bytes,
             quiet,
+            state,
         } => score(
             input,
             spec.as_ref(),
@@ -453,6 +482,7 @@ fn main() -> ExitCode {
             *jobs,
             *max_line_bytes,
             *quiet,
+            state.as_ref(),
         ),
         Command::List { family } => list(family.as_deref()),
         Command::Explain { name } => explain(name),
@@ -464,6 +494,7 @@ fn main() -> ExitCode {
             max_body_bytes,
             max_pending,
             request_timeout_ms,
+            state,
         } => {
             let config = plaudit_server::Config {
                 jobs: jobs.unwrap_or(0),
@@ -471,7 +502,7 @@ fn main() -> ExitCode {
                 max_pending: *max_pending,
                 request_timeout: Duration::from_millis(*request_timeout_ms),
             };
-            serve(spec.as_ref(), addr, config)
+            serve(spec.as_ref(), addr, config, state.as_ref())
         }
     };
     match r {

@@ -355,3 +355,56 @@ fn readme_starts_with_the_two_commands_and_lists_every_reward() {
         );
     }
 }
+
+#[test]
+fn state_carries_across_runs_with_state_file() {
+    let dir = std::env::temp_dir().join(format!("plaudit-state-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let spec = dir.join("lead.yaml");
+    std::fs::write(
+        &spec,
+        "components:\n  correct: exact_match\n  eff: {reward: adaptive_target_length, params: {key: group}}\nreward: correct + 0.5 * eff\n",
+    )
+    .unwrap();
+    let state = dir.join("state.sqlite");
+    let _ = std::fs::remove_file(&state);
+    let line = |g: &str, ans: &str, tokens: u64| {
+        format!("{{\"group\": \"{g}\", \"response\": \"answer: {ans}\", \"reference\": \"4\", \"tokens\": {tokens}}}\n")
+    };
+    let run = |data: &str, with_state: bool, jobs: &str| {
+        let mut args = vec![
+            "score",
+            "--quiet",
+            "--jobs",
+            jobs,
+            "--spec",
+            spec.to_str().unwrap(),
+        ];
+        if with_state {
+            args.extend(["--state", state.to_str().unwrap()]);
+        }
+        args.push("-");
+        let out = plaudit(&args, Some(data.as_bytes()));
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        results(&out)
+            .iter()
+            .map(|r| r["components"]["eff"].as_f64().unwrap_or(f64::NAN))
+            .collect::<Vec<f64>>()
+    };
+    // First step: no targets yet, so every correct answer gets the cold value 1; the wrong one 0.
+    let step1 = format!(
+        "{}{}{}",
+        line("g", "4", 100),
+        line("g", "4", 200),
+        line("g", "5", 50)
+    );
+    assert_eq!(run(&step1, true, "2"), vec![1.0, 1.0, 0.0]);
+    // Second step reads the target learned from the first (mean of 100 and 200 = 150).
+    let step2 = format!("{}{}", line("g", "4", 150), line("g", "4", 75));
+    assert_eq!(run(&step2, true, "1"), vec![1.0, 0.5]);
+    // Without --state nothing carries over.
+    assert_eq!(run(&step2, false, "1"), vec![1.0, 1.0]);
+    // Third step: the target moved to 0.5·150 + 0.5·mean(150, 75) = 131.25.
+    let got = run(&line("g", "4", 131), true, "2");
+    assert!((got[0] - (1.0 - 0.25 / 131.25)).abs() < 1e-12, "{got:?}");
+}

@@ -97,3 +97,74 @@ fn sigterm_finishes_requests_in_flight_then_exits_0() {
         "the listener is closed after shutdown"
     );
 }
+
+fn start(
+    args: &[&str],
+) -> (
+    std::process::Child,
+    BufReader<std::process::ChildStderr>,
+    String,
+) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_plaudit"))
+        .args(["serve", "--addr", "127.0.0.1:0"])
+        .args(args)
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut err = BufReader::new(child.stderr.take().unwrap());
+    let mut line = String::new();
+    err.read_line(&mut line).unwrap();
+    let addr = line
+        .split("http://")
+        .nth(1)
+        .unwrap()
+        .split(' ')
+        .next()
+        .unwrap()
+        .to_string();
+    (child, err, addr)
+}
+
+fn stop(mut child: std::process::Child) {
+    Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert_eq!(child.wait().unwrap().code(), Some(0));
+}
+
+#[test]
+fn state_survives_a_restart() {
+    let dir = std::env::temp_dir().join(format!("plaudit-serve-state-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let spec = dir.join("lead.yaml");
+    std::fs::write(
+        &spec,
+        "components:\n  correct: exact_match\n  eff: adaptive_target_length\nreward: correct + eff\n",
+    )
+    .unwrap();
+    let state = dir.join("state.sqlite");
+    let _ = std::fs::remove_file(&state);
+    let sample = |tokens: u64| serde_json::json!({"prompt": "What is 2 + 2?", "response": "answer: 4", "reference": "4", "tokens": tokens});
+    let args = [
+        "--spec",
+        spec.to_str().unwrap(),
+        "--state",
+        state.to_str().unwrap(),
+    ];
+    let (child, _err, addr) = start(&args);
+    let body = serde_json::json!({"samples": [sample(80), sample(120)]}).to_string();
+    let (code, out) = post(&addr, &body);
+    assert_eq!(code, 200, "{out}");
+    stop(child);
+
+    // A new process on the same state file reads the target of 100 tokens learned before.
+    let (child, _err, addr) = start(&args);
+    let body = serde_json::json!({"samples": [sample(150)]}).to_string();
+    let (code, out) = post(&addr, &body);
+    assert_eq!(code, 200, "{out}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["results"][0]["components"]["eff"], 0.5);
+    assert_eq!(v["results"][0]["details"]["eff"]["target"], 100.0);
+    stop(child);
+}

@@ -11,10 +11,11 @@ use rayon::prelude::*;
 use serde_json::{Map, Value};
 
 use crate::deadline::Deadline;
-use crate::result::{ScoreResult, Status};
+use crate::result::{Observation, ScoreResult, Status};
 use crate::reward::{Ctx, Failure};
 use crate::sample::Sample;
 use crate::spec::{Route, Spec};
+use crate::state::{MemoryStore, Store};
 
 /// One input to score: a parsed sample, or the reason it could not be parsed.
 #[derive(Clone, Debug)]
@@ -257,22 +258,93 @@ impl Stop {
     }
 }
 
+/// The state could not be saved after a batch: the batch's results, and why.
+#[derive(Debug)]
+pub struct StateError {
+    pub results: Vec<ScoreResult>,
+    pub message: String,
+}
+
+impl std::fmt::Display for StateError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "cannot save state: {}", self.message)
+    }
+}
+
 /// A compiled spec, ready to score.
 #[derive(Clone)]
 pub struct Engine {
     spec: Arc<Spec>,
+    store: Arc<dyn Store>,
 }
 
 impl Engine {
+    /// An engine whose stateful rewards keep their state in memory.
     pub fn new(spec: Spec) -> Engine {
+        Engine::with_store(spec, Arc::new(MemoryStore::new()))
+    }
+
+    /// An engine whose stateful rewards keep their state in `store` (e.g. SQLite, `--state`).
+    pub fn with_store(spec: Spec, store: Arc<dyn Store>) -> Engine {
         install_panic_hook();
         Engine {
             spec: Arc::new(spec),
+            store,
         }
+    }
+
+    /// Apply the observations that `results` carry to the state, in input order, and clear them
+    /// (see [`crate::state`]). Call once per batch, after scoring it.
+    pub fn commit(&self, results: &mut [ScoreResult]) -> Result<(), String> {
+        let obs: Vec<Observation> = results
+            .iter_mut()
+            .flat_map(|r| r.observations.drain(..))
+            .collect();
+        self.commit_observations(obs)
+    }
+
+    /// [`Engine::commit`] for observations already taken out of their results (in input order),
+    /// for fronts that write results before the batch ends.
+    pub fn commit_observations(&self, observations: Vec<Observation>) -> Result<(), String> {
+        if observations.is_empty() {
+            return Ok(());
+        }
+        // (route, component) → observations in input order, routes in first-seen order.
+        let mut groups: Vec<(Arc<str>, usize, Vec<Value>)> = Vec::new();
+        for o in observations {
+            match groups
+                .iter_mut()
+                .find(|(rt, c, _)| *rt == o.route && *c == o.component)
+            {
+                Some(g) => g.2.push(o.value),
+                None => groups.push((o.route, o.component, vec![o.value])),
+            }
+        }
+        for (route, comp, obs) in groups {
+            let r = if &*route == "*" {
+                self.spec.fallback.as_ref()
+            } else {
+                self.spec.routes.get(&*route)
+            };
+            let Some(c) = r.and_then(|r| r.components.get(comp)) else {
+                return Err(format!(
+                    "observations for an unknown component ({route}, {comp})"
+                ));
+            };
+            c.reward
+                .update(&obs, &*self.store, &c.namespace)
+                .map_err(|e| format!("cannot update the state of component `{}`: {e}", c.name))?;
+        }
+        Ok(())
     }
 
     pub fn spec(&self) -> &Spec {
         &self.spec
+    }
+
+    /// The store this engine's stateful rewards use.
+    pub fn store(&self) -> Arc<dyn Store> {
+        self.store.clone()
     }
 
     /// The reward given to failed samples of this input (its route's `on_error`).
@@ -322,19 +394,26 @@ impl Engine {
                 )
             }
         };
-        score_route(route, sample, Deadline::after(route.timeout))
+        score_route(route, sample, Deadline::after(route.timeout), &*self.store)
     }
 
     /// Score a batch in parallel on the current rayon pool, then run the group stage.
     /// Results are in input order, one per input.
-    pub fn score_batch(&self, inputs: &[Input]) -> Vec<ScoreResult> {
+    pub fn score_batch(&self, inputs: &[Input]) -> Result<Vec<ScoreResult>, StateError> {
         self.score_batch_until(inputs, &Stop::never())
     }
 
     /// [`Engine::score_batch`] that gives up when `stop` fires (a request deadline passed, or the
     /// client went away): samples not yet scored get `timeout` with the reason, so the batch still
     /// has one result per input.
-    pub fn score_batch_until(&self, inputs: &[Input], stop: &Stop) -> Vec<ScoreResult> {
+    ///
+    /// Stateful rewards' observations are committed after the batch; if that fails, the error
+    /// carries the results (nothing is lost) and the message.
+    pub fn score_batch_until(
+        &self,
+        inputs: &[Input],
+        stop: &Stop,
+    ) -> Result<Vec<ScoreResult>, StateError> {
         let mut results: Vec<ScoreResult> = inputs
             .par_iter()
             .map(|i| match stop.reason() {
@@ -350,19 +429,28 @@ impl Engine {
             .collect();
         let keys: Vec<Option<String>> = inputs.iter().map(Input::group).collect();
         self.spec.group.apply(&mut results, &keys);
-        results
+        match self.commit(&mut results) {
+            Ok(()) => Ok(results),
+            Err(message) => Err(StateError { results, message }),
+        }
     }
 
     /// Score JSON values (server, Python).
-    pub fn score_values(&self, values: Vec<Value>) -> Vec<ScoreResult> {
+    pub fn score_values(&self, values: Vec<Value>) -> Result<Vec<ScoreResult>, StateError> {
         let inputs: Vec<Input> = values.into_par_iter().map(Input::from_value).collect();
         self.score_batch(&inputs)
     }
 }
 
 /// Score a sample with a route's components and expression under `deadline`.
-pub fn score_route(route: &Route, sample: &Sample, deadline: Deadline) -> ScoreResult {
+pub fn score_route(
+    route: &Route,
+    sample: &Sample,
+    deadline: Deadline,
+    store: &dyn Store,
+) -> ScoreResult {
     let n = route.components.len();
+    let mut observations = Vec::new();
     let mut values: Vec<Option<f64>> = vec![None; n];
     let mut details: Map<String, Value> = Map::new();
     let mut first_failure: Option<(Status, String)> = None;
@@ -376,7 +464,7 @@ pub fn score_route(route: &Route, sample: &Sample, deadline: Deadline) -> ScoreR
                 route.components[dep].name
             )))
         } else {
-            let cx = Ctx::new(&deadline, &values);
+            let cx = Ctx::with_state(&deadline, &values, store, &c.namespace);
             SCORING.with(|s| s.set(true));
             let r = panic::catch_unwind(AssertUnwindSafe(|| c.reward.score(sample, &cx)));
             SCORING.with(|s| s.set(false));
@@ -406,6 +494,13 @@ pub fn score_route(route: &Route, sample: &Sample, deadline: Deadline) -> ScoreR
                 values[i] = Some(s.value);
                 if let Some(d) = s.details {
                     details.insert(c.name.clone(), d);
+                }
+                if let Some(o) = s.observation {
+                    observations.push(Observation {
+                        route: route.name.clone(),
+                        component: i,
+                        value: o,
+                    });
                 }
             }
             Err(f) => {
@@ -447,5 +542,6 @@ pub fn score_route(route: &Route, sample: &Sample, deadline: Deadline) -> ScoreR
             Some(Value::Object(details))
         },
         zero_variance: None,
+        observations,
     }
 }

@@ -16,13 +16,15 @@ pub mod result;
 pub mod reward;
 pub mod sample;
 pub mod spec;
+pub mod state;
 
 pub use deadline::{Deadline, Ticker};
-pub use engine::{Engine, Input, Stop};
+pub use engine::{Engine, Input, StateError, Stop};
 pub use group::{Advantage, GroupOutput, GroupSpec};
 pub use params::{Kind, ParamSpec, Params};
 pub use registry::{Registry, RewardDoc, RewardInfo};
-pub use result::{ScoreResult, Status};
+pub use result::{Observation, ScoreResult, Status};
 pub use reward::{Ctx, Failure, Outcome, Reward, Score};
 pub use sample::Sample;
 pub use spec::{Spec, SpecError};
+pub use state::{MemoryStore, NullStore, Store};

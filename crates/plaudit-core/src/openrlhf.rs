@@ -215,6 +215,7 @@ mod tests {
             error: None,
             details: None,
             zero_variance: None,
+            observations: Vec::new(),
         };
         let r = response(&[
             mk(1.0, Some(1.0), Status::Ok),

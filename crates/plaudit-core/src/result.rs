@@ -61,6 +61,19 @@ pub struct ScoreResult {
     pub details: Option<Value>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zero_variance: Option<bool>,
+    /// Observations of stateful rewards, waiting for [`crate::Engine::commit`]; never serialized.
+    #[serde(skip)]
+    pub observations: Vec<Observation>,
+}
+
+/// What one stateful component observed of one sample (see [`crate::state`]).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Observation {
+    /// The route's name (`*` for the fallback).
+    pub route: std::sync::Arc<str>,
+    /// The component's index in its route.
+    pub component: usize,
+    pub value: Value,
 }
 
 impl ScoreResult {
@@ -75,6 +88,7 @@ impl ScoreResult {
             error: Some(error),
             details: None,
             zero_variance: None,
+            observations: Vec::new(),
         }
     }
 }

@@ -5,12 +5,16 @@ use serde_json::Value;
 use crate::deadline::Deadline;
 use crate::result::Status;
 use crate::sample::Sample;
+use crate::state::{NullStore, Store};
 
 /// A reward's value for one sample, with optional details (extracted answer, normalised forms …).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Score {
     pub value: f64,
     pub details: Option<Value>,
+    /// What a stateful reward wants to remember of this sample; handed back to
+    /// [`Reward::update`] after the batch (see [`crate::state`]).
+    pub observation: Option<Value>,
 }
 
 impl Score {
@@ -18,6 +22,7 @@ impl Score {
         Score {
             value,
             details: None,
+            observation: None,
         }
     }
 
@@ -25,7 +30,14 @@ impl Score {
         Score {
             value,
             details: Some(details),
+            observation: None,
         }
+    }
+
+    /// Attach an observation for the reward's state update.
+    pub fn observe(mut self, observation: Value) -> Self {
+        self.observation = Some(observation);
+        self
     }
 }
 
@@ -78,12 +90,36 @@ pub type Outcome = Result<Score, Failure>;
 pub struct Ctx<'a> {
     pub deadline: &'a Deadline,
     pub(crate) values: &'a [Option<f64>],
+    /// The state as it was before this batch (stateful rewards read it; see [`crate::state`]).
+    pub store: &'a dyn Store,
+    /// This component's namespace in the store (`ROUTE/COMPONENT`).
+    pub namespace: &'a str,
 }
 
 impl<'a> Ctx<'a> {
-    /// A context with no component values (tests, documentation examples).
+    /// A context with component values and no state (tests, documentation examples).
     pub fn new(deadline: &'a Deadline, values: &'a [Option<f64>]) -> Self {
-        Ctx { deadline, values }
+        Ctx {
+            deadline,
+            values,
+            store: &NullStore,
+            namespace: "",
+        }
+    }
+
+    /// A context reading state from `store` under `namespace`.
+    pub fn with_state(
+        deadline: &'a Deadline,
+        values: &'a [Option<f64>],
+        store: &'a dyn Store,
+        namespace: &'a str,
+    ) -> Self {
+        Ctx {
+            deadline,
+            values,
+            store,
+            namespace,
+        }
     }
 
     /// The value of the component at `index` (as resolved by [`crate::Params::component`]).
@@ -103,4 +139,15 @@ pub trait Reward: Send + Sync {
     /// Score one sample. Must return within the deadline (check it in loops), must not panic
     /// (a panic is caught and becomes this sample's `error`, but it is still a bug).
     fn score(&self, sample: &Sample, cx: &Ctx) -> Outcome;
+
+    /// After a batch: update this reward's state in `namespace` from the observations its
+    /// scores carried, in input order. Stateless rewards keep the default (nothing to do).
+    fn update(
+        &self,
+        _observations: &[Value],
+        _store: &dyn Store,
+        _namespace: &str,
+    ) -> Result<(), String> {
+        Ok(())
+    }
 }

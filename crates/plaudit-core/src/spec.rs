@@ -67,11 +67,13 @@ pub struct Component {
     pub params: Params,
     /// Indices of the components whose values this one reads.
     pub inputs: Vec<usize>,
+    /// Where this component keeps state, if its reward has any: `ROUTE/COMPONENT`.
+    pub namespace: String,
 }
 
 /// A compiled leaf spec: the components and expression used for the samples routed to it.
 pub struct Route {
-    pub name: String,
+    pub name: Arc<str>,
     pub components: Vec<Component>,
     /// Evaluation order (inputs before the components that read them).
     pub order: Vec<usize>,
@@ -313,6 +315,7 @@ fn compile_route(
         );
         let inputs = params.component_indices();
         components.push(Component {
+            namespace: format!("{name}/{cname}"),
             name: cname.clone(),
             reward_name: info.name,
             reward,
@@ -403,7 +406,7 @@ fn compile_route(
     });
     Some((
         Route {
-            name: name.to_string(),
+            name: Arc::from(name),
             components,
             order,
             expr,

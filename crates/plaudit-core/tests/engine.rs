@@ -86,7 +86,7 @@ fn misbehaving_rewards_become_statuses() {
         .enumerate()
         .map(|(i, r)| sample(i, r))
         .collect();
-    let out = e.score_batch(&inputs);
+    let out = e.score_batch(&inputs).unwrap();
     let st: Vec<Status> = out.iter().map(|r| r.status).collect();
     assert_eq!(
         st,
@@ -132,7 +132,9 @@ fn components_read_other_components_in_dependency_order() {
         "components": {"double": {"reward": "scale", "params": {"of": "base"}}, "base": "chaos"},
         "reward": "double - base"
     }));
-    let out = e.score_batch(&[sample(0, "abc"), sample(1, "none")]);
+    let out = e
+        .score_batch(&[sample(0, "abc"), sample(1, "none")])
+        .unwrap();
     assert_eq!(out[0].reward, 3.0);
     assert_eq!(out[0].components.get("double"), Some(&6.0));
     assert_eq!(out[1].status, Status::NoAnswer);
@@ -145,7 +147,7 @@ fn components_read_other_components_in_dependency_order() {
 #[test]
 fn expression_errors_are_per_sample() {
     let e = engine(json!({"components": {"base": "chaos"}, "reward": "1 / (base - 2)"}));
-    let out = e.score_batch(&[sample(0, "ab"), sample(1, "abc")]);
+    let out = e.score_batch(&[sample(0, "ab"), sample(1, "abc")]).unwrap();
     assert_eq!(out[0].status, Status::Error);
     assert_eq!(
         out[0].error.as_deref(),
@@ -218,16 +220,20 @@ fn routes_by_task_with_fallback() {
         "components": {"base": "chaos"},
         "routes": {"double": {"components": {"base": "chaos", "d": {"reward": "scale", "params": {"of": "base"}}}, "reward": "d"}}
     }));
-    let out = e.score_batch(&[
-        Input::from_value(json!({"task": "double", "response": "abc"})),
-        Input::from_value(json!({"task": "other", "response": "abc"})),
-        Input::from_value(json!({"response": "abc"})),
-    ]);
+    let out = e
+        .score_batch(&[
+            Input::from_value(json!({"task": "double", "response": "abc"})),
+            Input::from_value(json!({"task": "other", "response": "abc"})),
+            Input::from_value(json!({"response": "abc"})),
+        ])
+        .unwrap();
     let rewards: Vec<f64> = out.iter().map(|r| r.reward).collect();
     assert_eq!(rewards, vec![6.0, 3.0, 3.0]);
 
     let no_fallback = engine(json!({"routes": {"a": {"components": {"base": "chaos"}}}}));
-    let out = no_fallback.score_batch(&[Input::from_value(json!({"task": "b", "response": "x"}))]);
+    let out = no_fallback
+        .score_batch(&[Input::from_value(json!({"task": "b", "response": "x"}))])
+        .unwrap();
     assert_eq!(out[0].status, Status::InvalidInput);
     assert_eq!(
         out[0].error.as_deref(),
@@ -246,7 +252,7 @@ fn group_stage_runs_after_scoring() {
         Input::from_value(json!({"group": 7, "response": "ab"})),
         Input::from_value(json!({"group": 7, "response": "xy"})),
     ];
-    let out = e.score_batch(&inputs);
+    let out = e.score_batch(&inputs).unwrap();
     let s = 2f64.sqrt() + 1e-6; // rewards 1 and 3: mean 2, unbiased std sqrt(2)
     assert!((out[0].advantage.unwrap() + 1.0 / s).abs() < 1e-12);
     assert!((out[1].advantage.unwrap() - 1.0 / s).abs() < 1e-12);
@@ -293,7 +299,7 @@ fn a_stopped_batch_still_answers_every_sample() {
     let inputs: Vec<Input> = (0..5).map(|i| sample(i, "abc")).collect();
     let stop = plaudit_core::Stop::never();
     stop.cancel();
-    let out = e.score_batch_until(&inputs, &stop);
+    let out = e.score_batch_until(&inputs, &stop).unwrap();
     assert_eq!(out.len(), 5);
     assert!(out.iter().all(|r| r.status == Status::Timeout));
     assert_eq!(
@@ -301,7 +307,7 @@ fn a_stopped_batch_still_answers_every_sample() {
         Some("request cancelled before this sample was scored")
     );
     let late = plaudit_core::Stop::after(Duration::from_millis(0));
-    let out = e.score_batch_until(&inputs, &late);
+    let out = e.score_batch_until(&inputs, &late).unwrap();
     assert_eq!(
         out[4].error.as_deref(),
         Some("request deadline of 0 ms passed before this sample was scored")

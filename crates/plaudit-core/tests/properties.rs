@@ -78,7 +78,7 @@ proptest! {
         }
         let inputs = LineReader::new(&data[..], 1 << 20).next_chunk(1000).unwrap();
         prop_assert_eq!(inputs.len(), lines.len());
-        let out = engine().score_batch(&inputs);
+        let out = engine().score_batch(&inputs).unwrap();
         prop_assert_eq!(out.len(), lines.len());
         for r in &out {
             prop_assert!(r.reward.is_finite());

@@ -1,7 +1,7 @@
 //! The catalogue's contract: every reward is documented (what / why / parameters / example), every
 //! declared parameter is documented, and every documented example gives its documented value.
 
-use plaudit_core::{Ctx, Deadline, Params, Sample, Status};
+use plaudit_core::{Ctx, Deadline, MemoryStore, Params, Sample, Status, Store};
 use serde_json::Value;
 
 #[test]
@@ -61,7 +61,17 @@ fn every_documented_example_gives_its_value() {
             let sample = Sample::from_value(ex["sample"].clone()).unwrap();
             let values: Vec<Option<f64>> = comps.iter().map(|(_, v)| Some(*v)).collect();
             let d = Deadline::none();
-            let got = reward.score(&sample, &Ctx::new(&d, &values));
+            // A stateful example gives the state it starts from, by key.
+            let store = MemoryStore::new();
+            if let Some(Value::Object(state)) = ex.get("state") {
+                store
+                    .put(
+                        "example",
+                        state.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+                    )
+                    .unwrap();
+            }
+            let got = reward.score(&sample, &Ctx::with_state(&d, &values, &store, "example"));
             match (ex.get("value"), ex.get("status"), &got) {
                 (Some(v), _, Ok(s)) if (v.as_f64().unwrap() - s.value).abs() <= 1e-9 => {}
                 (None, Some(st), Err(f))

@@ -27,7 +27,9 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
-use plaudit_core::{openrlhf, Engine, Input, Registry, ScoreResult, Spec, Status, Stop};
+use plaudit_core::{
+    openrlhf, Engine, Input, Registry, ScoreResult, Spec, StateError, Status, Stop,
+};
 use serde_json::{json, Value};
 use tokio::sync::{oneshot, Semaphore};
 
@@ -301,6 +303,19 @@ async fn handle(state: AppState, route: &'static str, headers: HeaderMap, body: 
     resp
 }
 
+/// The results of a batch whose state could not be saved are still answered; the failure is
+/// logged and counted (`plaudit_state_errors_total`).
+fn saved(r: Result<Vec<ScoreResult>, StateError>) -> Vec<ScoreResult> {
+    match r {
+        Ok(results) => results,
+        Err(e) => {
+            tracing::error!(error = %e.message, "cannot save state");
+            metrics::counter!("plaudit_state_errors_total").increment(1);
+            e.results
+        }
+    }
+}
+
 struct Summary {
     n: usize,
     statuses: String,
@@ -404,17 +419,20 @@ async fn handle_inner(
         };
         let out = job.map(|job| match job {
             Job::Score { inputs, spec } => {
-                let results = match spec {
+                let results = saved(match spec {
                     None => inner.engine.score_batch_until(&inputs, &stop),
-                    Some(spec) => Engine::new(*spec).score_batch_until(&inputs, &stop),
-                };
+                    // An inline spec shares the server's state store (namespaced by route and
+                    // component name).
+                    Some(spec) => Engine::with_store(*spec, inner.engine.store())
+                        .score_batch_until(&inputs, &stop),
+                });
                 let mut body = b"{\"results\":".to_vec();
                 serde_json::to_writer(&mut body, &results).expect("results serialize");
                 body.push(b'}');
                 (body, record(&results))
             }
             Job::OpenRlhf { inputs } => {
-                let results = inner.engine.score_batch_until(&inputs, &stop);
+                let results = saved(inner.engine.score_batch_until(&inputs, &stop));
                 let body =
                     serde_json::to_vec(&openrlhf::response(&results)).expect("responses serialize");
                 (body, record(&results))

@@ -1,0 +1,106 @@
+//! State that outlives a batch: per-prompt statistics of stateful mechanisms (an adaptive target
+//! length, a tightening cost reference, per-test pass rates).
+//!
+//! The contract that keeps scoring deterministic: while a batch is scored, every sample reads
+//! the state as it was before the batch; each stateful reward returns an *observation* per sample
+//! ([`crate::Score::observe`]); after the batch, the engine hands each reward its observations in
+//! input order ([`crate::Reward::update`]), and the reward writes its new state. The same inputs in
+//! the same order give the same state, whatever the number of threads.
+//!
+//! State is JSON by (namespace, key). The engine gives each stateful component the namespace
+//! `ROUTE/COMPONENT` (`*` is the fallback route), so renaming a component starts it afresh.
+
+use std::collections::HashMap;
+use std::sync::RwLock;
+
+use serde_json::Value;
+
+/// Where stateful rewards keep their state. Implementations: [`MemoryStore`] (the default, lost
+/// at exit) and `plaudit-store`'s SQLite store (`--state PATH`, survives restarts).
+pub trait Store: Send + Sync {
+    /// The value stored under (namespace, key), if any.
+    fn get(&self, namespace: &str, key: &str) -> Result<Option<Value>, String>;
+    /// Store all `entries` under `namespace`, atomically.
+    fn put(&self, namespace: &str, entries: Vec<(String, Value)>) -> Result<(), String>;
+}
+
+/// State in memory, for one process.
+#[derive(Default)]
+pub struct MemoryStore {
+    map: RwLock<HashMap<(String, String), Value>>,
+}
+
+impl MemoryStore {
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
+impl Store for MemoryStore {
+    fn get(&self, namespace: &str, key: &str) -> Result<Option<Value>, String> {
+        let map = self
+            .map
+            .read()
+            .map_err(|_| "state store lock poisoned".to_string())?;
+        Ok(map.get(&(namespace.to_string(), key.to_string())).cloned())
+    }
+
+    fn put(&self, namespace: &str, entries: Vec<(String, Value)>) -> Result<(), String> {
+        let mut map = self
+            .map
+            .write()
+            .map_err(|_| "state store lock poisoned".to_string())?;
+        for (k, v) in entries {
+            map.insert((namespace.to_string(), k), v);
+        }
+        Ok(())
+    }
+}
+
+/// A store that holds nothing: what rewards see outside an engine (documentation examples, unit
+/// tests).
+pub struct NullStore;
+
+impl Store for NullStore {
+    fn get(&self, _namespace: &str, _key: &str) -> Result<Option<Value>, String> {
+        Ok(None)
+    }
+    fn put(&self, _namespace: &str, _entries: Vec<(String, Value)>) -> Result<(), String> {
+        Ok(())
+    }
+}
+
+/// A stable 64-bit FNV-1a hash as 16 hex digits: a short state key for a long text (a prompt).
+pub fn text_key(text: &str) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in text.as_bytes() {
+        h ^= u64::from(*b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    format!("{h:016x}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn memory_store_round_trip() {
+        let s = MemoryStore::new();
+        assert_eq!(s.get("a", "k").unwrap(), None);
+        s.put(
+            "a",
+            vec![("k".into(), json!(3)), ("j".into(), json!({"x": 1}))],
+        )
+        .unwrap();
+        assert_eq!(s.get("a", "k").unwrap(), Some(json!(3)));
+        assert_eq!(s.get("b", "k").unwrap(), None);
+    }
+
+    #[test]
+    fn text_key_is_stable() {
+        assert_eq!(text_key(""), "cbf29ce484222325");
+        assert_eq!(text_key("a"), "af63dc4c8601ec8c");
+    }
+}
