@@ -126,7 +126,15 @@ pub fn tuple_solved(n: &Node) -> Option<&Node> {
 fn named_quantity(n: &Node) -> bool {
     match n {
         Node::Sym(_) => true,
-        Node::Mul(v) => !v.is_empty() && v.iter().all(|x| matches!(x, Node::Sym(_))),
+        Node::Mul(v) => {
+            !v.is_empty()
+                && v.iter().all(|x| match x {
+                    Node::Pow(b, e) => {
+                        named_quantity(b) && matches!(&**e, Node::Num(q, _) if *q == -num_rational::BigRational::from_integer(1.into()))
+                    }
+                    x => named_quantity(x),
+                })
+        }
         Node::Div(a, b) => named_quantity(a) && named_quantity(b),
         Node::Apply(Func::Abs, v) => v.len() == 1 && named_quantity(&v[0]),
         _ => false,
@@ -152,6 +160,33 @@ pub fn reference_value(n: &Node) -> Option<&Node> {
         }
     }
     None
+}
+
+/// `p = 5, q = 2; p = 7, q = 2`: solved equations cycling through the same variables, as the
+/// tuples `(5, 2), (7, 2)`.
+fn assignment_groups(items: &[Node], vals: &[Node]) -> Option<Vec<Node>> {
+    let vars: Vec<&str> = items
+        .iter()
+        .map(|x| solved(x).map(|(v, _)| v))
+        .collect::<Option<_>>()?;
+    let m = vars.iter().skip(1).position(|v| *v == vars[0])? + 1;
+    if m < 2
+        || !vars.len().is_multiple_of(m)
+        || vars[..m]
+            .iter()
+            .enumerate()
+            .any(|(i, v)| vars[..i].contains(v))
+    {
+        return None;
+    }
+    if vars.iter().enumerate().any(|(i, v)| *v != vars[i % m]) {
+        return None;
+    }
+    Some(
+        vals.chunks(m)
+            .map(|c| Node::Tuple(c.to_vec(), Bracket::Round, Bracket::Round))
+            .collect(),
+    )
 }
 
 fn is_eq(n: &Node) -> bool {
@@ -284,6 +319,21 @@ pub fn normalize(n: &Node) -> Node {
             }
         }
         Node::Rel(items, ops) => {
+            // `-x > -1` is `x < 1`, `-x = -3` is `x = 3`: solved up to sign.
+            if ops.len() == 1 && ops[0] != Rel::In {
+                for (k, other) in [(0, 1), (1, 0)] {
+                    if let Node::Neg(x) = &items[k] {
+                        if let Node::Sym(v) = &**x {
+                            if !items[other].has_symbol(v) && !items[other].has_symbols() {
+                                let mut out = vec![Node::int(0), Node::int(0)];
+                                out[k] = (**x).clone();
+                                out[other] = Node::Neg(Box::new(items[other].clone()));
+                                return normalize(&Node::Rel(out, vec![ops[0].flip()]));
+                            }
+                        }
+                    }
+                }
+            }
             if ops.len() == 1 && ops[0] == Rel::In && matches!(items[0], Node::Sym(_)) {
                 return normalize(&items[1]);
             }
@@ -299,6 +349,12 @@ pub fn normalize(n: &Node) -> Node {
             }
             n.clone()
         }
+        Node::Add(_) | Node::Mul(_) | Node::Neg(_) if n.any(&|x| matches!(x, Node::Matrix(_))) => {
+            match matrix_fold(n, 0) {
+                Some(rows) => Node::Matrix(rows),
+                None => n.clone(),
+            }
+        }
         _ if has_pm(n) && n.is_scalar() => {
             let v = expand_pm(n);
             if v.len() == 1 {
@@ -308,6 +364,94 @@ pub fn normalize(n: &Node) -> Node {
             }
         }
         _ => n.clone(),
+    }
+}
+
+type Rows = Vec<Vec<Node>>;
+
+/// A sum, product or negation of matrices (and scalars) as one matrix, elementwise; `None`
+/// when the shapes do not fit or there is no matrix.
+fn matrix_fold(n: &Node, depth: usize) -> Option<Rows> {
+    if depth > 16 {
+        return None;
+    }
+    let scale = |m: Rows, c: &Node| -> Rows {
+        m.into_iter()
+            .map(|r| {
+                r.into_iter()
+                    .map(|x| Node::Mul(vec![c.clone(), x]))
+                    .collect()
+            })
+            .collect()
+    };
+    match n {
+        Node::Matrix(rows) => Some(rows.clone()),
+        Node::Neg(a) => Some(scale(matrix_fold(a, depth + 1)?, &Node::int(-1))),
+        Node::Add(terms) => {
+            let mut acc: Option<Rows> = None;
+            for t in terms {
+                let m = matrix_fold(t, depth + 1)?;
+                acc = Some(match acc {
+                    None => m,
+                    Some(a) => {
+                        if a.len() != m.len() || a.iter().zip(&m).any(|(x, y)| x.len() != y.len()) {
+                            return None;
+                        }
+                        a.into_iter()
+                            .zip(m)
+                            .map(|(r, s)| {
+                                r.into_iter()
+                                    .zip(s)
+                                    .map(|(x, y)| Node::Add(vec![x, y]))
+                                    .collect()
+                            })
+                            .collect()
+                    }
+                });
+            }
+            acc
+        }
+        Node::Mul(factors) => {
+            let mut acc: Option<Rows> = None;
+            let mut scalars = Vec::new();
+            for f in factors {
+                if !f.any(&|x| matches!(x, Node::Matrix(_))) {
+                    scalars.push(f.clone());
+                    continue;
+                }
+                let m = matrix_fold(f, depth + 1)?;
+                acc = Some(match acc {
+                    None => m,
+                    Some(a) => {
+                        let inner = a.first().map_or(0, Vec::len);
+                        if inner != m.len() || m.iter().any(|r| r.len() != m[0].len()) {
+                            return None;
+                        }
+                        a.iter()
+                            .map(|r| {
+                                (0..m[0].len())
+                                    .map(|j| {
+                                        Node::Add(
+                                            (0..inner)
+                                                .map(|k| {
+                                                    Node::Mul(vec![r[k].clone(), m[k][j].clone()])
+                                                })
+                                                .collect(),
+                                        )
+                                    })
+                                    .collect()
+                            })
+                            .collect()
+                    }
+                });
+            }
+            let mut m = acc?;
+            for c in &scalars {
+                m = scale(m, c);
+            }
+            Some(m)
+        }
+        _ => None,
     }
 }
 
@@ -380,6 +524,11 @@ impl Comparer<'_> {
             {
                 // `x_1 = a, x_2 = b` (or `AB = 4, CD = 5`) against `a, b`.
                 let vals: Vec<Node> = a.iter().filter_map(reference_value).cloned().collect();
+                if let Some(groups) = assignment_groups(a, &vals) {
+                    if b.iter().all(|x| matches!(x, Node::Tuple(..))) {
+                        return self.multiset_eq(&groups, b);
+                    }
+                }
                 return self.multiset_eq(&vals, b);
             }
             (Some(a), Some(b)) => {
@@ -482,6 +631,8 @@ impl Comparer<'_> {
                     self.all_pairs(t, &flat)
                 }
             }
+            // Mixed chains (`y = 2 < x + 1`): only the same chain.
+            (Node::Rel(..), Node::Rel(..)) => Ok(self.same_print(g, p)),
             (Node::Rel(..), _) | (_, Node::Rel(..)) => Ok(false),
             _ if g.is_scalar() && p.is_scalar() => self.scalar_eq(g, p),
             _ => Ok(false),

@@ -391,6 +391,7 @@ fn envs<'a>(text: &'a str, mut f: impl FnMut(&'a str) -> bool) {
                 }
                 let mut j = i + 1;
                 let mut close = None;
+                let mut eol = false;
                 while j < n {
                     if b[j] == b'\\' {
                         j += 2;
@@ -398,6 +399,12 @@ fn envs<'a>(text: &'a str, mut f: impl FnMut(&'a str) -> bool) {
                     }
                     if b[j] == b'$' {
                         close = Some(j);
+                        break;
+                    }
+                    // Inline `$…$` stays on one line: a `$` without a partner on its line is a
+                    // currency sign or a stray.
+                    if b[j] == b'\n' {
+                        eol = true;
                         break;
                     }
                     j += 1;
@@ -409,6 +416,7 @@ fn envs<'a>(text: &'a str, mut f: impl FnMut(&'a str) -> bool) {
                         }
                         i = j + 1;
                     }
+                    None if eol => i += 1,
                     None => {
                         no_dollar = true;
                         i += 1;
@@ -474,6 +482,26 @@ fn prose_word(w: &str) -> bool {
             | "yes"
             | "no"
     )
+}
+
+/// The number of words (runs of two or more letters, not commands) in `s`.
+fn prose_words(s: &str) -> usize {
+    let b = s.as_bytes();
+    let (mut i, mut n) = (0, 0);
+    while i < b.len() {
+        if b[i].is_ascii_alphabetic() {
+            let st = i;
+            while i < b.len() && b[i].is_ascii_alphabetic() {
+                i += 1;
+            }
+            if i - st >= 2 && (st == 0 || b[st - 1] != b'\\') {
+                n += 1;
+            }
+        } else {
+            i += 1;
+        }
+    }
+    n
 }
 
 /// Whether an answer string is a sentence rather than an answer.
@@ -645,6 +673,11 @@ pub fn reference_answer(s: &str) -> String {
                 continue; // inside an outer box
             }
             if let Some((a, b, end)) = boxed_at(t, st, len) {
+                // Boxes apart by more than a short label (a solution's intermediate results):
+                // only the later ones count.
+                if covered > 0 && prose_words(&t[covered..st]) > 3 {
+                    parts.clear();
+                }
                 covered = end;
                 let p = t[a..b].trim().to_string();
                 if !p.is_empty() && !parts.contains(&p) && parts.len() < 16 {

@@ -214,7 +214,15 @@ pub fn verify(
     deadline: &Deadline,
 ) -> Result<Verdict, VerifyError> {
     let budget = Budget::new(deadline);
-    let gold = extract::reference_answer(reference);
+    let mut gold = extract::reference_answer(reference);
+    // A reference that is a whole solution ("… Final Answer: The final answer is $28\%$. …"):
+    // its answer, found as in a response (boxed, marker or math environment only).
+    if gold.len() > 120 || gold.contains('\n') {
+        let strong = [Method::Boxed, Method::Marker, Method::Env];
+        if let Some((a, _)) = extract::extract(&gold, &strong, &opts.tag) {
+            gold = a;
+        }
+    }
     if gold.is_empty() {
         return Err(VerifyError::EmptyReference);
     }
