@@ -559,6 +559,21 @@ pub fn last_number(text: &str) -> Option<&str> {
         while st < end && !b[st].is_ascii_digit() {
             st += 1;
         }
+        // `2 500 000`: groups of three digits after single spaces.
+        while st >= 2
+            && b[st - 1] == b' '
+            && b[st - 2].is_ascii_digit()
+            && b[st..end].iter().take_while(|c| c.is_ascii_digit()).count() == 3
+        {
+            let mut k = st - 1;
+            while k > 0 && b[k - 1].is_ascii_digit() {
+                k -= 1;
+            }
+            if st - 1 - k > 3 {
+                break;
+            }
+            st = k;
+        }
         // Digits inside a word (`AZ2B`, `x2`) are not a number.
         if st > 0 && b[st - 1].is_ascii_alphabetic() {
             end = st;
