@@ -600,6 +600,7 @@ impl Comparer<'_> {
         if is_ineq(g) || is_ineq(p) || matches!(g, Node::Union(_)) || matches!(p, Node::Union(_)) {
             return match (self.intervals(g, false)?, self.intervals(p, true)?) {
                 (Some(gi), Some(pi)) => self.interval_sets_eq(&gi, &pi),
+                (None, Some(pi)) if is_ineq(g) => self.relation_is_set(g, &pi),
                 _ => Ok(self.same_print(g, p)),
             };
         }
@@ -753,6 +754,107 @@ impl Comparer<'_> {
 
     fn bound_eq(&self, a: &Node, b: &Node) -> Result<bool, MathError> {
         self.scalar_eq(a, b)
+    }
+
+    /// A reference relation in one variable that is not in solved form (`1 \le |z| \le 2`)
+    /// against the response's intervals: the relation holds exactly on their union, checked at
+    /// every endpoint, just beside it, and at points inside each gap between endpoints.
+    fn relation_is_set(&self, rel: &Node, set: &[Iv]) -> Result<bool, MathError> {
+        let Node::Rel(items, ops) = rel else {
+            return Ok(false);
+        };
+        let mut vars = Vec::new();
+        rel.symbols(&mut vars);
+        if vars.len() != 1 || set.is_empty() {
+            return Ok(false);
+        }
+        let num = |n: &Node, env: &[(String, C)]| -> Result<Option<f64>, MathError> {
+            let v = Numeric {
+                budget: self.budget,
+                env,
+                mode: Mode::Real,
+            }
+            .eval(n)?;
+            Ok(v.filter(|z| z.im.abs() < 1e-12).map(|z| z.re))
+        };
+        // Endpoints of the response's intervals (finite ones).
+        let mut ends: Vec<f64> = Vec::new();
+        let mut ivs: Vec<(f64, bool, f64, bool)> = Vec::new();
+        for i in set {
+            let lo = if is_infinite(&i.lo) {
+                f64::NEG_INFINITY
+            } else {
+                match num(&i.lo, &[])? {
+                    Some(x) => x,
+                    None => return Ok(false),
+                }
+            };
+            let hi = if is_infinite(&i.hi) {
+                f64::INFINITY
+            } else {
+                match num(&i.hi, &[])? {
+                    Some(x) => x,
+                    None => return Ok(false),
+                }
+            };
+            for e in [lo, hi] {
+                if e.is_finite() {
+                    ends.push(e);
+                }
+            }
+            ivs.push((lo, i.lo_closed, hi, i.hi_closed));
+        }
+        ends.sort_by(|a, b| a.total_cmp(b));
+        ends.dedup();
+        let scale = ends.iter().fold(1.0f64, |m, e| m.max(e.abs()));
+        let eps = 1e-7 * scale;
+        let mut pts: Vec<f64> = Vec::new();
+        for (k, e) in ends.iter().enumerate() {
+            pts.extend([*e, e - eps, e + eps]);
+            if let Some(next) = ends.get(k + 1) {
+                for t in [0.13, 0.37, 0.5, 0.71, 0.94] {
+                    pts.push(e + (next - e) * t);
+                }
+            }
+        }
+        let (first, last) = (
+            ends.first().copied().unwrap_or(0.0),
+            ends.last().copied().unwrap_or(0.0),
+        );
+        for d in [1.0, 3.7, 100.0] {
+            pts.push(first - d * scale);
+            pts.push(last + d * scale);
+        }
+        let inside = |x: f64| {
+            ivs.iter()
+                .any(|&(lo, lc, hi, hc)| (x > lo || (lc && x == lo)) && (x < hi || (hc && x == hi)))
+        };
+        for x in pts {
+            self.budget.tick()?;
+            let env = vec![(vars[0].clone(), C::new(x, 0.0))];
+            let mut vals = Vec::with_capacity(items.len());
+            for it in items {
+                match num(it, &env)? {
+                    Some(v) => vals.push(v),
+                    None => return Ok(false),
+                }
+            }
+            let holds = ops.iter().enumerate().all(|(k, op)| {
+                let (a, b) = (vals[k], vals[k + 1]);
+                match op {
+                    Rel::Lt => a < b,
+                    Rel::Le => a <= b + 1e-12 * scale,
+                    Rel::Gt => a > b,
+                    Rel::Ge => a + 1e-12 * scale >= b,
+                    Rel::Ne => a != b,
+                    _ => false,
+                }
+            });
+            if holds != inside(x) {
+                return Ok(false);
+            }
+        }
+        Ok(true)
     }
 
     fn interval_sets_eq(&self, a: &[Iv], b: &[Iv]) -> Result<bool, MathError> {
