@@ -6,6 +6,7 @@ use plaudit_core::{Registry, RewardInfo};
 
 pub mod answer;
 pub mod format;
+pub mod gui;
 pub mod length;
 pub mod math;
 pub mod similarity;
@@ -21,6 +22,7 @@ pub fn all() -> Vec<RewardInfo> {
     v.extend(text::all());
     v.extend(similarity::all());
     v.extend(math::all());
+    v.extend(gui::all());
     v
 }
 
