@@ -11,6 +11,7 @@ pub mod length;
 pub mod math;
 pub mod similarity;
 pub mod text;
+pub mod tool;
 pub mod util;
 
 /// Every reward of this crate.
@@ -23,6 +24,7 @@ pub fn all() -> Vec<RewardInfo> {
     v.extend(similarity::all());
     v.extend(math::all());
     v.extend(gui::all());
+    v.extend(tool::all());
     v
 }
 
