@@ -1,0 +1,517 @@
+//! SQL verification on SQLite for Plaudit's SQL rewards: opening the reference's database
+//! (a file, read-only, or an in-memory database built from setup statements and cached per
+//! thread), running queries read-only under the sample's deadline and size caps, comparing
+//! results, tokenising and extracting SQL.
+
+use std::cell::RefCell;
+use std::collections::BTreeSet;
+use std::sync::{Arc, Mutex};
+
+use plaudit_core::{Deadline, Failure};
+use rusqlite::hooks::{AuthAction, AuthContext, Authorization};
+use rusqlite::limits::Limit;
+use rusqlite::types::ValueRef;
+use rusqlite::{Connection, OpenFlags};
+use serde_json::Value;
+
+pub mod compare;
+pub mod extract;
+pub mod tokens;
+
+pub use compare::{column_f1, results_match, row_f1, Cell};
+pub use extract::extract_sql;
+
+/// The most databases each scoring thread keeps open (least recently used ones are closed).
+pub const CACHE_PER_THREAD: usize = 8;
+/// The longest setup script accepted (bytes).
+pub const MAX_SETUP: usize = 64 << 20;
+
+/// Caps on what one query may return.
+#[derive(Clone, Copy, Debug)]
+pub struct Caps {
+    pub max_rows: usize,
+    /// Total bytes of text and blob values (also the largest single value SQLite may build).
+    pub max_bytes: usize,
+}
+
+impl Default for Caps {
+    fn default() -> Self {
+        Caps {
+            max_rows: 10_000,
+            max_bytes: 16 << 20,
+        }
+    }
+}
+
+/// A query's result.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Rows {
+    pub columns: Vec<String>,
+    pub rows: Vec<Vec<Cell>>,
+}
+
+/// Why a query gave no result.
+#[derive(Clone, Debug, PartialEq)]
+pub enum QueryError {
+    /// The sample's deadline passed while the query ran.
+    Timeout,
+    /// More rows or bytes than the caps allow.
+    TooLarge(String),
+    /// Not a read: refused by the authorizer.
+    Refused(String),
+    /// Syntax, unknown table or column, or a runtime error.
+    Sql(String),
+}
+
+impl std::fmt::Display for QueryError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            QueryError::Timeout => write!(f, "the deadline passed while the query ran"),
+            QueryError::TooLarge(m) | QueryError::Refused(m) | QueryError::Sql(m) => {
+                write!(f, "{m}")
+            }
+        }
+    }
+}
+
+#[derive(Default)]
+struct Shared {
+    /// Setup mode: everything but ATTACH/DETACH and extension loading is allowed.
+    setup: bool,
+    /// Tables (`t`) and columns (`t.c`) read by the statement being prepared.
+    refs: BTreeSet<String>,
+    /// What the authorizer refused, for the error message.
+    refused: Option<String>,
+}
+
+/// An open database with its authorizer state.
+pub struct Db {
+    conn: Connection,
+    shared: Arc<Mutex<Shared>>,
+}
+
+fn authorize(shared: &Arc<Mutex<Shared>>, ctx: AuthContext<'_>) -> Authorization {
+    let mut s = match shared.lock() {
+        Ok(s) => s,
+        Err(p) => p.into_inner(),
+    };
+    let refuse = |s: &mut Shared, what: String| {
+        s.refused = Some(what);
+        Authorization::Deny
+    };
+    match ctx.action {
+        AuthAction::Attach { .. } | AuthAction::Detach { .. } => {
+            refuse(&mut s, "ATTACH/DETACH is not allowed".into())
+        }
+        AuthAction::Function { function_name }
+            if function_name.eq_ignore_ascii_case("load_extension") =>
+        {
+            refuse(&mut s, "load_extension is not allowed".into())
+        }
+        _ if s.setup => Authorization::Allow,
+        AuthAction::Read {
+            table_name,
+            column_name,
+        } => {
+            let t = table_name.to_lowercase();
+            if !column_name.is_empty() {
+                s.refs.insert(format!("{t}.{}", column_name.to_lowercase()));
+            }
+            s.refs.insert(t);
+            Authorization::Allow
+        }
+        AuthAction::Select | AuthAction::Function { .. } | AuthAction::Recursive => {
+            Authorization::Allow
+        }
+        AuthAction::Pragma { pragma_name, .. } => refuse(
+            &mut s,
+            format!("PRAGMA {pragma_name} is not allowed (reads only)"),
+        ),
+        other => refuse(&mut s, format!("only reads may run, not {other:?}")),
+    }
+}
+
+impl Db {
+    fn new(conn: Connection, caps_bytes: usize) -> rusqlite::Result<Db> {
+        let mut conn = conn;
+        let shared = Arc::new(Mutex::new(Shared::default()));
+        let s2 = shared.clone();
+        conn.authorizer(Some(move |ctx: AuthContext<'_>| authorize(&s2, ctx)))?;
+        conn.set_limit(
+            Limit::SQLITE_LIMIT_LENGTH,
+            i32::try_from(caps_bytes).unwrap_or(i32::MAX).max(1),
+        )?;
+        Ok(Db { conn, shared })
+    }
+
+    fn state(&self) -> std::sync::MutexGuard<'_, Shared> {
+        match self.shared.lock() {
+            Ok(s) => s,
+            Err(p) => p.into_inner(),
+        }
+    }
+
+    fn arm(&mut self, deadline: &Deadline) {
+        let d = *deadline;
+        // Every 1000 virtual-machine steps: a few µs apart.
+        let _ = self.conn.progress_handler(1000, Some(move || d.expired()));
+    }
+
+    fn sql_error(&self, e: rusqlite::Error, deadline: &Deadline) -> QueryError {
+        if deadline.expired()
+            || matches!(&e, rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::OperationInterrupted)
+        {
+            return QueryError::Timeout;
+        }
+        if let Some(r) = self.state().refused.take() {
+            return QueryError::Refused(r);
+        }
+        let m = e.to_string();
+        if m.contains("string or blob too big") {
+            return QueryError::TooLarge(format!("a value is larger than the cap ({m})"));
+        }
+        QueryError::Sql(m)
+    }
+
+    /// Prepare `sql` (one statement, reads only) and return the tables and columns it reads.
+    pub fn references(
+        &mut self,
+        sql: &str,
+        deadline: &Deadline,
+    ) -> Result<BTreeSet<String>, QueryError> {
+        self.arm(deadline);
+        {
+            let mut s = self.state();
+            s.refs.clear();
+            s.refused = None;
+        }
+        let r = self.conn.prepare(sql).map(|_| ());
+        match r {
+            Ok(()) => Ok(std::mem::take(&mut self.state().refs)),
+            Err(e) => Err(self.sql_error(e, deadline)),
+        }
+    }
+
+    /// Run `sql` (one statement, reads only) under the deadline and caps.
+    pub fn run(&mut self, sql: &str, deadline: &Deadline, caps: Caps) -> Result<Rows, QueryError> {
+        self.arm(deadline);
+        {
+            let mut s = self.state();
+            s.refs.clear();
+            s.refused = None;
+        }
+        let out = (|| {
+            let mut stmt = self.conn.prepare(sql)?;
+            let columns: Vec<String> = stmt.column_names().map(str::to_string).collect();
+            let n = columns.len();
+            let mut rows = Vec::new();
+            let mut bytes = 0usize;
+            let mut it = stmt.query([])?;
+            while let Some(row) = it.next()? {
+                if rows.len() >= caps.max_rows {
+                    return Ok(Err(QueryError::TooLarge(format!(
+                        "the result has more than {} rows",
+                        caps.max_rows
+                    ))));
+                }
+                let mut cells = Vec::with_capacity(n);
+                for i in 0..n {
+                    let c = match row.get_ref(i)? {
+                        ValueRef::Null => Cell::Null,
+                        ValueRef::Integer(v) => Cell::Int(v),
+                        ValueRef::Real(v) => Cell::Real(v),
+                        ValueRef::Text(t) => {
+                            bytes += t.len();
+                            Cell::Text(String::from_utf8_lossy(t).into_owned())
+                        }
+                        ValueRef::Blob(b) => {
+                            bytes += b.len();
+                            Cell::Blob(b.to_vec())
+                        }
+                    };
+                    cells.push(c);
+                }
+                bytes += 8 * n;
+                if bytes > caps.max_bytes {
+                    return Ok(Err(QueryError::TooLarge(format!(
+                        "the result is larger than {} bytes",
+                        caps.max_bytes
+                    ))));
+                }
+                rows.push(cells);
+            }
+            Ok(Ok(Rows { columns, rows }))
+        })();
+        match out {
+            Ok(r) => r,
+            Err(e) => Err(self.sql_error(e, deadline)),
+        }
+    }
+}
+
+enum Key {
+    Path(String),
+    Setup(String),
+}
+
+impl Key {
+    fn same(&self, other: &Key) -> bool {
+        match (self, other) {
+            (Key::Path(a), Key::Path(b)) | (Key::Setup(a), Key::Setup(b)) => a == b,
+            _ => false,
+        }
+    }
+}
+
+thread_local! {
+    /// Most recently used last. Bounded by [`CACHE_PER_THREAD`].
+    static CACHE: RefCell<Vec<(Key, Db)>> = const { RefCell::new(Vec::new()) };
+}
+
+/// The gold query of a reference `{"sql", "db" | "setup"}`.
+pub fn gold_sql(reference: &Value) -> Result<&str, Failure> {
+    reference
+        .get("sql")
+        .and_then(Value::as_str)
+        .filter(|s| !s.trim().is_empty())
+        .ok_or_else(|| {
+            Failure::invalid_input(
+                "`reference` must be {\"sql\": gold query, \"db\": path} or {\"sql\": gold query, \"setup\": \"CREATE …; INSERT …;\"}",
+            )
+        })
+}
+
+fn open(key: &Key, deadline: &Deadline, caps: Caps) -> Result<Db, Failure> {
+    match key {
+        Key::Path(p) => {
+            if !std::path::Path::new(p).is_file() {
+                return Err(Failure::invalid_input(format!(
+                    "`reference.db`: no database file at {p}"
+                )));
+            }
+            let conn = Connection::open_with_flags(
+                p,
+                OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+            )
+            .map_err(|e| Failure::invalid_input(format!("`reference.db`: cannot open {p}: {e}")))?;
+            Db::new(conn, caps.max_bytes)
+                .map_err(|e| Failure::error(format!("setting up {p}: {e}")))
+        }
+        Key::Setup(text) => {
+            let conn = Connection::open_in_memory()
+                .map_err(|e| Failure::error(format!("in-memory database: {e}")))?;
+            let mut db = Db::new(conn, usize::MAX >> 1)
+                .map_err(|e| Failure::error(format!("in-memory database: {e}")))?;
+            db.state().setup = true;
+            db.arm(deadline);
+            let r = db.conn.execute_batch(text);
+            db.state().setup = false;
+            if let Err(e) = r {
+                return Err(match db.sql_error(e, deadline) {
+                    QueryError::Timeout => deadline.timeout(),
+                    other => Failure::invalid_input(format!("`reference.setup` failed: {other}")),
+                });
+            }
+            let _ = db.conn.set_limit(
+                Limit::SQLITE_LIMIT_LENGTH,
+                i32::try_from(caps.max_bytes).unwrap_or(i32::MAX).max(1),
+            );
+            Ok(db)
+        }
+    }
+}
+
+/// Run `f` with the reference's database: the file at `"db"` opened read-only, or an in-memory
+/// database built from `"setup"`. Databases are cached per scoring thread (at most
+/// [`CACHE_PER_THREAD`], least recently used dropped), so samples that share a database build it
+/// once per thread.
+pub fn with_db<T>(
+    reference: &Value,
+    deadline: &Deadline,
+    caps: Caps,
+    f: impl FnOnce(&mut Db) -> T,
+) -> Result<T, Failure> {
+    let key = match (reference.get("db"), reference.get("setup")) {
+        (Some(Value::String(p)), _) => Key::Path(p.clone()),
+        (_, Some(Value::String(s))) if s.len() <= MAX_SETUP => Key::Setup(s.clone()),
+        (_, Some(Value::String(_))) => {
+            return Err(Failure::invalid_input(format!(
+                "`reference.setup` is longer than {MAX_SETUP} bytes"
+            )))
+        }
+        _ => {
+            return Err(Failure::invalid_input(
+                "`reference` needs a database: \"db\": path to a SQLite file, or \"setup\": \"CREATE …; INSERT …;\"",
+            ))
+        }
+    };
+    let cached = CACHE.with(|c| {
+        let mut c = c.borrow_mut();
+        let pos = c.iter().position(|(k, _)| k.same(&key))?;
+        Some(c.remove(pos))
+    });
+    let (key, mut db) = match cached {
+        Some(kd) => kd,
+        None => {
+            let db = open(&key, deadline, caps)?;
+            (key, db)
+        }
+    };
+    let _ = db.conn.set_limit(
+        Limit::SQLITE_LIMIT_LENGTH,
+        i32::try_from(caps.max_bytes).unwrap_or(i32::MAX).max(1),
+    );
+    let out = f(&mut db);
+    CACHE.with(|c| {
+        let mut c = c.borrow_mut();
+        c.push((key, db));
+        while c.len() > CACHE_PER_THREAD {
+            c.remove(0);
+        }
+    });
+    Ok(out)
+}
+
+/// How many databases this thread has cached (tests).
+pub fn cached_here() -> usize {
+    CACHE.with(|c| c.borrow().len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+    use std::time::Duration;
+
+    const SETUP: &str = "CREATE TABLE singer(id INTEGER, name TEXT, age REAL); INSERT INTO singer VALUES (1, 'Ann', 30), (2, 'Bo', 41.5), (3, 'Cy', NULL);";
+
+    fn run(sql: &str) -> Result<Rows, QueryError> {
+        let d = Deadline::after(Duration::from_secs(5));
+        with_db(
+            &json!({"sql": "x", "setup": SETUP}),
+            &d,
+            Caps::default(),
+            |db| db.run(sql, &d, Caps::default()),
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn reads_run_and_writes_are_refused() {
+        let r = run("SELECT name FROM singer WHERE age > 35").unwrap();
+        assert_eq!(r.rows, vec![vec![Cell::Text("Bo".into())]]);
+        for bad in [
+            "DELETE FROM singer",
+            "DROP TABLE singer",
+            "INSERT INTO singer VALUES (4, 'D', 1)",
+            "PRAGMA table_info(singer)",
+            "ATTACH DATABASE '/tmp/x.db' AS x",
+            "SELECT load_extension('/tmp/evil')",
+            "CREATE TABLE t(x)",
+        ] {
+            let e = run(bad).unwrap_err();
+            assert!(matches!(e, QueryError::Refused(_)), "{bad}: {e:?}");
+        }
+        // Still intact.
+        assert_eq!(
+            run("SELECT count(*) FROM singer").unwrap().rows,
+            vec![vec![Cell::Int(3)]]
+        );
+        let e = run("SELECT 1; DELETE FROM singer").unwrap_err();
+        assert!(matches!(e, QueryError::Refused(_)), "{e:?}");
+        let e = run("SELECT 1; SELECT 2").unwrap_err();
+        assert!(matches!(e, QueryError::Sql(_)), "{e:?}");
+        assert!(matches!(
+            run("SELEC name FROM singer"),
+            Err(QueryError::Sql(_))
+        ));
+    }
+
+    #[test]
+    fn a_query_that_never_ends_times_out() {
+        let d = Deadline::after(Duration::from_millis(200));
+        let t = std::time::Instant::now();
+        let e = with_db(&json!({"setup": SETUP}), &d, Caps::default(), |db| {
+            db.run("WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT max(x) FROM c", &d, Caps::default())
+        })
+        .unwrap()
+        .unwrap_err();
+        assert_eq!(e, QueryError::Timeout);
+        assert!(t.elapsed() < Duration::from_millis(1000));
+    }
+
+    #[test]
+    fn huge_results_hit_the_caps() {
+        let e = run("WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c LIMIT 20000) SELECT x FROM c").unwrap_err();
+        assert_eq!(
+            e,
+            QueryError::TooLarge("the result has more than 10000 rows".into())
+        );
+        // One 100 MB value.
+        let e = run("SELECT zeroblob(100000000)").unwrap_err();
+        assert!(matches!(e, QueryError::TooLarge(_)), "{e:?}");
+        // Many 1 MB values.
+        let e = run("WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c LIMIT 100) SELECT randomblob(1000000) FROM c").unwrap_err();
+        assert_eq!(
+            e,
+            QueryError::TooLarge("the result is larger than 16777216 bytes".into())
+        );
+    }
+
+    #[test]
+    fn references_come_from_sqlite_itself() {
+        let d = Deadline::none();
+        let refs = with_db(&json!({"setup": SETUP}), &d, Caps::default(), |db| {
+            db.references("SELECT s.name FROM singer AS s WHERE s.age > 3", &d)
+        })
+        .unwrap()
+        .unwrap();
+        let v: Vec<&str> = refs.iter().map(String::as_str).collect();
+        assert_eq!(v, ["singer", "singer.age", "singer.name"]);
+    }
+
+    #[test]
+    fn the_cache_is_bounded() {
+        let d = Deadline::none();
+        for i in 0..(CACHE_PER_THREAD + 5) {
+            let setup = format!("CREATE TABLE t{i}(x);");
+            with_db(&json!({ "setup": setup }), &d, Caps::default(), |_| ()).unwrap();
+        }
+        assert_eq!(cached_here(), CACHE_PER_THREAD);
+    }
+
+    #[test]
+    fn bad_references() {
+        let d = Deadline::none();
+        let e = with_db(&json!({"sql": "SELECT 1"}), &d, Caps::default(), |_| ()).unwrap_err();
+        assert_eq!(e.status, plaudit_core::Status::InvalidInput);
+        let e = with_db(
+            &json!({"db": "/nonexistent/x.sqlite"}),
+            &d,
+            Caps::default(),
+            |_| (),
+        )
+        .unwrap_err();
+        assert!(e.message.contains("no database file"), "{}", e.message);
+        let e = with_db(
+            &json!({"setup": "CREATE TABLE"}),
+            &d,
+            Caps::default(),
+            |_| (),
+        )
+        .unwrap_err();
+        assert!(
+            e.message.starts_with("`reference.setup` failed"),
+            "{}",
+            e.message
+        );
+        let e = with_db(
+            &json!({"setup": "ATTACH '/tmp/a.db' AS a;"}),
+            &d,
+            Caps::default(),
+            |_| (),
+        )
+        .unwrap_err();
+        assert!(e.message.contains("ATTACH"), "{}", e.message);
+    }
+}
