@@ -10,6 +10,7 @@ pub mod gui;
 pub mod length;
 pub mod math;
 pub mod similarity;
+pub mod sql;
 pub mod text;
 pub mod tool;
 pub mod util;
@@ -25,6 +26,7 @@ pub fn all() -> Vec<RewardInfo> {
     v.extend(math::all());
     v.extend(gui::all());
     v.extend(tool::all());
+    v.extend(sql::all());
     v
 }
 
