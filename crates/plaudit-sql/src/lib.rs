@@ -84,10 +84,17 @@ struct Shared {
     refused: Option<String>,
 }
 
+/// How many gold results each cached database keeps (the rollouts of one prompt share a gold).
+pub const GOLD_RESULTS_PER_DB: usize = 16;
+/// Largest gold result kept (rows).
+const GOLD_CACHE_ROWS: usize = 10_000;
+
 /// An open database with its authorizer state.
 pub struct Db {
     conn: Connection,
     shared: Arc<Mutex<Shared>>,
+    /// Recent gold results by (query, caps), most recently used last.
+    gold: Vec<((String, usize, usize), Rows)>,
 }
 
 fn authorize(shared: &Arc<Mutex<Shared>>, ctx: AuthContext<'_>) -> Authorization {
@@ -141,7 +148,11 @@ impl Db {
             Limit::SQLITE_LIMIT_LENGTH,
             i32::try_from(caps_bytes).unwrap_or(i32::MAX).max(1),
         )?;
-        Ok(Db { conn, shared })
+        Ok(Db {
+            conn,
+            shared,
+            gold: Vec::new(),
+        })
     }
 
     fn state(&self) -> std::sync::MutexGuard<'_, Shared> {
@@ -190,6 +201,31 @@ impl Db {
             Ok(()) => Ok(std::mem::take(&mut self.state().refs)),
             Err(e) => Err(self.sql_error(e, deadline)),
         }
+    }
+
+    /// [`Db::run`] for a gold query: its result is remembered (a few per database, small ones
+    /// only), so the rollouts of one prompt run their shared gold query once per thread.
+    pub fn run_gold(
+        &mut self,
+        sql: &str,
+        deadline: &Deadline,
+        caps: Caps,
+    ) -> Result<Rows, QueryError> {
+        let key = (sql.to_string(), caps.max_rows, caps.max_bytes);
+        if let Some(p) = self.gold.iter().position(|(k, _)| *k == key) {
+            let hit = self.gold.remove(p);
+            let rows = hit.1.clone();
+            self.gold.push(hit);
+            return Ok(rows);
+        }
+        let rows = self.run(sql, deadline, caps)?;
+        if rows.rows.len() <= GOLD_CACHE_ROWS {
+            self.gold.push((key, rows.clone()));
+            if self.gold.len() > GOLD_RESULTS_PER_DB {
+                self.gold.remove(0);
+            }
+        }
+        Ok(rows)
     }
 
     /// Run `sql` (one statement, reads only) under the deadline and caps.
@@ -324,7 +360,8 @@ fn open(key: &Key, deadline: &Deadline, caps: Caps) -> Result<Db, Failure> {
 /// Run `f` with the reference's database: the file at `"db"` opened read-only, or an in-memory
 /// database built from `"setup"`. Databases are cached per scoring thread (at most
 /// [`CACHE_PER_THREAD`], least recently used dropped), so samples that share a database build it
-/// once per thread.
+/// once per thread. A database file is assumed not to change while the process runs (gold results
+/// are remembered per database, see [`Db::run_gold`]).
 pub fn with_db<T>(
     reference: &Value,
     deadline: &Deadline,
@@ -468,6 +505,35 @@ mod tests {
         .unwrap();
         let v: Vec<&str> = refs.iter().map(String::as_str).collect();
         assert_eq!(v, ["singer", "singer.age", "singer.name"]);
+    }
+
+    #[test]
+    fn database_files_open_read_only() {
+        let path =
+            std::env::temp_dir().join(format!("plaudit-sql-test-{}.sqlite", std::process::id()));
+        let _ = std::fs::remove_file(&path);
+        {
+            let c = Connection::open(&path).unwrap();
+            c.execute_batch(SETUP).unwrap();
+        }
+        let p = path.to_string_lossy().to_string();
+        let d = Deadline::none();
+        let r = with_db(&json!({ "db": p }), &d, Caps::default(), |db| {
+            (
+                db.run("SELECT count(*) FROM singer", &d, Caps::default()),
+                db.run("UPDATE singer SET age = 0", &d, Caps::default()),
+                db.run_gold("SELECT name FROM singer ORDER BY id", &d, Caps::default()),
+                db.run_gold("SELECT name FROM singer ORDER BY id", &d, Caps::default()),
+            )
+        })
+        .unwrap();
+        assert_eq!(r.0.unwrap().rows, vec![vec![Cell::Int(3)]]);
+        assert!(matches!(r.1, Err(QueryError::Refused(_))));
+        assert_eq!(r.2.unwrap(), r.3.unwrap());
+        // Even with the authorizer out of the way, the connection cannot write.
+        let c = Connection::open_with_flags(&path, OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap();
+        assert!(c.execute("DELETE FROM singer", []).is_err());
+        let _ = std::fs::remove_file(&path);
     }
 
     #[test]

@@ -72,7 +72,7 @@ pub(crate) fn run_both(
     let gold = plaudit_sql::gold_sql(&sample.reference)?;
     let pred = pred_sql(sample)?;
     let (g, p) = plaudit_sql::with_db(&sample.reference, cx.deadline, caps, |db| {
-        let g = db.run(gold, cx.deadline, caps);
+        let g = db.run_gold(gold, cx.deadline, caps);
         let p = match &g {
             Ok(_) => Some(db.run(pred, cx.deadline, caps)),
             Err(_) => None,
