@@ -11,7 +11,10 @@
 //! (erf(1/(2√2·α)))², 0.466 for α = 0.5; a small box centred in the target approaches 1. The
 //! direction matters: the mass of the *prediction* inside the *target* is measured, so a huge
 //! box that covers the target (and the rest of the screen) spreads its mass outside and earns
-//! little. A predicted point is a Gaussian of zero spread: 1 inside the target, 0 outside.
+//! little. The other way round it is lenient: a box smaller than the target, centred in it,
+//! approaches 1, so on its own the reward favours small boxes; pair it with `gui_iou` (or
+//! GUI-G²'s point reward plus a size term) when box extent matters. A predicted point has no
+//! extent: it is `no_answer` unless `point_value` is set (a point would otherwise beat every box).
 //! Statuses as in `gui_point_in_box`.
 //!
 //! ## Why
@@ -25,18 +28,23 @@
 //!   `gui_point_in_box`).
 //! - `sigma_factor` (number > 0; default 0.5): α, the spread of the predicted Gaussian per unit of
 //!   predicted box size.
+//! - `point_value` (number; default -1): what a predicted point inside the target earns (0
+//!   outside); negative means a point is `no_answer`.
 //!
 //! ## Example
 //! ```json
 //! {"sample": {"response": "[0, 0, 10, 10]", "reference": {"box": [0, 0, 10, 10]}}, "value": 0.4660649222914208}
 //! {"sample": {"response": "[4, 4, 6, 6]", "reference": {"box": [0, 0, 10, 10]}}, "value": 0.9999988533940543}
 //! {"sample": {"response": "[0, 0, 1000, 1000]", "reference": {"box": [495, 495, 505, 505], "image_size": [1000, 1000]}}, "value": 6.365985522036425e-5}
-//! {"sample": {"response": "(5, 5)", "reference": {"box": [0, 0, 10, 10]}}, "value": 1.0}
+//! {"sample": {"response": "(5, 5)", "reference": {"box": [0, 0, 10, 10]}}, "status": "no_answer"}
+//! {"params": {"point_value": 0.3}, "sample": {"response": "(5, 5)", "reference": {"box": [0, 0, 10, 10]}}, "value": 0.3}
 //! ```
 
 use std::sync::Arc;
 
-use plaudit_core::{Ctx, Outcome, ParamSpec, Params, Reward, RewardInfo, Sample, Score};
+use plaudit_core::{
+    Ctx, Failure, Kind, Outcome, ParamSpec, Params, Reward, RewardInfo, Sample, Score,
+};
 
 use super::{ground, normal_mass, sigma_factor, Pred, COORDS_PARAM, SIGMA_PARAM};
 
@@ -48,17 +56,28 @@ pub const INFO: RewardInfo = RewardInfo {
     build,
 };
 
-const PARAMS: &[ParamSpec] = &[COORDS_PARAM, SIGMA_PARAM];
+const PARAMS: &[ParamSpec] = &[
+    COORDS_PARAM,
+    SIGMA_PARAM,
+    ParamSpec::new(
+        "point_value",
+        Kind::Float,
+        "-1.0",
+        "reward of a point inside the box; negative: a point is no_answer",
+    ),
+];
 
 struct GaussianCoverage {
     coords: String,
     alpha: f64,
+    point_value: f64,
 }
 
 fn build(p: &Params) -> Result<Arc<dyn Reward>, String> {
     Ok(Arc::new(GaussianCoverage {
         coords: p.str("coords").to_string(),
         alpha: sigma_factor(p)?,
+        point_value: p.f64("point_value"),
     }))
 }
 
@@ -75,8 +94,18 @@ impl Reward for GaussianCoverage {
         let t = g.target;
         let v = match g.pred {
             Pred::Box(x1, y1, x2, y2) => coverage([x1, y1, x2, y2], t, self.alpha),
-            Pred::Point(x, y) => {
-                f64::from(u8::from(t[0] <= x && x <= t[2] && t[1] <= y && y <= t[3]))
+            Pred::Point(x, y) if self.point_value >= 0.0 => {
+                if t[0] <= x && x <= t[2] && t[1] <= y && y <= t[3] {
+                    self.point_value
+                } else {
+                    0.0
+                }
+            }
+            Pred::Point(..) => {
+                return Err(Failure::no_answer(
+                    "coverage needs a predicted box; the response gives a point",
+                )
+                .with_details(g.details))
             }
         };
         Ok(Score::with_details(v, g.details))
