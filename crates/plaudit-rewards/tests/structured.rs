@@ -1,0 +1,71 @@
+//! The default spec's structured routes (`gui`, `tool`, `sql`) end to end, through the engine:
+//! values, statuses, and the hacks they must not reward, with many samples in one parallel batch.
+
+use plaudit_core::{Engine, Status};
+use serde_json::{json, Value};
+
+fn engine() -> Engine {
+    let reg = plaudit_rewards::registry();
+    Engine::new(plaudit_rewards::default_spec(&reg))
+}
+
+const SETUP: &str = "CREATE TABLE singer(id INT, name TEXT, age INT); INSERT INTO singer VALUES (1, 'Ann', 30), (2, 'Bo', 41), (3, 'Cy', 35);";
+
+#[test]
+fn routes_score_their_tasks() {
+    let samples = vec![
+        json!({"id": 0, "task": "gui", "response": "click(120, 45)", "reference": {"box": [100, 30, 160, 60]}}),
+        json!({"id": 1, "task": "gui", "response": "(3000, 45)", "reference": {"box": [100, 30, 160, 60], "image_size": [1920, 1080]}}),
+        json!({"id": 2, "task": "tool", "response": "[f(a=1)]", "reference": {"calls": [{"name": "f", "arguments": {"a": 1}}]}}),
+        json!({"id": 3, "task": "tool", "response": "[f(a=1), f(a=1)]", "reference": {"calls": [{"name": "f", "arguments": {"a": 1}}]}}),
+        json!({"id": 4, "task": "tool", "response": "{\"name\": \"f\"", "reference": {"calls": []}}),
+        json!({"id": 5, "task": "sql", "response": "```sql\nSELECT name, age FROM singer WHERE age > 31\n```", "reference": {"sql": "SELECT name, age FROM singer WHERE age > 31", "setup": SETUP}}),
+        json!({"id": 6, "task": "sql", "response": "```sql\nSELECT * FROM singer WHERE age > 31\n```", "reference": {"sql": "SELECT name, age FROM singer WHERE age > 31", "setup": SETUP}}),
+        json!({"id": 7, "task": "sql", "response": "```sql\nDROP TABLE singer\n```", "reference": {"sql": "SELECT name FROM singer", "setup": SETUP}}),
+        json!({"id": 8, "task": "sql", "response": "```sql\nSELECT name FROM singer\n```", "reference": {"sql": "SELECT name FROM singer", "setup": SETUP}}),
+        json!({"id": 9, "task": "sql", "response": "SELECT 1", "reference": {"sql": "SELECT 1"}}),
+    ];
+    let results = engine().score_values(samples).unwrap();
+    let got: Vec<(f64, Status)> = results.iter().map(|r| (r.reward, r.status)).collect();
+    assert_eq!(
+        got,
+        vec![
+            (1.0, Status::Ok),
+            (0.0, Status::NoAnswer),
+            (1.0, Status::Ok),
+            (0.0, Status::Ok),
+            (0.0, Status::NoAnswer),
+            (1.0, Status::Ok),
+            (0.0, Status::Ok),
+            (0.0, Status::Ok),
+            (1.0, Status::Ok),
+            (0.0, Status::InvalidInput),
+        ]
+    );
+    assert!(results[1]
+        .error
+        .as_deref()
+        .unwrap()
+        .contains("outside the screen"));
+    assert!(results[9]
+        .error
+        .as_deref()
+        .unwrap()
+        .contains("needs a database"));
+}
+
+#[test]
+fn a_shared_setup_serves_many_samples_in_parallel() {
+    let samples: Vec<Value> = (0..400)
+        .map(|i| {
+            let pred = if i % 2 == 0 { "SELECT count(*) FROM singer" } else { "SELECT count(*) + 1 FROM singer" };
+            json!({"id": i, "task": "sql", "response": format!("SQL: {pred}"), "reference": {"sql": "SELECT count(*) FROM singer", "setup": SETUP}})
+        })
+        .collect();
+    let results = engine().score_values(samples).unwrap();
+    assert_eq!(results.len(), 400);
+    for (i, r) in results.iter().enumerate() {
+        assert_eq!(r.status, Status::Ok, "{i}: {:?}", r.error);
+        assert_eq!(r.reward, if i % 2 == 0 { 1.0 } else { 0.0 }, "{i}");
+    }
+}
