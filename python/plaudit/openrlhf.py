@@ -13,8 +13,8 @@ The request and response are built by the Rust core (``plaudit_core::openrlhf``)
 HTTP server's ``POST /get_reward`` does: ``{"rewards", "scores", "extra_logs"}``, with one
 ``extra_logs`` entry per component. Extra keyword arguments are extra request columns (a list
 with one item per query, e.g. ``task=[...]``, or one value for all). OpenRLHF turns every
-``extra_logs`` value into a tensor, so the per-sample ``status`` strings are returned as
-``plaudit_ok`` (1.0 for ``ok``, else 0.0). With torch installed (as in OpenRLHF) the values are
+``extra_logs`` value into a tensor, so the core logs numbers only: each component's values and
+``plaudit_ok`` (1.0 for a sample scored ``ok``, else 0.0). With torch installed (as in OpenRLHF) the values are
 ``torch.float32`` tensors, otherwise lists.
 """
 
@@ -49,9 +49,6 @@ def _tensors_available() -> bool:
 
 def _finish(response: dict[str, Any], tensors: bool) -> dict[str, Any]:
     logs = response["extra_logs"]
-    status = logs.pop("status", None)
-    if status is not None:
-        logs["plaudit_ok"] = [1.0 if s == "ok" else 0.0 for s in status]
     if tensors:
         import torch
 

@@ -276,3 +276,20 @@ def test_repr_and_version():
     assert plaudit.__version__.count(".") == 2
     assert r.spec["name"] == "plaudit-default"
     assert r([{"response": "Final answer: 3", "reference": "3"}]) == [1.0]
+
+
+def test_stateful_rewards_learn_across_calls():
+    # adaptive_target_length keeps a per-prompt target: each call is a batch that reads the
+    # targets from before it and updates them afterwards.
+    r = Reward.from_dict({
+        "components": {"correct": "exact_match",
+                       "eff": {"reward": "adaptive_target_length", "params": {"key": "group"}}},
+        "reward": "correct + eff",
+    })
+    def s(tokens):
+        return {"group": "g", "response": "answer: 4", "reference": "4", "tokens": tokens}
+    first = r.score([s(100), s(200)])
+    assert [x["components"]["eff"] for x in first] == [1.0, 1.0]  # no target yet
+    second = r.score([s(75)])
+    assert second[0]["components"]["eff"] == 0.5  # target 150 learned from the first call
+    assert second[0]["details"]["eff"]["target"] == 150.0

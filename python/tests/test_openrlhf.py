@@ -23,7 +23,7 @@ def test_reward_func_batch_like_the_http_endpoint():
     raw = Reward.default().openrlhf_request({"query": queries, "prompts": prompts, "labels": ["4", "0.5", "9"],
                                              "task": "math"})
     assert raw["rewards"] == out["rewards"]
-    assert raw["extra_logs"]["status"] == ["ok", "ok", "no_answer"]
+    assert raw["extra_logs"]["plaudit_ok"] == [1.0, 1.0, 0.0]
 
 
 def test_reward_func_per_rollout_worker_call_with_tasks():

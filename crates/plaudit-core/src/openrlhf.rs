@@ -6,14 +6,16 @@
 //! `labels` the references. Any other key whose value is a list of the same length is a
 //! per-sample column and becomes that sample field (`task`, `group`, `reference`, `tokens`, `id`,
 //! …); a key holding a single non-list value applies to every sample.
-//! Response: `{"rewards": [...], "scores": [...], "extra_logs": {component: [...], "status": [...]}}`.
+//! Response: `{"rewards": [...], "scores": [...], "extra_logs": {component: [...], "plaudit_ok": [...]}}`.
 //! `rewards` are the spec's rewards (the failure value for failed samples); `scores` are the same
 //! numbers (OpenRLHF uses them for dynamic filtering); `extra_logs` holds each component's values
-//! (NaN-free: a component that failed for a sample logs the failure value) and each sample's status.
+//! (NaN-free: a component that failed for a sample logs the failure value) and `plaudit_ok`, 1.0
+//! for a sample scored `ok` and 0.0 for any failure (OpenRLHF turns every log into a tensor, so
+//! only numbers).
 
 use serde_json::{json, Map, Value};
 
-use crate::result::ScoreResult;
+use crate::result::{ScoreResult, Status};
 use crate::sample::type_name;
 
 /// The response part of a query: the query with its prompt removed. When the query does not
@@ -143,20 +145,19 @@ pub fn response(results: &[ScoreResult]) -> Value {
     {
         logs.insert("advantage".into(), json!(adv));
     }
-    logs.insert(
-        "status".into(),
-        json!(results
-            .iter()
-            .map(|r| r.status.as_str())
-            .collect::<Vec<_>>()),
-    );
+    // OpenRLHF turns every extra_logs value into a tensor: numbers only. 1.0 where the sample
+    // was scored (`ok`), 0.0 where it failed (any other status).
+    let ok: Vec<f64> = results
+        .iter()
+        .map(|r| if r.status == Status::Ok { 1.0 } else { 0.0 })
+        .collect();
+    logs.insert("plaudit_ok".into(), json!(ok));
     json!({"rewards": rewards, "scores": rewards, "extra_logs": logs})
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::result::Status;
     use indexmap::IndexMap;
 
     #[test]
@@ -224,7 +225,7 @@ mod tests {
         assert_eq!(
             r,
             json!({"rewards": [1.0, 0.0], "scores": [1.0, 0.0],
-                   "extra_logs": {"correct": [1.0, 0.0], "status": ["ok", "no_answer"]}})
+                   "extra_logs": {"correct": [1.0, 0.0], "plaudit_ok": [1.0, 0.0]}})
         );
     }
 }

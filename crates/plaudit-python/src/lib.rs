@@ -169,6 +169,11 @@ impl PyEngine {
                 let keys: Vec<Option<String>> = inputs.iter().map(Input::group).collect();
                 engine.spec().group.apply(&mut results, &keys);
             }
+            // Stateful rewards update after each call (a batch). The package's engines keep
+            // state in memory, which cannot fail to save; should it, the results still go back.
+            if let Err(e) = engine.commit(&mut results) {
+                eprintln!("plaudit: cannot save state: {e}");
+            }
             results
         };
         if self.jobs == 1 {

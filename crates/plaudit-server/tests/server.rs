@@ -136,7 +136,7 @@ fn openrlhf_protocol() {
     assert_eq!(body["rewards"], json!([1.0, 0.0, 1.0]));
     assert_eq!(body["scores"], json!([1.0, 0.0, 1.0]));
     assert_eq!(body["extra_logs"]["correct"], json!([1.0, 0.0, 1.0]));
-    assert_eq!(body["extra_logs"]["status"], json!(["ok", "ok", "ok"]));
+    assert_eq!(body["extra_logs"]["plaudit_ok"], json!([1.0, 1.0, 1.0]));
     let (code, body) = post(
         srv.addr,
         "/get_reward",
