@@ -22,7 +22,10 @@ pub use compare::{column_f1, results_match, row_f1, Cell};
 pub use extract::extract_sql;
 
 /// The most databases each scoring thread keeps open (least recently used ones are closed).
-pub const CACHE_PER_THREAD: usize = 8;
+pub const CACHE_PER_THREAD: usize = 32;
+/// The most setup text (bytes) the databases one thread keeps were built from: a bound on the
+/// memory of the in-memory databases.
+pub const CACHE_SETUP_BYTES: usize = 128 << 20;
 /// The longest setup script accepted (bytes).
 pub const MAX_SETUP: usize = 64 << 20;
 
@@ -290,15 +293,6 @@ enum Key {
     Setup(String),
 }
 
-impl Key {
-    fn same(&self, other: &Key) -> bool {
-        match (self, other) {
-            (Key::Path(a), Key::Path(b)) | (Key::Setup(a), Key::Setup(b)) => a == b,
-            _ => false,
-        }
-    }
-}
-
 thread_local! {
     /// Most recently used last. Bounded by [`CACHE_PER_THREAD`].
     static CACHE: RefCell<Vec<(Key, Db)>> = const { RefCell::new(Vec::new()) };
@@ -368,9 +362,9 @@ pub fn with_db<T>(
     caps: Caps,
     f: impl FnOnce(&mut Db) -> T,
 ) -> Result<T, Failure> {
-    let key = match (reference.get("db"), reference.get("setup")) {
-        (Some(Value::String(p)), _) => Key::Path(p.clone()),
-        (_, Some(Value::String(s))) if s.len() <= MAX_SETUP => Key::Setup(s.clone()),
+    let (is_path, text) = match (reference.get("db"), reference.get("setup")) {
+        (Some(Value::String(p)), _) => (true, p.as_str()),
+        (_, Some(Value::String(s))) if s.len() <= MAX_SETUP => (false, s.as_str()),
         (_, Some(Value::String(_))) => {
             return Err(Failure::invalid_input(format!(
                 "`reference.setup` is longer than {MAX_SETUP} bytes"
@@ -384,12 +378,20 @@ pub fn with_db<T>(
     };
     let cached = CACHE.with(|c| {
         let mut c = c.borrow_mut();
-        let pos = c.iter().position(|(k, _)| k.same(&key))?;
+        let pos = c.iter().position(|(k, _)| match k {
+            Key::Path(p) => is_path && p == text,
+            Key::Setup(s) => !is_path && s == text,
+        })?;
         Some(c.remove(pos))
     });
     let (key, mut db) = match cached {
         Some(kd) => kd,
         None => {
+            let key = if is_path {
+                Key::Path(text.to_string())
+            } else {
+                Key::Setup(text.to_string())
+            };
             let db = open(&key, deadline, caps)?;
             (key, db)
         }
@@ -402,7 +404,15 @@ pub fn with_db<T>(
     CACHE.with(|c| {
         let mut c = c.borrow_mut();
         c.push((key, db));
-        while c.len() > CACHE_PER_THREAD {
+        let setup_bytes = |c: &Vec<(Key, Db)>| {
+            c.iter()
+                .map(|(k, _)| match k {
+                    Key::Setup(s) => s.len(),
+                    Key::Path(_) => 0,
+                })
+                .sum::<usize>()
+        };
+        while c.len() > CACHE_PER_THREAD || (c.len() > 1 && setup_bytes(&c) > CACHE_SETUP_BYTES) {
             c.remove(0);
         }
     });
