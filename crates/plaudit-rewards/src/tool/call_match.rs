@@ -15,7 +15,8 @@
 //!   unknown parameter is given, and every value is among the allowed ones. Values compare
 //!   type-aware: an integer is accepted where a float is expected, never a float for an integer,
 //!   never a string for a number; strings compare lower-cased without spaces and `,./-_*^`;
-//!   lists element by element.
+//!   lists element by element; in BFCL form a dict argument's possible answer maps each key to
+//!   its allowed values in turn (`""`: the key may be left out).
 //!
 //! An empty expected list is BFCL's irrelevance case: 1.0 only when the response makes no call.
 //! The details give the parsed calls and, on a mismatch, the first reason. A malformed call

@@ -154,6 +154,14 @@ pub enum Form {
 /// `name`. Plain text with no call is an empty list (the right answer when no call is expected).
 /// `Err` is a malformed call (its message says why).
 pub fn parse_response(response: &str) -> Result<(Vec<Call>, Form), String> {
+    let r = parse_region(response)?;
+    if r.0.len() > MAX_CALLS {
+        return Err(format!("more than {MAX_CALLS} calls"));
+    }
+    Ok(r)
+}
+
+fn parse_region(response: &str) -> Result<(Vec<Call>, Form), String> {
     let Some(region) = answer_region(response) else {
         return Err("the response was cut off inside <think>".into());
     };
@@ -206,6 +214,8 @@ pub struct Allowed {
     pub optional: bool,
     /// The declared type from the function docs (`integer`, `float`, `string`, …), if any.
     pub ty: Option<String>,
+    /// BFCL form: a dict value's keys map to lists of allowed values in turn.
+    pub nested: bool,
 }
 
 /// One expected call.
@@ -286,6 +296,7 @@ pub fn expected_calls(reference: &Value) -> Result<Vec<Expected>, Failure> {
                         values,
                         optional,
                         ty,
+                        nested: true,
                     },
                 ));
             }
@@ -318,6 +329,7 @@ pub fn expected_calls(reference: &Value) -> Result<Vec<Expected>, Failure> {
                             values: vec![v],
                             optional: false,
                             ty: None,
+                            nested: false,
                         },
                     )
                 })
@@ -373,11 +385,27 @@ pub fn value_matches(got: &Value, want: &Value, ty: Option<&str>) -> bool {
     }
 }
 
+/// BFCL's possible answer for a dict value: each key maps to a list of allowed values (`""`:
+/// the key may be left out); no other key may appear.
+fn nested_dict_matches(got: &Map<String, Value>, want: &Map<String, Value>) -> bool {
+    got.keys().all(|k| want.contains_key(k))
+        && want.iter().all(|(k, w)| match (got.get(k), w) {
+            (None, Value::Array(opts)) => opts.iter().any(|o| o.as_str() == Some("")),
+            (None, _) => false,
+            (Some(g), Value::Array(opts)) => opts.iter().any(|o| match (g, o) {
+                (Value::Object(gm), Value::Object(om)) => nested_dict_matches(gm, om),
+                _ => value_matches(g, o, None),
+            }),
+            (Some(g), w) => value_matches(g, w, None),
+        })
+}
+
 /// Does `got` match any allowed value?
 pub fn allowed_matches(got: &Value, a: &Allowed) -> bool {
-    a.values
-        .iter()
-        .any(|w| value_matches(got, w, a.ty.as_deref()))
+    a.values.iter().any(|w| match (got, w) {
+        (Value::Object(g), Value::Object(wm)) if a.nested => nested_dict_matches(g, wm),
+        _ => value_matches(got, w, a.ty.as_deref()),
+    })
 }
 
 fn names_match(got: &str, want: &str) -> bool {
@@ -535,11 +563,13 @@ mod tests {
             values: vec![json!(3)],
             optional: false,
             ty: Some("integer".into()),
+            nested: false,
         };
         let float = Allowed {
             values: vec![json!(3.0)],
             optional: false,
             ty: Some("float".into()),
+            nested: false,
         };
         assert!(allowed_matches(&json!(3), &float));
         assert!(allowed_matches(&json!(3.0), &float));
@@ -549,6 +579,7 @@ mod tests {
             values: vec![json!("New York, NY")],
             optional: false,
             ty: None,
+            nested: false,
         };
         assert!(allowed_matches(&json!("new york ny"), &s));
         assert!(!allowed_matches(&json!("New York City"), &s));
@@ -585,6 +616,24 @@ mod tests {
         assert_eq!(
             match_calls(&got[..1], &none, false).unwrap_err(),
             "no call expected, got 1"
+        );
+    }
+
+    #[test]
+    fn bfcl_nested_dicts_and_call_limits() {
+        let want = expected_calls(
+            &json!({"bfcl": [{"book": {"when": [{"day": ["mon", "monday"], "hour": [9, ""]}]}}]}),
+        )
+        .unwrap();
+        let ok = |r: &str| match_calls(&parse_response(r).unwrap().0, &want, false);
+        assert_eq!(ok("book(when={'day': 'Monday'})"), Ok(()));
+        assert_eq!(ok("book(when={'day': 'mon', 'hour': 9})"), Ok(()));
+        assert!(ok("book(when={'day': 'tue'})").is_err());
+        assert!(ok("book(when={'day': 'mon', 'room': 2})").is_err());
+        let many = "f()\n".repeat(MAX_CALLS + 1);
+        assert_eq!(
+            parse_response(&many).unwrap_err(),
+            format!("more than {MAX_CALLS} calls")
         );
     }
 
