@@ -35,8 +35,10 @@
 //! ## Why
 //! "ToolRL: Reward is All Tool Learning Needs" studies reward design for tool use and finds that
 //! a fine-grained decomposition (format, then tool name, parameter names and parameter values
-//! scored separately) trains better than a binary match. Its formula (as the paper's body gives
-//! it; the abstract does not) is reproduced with the correctness range as a parameter.
+//! scored separately) trains better than a binary match. The abstract gives no formula; the form
+//! here follows the paper's description (format in {0, 1}, correctness in [−3, 3] from name,
+//! parameter-name and parameter-value matches normalised by their maximum), with the range as a
+//! parameter and names compared as multisets (inferred) so that repeated calls are not free.
 //!
 //! ## Parameters
 //! - `part` (total | format | correctness | name | param_name | param_value; default `total`):
