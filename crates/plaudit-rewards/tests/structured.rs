@@ -69,3 +69,56 @@ fn a_shared_setup_serves_many_samples_in_parallel() {
         assert_eq!(r.reward, if i % 2 == 0 { 1.0 } else { 0.0 }, "{i}");
     }
 }
+
+mod no_panics {
+    use plaudit_core::{Ctx, Deadline, Params, Sample};
+    use proptest::prelude::*;
+    use serde_json::json;
+
+    fn all_structured_rewards_on(response: &str) {
+        let refs = [
+            json!({"box": [10, 10, 50, 30], "image_size": [100, 100]}),
+            json!({"calls": [{"name": "f", "arguments": {"a": 1, "b": "x"}}], "checklist": [{"called": "f"}, {"max_calls": 1}]}),
+            json!({"bfcl": [{"f": {"a": [1, ""], "d": [{"k": ["v", ""]}]}}]}),
+            json!({"sql": "SELECT a FROM t", "setup": "CREATE TABLE t(a INT); INSERT INTO t VALUES (1);"}),
+        ];
+        for info in plaudit_rewards::all() {
+            if !matches!(info.family, "gui" | "tool" | "sql") {
+                continue;
+            }
+            let p = Params::from_json(info.params, &serde_json::Value::Null, &[]).unwrap();
+            let r = (info.build)(&p).unwrap();
+            for reference in &refs {
+                let d = Deadline::after(std::time::Duration::from_secs(5));
+                let _ = r.score(
+                    &Sample::new(response, reference.clone()),
+                    &Ctx::new(&d, &[]),
+                );
+            }
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+        #[test]
+        fn arbitrary_responses_never_panic(s in r#"[\[\](){}<>,.;:='"`\\ \n0-9a-zA-Z_éλ-]{0,80}"#) {
+            all_structured_rewards_on(&s);
+        }
+
+        #[test]
+        fn structured_fragments_never_panic(
+            parts in proptest::collection::vec(
+                prop_oneof![
+                    Just("<tool_call>"), Just("</tool_call>"), Just("```sql\n"), Just("```"),
+                    Just("SELECT "), Just("a FROM t"), Just("f("), Just("a=1"), Just(", "), Just(")"),
+                    Just("["), Just("]"), Just("{\"name\": "), Just("\"f\""), Just("}"), Just("(1, 2)"),
+                    Just("<point>3 4</point>"), Just("'"), Just("\""), Just("-"), Just("1e999"),
+                    Just("</think>"), Just("<think>"), Just("SQL: "), Just("é"),
+                ],
+                0..16,
+            )
+        ) {
+            all_structured_rewards_on(&parts.concat());
+        }
+    }
+}
