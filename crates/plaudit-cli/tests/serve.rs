@@ -35,30 +35,7 @@ fn sigterm_finishes_requests_in_flight_then_exits_0() {
         "timeout_ms: 1000\ncomponents:\n  e: {reward: edit_similarity}\n",
     )
     .unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_plaudit"))
-        .args([
-            "serve",
-            "--addr",
-            "127.0.0.1:0",
-            "--jobs",
-            "2",
-            "--spec",
-            spec.to_str().unwrap(),
-        ])
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut err = BufReader::new(child.stderr.take().unwrap());
-    let mut line = String::new();
-    err.read_line(&mut line).unwrap();
-    let addr = line
-        .split("http://")
-        .nth(1)
-        .unwrap()
-        .split(' ')
-        .next()
-        .unwrap()
-        .to_string();
+    let (mut child, mut err, addr) = start(&["--jobs", "2", "--spec", spec.to_str().unwrap()]);
 
     let body = serde_json::json!({"samples": [{"response": "ab".repeat(40_000), "reference": "ba".repeat(40_000)}]}).to_string();
     let clients: Vec<_> = (0..3)

@@ -121,6 +121,34 @@ impl RewardInfo {
         RewardDoc::from_source(self.source)
     }
 
+    /// Build this reward as one of its documented examples describes it: the example's `params`,
+    /// and the values of the components it reads (`components`, by name, in order).
+    pub fn build_example(
+        &self,
+        example: &Value,
+    ) -> Result<(Arc<dyn Reward>, Vec<Option<f64>>), String> {
+        let comps: Vec<(String, f64)> = match example.get("components") {
+            Some(Value::Object(o)) => o
+                .iter()
+                .map(|(k, v)| {
+                    v.as_f64()
+                        .map(|f| (k.clone(), f))
+                        .ok_or(format!("component `{k}` is not a number"))
+                })
+                .collect::<Result<_, _>>()?,
+            _ => Vec::new(),
+        };
+        let names: Vec<&str> = comps.iter().map(|(k, _)| k.as_str()).collect();
+        let params = Params::from_json(
+            self.params,
+            example.get("params").unwrap_or(&Value::Null),
+            &names,
+        )
+        .map_err(|e| format!("example params: {}", e.join("; ")))?;
+        let reward = (self.build)(&params).map_err(|e| format!("build: {e}"))?;
+        Ok((reward, comps.into_iter().map(|(_, v)| Some(v)).collect()))
+    }
+
     /// The parameter table, generated from the declarations (types and defaults as enforced).
     pub fn params_table(&self) -> String {
         if self.params.is_empty() {

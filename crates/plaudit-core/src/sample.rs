@@ -31,7 +31,7 @@ pub struct Sample {
 
 /// How a JSON value's type is named in error messages: samples use JSON's words ("an array",
 /// "an object"), specs use YAML's ("a list", "a mapping"), since that is how users write them.
-pub(crate) fn type_name(v: &Value) -> &'static str {
+pub fn type_name(v: &Value) -> &'static str {
     match v {
         Value::Null => "null",
         Value::Bool(_) => "a boolean",

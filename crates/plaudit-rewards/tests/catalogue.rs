@@ -1,7 +1,7 @@
 //! The catalogue's contract: every reward is documented (what / why / parameters / example), every
 //! declared parameter is documented, and every documented example gives its documented value.
 
-use plaudit_core::{Ctx, Deadline, MemoryStore, Params, Sample, Status, Store};
+use plaudit_core::{Ctx, Deadline, MemoryStore, Sample, Status, Store};
 use serde_json::Value;
 
 #[test]
@@ -42,24 +42,10 @@ fn every_documented_example_gives_its_value() {
     for info in plaudit_rewards::all() {
         for ex in info.doc().examples().unwrap() {
             count += 1;
-            let comps: Vec<(String, f64)> = match ex.get("components") {
-                Some(Value::Object(o)) => o
-                    .iter()
-                    .map(|(k, v)| (k.clone(), v.as_f64().unwrap()))
-                    .collect(),
-                _ => Vec::new(),
-            };
-            let names: Vec<&str> = comps.iter().map(|(k, _)| k.as_str()).collect();
-            let params = Params::from_json(
-                info.params,
-                ex.get("params").unwrap_or(&Value::Null),
-                &names,
-            )
-            .unwrap_or_else(|e| panic!("{}: example params: {e:?}", info.name));
-            let reward =
-                (info.build)(&params).unwrap_or_else(|e| panic!("{}: build: {e}", info.name));
+            let (reward, values) = info
+                .build_example(&ex)
+                .unwrap_or_else(|e| panic!("{}: {e}", info.name));
             let sample = Sample::from_value(ex["sample"].clone()).unwrap();
-            let values: Vec<Option<f64>> = comps.iter().map(|(_, v)| Some(*v)).collect();
             let d = Deadline::none();
             // A stateful example gives the state it starts from, by key.
             let store = MemoryStore::new();

@@ -3,7 +3,7 @@
 
 use std::time::{Duration, Instant};
 
-use plaudit_core::{Ctx, Deadline, Params, Reward, Sample, Status};
+use plaudit_core::{Ctx, Deadline, Reward, Sample, Status};
 use proptest::prelude::*;
 use serde_json::{json, Value};
 
@@ -16,22 +16,8 @@ fn rewards() -> Vec<Built> {
         .into_iter()
         .map(|info| {
             let ex = info.doc().examples().unwrap().into_iter().next().unwrap();
-            let comps: Vec<(String, f64)> = match ex.get("components") {
-                Some(Value::Object(o)) => o
-                    .iter()
-                    .map(|(k, v)| (k.clone(), v.as_f64().unwrap()))
-                    .collect(),
-                _ => Vec::new(),
-            };
-            let names: Vec<&str> = comps.iter().map(|(k, _)| k.as_str()).collect();
-            let params = Params::from_json(
-                info.params,
-                ex.get("params").unwrap_or(&Value::Null),
-                &names,
-            )
-            .unwrap();
-            let values = comps.iter().map(|(_, v)| Some(*v)).collect();
-            (info.name, (info.build)(&params).unwrap(), values)
+            let (reward, values) = info.build_example(&ex).unwrap();
+            (info.name, reward, values)
         })
         .collect()
 }

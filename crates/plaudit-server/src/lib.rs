@@ -27,6 +27,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
+use plaudit_core::sample::type_name;
 use plaudit_core::{
     openrlhf, Engine, Input, Registry, ScoreResult, Spec, StateError, Status, Stop,
 };
@@ -207,17 +208,6 @@ enum Job {
     OpenRlhf {
         inputs: Vec<Input>,
     },
-}
-
-fn type_name(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
 }
 
 /// Parse a `/v1/score` body.
