@@ -122,3 +122,44 @@ mod no_panics {
         }
     }
 }
+
+#[test]
+fn the_structured_example_file_scores_as_documented() {
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/structured.jsonl");
+    let text = std::fs::read_to_string(path).unwrap();
+    let samples: Vec<Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let results = engine().score_values(samples).unwrap();
+    let got: Vec<String> = results
+        .iter()
+        .map(|r| {
+            format!(
+                "{} {} {}",
+                r.id.as_str().unwrap(),
+                r.reward,
+                r.status.as_str()
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            "gui-hit 1 ok",
+            "gui-normalised 1 ok",
+            "gui-off-screen 0 no_answer",
+            "gui-box 1 ok",
+            "tool-json 1 ok",
+            "tool-bfcl-parallel 1 ok",
+            "tool-extra-call 0 ok",
+            "tool-irrelevance 1 ok",
+            "tool-malformed 0 no_answer",
+            "sql-right 1 ok",
+            "sql-select-star 0 ok",
+            "sql-write-refused 0 ok",
+            "sql-type-tolerant 1 ok",
+        ]
+    );
+}

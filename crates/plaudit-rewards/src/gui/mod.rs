@@ -182,11 +182,20 @@ pub fn ground(sample: &Sample, coords: &str) -> Result<Grounding, Failure> {
                 .ok_or_else(|| bad("`reference.image_size` must be [w, h] with w, h > 0"))?,
         ),
     };
-    let ref_coords = match r.get("coords") {
-        None => coords.to_string(),
-        Some(Value::String(s)) if COORDS.contains(&s.as_str()) => s.clone(),
-        Some(_) => return Err(bad("`reference.coords` must be one of pixels, 0-1, 0-1000")),
+    let conv = |field: &str, default: &str| -> Result<String, Failure> {
+        match r.get(field) {
+            None => Ok(default.to_string()),
+            Some(Value::String(s)) if COORDS.contains(&s.as_str()) => Ok(s.clone()),
+            Some(_) => Err(bad(&format!(
+                "`reference.{field}` must be one of pixels, 0-1, 0-1000"
+            ))),
+        }
     };
+    // The prediction's convention: the sample's own (the model that wrote it), else the parameter.
+    // The box's: the reference's own, else the parameter.
+    let ref_coords = conv("coords", coords)?;
+    let pred_coords = conv("pred_coords", coords)?;
+    let coords = pred_coords.as_str();
     let Some(region) = answer_region(&sample.response) else {
         return Err(Failure::no_answer(
             "the response was cut off inside <think>: no prediction",

@@ -20,14 +20,16 @@
 //!
 //! ## Parameters
 //! - `coords` (pixels | 0-1 | 0-1000; default `pixels`): the coordinate convention of the
-//!   prediction and of the reference box (a reference may override its own with `"coords"`).
-//!   Mixing pixels with a normalised convention needs `image_size`.
+//!   prediction and of the reference box. A sample may override them: `reference.pred_coords`
+//!   for the prediction (the convention of the model that wrote it), `reference.coords` for the
+//!   box. Mixing pixels with a normalised convention needs `image_size`.
 //!
 //! ## Example
 //! ```json
 //! {"sample": {"response": "click(120, 45)", "reference": {"box": [100, 30, 160, 60]}}, "value": 1.0}
 //! {"sample": {"response": "<point>90 45</point>", "reference": {"box": [100, 30, 160, 60]}}, "value": 0.0}
 //! {"params": {"coords": "0-1000"}, "sample": {"response": "[250, 500]", "reference": {"box": [100, 200, 200, 260], "image_size": [400, 400], "coords": "pixels"}}, "value": 1.0}
+//! {"sample": {"response": "<point>937 62</point>", "reference": {"box": [1190, 30, 1230, 60], "image_size": [1280, 720], "pred_coords": "0-1000"}}, "value": 1.0}
 //! {"sample": {"response": "(2000, 45)", "reference": {"box": [100, 30, 160, 60], "image_size": [1920, 1080]}}, "status": "no_answer"}
 //! {"sample": {"response": "the blue button", "reference": {"box": [100, 30, 160, 60]}}, "status": "no_answer"}
 //! ```
@@ -149,6 +151,16 @@ mod tests {
             .starts_with("predicted coordinate (-1, 5) lies outside the screen"));
         let e = score(json!({}), "(1, 5)", json!({"box": [5, 0, 1, 10]})).unwrap_err();
         assert_eq!(e.status, Status::InvalidInput);
+        let e = score(
+            json!({}),
+            "(1, 5)",
+            json!({"box": [0, 0, 10, 10], "pred_coords": "percent"}),
+        )
+        .unwrap_err();
+        assert_eq!(
+            e.message,
+            "`reference.pred_coords` must be one of pixels, 0-1, 0-1000"
+        );
         let e = score(json!({}), "(1, 5)", json!("button")).unwrap_err();
         assert_eq!(e.status, Status::InvalidInput);
         let e = score(

@@ -112,7 +112,7 @@ fn calls_from_text(t: &str) -> Result<Vec<Call>, String> {
                         return Ok(c);
                     }
                 }
-                return Err(format!("malformed JSON call: {e}"));
+                return Err(format!("invalid JSON: {e}"));
             }
         }
     }
@@ -198,7 +198,7 @@ fn parse_region(response: &str) -> Result<(Vec<Call>, Form), String> {
                 calls_from_json(&v, &mut out)?;
                 Ok((out, Form::Bare))
             }
-            Some(Err(e)) => Err(format!("malformed JSON call: {e}")),
+            Some(Err(e)) => Err(format!("invalid JSON: {e}")),
             None => Ok((Vec::new(), Form::None)),
         };
     }
@@ -548,7 +548,7 @@ mod tests {
     #[test]
     fn malformed_calls_say_why() {
         let e = parse_response(r#"{"name": "f", "arguments": {"a": 1}"#).unwrap_err();
-        assert!(e.starts_with("malformed JSON call: EOF"), "{e}");
+        assert!(e.starts_with("invalid JSON: EOF"), "{e}");
         let e = parse_response("<tool_call>{\"name\": \"f\"}</tool_call><tool_call>{").unwrap_err();
         assert_eq!(e, "unclosed <tool_call> block");
         let e = parse_response(r#"{"name": 3}"#).unwrap_err();
