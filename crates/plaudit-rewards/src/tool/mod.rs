@@ -637,6 +637,83 @@ mod tests {
         );
     }
 
+    /// One case of each BFCL AST category, in BFCL's own shapes (function docs with `dict`
+    /// parameters, possible answers with defaults and `""`).
+    #[test]
+    fn bfcl_categories() {
+        let docs = json!([
+            {"name": "calc_area", "description": "area of a triangle", "parameters": {"type": "dict",
+                "properties": {"base": {"type": "integer"}, "height": {"type": "integer"}, "unit": {"type": "string", "default": "units"}},
+                "required": ["base", "height"]}},
+            {"name": "math.hypot", "parameters": {"type": "dict",
+                "properties": {"x": {"type": "float"}, "y": {"type": "float"}, "z": {"type": "float"}},
+                "required": ["x", "y"]}},
+            {"name": "sort_list", "parameters": {"type": "dict",
+                "properties": {"items": {"type": "array", "items": {"type": "integer"}}, "reverse": {"type": "boolean"}},
+                "required": ["items"]}}
+        ]);
+        let case = |bfcl: Value, response: &str| {
+            let want = expected_calls(&json!({"bfcl": bfcl, "functions": docs})).unwrap();
+            match_calls(&parse_response(response).unwrap().0, &want, false)
+        };
+        // simple
+        let simple = json!([{"calc_area": {"base": [10], "height": [5], "unit": ["units", ""]}}]);
+        assert_eq!(
+            case(simple.clone(), "[calc_area(base=10, height=5)]"),
+            Ok(())
+        );
+        assert_eq!(
+            case(
+                simple.clone(),
+                "[calc_area(base=10, height=5, unit='units')]"
+            ),
+            Ok(())
+        );
+        assert!(case(simple.clone(), "[calc_area(base=10, height=5, unit='cm')]").is_err());
+        assert!(case(simple, "[calc_area(base='10', height=5)]").is_err());
+        // multiple (several functions documented, one to pick); a dotted name may come back with `_`
+        let multiple = json!([{"math.hypot": {"x": [3.0], "y": [4.0], "z": [0.0, ""]}}]);
+        assert_eq!(case(multiple.clone(), "[math_hypot(x=3, y=4)]"), Ok(()));
+        assert!(case(multiple, "[calc_area(base=3, height=4)]").is_err());
+        // parallel
+        let parallel = json!([{"calc_area": {"base": [10], "height": [5], "unit": [""]}},
+                              {"calc_area": {"base": [3], "height": [2], "unit": [""]}}]);
+        assert_eq!(
+            case(
+                parallel.clone(),
+                "[calc_area(base=3, height=2), calc_area(base=10, height=5)]"
+            ),
+            Ok(())
+        );
+        assert!(case(parallel, "[calc_area(base=3, height=2)]").is_err());
+        // parallel multiple
+        let pm = json!([{"sort_list": {"items": [[3, 1, 2]], "reverse": [false, ""]}},
+                        {"math.hypot": {"x": [1.5], "y": [2.0], "z": [""]}}]);
+        assert_eq!(
+            case(
+                pm.clone(),
+                "[math.hypot(x=1.5, y=2), sort_list(items=[3, 1, 2])]"
+            ),
+            Ok(())
+        );
+        assert!(case(
+            pm.clone(),
+            "[math.hypot(x=1.5, y=2), sort_list(items=[1, 2, 3])]"
+        )
+        .is_err());
+        assert!(case(
+            pm,
+            "[math.hypot(x=1.5, y=2), sort_list(items=[3, 1, 2], reverse=0)]"
+        )
+        .is_err());
+        // irrelevance
+        assert_eq!(
+            case(json!([]), "I can't compute that with these tools."),
+            Ok(())
+        );
+        assert!(case(json!([]), "[calc_area(base=1, height=1)]").is_err());
+    }
+
     #[test]
     fn matching_is_a_true_bipartite_matching() {
         // The first predicted call matches both expected calls; greedy would pair it wrongly.
