@@ -218,6 +218,84 @@ mod tests {
         );
     }
 
+    /// Spider-style questions over a database file (opened read-only by path).
+    #[test]
+    fn spider_style_queries_on_a_database_file() {
+        let path =
+            std::env::temp_dir().join(format!("plaudit-spider-{}.sqlite", std::process::id()));
+        let _ = std::fs::remove_file(&path);
+        make_db(&path);
+        let db = path.to_string_lossy().to_string();
+        let p = Params::from_json(PARAMS, &json!({}), &[]).unwrap();
+        let r = build(&p).unwrap();
+        let d = Deadline::after(Duration::from_secs(5));
+        let score = |pred: &str, gold: &str| {
+            r.score(
+                &Sample::new(
+                    format!("```sql\n{pred}\n```"),
+                    json!({"sql": gold, "db": db}),
+                ),
+                &Ctx::new(&d, &[]),
+            )
+            .unwrap()
+            .value
+        };
+        // Join with aliases vs. a subquery: same rows.
+        assert_eq!(
+            score(
+                "SELECT T1.name FROM singer AS T1 JOIN singer_in_concert AS T2 ON T1.singer_id = T2.singer_id WHERE T2.concert_id = 1",
+                "SELECT name FROM singer WHERE singer_id IN (SELECT singer_id FROM singer_in_concert WHERE concert_id = 1)"
+            ),
+            1.0
+        );
+        // GROUP BY / HAVING, columns in another order.
+        assert_eq!(
+            score(
+                "SELECT count(*), country FROM singer GROUP BY country HAVING count(*) > 1",
+                "SELECT country, count(*) FROM singer GROUP BY country HAVING count(*) >= 2"
+            ),
+            1.0
+        );
+        // EXCEPT vs NOT IN.
+        assert_eq!(
+            score(
+                "SELECT name FROM singer EXCEPT SELECT T1.name FROM singer T1 JOIN singer_in_concert T2 ON T1.singer_id = T2.singer_id",
+                "SELECT name FROM singer WHERE singer_id NOT IN (SELECT singer_id FROM singer_in_concert)"
+            ),
+            1.0
+        );
+        // ORDER BY … LIMIT: the top row must be the same row.
+        let gold = "SELECT name FROM singer ORDER BY age DESC LIMIT 1";
+        assert_eq!(
+            score("SELECT name FROM singer ORDER BY age DESC LIMIT 1", gold),
+            1.0
+        );
+        assert_eq!(
+            score("SELECT name FROM singer ORDER BY age ASC LIMIT 1", gold),
+            0.0
+        );
+        assert_eq!(score("SELECT name, max(age) FROM singer", gold), 0.0);
+        // The file is untouched by a write attempt.
+        assert_eq!(score("DELETE FROM singer", gold), 0.0);
+        assert_eq!(
+            score("SELECT name FROM singer ORDER BY age DESC LIMIT 1", gold),
+            1.0
+        );
+        let _ = std::fs::remove_file(&path);
+    }
+
+    /// A small Spider-like concert database at `path`.
+    fn make_db(path: &std::path::Path) {
+        let c = rusqlite::Connection::open(path).unwrap();
+        c.execute_batch(
+            "CREATE TABLE singer(singer_id INT, name TEXT, country TEXT, age INT);
+             INSERT INTO singer VALUES (1, 'Joe', 'US', 52), (2, 'Timbaland', 'US', 32), (3, 'Justin', 'FR', 29), (4, 'Rose', 'NL', 41);
+             CREATE TABLE singer_in_concert(concert_id INT, singer_id INT);
+             INSERT INTO singer_in_concert VALUES (1, 2), (1, 3), (2, 3);",
+        )
+        .unwrap();
+    }
+
     #[test]
     fn bad_predictions_have_clear_outcomes() {
         let s = score("```sql\nSELEC a FROM t\n```", "SELECT a FROM t").unwrap();
