@@ -3,6 +3,7 @@
 //! thread), running queries read-only under the sample's deadline and size caps, comparing
 //! results, tokenising and extracting SQL.
 
+use std::borrow::Cow;
 use std::cell::RefCell;
 use std::collections::BTreeSet;
 use std::sync::{Arc, Mutex};
@@ -311,6 +312,55 @@ pub fn gold_sql(reference: &Value) -> Result<&str, Failure> {
         })
 }
 
+/// Resolve where the reference's database file is: a relative `"db"` path is taken under
+/// `db_dir` (when given), and `"db_id"` (Spider's and BIRD's database name) names
+/// `db_dir/ID/ID.sqlite`, `db_dir/ID.sqlite` or `db_dir/ID.db`, the first that exists. The
+/// reference is returned as is when there is nothing to resolve.
+pub fn resolve_db<'a>(reference: &'a Value, db_dir: &str) -> Result<Cow<'a, Value>, Failure> {
+    let with_db = |path: std::path::PathBuf| {
+        let mut r = reference.clone();
+        r["db"] = Value::String(path.to_string_lossy().into_owned());
+        Cow::Owned(r)
+    };
+    if let Some(Value::String(p)) = reference.get("db") {
+        let path = std::path::Path::new(p);
+        return Ok(if db_dir.is_empty() || path.is_absolute() {
+            Cow::Borrowed(reference)
+        } else {
+            with_db(std::path::Path::new(db_dir).join(path))
+        });
+    }
+    let Some(id) = reference.get("db_id") else {
+        return Ok(Cow::Borrowed(reference));
+    };
+    if reference.get("setup").is_some() {
+        return Ok(Cow::Borrowed(reference));
+    }
+    let id = id
+        .as_str()
+        .filter(|s| !s.is_empty() && !s.contains(['/', '\\']) && *s != "." && *s != "..")
+        .ok_or_else(|| {
+            Failure::invalid_input("`reference.db_id` must be a database name (no path separators)")
+        })?;
+    if db_dir.is_empty() {
+        return Err(Failure::invalid_input(
+            "`reference.db_id` needs the reward's `db_dir` parameter (the directory of the databases)",
+        ));
+    }
+    let dir = std::path::Path::new(db_dir);
+    let tried = [
+        dir.join(id).join(format!("{id}.sqlite")),
+        dir.join(format!("{id}.sqlite")),
+        dir.join(format!("{id}.db")),
+    ];
+    match tried.iter().find(|p| p.is_file()) {
+        Some(p) => Ok(with_db(p.clone())),
+        None => Err(Failure::invalid_input(format!(
+            "no database for db_id `{id}` under {db_dir} (looked for {id}/{id}.sqlite, {id}.sqlite, {id}.db)"
+        ))),
+    }
+}
+
 fn open(key: &Key, deadline: &Deadline, caps: Caps) -> Result<Db, Failure> {
     match key {
         Key::Path(p) => {
@@ -372,7 +422,7 @@ pub fn with_db<T>(
         }
         _ => {
             return Err(Failure::invalid_input(
-                "`reference` needs a database: \"db\": path to a SQLite file, or \"setup\": \"CREATE …; INSERT …;\"",
+                "`reference` needs a database: \"db\": path to a SQLite file, \"db_id\" with the reward's `db_dir`, or \"setup\": \"CREATE …; INSERT …;\"",
             ))
         }
     };
@@ -544,6 +594,35 @@ mod tests {
         let c = Connection::open_with_flags(&path, OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap();
         assert!(c.execute("DELETE FROM singer", []).is_err());
         let _ = std::fs::remove_file(&path);
+    }
+
+    #[test]
+    fn db_ids_resolve_under_db_dir() {
+        let dir = std::env::temp_dir().join(format!("plaudit-dbdir-{}", std::process::id()));
+        std::fs::create_dir_all(dir.join("concert")).unwrap();
+        let file = dir.join("concert").join("concert.sqlite");
+        Connection::open(&file)
+            .unwrap()
+            .execute_batch(SETUP)
+            .unwrap();
+        let d = dir.to_string_lossy().to_string();
+        let by_id = json!({"sql": "x", "db_id": "concert"});
+        let r = resolve_db(&by_id, &d).unwrap();
+        assert_eq!(r["db"], json!(file.to_string_lossy()));
+        let relative = json!({"sql": "x", "db": "concert/concert.sqlite"});
+        let r = resolve_db(&relative, &d).unwrap();
+        assert_eq!(r["db"], json!(file.to_string_lossy()));
+        let e = resolve_db(&json!({"db_id": "../etc"}), &d).unwrap_err();
+        assert!(e.message.contains("no path separators"), "{}", e.message);
+        let e = resolve_db(&json!({"db_id": "nope"}), &d).unwrap_err();
+        assert!(
+            e.message.starts_with("no database for db_id `nope`"),
+            "{}",
+            e.message
+        );
+        let e = resolve_db(&json!({"db_id": "concert"}), "").unwrap_err();
+        assert!(e.message.contains("`db_dir`"), "{}", e.message);
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]

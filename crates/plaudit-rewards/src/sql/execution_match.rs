@@ -31,6 +31,9 @@
 //! - `ordered` (auto | always | never; default `auto`): compare rows in order; `auto` when the
 //!   gold query has a top-level ORDER BY.
 //! - `column_order` (boolean; default false): columns must come in gold's order.
+//! - `db_dir` (string; default empty): the directory of the databases; a relative `"db"` path
+//!   resolves under it, and a reference may name its database by `"db_id"` (Spider's and BIRD's
+//!   name: `db_dir/ID/ID.sqlite`, `db_dir/ID.sqlite` or `db_dir/ID.db`).
 //! - `max_rows` (integer; default 10000): most rows a query may return.
 //! - `max_bytes` (integer; default 16777216): most bytes of text and blobs a result may hold.
 //!
@@ -49,7 +52,7 @@ use plaudit_core::{Ctx, Kind, Outcome, ParamSpec, Params, Reward, RewardInfo, Sa
 use plaudit_sql::{results_match, tokens::orders_result, Caps};
 use serde_json::json;
 
-use super::{caps, run_both, MAX_BYTES, MAX_ROWS};
+use super::{caps, run_both, DB_DIR, MAX_BYTES, MAX_ROWS};
 
 pub const INFO: RewardInfo = RewardInfo {
     name: "sql_execution_match",
@@ -74,12 +77,14 @@ const PARAMS: &[ParamSpec] = &[
     ),
     MAX_ROWS,
     MAX_BYTES,
+    DB_DIR,
 ];
 
 struct ExecutionMatch {
     ordered: String,
     column_order: bool,
     caps: Caps,
+    db_dir: String,
 }
 
 fn build(p: &Params) -> Result<Arc<dyn Reward>, String> {
@@ -87,12 +92,13 @@ fn build(p: &Params) -> Result<Arc<dyn Reward>, String> {
         ordered: p.str("ordered").to_string(),
         column_order: p.bool("column_order"),
         caps: caps(p)?,
+        db_dir: p.str("db_dir").to_string(),
     }))
 }
 
 impl Reward for ExecutionMatch {
     fn score(&self, sample: &Sample, cx: &Ctx) -> Outcome {
-        let (gold, pred, sql) = run_both(sample, cx, self.caps)?;
+        let (gold, pred, sql) = run_both(sample, cx, self.caps, &self.db_dir)?;
         let ordered = match self.ordered.as_str() {
             "always" => true,
             "never" => false,

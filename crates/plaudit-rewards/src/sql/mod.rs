@@ -33,6 +33,13 @@ pub(crate) const MAX_BYTES: ParamSpec = ParamSpec::new(
     "most bytes of text and blobs a result may hold",
 );
 
+pub(crate) const DB_DIR: ParamSpec = ParamSpec::new(
+    "db_dir",
+    Kind::Str,
+    "\"\"",
+    "directory of the databases: relative `db` paths and `db_id` resolve under it",
+);
+
 pub(crate) fn caps(p: &Params) -> Result<Caps, String> {
     let max_rows = p.usize("max_rows")?;
     let max_bytes = p.usize("max_bytes")?;
@@ -68,10 +75,12 @@ pub(crate) fn run_both(
     sample: &Sample,
     cx: &Ctx,
     caps: Caps,
+    db_dir: &str,
 ) -> Result<(Rows, Result<Rows, QueryError>, String), Failure> {
     let gold = plaudit_sql::gold_sql(&sample.reference)?;
     let pred = pred_sql(sample)?;
-    let (g, p) = plaudit_sql::with_db(&sample.reference, cx.deadline, caps, |db| {
+    let reference = plaudit_sql::resolve_db(&sample.reference, db_dir)?;
+    let (g, p) = plaudit_sql::with_db(&reference, cx.deadline, caps, |db| {
         let g = db.run_gold(gold, cx.deadline, caps);
         let p = match &g {
             Ok(_) => Some(db.run(pred, cx.deadline, caps)),

@@ -21,6 +21,9 @@
 //!
 //! ## Parameters
 //! - `over` (rows | columns | mean; default `mean`): which F1 is returned (`mean` averages the two).
+//! - `db_dir` (string; default empty): the directory of the databases; a relative `"db"` path
+//!   resolves under it, and a reference may name its database by `"db_id"` (Spider's and BIRD's
+//!   name: `db_dir/ID/ID.sqlite`, `db_dir/ID.sqlite` or `db_dir/ID.db`).
 //! - `max_rows` (integer; default 10000): most rows a query may return.
 //! - `max_bytes` (integer; default 16777216): most bytes of text and blobs a result may hold.
 //!
@@ -38,7 +41,7 @@ use plaudit_core::{Ctx, Kind, Outcome, ParamSpec, Params, Reward, RewardInfo, Sa
 use plaudit_sql::{column_f1, row_f1, Caps};
 use serde_json::json;
 
-use super::{caps, run_both, MAX_BYTES, MAX_ROWS};
+use super::{caps, run_both, DB_DIR, MAX_BYTES, MAX_ROWS};
 
 pub const INFO: RewardInfo = RewardInfo {
     name: "sql_result_f1",
@@ -57,23 +60,26 @@ const PARAMS: &[ParamSpec] = &[
     ),
     MAX_ROWS,
     MAX_BYTES,
+    DB_DIR,
 ];
 
 struct ResultF1 {
     over: String,
     caps: Caps,
+    db_dir: String,
 }
 
 fn build(p: &Params) -> Result<Arc<dyn Reward>, String> {
     Ok(Arc::new(ResultF1 {
         over: p.str("over").to_string(),
         caps: caps(p)?,
+        db_dir: p.str("db_dir").to_string(),
     }))
 }
 
 impl Reward for ResultF1 {
     fn score(&self, sample: &Sample, cx: &Ctx) -> Outcome {
-        let (gold, pred, sql) = run_both(sample, cx, self.caps)?;
+        let (gold, pred, sql) = run_both(sample, cx, self.caps, &self.db_dir)?;
         let pred = match pred {
             Ok(p) => p,
             Err(e) => {

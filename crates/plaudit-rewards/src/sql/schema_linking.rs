@@ -19,7 +19,9 @@
 //! makes `SELECT *` pay in this reward too.
 //!
 //! ## Parameters
-//! (no parameters: the database comes from the reference.)
+//! - `db_dir` (string; default empty): the directory of the databases; a relative `"db"` path
+//!   resolves under it, and a reference may name its database by `"db_id"` (Spider's and BIRD's
+//!   name: `db_dir/ID/ID.sqlite`, `db_dir/ID.sqlite` or `db_dir/ID.db`).
 //!
 //! ## Example
 //! ```json
@@ -35,7 +37,7 @@ use plaudit_core::{Ctx, Outcome, ParamSpec, Params, Reward, RewardInfo, Sample, 
 use plaudit_sql::{Caps, QueryError};
 use serde_json::json;
 
-use super::{gold_failure, pred_sql};
+use super::{gold_failure, pred_sql, DB_DIR};
 
 pub const INFO: RewardInfo = RewardInfo {
     name: "sql_schema_linking",
@@ -45,19 +47,24 @@ pub const INFO: RewardInfo = RewardInfo {
     build,
 };
 
-const PARAMS: &[ParamSpec] = &[];
+const PARAMS: &[ParamSpec] = &[DB_DIR];
 
-struct SchemaLinking;
+struct SchemaLinking {
+    db_dir: String,
+}
 
-fn build(_: &Params) -> Result<Arc<dyn Reward>, String> {
-    Ok(Arc::new(SchemaLinking))
+fn build(p: &Params) -> Result<Arc<dyn Reward>, String> {
+    Ok(Arc::new(SchemaLinking {
+        db_dir: p.str("db_dir").to_string(),
+    }))
 }
 
 impl Reward for SchemaLinking {
     fn score(&self, sample: &Sample, cx: &Ctx) -> Outcome {
         let gold = plaudit_sql::gold_sql(&sample.reference)?;
         let sql = pred_sql(sample)?;
-        let (g, p) = plaudit_sql::with_db(&sample.reference, cx.deadline, Caps::default(), |db| {
+        let reference = plaudit_sql::resolve_db(&sample.reference, &self.db_dir)?;
+        let (g, p) = plaudit_sql::with_db(&reference, cx.deadline, Caps::default(), |db| {
             (
                 db.references(gold, cx.deadline),
                 db.references(sql, cx.deadline),

@@ -14,7 +14,9 @@
 //! execution match.
 //!
 //! ## Parameters
-//! (no parameters: `plaudit explain` lists none; the database comes from the reference.)
+//! - `db_dir` (string; default empty): the directory of the databases; a relative `"db"` path
+//!   resolves under it, and a reference may name its database by `"db_id"` (Spider's and BIRD's
+//!   name: `db_dir/ID/ID.sqlite`, `db_dir/ID.sqlite` or `db_dir/ID.db`).
 //!
 //! ## Example
 //! ```json
@@ -30,7 +32,7 @@ use plaudit_core::{Ctx, Outcome, ParamSpec, Params, Reward, RewardInfo, Sample, 
 use plaudit_sql::{Caps, QueryError};
 use serde_json::json;
 
-use super::pred_sql;
+use super::{pred_sql, DB_DIR};
 
 pub const INFO: RewardInfo = RewardInfo {
     name: "sql_syntax",
@@ -40,18 +42,23 @@ pub const INFO: RewardInfo = RewardInfo {
     build,
 };
 
-const PARAMS: &[ParamSpec] = &[];
+const PARAMS: &[ParamSpec] = &[DB_DIR];
 
-struct Syntax;
+struct Syntax {
+    db_dir: String,
+}
 
-fn build(_: &Params) -> Result<Arc<dyn Reward>, String> {
-    Ok(Arc::new(Syntax))
+fn build(p: &Params) -> Result<Arc<dyn Reward>, String> {
+    Ok(Arc::new(Syntax {
+        db_dir: p.str("db_dir").to_string(),
+    }))
 }
 
 impl Reward for Syntax {
     fn score(&self, sample: &Sample, cx: &Ctx) -> Outcome {
         let sql = pred_sql(sample)?;
-        let r = plaudit_sql::with_db(&sample.reference, cx.deadline, Caps::default(), |db| {
+        let reference = plaudit_sql::resolve_db(&sample.reference, &self.db_dir)?;
+        let r = plaudit_sql::with_db(&reference, cx.deadline, Caps::default(), |db| {
             db.references(sql, cx.deadline)
         })?;
         match r {
