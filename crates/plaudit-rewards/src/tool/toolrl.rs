@@ -4,7 +4,8 @@
 //! Calls are parsed and the reference read as in `tool_call_match`. With G the expected calls
 //! and P the predicted ones:
 //! ```text
-//! format      = 1 if the calls parse (and, with require_think, a <think>…</think> block precedes them), else 0
+//! format      = 1 if the calls parse (with require_think: after a <think>…</think> block; with
+//!               require_tags: calls only inside <tool_call>…</tool_call> blocks), else 0
 //! name        = |names(G) ∩ names(P)| / |names(G) ∪ names(P)|      (multisets; 1 when both are empty)
 //! param_name  = Σ_j |keys(G_j) ∩ keys(P_j)| / |keys(G_j) ∪ keys(P_j)|   over expected calls j
 //! param_value = Σ_j Σ_{k ∈ keys(G_j)} [P_j[k] matches G_j[k]]
@@ -47,6 +48,8 @@
 //! - `scale` (number > 0; default 3.0): the correctness range [−scale, scale].
 //! - `require_think` (boolean; default false): the format part also requires a `<think>…</think>`
 //!   block before the calls.
+//! - `require_tags` (boolean; default false): the format part also requires calls to be written in
+//!   `<tool_call>…</tool_call>` blocks (ToolRL's output format); bare JSON or Python calls get 0.
 //!
 //! ## Example
 //! ```json
@@ -64,7 +67,7 @@ use std::sync::Arc;
 use plaudit_core::{Ctx, Kind, Outcome, ParamSpec, Params, Reward, RewardInfo, Sample, Score};
 use serde_json::json;
 
-use super::{allowed_matches, calls_json, expected_calls, parse_response, Call, Expected};
+use super::{allowed_matches, calls_json, expected_calls, parse_response, Call, Expected, Form};
 
 pub const INFO: RewardInfo = RewardInfo {
     name: "toolrl_reward",
@@ -97,12 +100,19 @@ const PARAMS: &[ParamSpec] = &[
         "false",
         "format also requires a <think>…</think> block",
     ),
+    ParamSpec::new(
+        "require_tags",
+        Kind::Bool,
+        "false",
+        "format also requires calls inside <tool_call> blocks",
+    ),
 ];
 
 struct ToolRl {
     part: String,
     scale: f64,
     require_think: bool,
+    require_tags: bool,
 }
 
 fn build(p: &Params) -> Result<Arc<dyn Reward>, String> {
@@ -114,6 +124,7 @@ fn build(p: &Params) -> Result<Arc<dyn Reward>, String> {
         part: p.str("part").to_string(),
         scale,
         require_think: p.bool("require_think"),
+        require_tags: p.bool("require_tags"),
     }))
 }
 
@@ -214,7 +225,10 @@ impl Reward for ToolRl {
             r.starts_with("<think>") && r.contains("</think>")
         };
         let (got, format, error) = match parsed {
-            Ok((c, _)) => (c, f64::from(u8::from(think_ok)), None),
+            Ok((c, form)) => {
+                let tags_ok = !self.require_tags || form != Form::Bare;
+                (c, f64::from(u8::from(think_ok && tags_ok)), None)
+            }
             Err(e) => (Vec::new(), 0.0, Some(e)),
         };
         let p = parts(&got, &want);
@@ -300,6 +314,19 @@ mod tests {
         assert_eq!(s.value, -3.0);
         let s = score(json!({"part": "name"}), "f(a=1)", json!({"bfcl": []}));
         assert_eq!(s.value, 0.0);
+    }
+
+    #[test]
+    fn tag_requirement() {
+        let r = json!({"calls": [{"name": "f", "arguments": {}}]});
+        let p = json!({"require_tags": true, "part": "format"});
+        assert_eq!(score(p.clone(), "f()", r.clone()).value, 0.0);
+        assert_eq!(
+            score(p.clone(), "<tool_call>f()</tool_call>", r.clone()).value,
+            1.0
+        );
+        // No call at all is well-formed (nothing to tag).
+        assert_eq!(score(p, "Nothing to call.", r).value, 1.0);
     }
 
     #[test]
