@@ -101,18 +101,32 @@ fn calls_from_text(t: &str) -> Result<Vec<Call>, String> {
     let t = t.trim();
     let mut out = Vec::new();
     if t.starts_with('{') || t.starts_with('[') {
-        match serde_json::from_str::<Value>(t) {
-            Ok(v) => {
-                calls_from_json(&v, &mut out)?;
-                return Ok(out);
+        if let Ok(v) = serde_json::from_str::<Value>(t) {
+            calls_from_json(&v, &mut out)?;
+            return Ok(out);
+        }
+        if t.starts_with('[') {
+            if let Ok(c) = pycall::parse_calls(t) {
+                return Ok(c);
             }
-            Err(e) => {
-                if t.starts_with('[') {
-                    if let Ok(c) = pycall::parse_calls(t) {
-                        return Ok(c);
-                    }
+        }
+        // JSON values one after another (one call per line), possibly followed by prose.
+        let mut it = serde_json::Deserializer::from_str(t).into_iter::<Value>();
+        let mut n = 0;
+        loop {
+            match it.next() {
+                Some(Ok(v)) => {
+                    calls_from_json(&v, &mut out)?;
+                    n += 1;
                 }
-                return Err(format!("invalid JSON: {e}"));
+                None => return Ok(out),
+                Some(Err(e)) => {
+                    let rest = t[it.byte_offset()..].trim_start();
+                    if n == 0 || rest.starts_with('{') || rest.starts_with('[') {
+                        return Err(format!("invalid JSON: {e}"));
+                    }
+                    return Ok(out);
+                }
             }
         }
     }
@@ -129,12 +143,28 @@ fn fence_re() -> &'static Regex {
     R.get_or_init(|| Regex::new(r"(?s)```[A-Za-z0-9_]*\s*\n?(.*?)```").expect("regex"))
 }
 
+/// Starts like a Python call: `name(` directly followed by `)`, `key=`, a literal or nothing (so
+/// prose such as `Note (important): …` is not taken for a call).
 fn looks_like_call(t: &str) -> bool {
     let t = t.trim_start();
     let id_end = t
         .find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '.'))
         .unwrap_or(t.len());
-    id_end > 0 && t[id_end..].trim_start().starts_with('(')
+    if id_end == 0 || !t[id_end..].starts_with('(') {
+        return false;
+    }
+    let inner = t[id_end + 1..].trim_start();
+    // `f()`, a cut-off `f(`, or a literal argument (positional: malformed, but a call).
+    if inner.is_empty()
+        || inner.starts_with([')', '"', '\'', '[', '{', '-'])
+        || inner.starts_with(|c: char| c.is_ascii_digit())
+    {
+        return true;
+    }
+    let k_end = inner
+        .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .unwrap_or(inner.len());
+    k_end > 0 && inner[k_end..].trim_start().starts_with('=')
 }
 
 /// How the calls were written.
@@ -186,7 +216,15 @@ fn parse_region(response: &str) -> Result<(Vec<Call>, Form), String> {
         None => region,
     };
     let t = text.trim();
-    if t.starts_with('{') || t.starts_with('[') || looks_like_call(t) {
+    // A bracket that opens neither JSON nor a call list is prose (`[Note] …`).
+    let bracket_prose = t.strip_prefix('[').is_some_and(|rest| {
+        let r = rest.trim_start();
+        !(r.is_empty()
+            || looks_like_call(r)
+            || r.starts_with(['{', '[', '"', ']'])
+            || r.starts_with(|c: char| c.is_ascii_digit() || c == '-'))
+    });
+    if (t.starts_with('{') || t.starts_with('[') || looks_like_call(t)) && !bracket_prose {
         return calls_from_text(t).map(|c| (c, Form::Bare));
     }
     // An object embedded in prose: the first `{` from which a JSON object with a name parses.
@@ -543,10 +581,24 @@ mod tests {
             ["get_weather"]
         );
         assert!(names("I cannot help with that request.").is_empty());
+        assert!(names("Note (important): no tool fits.").is_empty());
+        assert!(names("[Note] no tool fits.").is_empty());
+        assert_eq!(
+            names("{\"name\": \"f\", \"arguments\": {}}\n{\"name\": \"g\", \"arguments\": {}}"),
+            ["f", "g"]
+        );
+        assert_eq!(
+            names("{\"name\": \"f\", \"arguments\": {}} Let me know if that helps."),
+            ["f"]
+        );
     }
 
     #[test]
     fn malformed_calls_say_why() {
+        let e = parse_response("{\"name\": \"f\"}\n{\"name\": ").unwrap_err();
+        assert!(e.starts_with("invalid JSON"), "{e}");
+        let e = parse_response("f(a=1").unwrap_err();
+        assert!(e.starts_with("Python call syntax"), "{e}");
         let e = parse_response(r#"{"name": "f", "arguments": {"a": 1}"#).unwrap_err();
         assert!(e.starts_with("invalid JSON: EOF"), "{e}");
         let e = parse_response("<tool_call>{\"name\": \"f\"}</tool_call><tool_call>{").unwrap_err();
