@@ -12,6 +12,9 @@ use crate::reward::Reward;
 /// of range) and names the parameter.
 pub type BuildFn = fn(&Params) -> Result<Arc<dyn Reward>, String>;
 
+/// A reward built as an example describes it, with the values of the components it reads.
+pub type BuiltExample = (Arc<dyn Reward>, Vec<Option<f64>>);
+
 /// One reward of the catalogue.
 #[derive(Clone, Copy)]
 pub struct RewardInfo {
@@ -123,10 +126,7 @@ impl RewardInfo {
 
     /// Build this reward as one of its documented examples describes it: the example's `params`,
     /// and the values of the components it reads (`components`, by name, in order).
-    pub fn build_example(
-        &self,
-        example: &Value,
-    ) -> Result<(Arc<dyn Reward>, Vec<Option<f64>>), String> {
+    pub fn build_example(&self, example: &Value) -> Result<BuiltExample, String> {
         let comps: Vec<(String, f64)> = match example.get("components") {
             Some(Value::Object(o)) => o
                 .iter()

@@ -166,7 +166,9 @@ impl Reward for MathEquivalence {
     fn score(&self, sample: &Sample, cx: &Ctx) -> Outcome {
         let refs = references(sample)?;
         let Some(region) = crate::util::answer_region(&sample.response) else {
-            return Err(Failure::no_answer("the response ends inside an unclosed <think> block"));
+            return Err(Failure::no_answer(
+                "the response ends inside an unclosed <think> block",
+            ));
         };
         let mut last = None;
         for r in &refs {
