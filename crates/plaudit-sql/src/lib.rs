@@ -138,7 +138,16 @@ fn authorize(shared: &Arc<Mutex<Shared>>, ctx: AuthContext<'_>) -> Authorization
             &mut s,
             format!("PRAGMA {pragma_name} is not allowed (reads only)"),
         ),
-        other => refuse(&mut s, format!("only reads may run, not {other:?}")),
+        other => {
+            // Name the action as SQL users know it (`Delete`, `Insert`, `CreateTable` …).
+            let action = format!("{other:?}");
+            let action = action
+                .split([' ', '{', '('])
+                .next()
+                .unwrap_or("this statement")
+                .to_string();
+            refuse(&mut s, format!("only reads may run, not {action}"))
+        }
     }
 }
 
