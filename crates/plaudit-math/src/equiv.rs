@@ -70,6 +70,25 @@ impl Rng {
     }
 }
 
+impl Rng {
+    /// The variables' values at point `k`: each real part from `point(k, j)`, then (complex
+    /// mode) its imaginary part from `point(k + 1, j)`.
+    fn env(&mut self, vars: &[String], k: usize, mode: Mode) -> Vec<(String, C)> {
+        vars.iter()
+            .enumerate()
+            .map(|(j, v)| {
+                let re = self.point(k, j);
+                let im = if mode == Mode::Complex {
+                    self.point(k + 1, j)
+                } else {
+                    0.0
+                };
+                (v.clone(), C::new(re, im))
+            })
+            .collect()
+    }
+}
+
 fn close(a: C, b: C, tol: f64) -> bool {
     if a.re.is_infinite() || b.re.is_infinite() {
         return a.re == b.re && (a.im - b.im).abs() <= tol;
@@ -940,19 +959,7 @@ impl Comparer<'_> {
             if k >= 32 && (valid >= 4 || !complex_ok) {
                 break;
             }
-            let env: Vec<(String, C)> = vars
-                .iter()
-                .enumerate()
-                .map(|(j, v)| {
-                    let re = rng.point(k, j);
-                    let im = if mode == Mode::Complex {
-                        rng.point(k + 1, j)
-                    } else {
-                        0.0
-                    };
-                    (v.clone(), C::new(re, im))
-                })
-                .collect();
+            let env = rng.env(&vars, k, mode);
             let ev = Numeric {
                 budget: self.budget,
                 env: &env,
@@ -1116,19 +1123,7 @@ impl Comparer<'_> {
             if mode == Mode::Complex && (valid >= 3 || !complex_ok) {
                 break;
             }
-            let env: Vec<(String, C)> = vars
-                .iter()
-                .enumerate()
-                .map(|(j, v)| {
-                    let re = rng.point(k, j);
-                    let im = if mode == Mode::Complex {
-                        rng.point(k + 1, j)
-                    } else {
-                        0.0
-                    };
-                    (v.clone(), C::new(re, im))
-                })
-                .collect();
+            let env = rng.env(&vars, k, mode);
             let ev = Numeric {
                 budget: self.budget,
                 env: &env,
