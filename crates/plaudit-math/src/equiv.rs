@@ -1123,7 +1123,7 @@ impl Comparer<'_> {
             if mode == Mode::Complex && (valid >= 3 || !complex_ok) {
                 break;
             }
-            let env = rng.env(&vars, k, mode);
+            let env = rng.env(vars, k, mode);
             let ev = Numeric {
                 budget: self.budget,
                 env: &env,
