@@ -5,10 +5,14 @@
 use plaudit_core::{Registry, RewardInfo};
 
 pub mod answer;
+pub mod combine;
+pub mod efficiency;
+pub mod estimators;
 pub mod format;
 pub mod gui;
 pub mod length;
 pub mod math;
+pub mod process;
 pub mod similarity;
 pub mod sql;
 pub mod text;
@@ -27,6 +31,10 @@ pub fn all() -> Vec<RewardInfo> {
     v.extend(gui::all());
     v.extend(tool::all());
     v.extend(sql::all());
+    v.extend(process::all());
+    v.extend(efficiency::all());
+    v.extend(estimators::all());
+    v.extend(combine::all());
     v
 }
 
