@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use plaudit_core::engine::LineReader;
-use plaudit_core::{Engine, GroupOutput, Registry, ScoreResult, Spec, Status};
+use plaudit_core::{Engine, GroupOutput, Input, Registry, ScoreResult, Spec, Status, Stop};
 use rayon::prelude::*;
 
 /// Scoring allocates many small short-lived strings on several threads at once; mimalloc handles
@@ -237,6 +237,8 @@ fn score(
     let registry = plaudit_rewards::registry();
     let spec = load_spec(spec, &registry)?;
     let group_active = spec.group.is_active();
+    // Group rewards need whole groups: the CLI reads all of the input before finishing any.
+    let group_rewards = spec.has_group_rewards();
     let group = spec.group.clone();
     let engine = engine_with_state(spec, state)?;
 
@@ -297,15 +299,28 @@ fn score(
         let mut rewards: Vec<f64> = Vec::new();
         let mut keys: Vec<Option<String>> = Vec::new();
         let mut observations = Vec::new();
+        let mut all_inputs: Vec<Input> = Vec::new();
         loop {
-            let inputs = lines
+            let mut inputs = lines
                 .next_chunk(CHUNK)
                 .map_err(|e| Fatal(format!("cannot read input {input}: {e}")))?;
-            if inputs.is_empty() {
+            if group_rewards {
+                if !inputs.is_empty() {
+                    all_inputs.append(&mut inputs);
+                    continue;
+                }
+                if all_inputs.is_empty() {
+                    break;
+                }
+                inputs = std::mem::take(&mut all_inputs);
+            } else if inputs.is_empty() {
                 break;
             }
-            let mut results: Vec<ScoreResult> =
-                inputs.par_iter().map(|i| engine.score_input(i)).collect();
+            let mut results: Vec<ScoreResult> = if group_rewards {
+                engine.score_inputs(&inputs, &Stop::never())
+            } else {
+                inputs.par_iter().map(|i| engine.score_input(i)).collect()
+            };
             // Stateful rewards update once, after the whole input: every sample reads the
             // state as it was before the run.
             observations.extend(results.iter_mut().flat_map(|r| r.observations.drain(..)));

@@ -12,7 +12,7 @@ use serde_json::{Map, Value};
 
 use crate::deadline::Deadline;
 use crate::result::{Observation, ScoreResult, Status};
-use crate::reward::{Ctx, Failure};
+use crate::reward::{Ctx, Failure, GroupCtx, Member, Outcome};
 use crate::sample::Sample;
 use crate::spec::{Route, Spec};
 use crate::state::{MemoryStore, Store};
@@ -414,25 +414,116 @@ impl Engine {
         inputs: &[Input],
         stop: &Stop,
     ) -> Result<Vec<ScoreResult>, StateError> {
-        let mut results: Vec<ScoreResult> = inputs
-            .par_iter()
-            .map(|i| match stop.reason() {
-                None => self.score_input(i),
-                Some(why) => {
-                    let (id, task) = match i {
-                        Input::Sample(s) => (s.id.clone(), s.task.as_deref()),
-                        Input::Invalid { id, .. } => (id.clone(), None),
-                    };
-                    ScoreResult::failed(id, Status::Timeout, self.failure_value(task), why)
-                }
-            })
-            .collect();
+        let mut results = self.score_inputs(inputs, stop);
         let keys: Vec<Option<String>> = inputs.iter().map(Input::group).collect();
         self.spec.group.apply(&mut results, &keys);
         match self.commit(&mut results) {
             Ok(()) => Ok(results),
             Err(message) => Err(StateError { results, message }),
         }
+    }
+
+    /// A `timeout` result for an input the batch gave up on.
+    fn stopped(&self, input: &Input, why: String) -> ScoreResult {
+        let (id, task) = match input {
+            Input::Sample(s) => (s.id.clone(), s.task.as_deref()),
+            Input::Invalid { id, .. } => (id.clone(), None),
+        };
+        ScoreResult::failed(id, Status::Timeout, self.failure_value(task), why)
+    }
+
+    /// Score inputs in parallel on the current rayon pool, with the spec's group rewards (each
+    /// over the samples sharing `group` and route), without the advantage stage and without
+    /// committing state. One result per input, in input order.
+    pub fn score_inputs(&self, inputs: &[Input], stop: &Stop) -> Vec<ScoreResult> {
+        if !self.spec.has_group_rewards() {
+            return inputs
+                .par_iter()
+                .map(|i| match stop.reason() {
+                    None => self.score_input(i),
+                    Some(why) => self.stopped(i, why),
+                })
+                .collect();
+        }
+        // Per-sample phase; samples of routes with group rewards wait for their group.
+        enum Slot<'a> {
+            Done(ScoreResult),
+            Waiting(&'a Arc<Route>, &'a Sample, Scored),
+            Taken,
+        }
+        let store = &*self.store;
+        let mut slots: Vec<Slot> = inputs
+            .par_iter()
+            .map(|i| {
+                if let Some(why) = stop.reason() {
+                    return Slot::Done(self.stopped(i, why));
+                }
+                let Input::Sample(s) = i else {
+                    return Slot::Done(self.score_input(i));
+                };
+                match self.spec.route_for(s.task.as_deref()) {
+                    Ok(r) if r.has_group => {
+                        let d = Deadline::after(r.timeout);
+                        Slot::Waiting(r, s, sample_phase(r, s, &d, store))
+                    }
+                    _ => Slot::Done(self.score_sample(s)),
+                }
+            })
+            .collect();
+        // Groups: the waiting samples sharing route and `group`, in order of first appearance;
+        // a sample without `group` is a group of one.
+        let mut index: std::collections::HashMap<(&str, &str), usize> = Default::default();
+        let mut groups: Vec<(&Arc<Route>, Option<&str>, Vec<usize>)> = Vec::new();
+        for (i, slot) in slots.iter().enumerate() {
+            if let Slot::Waiting(r, s, _) = slot {
+                match s.group.as_deref() {
+                    Some(k) => {
+                        let g = *index.entry((&*r.name, k)).or_insert_with(|| {
+                            groups.push((r, Some(k), Vec::new()));
+                            groups.len() - 1
+                        });
+                        groups[g].2.push(i);
+                    }
+                    None => groups.push((r, None, vec![i])),
+                }
+            }
+        }
+        let work: Vec<_> = groups
+            .into_iter()
+            .map(|(r, key, members)| {
+                let mut samples = Vec::with_capacity(members.len());
+                let mut scored = Vec::with_capacity(members.len());
+                for &i in &members {
+                    if let Slot::Waiting(_, s, sc) = std::mem::replace(&mut slots[i], Slot::Taken) {
+                        samples.push(s);
+                        scored.push(sc);
+                    }
+                }
+                (r, key, members, samples, scored)
+            })
+            .collect();
+        let done: Vec<Vec<(usize, ScoreResult)>> = work
+            .into_par_iter()
+            .map(|(r, key, members, samples, mut scored)| {
+                group_phase(r, &samples, &mut scored, key, store);
+                members
+                    .into_iter()
+                    .zip(samples)
+                    .zip(scored)
+                    .map(|((i, s), sc)| (i, sc.finish(r, s.id.clone())))
+                    .collect()
+            })
+            .collect();
+        for (i, r) in done.into_iter().flatten() {
+            slots[i] = Slot::Done(r);
+        }
+        slots
+            .into_iter()
+            .map(|s| match s {
+                Slot::Done(r) => r,
+                _ => unreachable!("every waiting sample belongs to a group"),
+            })
+            .collect()
     }
 
     /// Score JSON values (server, Python).
@@ -442,61 +533,36 @@ impl Engine {
     }
 }
 
-/// Score a sample with a route's components and expression under `deadline`.
-pub fn score_route(
-    route: &Route,
-    sample: &Sample,
-    deadline: Deadline,
-    store: &dyn Store,
-) -> ScoreResult {
-    let n = route.components.len();
-    let mut observations = Vec::new();
-    let mut values: Vec<Option<f64>> = vec![None; n];
-    let mut details: Map<String, Value> = Map::new();
-    let mut first_failure: Option<(Status, String)> = None;
-    for &i in &route.order {
+/// A sample's per-sample components, done; its group components and expression still to come.
+pub(crate) struct Scored {
+    values: Vec<Option<f64>>,
+    details: Map<String, Value>,
+    observations: Vec<Observation>,
+    failure: Option<(Status, String)>,
+}
+
+impl Scored {
+    fn new(n: usize) -> Scored {
+        Scored {
+            values: vec![None; n],
+            details: Map::new(),
+            observations: Vec::new(),
+            failure: None,
+        }
+    }
+
+    /// Keep component `i`'s outcome: its value, details and observation, or its failure (the
+    /// first failure decides the sample's status).
+    fn record(&mut self, route: &Route, i: usize, outcome: Outcome) {
         let c = &route.components[i];
-        let outcome = if let Err(f) = deadline.check() {
-            Err(f)
-        } else if let Some(&dep) = c.inputs.iter().find(|&&d| values[d].is_none()) {
-            Err(Failure::error(format!(
-                "its input `{}` has no value",
-                route.components[dep].name
-            )))
-        } else {
-            let cx = Ctx::with_state(&deadline, &values, store, &c.namespace);
-            SCORING.with(|s| s.set(true));
-            let r = panic::catch_unwind(AssertUnwindSafe(|| c.reward.score(sample, &cx)));
-            SCORING.with(|s| s.set(false));
-            match r {
-                Ok(o) => o.and_then(|s| {
-                    if deadline.expired() {
-                        Err(deadline.timeout())
-                    } else if !s.value.is_finite() {
-                        Err(
-                            Failure::error(format!("gave a non-finite value ({})", s.value))
-                                .with_details(s.details.clone().unwrap_or(Value::Null)),
-                        )
-                    } else {
-                        Ok(s)
-                    }
-                }),
-                Err(_) => {
-                    let msg = LAST_PANIC
-                        .with(|p| p.borrow_mut().take())
-                        .unwrap_or_else(|| "panic".into());
-                    Err(Failure::error(format!("internal error (panic: {msg})")))
-                }
-            }
-        };
         match outcome {
             Ok(s) => {
-                values[i] = Some(s.value);
+                self.values[i] = Some(s.value);
                 if let Some(d) = s.details {
-                    details.insert(c.name.clone(), d);
+                    self.details.insert(c.name.clone(), d);
                 }
                 if let Some(o) = s.observation {
-                    observations.push(Observation {
+                    self.observations.push(Observation {
                         route: route.name.clone(),
                         component: i,
                         value: o,
@@ -505,10 +571,10 @@ pub fn score_route(
             }
             Err(f) => {
                 if let Some(d) = f.details {
-                    details.insert(c.name.clone(), d);
+                    self.details.insert(c.name.clone(), d);
                 }
-                if first_failure.is_none() {
-                    first_failure = Some((
+                if self.failure.is_none() {
+                    self.failure = Some((
                         f.status,
                         format!("component `{}` ({}): {}", c.name, c.reward_name, f.message),
                     ));
@@ -516,32 +582,179 @@ pub fn score_route(
             }
         }
     }
-    let mut components = IndexMap::with_capacity(n);
-    for (c, v) in route.components.iter().zip(&values) {
-        if let Some(v) = v {
-            components.insert(c.name.clone(), *v);
+
+    /// The name of an input of component `i` that has no value, if any.
+    fn missing_input<'r>(&self, route: &'r Route, i: usize) -> Option<&'r str> {
+        route.components[i]
+            .inputs
+            .iter()
+            .find(|&&d| self.values[d].is_none())
+            .map(|&d| route.components[d].name.as_str())
+    }
+
+    /// Evaluate the route's expression: the sample's result.
+    fn finish(self, route: &Route, id: Value) -> ScoreResult {
+        let mut components = IndexMap::with_capacity(route.components.len());
+        for (c, v) in route.components.iter().zip(&self.values) {
+            if let Some(v) = v {
+                components.insert(c.name.clone(), *v);
+            }
+        }
+        let (reward, status, error) = match self.failure {
+            Some((st, msg)) => (route.on_error, st, Some(msg)),
+            None => match route.expr.eval(&self.values) {
+                Ok(r) => (r, Status::Ok, None),
+                Err(e) => (route.on_error, Status::Error, Some(e)),
+            },
+        };
+        ScoreResult {
+            id,
+            reward,
+            components,
+            advantage: None,
+            status,
+            error,
+            details: if self.details.is_empty() {
+                None
+            } else {
+                Some(Value::Object(self.details))
+            },
+            zero_variance: None,
+            observations: self.observations,
         }
     }
-    let (reward, status, error) = match first_failure {
-        Some((st, msg)) => (route.on_error, st, Some(msg)),
-        None => match route.expr.eval(&values) {
-            Ok(r) => (r, Status::Ok, None),
-            Err(e) => (route.on_error, Status::Error, Some(e)),
-        },
-    };
-    ScoreResult {
-        id: sample.id.clone(),
-        reward,
-        components,
-        advantage: None,
-        status,
-        error,
-        details: if details.is_empty() {
-            None
+}
+
+/// Check a reward's value: finite, and within the deadline.
+fn checked(o: Outcome, deadline: &Deadline) -> Outcome {
+    o.and_then(|s| {
+        if deadline.expired() {
+            Err(deadline.timeout())
+        } else if !s.value.is_finite() {
+            Err(
+                Failure::error(format!("gave a non-finite value ({})", s.value))
+                    .with_details(s.details.clone().unwrap_or(Value::Null)),
+            )
         } else {
-            Some(Value::Object(details))
-        },
-        zero_variance: None,
-        observations,
+            Ok(s)
+        }
+    })
+}
+
+/// Run `f`, turning a panic into an `error` failure with the panic's message and place.
+fn catching<T>(f: impl FnOnce() -> T) -> Result<T, Failure> {
+    SCORING.with(|s| s.set(true));
+    let r = panic::catch_unwind(AssertUnwindSafe(f));
+    SCORING.with(|s| s.set(false));
+    r.map_err(|_| {
+        let msg = LAST_PANIC
+            .with(|p| p.borrow_mut().take())
+            .unwrap_or_else(|| "panic".into());
+        Failure::error(format!("internal error (panic: {msg})"))
+    })
+}
+
+/// The per-sample components of `route` for `sample`, in evaluation order (group components are
+/// left for [`group_phase`]).
+pub(crate) fn sample_phase(
+    route: &Route,
+    sample: &Sample,
+    deadline: &Deadline,
+    store: &dyn Store,
+) -> Scored {
+    let mut sc = Scored::new(route.components.len());
+    for &i in &route.order {
+        if route.has_group && route.is_group(i) {
+            continue;
+        }
+        let c = &route.components[i];
+        let outcome = if let Err(f) = deadline.check() {
+            Err(f)
+        } else if let Some(dep) = sc.missing_input(route, i) {
+            Err(Failure::error(format!("its input `{dep}` has no value")))
+        } else {
+            let cx = Ctx::with_state(deadline, &sc.values, store, &c.namespace);
+            catching(|| c.reward.score(sample, &cx)).and_then(|o| checked(o, deadline))
+        };
+        sc.record(route, i, outcome);
     }
+    sc
+}
+
+/// The group components of `route` over the members of one group (their per-sample phase
+/// done), in evaluation order, under one deadline of the route's timeout.
+pub(crate) fn group_phase(
+    route: &Route,
+    samples: &[&Sample],
+    scored: &mut [Scored],
+    key: Option<&str>,
+    store: &dyn Store,
+) {
+    debug_assert_eq!(samples.len(), scored.len());
+    let deadline = Deadline::after(route.timeout);
+    for &i in &route.order {
+        if !route.is_group(i) {
+            continue;
+        }
+        let c = &route.components[i];
+        let outcomes: Vec<Outcome> = match deadline.check() {
+            Err(f) => vec![Err(f); samples.len()],
+            Ok(()) => {
+                let members: Vec<Member> = samples
+                    .iter()
+                    .zip(scored.iter())
+                    .map(|(s, sc)| Member {
+                        sample: s,
+                        values: &sc.values,
+                    })
+                    .collect();
+                let gcx = GroupCtx {
+                    deadline: &deadline,
+                    store,
+                    namespace: &c.namespace,
+                    key,
+                };
+                match catching(|| c.reward.score_group(&members, &gcx)) {
+                    Ok(v) if v.len() == samples.len() => v,
+                    Ok(v) => vec![
+                        Err(Failure::error(format!(
+                            "internal error: gave {} outcomes for a group of {}",
+                            v.len(),
+                            samples.len()
+                        )));
+                        samples.len()
+                    ],
+                    Err(f) => vec![Err(f); samples.len()],
+                }
+            }
+        };
+        for (sc, o) in scored.iter_mut().zip(outcomes) {
+            let o = match sc.missing_input(route, i) {
+                Some(dep) => Err(Failure::error(format!("its input `{dep}` has no value"))),
+                None => checked(o, &deadline),
+            };
+            sc.record(route, i, o);
+        }
+    }
+}
+
+/// Score a sample with a route's components and expression under `deadline`. A group
+/// component sees the sample as a group of one.
+pub fn score_route(
+    route: &Route,
+    sample: &Sample,
+    deadline: Deadline,
+    store: &dyn Store,
+) -> ScoreResult {
+    let mut sc = sample_phase(route, sample, &deadline, store);
+    if route.has_group {
+        group_phase(
+            route,
+            &[sample],
+            std::slice::from_mut(&mut sc),
+            sample.group.as_deref(),
+            store,
+        );
+    }
+    sc.finish(route, sample.id.clone())
 }

@@ -125,19 +125,16 @@ impl RewardInfo {
     }
 
     /// Build this reward as one of its documented examples describes it: the example's `params`,
-    /// and the values of the components it reads (`components`, by name, in order).
+    /// and the values of the components it reads (`components`, by name, in order; `null` for a
+    /// component that failed). A group reward's example gives `"group": [{"sample", "components"},
+    /// …]` instead (see [`example_members`]); its first member's components name them.
     pub fn build_example(&self, example: &Value) -> Result<BuiltExample, String> {
-        let comps: Vec<(String, f64)> = match example.get("components") {
-            Some(Value::Object(o)) => o
-                .iter()
-                .map(|(k, v)| {
-                    v.as_f64()
-                        .map(|f| (k.clone(), f))
-                        .ok_or(format!("component `{k}` is not a number"))
-                })
-                .collect::<Result<_, _>>()?,
-            _ => Vec::new(),
+        let comps_value = match example.get("group") {
+            Some(Value::Array(members)) => members.first().and_then(|m| m.get("components")),
+            Some(_) => return Err("`group` must be a list of members".into()),
+            None => example.get("components"),
         };
+        let comps = example_components(comps_value)?;
         let names: Vec<&str> = comps.iter().map(|(k, _)| k.as_str()).collect();
         let params = Params::from_json(
             self.params,
@@ -146,7 +143,7 @@ impl RewardInfo {
         )
         .map_err(|e| format!("example params: {}", e.join("; ")))?;
         let reward = (self.build)(&params).map_err(|e| format!("build: {e}"))?;
-        Ok((reward, comps.into_iter().map(|(_, v)| Some(v)).collect()))
+        Ok((reward, comps.into_iter().map(|(_, v)| v).collect()))
     }
 
     /// The parameter table, generated from the declarations (types and defaults as enforced).
@@ -181,6 +178,52 @@ impl RewardInfo {
             self.params_table()
         )
     }
+}
+
+/// `{"name": value | null, …}` of an example, in order.
+fn example_components(v: Option<&Value>) -> Result<Vec<(String, Option<f64>)>, String> {
+    match v {
+        Some(Value::Object(o)) => o
+            .iter()
+            .map(|(k, v)| match v {
+                Value::Null => Ok((k.clone(), None)),
+                v => v
+                    .as_f64()
+                    .map(|f| (k.clone(), Some(f)))
+                    .ok_or(format!("component `{k}` is not a number")),
+            })
+            .collect(),
+        _ => Ok(Vec::new()),
+    }
+}
+
+/// The members of a group reward's example (`"group": [{"sample": {…}, "components": {…}}, …]`):
+/// each sample (as JSON) with its component values, in the order the first member names them.
+/// Their expected results are `"values"`: one number, or a status name, per member.
+pub fn example_members(example: &Value) -> Result<Vec<(Value, Vec<Option<f64>>)>, String> {
+    let Some(Value::Array(members)) = example.get("group") else {
+        return Err("a group example needs `group`: a list of members".into());
+    };
+    let first = example_components(members.first().and_then(|m| m.get("components")))?;
+    let names: Vec<&String> = first.iter().map(|(k, _)| k).collect();
+    members
+        .iter()
+        .enumerate()
+        .map(|(i, m)| {
+            let comps = example_components(m.get("components"))?;
+            let got: Vec<&String> = comps.iter().map(|(k, _)| k).collect();
+            if got != names {
+                return Err(format!(
+                    "group member {i}: components {got:?} differ from the first member's {names:?}"
+                ));
+            }
+            let sample = m
+                .get("sample")
+                .cloned()
+                .ok_or(format!("group member {i}: no `sample`"))?;
+            Ok((sample, comps.into_iter().map(|(_, v)| v).collect()))
+        })
+        .collect()
 }
 
 /// All rewards known to a front, by name.

@@ -134,11 +134,83 @@ impl<'a> Ctx<'a> {
     }
 }
 
+/// What a reward looks at: one sample, or all the rollouts of one prompt.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scope {
+    /// [`Reward::score`] per sample, in parallel, as soon as the sample is read.
+    Sample,
+    /// [`Reward::score_group`] once per group (the samples sharing `group` and route), after
+    /// every per-sample component of every member: for mechanisms whose value depends on the
+    /// other rollouts (lengths normalised within correct rollouts, pass rates, Pareto fronts …).
+    Group,
+}
+
+/// One rollout of a group, as a group reward sees it: the sample and the values of its route's
+/// components (`None` for components that failed, and for group components not yet computed).
+#[derive(Clone, Copy)]
+pub struct Member<'a> {
+    pub sample: &'a Sample,
+    pub values: &'a [Option<f64>],
+}
+
+impl<'a> Member<'a> {
+    /// The value of the component at `index`, or `None` when it failed for this member.
+    pub fn value(&self, index: usize) -> Option<f64> {
+        self.values.get(index).copied().flatten()
+    }
+}
+
+/// What a group reward sees besides the members.
+pub struct GroupCtx<'a> {
+    pub deadline: &'a Deadline,
+    /// The state as it was before this batch.
+    pub store: &'a dyn Store,
+    /// This component's namespace in the store (`ROUTE/COMPONENT`).
+    pub namespace: &'a str,
+    /// The group's key (`None` for a sample without `group`, which is a group of one).
+    pub key: Option<&'a str>,
+}
+
+impl<'a> GroupCtx<'a> {
+    /// A context with no state (tests, documentation examples).
+    pub fn new(deadline: &'a Deadline, key: Option<&'a str>) -> Self {
+        GroupCtx {
+            deadline,
+            store: &NullStore,
+            namespace: "",
+            key,
+        }
+    }
+}
+
 /// A reward mechanism, built once from validated parameters and shared by all scoring threads.
 pub trait Reward: Send + Sync {
     /// Score one sample. Must return within the deadline (check it in loops), must not panic
     /// (a panic is caught and becomes this sample's `error`, but it is still a bug).
+    ///
+    /// A [`Scope::Group`] reward is never called here by the engine; implement it as the group
+    /// of one sample ([`score_alone`]).
     fn score(&self, sample: &Sample, cx: &Ctx) -> Outcome;
+
+    /// Whether the engine calls [`Reward::score`] per sample or [`Reward::score_group`] per group.
+    fn scope(&self) -> Scope {
+        Scope::Sample
+    }
+
+    /// Score the members of one group, one outcome per member, in order. Only called for
+    /// [`Scope::Group`] rewards. The engine checks the count, catches panics, and turns
+    /// non-finite values into `error`.
+    fn score_group(&self, members: &[Member], cx: &GroupCtx) -> Vec<Outcome> {
+        members
+            .iter()
+            .map(|m| {
+                self.score(
+                    m.sample,
+                    &Ctx::with_state(cx.deadline, m.values, cx.store, cx.namespace),
+                )
+            })
+            .collect()
+    }
 
     /// After a batch: update this reward's state in `namespace` from the observations its
     /// scores carried, in input order. Stateless rewards keep the default (nothing to do).
@@ -150,4 +222,22 @@ pub trait Reward: Send + Sync {
     ) -> Result<(), String> {
         Ok(())
     }
+}
+
+/// [`Reward::score`] for a group reward: the sample as a group of one (its `group` as the key).
+pub fn score_alone<R: Reward + ?Sized>(reward: &R, sample: &Sample, cx: &Ctx) -> Outcome {
+    let member = Member {
+        sample,
+        values: cx.values,
+    };
+    let gcx = GroupCtx {
+        deadline: cx.deadline,
+        store: cx.store,
+        namespace: cx.namespace,
+        key: sample.group.as_deref(),
+    };
+    reward
+        .score_group(std::slice::from_ref(&member), &gcx)
+        .pop()
+        .unwrap_or_else(|| Err(Failure::error("the group reward gave no outcome")))
 }

@@ -24,7 +24,7 @@ use crate::expr::Expr;
 use crate::group::{Advantage, GroupSpec};
 use crate::params::Params;
 use crate::registry::Registry;
-use crate::reward::Reward;
+use crate::reward::{Reward, Scope};
 use crate::sample::spec_type_name;
 
 /// Default per-sample deadline.
@@ -81,6 +81,16 @@ pub struct Route {
     pub expr_src: String,
     pub timeout: Duration,
     pub on_error: f64,
+    /// Some component is a group reward ([`Scope::Group`]): the route's results wait for the
+    /// whole group before the expression is evaluated.
+    pub has_group: bool,
+}
+
+impl Route {
+    /// Whether component `i` is scored per group.
+    pub fn is_group(&self, i: usize) -> bool {
+        self.components[i].reward.scope() == Scope::Group
+    }
 }
 
 /// A compiled spec.
@@ -366,6 +376,29 @@ fn compile_route(
             return None;
         }
     }
+    // Per-sample components run before any group is complete, so they cannot read a group
+    // reward; group rewards may read anything computed before them.
+    for c in &components {
+        if c.reward.scope() == Scope::Sample {
+            if let Some(&g) = c
+                .inputs
+                .iter()
+                .find(|&&d| components[d].reward.scope() == Scope::Group)
+            {
+                errors.push(format!(
+                    "{}: reads `{}`, a group reward ({}), but `{}` is scored per sample before groups are complete; only the expression and other group rewards can read a group reward",
+                    join(&cpath, &c.name),
+                    components[g].name,
+                    components[g].reward_name,
+                    c.reward_name
+                ));
+            }
+        }
+    }
+    if errors.len() > n_errors {
+        return None;
+    }
+    let has_group = components.iter().any(|c| c.reward.scope() == Scope::Group);
     let expr_src = match obj.get("reward") {
         Some(Value::String(s)) => s.clone(),
         Some(Value::Number(n)) => n.to_string(),
@@ -413,6 +446,7 @@ fn compile_route(
             expr_src,
             timeout: Duration::from_millis(timeout_ms),
             on_error,
+            has_group,
         },
         resolved,
     ))
@@ -586,6 +620,20 @@ impl Spec {
             group,
             resolved: Value::Object(resolved),
         })
+    }
+
+    /// Whether some route has a group reward: results then wait for whole groups (all of the
+    /// input, for the CLI) before their reward is known.
+    pub fn has_group_rewards(&self) -> bool {
+        self.routes
+            .values()
+            .chain(self.fallback.iter())
+            .any(|r| r.has_group)
+    }
+
+    /// Whether results must wait for the whole batch: group rewards or a group stage.
+    pub fn needs_whole_batch(&self) -> bool {
+        self.group.is_active() || self.has_group_rewards()
     }
 
     /// The route for a task: the route of that name, else the fallback.

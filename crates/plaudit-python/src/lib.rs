@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
 
 use plaudit_core::engine::Input;
-use plaudit_core::{openrlhf, Engine, Registry, ScoreResult, Spec};
+use plaudit_core::{openrlhf, Engine, Registry, ScoreResult, Spec, Stop};
 use pyo3::create_exception;
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
@@ -178,12 +178,12 @@ impl PyEngine {
         };
         if self.jobs == 1 {
             let inputs: Vec<Input> = raw.into_iter().map(to_input).collect();
-            let results = inputs.iter().map(|i| engine.score_input(i)).collect();
+            let results = engine.score_inputs(&inputs, &Stop::never());
             finish(&inputs, results)
         } else {
             pool(self.jobs).install(|| {
                 let inputs: Vec<Input> = raw.into_par_iter().map(to_input).collect();
-                let results = inputs.par_iter().map(|i| engine.score_input(i)).collect();
+                let results = engine.score_inputs(&inputs, &Stop::never());
                 finish(&inputs, results)
             })
         }

@@ -1,7 +1,9 @@
 //! The catalogue's contract: every reward is documented (what / why / parameters / example), every
 //! declared parameter is documented, and every documented example gives its documented value.
 
-use plaudit_core::{Ctx, Deadline, MemoryStore, Sample, Status, Store};
+use plaudit_core::{
+    example_members, Ctx, Deadline, GroupCtx, Member, MemoryStore, Sample, Scope, Status, Store,
+};
 use serde_json::Value;
 
 #[test]
@@ -45,7 +47,6 @@ fn every_documented_example_gives_its_value() {
             let (reward, values) = info
                 .build_example(&ex)
                 .unwrap_or_else(|e| panic!("{}: {e}", info.name));
-            let sample = Sample::from_value(ex["sample"].clone()).unwrap();
             let d = Deadline::none();
             // A stateful example gives the state it starts from, by key.
             let store = MemoryStore::new();
@@ -57,6 +58,53 @@ fn every_documented_example_gives_its_value() {
                     )
                     .unwrap();
             }
+            if ex.get("group").is_some() {
+                // A group reward's example: every member's value (or status), in order.
+                assert_eq!(
+                    reward.scope(),
+                    Scope::Group,
+                    "{}: a group example for a per-sample reward",
+                    info.name
+                );
+                let members = example_members(&ex).unwrap_or_else(|e| panic!("{}: {e}", info.name));
+                let samples: Vec<Sample> = members
+                    .iter()
+                    .map(|(s, _)| Sample::from_value(s.clone()).unwrap())
+                    .collect();
+                let ms: Vec<Member> = samples
+                    .iter()
+                    .zip(&members)
+                    .map(|(s, (_, v))| Member {
+                        sample: s,
+                        values: v,
+                    })
+                    .collect();
+                let key = samples[0].group.clone();
+                let gcx = GroupCtx {
+                    deadline: &d,
+                    store: &store,
+                    namespace: "example",
+                    key: key.as_deref(),
+                };
+                let got = reward.score_group(&ms, &gcx);
+                let want = ex["values"].as_array().unwrap_or_else(|| {
+                    panic!(
+                        "{}: a group example needs `values`, one per member",
+                        info.name
+                    )
+                });
+                let ok = got.len() == want.len()
+                    && got.iter().zip(want).all(|(g, w)| match (w, g) {
+                        (Value::Number(n), Ok(s)) => (n.as_f64().unwrap() - s.value).abs() <= 1e-9,
+                        (Value::String(st), Err(f)) => Status::parse(st) == Some(f.status),
+                        _ => false,
+                    });
+                if !ok {
+                    failures.push(format!("{}: example {ex} gave {got:?}", info.name));
+                }
+                continue;
+            }
+            let sample = Sample::from_value(ex["sample"].clone()).unwrap();
             let got = reward.score(&sample, &Ctx::with_state(&d, &values, &store, "example"));
             match (ex.get("value"), ex.get("status"), &got) {
                 (Some(v), _, Ok(s)) if (v.as_f64().unwrap() - s.value).abs() <= 1e-9 => {}
