@@ -17,6 +17,8 @@ and its batched form) and :mod:`plaudit.openrlhf` (``reward_func``).
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import threading
 from typing import Any, Callable, Iterable, Mapping, Sequence
@@ -275,9 +277,16 @@ def _trl_samples(prompts, completions, completion_ids, kwargs, refs) -> list[dic
     references = per_sample(_column(kwargs, refs), "reference")
     tasks = per_sample(kwargs.get("task"), "task")
     ids = per_sample(completion_ids, "completion_ids")
+    groups = per_sample(kwargs.get("group"), "group")
     samples = []
     for i in range(n):
         s: dict[str, Any] = {"id": i, "response": completions[i]}
+        if groups is not None:
+            s["group"] = groups[i]
+        elif prompts is not None:
+            # GRPO's group is the rollouts of one prompt: the prompt's text names it, stably
+            # across batches and processes (group rewards and per-prompt state key on it).
+            s["group"] = prompt_key(prompts[i])
         if prompts is not None:
             s["prompt"] = prompts[i]
         if references is not None:
@@ -288,6 +297,13 @@ def _trl_samples(prompts, completions, completion_ids, kwargs, refs) -> list[dic
             s["tokens"] = len(ids[i])
         samples.append(s)
     return samples
+
+
+def prompt_key(prompt: Any) -> str:
+    """A stable group key for a prompt (a string or a chat message list): 16 hex digits of its
+    BLAKE2b hash, the same in every process."""
+    text = prompt if isinstance(prompt, str) else json.dumps(prompt, sort_keys=True, ensure_ascii=False)
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=8).hexdigest()
 
 
 class TRLRewardFunc:

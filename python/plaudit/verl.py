@@ -26,7 +26,7 @@ import os
 import threading
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
-from . import Reward
+from . import Reward, prompt_key
 
 #: verl data sources (as verl's preprocessing scripts and common datasets name them) → task.
 DATA_SOURCE_TASKS: dict[str, str] = {
@@ -134,6 +134,15 @@ def _sample(i: int, data_source: Any, solution_str: Any, ground_truth: Any, extr
         question = extra_info.get("question", extra_info.get("prompt"))
         if isinstance(question, str):
             s["prompt"] = question
+        # The rollouts of one prompt: verl's uid, else the dataset row's index, else the prompt.
+        for k in ("group", "uid", "index"):
+            g = extra_info.get(k)
+            if isinstance(g, (str, int)) and not isinstance(g, bool):
+                s["group"] = g
+                break
+        else:
+            if isinstance(question, str):
+                s["group"] = prompt_key(question)
     if task is None:
         task = task_for(data_source)
     if task is not None:

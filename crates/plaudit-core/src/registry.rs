@@ -6,7 +6,7 @@ use std::sync::Arc;
 use serde_json::Value;
 
 use crate::params::{ParamSpec, Params};
-use crate::reward::Reward;
+use crate::reward::{Reward, Scope};
 
 /// How to build a reward from validated parameters. An `Err` is a spec error (e.g. a value out
 /// of range) and names the parameter.
@@ -170,13 +170,24 @@ impl RewardInfo {
 
     /// The full text `plaudit explain NAME` prints.
     pub fn explain(&self) -> String {
+        let scope = match self.scope() {
+            Some(Scope::Group) => "; scope: group — scored over all the rollouts of one prompt",
+            _ => "",
+        };
         format!(
-            "{} ({} family)\n\n{}\n\n## Parameters (as enforced)\n{}",
+            "{} ({} family{scope})\n\n{}\n\n## Parameters (as enforced)\n{}",
             self.name,
             self.family,
             self.doc().text,
             self.params_table()
         )
+    }
+
+    /// Whether this reward is scored per sample or per group, as its first documented example
+    /// builds it (`None` when it has no example that builds).
+    pub fn scope(&self) -> Option<Scope> {
+        let ex = self.doc().examples().ok()?.into_iter().next()?;
+        Some(self.build_example(&ex).ok()?.0.scope())
     }
 }
 
