@@ -172,7 +172,7 @@ def test_spec_error_from_dict_and_text():
                           "group": {"advantage": "ppo"}})
     assert str(e.value) == (
         "spec <dict> is invalid:\n"
-        "  - group.advantage: unknown estimator `ppo` (valid: grpo, dr_grpo, rloo, reinforce_pp, none)\n"
+        "  - group.advantage: unknown estimator `ppo` (valid: grpo, dr_grpo, rloo, reinforce_pp, reward, none)\n"
         "  - components.c.params: parameter `normalize`: `zzz` is not one of: basic, squad, none"
     )
     assert isinstance(e.value, ValueError)

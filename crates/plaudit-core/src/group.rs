@@ -12,9 +12,13 @@
 //!   Feedback in LLMs".
 //! - `reinforce_pp`: r − group mean, then whitened over the whole batch ((a − mean_B)/(std_B + eps)),
 //!   as REINFORCE++'s baseline variant.
+//! - `reward`: the sample's reward as computed, unchanged: for specs whose reward expression
+//!   already is an advantage, computed by a group reward over the rollouts of the prompt (the
+//!   `estimators` family: pass@k advantages, tree or turn credit …).
 //! - `none`: no advantage field.
 //!
-//! A group of one has advantage 0 under every estimator (no baseline to compare against). All
+//! A group of one has advantage 0 under every estimator but `reward` (no baseline to compare
+//! against; under `reward` the group reward has already seen the group, whatever its size). All
 //! samples take part, whatever their status: a failed sample's reward is the spec's failure value,
 //! which is the reward the trainer sees. `mark_zero_variance` adds `"zero_variance": true` to every
 //! sample of a group whose rewards are all equal (DAPO's dynamic sampling drops such groups).
@@ -30,10 +34,13 @@ pub enum Advantage {
     DrGrpo,
     Rloo,
     ReinforcePp,
+    /// The reward itself (already an advantage).
+    Reward,
 }
 
 impl Advantage {
-    pub const NAMES: [&'static str; 5] = ["grpo", "dr_grpo", "rloo", "reinforce_pp", "none"];
+    pub const NAMES: [&'static str; 6] =
+        ["grpo", "dr_grpo", "rloo", "reinforce_pp", "reward", "none"];
 
     pub fn parse(s: &str) -> Option<Advantage> {
         Some(match s {
@@ -42,6 +49,7 @@ impl Advantage {
             "dr_grpo" => Advantage::DrGrpo,
             "rloo" => Advantage::Rloo,
             "reinforce_pp" => Advantage::ReinforcePp,
+            "reward" => Advantage::Reward,
             _ => return None,
         })
     }
@@ -53,6 +61,7 @@ impl Advantage {
             Advantage::DrGrpo => "dr_grpo",
             Advantage::Rloo => "rloo",
             Advantage::ReinforcePp => "reinforce_pp",
+            Advantage::Reward => "reward",
         }
     }
 }
@@ -144,6 +153,12 @@ impl GroupSpec {
             for &i in members {
                 zv[i] = zero_var;
             }
+            if self.advantage == Advantage::Reward {
+                for &i in members {
+                    adv[i] = rewards[i];
+                }
+                continue;
+            }
             if n < 2 {
                 continue;
             }
@@ -153,7 +168,7 @@ impl GroupSpec {
                     Advantage::Grpo => (r - mean) / (std + self.eps),
                     Advantage::DrGrpo | Advantage::ReinforcePp => r - mean,
                     Advantage::Rloo => (r - mean) * n as f64 / (n as f64 - 1.0),
-                    Advantage::None => 0.0,
+                    Advantage::None | Advantage::Reward => 0.0,
                 };
             }
         }
@@ -253,6 +268,36 @@ mod tests {
         let keys = [Some("a"), None, Some("b"), Some("a"), Some("b")];
         let a = run(Advantage::DrGrpo, &[1.0, 5.0, 2.0, 0.0, 4.0], &keys);
         close(&a, &[0.5, 0.0, -1.0, -0.5, 1.0]);
+    }
+
+    #[test]
+    fn reward_passes_the_reward_through() {
+        // Interleaved groups and a singleton: every advantage is its own reward, unscaled.
+        let keys = [Some("a"), None, Some("b"), Some("a"), Some("b")];
+        let a = run(Advantage::Reward, &[0.75, -2.0, 0.0, -0.25, 3.5], &keys);
+        assert_eq!(a, vec![0.75, -2.0, 0.0, -0.25, 3.5]);
+        assert_eq!(Advantage::parse("reward"), Some(Advantage::Reward));
+        assert_eq!(Advantage::Reward.name(), "reward");
+        assert!(Advantage::NAMES.contains(&"reward"));
+        // Zero-variance marks still follow the rewards.
+        let mut rs = results(&[1.0, 1.0, 0.5]);
+        let keys = vec![Some("g".into()), Some("g".into()), None];
+        GroupSpec {
+            advantage: Advantage::Reward,
+            mark_zero_variance: true,
+            ..Default::default()
+        }
+        .apply(&mut rs, &keys);
+        assert_eq!(
+            rs.iter().map(|r| r.advantage.unwrap()).collect::<Vec<_>>(),
+            vec![1.0, 1.0, 0.5]
+        );
+        assert_eq!(
+            rs.iter()
+                .map(|r| r.zero_variance.unwrap())
+                .collect::<Vec<_>>(),
+            vec![true, true, true]
+        );
     }
 
     #[test]

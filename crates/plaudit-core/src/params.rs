@@ -19,6 +19,9 @@ pub enum Kind {
     /// The name of another component of the same spec, whose value this reward reads
     /// (the empty string: none).
     Component,
+    /// A list of component names (a single name is a list of one), each read like
+    /// [`Kind::Component`].
+    ComponentList,
     /// Any JSON value; the reward validates it itself.
     Json,
 }
@@ -34,6 +37,7 @@ impl Kind {
             Kind::StrList => "a list of strings".into(),
             Kind::FloatList => "a list of numbers".into(),
             Kind::Component => "a component name".into(),
+            Kind::ComponentList => "a list of component names".into(),
             Kind::Json => "any JSON value".into(),
         }
     }
@@ -96,7 +100,7 @@ pub(crate) fn check_kind(kind: &Kind, v: &Value) -> Result<Value, String> {
             Some(s) => Err(format!("`{s}` is not one of: {}", opts.join(", "))),
             None => Err(bad()),
         },
-        Kind::StrList => match v {
+        Kind::StrList | Kind::ComponentList => match v {
             Value::Array(items) if items.iter().all(|x| x.is_string()) => Ok(v.clone()),
             Value::String(s) => Ok(Value::Array(vec![Value::from(s.clone())])),
             _ => Err(bad()),
@@ -118,6 +122,7 @@ pub(crate) fn check_kind(kind: &Kind, v: &Value) -> Result<Value, String> {
 pub struct Params {
     values: IndexMap<&'static str, Value>,
     components: IndexMap<&'static str, usize>,
+    component_lists: IndexMap<&'static str, Vec<(usize, String)>>,
 }
 
 impl Params {
@@ -166,6 +171,19 @@ impl Params {
                                 p.name
                             )),
                         }
+                    }
+                    if p.kind == Kind::ComponentList {
+                        let mut list = Vec::new();
+                        for name in v.as_array().into_iter().flatten().filter_map(Value::as_str) {
+                            match component_index(name) {
+                                Some(i) => list.push((i, name.to_string())),
+                                None => errors.push(format!(
+                                    "parameter `{}` names component `{name}`, which this spec does not define",
+                                    p.name
+                                )),
+                            }
+                        }
+                        out.component_lists.insert(p.name, list);
                     }
                     out.values.insert(p.name, v);
                 }
@@ -248,9 +266,25 @@ impl Params {
         let i = *self.components.get(name)?;
         Some((i, self.str(name).to_string()))
     }
+    /// The components a [`Kind::ComponentList`] parameter names, each as its index and name, in
+    /// the order given.
+    pub fn component_list(&self, name: &str) -> Vec<(usize, String)> {
+        self.component_lists
+            .get(name)
+            .cloned()
+            .unwrap_or_else(|| panic!("parameter `{name}` is not a list of components"))
+    }
     /// All component indices this reward reads (its dependencies).
     pub fn component_indices(&self) -> Vec<usize> {
-        self.components.values().copied().collect()
+        let mut v: Vec<usize> = self.components.values().copied().collect();
+        for list in self.component_lists.values() {
+            for &(i, _) in list {
+                if !v.contains(&i) {
+                    v.push(i);
+                }
+            }
+        }
+        v
     }
     /// The resolved values, defaults included (for `plaudit check`).
     pub fn to_json(&self) -> Value {
@@ -308,6 +342,35 @@ mod tests {
                 "parameter `scale`: expected a number, got a string",
                 "parameter `gate` names component `correct`, which this spec does not define",
             ]
+        );
+    }
+
+    static LIST: &[ParamSpec] = &[
+        ParamSpec::new("of", Kind::ComponentList, "[\"a\", \"c\"]", "objectives"),
+        ParamSpec::new("gate", Kind::Component, "\"c\"", "gate"),
+    ];
+
+    #[test]
+    fn component_lists_resolve_every_name() {
+        let p = Params::from_json(LIST, &Value::Null, &["a", "b", "c"]).unwrap();
+        assert_eq!(
+            p.component_list("of"),
+            vec![(0, "a".to_string()), (2, "c".to_string())]
+        );
+        // Dependencies: each component once.
+        assert_eq!(p.component_indices(), vec![2, 0]);
+        // A single name is a list of one.
+        let one = Params::from_json(LIST, &json!({"of": "b"}), &["a", "b", "c"]).unwrap();
+        assert_eq!(one.component_list("of"), vec![(1, "b".to_string())]);
+        let e = Params::from_json(LIST, &json!({"of": ["a", "zz"]}), &["a", "c"]).unwrap_err();
+        assert_eq!(
+            e,
+            vec!["parameter `of` names component `zz`, which this spec does not define"]
+        );
+        let e = Params::from_json(LIST, &json!({"of": [1]}), &["a", "c"]).unwrap_err();
+        assert_eq!(
+            e,
+            vec!["parameter `of`: expected a list of component names, got a list"]
         );
     }
 }

@@ -8,7 +8,7 @@
 //!   format:  think_answer_format            # shorthand: just the reward's name
 //!   overlong: {reward: soft_overlong_penalty, params: {max_len: 4096, buffer: 512}}
 //! reward: correct + 0.1 * format + overlong # expression over component names
-//! group: {advantage: grpo}                  # grpo | dr_grpo | rloo | reinforce_pp | none
+//! group: {advantage: grpo}                  # grpo | dr_grpo | rloo | reinforce_pp | reward | none
 //! routes:                                   # per `task`; the top-level components are the fallback
 //!   math: {components: {correct: math_equivalence}, reward: correct}
 //! ```

@@ -191,7 +191,7 @@ fn spec_errors_are_collected_and_precise() {
     );
     assert_eq!(
         err(json!({"components": {"a": "chaos"}, "group": {"advantage": "ppo"}})),
-        vec!["group.advantage: unknown estimator `ppo` (valid: grpo, dr_grpo, rloo, reinforce_pp, none)"]
+        vec!["group.advantage: unknown estimator `ppo` (valid: grpo, dr_grpo, rloo, reinforce_pp, reward, none)"]
     );
     assert_eq!(
         err(json!({})),
