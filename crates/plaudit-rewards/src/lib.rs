@@ -5,6 +5,7 @@
 use plaudit_core::{Registry, RewardInfo};
 
 pub mod answer;
+pub mod code;
 pub mod combine;
 pub mod efficiency;
 pub mod estimators;
@@ -31,6 +32,7 @@ pub fn all() -> Vec<RewardInfo> {
     v.extend(gui::all());
     v.extend(tool::all());
     v.extend(sql::all());
+    v.extend(code::all());
     v.extend(process::all());
     v.extend(efficiency::all());
     v.extend(estimators::all());

@@ -1,0 +1,105 @@
+//! Code generation checked by running tests ([`plaudit_code`] on [`plaudit_sandbox`]): all tests
+//! pass, the fraction that pass, VeRPO's difficulty-weighted partial credit, and ACECode-style
+//! runtime efficiency.
+
+use std::time::Duration;
+
+use plaudit_code::{Checked, Options};
+use plaudit_core::{Ctx, Failure, Kind, ParamSpec, Params, RewardInfo, Sample};
+use plaudit_sandbox::Isolation;
+
+use crate::util::answer_region;
+
+pub mod efficiency;
+pub mod pass;
+pub mod pass_rate;
+pub mod verpo;
+
+pub fn all() -> Vec<RewardInfo> {
+    vec![pass::INFO, pass_rate::INFO, verpo::INFO, efficiency::INFO]
+}
+
+pub(crate) const ISOLATION: ParamSpec = ParamSpec::new(
+    "isolation",
+    Kind::Enum(&["full", "weak"]),
+    "\"full\"",
+    "sandbox isolation: full (namespaces, seccomp, rlimits) or weak (rlimits and a process group only)",
+);
+pub(crate) const TIME_LIMIT_MS: ParamSpec = ParamSpec::new(
+    "time_limit_ms",
+    Kind::Int,
+    "5000",
+    "per-test wall-clock limit when the reference gives no `time_limit_ms`",
+);
+pub(crate) const MEMORY_MB: ParamSpec = ParamSpec::new(
+    "memory_mb",
+    Kind::Int,
+    "1024",
+    "memory limit when the reference gives no `memory_mb`",
+);
+
+/// The sandbox settings every code reward takes.
+#[derive(Clone, Debug)]
+pub(crate) struct Runner {
+    isolation: Isolation,
+    opts: Options,
+}
+
+impl Runner {
+    pub(crate) fn from_params(p: &Params, stop_on_failure: bool) -> Result<Runner, String> {
+        let time_limit_ms = p.i64("time_limit_ms");
+        if time_limit_ms <= 0 {
+            return Err(format!("`time_limit_ms` must be > 0, got {time_limit_ms}"));
+        }
+        let memory_mb = p.i64("memory_mb");
+        if memory_mb <= 0 {
+            return Err(format!("`memory_mb` must be > 0, got {memory_mb}"));
+        }
+        Ok(Runner {
+            isolation: if p.str("isolation") == "weak" {
+                Isolation::Weak
+            } else {
+                Isolation::Full
+            },
+            opts: Options {
+                time_limit: Duration::from_millis(time_limit_ms as u64),
+                memory_mb: memory_mb as u64,
+                stop_on_failure,
+                ..Options::default()
+            },
+        })
+    }
+
+    /// Extract the code from the answer region, read the reference and run every test.
+    pub(crate) fn check(&self, sample: &Sample, cx: &Ctx) -> Result<Checked, Failure> {
+        plaudit_code::check(
+            answer_region(&sample.response),
+            &sample.reference,
+            self.isolation,
+            &self.opts,
+            cx.deadline,
+        )
+    }
+
+    /// Run another solution (a reference solution) on the same tests.
+    pub(crate) fn check_solution(
+        &self,
+        solution: &str,
+        checked: &Checked,
+        cx: &Ctx,
+    ) -> Result<plaudit_code::Outcome, Failure> {
+        let sb = plaudit_code::sandbox(self.isolation)?;
+        plaudit_code::run_tests(
+            sb,
+            solution,
+            &checked.reference,
+            checked.outcome.language,
+            &Options {
+                stop_on_failure: true,
+                ..self.opts.clone()
+            },
+            cx.deadline,
+        )
+        .map_err(plaudit_code::run_failure)
+    }
+}
