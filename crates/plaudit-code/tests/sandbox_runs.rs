@@ -1,0 +1,372 @@
+//! Real runs through plaudit-sandbox (full isolation): every reference form, every verdict, the
+//! early-exit hacks, C++ compile-once-run-per-test, output comparison, and the sample deadline.
+
+use std::time::{Duration, Instant};
+
+use plaudit_code::{check, Checked, Options, Verdict};
+use plaudit_core::{Deadline, Failure, Status};
+use plaudit_sandbox::Isolation;
+use serde_json::{json, Value};
+
+fn run_with(
+    code: &str,
+    reference: Value,
+    opts: &Options,
+    deadline: &Deadline,
+) -> Result<Checked, Failure> {
+    check(Some(code), &reference, Isolation::Full, opts, deadline)
+}
+
+fn run(code: &str, reference: Value) -> Checked {
+    run_with(
+        code,
+        reference,
+        &Options::default(),
+        &Deadline::after(Duration::from_secs(60)),
+    )
+    .unwrap_or_else(|f| panic!("{f:?}"))
+}
+
+fn verdicts(c: &Checked) -> Vec<&'static str> {
+    c.outcome.tests.iter().map(|t| t.verdict.name()).collect()
+}
+
+fn py(code: &str) -> String {
+    format!("```python\n{code}\n```")
+}
+
+#[test]
+fn asserts_each_test_separately() {
+    let c = run(
+        &py("def sign(x):\n    return 1 if x > 0 else -1"),
+        json!({"tests": ["assert sign(5) == 1", "assert sign(0) == 0", "assert sign(-3) == -1", "assert sgn(1) == 1"]}),
+    );
+    assert_eq!(
+        verdicts(&c),
+        ["passed", "wrong_answer", "passed", "runtime_error"]
+    );
+    assert_eq!((c.outcome.passed(), c.outcome.total()), (2, 4));
+    let d = Value::Object(c.outcome.details());
+    assert_eq!(d["language"], "python");
+    assert_eq!(d["first_failure"]["test"], 1);
+    assert_eq!(d["first_failure"]["verdict"], "wrong_answer");
+    assert!(
+        d["first_failure"]["stderr"]
+            .as_str()
+            .unwrap()
+            .ends_with("AssertionError"),
+        "{d}"
+    );
+}
+
+#[test]
+fn tests_are_isolated_from_each_other() {
+    // A test that mutates global state does not leak into the next run.
+    let c = run(
+        &py("seen = []\ndef f(x):\n    seen.append(x)\n    return len(seen)"),
+        json!({"tests": ["assert f(7) == 1", "assert f(8) == 1"]}),
+    );
+    assert_eq!(verdicts(&c), ["passed", "passed"]);
+}
+
+#[test]
+fn humaneval_check_is_one_test() {
+    let test_code = "METADATA = {'author': 'x'}\n\ndef check(candidate):\n    assert candidate([1, 2, 3]) == 6\n    assert candidate([]) == 0\n";
+    let ok = run(
+        &py("def total(xs):\n    return sum(xs)"),
+        json!({"test_code": test_code, "entry_point": "total"}),
+    );
+    assert_eq!(verdicts(&ok), ["passed"]);
+    let bad = run(
+        &py("def total(xs):\n    return xs[0] + xs[-1]"),
+        json!({"test_code": test_code, "entry_point": "total"}),
+    );
+    // candidate([]) raises IndexError after the first assert passed.
+    assert_eq!(verdicts(&bad), ["runtime_error"]);
+    let wrong_name = run(
+        &py("def summe(xs):\n    return sum(xs)"),
+        json!({"test_code": test_code, "entry_point": "total"}),
+    );
+    assert_eq!(verdicts(&wrong_name), ["runtime_error"]);
+    assert!(wrong_name
+        .outcome
+        .first_failure
+        .unwrap()
+        .stderr
+        .contains("NameError"));
+}
+
+#[test]
+fn stdin_stdout_cases() {
+    let code = py("a, b = map(int, input().split())\nprint(a + b)\nprint()");
+    let c = run(
+        &code,
+        json!({"stdin_stdout": [
+            {"input": "1 2\n", "output": "3"},
+            {"input": "10 20", "output": "  30  \n\n"},
+            {"input": "2 2\n", "output": "5\n"},
+            {"input": "x y\n", "output": "0\n"}
+        ]}),
+    );
+    assert_eq!(
+        verdicts(&c),
+        ["passed", "passed", "wrong_answer", "runtime_error"]
+    );
+    let f = c.outcome.first_failure.unwrap();
+    assert_eq!((f.test, f.message.as_str()), (2, "expected `5`, got `4`"));
+}
+
+#[test]
+fn float_tolerance_through_the_sandbox() {
+    let code = py("print(1 / 3, 2 / 3)");
+    let exact = run(
+        &code,
+        json!({"stdin_stdout": [{"input": "", "output": "0.333333 0.666667"}]}),
+    );
+    assert_eq!(verdicts(&exact), ["wrong_answer"]);
+    let tol = run(
+        &code,
+        json!({"stdin_stdout": [{"input": "", "output": "0.333333 0.666667"}], "float_tolerance": 1e-5}),
+    );
+    assert_eq!(verdicts(&tol), ["passed"]);
+}
+
+#[test]
+fn every_python_verdict() {
+    let syntax = run(
+        &py("def f(x) return x"),
+        json!({"tests": ["assert f(1) == 1", "assert f(2) == 2"]}),
+    );
+    assert_eq!(verdicts(&syntax), ["compile_error", "compile_error"]);
+    assert!(syntax
+        .outcome
+        .first_failure
+        .as_ref()
+        .unwrap()
+        .stderr
+        .contains("SyntaxError"));
+    let syntax_io = run(
+        &py("print(("),
+        json!({"stdin_stdout": [{"input": "", "output": "1"}]}),
+    );
+    assert_eq!(verdicts(&syntax_io), ["compile_error"]);
+
+    let t0 = Instant::now();
+    let slow = run(
+        &py("def f(x):\n    while True:\n        pass"),
+        json!({"tests": ["assert f(1) == 1"], "time_limit_ms": 300}),
+    );
+    assert_eq!(verdicts(&slow), ["timeout"]);
+    assert!(t0.elapsed() < Duration::from_secs(5), "{:?}", t0.elapsed());
+    assert_eq!(
+        slow.outcome.first_failure.unwrap().message,
+        "the time limit of 300 ms was reached"
+    );
+
+    let hungry = run(
+        &py("def f(x):\n    return len(bytearray(400 * 1024 * 1024))"),
+        json!({"tests": ["assert f(1) > 0"], "memory_mb": 64}),
+    );
+    assert_eq!(verdicts(&hungry), ["memory"]);
+    let hungry_io = run(
+        &py("x = [0] * (100 * 1024 * 1024)\nprint(len(x))"),
+        json!({"stdin_stdout": [{"input": "", "output": "1"}], "memory_mb": 64}),
+    );
+    assert_eq!(verdicts(&hungry_io), ["memory"]);
+
+    let crash = run(
+        &py("def f(x):\n    return 1 // 0"),
+        json!({"tests": ["assert f(1) == 1"]}),
+    );
+    assert_eq!(verdicts(&crash), ["runtime_error"]);
+    assert!(crash
+        .outcome
+        .first_failure
+        .unwrap()
+        .stderr
+        .contains("ZeroDivisionError"));
+}
+
+#[test]
+fn exiting_early_never_passes() {
+    for hack in [
+        "import sys\nsys.exit(0)",
+        "import os\nos._exit(0)",
+        "raise SystemExit",
+        "import builtins\nbuiltins.AssertionError = Exception\ndef f(x):\n    return 0",
+    ] {
+        let c = run(&py(hack), json!({"tests": ["assert f(1) == 1"]}));
+        assert_ne!(verdicts(&c), ["passed"], "{hack}");
+    }
+    // Printing what a harness might print does not help either.
+    let c = run(
+        &py("print('passed')\nimport sys\nsys.stdout.write('x passed\\n')\nimport os\nos._exit(0)"),
+        json!({"tests": ["assert f(1) == 1"]}),
+    );
+    assert_eq!(verdicts(&c), ["runtime_error"]);
+}
+
+#[test]
+fn stop_on_failure_skips_the_rest() {
+    let c = run_with(
+        &py("def f(x):\n    return x"),
+        json!({"tests": ["assert f(1) == 1", "assert f(2) == 3", "assert f(3) == 3"]}),
+        &Options {
+            stop_on_failure: true,
+            ..Options::default()
+        },
+        &Deadline::after(Duration::from_secs(60)),
+    )
+    .unwrap();
+    assert_eq!(verdicts(&c), ["passed", "wrong_answer", "skipped"]);
+}
+
+const CPP_SUM: &str = "```cpp\n#include <iostream>\nint main() { long long a, b; std::cin >> a >> b; std::cout << a + b << \"\\n\"; }\n```";
+
+#[test]
+fn cpp_compiles_once_and_runs_each_case() {
+    let c = run(
+        CPP_SUM,
+        json!({"stdin_stdout": [{"input": "1 2", "output": "3"}, {"input": "5 5", "output": "11"}, {"input": "-4 4", "output": "0"}]}),
+    );
+    assert_eq!(c.outcome.language, plaudit_sandbox::Language::Cpp);
+    assert_eq!(verdicts(&c), ["passed", "wrong_answer", "passed"]);
+    // The reference's language picks the fence: an untagged block is compiled as C++.
+    let untagged = CPP_SUM.replacen("```cpp", "```", 1);
+    let c = run(
+        &untagged,
+        json!({"stdin_stdout": [{"input": "1 2", "output": "3"}], "language": "cpp"}),
+    );
+    assert_eq!(verdicts(&c), ["passed"]);
+}
+
+#[test]
+fn cpp_verdicts() {
+    let broken = run(
+        "```cpp\nint main() { return x; }\n```",
+        json!({"stdin_stdout": [{"input": "", "output": ""}, {"input": "", "output": ""}]}),
+    );
+    assert_eq!(verdicts(&broken), ["compile_error", "compile_error"]);
+    assert!(broken
+        .outcome
+        .first_failure
+        .unwrap()
+        .stderr
+        .contains("was not declared"));
+    let crash = run(
+        "```cpp\n#include <cstdlib>\nint main() { std::abort(); }\n```",
+        json!({"stdin_stdout": [{"input": "", "output": ""}]}),
+    );
+    assert_eq!(verdicts(&crash), ["runtime_error"]);
+    let spin = run(
+        "```cpp\nint main() { volatile unsigned long i = 0; for (;;) i++; }\n```",
+        json!({"stdin_stdout": [{"input": "", "output": ""}], "time_limit_ms": 300}),
+    );
+    assert_eq!(verdicts(&spin), ["timeout"]);
+    let hungry = run(
+        "```cpp\n#include <vector>\n#include <iostream>\nint main() { std::vector<char> v(1u << 30, 1); std::cout << (int)v[12345]; }\n```",
+        json!({"stdin_stdout": [{"input": "", "output": "1"}], "memory_mb": 64}),
+    );
+    assert_eq!(verdicts(&hungry), ["memory"]);
+}
+
+#[test]
+fn cpp_unit_tests() {
+    let code = "```cpp\n#define NDEBUG\n#include <cassert>\n#include <stdexcept>\nint add(int a, int b) { if (a < 0) throw std::runtime_error(\"negative\"); return a + b; }\n```";
+    let c = run(
+        code,
+        json!({"tests": ["assert(add(1, 2) == 3);", "assert(add(2, 2) == 5);", "assert(add(-1, 1) == 0);"], "language": "cpp"}),
+    );
+    assert_eq!(verdicts(&c), ["passed", "wrong_answer", "runtime_error"]);
+    // A solution that exits before its test ends fails it.
+    let c = run(
+        "```cpp\n#include <cstdlib>\nstruct Quit { Quit() { std::exit(0); } } quit;\nint add(int a, int b) { return 0; }\n```",
+        json!({"tests": ["assert(add(1, 2) == 3);"]}),
+    );
+    assert_eq!(verdicts(&c), ["runtime_error"]);
+}
+
+#[test]
+fn the_deadline_bounds_the_sample() {
+    // Each test would take 5 s; the sample has 1.5 s. The first test is cut by the deadline, the
+    // rest cannot start: all `timeout`, and the sample returns before its deadline.
+    let d = Deadline::after(Duration::from_millis(1500));
+    let c = run_with(
+        &py("def f(x):\n    while True:\n        pass"),
+        json!({"tests": ["assert f(1)", "assert f(2)", "assert f(3)"]}),
+        &Options::default(),
+        &d,
+    )
+    .unwrap();
+    assert!(
+        !d.expired(),
+        "returned after the deadline: {:?}",
+        d.elapsed()
+    );
+    assert_eq!(verdicts(&c), ["timeout", "timeout", "timeout"]);
+    assert!(c.outcome.tests.iter().all(|t| t.cut_by_deadline));
+    assert_eq!(Value::Object(c.outcome.details())["deadline_cut"], 3);
+    // No time for any test: the sample is `timeout`.
+    let f = run_with(
+        &py("def f(x):\n    return x"),
+        json!({"tests": ["assert f(1)"]}),
+        &Options::default(),
+        &Deadline::after(Duration::from_millis(50)),
+    )
+    .err()
+    .unwrap();
+    assert_eq!(f.status, Status::Timeout);
+    assert!(
+        f.message.starts_with("the sample's deadline left no time"),
+        "{}",
+        f.message
+    );
+}
+
+#[test]
+fn failures_before_running() {
+    let f = run_with(
+        "```java\nclass A {}\n```",
+        json!({"tests": ["assert f(1)"]}),
+        &Options::default(),
+        &Deadline::none(),
+    )
+    .err()
+    .unwrap();
+    assert_eq!(f.status, Status::NoAnswer);
+    let f = check(
+        None,
+        &json!({"tests": ["assert f(1)"]}),
+        Isolation::Full,
+        &Options::default(),
+        &Deadline::none(),
+    )
+    .err()
+    .unwrap();
+    assert_eq!(f.status, Status::NoAnswer);
+    let f = run_with(
+        &py("x = 1"),
+        json!({"tests": [1]}),
+        &Options::default(),
+        &Deadline::none(),
+    )
+    .err()
+    .unwrap();
+    assert_eq!(
+        (f.status, f.message.as_str()),
+        (
+            Status::InvalidInput,
+            "`reference.tests[0]`: expected a string, got a number"
+        )
+    );
+    let f = run_with(
+        CPP_SUM,
+        json!({"test_code": "def check(c): pass", "entry_point": "f"}),
+        &Options::default(),
+        &Deadline::none(),
+    )
+    .err()
+    .unwrap();
+    assert_eq!(f.status, Status::InvalidInput);
+    assert_eq!(Verdict::Memory.name(), "memory");
+}
