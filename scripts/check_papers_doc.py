@@ -26,6 +26,11 @@ BACKTICKED = re.compile(r"`([^`]+)`")
 MECH_HEADER = "plaudit mechanisms"
 
 
+def fail(msg: str) -> None:
+    print(f"check_papers_doc: {msg}", file=sys.stderr)
+    sys.exit(2)
+
+
 def reward_names(list_file: str | None) -> set[str]:
     if list_file:
         text = pathlib.Path(list_file).read_text(encoding="utf-8")
@@ -38,11 +43,11 @@ def reward_names(list_file: str | None) -> set[str]:
         )
         if proc.returncode != 0:
             sys.stderr.write(proc.stderr[-4000:])
-            sys.exit("check_papers_doc: `plaudit list` failed; cannot check names")
+            fail("`plaudit list` failed; cannot check names")
         text = proc.stdout
     names = {line.split()[0] for line in text.splitlines() if line.strip()}
     if not names:
-        sys.exit("check_papers_doc: `plaudit list` printed no rewards")
+        fail("`plaudit list` printed no rewards")
     return names
 
 
@@ -51,7 +56,7 @@ def group_names() -> set[str]:
     m = re.search(r"NAMES[^=]*=\s*\[([^\]]*)\]", src, re.S)
     names = set(re.findall(r'"([a-z_]+)"', m.group(1))) if m else set()
     if not names:
-        sys.exit("check_papers_doc: no advantage estimator names found in group.rs")
+        fail("no advantage estimator names found in group.rs")
     return names | {"mark_zero_variance"}
 
 
