@@ -2,6 +2,9 @@
 
 use plaudit_core::RewardInfo;
 
+pub mod group_normalize;
+pub mod pareto_front;
+
 pub fn all() -> Vec<RewardInfo> {
-    vec![]
+    vec![group_normalize::INFO, pareto_front::INFO]
 }
