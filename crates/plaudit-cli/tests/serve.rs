@@ -145,3 +145,47 @@ fn state_survives_a_restart() {
     assert_eq!(v["results"][0]["details"]["eff"]["target"], 100.0);
     stop(child);
 }
+
+#[test]
+fn efficiency_state_survives_a_restart() {
+    let dir = std::env::temp_dir().join(format!("plaudit-serve-eff-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let spec = dir.join("efficiency.yaml");
+    std::fs::write(
+        &spec,
+        "components:\n  correct: exact_match\n  laser: {reward: laser_d_length, params: {targets: [100, 200, 400], momentum: 1.0, coverage: 1.0}}\n  anchor: shortest_correct_anchor\n  trace: tightening_cost_reference\nreward: correct + laser + anchor + trace\n",
+    )
+    .unwrap();
+    let state = dir.join("state.sqlite");
+    let _ = std::fs::remove_file(&state);
+    let sample = |tokens: u64, calls: u64| serde_json::json!({"group": "q", "prompt": "What is 2 + 2?", "response": "answer: 4", "reference": "4", "tokens": tokens, "meta": {"tool_calls": calls}});
+    let args = [
+        "--spec",
+        spec.to_str().unwrap(),
+        "--state",
+        state.to_str().unwrap(),
+    ];
+    let (child, _err, addr) = start(&args);
+    let body = serde_json::json!({"samples": [sample(80, 3), sample(120, 5)]}).to_string();
+    let (code, out) = post(&addr, &body);
+    assert_eq!(code, 200, "{out}");
+    stop(child);
+
+    // A new process on the same state file reads what the first learned: the easy bucket's
+    // target (the longest correct length, 120), the shortest correct length (80) and the
+    // tool-call reference (the median, 4).
+    let (child, _err, addr) = start(&args);
+    let body = serde_json::json!({"samples": [sample(150, 8)]}).to_string();
+    let (code, out) = post(&addr, &body);
+    assert_eq!(code, 200, "{out}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let r = &v["results"][0];
+    assert_eq!(r["status"], "ok", "{out}");
+    assert_eq!(r["details"]["laser"]["target"], 120.0);
+    assert_eq!(r["components"]["laser"], 0.0);
+    assert_eq!(r["details"]["anchor"]["anchor"], 80.0);
+    assert_eq!(r["components"]["anchor"], 80.0 / 150.0);
+    assert_eq!(r["details"]["trace"]["reference"], 4.0);
+    assert_eq!(r["components"]["trace"], 0.5);
+    stop(child);
+}
