@@ -29,12 +29,13 @@
 //!
 //! ## Why
 //! "Pass@k Training for Adaptively Balancing Exploration and Exploitation of Large Reasoning
-//! Models" trains on pass@k instead of pass@1 so that a group with one correct rollout among
-//! many wrong ones is rewarded for exploring, and derives these advantages in closed form from
-//! the unbiased pass@k estimator, so no subsets need to be sampled. The paper is not among the
-//! abstracts of Plaudit's research catalogue; the formulas above are the derivation from the
-//! unbiased estimator (1 − C(n − c, k)/C(n, k)) as the brief for this family states it, with the
-//! GRPO-style normalisation by σ = sqrt(pass@k (1 − pass@k)).
+//! Models" trains on pass@k instead of pass@1, so that a group with one correct rollout among
+//! many wrong ones is rewarded for exploring, and gives the advantages analytically from the
+//! unbiased pass@k estimator, so no k-subsets need to be sampled. The paper is not among the
+//! abstracts of Plaudit's research catalogue: the formulas above are Plaudit's derivation from
+//! the unbiased estimator 1 − C(n − c, k)/C(n, k) with GRPO's normalisation by
+//! σ = sqrt(pass@k (1 − pass@k)), checked in the tests against the binomial definitions (and,
+//! for k = 1, against GRPO).
 //!
 //! ## Parameters
 //! - `correctness` (component name; default `correct`): the component that says whether a
