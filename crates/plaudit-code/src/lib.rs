@@ -79,3 +79,41 @@ pub fn check(
         run_tests(sb, code.source, &reference, language, opts, deadline).map_err(run_failure)?;
     Ok(Checked { outcome, reference })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use plaudit_core::Status;
+
+    #[test]
+    fn run_errors_become_sample_failures() {
+        let f = run_failure(RunError::Sandbox(
+            "user namespaces are disabled: kernel.unprivileged_userns_clone = 0".into(),
+        ));
+        assert_eq!(
+            (f.status, f.message.as_str()),
+            (
+                Status::Error,
+                "the sandbox failed: user namespaces are disabled: kernel.unprivileged_userns_clone = 0"
+            )
+        );
+        let f = run_failure(RunError::Timeout("no time".into()));
+        assert_eq!((f.status, f.message.as_str()), (Status::Timeout, "no time"));
+    }
+
+    #[test]
+    fn language_comes_from_the_reference_then_the_fence() {
+        let r =
+            parse_reference(&serde_json::json!({"stdin_stdout": [{"input": "", "output": ""}]}))
+                .unwrap();
+        let fenced = extract_code("```cpp\nint main(){}\n```", None).unwrap();
+        assert_eq!(language_of(&r, &fenced), Language::Cpp);
+        let bare = extract_code("print(1)", None).unwrap();
+        assert_eq!(language_of(&r, &bare), Language::Python);
+        let r = parse_reference(
+            &serde_json::json!({"stdin_stdout": [{"input": "", "output": ""}], "language": "cpp"}),
+        )
+        .unwrap();
+        assert_eq!(language_of(&r, &bare), Language::Cpp);
+    }
+}
