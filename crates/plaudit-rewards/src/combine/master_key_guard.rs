@@ -7,7 +7,9 @@
 //! - `empty`: nothing is left (a response that only thinks, or nothing at all);
 //! - `cut_off`: the response stops inside an unclosed `<think>`;
 //! - `punctuation`: it has no content, where content is a letter, a digit, or a non-ASCII
-//!   mathematical symbol (`∞`, `∅`, `√` …): `:`, `.`, `…`, `。`, `**`, `---`, emoji;
+//!   mathematical symbol (`∞`, `∅`, `√` …), and the names of LaTeX commands that only format
+//!   (`\boxed`, `\text`, `\mathrm`, `\left`, `\quad`, `\dots` …) are not content: `:`, `.`, `…`,
+//!   `。`, `**`, `---`, emoji, `\boxed{:}`;
 //! - `opener`: it is made only of opener phrases and punctuation, such as "Thought process:",
 //!   "Let's solve this problem step by step.", "**Solution:**", "Answer:", "解：", "Respuesta",
 //!   in English, Chinese, Japanese, Korean, Spanish, French, German, Portuguese, Russian and
@@ -61,6 +63,9 @@
 //! {"sample": {"response": "<think>48 + 24</think> 72"}, "value": 1.0}
 //! {"sample": {"response": "Solutions"}, "value": 1.0}
 //! {"sample": {"response": "∞"}, "value": 1.0}
+//! {"sample": {"response": "$\\boxed{:}$"}, "value": 0.0}
+//! {"sample": {"response": "\\boxed{\\text{Solution:}}"}, "value": 0.0}
+//! {"sample": {"response": "\\boxed{\\infty}"}, "value": 1.0}
 //! {"sample": {"response": "解方程得 x = 2"}, "value": 1.0}
 //! {"params": {"extra_patterns": ["Here we go"]}, "sample": {"response": "Here we go!"}, "value": 0.0}
 //! {"params": {"builtin_patterns": false}, "sample": {"response": "Solution:"}, "value": 1.0}
@@ -263,6 +268,31 @@ static CONTENT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"[\p{L}\p{N}]|[\p{Sm}--[[:ascii:]]]").expect("fixed pattern compiles")
 });
 
+/// LaTeX commands that only format (their names are no content): `\boxed{:}` is a master key, while
+/// `\infty` or `\pi` are answers.
+const FORMATTING: &[&str] = &[
+    "boxed",
+    "fbox",
+    "text",
+    "textbf",
+    "textit",
+    "textrm",
+    "mathrm",
+    "mathbf",
+    "mathit",
+    "displaystyle",
+    "left",
+    "right",
+    "quad",
+    "qquad",
+    "newline",
+    "begin",
+    "end",
+    "ldots",
+    "cdots",
+    "dots",
+];
+
 /// Lower case, NFKC, collapsed whitespace, typographic apostrophes made ASCII.
 fn normalize(s: &str) -> String {
     normalize_basic(&s.replace(['’', 'ʼ', '‘'], "'"), false)
@@ -334,8 +364,10 @@ fn master_key(
     }
     let mut pos = 0;
     let mut matched: Vec<&str> = Vec::new();
+    let mut round = 0usize;
     loop {
-        if matched.len() % 1024 == 1023 {
+        round += 1;
+        if round.is_multiple_of(1024) {
             deadline.check()?;
         }
         let Some(m) = CONTENT.find(&t[pos..]) else {
@@ -349,6 +381,15 @@ fn master_key(
         };
         pos += m.start();
         let rest = &t[pos..];
+        if t[..pos].ends_with('\\') {
+            let name_len = rest
+                .find(|c: char| !c.is_ascii_alphabetic())
+                .unwrap_or(rest.len());
+            if FORMATTING.contains(&&rest[..name_len]) {
+                pos += name_len;
+                continue;
+            }
+        }
         let hit = phrases.iter().find(|q| {
             rest.starts_with(q.as_str())
                 && !rest[q.len()..]
