@@ -194,3 +194,17 @@ impl Reward for ConfidenceGate {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_rule_component_is_required() {
+        let p = Params::from_json(PARAMS, &json!({"rule": ""}), &[]).unwrap();
+        assert_eq!(
+            build(&p).err().unwrap(),
+            "`rule` must name the component with the rule-based reward"
+        );
+    }
+}

@@ -175,7 +175,7 @@ impl Reward for PreferenceSigmoid {
 
 #[cfg(test)]
 mod tests {
-    use super::sigmoid;
+    use super::*;
 
     #[test]
     fn sigmoid_is_symmetric_and_bounded() {
@@ -186,5 +186,19 @@ mod tests {
         }
         assert_eq!(sigmoid(0.0), 0.5);
         assert!(sigmoid(-30.0) > 0.0 && sigmoid(30.0) < 1.0);
+    }
+
+    #[test]
+    fn bad_parameters_are_refused() {
+        for (params, msg) in [
+            (json!({"temperature": 0.0}), "`temperature` must be > 0, got 0"),
+            (
+                json!({"reference_keys": []}),
+                "`reference_keys` is empty and no `reference_component` is set: there is no reference score",
+            ),
+        ] {
+            let p = Params::from_json(PARAMS, &params, &[]).unwrap();
+            assert_eq!(build(&p).err().unwrap(), msg);
+        }
     }
 }

@@ -139,10 +139,18 @@ fn build(p: &Params) -> Result<Arc<dyn Reward>, String> {
             "`lambda` must be ≥ 0 (a conservative penalty), got {lambda}"
         ));
     }
+    let keys = p.strs("keys");
+    for (i, k) in keys.iter().enumerate() {
+        if keys[..i].contains(k) {
+            return Err(format!(
+                "`keys` lists `{k}` twice (each member counts once)"
+            ));
+        }
+    }
     Ok(Arc::new(RmEnsemble {
         aggregate: p.str("aggregate").to_string(),
         lambda,
-        keys: p.strs("keys"),
+        keys,
         components: COMPONENT_PARAMS
             .iter()
             .filter_map(|c| p.component(c))
@@ -238,5 +246,22 @@ mod tests {
         assert!(s.is_finite() && s > 1e307);
         assert_eq!(median(&[f64::MAX, f64::MAX]), f64::MAX);
         assert_eq!(median(&[5.0, -1.0, 3.0]), 3.0);
+    }
+
+    #[test]
+    fn bad_parameters_are_refused() {
+        for (params, msg) in [
+            (
+                json!({"lambda": -0.5}),
+                "`lambda` must be ≥ 0 (a conservative penalty), got -0.5",
+            ),
+            (
+                json!({"keys": ["a", "b", "a"]}),
+                "`keys` lists `a` twice (each member counts once)",
+            ),
+        ] {
+            let p = Params::from_json(PARAMS, &params, &[]).unwrap();
+            assert_eq!(build(&p).err().unwrap(), msg);
+        }
     }
 }
