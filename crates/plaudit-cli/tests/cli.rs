@@ -408,3 +408,57 @@ fn state_carries_across_runs_with_state_file() {
     let got = run(&line("g", "4", 131), true, "2");
     assert!((got[0] - (1.0 - 0.25 / 131.25)).abs() < 1e-12, "{got:?}");
 }
+
+/// Every example spec shipped with a matching `.jsonl` scores the same through the CLI (which
+/// reads all of its input first when the spec has group rewards) as through the engine, with no
+/// sample lost and the documented statuses.
+#[test]
+fn every_example_spec_scores_its_examples_as_the_engine_does() {
+    let registry = plaudit_rewards::registry();
+    let mut checked = Vec::new();
+    for entry in std::fs::read_dir(root().join("examples")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().and_then(|e| e.to_str()) != Some("yaml") {
+            continue;
+        }
+        let data = path.with_extension("jsonl");
+        if !data.exists() {
+            continue;
+        }
+        let name = path.file_stem().unwrap().to_string_lossy().into_owned();
+        let spec_text = std::fs::read_to_string(&path).unwrap();
+        let spec = plaudit_core::Spec::from_text(&spec_text, &registry)
+            .unwrap_or_else(|e| panic!("examples/{name}.yaml: {e}"));
+        let text = std::fs::read_to_string(&data).unwrap();
+        let inputs: Vec<plaudit_core::Input> = text
+            .lines()
+            .enumerate()
+            .map(|(i, l)| plaudit_core::Input::from_line(l.as_bytes(), i + 1))
+            .collect();
+        let want = plaudit_core::Engine::new(spec).score_batch(&inputs).unwrap();
+        let out = plaudit(
+            &[
+                "score",
+                "--quiet",
+                "--spec",
+                path.to_str().unwrap(),
+                data.to_str().unwrap(),
+            ],
+            None,
+        );
+        let got = results(&out);
+        assert_eq!(got.len(), inputs.len(), "examples/{name}: {}", stderr(&out));
+        for (g, w) in got.iter().zip(&want) {
+            let w = serde_json::to_value(w).unwrap();
+            assert_eq!(g, &w, "examples/{name}.jsonl");
+        }
+        checked.push(name);
+    }
+    checked.sort();
+    for family in ["combine", "efficiency", "estimators", "process"] {
+        assert!(
+            checked.iter().any(|c| c == family),
+            "no examples/{family}.yaml + .jsonl pair (checked: {checked:?})"
+        );
+    }
+}
