@@ -208,10 +208,13 @@ fn example_components(v: Option<&Value>) -> Result<Vec<(String, Option<f64>)>, S
     }
 }
 
+/// One member of a group example: its sample (as JSON) and its component values.
+pub type ExampleMember = (Value, Vec<Option<f64>>);
+
 /// The members of a group reward's example (`"group": [{"sample": {…}, "components": {…}}, …]`):
 /// each sample (as JSON) with its component values, in the order the first member names them.
 /// Their expected results are `"values"`: one number, or a status name, per member.
-pub fn example_members(example: &Value) -> Result<Vec<(Value, Vec<Option<f64>>)>, String> {
+pub fn example_members(example: &Value) -> Result<Vec<ExampleMember>, String> {
     let Some(Value::Array(members)) = example.get("group") else {
         return Err("a group example needs `group`: a list of members".into());
     };
