@@ -22,6 +22,7 @@ verl's ``data_source`` chooses the task (the spec's route): see :data:`DATA_SOUR
 
 from __future__ import annotations
 
+import numbers
 import os
 import threading
 from typing import Any, Callable, Iterable, Mapping, Sequence
@@ -137,8 +138,11 @@ def _sample(i: int, data_source: Any, solution_str: Any, ground_truth: Any, extr
         # The rollouts of one prompt: verl's uid, else the dataset row's index, else the prompt.
         for k in ("group", "uid", "index"):
             g = extra_info.get(k)
-            if isinstance(g, (str, int)) and not isinstance(g, bool):
+            if isinstance(g, str):
                 s["group"] = g
+                break
+            if isinstance(g, numbers.Integral) and not isinstance(g, bool):
+                s["group"] = int(g)  # numpy integers from parquet too
                 break
         else:
             if isinstance(question, str):

@@ -149,3 +149,28 @@ def test_trl_get_callable_name():
     reward = Reward.default()
     assert ns["get_callable_name"](reward.trl()) == "plaudit"
     assert ns["get_callable_name"](reward.trl("correct")) == "plaudit_correct"
+
+
+def test_group_rewards_see_the_rollouts_of_one_prompt():
+    # A group reward (correctness z-scored within its group) through TRL: the adapter groups
+    # completions by prompt, so each prompt's 4 rollouts are one group.
+    r = Reward.from_dict({
+        "components": {"correct": "math_equivalence",
+                       "z": {"reward": "group_normalize", "params": {"of": "correct"}}},
+        "reward": "z",
+    })
+    inputs, completions, ids = batch(False)
+    plain = Reward.from_dict({"components": {"correct": "math_equivalence"}})
+    results = plain.score([{"response": c, "reference": x["solution"]} for c, x in zip(completions, inputs)])
+    # Prompt 1: right, wrong, right, cut off (no_answer); prompt 2: right, right, wrong, right.
+    assert [x["components"].get("correct") for x in results] == [1.0, 0.0, 1.0, None, 1.0, 1.0, 0.0, 1.0]
+    out = trl_call(r.trl(), inputs, completions, ids)
+    # z-scores (sample std, eps 1e-6) within each prompt; the failed rollout gets on_error (0)
+    # and is left out of its group's statistics.
+    s1 = (1 / 3) ** 0.5
+    want = [(1 / 3) / (s1 + 1e-6), -(2 / 3) / (s1 + 1e-6), (1 / 3) / (s1 + 1e-6), 0.0,
+            0.25 / (0.5 + 1e-6), 0.25 / (0.5 + 1e-6), -0.75 / (0.5 + 1e-6), 0.25 / (0.5 + 1e-6)]
+    assert out == pytest.approx(want, abs=1e-9)
+    # The same completions without prompts are groups of one: nothing to compare with, z = 0.
+    alone = r.rewards([{"response": c, "reference": "42"} for c in completions[:3]])
+    assert alone == [0.0, 0.0, 0.0]

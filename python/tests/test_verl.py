@@ -87,3 +87,23 @@ def test_env_spec(monkeypatch, tmp_path):
     monkeypatch.delenv("PLAUDIT_SPEC")
     assert verl.compute_score("other", "Final answer: Paris", "paris")["score"] == 1.0
     assert isinstance(plaudit.Reward, type)
+
+
+def test_batch_groups_by_uid_or_index_for_group_rewards():
+    # verl's batch manager gives the rollouts of one prompt the same extra_info index (numpy
+    # integers from parquet); a group reward sees them together.
+    spec = {"components": {"correct": "math_equivalence",
+                           "best": {"reward": "group_stats", "params": {"of": "correct", "output": "mean"}}},
+            "reward": "best"}
+    reward = Reward.from_dict(spec)
+    extra = np.array([{"index": np.int64(7)}, {"index": np.int64(7)}, {"index": np.int64(8)},
+                      {"index": np.int64(8)}], dtype=object)
+    out = verl.compute_score_batch(data_sources=["openai/gsm8k"] * 4,
+                                   solution_strs=["\\boxed{1}", "\\boxed{2}", "\\boxed{3}", "\\boxed{3}"],
+                                   ground_truths=["1", "1", "3", "3"], extra_infos=extra, spec=reward)
+    assert [o["score"] for o in out] == [0.5, 0.5, 1.0, 1.0]
+    # uid wins over index.
+    extra = [{"uid": "a", "index": 1}, {"uid": "b", "index": 1}]
+    out = verl.compute_score_batch(data_sources=["openai/gsm8k"] * 2, solution_strs=["\\boxed{1}", "\\boxed{2}"],
+                                   ground_truths=["1", "1"], extra_infos=extra, spec=reward)
+    assert [o["score"] for o in out] == [1.0, 0.0]
