@@ -5,7 +5,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use plaudit_core::Deadline;
-use plaudit_sandbox::{Exit, Language, Limits, Program, Report, Sandbox};
+use plaudit_sandbox::{
+    CompileError, Exit, Language, Limits, Program, Report, Sandbox, SandboxError,
+};
 use serde_json::{json, Map, Value};
 
 use crate::compare::outputs_match;
@@ -65,6 +67,39 @@ impl Default for Options {
             stop_on_failure: false,
             compile_limit: Duration::from_secs(20),
         }
+    }
+}
+
+/// What runs the programs: [`Sandbox`] (the trait lets the judging logic be tested on its own).
+pub trait Exec {
+    /// See [`Sandbox::compile`].
+    fn compile(
+        &self,
+        language: Language,
+        source: &str,
+        limits: &Limits,
+    ) -> Result<Result<Program, CompileError>, SandboxError>;
+    /// See [`Sandbox::run`].
+    fn run(&self, program: &Program, stdin: &[u8], limits: &Limits)
+        -> Result<Report, SandboxError>;
+}
+
+impl Exec for Sandbox {
+    fn compile(
+        &self,
+        language: Language,
+        source: &str,
+        limits: &Limits,
+    ) -> Result<Result<Program, CompileError>, SandboxError> {
+        Sandbox::compile(self, language, source, limits)
+    }
+    fn run(
+        &self,
+        program: &Program,
+        stdin: &[u8],
+        limits: &Limits,
+    ) -> Result<Report, SandboxError> {
+        Sandbox::run(self, program, stdin, limits)
     }
 }
 
@@ -339,8 +374,8 @@ fn judge_io(
 /// `deadline`. Every test gets its own run with `min(time limit, what the deadline leaves)`;
 /// tests the deadline leaves no time for are `timeout` without running. `Err` when the sandbox
 /// fails, or when the deadline left time for no test at all.
-pub fn run_tests(
-    sandbox: &Sandbox,
+pub fn run_tests<E: Exec + ?Sized>(
+    sandbox: &E,
     solution: &str,
     reference: &Reference,
     language: Language,
@@ -355,7 +390,7 @@ pub fn run_tests(
         tests: Vec::with_capacity(n),
         first_failure: None,
     };
-    let sb = |e: plaudit_sandbox::SandboxError| RunError::Sandbox(e.0);
+    let sb = |e: SandboxError| RunError::Sandbox(e.0);
     let no_time = || {
         RunError::Timeout(format!(
             "the sample's deadline left no time to run any test ({} ms elapsed)",
