@@ -4,7 +4,16 @@
 //! that kills the whole process tree, and capped output. Warm (pre-started) Python workers make a
 //! short test cost a fork, not an interpreter start-up.
 //!
-//! THE API BELOW IS THE CONTRACT `plaudit-code` BUILDS ON. Its bodies are being written.
+//! The isolation model, what each layer stops and what is not defended are in the crate's
+//! README.md; [`child`](self) and the source of `spawn.rs` say how a sandbox is started from a
+//! multithreaded process.
+
+mod child;
+mod plan;
+mod pool;
+mod python;
+mod seccomp;
+mod spawn;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -157,22 +166,183 @@ pub struct CompileError {
 
 /// A sandbox shared by all scoring threads (`Send + Sync`).
 pub struct Sandbox {
-    _config: Config,
+    inner: Arc<Inner>,
+    refill: Option<std::thread::JoinHandle<()>>,
 }
+
+struct Inner {
+    config: Config,
+    env: Arc<spawn::Env>,
+    pool: Option<Arc<pool::Pool>>,
+    python_error: Option<String>,
+    cxx_error: Option<String>,
+    /// Finished sandboxes whose init is still exiting (its mount namespace's teardown waits for
+    /// an RCU grace period, milliseconds a run need not wait for): reaped on a background thread.
+    reaper: std::sync::mpsc::Sender<spawn::Child>,
+}
+
+impl Inner {
+    /// Reap `child` now, or hand it to the reaper when nothing of the run is alive any more.
+    fn finish(&self, mut child: spawn::Child, outcome: &spawn::Outcome) -> (libc::c_int, libc::rusage) {
+        if !self.env.weak && outcome.complete() {
+            // The records carry the status and CPU time; init's own wait status is not needed.
+            let _ = self.reaper.send(child);
+            // SAFETY: an all-zero rusage is valid.
+            return (0, unsafe { std::mem::zeroed() });
+        }
+        child.reap()
+    }
+}
+
+/// Set to `1` to make `Sandbox::new` behave as on a machine without user namespaces (for tests
+/// and for checking a deployment's error path).
+pub const SIMULATE_NO_USERNS_ENV: &str = "PLAUDIT_SANDBOX_SIMULATE_NO_USERNS";
+
+const PROBE_WALL: Duration = Duration::from_secs(20);
+/// How long a Python worker may take to start (a loaded machine), outside the run's wall limit.
+const STARTUP_WALL: Duration = Duration::from_secs(30);
 
 impl Sandbox {
     /// Probe the machine and start the warm workers. Fails, naming what is missing (e.g. "user
     /// namespaces are disabled: …"), when `config.isolation` cannot be set up.
     pub fn new(config: Config) -> Result<Sandbox, SandboxError> {
-        let _ = config;
-        Err(SandboxError("plaudit-sandbox is not built yet".into()))
+        let weak = config.isolation == Isolation::Weak;
+        if !weak && std::env::var(SIMULATE_NO_USERNS_ENV).is_ok_and(|v| v == "1") {
+            return Err(spawn::clone_error(libc::EPERM));
+        }
+        let (python, python_error) = match plan::resolve_python(config.python.as_deref()) {
+            Ok(p) => (Some(p), None),
+            Err(e) => (None, Some(e)),
+        };
+        let (cxx, cxx_error) = match plan::resolve_cxx(config.cxx.as_deref()) {
+            Ok(c) => (Some(c), None),
+            Err(e) => (None, Some(e)),
+        };
+        let filters = seccomp::build(weak)
+            .map_err(|e| SandboxError(format!("cannot compile the seccomp filter: {e}")))?
+            .programs;
+        let plan = if weak {
+            None
+        } else {
+            let mut roots = Vec::new();
+            if let Some(p) = &python {
+                roots.extend(p.roots.iter().cloned());
+            }
+            if let Some(c) = &cxx {
+                roots.extend(c.roots.iter().cloned());
+            }
+            Some(plan::mount_plan(&roots))
+        };
+        let python_argv = match &python {
+            Some(p) => {
+                let mut v = vec![
+                    c_path(&p.exe),
+                    c"-I".into(),
+                    c"-S".into(),
+                    c"-B".into(),
+                    c"-c".into(),
+                    std::ffi::CString::new(python::BOOTSTRAP).expect("no NUL"),
+                ];
+                v.extend(p.site_dirs.iter().map(|d| c_path(d)));
+                v
+            }
+            None => vec![],
+        };
+        // SAFETY: plain id queries.
+        let (euid, egid) = unsafe { (libc::geteuid(), libc::getegid()) };
+        let mut env = spawn::Env {
+            weak,
+            id_mode: if euid == 0 {
+                plan::IdMode::Privileged
+            } else {
+                plan::IdMode::Unprivileged {
+                    uid: euid,
+                    gid: egid,
+                }
+            },
+            plan,
+            filters,
+            python,
+            python_argv,
+            cxx: cxx.as_ref().map(|c| c_path(&c.exe)),
+            root_opts: std::ffi::CString::new(plan::ROOT_OPTS).expect("no NUL"),
+        };
+        if let Err(first) = probe(&env) {
+            // A root inside a container may not own the dedicated host ids: map its own id.
+            if weak || env.id_mode != plan::IdMode::Privileged || !first.0.contains("uid_map") {
+                return Err(first);
+            }
+            env.id_mode = plan::IdMode::Unprivileged {
+                uid: euid,
+                gid: egid,
+            };
+            probe(&env).map_err(|e| SandboxError(format!("{first}; then, mapping its own id: {e}")))?;
+        }
+        let env = Arc::new(env);
+        let pool = (config.warm_workers > 0 && env.python.is_some())
+            .then(|| Arc::new(pool::Pool::new(config.warm_workers, Limits::default().workdir_bytes)));
+        let refill = match &pool {
+            Some(p) => {
+                let (env, p) = (env.clone(), p.clone());
+                Some(
+                    std::thread::Builder::new()
+                        .name("plaudit-sandbox-warm".into())
+                        .spawn(move || pool::refill(env, p))
+                        .map_err(|e| SandboxError(format!("cannot start the warm-worker thread: {e}")))?,
+                )
+            }
+            None => None,
+        };
+        let (reaper, reap_rx) = std::sync::mpsc::channel::<spawn::Child>();
+        std::thread::Builder::new()
+            .name("plaudit-sandbox-reaper".into())
+            .spawn(move || {
+                for child in reap_rx {
+                    drop(child);
+                }
+            })
+            .map_err(|e| SandboxError(format!("cannot start the reaper thread: {e}")))?;
+        Ok(Sandbox {
+            inner: Arc::new(Inner {
+                config,
+                env,
+                pool,
+                python_error,
+                cxx_error,
+                reaper,
+            }),
+            refill,
+        })
     }
 
     /// The process-wide sandbox with the default configuration for `isolation`, created on first
     /// use and kept (its error too, so a machine without namespaces fails every run the same way).
     pub fn shared(isolation: Isolation) -> Result<&'static Sandbox, SandboxError> {
-        let _ = isolation;
-        Err(SandboxError("plaudit-sandbox is not built yet".into()))
+        static FULL: std::sync::OnceLock<Result<Sandbox, SandboxError>> = std::sync::OnceLock::new();
+        static WEAK: std::sync::OnceLock<Result<Sandbox, SandboxError>> = std::sync::OnceLock::new();
+        let cell = match isolation {
+            Isolation::Full => &FULL,
+            Isolation::Weak => &WEAK,
+        };
+        cell.get_or_init(|| {
+            Sandbox::new(Config {
+                isolation,
+                ..Config::default()
+            })
+        })
+        .as_ref()
+        .map_err(Clone::clone)
+    }
+
+    /// The configuration this sandbox was made with.
+    pub fn config(&self) -> &Config {
+        &self.inner.config
+    }
+
+    /// Warm Python workers whose interpreter is up and waiting right now (at most
+    /// `Config::warm_workers`).
+    pub fn warm_ready(&self) -> usize {
+        self.inner.pool.as_ref().map_or(0, |p| p.ready())
     }
 
     /// Compile C++ `source` (g++ -O2 -std=c++17) inside the sandbox under `limits`; Python
@@ -183,8 +353,12 @@ impl Sandbox {
         source: &str,
         limits: &Limits,
     ) -> Result<Result<Program, CompileError>, SandboxError> {
-        let _ = (language, source, limits);
-        Err(SandboxError("plaudit-sandbox is not built yet".into()))
+        match language {
+            Language::Python => Ok(Ok(Program::Python {
+                source: Arc::from(source),
+            })),
+            Language::Cpp => self.compile_cpp(source, limits),
+        }
     }
 
     /// Run `program` with `stdin`, isolated, under `limits`. Blocks the calling thread until the
@@ -195,7 +369,325 @@ impl Sandbox {
         stdin: &[u8],
         limits: &Limits,
     ) -> Result<Report, SandboxError> {
-        let _ = (program, stdin, limits);
-        Err(SandboxError("plaudit-sandbox is not built yet".into()))
+        match program {
+            Program::Python { source } => self.run_python(source, stdin, limits),
+            Program::Native { binary } => self.run_native(binary, stdin, limits),
+        }
+    }
+
+    fn compile_cpp(
+        &self,
+        source: &str,
+        limits: &Limits,
+    ) -> Result<Result<Program, CompileError>, SandboxError> {
+        let env = &self.inner.env;
+        if env.cxx.is_none() {
+            return Err(SandboxError(format!(
+                "no C++ compiler: {}",
+                self.inner.cxx_error.as_deref().unwrap_or("not configured")
+            )));
+        }
+        let what = spawn::What::Compile {
+            source: source.as_bytes(),
+        };
+        let mut child = spawn::spawn(env, &what, Some(limits), limits.workdir_bytes)?;
+        let started = std::time::Instant::now();
+        let cap = usize::try_from(limits.file_bytes).unwrap_or(usize::MAX).saturating_add(4096);
+        let outcome =
+            spawn::supervise(&mut child, &[], started, limits.wall, limits.output_bytes, cap, true);
+        let (ws, ru) = child.reap();
+        let (report, status) = report(env, outcome, ws, &ru, limits, None)?;
+        let binary = if env.weak {
+            match (&report.exit, child.tmpdir()) {
+                (Exit::Code(0), Some(dir)) => std::fs::read(dir.join("prog")).ok(),
+                _ => None,
+            }
+        } else {
+            match status.file {
+                Some(Ok(bytes)) => Some(bytes),
+                _ => None,
+            }
+        };
+        drop(child);
+        match (report.exit, binary) {
+            (Exit::Code(0), Some(binary)) if !report.timed_out => Ok(Ok(Program::Native {
+                binary: Arc::from(binary),
+            })),
+            _ => Ok(Err(CompileError { report })),
+        }
+    }
+
+    fn run_native(&self, binary: &[u8], stdin: &[u8], limits: &Limits) -> Result<Report, SandboxError> {
+        let env = &self.inner.env;
+        let what = spawn::What::Native { binary, stdin };
+        let mut child = spawn::spawn(env, &what, Some(limits), limits.workdir_bytes)?;
+        let started = std::time::Instant::now();
+        let outcome =
+            spawn::supervise(&mut child, &[], started, limits.wall, limits.output_bytes, 4096, false);
+        let (ws, ru) = self.inner.finish(child, &outcome);
+        Ok(report(env, outcome, ws, &ru, limits, None)?.0)
+    }
+
+    fn run_python(&self, source: &str, stdin: &[u8], limits: &Limits) -> Result<Report, SandboxError> {
+        let env = &self.inner.env;
+        if env.python.is_none() {
+            return Err(SandboxError(format!(
+                "no Python interpreter: {}",
+                self.inner.python_error.as_deref().unwrap_or("not configured")
+            )));
+        }
+        let mut retried = false;
+        let mut child = loop {
+            let (mut child, warm) = match self.inner.pool.as_ref().and_then(|p| p.take(limits.workdir_bytes)) {
+                Some(c) => (c, true),
+                None => (spawn::spawn(env, &spawn::What::PythonWorker, None, limits.workdir_bytes)?, false),
+            };
+            match wait_ready(env, &mut child) {
+                Ok(()) => break child,
+                // A warm worker that died while waiting (killed from outside): one cold retry.
+                Err(_) if warm && !retried => retried = true,
+                Err(e) => return Err(e),
+            }
+        };
+        let header = python::Header {
+            cpu_ms: limits.cpu.as_millis().min(u64::MAX as u128) as u64,
+            memory: limits.memory_bytes,
+            file: limits.file_bytes,
+            nofile: limits.open_files,
+            nproc: limits.processes.saturating_add(spawn::weak_extra_processes(env)),
+            stack: spawn::native_stack(limits.memory_bytes),
+            source_len: source.len() as u64,
+            stdin_len: stdin.len() as u64,
+        }
+        .encode();
+        let mut job = Vec::with_capacity(header.len() + source.len() + stdin.len());
+        job.extend_from_slice(&header);
+        job.extend_from_slice(source.as_bytes());
+        job.extend_from_slice(stdin);
+        let started = std::time::Instant::now();
+        let outcome = spawn::supervise(
+            &mut child,
+            &job,
+            started,
+            limits.wall,
+            limits.output_bytes,
+            4096,
+            false,
+        );
+        let (ws, ru) = self.inner.finish(child, &outcome);
+        let replies = python::parse_replies(&outcome.replies);
+        Ok(report(env, outcome, ws, &ru, limits, Some(replies))?.0)
+    }
+}
+
+impl Drop for Sandbox {
+    fn drop(&mut self) {
+        if let Some(p) = &self.inner.pool {
+            p.shutdown();
+        }
+        if let Some(t) = self.refill.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+fn c_path(p: &std::path::Path) -> std::ffi::CString {
+    std::ffi::CString::new(p.as_os_str().as_encoded_bytes()).expect("path without NUL")
+}
+
+/// Run the isolation probe: the full setup, ending in `_exit(0)` instead of an exec.
+fn probe(env: &spawn::Env) -> Result<(), SandboxError> {
+    let limits = Limits::default();
+    let mut child = spawn::spawn(env, &spawn::What::Probe, Some(&limits), 1 << 20)?;
+    let started = std::time::Instant::now();
+    let outcome = spawn::supervise(&mut child, &[], started, PROBE_WALL, 4096, 4096, true);
+    let (ws, _) = child.reap();
+    let status = spawn::parse_status(&outcome.status);
+    if let Some(err) = &status.error {
+        return Err(SandboxError(spawn::describe_setup_error(env, err)));
+    }
+    let code = if env.weak { Some(ws) } else { status.exit };
+    match code {
+        Some(0) => Ok(()),
+        other => Err(SandboxError(format!(
+            "the sandbox probe did not finish cleanly (status {other:?}, stderr {:?})",
+            String::from_utf8_lossy(&outcome.stderr.buf)
+        ))),
+    }
+}
+
+/// Wait for a Python worker's `R`.
+fn wait_ready(env: &spawn::Env, child: &mut spawn::Child) -> Result<(), SandboxError> {
+    use std::os::fd::AsRawFd;
+    let deadline = std::time::Instant::now() + STARTUP_WALL;
+    let fd = child.job.as_ref().expect("a Python worker has a job socket").as_raw_fd();
+    loop {
+        let mut b = 0u8;
+        // SAFETY: one-byte read on our non-blocking socket.
+        let n = unsafe { libc::read(fd, &mut b as *mut u8 as *mut libc::c_void, 1) };
+        if n == 1 {
+            return if b == b'R' {
+                Ok(())
+            } else {
+                Err(SandboxError("the Python worker sent an unexpected greeting".into()))
+            };
+        }
+        let again = n < 0
+            && matches!(
+                std::io::Error::last_os_error().raw_os_error(),
+                Some(libc::EAGAIN) | Some(libc::EINTR)
+            );
+        let now = std::time::Instant::now();
+        if !again || now >= deadline {
+            // Dead (or hopelessly slow): say why, from its setup records and stderr.
+            let outcome = spawn::supervise(child, &[], now, Duration::ZERO, 4096, 4096, true);
+            child.reap();
+            let status = spawn::parse_status(&outcome.status);
+            if let Some(err) = &status.error {
+                return Err(SandboxError(spawn::describe_setup_error(env, err)));
+            }
+            return Err(SandboxError(format!(
+                "the Python worker did not start{}: {}",
+                if again { " in time" } else { "" },
+                String::from_utf8_lossy(&outcome.stderr.buf).trim()
+            )));
+        }
+        let mut pfd = libc::pollfd {
+            fd,
+            events: libc::POLLIN,
+            revents: 0,
+        };
+        let ms = deadline.saturating_duration_since(now).as_millis().min(60_000) as libc::c_int;
+        // SAFETY: one valid pollfd.
+        unsafe { libc::poll(&mut pfd, 1, ms.max(1)) };
+    }
+}
+
+fn decode(ws: libc::c_int) -> Exit {
+    if libc::WIFEXITED(ws) {
+        Exit::Code(libc::WEXITSTATUS(ws))
+    } else if libc::WIFSIGNALED(ws) {
+        Exit::Signal(libc::WTERMSIG(ws))
+    } else {
+        Exit::Code(-1)
+    }
+}
+
+fn tv(t: libc::timeval) -> Duration {
+    Duration::new(t.tv_sec.max(0) as u64, (t.tv_usec.clamp(0, 999_999) as u32) * 1000)
+}
+
+/// Messages of allocation failures in C and C++ programs (and g++ itself).
+const OOM_MARKERS: [&str; 4] = [
+    "std::bad_alloc",
+    "out of memory",
+    "Cannot allocate memory",
+    "virtual memory exhausted",
+];
+
+fn report(
+    env: &spawn::Env,
+    outcome: spawn::Outcome,
+    ws: libc::c_int,
+    ru: &libc::rusage,
+    limits: &Limits,
+    python: Option<python::Replies>,
+) -> Result<(Report, spawn::Status), SandboxError> {
+    let status = spawn::parse_status(&outcome.status);
+    if let Some(err) = &status.error {
+        return Err(SandboxError(spawn::describe_setup_error(env, err)));
+    }
+    let exit = if env.weak {
+        decode(ws)
+    } else {
+        match status.exit {
+            Some(s) => decode(s),
+            None if outcome.timed_out => Exit::Signal(libc::SIGKILL),
+            None => {
+                return Err(SandboxError(format!(
+                    "the sandbox ended without reporting its program's status (init: {:?})",
+                    decode(ws)
+                )))
+            }
+        }
+    };
+    // The program tree as init measured it when the program ended; else (weak mode, or init
+    // killed at the wall limit) the whole sandbox as the parent's wait4 saw it.
+    let (total, maxrss) = match status.rusage {
+        Some(r) if !env.weak => r,
+        _ => (
+            tv(ru.ru_utime) + tv(ru.ru_stime),
+            (ru.ru_maxrss.max(0) as u64) * 1024,
+        ),
+    };
+    let baseline = python
+        .as_ref()
+        .and_then(|r| r.baseline_ns)
+        .map(Duration::from_nanos)
+        .unwrap_or_default();
+    let cpu = total.saturating_sub(baseline);
+    let killed_by = |s: i32| exit == Exit::Signal(s);
+    let timed_out = outcome.timed_out
+        || killed_by(libc::SIGXCPU)
+        || (killed_by(libc::SIGKILL) && cpu + Duration::from_millis(50) >= limits.cpu);
+    let failed = exit != Exit::Code(0);
+    let near_limit = maxrss >= limits.memory_bytes / 10 * 9;
+    let memory_exceeded = !timed_out
+        && match &python {
+            Some(r) => r.memory_error || (failed && near_limit && matches!(exit, Exit::Signal(_))),
+            None => {
+                failed
+                    && (near_limit && matches!(exit, Exit::Signal(_))
+                        || {
+                            let err = String::from_utf8_lossy(&outcome.stderr.buf);
+                            OOM_MARKERS.iter().any(|m| err.contains(m))
+                        })
+            }
+        };
+    Ok((
+        Report {
+            exit,
+            timed_out,
+            memory_exceeded,
+            stdout: outcome.stdout.buf,
+            stderr: outcome.stderr.buf,
+            stdout_truncated: outcome.stdout.truncated,
+            stderr_truncated: outcome.stderr.truncated,
+            wall: outcome.wall,
+            cpu,
+        },
+        status,
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn assert_send_sync<T: Send + Sync>() {}
+
+    #[test]
+    fn sandbox_is_send_and_sync() {
+        assert_send_sync::<Sandbox>();
+    }
+
+    #[test]
+    fn languages_parse() {
+        assert_eq!(Language::parse(" Python3 "), Some(Language::Python));
+        assert_eq!(Language::parse("C++"), Some(Language::Cpp));
+        assert_eq!(Language::parse("rust"), None);
+    }
+
+    #[test]
+    fn wait_statuses_decode() {
+        assert_eq!(decode(3 << 8), Exit::Code(3));
+        assert_eq!(decode(libc::SIGSEGV), Exit::Signal(11));
+    }
+
+    #[test]
+    fn seccomp_filters_compile() {
+        let f = seccomp::build(false).unwrap();
+        assert_eq!(f.programs.len(), 2);
+        assert!(seccomp::denied_names().contains(&"ptrace"));
     }
 }

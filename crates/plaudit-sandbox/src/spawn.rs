@@ -1,0 +1,912 @@
+//! The parent side: start a sandboxed process, feed it, watch it, kill it, reap it.
+use crate::child::{self, Exec, FullSpec, MountOp, Record, Spec, KIND_ERROR, KIND_EXIT, KIND_FILE, KIND_RUSAGE, NFDS, RECORD_LEN};
+use crate::plan::{IdMode, MountPlan, PythonInfo};
+use crate::{Limits, SandboxError};
+use libc::{c_char, c_int};
+use std::ffi::CString;
+use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+/// Everything fixed for the life of a sandbox.
+pub(crate) struct Env {
+    pub weak: bool,
+    pub id_mode: IdMode,
+    pub plan: Option<MountPlan>,
+    pub filters: Vec<seccompiler::BpfProgram>,
+    pub python: Option<PythonInfo>,
+    pub python_argv: Vec<CString>,
+    pub cxx: Option<CString>,
+    pub root_opts: CString,
+}
+
+/// What to start.
+pub(crate) enum What<'a> {
+    /// Set everything up and exit 0 without executing anything.
+    Probe,
+    /// The Python bootstrap, waiting for its job on descriptor 3 (stdin comes with the job).
+    PythonWorker,
+    /// A binary (through a memfd), reading `stdin`.
+    Native { binary: &'a [u8], stdin: &'a [u8] },
+    /// g++ on `source`, keeping /work/prog.
+    Compile { source: &'a [u8] },
+}
+
+pub(crate) const NATIVE_NAME: &str = "main";
+const COMPILED: &str = "/work/prog";
+const SOURCE: &str = "/work/main.cpp";
+
+/// A started sandbox: its init (full isolation) or its program (weak), and the parent's ends of
+/// its pipes.
+pub(crate) struct Child {
+    pid: libc::pid_t,
+    weak: bool,
+    pidfd: Option<OwnedFd>,
+    pub status: Option<OwnedFd>,
+    pub stdout: Option<OwnedFd>,
+    pub stderr: Option<OwnedFd>,
+    /// The Python worker's job socket.
+    pub job: Option<OwnedFd>,
+    tmpdir: Option<PathBuf>,
+    reaped: bool,
+}
+
+impl Child {
+    /// Kill the whole sandbox: init of the PID namespace (the kernel kills the rest), or the
+    /// process group.
+    pub(crate) fn kill(&self) {
+        if self.reaped {
+            return;
+        }
+        // SAFETY: the pid is our unreaped child (or, weak, the group it leads): it cannot have
+        // been reused.
+        unsafe {
+            if self.weak {
+                libc::killpg(self.pid, libc::SIGKILL);
+            } else {
+                libc::kill(self.pid, libc::SIGKILL);
+            }
+        }
+    }
+
+    /// Wait for the process (init, or the weak program) and return its wait status and rusage.
+    pub(crate) fn reap(&mut self) -> (c_int, libc::rusage) {
+        // SAFETY: plain wait4 on our own child.
+        let mut status: c_int = 0;
+        let mut ru: libc::rusage = unsafe { std::mem::zeroed() };
+        if self.reaped {
+            return (status, ru);
+        }
+        loop {
+            let r = unsafe { libc::wait4(self.pid, &mut status, 0, &mut ru) };
+            if r == self.pid {
+                break;
+            }
+            if r < 0 && std::io::Error::last_os_error().raw_os_error() == Some(libc::EINTR) {
+                continue;
+            }
+            // ECHILD: someone else reaped it (a process-wide SIGCHLD handler); nothing to measure.
+            status = 0;
+            break;
+        }
+        self.reaped = true;
+        (status, ru)
+    }
+
+    /// The Python worker's interpreter is up (its `R` is waiting on the job socket).
+    pub(crate) fn greeted(&self) -> bool {
+        let Some(job) = &self.job else { return false };
+        let mut pfd = libc::pollfd {
+            fd: job.as_raw_fd(),
+            events: libc::POLLIN,
+            revents: 0,
+        };
+        // SAFETY: one valid pollfd, no wait.
+        unsafe { libc::poll(&mut pfd, 1, 0) == 1 && pfd.revents & libc::POLLIN != 0 }
+    }
+
+    pub(crate) fn tmpdir(&self) -> Option<&PathBuf> {
+        self.tmpdir.as_ref()
+    }
+}
+
+impl Drop for Child {
+    fn drop(&mut self) {
+        if !self.reaped {
+            self.kill();
+            self.reap();
+        }
+        if let Some(dir) = self.tmpdir.take() {
+            let _ = std::fs::remove_dir_all(dir);
+        }
+    }
+}
+
+fn errno() -> i32 {
+    std::io::Error::last_os_error().raw_os_error().unwrap_or(0)
+}
+
+pub(crate) fn errno_text(e: i32) -> String {
+    let name = format!("{:?}", nix::errno::Errno::from_raw(e));
+    format!("{name}: {}", nix::errno::Errno::from_raw(e).desc())
+}
+
+fn pipe() -> std::io::Result<(OwnedFd, OwnedFd)> {
+    let mut fds = [0 as c_int; 2];
+    // SAFETY: out-array of two ints.
+    if unsafe { libc::pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC) } < 0 {
+        return Err(std::io::Error::last_os_error());
+    }
+    // SAFETY: both descriptors were just created and are owned by nobody else.
+    Ok(unsafe { (OwnedFd::from_raw_fd(fds[0]), OwnedFd::from_raw_fd(fds[1])) })
+}
+
+fn socketpair() -> std::io::Result<(OwnedFd, OwnedFd)> {
+    let mut fds = [0 as c_int; 2];
+    // SAFETY: out-array of two ints.
+    if unsafe {
+        libc::socketpair(
+            libc::AF_UNIX,
+            libc::SOCK_STREAM | libc::SOCK_CLOEXEC,
+            0,
+            fds.as_mut_ptr(),
+        )
+    } < 0
+    {
+        return Err(std::io::Error::last_os_error());
+    }
+    // SAFETY: as above.
+    Ok(unsafe { (OwnedFd::from_raw_fd(fds[0]), OwnedFd::from_raw_fd(fds[1])) })
+}
+
+pub(crate) fn set_nonblocking(fd: RawFd) {
+    // SAFETY: fcntl on a descriptor we own.
+    unsafe {
+        let fl = libc::fcntl(fd, libc::F_GETFL);
+        libc::fcntl(fd, libc::F_SETFL, fl | libc::O_NONBLOCK);
+    }
+}
+
+/// A memfd holding `data`, positioned at 0.
+pub(crate) fn memfd(name: &std::ffi::CStr, data: &[u8], exec: bool) -> std::io::Result<OwnedFd> {
+    const MFD_EXEC: libc::c_uint = 0x10;
+    // SAFETY: valid name; the descriptor is owned right away.
+    let mut fd = unsafe {
+        libc::memfd_create(
+            name.as_ptr(),
+            libc::MFD_CLOEXEC | if exec { MFD_EXEC } else { 0 },
+        )
+    };
+    if fd < 0 && exec && errno() == libc::EINVAL {
+        // Kernels before 6.3 do not know MFD_EXEC (and make every memfd executable).
+        fd = unsafe { libc::memfd_create(name.as_ptr(), libc::MFD_CLOEXEC) };
+    }
+    if fd < 0 {
+        return Err(std::io::Error::last_os_error());
+    }
+    // SAFETY: just created.
+    let fd = unsafe { OwnedFd::from_raw_fd(fd) };
+    let mut f = std::fs::File::from(fd);
+    use std::io::{Seek, Write};
+    f.write_all(data)?;
+    f.seek(std::io::SeekFrom::Start(0))?;
+    Ok(OwnedFd::from(f))
+}
+
+fn cstr(s: &str) -> CString {
+    CString::new(s).expect("no NUL")
+}
+
+fn ptrs(v: &[CString]) -> Vec<*const c_char> {
+    v.iter().map(|c| c.as_ptr()).chain(std::iter::once(std::ptr::null())).collect()
+}
+
+fn hard_limit(res: c_int) -> u64 {
+    // SAFETY: out-pointer.
+    let mut lim: libc::rlimit = unsafe { std::mem::zeroed() };
+    if unsafe { libc::getrlimit(res as _, &mut lim) } != 0 {
+        return libc::RLIM_INFINITY;
+    }
+    lim.rlim_max
+}
+
+/// rlimit values never above what this process may set.
+fn limit(res: c_int, soft: u64, hard: u64) -> (c_int, u64, u64) {
+    let cap = hard_limit(res);
+    let hard = hard.min(cap);
+    (res, soft.min(hard), hard)
+}
+
+pub(crate) fn cpu_seconds(cpu: Duration) -> u64 {
+    (cpu.as_secs_f64().ceil() as u64).max(1)
+}
+
+pub(crate) fn native_stack(memory: u64) -> u64 {
+    (memory / 4).clamp(8 << 20, 256 << 20)
+}
+
+/// The run's limits as rlimits; `None` (a warm Python worker, whose bootstrap applies the run's
+/// limits itself) keeps only what must hold from the start.
+fn rlimits(limits: Option<&Limits>, weak_extra_procs: u64) -> Vec<(c_int, u64, u64)> {
+    let mut v = vec![limit(libc::RLIMIT_CORE as c_int, 0, 0)];
+    match limits {
+        Some(l) => {
+            let cpu = cpu_seconds(l.cpu);
+            let stack = native_stack(l.memory_bytes);
+            let procs = l.processes.saturating_add(weak_extra_procs);
+            v.extend([
+                limit(libc::RLIMIT_CPU as c_int, cpu, cpu + 1),
+                limit(libc::RLIMIT_AS as c_int, l.memory_bytes, l.memory_bytes),
+                limit(libc::RLIMIT_FSIZE as c_int, l.file_bytes, l.file_bytes),
+                limit(libc::RLIMIT_NOFILE as c_int, l.open_files, l.open_files),
+                limit(libc::RLIMIT_NPROC as c_int, procs, procs),
+                limit(libc::RLIMIT_STACK as c_int, stack, stack),
+                limit(libc::RLIMIT_MSGQUEUE as c_int, 0, 0),
+            ]);
+        }
+        None => {
+            // Threads take their default stack size from the soft limit at start-up: keep it at
+            // 8 MiB; the bootstrap raises the main thread's limit to the run's.
+            v.push(limit(libc::RLIMIT_STACK as c_int, 8 << 20, 256 << 20));
+            v.push(limit(libc::RLIMIT_MSGQUEUE as c_int, 0, 0));
+        }
+    }
+    v
+}
+
+/// Threads currently running as `uid` on the host (RLIMIT_NPROC counts them all in weak mode).
+fn threads_of(uid: u32) -> u64 {
+    let mut n = 0;
+    let Ok(dir) = std::fs::read_dir("/proc") else { return 0 };
+    for e in dir.flatten() {
+        let name = e.file_name();
+        if !name.to_string_lossy().bytes().all(|b| b.is_ascii_digit()) {
+            continue;
+        }
+        use std::os::unix::fs::MetadataExt;
+        let Ok(m) = e.metadata() else { continue };
+        if m.uid() != uid {
+            continue;
+        }
+        if let Ok(stat) = std::fs::read_to_string(e.path().join("stat")) {
+            // Field 20 (num_threads), counted after the ")" that closes the command name.
+            if let Some(rest) = stat.rsplit_once(')').map(|(_, r)| r) {
+                n += rest.split_whitespace().nth(17).and_then(|t| t.parse::<u64>().ok()).unwrap_or(1);
+            }
+        }
+    }
+    n
+}
+
+/// In weak mode RLIMIT_NPROC counts every thread of the host user, so the program's allowance is
+/// added to what that user runs already (root is exempt from the limit: nothing to add).
+pub(crate) fn weak_extra_processes(env: &Env) -> u64 {
+    // SAFETY: geteuid cannot fail.
+    let euid = unsafe { libc::geteuid() };
+    if env.weak && euid != 0 {
+        threads_of(euid)
+    } else {
+        0
+    }
+}
+
+static TMP_COUNTER: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+fn weak_tmpdir() -> Result<PathBuf, SandboxError> {
+    use std::os::unix::fs::DirBuilderExt;
+    for _ in 0..100 {
+        let n = TMP_COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.subsec_nanos())
+            .unwrap_or(0);
+        let dir = std::env::temp_dir().join(format!(
+            "plaudit-sandbox-{}-{n}-{nanos:08x}",
+            std::process::id()
+        ));
+        match std::fs::DirBuilder::new().mode(0o700).create(&dir) {
+            Ok(()) => return Ok(dir),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => {
+                return Err(SandboxError(format!(
+                    "cannot create a private temporary directory in {}: {e}",
+                    std::env::temp_dir().display()
+                )))
+            }
+        }
+    }
+    Err(SandboxError("cannot create a private temporary directory".into()))
+}
+
+/// The message for a failed `clone` with namespace flags.
+pub(crate) fn clone_error(e: i32) -> SandboxError {
+    let text = errno_text(e);
+    let missing = match e {
+        libc::EPERM | libc::ENOSPC | libc::EUSERS | libc::EINVAL | libc::ENOSYS => {
+            "user namespaces are disabled"
+        }
+        _ => "namespaces could not be created",
+    };
+    SandboxError(format!(
+        "full isolation is unavailable: {missing} (clone with CLONE_NEWUSER failed: {text}); \
+         enable them (sysctl user.max_user_namespaces > 0, kernel.unprivileged_userns_clone = 1 \
+         where it exists, or allow clone/unshare in the container's seccomp or AppArmor \
+         profile), or opt in to Isolation::Weak explicitly"
+    ))
+}
+
+/// Start `what` in a fresh sandbox.
+pub(crate) fn spawn(
+    env: &Env,
+    what: &What,
+    limits: Option<&Limits>,
+    workdir_bytes: u64,
+) -> Result<Child, SandboxError> {
+    let io = |what: &str, e: std::io::Error| SandboxError(format!("{what}: {e}"));
+    let (status_r, status_w) = pipe().map_err(|e| io("pipe", e))?;
+    let (stdout_r, stdout_w) = pipe().map_err(|e| io("pipe", e))?;
+    let (stderr_r, stderr_w) = pipe().map_err(|e| io("pipe", e))?;
+    let (go_parent, go_child) = socketpair().map_err(|e| io("socketpair", e))?;
+    for fd in [stdout_r.as_raw_fd(), stderr_r.as_raw_fd()] {
+        // SAFETY: fcntl on our own pipe; failure only costs throughput.
+        unsafe { libc::fcntl(fd, libc::F_SETPIPE_SZ, 1 << 20) };
+    }
+    let mut job: Option<OwnedFd> = None;
+    let mut tmpdir: Option<PathBuf> = None;
+    let full = !env.weak;
+
+    // Stdin and descriptor 3 of the program.
+    let (stdin_fd, aux_fd): (OwnedFd, Option<OwnedFd>) = match what {
+        What::Probe => (
+            memfd(c"stdin", b"", false).map_err(|e| io("memfd", e))?,
+            None,
+        ),
+        What::PythonWorker => {
+            let (p, c) = socketpair().map_err(|e| io("socketpair", e))?;
+            set_nonblocking(p.as_raw_fd());
+            job = Some(p);
+            (memfd(c"stdin", b"", false).map_err(|e| io("memfd", e))?, Some(c))
+        }
+        What::Native { binary, stdin } => (
+            memfd(c"stdin", stdin, false).map_err(|e| io("memfd", e))?,
+            Some(memfd(c"main", binary, true).map_err(|e| io("memfd", e))?),
+        ),
+        What::Compile { source } => (
+            // Full isolation: init copies it to /work/main.cpp. Weak: written below.
+            memfd(c"main.cpp", source, false).map_err(|e| io("memfd", e))?,
+            None,
+        ),
+    };
+
+    if env.weak {
+        let dir = weak_tmpdir()?;
+        if let What::Compile { source } = what {
+            std::fs::write(dir.join("main.cpp"), source).map_err(|e| io("writing main.cpp", e))?;
+        }
+        tmpdir = Some(dir);
+    }
+    let workdir_c = match &tmpdir {
+        Some(d) => CString::new(d.as_os_str().as_encoded_bytes()).expect("path"),
+        None => cstr("/work"),
+    };
+
+    // Program, argv, environment.
+    let home = match &tmpdir {
+        Some(d) => d.display().to_string(),
+        None => "/work".to_string(),
+    };
+    let tmp = match &tmpdir {
+        Some(d) => d.display().to_string(),
+        None => "/tmp".to_string(),
+    };
+    let envs = vec![
+        cstr("PATH=/usr/local/bin:/usr/bin:/bin"),
+        cstr(&format!("HOME={home}")),
+        cstr(&format!("TMPDIR={tmp}")),
+        cstr("LANG=C.UTF-8"),
+    ];
+    let envp = ptrs(&envs);
+    let (source_path, prog_path) = match &tmpdir {
+        Some(d) => (
+            d.join("main.cpp").display().to_string(),
+            d.join("prog").display().to_string(),
+        ),
+        None => (SOURCE.to_string(), COMPILED.to_string()),
+    };
+    let argv_c: Vec<CString> = match what {
+        What::Probe => vec![],
+        What::PythonWorker => env.python_argv.clone(),
+        What::Native { .. } => vec![cstr(NATIVE_NAME)],
+        What::Compile { .. } => vec![
+            cstr("g++"),
+            cstr("-O2"),
+            cstr("-std=c++17"),
+            cstr("-o"),
+            cstr(&prog_path),
+            cstr(&source_path),
+        ],
+    };
+    let argv = ptrs(&argv_c);
+    let python_exe = env
+        .python
+        .as_ref()
+        .map(|p| CString::new(p.exe.as_os_str().as_encoded_bytes()).expect("path"));
+    let exec = match what {
+        What::Probe => Exec::Nothing,
+        What::PythonWorker => Exec::Path {
+            path: python_exe
+                .as_deref()
+                .ok_or_else(|| SandboxError("no Python interpreter".into()))?,
+            argv: &argv,
+            envp: &envp,
+        },
+        What::Native { .. } => Exec::Fd {
+            argv: &argv,
+            envp: &envp,
+        },
+        What::Compile { .. } => Exec::Path {
+            path: env
+                .cxx
+                .as_deref()
+                .ok_or_else(|| SandboxError("no C++ compiler".into()))?,
+            argv: &argv,
+            envp: &envp,
+        },
+    };
+
+    let rl = rlimits(limits, weak_extra_processes(env));
+    let rw_opts = crate::plan::rw_opts(workdir_bytes);
+    let filters: Vec<&[seccompiler::sock_filter]> = env.filters.iter().map(|f| f.as_slice()).collect();
+    let stage = cstr(SOURCE);
+    let collect_path = cstr(COMPILED);
+    let compile = matches!(what, What::Compile { .. });
+    let empty_ops: [MountOp; 0] = [];
+    let full_spec = if full {
+        let plan = env.plan.as_ref().expect("full isolation has a mount plan");
+        Some(FullSpec {
+            root: &plan.root,
+            root_opts: &env.root_opts,
+            ops: if plan.ops.is_empty() { &empty_ops } else { &plan.ops },
+            rw_opts: &rw_opts,
+            ids: env.id_mode.ids(),
+            stage: if compile { Some(&stage) } else { None },
+            collect: if compile {
+                Some((&collect_path, limits.map(|l| l.file_bytes).unwrap_or(64 << 20)))
+            } else {
+                None
+            },
+        })
+    } else {
+        None
+    };
+    let mut fds = [-1 as c_int; NFDS];
+    fds[child::FD_STDIN as usize] = stdin_fd.as_raw_fd();
+    fds[child::FD_STDOUT as usize] = stdout_w.as_raw_fd();
+    fds[child::FD_STDERR as usize] = stderr_w.as_raw_fd();
+    fds[child::FD_AUX as usize] = aux_fd.as_ref().map(|f| f.as_raw_fd()).unwrap_or(-1);
+    fds[child::FD_STATUS as usize] = status_w.as_raw_fd();
+    fds[child::FD_GO as usize] = go_child.as_raw_fd();
+    let spec = Spec {
+        fds,
+        full: full_spec,
+        workdir: &workdir_c,
+        rlimits: &rl,
+        filters: &filters,
+        exec,
+    };
+
+    let flags: libc::c_ulong = if full {
+        (libc::CLONE_NEWUSER
+            | libc::CLONE_NEWPID
+            | libc::CLONE_NEWNET
+            | libc::CLONE_NEWNS
+            | libc::CLONE_NEWIPC
+            | libc::CLONE_NEWUTS
+            | libc::CLONE_NEWCGROUP) as libc::c_ulong
+    } else {
+        0
+    } | libc::SIGCHLD as libc::c_ulong;
+
+    // SAFETY: the child runs only `child_main`, which makes raw system calls on memory prepared
+    // above (see child.rs); all signals are blocked across the clone so that no handler of the
+    // host process ever runs in the child.
+    let pid = unsafe {
+        let mut all: libc::sigset_t = std::mem::zeroed();
+        let mut old: libc::sigset_t = std::mem::zeroed();
+        libc::sigfillset(&mut all);
+        libc::pthread_sigmask(libc::SIG_SETMASK, &all, &mut old);
+        let r = libc::syscall(libc::SYS_clone, flags, 0usize, 0usize, 0usize, 0usize);
+        if r == 0 {
+            child::child_main(&spec);
+        }
+        let e = errno();
+        libc::pthread_sigmask(libc::SIG_SETMASK, &old, std::ptr::null_mut());
+        if r < 0 {
+            if let Some(d) = tmpdir.take() {
+                let _ = std::fs::remove_dir_all(d);
+            }
+            return Err(if full {
+                clone_error(e)
+            } else {
+                SandboxError(format!("fork failed: {}", errno_text(e)))
+            });
+        }
+        r as libc::pid_t
+    };
+    drop(spec);
+    // The child's ends.
+    drop((stdout_w, stderr_w, status_w, go_child, stdin_fd, aux_fd));
+
+    // SAFETY: pidfd_open on our unreaped child.
+    let pidfd = unsafe {
+        let fd = libc::syscall(libc::SYS_pidfd_open, pid, 0) as c_int;
+        (fd >= 0).then(|| OwnedFd::from_raw_fd(fd))
+    };
+    let mut child = Child {
+        pid,
+        weak: env.weak,
+        pidfd,
+        status: Some(status_r),
+        stdout: Some(stdout_r),
+        stderr: Some(stderr_r),
+        job,
+        tmpdir,
+        reaped: false,
+    };
+    if full {
+        let (uid_map, gid_map, setgroups) = env.id_mode.maps();
+        let w = |file: &str, data: &str| {
+            std::fs::write(format!("/proc/{pid}/{file}"), data)
+                .map_err(|e| SandboxError(format!("writing /proc/{pid}/{file} ({data:?}): {e}")))
+        };
+        w("setgroups", setgroups)?;
+        w("uid_map", &uid_map)?;
+        w("gid_map", &gid_map)?;
+    } else {
+        // SAFETY: put the child in its own group before it runs anything (it does so itself too;
+        // this closes the race with an early kill).
+        unsafe { libc::setpgid(pid, pid) };
+    }
+    // SAFETY: a one-byte send without SIGPIPE.
+    let sent = unsafe {
+        libc::send(
+            go_parent.as_raw_fd(),
+            b"G".as_ptr() as *const libc::c_void,
+            1,
+            libc::MSG_NOSIGNAL,
+        )
+    };
+    if sent != 1 {
+        return Err(SandboxError(format!(
+            "the sandbox's child went away before starting: {}",
+            errno_text(errno())
+        )));
+    }
+    drop(go_parent);
+    let _ = &mut child;
+    for fd in [child.status.as_ref(), child.stdout.as_ref(), child.stderr.as_ref()]
+        .into_iter()
+        .flatten()
+    {
+        set_nonblocking(fd.as_raw_fd());
+    }
+    Ok(child)
+}
+
+/// Output kept up to a cap.
+#[derive(Debug, Default)]
+pub(crate) struct Capped {
+    pub buf: Vec<u8>,
+    pub cap: usize,
+    pub truncated: bool,
+}
+
+impl Capped {
+    fn new(cap: usize) -> Capped {
+        Capped {
+            buf: Vec::new(),
+            cap,
+            truncated: false,
+        }
+    }
+
+    fn push(&mut self, data: &[u8]) {
+        let room = self.cap.saturating_sub(self.buf.len());
+        if data.len() > room {
+            self.truncated = true;
+        }
+        self.buf.extend_from_slice(&data[..data.len().min(room)]);
+    }
+}
+
+/// What a supervised run produced.
+pub(crate) struct Outcome {
+    pub stdout: Capped,
+    pub stderr: Capped,
+    /// The status pipe's bytes: records, and a collected file.
+    pub status: Vec<u8>,
+    /// The Python worker's replies.
+    pub replies: Vec<u8>,
+    pub timed_out: bool,
+    pub wall: Duration,
+}
+
+impl Outcome {
+    /// init reported everything and no process of the run is left: reaping init (which then
+    /// waits on the kernel's namespace teardown) can happen in the background.
+    pub(crate) fn complete(&self) -> bool {
+        !self.timed_out && has_final_records(&self.status)
+    }
+}
+
+enum Drain {
+    Open,
+    Closed,
+}
+
+fn drain(fd: RawFd, scratch: &mut [u8], mut sink: impl FnMut(&[u8])) -> Drain {
+    loop {
+        // SAFETY: read into our scratch buffer.
+        let n = unsafe { libc::read(fd, scratch.as_mut_ptr() as *mut libc::c_void, scratch.len()) };
+        if n > 0 {
+            sink(&scratch[..n as usize]);
+            continue;
+        }
+        if n == 0 {
+            return Drain::Closed;
+        }
+        match errno() {
+            libc::EINTR => continue,
+            libc::EAGAIN => return Drain::Open,
+            _ => return Drain::Closed,
+        }
+    }
+}
+
+fn has_exit_record(status: &[u8]) -> bool {
+    status.len() >= RECORD_LEN
+        && status
+            .chunks(RECORD_LEN)
+            .next()
+            .map(Record::from_bytes)
+            .is_some_and(|r| r.kind == KIND_EXIT || r.kind == KIND_ERROR)
+}
+
+/// init has said all it says before a plain exit: the exit and rusage records.
+fn has_final_records(status: &[u8]) -> bool {
+    let s = parse_status(status);
+    s.exit.is_some() && s.rusage.is_some()
+}
+
+/// Feed `job_out` to the job socket, collect stdout/stderr (capped), the status pipe and the
+/// worker's replies until the run is over, killing the sandbox at `started + wall`.
+///
+/// The run is over when stdout and stderr are closed and: weak, the program has exited (its
+/// group is then killed); full, init has sent its exit and rusage records (it sends them only
+/// once every process of the run is dead) — or, with `until_init_exits` (a compile, whose file
+/// follows the records), init has closed the status pipe.
+pub(crate) fn supervise(
+    child: &mut Child,
+    mut job_out: &[u8],
+    started: Instant,
+    wall: Duration,
+    output_bytes: usize,
+    status_cap: usize,
+    until_init_exits: bool,
+) -> Outcome {
+    let deadline = started + wall;
+    let mut stdout = Capped::new(output_bytes);
+    let mut stderr = Capped::new(output_bytes);
+    let mut status = Vec::new();
+    let mut replies = Vec::new();
+    let mut scratch = vec![0u8; 64 << 10];
+    let mut killed_at: Option<Instant> = None;
+    let mut ended: Option<Instant> = None;
+    let mut exited = child.pidfd.is_none() && child.weak;
+    loop {
+        let now = Instant::now();
+        if killed_at.is_none() && now >= deadline {
+            child.kill();
+            killed_at = Some(now);
+        }
+        if let Some(k) = killed_at {
+            if now >= k + Duration::from_secs(2) {
+                break; // a process stuck in the kernel: give up on its pipes
+            }
+        }
+        let pipes_done = child.stdout.is_none() && child.stderr.is_none();
+        let done = if child.weak {
+            pipes_done && (exited || killed_at.is_some())
+        } else {
+            pipes_done
+                && (child.status.is_none()
+                    || (!until_init_exits && killed_at.is_none() && has_final_records(&status)))
+        };
+        if done {
+            break;
+        }
+        let mut pfds: Vec<libc::pollfd> = Vec::with_capacity(6);
+        let mut who: Vec<u8> = Vec::with_capacity(6);
+        let mut add = |fd: &Option<OwnedFd>, events: i16, tag: u8, pfds: &mut Vec<libc::pollfd>| {
+            if let Some(fd) = fd {
+                pfds.push(libc::pollfd {
+                    fd: fd.as_raw_fd(),
+                    events,
+                    revents: 0,
+                });
+                who.push(tag);
+            }
+        };
+        add(&child.stdout, libc::POLLIN, b'o', &mut pfds);
+        add(&child.stderr, libc::POLLIN, b'e', &mut pfds);
+        add(&child.status, libc::POLLIN, b's', &mut pfds);
+        let job_events = libc::POLLIN | if job_out.is_empty() { 0 } else { libc::POLLOUT };
+        add(&child.job, job_events, b'j', &mut pfds);
+        if child.weak && !exited {
+            add(&child.pidfd, libc::POLLIN, b'p', &mut pfds);
+        }
+        let limit = match killed_at {
+            Some(k) => k + Duration::from_secs(2),
+            None => deadline,
+        };
+        let timeout = limit.saturating_duration_since(now);
+        let ms = (timeout.as_micros().div_ceil(1000)).min(60_000) as c_int;
+        // SAFETY: valid pollfd array.
+        let r = unsafe { libc::poll(pfds.as_mut_ptr(), pfds.len() as libc::nfds_t, ms) };
+        if r < 0 {
+            if errno() == libc::EINTR {
+                continue;
+            }
+            break;
+        }
+        for (p, tag) in pfds.iter().zip(who.iter()) {
+            if p.revents == 0 {
+                continue;
+            }
+            match tag {
+                b'o' => {
+                    if let Drain::Closed = drain(p.fd, &mut scratch, |d| stdout.push(d)) {
+                        child.stdout = None;
+                    }
+                }
+                b'e' => {
+                    if let Drain::Closed = drain(p.fd, &mut scratch, |d| stderr.push(d)) {
+                        child.stderr = None;
+                    }
+                }
+                b's' => {
+                    let closed = drain(p.fd, &mut scratch, |d| {
+                        let room = status_cap.saturating_sub(status.len());
+                        status.extend_from_slice(&d[..d.len().min(room)]);
+                    });
+                    if ended.is_none() && has_exit_record(&status) {
+                        ended = Some(Instant::now());
+                    }
+                    if let Drain::Closed = closed {
+                        child.status = None;
+                    }
+                }
+                b'j' => {
+                    if p.revents & libc::POLLOUT != 0 && !job_out.is_empty() {
+                        // SAFETY: non-blocking send without SIGPIPE.
+                        let n = unsafe {
+                            libc::send(
+                                p.fd,
+                                job_out.as_ptr() as *const libc::c_void,
+                                job_out.len(),
+                                libc::MSG_NOSIGNAL | libc::MSG_DONTWAIT,
+                            )
+                        };
+                        if n > 0 {
+                            job_out = &job_out[n as usize..];
+                        } else if n < 0 && errno() != libc::EAGAIN && errno() != libc::EINTR {
+                            job_out = &[];
+                        }
+                    }
+                    if p.revents & (libc::POLLIN | libc::POLLHUP | libc::POLLERR) != 0 {
+                        if let Drain::Closed = drain(p.fd, &mut scratch, |d| {
+                            if replies.len() < 4096 {
+                                replies.extend_from_slice(d)
+                            }
+                        }) {
+                            child.job = None;
+                        }
+                    }
+                }
+                b'p' => {
+                    exited = true;
+                    if ended.is_none() {
+                        ended = Some(Instant::now());
+                    }
+                    // The leader is a zombie until reaped, so its group id cannot be reused:
+                    // kill whatever it left behind.
+                    child.kill();
+                }
+                _ => {}
+            }
+        }
+    }
+    if let Some(job) = &child.job {
+        drain(job.as_raw_fd(), &mut scratch, |d| {
+            if replies.len() < 4096 {
+                replies.extend_from_slice(d)
+            }
+        });
+    }
+    let end = match (ended, killed_at) {
+        (Some(e), Some(k)) => e.min(k),
+        (Some(e), None) => e,
+        (None, Some(k)) => k,
+        (None, None) => Instant::now(),
+    };
+    Outcome {
+        stdout,
+        stderr,
+        status,
+        replies,
+        timed_out: killed_at.is_some() && ended.map_or(true, |e| e >= deadline),
+        wall: end.saturating_duration_since(started),
+    }
+}
+
+/// The status pipe, decoded.
+#[derive(Debug, Default)]
+pub(crate) struct Status {
+    pub error: Option<Record>,
+    pub exit: Option<c_int>,
+    /// The program tree's CPU time and max RSS (bytes), measured by init.
+    pub rusage: Option<(Duration, u64)>,
+    pub file: Option<Result<Vec<u8>, i32>>,
+}
+
+pub(crate) fn parse_status(mut b: &[u8]) -> Status {
+    let mut s = Status::default();
+    while b.len() >= RECORD_LEN {
+        let r = Record::from_bytes(&b[..RECORD_LEN]);
+        b = &b[RECORD_LEN..];
+        match r.kind {
+            KIND_ERROR => {
+                if s.error.is_none() {
+                    s.error = Some(r)
+                }
+            }
+            KIND_EXIT => s.exit = Some(r.a as c_int),
+            KIND_RUSAGE => {
+                let us = r.b as u64 | ((r.c as u64) << 32);
+                s.rusage = Some((Duration::from_micros(us), r.a as u64 * 1024));
+            }
+            KIND_FILE => {
+                if r.a != 0 {
+                    s.file = Some(Err(r.a as i32));
+                } else {
+                    let len = (r.b as u64 | ((r.c as u64) << 32)) as usize;
+                    if b.len() >= len {
+                        s.file = Some(Ok(b[..len].to_vec()));
+                        b = &b[len..];
+                    } else {
+                        s.file = Some(Err(libc::EFBIG));
+                        b = &[];
+                    }
+                }
+            }
+            _ => break,
+        }
+    }
+    s
+}
+
+pub(crate) fn describe_setup_error(env: &Env, r: &Record) -> String {
+    let step = child::Step::from_u32(r.a);
+    let what = match step {
+        Some(child::Step::MountOp) => env
+            .plan
+            .as_ref()
+            .and_then(|p| p.ops.get(r.b as usize))
+            .map(|op| format!("building the root ({})", op.describe()))
+            .unwrap_or_else(|| "building the root".into()),
+        Some(child::Step::Rlimit) => format!("setrlimit (resource {})", r.b),
+        Some(s) => s.describe().to_string(),
+        None => format!("step {}", r.a),
+    };
+    format!("sandbox setup failed: {what}: {}", errno_text(r.c as i32))
+}
