@@ -9,7 +9,10 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 fn main() {
-    let runs: usize = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(100);
+    let runs: usize = std::env::args()
+        .nth(1)
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(100);
     let limits = Limits {
         wall: Duration::from_secs(5),
         cpu: Duration::from_secs(5),
@@ -65,7 +68,10 @@ fn main() {
             .compile(Language::Cpp, "#include <cstdio>\nint main(){int s=0;for(int i=0;i<10;i++)s+=i;printf(\"%d\\n\",s);}\n", &limits)
             .expect("sandbox")
             .expect("compiles");
-        println!("{isolation:?} C++ compile: {:.0} ms", t.elapsed().as_secs_f64() * 1000.0);
+        println!(
+            "{isolation:?} C++ compile: {:.0} ms",
+            t.elapsed().as_secs_f64() * 1000.0
+        );
         let mut lat = Vec::new();
         for _ in 0..runs {
             let t = Instant::now();

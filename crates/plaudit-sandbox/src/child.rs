@@ -188,7 +188,9 @@ pub(crate) enum MountOp {
         data: Vec<u8>,
     },
     /// The private writable tmpfs (size from the run), mounted at `dst`.
-    RwTmpfs { dst: std::ffi::CString },
+    RwTmpfs {
+        dst: std::ffi::CString,
+    },
     /// `chown path uid gid` (ids inside the namespace).
     Chown {
         path: std::ffi::CString,
@@ -196,8 +198,12 @@ pub(crate) enum MountOp {
         gid: u32,
     },
     /// Lazy unmount, then rmdir.
-    Detach { path: std::ffi::CString },
-    Proc { dst: std::ffi::CString },
+    Detach {
+        path: std::ffi::CString,
+    },
+    Proc {
+        dst: std::ffi::CString,
+    },
 }
 
 impl MountOp {
@@ -263,7 +269,8 @@ pub(crate) struct Spec<'a> {
     pub full: Option<FullSpec<'a>>,
     /// Working directory of the program.
     pub workdir: &'a CStr,
-    pub rlimits: &'a [(c_int, u64, u64)],
+    /// (resource, soft, hard), set with the `rlimit` crate (a plain setrlimit call).
+    pub rlimits: &'a [(rlimit::Resource, u64, u64)],
     pub filters: &'a [&'a [sock_filter]],
     pub exec: Exec<'a>,
 }
@@ -486,7 +493,11 @@ unsafe fn mount_op(op: &MountOp, rw_opts: &CStr, src_fd: c_int) -> c_int {
                 return rc;
             }
             let mut buf = [0u8; 32];
-            let source = if *host { fd_path(src_fd, &mut buf) } else { src.as_ptr() };
+            let source = if *host {
+                fd_path(src_fd, &mut buf)
+            } else {
+                src.as_ptr()
+            };
             let rc = libc::mount(
                 source,
                 dst.as_ptr(),
@@ -628,7 +639,10 @@ unsafe fn init_main(spec: &Spec, full: &FullSpec) -> ! {
     // the host directories to bind.
     let mut src_fds = [-1 as c_int; MAX_OPS];
     for (i, op) in full.ops.iter().enumerate().take(MAX_OPS) {
-        if let MountOp::Bind { src, host: true, .. } = op {
+        if let MountOp::Bind {
+            src, host: true, ..
+        } = op
+        {
             src_fds[i] = libc::open(src.as_ptr(), libc::O_PATH | libc::O_CLOEXEC);
             if src_fds[i] < 0 {
                 fail(Step::MountOp, i as u32, errno());
@@ -684,7 +698,10 @@ unsafe fn init_main(spec: &Spec, full: &FullSpec) -> ! {
         libc::syscall(libc::SYS_pivot_root, c".".as_ptr(), c".".as_ptr()) as c_int,
         Step::PivotRoot,
     );
-    check(libc::umount2(c".".as_ptr(), libc::MNT_DETACH), Step::PivotRoot);
+    check(
+        libc::umount2(c".".as_ptr(), libc::MNT_DETACH),
+        Step::PivotRoot,
+    );
     check(libc::chdir(c"/".as_ptr()), Step::PivotRoot);
     check(
         libc::mount(
@@ -699,10 +716,20 @@ unsafe fn init_main(spec: &Spec, full: &FullSpec) -> ! {
     check(libc::chdir(spec.workdir.as_ptr()), Step::Chdir);
     if let Some(path) = full.stage {
         check(stage(path), Step::Stage);
-        check(libc::chown(path.as_ptr(), full.ids.uid, full.ids.gid), Step::Stage);
+        check(
+            libc::chown(path.as_ptr(), full.ids.uid, full.ids.gid),
+            Step::Stage,
+        );
     }
 
-    let pid = libc::syscall(libc::SYS_clone, libc::SIGCHLD as c_ulong, 0usize, 0usize, 0usize, 0usize);
+    let pid = libc::syscall(
+        libc::SYS_clone,
+        libc::SIGCHLD as c_ulong,
+        0usize,
+        0usize,
+        0usize,
+        0usize,
+    );
     if pid < 0 {
         fail(Step::ForkProgram, 0, errno());
     }
@@ -746,9 +773,8 @@ unsafe fn init_main(spec: &Spec, full: &FullSpec) -> ! {
                 c: 0,
             });
             if have_ru {
-                let us = |t: libc::timeval| {
-                    t.tv_sec.max(0) as u64 * 1_000_000 + t.tv_usec.max(0) as u64
-                };
+                let us =
+                    |t: libc::timeval| t.tv_sec.max(0) as u64 * 1_000_000 + t.tv_usec.max(0) as u64;
                 let cpu = us(ru.ru_utime) + us(ru.ru_stime);
                 send(Record {
                     kind: KIND_RUSAGE,
@@ -857,13 +883,13 @@ unsafe fn program(spec: &Spec, ids: Option<Ids>) -> ! {
     if let Exec::Fd { .. } = spec.exec {
         libc::fcntl(FD_AUX, libc::F_SETFD, libc::FD_CLOEXEC);
     }
-    for &(res, soft, hard) in spec.rlimits {
-        let lim = libc::rlimit {
-            rlim_cur: soft,
-            rlim_max: hard,
-        };
-        if libc::setrlimit(res as _, &lim) < 0 {
-            fail(Step::Rlimit, res as u32, errno());
+    for (i, &(res, soft, hard)) in spec.rlimits.iter().enumerate() {
+        if let Err(e) = rlimit::setrlimit(res, soft, hard) {
+            fail(
+                Step::Rlimit,
+                i as u32,
+                e.raw_os_error().unwrap_or(libc::EINVAL) as u32,
+            );
         }
     }
     if let Some(ids) = ids {

@@ -183,7 +183,11 @@ struct Inner {
 
 impl Inner {
     /// Reap `child` now, or hand it to the reaper when nothing of the run is alive any more.
-    fn finish(&self, mut child: spawn::Child, outcome: &spawn::Outcome) -> (libc::c_int, libc::rusage) {
+    fn finish(
+        &self,
+        mut child: spawn::Child,
+        outcome: &spawn::Outcome,
+    ) -> (libc::c_int, libc::rusage) {
         if !self.env.weak && outcome.complete() {
             // The records carry the status and CPU time; init's own wait status is not needed.
             let _ = self.reaper.send(child);
@@ -276,11 +280,16 @@ impl Sandbox {
                 uid: euid,
                 gid: egid,
             };
-            probe(&env).map_err(|e| SandboxError(format!("{first}; then, mapping its own id: {e}")))?;
+            probe(&env)
+                .map_err(|e| SandboxError(format!("{first}; then, mapping its own id: {e}")))?;
         }
         let env = Arc::new(env);
-        let pool = (config.warm_workers > 0 && env.python.is_some())
-            .then(|| Arc::new(pool::Pool::new(config.warm_workers, Limits::default().workdir_bytes)));
+        let pool = (config.warm_workers > 0 && env.python.is_some()).then(|| {
+            Arc::new(pool::Pool::new(
+                config.warm_workers,
+                Limits::default().workdir_bytes,
+            ))
+        });
         let refill = match &pool {
             Some(p) => {
                 let (env, p) = (env.clone(), p.clone());
@@ -288,7 +297,9 @@ impl Sandbox {
                     std::thread::Builder::new()
                         .name("plaudit-sandbox-warm".into())
                         .spawn(move || pool::refill(env, p))
-                        .map_err(|e| SandboxError(format!("cannot start the warm-worker thread: {e}")))?,
+                        .map_err(|e| {
+                            SandboxError(format!("cannot start the warm-worker thread: {e}"))
+                        })?,
                 )
             }
             None => None,
@@ -318,8 +329,10 @@ impl Sandbox {
     /// The process-wide sandbox with the default configuration for `isolation`, created on first
     /// use and kept (its error too, so a machine without namespaces fails every run the same way).
     pub fn shared(isolation: Isolation) -> Result<&'static Sandbox, SandboxError> {
-        static FULL: std::sync::OnceLock<Result<Sandbox, SandboxError>> = std::sync::OnceLock::new();
-        static WEAK: std::sync::OnceLock<Result<Sandbox, SandboxError>> = std::sync::OnceLock::new();
+        static FULL: std::sync::OnceLock<Result<Sandbox, SandboxError>> =
+            std::sync::OnceLock::new();
+        static WEAK: std::sync::OnceLock<Result<Sandbox, SandboxError>> =
+            std::sync::OnceLock::new();
         let cell = match isolation {
             Isolation::Full => &FULL,
             Isolation::Weak => &WEAK,
@@ -337,6 +350,15 @@ impl Sandbox {
     /// The configuration this sandbox was made with.
     pub fn config(&self) -> &Config {
         &self.inner.config
+    }
+
+    /// Host paths visible (read-only) inside a fully isolated sandbox; empty for `Weak`.
+    pub fn exposed_paths(&self) -> &[std::path::PathBuf] {
+        self.inner
+            .env
+            .plan
+            .as_ref()
+            .map_or(&[], |p| p.exposed.as_slice())
     }
 
     /// Warm Python workers whose interpreter is up and waiting right now (at most
@@ -392,9 +414,18 @@ impl Sandbox {
         };
         let mut child = spawn::spawn(env, &what, Some(limits), limits.workdir_bytes)?;
         let started = std::time::Instant::now();
-        let cap = usize::try_from(limits.file_bytes).unwrap_or(usize::MAX).saturating_add(4096);
-        let outcome =
-            spawn::supervise(&mut child, &[], started, limits.wall, limits.output_bytes, cap, true);
+        let cap = usize::try_from(limits.file_bytes)
+            .unwrap_or(usize::MAX)
+            .saturating_add(4096);
+        let outcome = spawn::supervise(
+            &mut child,
+            &[],
+            started,
+            limits.wall,
+            limits.output_bytes,
+            cap,
+            true,
+        );
         let (ws, ru) = child.reap();
         let (report, status) = report(env, outcome, ws, &ru, limits, None)?;
         let binary = if env.weak {
@@ -417,30 +448,58 @@ impl Sandbox {
         }
     }
 
-    fn run_native(&self, binary: &[u8], stdin: &[u8], limits: &Limits) -> Result<Report, SandboxError> {
+    fn run_native(
+        &self,
+        binary: &[u8],
+        stdin: &[u8],
+        limits: &Limits,
+    ) -> Result<Report, SandboxError> {
         let env = &self.inner.env;
         let what = spawn::What::Native { binary, stdin };
         let mut child = spawn::spawn(env, &what, Some(limits), limits.workdir_bytes)?;
         let started = std::time::Instant::now();
-        let outcome =
-            spawn::supervise(&mut child, &[], started, limits.wall, limits.output_bytes, 4096, false);
+        let outcome = spawn::supervise(
+            &mut child,
+            &[],
+            started,
+            limits.wall,
+            limits.output_bytes,
+            4096,
+            false,
+        );
         let (ws, ru) = self.inner.finish(child, &outcome);
         Ok(report(env, outcome, ws, &ru, limits, None)?.0)
     }
 
-    fn run_python(&self, source: &str, stdin: &[u8], limits: &Limits) -> Result<Report, SandboxError> {
+    fn run_python(
+        &self,
+        source: &str,
+        stdin: &[u8],
+        limits: &Limits,
+    ) -> Result<Report, SandboxError> {
         let env = &self.inner.env;
         if env.python.is_none() {
             return Err(SandboxError(format!(
                 "no Python interpreter: {}",
-                self.inner.python_error.as_deref().unwrap_or("not configured")
+                self.inner
+                    .python_error
+                    .as_deref()
+                    .unwrap_or("not configured")
             )));
         }
         let mut retried = false;
         let mut child = loop {
-            let (mut child, warm) = match self.inner.pool.as_ref().and_then(|p| p.take(limits.workdir_bytes)) {
+            let (mut child, warm) = match self
+                .inner
+                .pool
+                .as_ref()
+                .and_then(|p| p.take(limits.workdir_bytes))
+            {
                 Some(c) => (c, true),
-                None => (spawn::spawn(env, &spawn::What::PythonWorker, None, limits.workdir_bytes)?, false),
+                None => (
+                    spawn::spawn(env, &spawn::What::PythonWorker, None, limits.workdir_bytes)?,
+                    false,
+                ),
             };
             match wait_ready(env, &mut child) {
                 Ok(()) => break child,
@@ -454,7 +513,9 @@ impl Sandbox {
             memory: limits.memory_bytes,
             file: limits.file_bytes,
             nofile: limits.open_files,
-            nproc: limits.processes.saturating_add(spawn::weak_extra_processes(env)),
+            nproc: limits
+                .processes
+                .saturating_add(spawn::weak_extra_processes(env)),
             stack: spawn::native_stack(limits.memory_bytes),
             source_len: source.len() as u64,
             stdin_len: stdin.len() as u64,
@@ -520,7 +581,11 @@ fn probe(env: &spawn::Env) -> Result<(), SandboxError> {
 fn wait_ready(env: &spawn::Env, child: &mut spawn::Child) -> Result<(), SandboxError> {
     use std::os::fd::AsRawFd;
     let deadline = std::time::Instant::now() + STARTUP_WALL;
-    let fd = child.job.as_ref().expect("a Python worker has a job socket").as_raw_fd();
+    let fd = child
+        .job
+        .as_ref()
+        .expect("a Python worker has a job socket")
+        .as_raw_fd();
     loop {
         let mut b = 0u8;
         // SAFETY: one-byte read on our non-blocking socket.
@@ -529,7 +594,9 @@ fn wait_ready(env: &spawn::Env, child: &mut spawn::Child) -> Result<(), SandboxE
             return if b == b'R' {
                 Ok(())
             } else {
-                Err(SandboxError("the Python worker sent an unexpected greeting".into()))
+                Err(SandboxError(
+                    "the Python worker sent an unexpected greeting".into(),
+                ))
             };
         }
         let again = n < 0
@@ -557,7 +624,10 @@ fn wait_ready(env: &spawn::Env, child: &mut spawn::Child) -> Result<(), SandboxE
             events: libc::POLLIN,
             revents: 0,
         };
-        let ms = deadline.saturating_duration_since(now).as_millis().min(60_000) as libc::c_int;
+        let ms = deadline
+            .saturating_duration_since(now)
+            .as_millis()
+            .min(60_000) as libc::c_int;
         // SAFETY: one valid pollfd.
         unsafe { libc::poll(&mut pfd, 1, ms.max(1)) };
     }
@@ -574,7 +644,10 @@ fn decode(ws: libc::c_int) -> Exit {
 }
 
 fn tv(t: libc::timeval) -> Duration {
-    Duration::new(t.tv_sec.max(0) as u64, (t.tv_usec.clamp(0, 999_999) as u32) * 1000)
+    Duration::new(
+        t.tv_sec.max(0) as u64,
+        (t.tv_usec.clamp(0, 999_999) as u32) * 1000,
+    )
 }
 
 /// Messages of allocation failures in C and C++ programs (and g++ itself).
@@ -637,11 +710,10 @@ fn report(
             Some(r) => r.memory_error || (failed && near_limit && matches!(exit, Exit::Signal(_))),
             None => {
                 failed
-                    && (near_limit && matches!(exit, Exit::Signal(_))
-                        || {
-                            let err = String::from_utf8_lossy(&outcome.stderr.buf);
-                            OOM_MARKERS.iter().any(|m| err.contains(m))
-                        })
+                    && (near_limit && matches!(exit, Exit::Signal(_)) || {
+                        let err = String::from_utf8_lossy(&outcome.stderr.buf);
+                        OOM_MARKERS.iter().any(|m| err.contains(m))
+                    })
             }
         };
     Ok((

@@ -83,7 +83,10 @@ pub(crate) fn resolve_python(configured: Option<&Path>) -> Result<PythonInfo, St
     let text = String::from_utf8_lossy(&out.stdout);
     let lines: Vec<&str> = text.lines().collect();
     if lines.len() < 4 {
-        return Err(format!("{}: unexpected answer {text:?}", Path::new(&cmd).display()));
+        return Err(format!(
+            "{}: unexpected answer {text:?}",
+            Path::new(&cmd).display()
+        ));
     }
     let version: Vec<u32> = lines[3].split(' ').filter_map(|v| v.parse().ok()).collect();
     if version.len() != 2 || version[0] != 3 || version[1] < 9 {
@@ -130,8 +133,7 @@ pub(crate) fn resolve_cxx(configured: Option<&Path>) -> Result<CxxInfo, String> 
         })
     };
     let found = found.ok_or_else(|| format!("{} not found on PATH", name.display()))?;
-    let exe = std::fs::canonicalize(&found)
-        .map_err(|e| format!("{}: {e}", found.display()))?;
+    let exe = std::fs::canonicalize(&found).map_err(|e| format!("{}: {e}", found.display()))?;
     let mut roots = Vec::new();
     // A compiler outside /usr (e.g. /opt/gcc-13/bin/g++) needs its whole prefix.
     if let Some(prefix) = exe.parent().and_then(|bin| bin.parent()) {
@@ -180,7 +182,9 @@ pub(crate) struct MountPlan {
     pub exposed: Vec<PathBuf>,
 }
 
-const SYSTEM_DIRS: [&str; 7] = ["/usr", "/bin", "/sbin", "/lib", "/lib64", "/lib32", "/libx32"];
+const SYSTEM_DIRS: [&str; 7] = [
+    "/usr", "/bin", "/sbin", "/lib", "/lib64", "/lib32", "/libx32",
+];
 
 const ETC_ENTRIES: [&str; 6] = [
     "ld.so.cache",
@@ -197,11 +201,13 @@ pub(crate) fn mount_plan(extra_roots: &[PathBuf]) -> MountPlan {
     all_sources.extend(extra_roots.iter().cloned());
     all_sources.push("/etc".into());
     all_sources.push("/dev".into());
-    let staging = ["/mnt", "/tmp", "/media", "/srv", "/run", "/var/tmp", "/home"]
-        .iter()
-        .map(PathBuf::from)
-        .find(|c| c.is_dir() && !all_sources.iter().any(|s| s.starts_with(c)))
-        .unwrap_or_else(|| PathBuf::from("/tmp"));
+    let staging = [
+        "/mnt", "/tmp", "/media", "/srv", "/run", "/var/tmp", "/home",
+    ]
+    .iter()
+    .map(PathBuf::from)
+    .find(|c| c.is_dir() && !all_sources.iter().any(|s| s.starts_with(c)))
+    .unwrap_or_else(|| PathBuf::from("/tmp"));
     let at = |p: &str| cstring(staging.join(p.trim_start_matches('/')));
     let mut ops = Vec::new();
     let mut exposed = Vec::new();

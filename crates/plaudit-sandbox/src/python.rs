@@ -95,6 +95,7 @@ def _plaudit_run():
         while tb is not None and tb.tb_frame.f_code.co_filename == "<string>":
             tb = tb.tb_next
         try:
+            e.__traceback__ = tb
             sys.excepthook(type(e), e, tb)
         except BaseException:
             pass

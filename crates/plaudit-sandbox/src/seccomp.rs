@@ -84,6 +84,7 @@ fn denied() -> Vec<(&'static str, i64)> {
 }
 
 /// What the filters deny, for the docs and tests.
+#[cfg(test)]
 pub(crate) fn denied_names() -> Vec<&'static str> {
     denied().into_iter().map(|(n, _)| n).collect()
 }
@@ -118,8 +119,13 @@ pub(crate) fn build(weak: bool) -> Result<Filters, String> {
     // clone with any namespace flag.
     let mut clone_rules = Vec::new();
     for flag in NS_FLAGS {
-        let cond = SeccompCondition::new(0, SeccompCmpArgLen::Qword, SeccompCmpOp::MaskedEq(flag), flag)
-            .map_err(|e| e.to_string())?;
+        let cond = SeccompCondition::new(
+            0,
+            SeccompCmpArgLen::Qword,
+            SeccompCmpOp::MaskedEq(flag),
+            flag,
+        )
+        .map_err(|e| e.to_string())?;
         clone_rules.push(SeccompRule::new(vec![cond]).map_err(|e| e.to_string())?);
     }
     rules.insert(libc::SYS_clone, clone_rules);
@@ -130,17 +136,34 @@ pub(crate) fn build(weak: bool) -> Result<Filters, String> {
         ARCH,
     )
     .map_err(|e| e.to_string())?;
-    let mut main: BpfProgram = eperm.try_into().map_err(|e: seccompiler::BackendError| e.to_string())?;
+    let mut main: BpfProgram = eperm
+        .try_into()
+        .map_err(|e: seccompiler::BackendError| e.to_string())?;
     // On x86_64 the x32 ABI reaches the same system calls with bit 30 set in the number: a deny
     // list keyed on numbers must refuse all of them (seccompiler checks the architecture only).
     #[cfg(target_arch = "x86_64")]
     {
         let guard = [
             // A = seccomp_data.nr
-            sock_filter { code: 0x20, jt: 0, jf: 0, k: 0 },
+            sock_filter {
+                code: 0x20,
+                jt: 0,
+                jf: 0,
+                k: 0,
+            },
             // if A >= 0x40000000 goto deny else goto next
-            sock_filter { code: 0x35, jt: 0, jf: 1, k: 0x4000_0000 },
-            sock_filter { code: 0x06, jt: 0, jf: 0, k: 0x0005_0000 | libc::EPERM as u32 },
+            sock_filter {
+                code: 0x35,
+                jt: 0,
+                jf: 1,
+                k: 0x4000_0000,
+            },
+            sock_filter {
+                code: 0x06,
+                jt: 0,
+                jf: 0,
+                k: 0x0005_0000 | libc::EPERM as u32,
+            },
         ];
         main.splice(0..0, guard);
     }
@@ -153,7 +176,9 @@ pub(crate) fn build(weak: bool) -> Result<Filters, String> {
         ARCH,
     )
     .map_err(|e| e.to_string())?;
-    let enosys: BpfProgram = enosys.try_into().map_err(|e: seccompiler::BackendError| e.to_string())?;
+    let enosys: BpfProgram = enosys
+        .try_into()
+        .map_err(|e: seccompiler::BackendError| e.to_string())?;
     Ok(Filters {
         programs: vec![main, enosys],
     })

@@ -1,5 +1,8 @@
 //! The parent side: start a sandboxed process, feed it, watch it, kill it, reap it.
-use crate::child::{self, Exec, FullSpec, MountOp, Record, Spec, KIND_ERROR, KIND_EXIT, KIND_FILE, KIND_RUSAGE, NFDS, RECORD_LEN};
+use crate::child::{
+    self, Exec, FullSpec, MountOp, Record, Spec, KIND_ERROR, KIND_EXIT, KIND_FILE, KIND_RUSAGE,
+    NFDS, RECORD_LEN,
+};
 use crate::plan::{IdMode, MountPlan, PythonInfo};
 use crate::{Limits, SandboxError};
 use libc::{c_char, c_int};
@@ -132,31 +135,17 @@ pub(crate) fn errno_text(e: i32) -> String {
 }
 
 fn pipe() -> std::io::Result<(OwnedFd, OwnedFd)> {
-    let mut fds = [0 as c_int; 2];
-    // SAFETY: out-array of two ints.
-    if unsafe { libc::pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC) } < 0 {
-        return Err(std::io::Error::last_os_error());
-    }
-    // SAFETY: both descriptors were just created and are owned by nobody else.
-    Ok(unsafe { (OwnedFd::from_raw_fd(fds[0]), OwnedFd::from_raw_fd(fds[1])) })
+    Ok(nix::unistd::pipe2(nix::fcntl::OFlag::O_CLOEXEC)?)
 }
 
 fn socketpair() -> std::io::Result<(OwnedFd, OwnedFd)> {
-    let mut fds = [0 as c_int; 2];
-    // SAFETY: out-array of two ints.
-    if unsafe {
-        libc::socketpair(
-            libc::AF_UNIX,
-            libc::SOCK_STREAM | libc::SOCK_CLOEXEC,
-            0,
-            fds.as_mut_ptr(),
-        )
-    } < 0
-    {
-        return Err(std::io::Error::last_os_error());
-    }
-    // SAFETY: as above.
-    Ok(unsafe { (OwnedFd::from_raw_fd(fds[0]), OwnedFd::from_raw_fd(fds[1])) })
+    use nix::sys::socket::{socketpair, AddressFamily, SockFlag, SockType};
+    Ok(socketpair(
+        AddressFamily::Unix,
+        SockType::Stream,
+        None,
+        SockFlag::SOCK_CLOEXEC,
+    )?)
 }
 
 pub(crate) fn set_nonblocking(fd: RawFd) {
@@ -198,21 +187,18 @@ fn cstr(s: &str) -> CString {
 }
 
 fn ptrs(v: &[CString]) -> Vec<*const c_char> {
-    v.iter().map(|c| c.as_ptr()).chain(std::iter::once(std::ptr::null())).collect()
+    v.iter()
+        .map(|c| c.as_ptr())
+        .chain(std::iter::once(std::ptr::null()))
+        .collect()
 }
 
-fn hard_limit(res: c_int) -> u64 {
-    // SAFETY: out-pointer.
-    let mut lim: libc::rlimit = unsafe { std::mem::zeroed() };
-    if unsafe { libc::getrlimit(res as _, &mut lim) } != 0 {
-        return libc::RLIM_INFINITY;
-    }
-    lim.rlim_max
-}
-
-/// rlimit values never above what this process may set.
-fn limit(res: c_int, soft: u64, hard: u64) -> (c_int, u64, u64) {
-    let cap = hard_limit(res);
+/// rlimit values never above what this process may set (raising a hard limit needs
+/// CAP_SYS_RESOURCE in the initial user namespace).
+fn limit(res: rlimit::Resource, soft: u64, hard: u64) -> (rlimit::Resource, u64, u64) {
+    let cap = rlimit::getrlimit(res)
+        .map(|(_, h)| h)
+        .unwrap_or(rlimit::INFINITY);
     let hard = hard.min(cap);
     (res, soft.min(hard), hard)
 }
@@ -227,28 +213,29 @@ pub(crate) fn native_stack(memory: u64) -> u64 {
 
 /// The run's limits as rlimits; `None` (a warm Python worker, whose bootstrap applies the run's
 /// limits itself) keeps only what must hold from the start.
-fn rlimits(limits: Option<&Limits>, weak_extra_procs: u64) -> Vec<(c_int, u64, u64)> {
-    let mut v = vec![limit(libc::RLIMIT_CORE as c_int, 0, 0)];
+fn rlimits(limits: Option<&Limits>, weak_extra_procs: u64) -> Vec<(rlimit::Resource, u64, u64)> {
+    use rlimit::Resource as R;
+    let mut v = vec![limit(R::CORE, 0, 0)];
     match limits {
         Some(l) => {
             let cpu = cpu_seconds(l.cpu);
             let stack = native_stack(l.memory_bytes);
             let procs = l.processes.saturating_add(weak_extra_procs);
             v.extend([
-                limit(libc::RLIMIT_CPU as c_int, cpu, cpu + 1),
-                limit(libc::RLIMIT_AS as c_int, l.memory_bytes, l.memory_bytes),
-                limit(libc::RLIMIT_FSIZE as c_int, l.file_bytes, l.file_bytes),
-                limit(libc::RLIMIT_NOFILE as c_int, l.open_files, l.open_files),
-                limit(libc::RLIMIT_NPROC as c_int, procs, procs),
-                limit(libc::RLIMIT_STACK as c_int, stack, stack),
-                limit(libc::RLIMIT_MSGQUEUE as c_int, 0, 0),
+                limit(R::CPU, cpu, cpu + 1),
+                limit(R::AS, l.memory_bytes, l.memory_bytes),
+                limit(R::FSIZE, l.file_bytes, l.file_bytes),
+                limit(R::NOFILE, l.open_files, l.open_files),
+                limit(R::NPROC, procs, procs),
+                limit(R::STACK, stack, stack),
+                limit(R::MSGQUEUE, 0, 0),
             ]);
         }
         None => {
             // Threads take their default stack size from the soft limit at start-up: keep it at
             // 8 MiB; the bootstrap raises the main thread's limit to the run's.
-            v.push(limit(libc::RLIMIT_STACK as c_int, 8 << 20, 256 << 20));
-            v.push(limit(libc::RLIMIT_MSGQUEUE as c_int, 0, 0));
+            v.push(limit(R::STACK, 8 << 20, 256 << 20));
+            v.push(limit(R::MSGQUEUE, 0, 0));
         }
     }
     v
@@ -257,7 +244,9 @@ fn rlimits(limits: Option<&Limits>, weak_extra_procs: u64) -> Vec<(c_int, u64, u
 /// Threads currently running as `uid` on the host (RLIMIT_NPROC counts them all in weak mode).
 fn threads_of(uid: u32) -> u64 {
     let mut n = 0;
-    let Ok(dir) = std::fs::read_dir("/proc") else { return 0 };
+    let Ok(dir) = std::fs::read_dir("/proc") else {
+        return 0;
+    };
     for e in dir.flatten() {
         let name = e.file_name();
         if !name.to_string_lossy().bytes().all(|b| b.is_ascii_digit()) {
@@ -271,7 +260,11 @@ fn threads_of(uid: u32) -> u64 {
         if let Ok(stat) = std::fs::read_to_string(e.path().join("stat")) {
             // Field 20 (num_threads), counted after the ")" that closes the command name.
             if let Some(rest) = stat.rsplit_once(')').map(|(_, r)| r) {
-                n += rest.split_whitespace().nth(17).and_then(|t| t.parse::<u64>().ok()).unwrap_or(1);
+                n += rest
+                    .split_whitespace()
+                    .nth(17)
+                    .and_then(|t| t.parse::<u64>().ok())
+                    .unwrap_or(1);
             }
         }
     }
@@ -315,7 +308,9 @@ fn weak_tmpdir() -> Result<PathBuf, SandboxError> {
             }
         }
     }
-    Err(SandboxError("cannot create a private temporary directory".into()))
+    Err(SandboxError(
+        "cannot create a private temporary directory".into(),
+    ))
 }
 
 /// The message for a failed `clone` with namespace flags.
@@ -365,7 +360,10 @@ pub(crate) fn spawn(
             let (p, c) = socketpair().map_err(|e| io("socketpair", e))?;
             set_nonblocking(p.as_raw_fd());
             job = Some(p);
-            (memfd(c"stdin", b"", false).map_err(|e| io("memfd", e))?, Some(c))
+            (
+                memfd(c"stdin", b"", false).map_err(|e| io("memfd", e))?,
+                Some(c),
+            )
         }
         What::Native { binary, stdin } => (
             memfd(c"stdin", stdin, false).map_err(|e| io("memfd", e))?,
@@ -378,6 +376,18 @@ pub(crate) fn spawn(
         ),
     };
 
+    if full && env.id_mode == IdMode::Privileged {
+        // The program may reopen its stdio through /proc/self/fd (open("/dev/stdout")): the
+        // kernel then checks the pipe's or memfd's owner, which must be the program's user.
+        for fd in [
+            stdout_w.as_raw_fd(),
+            stderr_w.as_raw_fd(),
+            stdin_fd.as_raw_fd(),
+        ] {
+            // SAFETY: fchown on descriptors we own.
+            unsafe { libc::fchown(fd, crate::plan::HOST_RUN_ID, crate::plan::HOST_RUN_ID) };
+        }
+    }
     if env.weak {
         let dir = weak_tmpdir()?;
         if let What::Compile { source } = what {
@@ -456,7 +466,8 @@ pub(crate) fn spawn(
 
     let rl = rlimits(limits, weak_extra_processes(env));
     let rw_opts = crate::plan::rw_opts(workdir_bytes);
-    let filters: Vec<&[seccompiler::sock_filter]> = env.filters.iter().map(|f| f.as_slice()).collect();
+    let filters: Vec<&[seccompiler::sock_filter]> =
+        env.filters.iter().map(|f| f.as_slice()).collect();
     let stage = cstr(SOURCE);
     let collect_path = cstr(COMPILED);
     let compile = matches!(what, What::Compile { .. });
@@ -466,12 +477,19 @@ pub(crate) fn spawn(
         Some(FullSpec {
             root: &plan.root,
             root_opts: &env.root_opts,
-            ops: if plan.ops.is_empty() { &empty_ops } else { &plan.ops },
+            ops: if plan.ops.is_empty() {
+                &empty_ops
+            } else {
+                &plan.ops
+            },
             rw_opts: &rw_opts,
             ids: env.id_mode.ids(),
             stage: if compile { Some(&stage) } else { None },
             collect: if compile {
-                Some((&collect_path, limits.map(|l| l.file_bytes).unwrap_or(64 << 20)))
+                Some((
+                    &collect_path,
+                    limits.map(|l| l.file_bytes).unwrap_or(64 << 20),
+                ))
             } else {
                 None
             },
@@ -533,7 +551,7 @@ pub(crate) fn spawn(
         }
         r as libc::pid_t
     };
-    drop(spec);
+    let _ = spec;
     // The child's ends.
     drop((stdout_w, stderr_w, status_w, go_child, stdin_fd, aux_fd));
 
@@ -583,10 +601,14 @@ pub(crate) fn spawn(
         )));
     }
     drop(go_parent);
-    let _ = &mut child;
-    for fd in [child.status.as_ref(), child.stdout.as_ref(), child.stderr.as_ref()]
-        .into_iter()
-        .flatten()
+
+    for fd in [
+        child.status.as_ref(),
+        child.stdout.as_ref(),
+        child.stderr.as_ref(),
+    ]
+    .into_iter()
+    .flatten()
     {
         set_nonblocking(fd.as_raw_fd());
     }
@@ -904,7 +926,7 @@ pub(crate) fn describe_setup_error(env: &Env, r: &Record) -> String {
             .and_then(|p| p.ops.get(r.b as usize))
             .map(|op| format!("building the root ({})", op.describe()))
             .unwrap_or_else(|| "building the root".into()),
-        Some(child::Step::Rlimit) => format!("setrlimit (resource {})", r.b),
+        Some(child::Step::Rlimit) => format!("setrlimit (limit #{})", r.b),
         Some(s) => s.describe().to_string(),
         None => format!("step {}", r.a),
     };

@@ -1,0 +1,92 @@
+//! Weak isolation (rlimits, a process group, a private temporary directory, the wall-clock kill,
+//! no_new_privs and seccomp): the limits and the clean-up still hold.
+use plaudit_sandbox::{Config, Exit, Isolation, Language, Limits, Program, Report, Sandbox};
+use std::sync::{Arc, OnceLock};
+use std::time::{Duration, Instant};
+
+fn sandbox() -> &'static Sandbox {
+    static SB: OnceLock<Sandbox> = OnceLock::new();
+    SB.get_or_init(|| {
+        Sandbox::new(Config {
+            isolation: Isolation::Weak,
+            ..Config::default()
+        })
+        .expect("weak isolation")
+    })
+}
+
+fn limits() -> Limits {
+    Limits {
+        wall: Duration::from_millis(1500),
+        cpu: Duration::from_secs(2),
+        memory_bytes: 512 << 20,
+        output_bytes: 64 << 10,
+        ..Limits::default()
+    }
+}
+
+fn py(src: &str) -> Report {
+    sandbox()
+        .run(
+            &Program::Python {
+                source: Arc::from(src),
+            },
+            b"",
+            &limits(),
+        )
+        .expect("runs")
+}
+
+#[test]
+fn runs_in_a_private_directory_and_times_out() {
+    let r = py("import os\nopen('f', 'w').write('x')\nprint(os.listdir('.'), os.getcwd() != '/')");
+    assert_eq!(r.stdout, b"['main.py', 'f'] True\n", "{r:?}");
+    let r = py("while True: pass");
+    assert!(r.timed_out);
+    assert_eq!(r.exit, Exit::Signal(9));
+    let r = py("x = bytearray(10 * 2**30)");
+    assert!(r.memory_exceeded, "{r:?}");
+}
+
+#[test]
+fn background_processes_are_killed_and_the_group_cannot_be_left() {
+    let marker = format!("plaudit-weak-marker-{}", std::process::id());
+    let r = py(&format!(
+        "import os\ntry:\n    os.setsid()\n    print('setsid allowed')\nexcept OSError as e:\n    print('setsid', e.errno)\nif os.fork() == 0:\n    for fd in (0, 1, 2):\n        os.close(fd)\n    os.execv('/bin/sleep', ['{marker}', '30'])\nprint('parent done')\n"
+    ));
+    assert_eq!(r.stdout, b"setsid 1\nparent done\n", "{r:?}");
+    std::thread::sleep(Duration::from_millis(50));
+    for e in std::fs::read_dir("/proc").unwrap().flatten() {
+        if let Ok(cmd) = std::fs::read(e.path().join("cmdline")) {
+            let alive = String::from_utf8_lossy(&cmd).contains(&marker)
+                && !std::fs::read_to_string(e.path().join("stat"))
+                    .unwrap_or_default()
+                    .contains(") Z ");
+            assert!(!alive, "left behind: {:?}", e.path());
+        }
+    }
+}
+
+#[test]
+fn output_is_capped_and_cpp_runs() {
+    let t = Instant::now();
+    let r = py(
+        "import sys\nb = b'x' * (1 << 20)\nfor _ in range(256):\n    sys.stdout.buffer.write(b)",
+    );
+    assert!(r.stdout_truncated && r.stdout.len() == 64 << 10);
+    assert!(t.elapsed() < Duration::from_secs(5));
+    let l = Limits {
+        wall: Duration::from_secs(30),
+        cpu: Duration::from_secs(30),
+        ..Limits::default()
+    };
+    let p = sandbox()
+        .compile(Language::Cpp, "#include <cstdio>\nint main(){ int *p = 0; printf(\"x\\n\"); fflush(stdout); return *p; }\n", &l)
+        .unwrap()
+        .unwrap();
+    let r = sandbox().run(&p, b"", &limits()).unwrap();
+    assert_eq!(
+        (r.exit, r.stdout.as_slice()),
+        (Exit::Signal(11), b"x\n".as_slice())
+    );
+}
