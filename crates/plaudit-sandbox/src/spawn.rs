@@ -551,7 +551,6 @@ pub(crate) fn spawn(
         }
         r as libc::pid_t
     };
-    let _ = spec;
     // The child's ends.
     drop((stdout_w, stderr_w, status_w, go_child, stdin_fd, aux_fd));
 
@@ -560,7 +559,7 @@ pub(crate) fn spawn(
         let fd = libc::syscall(libc::SYS_pidfd_open, pid, 0) as c_int;
         (fd >= 0).then(|| OwnedFd::from_raw_fd(fd))
     };
-    let mut child = Child {
+    let child = Child {
         pid,
         weak: env.weak,
         pidfd,
