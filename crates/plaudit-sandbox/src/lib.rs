@@ -4,9 +4,13 @@
 //! that kills the whole process tree, and capped output. Warm (pre-started) Python workers make a
 //! short test cost a fork, not an interpreter start-up.
 //!
-//! The isolation model, what each layer stops and what is not defended are in the crate's
-//! README.md; [`child`](self) and the source of `spawn.rs` say how a sandbox is started from a
-//! multithreaded process.
+//! The crate's README.md gives the isolation model (what each layer stops, what is not
+//! defended), how a sandbox is started soundly from a multithreaded process (a raw `clone` into
+//! new namespaces, then only raw system calls until `execve`: `src/child.rs`), the warm-worker
+//! protocol (`src/python.rs`), notes for callers, and measured latencies.
+//!
+//! Additions beyond the contract: [`Sandbox::config`], [`Sandbox::exposed_paths`],
+//! [`Sandbox::warm_ready`] and [`SIMULATE_NO_USERNS_ENV`].
 
 mod child;
 mod plan;
