@@ -189,3 +189,97 @@ fn efficiency_state_survives_a_restart() {
     assert_eq!(r["components"]["trace"], 0.5);
     stop(child);
 }
+
+#[test]
+fn code_verpo_state_survives_a_restart() {
+    let dir = std::env::temp_dir().join(format!("plaudit-serve-verpo-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let spec = dir.join("verpo.yaml");
+    std::fs::write(
+        &spec,
+        "components:\n  code: {reward: code_verpo, params: {key: group}}\n",
+    )
+    .unwrap();
+    let state = dir.join("state.sqlite");
+    let _ = std::fs::remove_file(&state);
+    let sample = |ret: &str| {
+        serde_json::json!({"group": "p", "response": format!("```python\ndef f(x):\n    return {ret}\n```"),
+            "reference": {"tests": ["assert f(0) == 0", "assert f(3) == 9"]}})
+    };
+    let args = [
+        "--spec",
+        spec.to_str().unwrap(),
+        "--state",
+        state.to_str().unwrap(),
+    ];
+    // Batch 1: both rollouts pass test 0 and fail test 1 (weights ½, ½ before any statistics).
+    let (child, _err, addr) = start(&args);
+    let body = serde_json::json!({"samples": [sample("0"), sample("0")]}).to_string();
+    let (code, out) = post(&addr, &body);
+    assert_eq!(code, 200, "{out}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["results"][0]["reward"], 0.25, "{out}");
+    stop(child);
+
+    // A new process reads the counts: runs [2, 2], passes [2, 0] → rates ¾ and ¼ (prior 2), so
+    // the hard test 1 weighs ¾. Passing only it earns λ · ¾ = 0.375, passing only test 0 0.125.
+    let (child, _err, addr) = start(&args);
+    let body = serde_json::json!({"samples": [sample("9"), sample("0")]}).to_string();
+    let (code, out) = post(&addr, &body);
+    assert_eq!(code, 200, "{out}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["results"][0]["reward"], 0.375, "{out}");
+    assert_eq!(v["results"][1]["reward"], 0.125, "{out}");
+    assert_eq!(
+        v["results"][0]["details"]["code"]["weights"],
+        serde_json::json!([0.25, 0.75])
+    );
+    stop(child);
+}
+
+#[test]
+fn hostile_code_is_contained_and_the_server_keeps_serving() {
+    // The default spec's `code` route, fed programs that attack the machine, then a normal one.
+    let (child, _err, addr) = start(&[]);
+    let hostile = [
+        ("fork_bomb", "import os\nwhile True:\n    try:\n        os.fork()\n    except OSError:\n        pass"),
+        ("kill_all", "import os, signal\nos.kill(-1, signal.SIGKILL)\nos.kill(os.getppid(), signal.SIGKILL)"),
+        ("loop", "while True:\n    pass"),
+        ("memory", "x = bytearray(10 * 1024 ** 3)"),
+        ("escape", "open('/work/escaped.txt', 'w').write('x')\nprint(open('/etc/shadow').read())"),
+        ("net", "import socket\nsocket.create_connection(('127.0.0.1', 22), timeout=1)"),
+    ];
+    let samples: Vec<serde_json::Value> = hostile
+        .iter()
+        .map(|(id, body)| {
+            serde_json::json!({"id": id, "task": "code",
+                "response": format!("```python\n{body}\ndef f():\n    return 1\n```"),
+                "reference": {"tests": ["assert f() == 1"], "time_limit_ms": 1500, "memory_mb": 256}})
+        })
+        .collect();
+    let (code, out) = post(
+        &addr,
+        &serde_json::json!({ "samples": samples }).to_string(),
+    );
+    assert_eq!(code, 200, "{out}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let results = v["results"].as_array().unwrap();
+    assert_eq!(results.len(), hostile.len());
+    for r in results {
+        // Every attack fails its test (it never reaches `def f`, or dies first): reward 0.
+        assert_eq!(r["reward"], 0.0, "{r}");
+        assert_eq!(r["status"], "ok", "{r}");
+    }
+    let verdict = |i: usize| results[i]["details"]["correct"]["verdicts"][0].clone();
+    assert_eq!(verdict(2), "timeout", "{out}");
+    assert_eq!(verdict(3), "memory", "{out}");
+    assert!(!std::path::Path::new("/work/escaped.txt").exists());
+    // The server is alive and scores a normal program right.
+    let ok = serde_json::json!({"samples": [{"task": "code", "response": "```python\ndef f():\n    return 1\n```",
+        "reference": {"tests": ["assert f() == 1"]}}]});
+    let (code, out) = post(&addr, &ok.to_string());
+    assert_eq!(code, 200, "{out}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["results"][0]["reward"], 1.0, "{out}");
+    stop(child);
+}
