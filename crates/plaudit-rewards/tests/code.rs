@@ -124,7 +124,13 @@ fn verpo_weights_follow_pass_rates_across_batches() {
     let store = e.store();
     let ns = &e.spec().routes["code"].components[0].namespace;
     assert_eq!(
-        store.get(ns, "sq").unwrap(),
+        // Keyed by the prompt (the default `key`), hashed.
+        store
+            .get(
+                ns,
+                &plaudit_core::state::text_key("Write sq(x), the square of x.")
+            )
+            .unwrap(),
         Some(json!({"runs": [4.0, 4.0, 4.0], "passes": [4.0, 2.0, 0.5]}))
     );
 }
