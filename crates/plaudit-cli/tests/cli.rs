@@ -435,7 +435,9 @@ fn every_example_spec_scores_its_examples_as_the_engine_does() {
             .enumerate()
             .map(|(i, l)| plaudit_core::Input::from_line(l.as_bytes(), i + 1))
             .collect();
-        let want = plaudit_core::Engine::new(spec).score_batch(&inputs).unwrap();
+        let want = plaudit_core::Engine::new(spec)
+            .score_batch(&inputs)
+            .unwrap();
         let out = plaudit(
             &[
                 "score",
