@@ -19,8 +19,8 @@
 //! batch)`, `s_j ← decay · s_j + (passes of j in the batch)`; every sample of a batch reads the
 //! weights as they were before it, so results do not depend on scheduling. A test the sample's
 //! deadline left no time for counts as failed in `dense` but is not counted in the statistics. If
-//! p's number of tests changes, its statistics start afresh. Details add `weights` (the w_j
-//! used), `dense` and `outcome` to the verdicts.
+//! p's number of tests changes (or its stored counts are inconsistent), its statistics start
+//! afresh. Details add `weights` (the w_j used), `dense` and `outcome` to the verdicts.
 //!
 //! ## Why
 //! "VeRPO: Verifiable Dense Reward Policy Optimization for Code Generation" argues that pass/fail
@@ -157,7 +157,10 @@ impl Stats {
                 .collect()
         };
         let (runs, passes) = (list("runs")?, list("passes")?);
-        (runs.len() == n && passes.len() == n).then_some(Stats { runs, passes })
+        // Counts that cannot come from updates (more passes than runs) are not trusted.
+        let sane =
+            runs.len() == n && passes.len() == n && runs.iter().zip(&passes).all(|(r, p)| p <= r);
+        sane.then_some(Stats { runs, passes })
     }
 }
 
@@ -356,6 +359,10 @@ mod tests {
         assert_eq!(r.weights(Some(&s), 3), vec![0.09999999999999998, 0.9, 0.5]);
         assert_eq!(
             Stats::read(Some(json!({"runs": [1.0], "passes": [1.0]})), 2),
+            None
+        );
+        assert_eq!(
+            Stats::read(Some(json!({"runs": [1.0, 2.0], "passes": [1.0, 3.0]})), 2),
             None
         );
     }
