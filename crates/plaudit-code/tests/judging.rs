@@ -189,7 +189,11 @@ fn limits_and_the_deadline() {
         &Options::default(),
         &d,
     );
-    assert!(!d.expired(), "{:?}", d.elapsed());
+    assert!(
+        d.elapsed() < Duration::from_millis(1700),
+        "{:?}",
+        d.elapsed()
+    );
     assert_eq!(verdicts(&o), ["timeout", "timeout", "timeout"]);
     assert!(o.tests.iter().all(|t| t.cut_by_deadline));
 }

@@ -289,7 +289,7 @@ fn cpp_unit_tests() {
 #[test]
 fn the_deadline_bounds_the_sample() {
     // Each test would take 5 s; the sample has 1.5 s. The first test is cut by the deadline, the
-    // rest cannot start: all `timeout`, and the sample returns before its deadline.
+    // rest cannot start: all `timeout`, and the sample returns at its deadline.
     let d = Deadline::after(Duration::from_millis(1500));
     let c = run_with(
         &py("def f(x):\n    while True:\n        pass"),
@@ -298,9 +298,12 @@ fn the_deadline_bounds_the_sample() {
         &d,
     )
     .unwrap();
+    // Normally before the deadline (100 ms are kept for the kill and the return); a worker's
+    // start-up is outside a run's wall limit, so a loaded machine may overrun a little (the
+    // engine then reports the sample as `timeout`), never by a test's whole time limit.
     assert!(
-        !d.expired(),
-        "returned after the deadline: {:?}",
+        d.elapsed() < Duration::from_millis(2000),
+        "returned long after the deadline: {:?}",
         d.elapsed()
     );
     assert_eq!(verdicts(&c), ["timeout", "timeout", "timeout"]);
