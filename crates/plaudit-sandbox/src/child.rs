@@ -96,12 +96,14 @@ pub(crate) enum Step {
     Caps,
     Seccomp,
     Exec,
+    /// A fork-server run's own setup (in Python: `b` says which part, see `zygote.py`).
+    Zygote,
 }
 
 impl Step {
     pub(crate) fn from_u32(v: u32) -> Option<Step> {
         use Step::*;
-        const ALL: [Step; 23] = [
+        const ALL: [Step; 24] = [
             Fds,
             Go,
             Hostname,
@@ -125,6 +127,7 @@ impl Step {
             Caps,
             Seccomp,
             Exec,
+            Zygote,
         ];
         ALL.iter().copied().find(|s| *s as u32 == v)
     }
@@ -155,6 +158,7 @@ impl Step {
             Caps => "dropping capabilities",
             Seccomp => "installing the seccomp filter",
             Exec => "execve",
+            Zygote => "the fork server preparing the run",
         }
     }
 }
@@ -273,6 +277,11 @@ pub(crate) struct Spec<'a> {
     pub rlimits: &'a [(rlimit::Resource, u64, u64)],
     pub filters: &'a [&'a [sock_filter]],
     pub exec: Exec<'a>,
+    /// The fork server (full isolation only): the program stays the namespace's root with its
+    /// capabilities in the sandbox's user namespace (and none outside it) and gets no seccomp
+    /// filter, because it creates each run's namespaces and mounts; every run's process drops
+    /// all of it itself before any untrusted code runs (see `zygote.py`).
+    pub keep_root: bool,
 }
 
 // The id changes are raw system calls, never glibc's wrappers: in a multithreaded process
@@ -892,7 +901,10 @@ unsafe fn program(spec: &Spec, ids: Option<Ids>) -> ! {
             );
         }
     }
-    if let Some(ids) = ids {
+    if spec.keep_root {
+        // The fork server: ns root, no filter (it never runs untrusted code).
+        libc::prctl(libc::PR_SET_NO_NEW_PRIVS, 1 as c_ulong, 0, 0, 0);
+    } else if let Some(ids) = ids {
         for cap in 0..64 {
             if libc::prctl(libc::PR_CAPBSET_DROP, cap as c_ulong, 0, 0, 0) < 0
                 && errno() != libc::EINVAL as u32

@@ -18,6 +18,7 @@ mod pool;
 mod python;
 mod seccomp;
 mod spawn;
+mod zygote;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -101,7 +102,9 @@ pub enum Isolation {
 #[derive(Clone, Debug)]
 pub struct Config {
     pub isolation: Isolation,
-    /// Pre-started Python workers kept ready (0 = start an interpreter per run).
+    /// Python fork servers kept ready (full isolation; see the README), or pre-started one-run
+    /// workers (weak isolation, or a host that cannot map the dedicated ids); 0 = start an
+    /// interpreter per run. Default: the number of cores, at least 2.
     pub warm_workers: usize,
     /// The Python 3 interpreter (default: `python3` on PATH, resolved to an absolute path).
     pub python: Option<std::path::PathBuf>,
@@ -113,7 +116,10 @@ impl Default for Config {
     fn default() -> Self {
         Config {
             isolation: Isolation::Full,
-            warm_workers: 2,
+            warm_workers: std::thread::available_parallelism()
+                .map(|n| n.get())
+                .unwrap_or(2)
+                .max(2),
             python: None,
             cxx: None,
         }
@@ -178,6 +184,7 @@ struct Inner {
     config: Config,
     env: Arc<spawn::Env>,
     pool: Option<Arc<pool::Pool>>,
+    zygotes: Option<Arc<zygote::Zygotes>>,
     python_error: Option<String>,
     cxx_error: Option<String>,
     /// Finished sandboxes whose init is still exiting (its mount namespace's teardown waits for
@@ -272,6 +279,7 @@ impl Sandbox {
             filters,
             python,
             python_argv,
+            zygote_argv: vec![],
             cxx: cxx.as_ref().map(|c| c_path(&c.exe)),
             root_opts: std::ffi::CString::new(plan::ROOT_OPTS).expect("no NUL"),
         };
@@ -287,15 +295,56 @@ impl Sandbox {
             probe(&env)
                 .map_err(|e| SandboxError(format!("{first}; then, mapping its own id: {e}")))?;
         }
+        // Fork servers need the dedicated ids (the server is the namespace's root; its runs
+        // switch to the run id): full isolation under a root host process.
+        let use_zygotes = config.warm_workers > 0
+            && !weak
+            && env.id_mode == plan::IdMode::Privileged
+            && env.python.is_some();
+        if use_zygotes {
+            let p = env.python.as_ref().expect("checked");
+            let ids = env.id_mode.ids();
+            let hex = zygote::filters_hex(&env.filters);
+            let mut v = vec![
+                c_path(&p.exe),
+                c"-I".into(),
+                c"-S".into(),
+                c"-B".into(),
+                c"-c".into(),
+                std::ffi::CString::new(zygote::SOURCE).expect("no NUL"),
+                std::ffi::CString::new(ids.uid.to_string()).expect("digits"),
+                std::ffi::CString::new(ids.gid.to_string()).expect("digits"),
+                std::ffi::CString::new(if ids.setgroups { "1" } else { "0" }).expect("digit"),
+                std::ffi::CString::new(hex.len().to_string()).expect("digits"),
+            ];
+            v.extend(
+                hex.into_iter()
+                    .map(|h| std::ffi::CString::new(h).expect("hex")),
+            );
+            v.extend(p.site_dirs.iter().map(|d| c_path(d)));
+            env.zygote_argv = v;
+        }
         let env = Arc::new(env);
-        let pool = (config.warm_workers > 0 && env.python.is_some()).then(|| {
+        let zygotes = use_zygotes.then(|| Arc::new(zygote::Zygotes::new(config.warm_workers)));
+        let pool = (!use_zygotes && config.warm_workers > 0 && env.python.is_some()).then(|| {
             Arc::new(pool::Pool::new(
                 config.warm_workers,
                 Limits::default().workdir_bytes,
             ))
         });
-        let refill = match &pool {
-            Some(p) => {
+        let refill = match (&pool, &zygotes) {
+            (_, Some(z)) => {
+                let (env, z) = (env.clone(), z.clone());
+                Some(
+                    std::thread::Builder::new()
+                        .name("plaudit-sandbox-zygotes".into())
+                        .spawn(move || zygote::refill(env, z))
+                        .map_err(|e| {
+                            SandboxError(format!("cannot start the fork-server thread: {e}"))
+                        })?,
+                )
+            }
+            (Some(p), None) => {
                 let (env, p) = (env.clone(), p.clone());
                 Some(
                     std::thread::Builder::new()
@@ -306,7 +355,7 @@ impl Sandbox {
                         })?,
                 )
             }
-            None => None,
+            (None, None) => None,
         };
         let (reaper, reap_rx) = std::sync::mpsc::channel::<spawn::Child>();
         std::thread::Builder::new()
@@ -322,6 +371,7 @@ impl Sandbox {
                 config,
                 env,
                 pool,
+                zygotes,
                 python_error,
                 cxx_error,
                 reaper,
@@ -368,6 +418,9 @@ impl Sandbox {
     /// Warm Python workers whose interpreter is up and waiting right now (at most
     /// `Config::warm_workers`).
     pub fn warm_ready(&self) -> usize {
+        if let Some(z) = &self.inner.zygotes {
+            return z.ready();
+        }
         self.inner.pool.as_ref().map_or(0, |p| p.ready())
     }
 
@@ -491,6 +544,13 @@ impl Sandbox {
                     .unwrap_or("not configured")
             )));
         }
+        if let Some(zs) = &self.inner.zygotes {
+            if let Some(z) = zs.take() {
+                if let Some(r) = self.run_on_zygote(zs, z, source, stdin, limits) {
+                    return r;
+                }
+            }
+        }
         let mut retried = false;
         let mut child = loop {
             let (mut child, warm) = match self
@@ -543,12 +603,68 @@ impl Sandbox {
         let replies = python::parse_replies(&outcome.replies);
         Ok(report(env, outcome, ws, &ru, limits, Some(replies))?.0)
     }
+
+    /// One run on fork server `z`; `None` when the server failed before the run could report
+    /// (it is discarded; the caller runs the program once on a fresh interpreter instead).
+    fn run_on_zygote(
+        &self,
+        zs: &zygote::Zygotes,
+        z: spawn::Child,
+        source: &str,
+        stdin: &[u8],
+        limits: &Limits,
+    ) -> Option<Result<Report, SandboxError>> {
+        let discard = |z: spawn::Child| {
+            zs.discard();
+            let _ = self.inner.reaper.send(z);
+        };
+        if !zygote::quiet(&z) {
+            discard(z);
+            return None;
+        }
+        let mut run = match zygote::submit(&z, source, stdin, limits) {
+            Ok(run) => run,
+            Err(_) => {
+                discard(z);
+                return None;
+            }
+        };
+        let started = std::time::Instant::now();
+        let outcome = spawn::supervise(
+            &mut run,
+            &[],
+            started,
+            limits.wall,
+            limits.output_bytes,
+            4096,
+            false,
+        );
+        drop(run);
+        if outcome.complete() && zygote::quiet(&z) {
+            zs.put_back(z);
+        } else {
+            // Killed at the wall limit (the whole server with it), or dead, or talking.
+            discard(z);
+        }
+        let status = spawn::parse_status(&outcome.status);
+        if !outcome.timed_out && status.exit.is_none() && status.error.is_none() {
+            return None;
+        }
+        let replies = python::parse_replies(&outcome.replies);
+        // SAFETY: an all-zero rusage is valid (the run's init reports the CPU time; a run killed
+        // at the wall limit has none measured).
+        let ru: libc::rusage = unsafe { std::mem::zeroed() };
+        Some(report(&self.inner.env, outcome, 0, &ru, limits, Some(replies)).map(|r| r.0))
+    }
 }
 
 impl Drop for Sandbox {
     fn drop(&mut self) {
         if let Some(p) = &self.inner.pool {
             p.shutdown();
+        }
+        if let Some(z) = &self.inner.zygotes {
+            z.shutdown();
         }
         if let Some(t) = self.refill.take() {
             let _ = t.join();
@@ -581,8 +697,8 @@ fn probe(env: &spawn::Env) -> Result<(), SandboxError> {
     }
 }
 
-/// Wait for a Python worker's `R`.
-fn wait_ready(env: &spawn::Env, child: &mut spawn::Child) -> Result<(), SandboxError> {
+/// Wait for a Python worker's (or fork server's) `R`.
+pub(crate) fn wait_ready(env: &spawn::Env, child: &mut spawn::Child) -> Result<(), SandboxError> {
     use std::os::fd::AsRawFd;
     let deadline = std::time::Instant::now() + STARTUP_WALL;
     let fd = child

@@ -19,6 +19,8 @@ pub(crate) struct Env {
     pub filters: Vec<seccompiler::BpfProgram>,
     pub python: Option<PythonInfo>,
     pub python_argv: Vec<CString>,
+    /// argv of the fork server (`zygote.py`), empty when it cannot be used.
+    pub zygote_argv: Vec<CString>,
     pub cxx: Option<CString>,
     pub root_opts: CString,
 }
@@ -29,6 +31,8 @@ pub(crate) enum What<'a> {
     Probe,
     /// The Python bootstrap, waiting for its job on descriptor 3 (stdin comes with the job).
     PythonWorker,
+    /// The Python fork server (`zygote.py`), serving jobs on descriptor 3.
+    Zygote,
     /// A binary (through a memfd), reading `stdin`.
     Native { binary: &'a [u8], stdin: &'a [u8] },
     /// g++ on `source`, keeping /work/prog.
@@ -52,9 +56,39 @@ pub(crate) struct Child {
     pub job: Option<OwnedFd>,
     tmpdir: Option<PathBuf>,
     reaped: bool,
+    /// This value owns the process (kills and reaps it when dropped); a fork-server run does
+    /// not own the fork server's sandbox, it may only kill it (at the wall limit).
+    owned: bool,
 }
 
 impl Child {
+    /// One run on a fork server whose sandbox's init is `pid`: the run's own pipes, and the
+    /// right to kill that whole sandbox (never to reap it: the fork server's `Child` does).
+    pub(crate) fn attached(
+        pid: libc::pid_t,
+        status: OwnedFd,
+        stdout: OwnedFd,
+        stderr: OwnedFd,
+        replies: OwnedFd,
+    ) -> Child {
+        Child {
+            pid,
+            weak: false,
+            pidfd: None,
+            status: Some(status),
+            stdout: Some(stdout),
+            stderr: Some(stderr),
+            job: Some(replies),
+            tmpdir: None,
+            reaped: false,
+            owned: false,
+        }
+    }
+
+    pub(crate) fn pid(&self) -> libc::pid_t {
+        self.pid
+    }
+
     /// Kill the whole sandbox: init of the PID namespace (the kernel kills the rest), or the
     /// process group.
     pub(crate) fn kill(&self) {
@@ -115,7 +149,7 @@ impl Child {
 
 impl Drop for Child {
     fn drop(&mut self) {
-        if !self.reaped {
+        if self.owned && !self.reaped {
             self.kill();
             self.reap();
         }
@@ -134,7 +168,7 @@ pub(crate) fn errno_text(e: i32) -> String {
     format!("{name}: {}", nix::errno::Errno::from_raw(e).desc())
 }
 
-fn pipe() -> std::io::Result<(OwnedFd, OwnedFd)> {
+pub(crate) fn pipe() -> std::io::Result<(OwnedFd, OwnedFd)> {
     Ok(nix::unistd::pipe2(nix::fcntl::OFlag::O_CLOEXEC)?)
 }
 
@@ -356,7 +390,7 @@ pub(crate) fn spawn(
             memfd(c"stdin", b"", false).map_err(|e| io("memfd", e))?,
             None,
         ),
-        What::PythonWorker => {
+        What::PythonWorker | What::Zygote => {
             let (p, c) = socketpair().map_err(|e| io("socketpair", e))?;
             set_nonblocking(p.as_raw_fd());
             job = Some(p);
@@ -426,6 +460,7 @@ pub(crate) fn spawn(
     let argv_c: Vec<CString> = match what {
         What::Probe => vec![],
         What::PythonWorker => env.python_argv.clone(),
+        What::Zygote => env.zygote_argv.clone(),
         What::Native { .. } => vec![cstr(NATIVE_NAME)],
         What::Compile { .. } => vec![
             cstr("g++"),
@@ -443,7 +478,7 @@ pub(crate) fn spawn(
         .map(|p| CString::new(p.exe.as_os_str().as_encoded_bytes()).expect("path"));
     let exec = match what {
         What::Probe => Exec::Nothing,
-        What::PythonWorker => Exec::Path {
+        What::PythonWorker | What::Zygote => Exec::Path {
             path: python_exe
                 .as_deref()
                 .ok_or_else(|| SandboxError("no Python interpreter".into()))?,
@@ -466,8 +501,12 @@ pub(crate) fn spawn(
 
     let rl = rlimits(limits, weak_extra_processes(env));
     let rw_opts = crate::plan::rw_opts(workdir_bytes);
-    let filters: Vec<&[seccompiler::sock_filter]> =
-        env.filters.iter().map(|f| f.as_slice()).collect();
+    let keep_root = matches!(what, What::Zygote);
+    let filters: Vec<&[seccompiler::sock_filter]> = if keep_root {
+        vec![]
+    } else {
+        env.filters.iter().map(|f| f.as_slice()).collect()
+    };
     let stage = cstr(SOURCE);
     let collect_path = cstr(COMPILED);
     let compile = matches!(what, What::Compile { .. });
@@ -511,6 +550,7 @@ pub(crate) fn spawn(
         rlimits: &rl,
         filters: &filters,
         exec,
+        keep_root,
     };
 
     let flags: libc::c_ulong = if full {
@@ -569,6 +609,7 @@ pub(crate) fn spawn(
         job,
         tmpdir,
         reaped: false,
+        owned: true,
     };
     if full {
         let (uid_map, gid_map, setgroups) = env.id_mode.maps();

@@ -27,6 +27,12 @@ fn limits() -> Limits {
 }
 
 fn py_with(src: &str, stdin: &[u8], limits: &Limits) -> Report {
+    // Exercise the fork servers: wait (a bounded while) until one is idle, e.g. after a test
+    // whose run was killed at the wall limit took its server down with it.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while sandbox().warm_ready() < 1 && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(2));
+    }
     let prog = Program::Python {
         source: Arc::from(src),
     };
