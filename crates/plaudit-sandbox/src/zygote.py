@@ -3,8 +3,9 @@
 # It is the sandbox's program but stays root of the sandbox's user namespace (capabilities there,
 # none on the host) and has no seccomp filter: it creates each run's namespaces and mounts. It
 # never runs untrusted code. Per job it forks:
-#   C: unshare(mount, PID, IPC namespaces), fork G, exit;
-#   G: PID 1 of the run's PID namespace: a fresh tmpfs (the run's size) seen at /work, /tmp and
+#   G (the server first re-enters its own PID namespace for children with setns and unshares a
+#      new one, so its next child is PID 1 of a fresh PID namespace): unshare(mount, IPC
+#      namespaces), a fresh tmpfs (the run's size) seen at /work, /tmp and
 #      /dev/shm, a fresh /proc; forks P, waits for it, kills (kill -1) and reaps everything left,
 #      reports P's wait status and the tree's CPU time / max RSS as status records, exits;
 #   P: its stdio, closes every other descriptor, rlimits, drops every capability and the
@@ -23,7 +24,7 @@ del _A
 import typing, collections, collections.abc, itertools, functools, math, re, heapq, bisect
 import string, dataclasses, fractions, decimal, random, statistics, copy, operator, json
 import io, abc, enum, numbers, hashlib, array, time, datetime, contextlib, textwrap, unittest
-import threading, atexit, signal, warnings, weakref, traceback, inspect, ast, cmath, queue
+import threading, atexit, signal, warnings, weakref, cmath, queue, gc
 _libc = ctypes.CDLL(None, use_errno=True)
 _ul = ctypes.c_ulong
 
@@ -62,12 +63,10 @@ def _job(head, fds):
     stdin, src, out, err, st, rep = fds
     try:
         os.close(_ctl.detach())
+        os.close(_PIDNS)
         os.setsid()
-        # C: the run's namespaces (CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC).
-        _check(_libc.unshare(0x00020000 | 0x20000000 | 0x08000000), st, 1)
-        if os.fork():
-            os._exit(0)
-        # G: PID 1 of the run.
+        # G, PID 1 of the run: its own mount and IPC namespaces (CLONE_NEWNS | CLONE_NEWIPC).
+        _check(_libc.unshare(0x00020000 | 0x08000000), st, 1)
         _mount(None, b"/", None, MS_REC | MS_PRIVATE, None, st, 2)
         size = max(work, 64 << 10)
         opts = b"size=%d,nr_inodes=%d,mode=0755" % (size, min(max(size // 16384, 1024), 1 << 20))
@@ -234,7 +233,12 @@ def _shutdown(main, status):
     os._exit(status)
 
 
+_PIDNS = os.open("/proc/self/ns/pid", os.O_RDONLY | os.O_CLOEXEC)
 _ctl = socket.socket(fileno=3)
+# Everything loaded so far is shared with every run: keep the collector off those objects (it
+# would write to their pages in each run, copying them).
+gc.collect()
+gc.freeze()
 _ctl.sendall(b"R")
 while True:
     while True:
@@ -258,8 +262,23 @@ while True:
         for fd in fds:
             os.close(fd)
         os._exit(3)
-    if os.fork() == 0:
-        _job(msg, fds)
-        os._exit(127)
+    # The next child is PID 1 of a new PID namespace: back to our own namespace for children
+    # (the previous run's is dead), then a new one (CLONE_NEWPID).
+    if _libc.setns(_PIDNS, 0x20000000) < 0 or _libc.unshare(0x20000000) < 0:
+        _e = ctypes.get_errno()
+        try:
+            os.write(fds[4], struct.pack("=4I", 1, 24, 1, _e))
+        except OSError:
+            pass
+    else:
+        try:
+            if os.fork() == 0:
+                _job(msg, fds)
+                os._exit(127)
+        except OSError as _e:
+            try:
+                os.write(fds[4], struct.pack("=4I", 1, 24, 7, _e.errno or 0))
+            except OSError:
+                pass
     for fd in fds:
         os.close(fd)
