@@ -21,10 +21,11 @@ _FILTERS = [bytes.fromhex(h) for h in _A[4:4 + _NF]]
 sys.path.extend(_A[4 + _NF:])
 del _A
 # Modules test programs commonly import, loaded once here (each run gets them by fork).
+# (HumanEval: typing in 21 of 164 problems, math 7, random 4, copy, string, collections, re,
+# hashlib; typing alone costs ~13 ms to import.)
 import typing, collections, collections.abc, itertools, functools, math, re, heapq, bisect
 import string, dataclasses, fractions, decimal, random, statistics, copy, operator, json
-import io, abc, enum, numbers, hashlib, array, time, datetime, contextlib, textwrap, unittest
-import threading, atexit, signal, warnings, weakref, cmath, queue, gc
+import io, abc, enum, numbers, hashlib, array, time, threading, atexit, signal, weakref, gc
 _libc = ctypes.CDLL(None, use_errno=True)
 _ul = ctypes.c_ulong
 

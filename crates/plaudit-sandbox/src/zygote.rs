@@ -21,6 +21,9 @@ const ZYGOTE_WORKDIR: u64 = 1 << 20;
 /// How long a run waits for a busy zygote before starting a cold interpreter (about what a cold
 /// start costs).
 const TAKE_WAIT: Duration = Duration::from_millis(25);
+/// How long a run waits for a zygote that is starting (its interpreter loading the preloaded
+/// modules, ~0.1 s) rather than paying a cold start of its own on cores the start-up needs.
+const STARTING_WAIT: Duration = Duration::from_secs(2);
 
 /// The fork server's source (trusted code shipped with the crate).
 pub(crate) const SOURCE: &str = include_str!("zygote.py");
@@ -35,6 +38,8 @@ struct State {
     idle: Vec<Child>,
     /// Zygotes alive or being started (idle, serving a run, or starting).
     live: usize,
+    /// Zygotes being started (counted in `live`).
+    starting: usize,
     shutdown: bool,
 }
 
@@ -45,6 +50,7 @@ impl Zygotes {
             state: Mutex::new(State {
                 idle: Vec::new(),
                 live: 0,
+                starting: 0,
                 shutdown: false,
             }),
             cv: Condvar::new(),
@@ -55,9 +61,10 @@ impl Zygotes {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// An idle zygote; when all are busy serving runs, wait a little for one.
+    /// An idle zygote; when all are busy serving runs, wait a little for one (longer when one
+    /// is starting).
     pub(crate) fn take(&self) -> Option<Child> {
-        let deadline = Instant::now() + TAKE_WAIT;
+        let t0 = Instant::now();
         let mut st = self.lock();
         loop {
             if st.shutdown {
@@ -67,6 +74,12 @@ impl Zygotes {
                 return Some(z);
             }
             let now = Instant::now();
+            let deadline = t0
+                + if st.starting > 0 {
+                    STARTING_WAIT
+                } else {
+                    TAKE_WAIT
+                };
             if now >= deadline {
                 return None;
             }
@@ -115,10 +128,11 @@ impl Zygotes {
     }
 }
 
-/// The refill loop (its own thread, until shutdown).
+/// The refill loop (its own thread, until shutdown). Missing zygotes are spawned together and
+/// then awaited, so that they load their modules in parallel.
 pub(crate) fn refill(env: Arc<Env>, z: Arc<Zygotes>) {
     loop {
-        {
+        let n = {
             let mut st = z.lock();
             while !st.shutdown && st.live >= z.target {
                 st = z.cv.wait(st).unwrap_or_else(|e| e.into_inner());
@@ -126,17 +140,31 @@ pub(crate) fn refill(env: Arc<Env>, z: Arc<Zygotes>) {
             if st.shutdown {
                 return;
             }
-            st.live += 1;
-        }
-        let started = spawn::spawn(&env, &What::Zygote, None, ZYGOTE_WORKDIR)
-            .and_then(|mut c| crate::wait_ready(&env, &mut c).map(|()| c));
-        match started {
-            Ok(child) => z.put_back(child),
-            Err(_) => {
-                // Runs go cold meanwhile (and report the error themselves if it is systematic).
-                z.discard();
-                std::thread::sleep(Duration::from_millis(200));
+            let n = z.target - st.live;
+            st.live += n;
+            st.starting += n;
+            n
+        };
+        let spawned: Vec<_> = (0..n)
+            .map(|_| spawn::spawn(&env, &What::Zygote, None, ZYGOTE_WORKDIR))
+            .collect();
+        let mut failed = false;
+        for s in spawned {
+            let started = s.and_then(|mut c| crate::wait_ready(&env, &mut c).map(|()| c));
+            z.lock().starting -= 1;
+            match started {
+                Ok(child) => z.put_back(child),
+                Err(_) => {
+                    // Runs go cold meanwhile (and report the error themselves if it is
+                    // systematic).
+                    z.discard();
+                    failed = true;
+                }
             }
+            z.cv.notify_all();
+        }
+        if failed {
+            std::thread::sleep(Duration::from_millis(200));
         }
     }
 }

@@ -52,8 +52,9 @@ fn out(r: &Report) -> String {
     String::from_utf8_lossy(&r.stdout).into_owned()
 }
 
-/// The device of `/` identifies the fork server's sandbox (its root tmpfs).
-const ROOT_DEV: &str = "import os\nprint('dev', os.stat('/').st_dev)\n";
+/// The device and change time of `/` identify the fork server's sandbox (its root tmpfs, made
+/// when the sandbox was; device numbers alone are reused).
+const ROOT_DEV: &str = "import os\nprint('dev', os.stat('/').st_dev, os.stat('/').st_ctime_ns)\n";
 
 fn root_dev(r: &Report) -> String {
     out(r)
