@@ -1,13 +1,15 @@
 //! Runs untrusted programs (Python 3, C++) on Linux, isolated: user, PID, network, mount, IPC and
 //! UTS namespaces, an unprivileged uid, no network, a private size-limited work directory, a
 //! read-only view of what the interpreter needs, rlimits, a seccomp filter, a wall-clock limit
-//! that kills the whole process tree, and capped output. Warm (pre-started) Python workers make a
-//! short test cost a fork, not an interpreter start-up.
+//! that kills the whole process tree, and capped output. Python fork servers (one per core, each
+//! in a sandbox of its own, with common modules preloaded) make a short test cost two forks into
+//! fresh namespaces, not an interpreter start-up.
 //!
 //! The crate's README.md gives the isolation model (what each layer stops, what is not
 //! defended), how a sandbox is started soundly from a multithreaded process (a raw `clone` into
-//! new namespaces, then only raw system calls until `execve`: `src/child.rs`), the warm-worker
-//! protocol (`src/python.rs`), notes for callers, and measured latencies.
+//! new namespaces, then only raw system calls until `execve`: `src/child.rs`), the fork server
+//! (`src/zygote.rs`, `src/zygote.py`) and the one-shot worker protocol (`src/python.rs`), notes
+//! for callers, and measured latencies.
 //!
 //! Additions beyond the contract: [`Sandbox::config`], [`Sandbox::exposed_paths`],
 //! [`Sandbox::warm_ready`] and [`SIMULATE_NO_USERNS_ENV`].
