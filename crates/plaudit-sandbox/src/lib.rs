@@ -8,7 +8,8 @@
 //! The crate's README.md gives the isolation model (what each layer stops, what is not
 //! defended), how a sandbox is started soundly from a multithreaded process (a raw `clone` into
 //! new namespaces, then only raw system calls until `execve`: `src/child.rs`), the fork server
-//! (`src/zygote.rs`, `src/zygote.py`) and the one-shot worker protocol (`src/python.rs`), notes
+//! (`src/zygote.rs`, `src/zygote.py`), the one-shot worker protocol (`src/python.rs`; both run the
+//! program with `src/runner.py`), notes
 //! for callers, and measured latencies.
 //!
 //! Additions beyond the contract: [`Sandbox::config`], [`Sandbox::exposed_paths`],

@@ -30,8 +30,10 @@ pub(crate) const HEADER_LEN: usize = 72;
 /// `.pth` files can cost a hundred milliseconds and run arbitrary code at every start-up); the
 /// interpreter's site-packages directories (found on the host when the sandbox starts) are put
 /// on `sys.path` directly, so installed packages stay importable.
-pub(crate) const BOOTSTRAP: &str = r#"
-import os, sys, resource, struct, types
+pub(crate) const BOOTSTRAP: &str = concat!(
+    include_str!("runner.py"),
+    r#"
+import resource, struct
 sys.path.extend(sys.argv[1:])
 def _plaudit_read(n):
     buf = bytearray()
@@ -73,67 +75,10 @@ def _plaudit_run():
     _soft, hard = R.getrlimit(R.RLIMIT_STACK)
     R.setrlimit(R.RLIMIT_STACK, (min(stack, hard), hard))
     os.write(3, b"B" + struct.pack("<Q", int(used * 1e9)))
-    main = types.ModuleType("__main__")
-    main.__file__ = "main.py"
-    main.__builtins__ = __builtins__
-    sys.modules["__main__"] = main
-    sys.argv[:] = ["main.py"]
-    status = 0
-    try:
-        code = compile(src, "main.py", "exec", dont_inherit=True)
-        del src
-        exec(code, main.__dict__)
-    except SystemExit as e:
-        status = _plaudit_exit_status(e)
-    except BaseException as e:
-        if isinstance(e, MemoryError):
-            try:
-                os.write(3, b"M")
-            except OSError:
-                pass
-        tb = e.__traceback__
-        while tb is not None and tb.tb_frame.f_code.co_filename == "<string>":
-            tb = tb.tb_next
-        try:
-            e.__traceback__ = tb
-            sys.excepthook(type(e), e, tb)
-        except BaseException:
-            pass
-        status = 1
-    sys.exit(_plaudit_shutdown(main, status))
-def _plaudit_exit_status(e):
-    c = e.code
-    if c is None:
-        return 0
-    if isinstance(c, int):
-        return c & 0xFF
-    try:
-        print(c, file=sys.stderr)
-    except BaseException:
-        pass
-    return 1
-def _plaudit_shutdown(main, status):
-    try:
-        t = sys.modules.get("threading")
-        if t is not None:
-            t._shutdown()
-        import atexit
-        atexit._run_exitfuncs()
-        main.__dict__.clear()
-    except SystemExit as e:
-        status = _plaudit_exit_status(e)
-    except BaseException:
-        pass
-    for f in (sys.stdout, sys.stderr, sys.__stdout__, sys.__stderr__):
-        try:
-            if f is not None:
-                f.flush()
-        except BaseException:
-            if f is sys.stdout or f is sys.__stdout__:
-                status = 120
-    os._exit(status)
+    _plaudit_main(src)
 _plaudit_run()
-"#;
+"#
+);
 
 pub(crate) struct Header {
     pub cpu_ms: u64,

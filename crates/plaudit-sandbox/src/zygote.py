@@ -170,68 +170,7 @@ def _program(stdin, src, out, err, st, rep, cpu_ms, mem, fsize, nofile, nproc, s
     os.write(3, b"B" + struct.pack("<Q", int((ru.ru_utime + ru.ru_stime) * 1e9)))
     with open("main.py", "wb") as fh:
         fh.write(code)
-    main = types.ModuleType("__main__")
-    main.__file__ = "main.py"
-    main.__builtins__ = __builtins__
-    sys.modules["__main__"] = main
-    sys.argv[:] = ["main.py"]
-    status = 0
-    try:
-        prog = compile(code, "main.py", "exec", dont_inherit=True)
-        del code
-        exec(prog, main.__dict__)
-    except SystemExit as e:
-        status = _exit_status(e)
-    except BaseException as e:
-        if isinstance(e, MemoryError):
-            try:
-                os.write(3, b"M")
-            except OSError:
-                pass
-        tb = e.__traceback__
-        while tb is not None and tb.tb_frame.f_code.co_filename == "<string>":
-            tb = tb.tb_next
-        try:
-            e.__traceback__ = tb
-            sys.excepthook(type(e), e, tb)
-        except BaseException:
-            pass
-        status = 1
-    _shutdown(main, status)
-
-
-def _exit_status(e):
-    c = e.code
-    if c is None:
-        return 0
-    if isinstance(c, int):
-        return c & 0xFF
-    try:
-        print(c, file=sys.stderr)
-    except BaseException:
-        pass
-    return 1
-
-
-def _shutdown(main, status):
-    try:
-        t = sys.modules.get("threading")
-        if t is not None:
-            t._shutdown()
-        atexit._run_exitfuncs()
-        main.__dict__.clear()
-    except SystemExit as e:
-        status = _exit_status(e)
-    except BaseException:
-        pass
-    for f in (sys.stdout, sys.stderr, sys.__stdout__, sys.__stderr__):
-        try:
-            if f is not None:
-                f.flush()
-        except BaseException:
-            if f is sys.stdout or f is sys.__stdout__:
-                status = 120
-    os._exit(status)
+    _plaudit_main(code)
 
 
 _PIDNS = os.open("/proc/self/ns/pid", os.O_RDONLY | os.O_CLOEXEC)

@@ -26,7 +26,7 @@ const TAKE_WAIT: Duration = Duration::from_millis(25);
 const STARTING_WAIT: Duration = Duration::from_secs(2);
 
 /// The fork server's source (trusted code shipped with the crate).
-pub(crate) const SOURCE: &str = include_str!("zygote.py");
+pub(crate) const SOURCE: &str = concat!(include_str!("runner.py"), include_str!("zygote.py"));
 
 pub(crate) struct Zygotes {
     target: usize,
