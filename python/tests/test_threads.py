@@ -4,63 +4,47 @@ a test: `scripts/bench_python.py` prints it, since a shared machine's load decid
 import threading
 import time
 
-import pytest
-
-import mathgen
 from plaudit import Reward
 
-
-def corpus(n):
-    return [{"id": p["id"], "task": "math", "response": p["response"], "reference": p["reference"]}
-            for p in mathgen.pairs(n, 7, long=True)]
-
-
-@pytest.fixture(scope="module")
-def batch():
-    """A math batch large enough that one single-threaded call takes ≥ 0.25 s."""
-    reward = Reward.default(jobs=1)
-    samples = corpus(2000)
-    reward.rewards(samples)
-    while True:
-        t = time.perf_counter()
-        want = reward.rewards(samples)
-        if time.perf_counter() - t >= 0.25:
-            return samples, want
-        samples = samples * 2
+# One sample whose scoring ends at its deadline (an edit distance of two 80,000-character texts
+# needs far more than 1.5 s): the call's length is set by the deadline, not by the machine's speed.
+SLOW = Reward.from_dict({"timeout_ms": 1500, "components": {"e": {"reward": "edit_similarity"}}},
+                        jobs=1)
+SAMPLE = {"response": "ab" * 40_000, "reference": "ba" * 40_000}
 
 
-def test_interpreter_runs_while_rust_scores(batch):
-    """A Python thread spinning while another thread scores keeps most of its speed: if the call
-    held the interpreter lock, the spinner would stop for the whole call. Independent of how many
-    cores the machine gives us."""
-    samples, want = batch
-    reward = Reward.default(jobs=1)
+def test_interpreter_runs_while_rust_scores():
+    """A Python thread keeps running throughout a scoring call made by another thread.
 
-    def spin_rate(during):
-        stop = threading.Event()
-        count = [0]
+    No rate or number of milliseconds is compared. The call's span is cut into ten equal slices,
+    and the spinner must have run in most of them. Had the call held the interpreter lock, the
+    spinner could only run just before the call entered Rust and just after it returned: two
+    slices at most, however loaded the machine is."""
+    inside = threading.Event()
+    done = threading.Event()
+    seen = []
 
-        def spin():
-            n = 0
-            while not stop.is_set():
-                n += 1
-            count[0] = n
+    def spin():
+        last = 0.0
+        while not done.is_set():
+            if inside.is_set():
+                now = time.monotonic()
+                if now - last > 0.001:  # a timestamp per millisecond is plenty
+                    seen.append(now)
+                    last = now
 
-        th = threading.Thread(target=spin)
-        th.start()
-        t = time.perf_counter()
-        during()
-        dt = time.perf_counter() - t
-        stop.set()
+    th = threading.Thread(target=spin)
+    th.start()
+    try:
+        inside.set()
+        t0 = time.monotonic()
+        [result] = SLOW.score([SAMPLE])
+        t1 = time.monotonic()
+        inside.clear()
+    finally:
+        done.set()
         th.join()
-        return count[0] / dt
-
-    rates = []
-    for _ in range(3):
-        alone = spin_rate(lambda: time.sleep(0.3))
-        scoring = spin_rate(lambda: reward.rewards(samples))
-        rates.append(scoring / alone)
-        if rates[-1] > 0.3:
-            break
-    print(f"\nspinner speed while another thread scores: {max(rates):.2f} of its speed alone")
-    assert max(rates) > 0.3
+    assert result["status"] == "timeout", result
+    assert result["error"].startswith("component `e` (edit_similarity): deadline of 1500 ms exceeded"), result
+    slices = {min(9, int(10 * (t - t0) / (t1 - t0))) for t in seen if t0 <= t <= t1}
+    assert len(slices) >= 6, f"the spinner ran in {sorted(slices)} of 10 slices of the call"

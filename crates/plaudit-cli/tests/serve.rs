@@ -24,49 +24,94 @@ fn post(addr: &str, body: &str) -> (u16, String) {
     )
 }
 
+/// A request whose body is still arriving: admitted by the server (admission comes before the
+/// body is read), answered once `finish` sends the rest.
+struct Partial {
+    stream: TcpStream,
+    rest: Vec<u8>,
+}
+
+impl Partial {
+    fn start(addr: &str, body: &str) -> Partial {
+        let mut stream = TcpStream::connect(addr).unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_secs(60)))
+            .unwrap();
+        write!(
+            stream,
+            "POST /v1/score HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+            body.len()
+        )
+        .unwrap();
+        let (first, rest) = body.as_bytes().split_at(body.len() / 2);
+        stream.write_all(first).unwrap();
+        Partial {
+            stream,
+            rest: rest.to_vec(),
+        }
+    }
+
+    fn finish(mut self) -> (u16, String) {
+        self.stream.write_all(&self.rest).unwrap();
+        let mut out = String::new();
+        self.stream.read_to_string(&mut out).unwrap();
+        let (head, body) = out.split_once("\r\n\r\n").unwrap();
+        (
+            head.split(' ').nth(1).unwrap().parse().unwrap(),
+            body.to_string(),
+        )
+    }
+}
+
+/// GET /healthz's `requests_admitted`.
+fn admitted(addr: &str) -> u64 {
+    let mut s = TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
+    write!(s, "GET /healthz HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n").unwrap();
+    let mut out = String::new();
+    s.read_to_string(&mut out).unwrap();
+    let v: serde_json::Value = serde_json::from_str(out.split_once("\r\n\r\n").unwrap().1).unwrap();
+    v["requests_admitted"].as_u64().unwrap()
+}
+
 #[test]
 fn sigterm_finishes_requests_in_flight_then_exits_0() {
-    let dir = std::env::temp_dir().join(format!("plaudit-serve-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let spec = dir.join("slow.yaml");
-    // Each request spends ~1 s in an edit distance that ends in `timeout`.
-    std::fs::write(
-        &spec,
-        "timeout_ms: 1000\ncomponents:\n  e: {reward: edit_similarity}\n",
-    )
-    .unwrap();
-    let (mut child, mut err, addr) = start(&["--jobs", "2", "--spec", spec.to_str().unwrap()]);
-
-    let body = serde_json::json!({"samples": [{"response": "ab".repeat(40_000), "reference": "ba".repeat(40_000)}]}).to_string();
-    let clients: Vec<_> = (0..3)
-        .map(|_| {
-            let (a, b) = (addr.clone(), body.clone());
-            std::thread::spawn(move || post(&a, &b))
-        })
-        .collect();
-    std::thread::sleep(Duration::from_millis(300));
+    // Three requests are in flight (admitted, their bodies still arriving) when SIGTERM comes;
+    // each step waits for an event (the server's admitted count, its log line), never a sleep.
+    let (mut child, mut err, addr) = start(&["--jobs", "2"]);
+    let body = serde_json::json!({"samples": [{"task": "math", "response": "\\boxed{\\frac12}", "reference": "0.5"}]}).to_string();
+    let held: Vec<Partial> = (0..3).map(|_| Partial::start(&addr, &body)).collect();
+    let until = std::time::Instant::now() + Duration::from_secs(60);
+    while admitted(&addr) < 3 {
+        assert!(std::time::Instant::now() < until, "never admitted 3");
+        std::thread::sleep(Duration::from_millis(5));
+    }
     let status = Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
         .status()
         .unwrap();
     assert!(status.success());
-    for c in clients {
-        let (code, body) = c.join().unwrap();
+    let mut seen = String::new();
+    while !seen.contains("signal received, finishing the requests in flight") {
+        let mut line = String::new();
+        assert!(err.read_line(&mut line).unwrap() > 0, "stderr closed: {seen}");
+        seen.push_str(&line);
+    }
+    for h in held {
+        let (code, body) = h.finish();
         assert_eq!(code, 200, "{body}");
         let v: serde_json::Value = serde_json::from_str(&body).unwrap();
-        assert_eq!(v["results"][0]["status"], "timeout");
+        assert_eq!(v["results"][0]["status"], "ok", "{body}");
+        assert_eq!(v["results"][0]["reward"], 1.0, "{body}");
     }
     let exit = child.wait().unwrap();
     assert_eq!(exit.code(), Some(0));
     let mut rest = String::new();
     err.read_to_string(&mut rest).unwrap();
-    assert!(
-        rest.contains("signal received, finishing the requests in flight"),
-        "{rest}"
-    );
     assert!(rest.contains("plaudit: shut down cleanly"), "{rest}");
-    assert!(
-        rest.contains("route=\"/v1/score\"") || rest.contains("route=/v1/score"),
+    assert_eq!(
+        rest.matches("route=\"/v1/score\"").count() + rest.matches("route=/v1/score").count(),
+        3,
         "one log line per request: {rest}"
     );
     assert!(

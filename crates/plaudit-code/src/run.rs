@@ -238,12 +238,19 @@ fn excerpt_start(bytes: &[u8], max: usize) -> String {
 /// The wall time a run may have: its limit, cut to what the deadline leaves (minus
 /// [`RESERVE`]); `None` when less than [`MIN_RUN`] is left. The flag says whether it was cut.
 fn slot(deadline: &Deadline, limit: Duration) -> Option<(Duration, bool)> {
-    let Some(budget) = deadline.budget() else {
+    slot_after(deadline.budget(), deadline.elapsed(), limit)
+}
+
+/// [`slot`] for a deadline of `budget` of which `elapsed` has passed.
+fn slot_after(
+    budget: Option<Duration>,
+    elapsed: Duration,
+    limit: Duration,
+) -> Option<(Duration, bool)> {
+    let Some(budget) = budget else {
         return Some((limit, false));
     };
-    let left = budget
-        .saturating_sub(deadline.elapsed())
-        .saturating_sub(RESERVE);
+    let left = budget.saturating_sub(elapsed).saturating_sub(RESERVE);
     if left < MIN_RUN {
         None
     } else if left < limit {
@@ -556,16 +563,21 @@ mod tests {
     #[test]
     fn slots_fit_the_deadline() {
         let limit = Duration::from_secs(5);
+        let ms = Duration::from_millis;
         assert_eq!(slot(&Deadline::none(), limit), Some((limit, false)));
-        let (w, cut) = slot(&Deadline::after(Duration::from_secs(2)), limit).unwrap();
-        assert!(cut && w <= Duration::from_millis(1900) && w > Duration::from_millis(1500));
+        assert_eq!(slot_after(None, ms(9000), limit), Some((limit, false)));
+        // 2 s budget, 300 ms gone: what is left less the reserve, cut by the deadline.
         assert_eq!(
-            slot(&Deadline::after(Duration::from_secs(60)), limit),
-            Some((limit, false))
+            slot_after(Some(ms(2000)), ms(300), limit),
+            Some((ms(1700) - RESERVE, true))
         );
+        assert_eq!(slot_after(Some(ms(60_000)), ms(300), limit), Some((limit, false)));
+        // Too little left for a run.
+        assert_eq!(slot_after(Some(ms(110)), ms(0), limit), None);
+        assert_eq!(slot_after(Some(ms(2000)), ms(2500), limit), None);
         assert_eq!(
-            slot(&Deadline::after(Duration::from_millis(110)), limit),
-            None
+            slot_after(Some(RESERVE + MIN_RUN), ms(0), limit),
+            Some((MIN_RUN, true))
         );
     }
 

@@ -1,15 +1,24 @@
-//! Inputs built to hang or crash a verifier return promptly with a status.
+//! Inputs built to hang or crash a verifier return with a status, decided by the verifier's own
+//! structural limits (nesting, digits, items) rather than by the clock.
+//!
+//! No assertion here compares a wall-clock time with a fixed number: a loaded machine may be many
+//! times slower than a quiet one. Each input runs under a deadline far above what it needs
+//! (`GENEROUS`), and the test asserts the verdict or the `Limit` error: a verifier that burned
+//! its time instead of refusing would come back `Timeout`, which fails the test. The one timing
+//! relation (`the_deadline_stops_work`) compares two runs of the same work in the same test. How
+//! fast these cases are is a benchmark's question (`scripts/bench_math.py`).
 
 use std::time::{Duration, Instant};
 
 use plaudit_core::Deadline;
 use plaudit_math::{verify, MathError, Options, Verdict, VerifyError};
 
-fn run(reference: &str, response: &str) -> (Result<Verdict, VerifyError>, Duration) {
-    let d = Deadline::after(Duration::from_secs(1));
-    let t = Instant::now();
-    let r = verify(reference, response, &Options::default(), &d);
-    (r, t.elapsed())
+/// A deadline that only a verifier without its limits could reach (each case needs milliseconds).
+const GENEROUS: Duration = Duration::from_secs(60);
+
+fn run(reference: &str, response: &str) -> Result<Verdict, VerifyError> {
+    let d = Deadline::after(GENEROUS);
+    verify(reference, response, &Options::default(), &d)
 }
 
 fn is_limit(r: &Result<Verdict, VerifyError>) -> bool {
@@ -38,18 +47,17 @@ fn ten_thousand_nested_braces_and_parentheses() {
             ("|", "|"),
         ] {
             let resp = format!("\\boxed{{{}1{}}}", o.repeat(10_000), c.repeat(10_000));
-            let (r, took) = run("1", &resp);
+            let r = run("1", &resp);
             assert!(is_limit(&r), "{o}: {r:?}");
-            assert!(took < Duration::from_millis(500), "{o}: {took:?}");
-            let (r, _) = run(&resp[7..resp.len() - 1], "\\boxed{1}");
+            let r = run(&resp[7..resp.len() - 1], "\\boxed{1}");
             assert!(is_limit(&r), "reference {o}: {r:?}");
         }
         // Minus signs and exponents chain without brackets.
-        let (r, _) = run("1", &format!("\\boxed{{{}1}}", "-".repeat(10_000)));
+        let r = run("1", &format!("\\boxed{{{}1}}", "-".repeat(10_000)));
         assert!(is_limit(&r), "{r:?}");
-        let (r, _) = run("1", &format!("\\boxed{{{}2}}", "2^".repeat(10_000)));
+        let r = run("1", &format!("\\boxed{{{}2}}", "2^".repeat(10_000)));
         assert!(is_limit(&r), "{r:?}");
-        let (r, _) = run(
+        let r = run(
             "1",
             &format!(
                 "\\boxed{{{}}}",
@@ -62,23 +70,22 @@ fn ten_thousand_nested_braces_and_parentheses() {
 
 #[test]
 fn power_towers_are_not_computed() {
-    let (r, took) = run("10^{10^{10^{10}}}", "\\boxed{10^{10^{10^{10}}}}");
+    let r = run("10^{10^{10^{10}}}", "\\boxed{10^{10^{10^{10}}}}");
     assert!(r.unwrap().correct);
-    assert!(took < Duration::from_millis(100), "{took:?}");
-    let (r, took) = run("10^{10^{10^{10}}}", "\\boxed{10^{10^{10^{10}}}+1}");
+    let r = run("10^{10^{10^{10}}}", "\\boxed{10^{10^{10^{10}}}+1}");
     assert!(!r.unwrap().correct);
-    assert!(took < Duration::from_millis(100), "{took:?}");
-    let (r, took) = run("2", "\\boxed{(10^{100000})!}");
+    let r = run("2", "\\boxed{(10^{100000})!}");
     assert!(!r.unwrap().correct);
-    assert!(took < Duration::from_millis(100), "{took:?}");
-    let (r, took) = run(
+    let r = run(
         "1",
         "\\boxed{\\binom{1000000}{500000} - \\binom{1000000}{500000} + 1}",
     );
-    assert!(took < Duration::from_millis(300), "{took:?} {r:?}");
-    let (r, took) = run("2^{65536}", "\\boxed{2^{65536}}");
+    // Binomials this large are never expanded (300,000 digits each). The difference is 1, but an
+    // equality that needs their values cannot be established: the verdict is the conservative
+    // one (not correct), reached without computing them, not a timeout.
+    assert!(!r.unwrap().correct);
+    let r = run("2^{65536}", "\\boxed{2^{65536}}");
     assert!(r.unwrap().correct);
-    assert!(took < Duration::from_millis(200), "{took:?}");
 }
 
 #[test]
@@ -89,62 +96,61 @@ fn five_megabyte_digit_strings() {
         digits.clone(),
         format!("The answer is {digits}."),
     ] {
-        let (r, took) = run("7", &resp);
+        let r = run("7", &resp);
         assert!(is_limit(&r), "{:?}", r.as_ref().map(|v| v.correct));
-        assert!(took < Duration::from_millis(500), "{took:?}");
     }
-    let (r, took) = run(&digits, "\\boxed{7}");
+    let r = run(&digits, "\\boxed{7}");
     assert!(is_limit(&r));
-    assert!(took < Duration::from_millis(500), "{took:?}");
     // Long but within the digit limit: exact comparison still works.
     let n = "9".repeat(1500);
-    let (r, _) = run(&n, &format!("\\boxed{{{n}}}"));
+    let r = run(&n, &format!("\\boxed{{{n}}}"));
     assert!(r.unwrap().correct);
-    let (r, _) = run(&n, &format!("\\boxed{{{n}8}}"));
+    let r = run(&n, &format!("\\boxed{{{n}8}}"));
     assert!(!r.unwrap().correct);
 }
 
 #[test]
 fn many_items_are_bounded() {
     let list = vec!["1"; 100_000].join(", ");
-    let (r, took) = run("1", &format!("\\boxed{{{list}}}"));
+    let r = run("1", &format!("\\boxed{{{list}}}"));
     assert!(is_limit(&r));
-    assert!(took < Duration::from_millis(500), "{took:?}");
     let sum = vec!["x"; 4000].join("+");
-    let (r, took) = run("4000x", &format!("\\boxed{{{sum}}}"));
+    let r = run("4000x", &format!("\\boxed{{{sum}}}"));
     assert!(r.unwrap().correct);
-    assert!(took < Duration::from_millis(500), "{took:?}");
 }
 
 #[test]
 fn the_deadline_stops_work() {
     // A long sum with variables, evaluated at many points: checked against the clock inside
-    // parsing and evaluation, so an expired deadline stops it at once.
+    // parsing and evaluation, so an expired deadline stops it at once. "At once" is judged
+    // against the same work run to completion in this test (both see the same machine load),
+    // never against a fixed number of milliseconds.
     let sum = (0..700)
         .map(|k| format!("\\sin({k}x)"))
         .collect::<Vec<_>>()
         .join("+");
-    for ms in [0, 1] {
-        let d = Deadline::after(Duration::from_millis(ms));
-        let t = Instant::now();
-        let r = verify(&sum, &format!("\\boxed{{{sum}}}"), &Options::default(), &d);
-        assert!(
-            t.elapsed() < Duration::from_millis(ms + 20),
-            "{:?}",
-            t.elapsed()
-        );
-        if ms == 0 {
+    let boxed = format!("\\boxed{{{sum}}}");
+    let full = Instant::now();
+    let d = Deadline::after(GENEROUS);
+    assert!(verify(&sum, &boxed, &Options::default(), &d).unwrap().correct);
+    let full = full.elapsed();
+    let stopped = (0..3)
+        .map(|_| {
+            let d = Deadline::after(Duration::ZERO);
+            let t = Instant::now();
+            let r = verify(&sum, &boxed, &Options::default(), &d);
             assert!(
                 matches!(r, Err(VerifyError::Math(MathError::Timeout))),
                 "{r:?}"
             );
-        }
-    }
-    let d = Deadline::after(Duration::from_secs(2));
+            t.elapsed()
+        })
+        .min()
+        .unwrap();
     assert!(
-        verify(&sum, &format!("\\boxed{{{sum}}}"), &Options::default(), &d)
-            .unwrap()
-            .correct
+        stopped * 4 < full,
+        "an expired deadline should stop the work at its first check: {stopped:?} against \
+         {full:?} for the whole verification"
     );
 }
 

@@ -157,8 +157,11 @@ fn efficiency_against_a_measured_reference_solution() {
         .unwrap();
     let d = |i: usize| r[i].details.as_ref().unwrap()["eff"].clone();
     assert_eq!(r[0].status, Status::Ok, "{:?}", r[0].error);
-    assert!(r[0].reward > 3.0, "{} {}", r[0].reward, d(0));
-    assert!(r[1].reward < 0.34, "{} {}", r[1].reward, d(1));
+    // Measured times, so relations rather than values (the formula's values are the doc
+    // examples' job): an O(n log log n) sieve against an O(n²) trial division is faster by two
+    // orders of magnitude on any machine, so it scores above 1 and the reverse below 1.
+    assert!(r[0].reward > 1.0, "{} {}", r[0].reward, d(0));
+    assert!(r[1].reward < 1.0, "{} {}", r[1].reward, d(1));
     assert!(d(0)["runtime_ms"].as_f64().unwrap() < d(0)["reference_runtime_ms"].as_f64().unwrap());
     assert_eq!((r[2].reward, r[2].status), (0.0, Status::Ok));
     assert_eq!(r[3].status, Status::InvalidInput);

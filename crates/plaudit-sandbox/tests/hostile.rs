@@ -26,6 +26,18 @@ fn limits() -> Limits {
     }
 }
 
+/// A run stopped by its wall limit reports at least that much wall time. There is no upper bound
+/// in seconds: a loaded machine delivers the kill late, and a run the limit failed to stop would
+/// never return at all.
+fn killed_by_the_wall_limit(r: &Report, limits: &Limits) {
+    assert!(
+        r.wall + Duration::from_millis(100) >= limits.wall,
+        "killed before its wall limit of {:?}: {:?}",
+        limits.wall,
+        r.wall
+    );
+}
+
 fn py_with(src: &str, stdin: &[u8], limits: &Limits) -> Report {
     // Exercise the fork servers: wait (a bounded while) until one is idle, e.g. after a test
     // whose run was killed at the wall limit took its server down with it.
@@ -116,12 +128,12 @@ fn host_processes_with(marker: &str) -> Vec<u32> {
 
 #[test]
 fn fork_bomb_is_contained() {
-    let t = Instant::now();
+    // It never ends by itself: that the run returns at all, `timed_out`, is the containment.
     let r = py(
         "import os\nwhile True:\n    try:\n        os.fork()\n    except OSError:\n        pass\n",
     );
     assert!(r.timed_out, "{r:?}");
-    assert!(t.elapsed() < Duration::from_secs(6), "{:?}", t.elapsed());
+    killed_by_the_wall_limit(&r, &limits());
     still_serves();
 }
 
@@ -130,24 +142,24 @@ fn infinite_loop_times_out() {
     let r = py("while True:\n    pass\n");
     assert!(r.timed_out, "{r:?}");
     assert_eq!(r.exit, Exit::Signal(9));
-    assert!(
-        r.wall >= Duration::from_millis(1400) && r.wall < Duration::from_millis(2500),
-        "{:?}",
-        r.wall
-    );
+    killed_by_the_wall_limit(&r, &limits());
+    // The wall limit, not the CPU limit, ended it: less CPU than the CPU limit was used.
+    assert!(r.cpu < limits().cpu, "{:?}", r.cpu);
     still_serves();
 }
 
 #[test]
 fn cpu_limit_is_a_time_out() {
+    // The wall limit is far away: a run that returns before it was stopped by the CPU limit,
+    // however slowly a loaded machine gave it its half second of CPU.
     let l = Limits {
-        wall: Duration::from_secs(5),
+        wall: Duration::from_secs(60),
         cpu: Duration::from_millis(500),
         ..limits()
     };
     let r = py_with("while True:\n    pass\n", b"", &l);
     assert!(r.timed_out, "{r:?}");
-    assert!(r.wall < Duration::from_millis(3500), "{:?}", r.wall);
+    assert!(r.wall < l.wall, "{:?}", r.wall);
     assert!(r.cpu >= Duration::from_millis(500), "{:?}", r.cpu);
     still_serves();
 }
@@ -344,7 +356,6 @@ fn printing_a_gigabyte_is_truncated_and_bounded() {
         cpu: Duration::from_secs(10),
         ..limits()
     };
-    let t = Instant::now();
     let r = py_with(
         "import sys\nb = b'x' * (1 << 20)\nfor _ in range(1024):\n    sys.stdout.buffer.write(b)\nsys.stderr.write('e' * 200000)\n",
         b"",
@@ -359,7 +370,8 @@ fn printing_a_gigabyte_is_truncated_and_bounded() {
     assert_eq!(r.stdout.len(), l.output_bytes);
     assert!(r.stdout_truncated && r.stderr_truncated);
     assert_eq!(r.stderr.len(), l.output_bytes);
-    assert!(t.elapsed() < Duration::from_secs(8), "{:?}", t.elapsed());
+    // Exit 0, not a kill: the capped output never blocked the writer until its wall limit.
+    assert!(!r.timed_out);
     still_serves();
 }
 
@@ -367,7 +379,8 @@ fn printing_a_gigabyte_is_truncated_and_bounded() {
 fn ignoring_sigterm_is_still_killed_at_the_wall_limit() {
     let r = py("import signal, time\nsignal.signal(signal.SIGTERM, signal.SIG_IGN)\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\nwhile True:\n    time.sleep(0.01)\n");
     assert!(r.timed_out, "{r:?}");
-    assert!(r.wall < Duration::from_millis(2500));
+    killed_by_the_wall_limit(&r, &limits());
+    // Asleep all along: CPU time, unlike wall time, does not grow with the machine's load.
     assert!(r.cpu < Duration::from_millis(500), "{:?}", r.cpu);
     still_serves();
 }
@@ -427,12 +440,10 @@ fn compile_bomb_is_stopped() {
         memory_bytes: 512 << 20,
         ..Limits::default()
     };
-    let t = Instant::now();
     let e = sandbox()
         .compile(Language::Cpp, src, &l)
         .unwrap()
         .expect_err("must not compile");
-    assert!(t.elapsed() < Duration::from_secs(8));
     assert!(e.report.exit != Exit::Code(0), "{:?}", e.report);
     still_serves();
 }

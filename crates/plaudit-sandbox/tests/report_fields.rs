@@ -133,24 +133,24 @@ fn unflushed_output_and_atexit_still_come_out() {
 
 #[test]
 fn wall_and_cpu_times() {
+    // Relations that hold however loaded the machine is (no upper bound in seconds on wall time):
+    // wall time covers a sleep; a sleep costs little CPU; a single-threaded run's CPU time
+    // cannot exceed its wall time (a double-counted clock would).
     for r in both("import time\ntime.sleep(0.3)", b"") {
-        assert!(
-            r.wall >= Duration::from_millis(300) && r.wall < Duration::from_millis(1000),
-            "{:?}",
-            r.wall
-        );
-        assert!(r.cpu < Duration::from_millis(150), "{:?}", r.cpu);
+        assert!(r.wall >= Duration::from_millis(300), "{:?}", r.wall);
+        assert!(r.cpu < Duration::from_millis(300), "it slept, it did not spin: {:?}", r.cpu);
     }
     for r in both(
         "import time\nt = time.process_time()\nwhile time.process_time() - t < 0.3:\n    pass",
         b"",
     ) {
+        assert!(r.cpu >= Duration::from_millis(300), "{:?}", r.cpu);
         assert!(
-            r.cpu >= Duration::from_millis(300) && r.cpu < Duration::from_millis(700),
-            "{:?}",
-            r.cpu
+            r.cpu <= r.wall + Duration::from_millis(20),
+            "one thread: CPU {:?} within wall {:?}",
+            r.cpu,
+            r.wall
         );
-        assert!(r.wall >= Duration::from_millis(300), "{:?}", r.wall);
     }
     // CPU time of children counts too.
     for r in both("import os, time\nif os.fork() == 0:\n    t = time.process_time()\n    while time.process_time() - t < 0.3:\n        pass\n    os._exit(0)\nos.wait()", b"") {

@@ -4,7 +4,8 @@
 //! - `POST /v1/score`: `{"samples": [...], "spec"?: {...} | "yaml text"}` → `{"results": [...]}`,
 //!   one result per sample, in order (the CLI's result objects).
 //! - `POST /get_reward`: OpenRLHF's remote reward protocol (see [`plaudit_core::openrlhf`]).
-//! - `GET /healthz`: `{"status": "ok"}`.
+//! - `GET /healthz`: `{"status": "ok", "requests_admitted": n, "max_pending": m}` (requests
+//!   admitted now, running or waiting for the scoring pool, and the admission limit).
 //! - `GET /metrics`: Prometheus text (requests by route and code, latency, samples by status,
 //!   reward and component histograms, requests in flight).
 //!
@@ -90,6 +91,14 @@ impl AppState {
     }
 }
 
+impl AppState {
+    /// Requests admitted now: running, or waiting for the scoring pool (a body still arriving
+    /// counts: admission comes first).
+    pub fn admitted(&self) -> usize {
+        self.0.config.max_pending.max(1) - self.0.admission.available_permits()
+    }
+}
+
 /// The process-wide Prometheus recorder (metrics are global to the process).
 fn metrics_handle() -> PrometheusHandle {
     static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();
@@ -157,14 +166,19 @@ fn error(code: StatusCode, message: impl Into<String>) -> Response {
         .into_response()
 }
 
-async fn healthz() -> Response {
+async fn healthz(State(state): State<AppState>) -> Response {
+    let body = json!({
+        "status": "ok",
+        "requests_admitted": state.admitted(),
+        "max_pending": state.0.config.max_pending.max(1),
+    });
     (
         StatusCode::OK,
         [(
             header::CONTENT_TYPE,
             HeaderValue::from_static("application/json"),
         )],
-        "{\"status\":\"ok\"}",
+        body.to_string(),
     )
         .into_response()
 }

