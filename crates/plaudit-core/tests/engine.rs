@@ -317,3 +317,48 @@ fn a_stopped_batch_still_answers_every_sample() {
     );
     assert_eq!(out[4].id, json!(4));
 }
+
+#[test]
+fn group_std_and_eps_from_the_spec() {
+    // Rewards 2, 1, 1, 2 (the chaos reward is the response's length): mean 1.5, population std
+    // 0.5, sample std sqrt(1/3) = 0.57735.
+    let inputs: Vec<Input> = ["xx", "x", "y", "zz"]
+        .iter()
+        .enumerate()
+        .map(|(i, r)| Input::from_value(json!({"id": i, "group": "g", "response": r})))
+        .collect();
+    let adv = |group: Value| -> Vec<f64> {
+        engine(json!({"components": {"base": "chaos"}, "group": group}))
+            .score_batch(&inputs)
+            .unwrap()
+            .iter()
+            .map(|r| r.advantage.unwrap())
+            .collect()
+    };
+    let close = |a: Vec<f64>, b: [f64; 4]| {
+        for (x, y) in a.iter().zip(b) {
+            assert!((x - y).abs() < 1e-12, "{a:?} != {b:?}");
+        }
+    };
+    // Population std with eps 0.5: 0.5 / (0.5 + 0.5).
+    close(
+        adv(json!({"advantage": "grpo", "std": "population", "eps": 0.5})),
+        [0.5, -0.5, -0.5, 0.5],
+    );
+    // Sample std (the default) with eps 0.5: 0.5 / (0.57735 + 0.5).
+    let s = 0.5 / ((1.0f64 / 3.0).sqrt() + 0.5);
+    close(
+        adv(json!({"advantage": "grpo", "std": "sample", "eps": 0.5})),
+        [s, -s, -s, s],
+    );
+    close(
+        adv(json!({"advantage": "grpo", "eps": 0.5})),
+        [s, -s, -s, s],
+    );
+    // Population std with the default eps (1e-6).
+    let p = 0.5 / (0.5 + 1e-6);
+    close(
+        adv(json!({"advantage": "grpo", "std": "population"})),
+        [p, -p, -p, p],
+    );
+}

@@ -28,6 +28,8 @@
 //! {"params": {"max_len": 100, "buffer": 20}, "sample": {"response": "…", "tokens": 80}, "value": 0.0}
 //! {"params": {"max_len": 100, "buffer": 20}, "sample": {"response": "…", "tokens": 90}, "value": -0.5}
 //! {"params": {"max_len": 100, "buffer": 20}, "sample": {"response": "…", "tokens": 130}, "value": -1.0}
+//! {"params": {"max_len": 100, "buffer": 20, "penalty": 2.0}, "sample": {"response": "…", "tokens": 85}, "value": -0.5}
+//! {"params": {"max_len": 100, "buffer": 20, "penalty": 2.0}, "sample": {"response": "…", "tokens": 130}, "value": -2.0}
 //! {"params": {"max_len": 10, "buffer": 4, "unit": "words"}, "sample": {"response": "one two three four five six seven"}, "value": -0.25}
 //! {"params": {"max_len": 100, "buffer": 20}, "sample": {"response": "no token count"}, "status": "invalid_input"}
 //! ```
