@@ -293,3 +293,22 @@ def test_stateful_rewards_learn_across_calls():
     second = r.score([s(75)])
     assert second[0]["components"]["eff"] == 0.5  # target 150 learned from the first call
     assert second[0]["details"]["eff"]["target"] == 150.0
+
+
+def test_integers_beyond_64_bits_stay_exact():
+    # 2**64 + 1 rounds to 18446744073709551616.0 as a float: the right answer must still score 1,
+    # and a wrong 39-digit answer equal to the float-rounded reference must score 0.
+    big = 2**64 + 1
+    huge = 123456789012345678901234567890123456789
+    r = Reward.default()
+    results = r.score([
+        {"task": "math", "response": "\\boxed{18446744073709551617}", "reference": big},
+        {"task": "math", "response": "\\boxed{18446744073709551616}", "reference": big},
+        {"task": "math", "response": "\\boxed{123456789012345680000000000000000000000}", "reference": huge},
+        {"task": "math", "response": f"\\boxed{{{huge}}}", "reference": huge},
+        {"id": big, "task": "math", "response": "\\boxed{1}", "reference": 1},
+    ])
+    assert [res["reward"] for res in results] == [1.0, 0.0, 0.0, 1.0, 1.0]
+    assert results[0]["details"]["correct"]["reference_normalized"] == "18446744073709551617"
+    # An id beyond 64 bits comes back as the same Python int.
+    assert results[4]["id"] == big and type(results[4]["id"]) is int

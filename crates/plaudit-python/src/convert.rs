@@ -134,11 +134,15 @@ pub fn to_value(obj: &Bound<'_, PyAny>, depth: usize) -> Result<Value, ConvError
         if let Ok(u) = obj.extract::<u64>() {
             return Ok(Value::from(u));
         }
-        // Beyond 64 bits: the nearest float, as JSON readers do.
-        return obj
-            .extract::<f64>()
-            .map_err(|_| ConvError::new("an integer too large for a float".into()))
-            .and_then(float_value);
+        // Beyond 64 bits: exact, from its decimal text (serde_json keeps numbers as written).
+        let text = obj
+            .str()
+            .map_err(|_| ConvError::new("an integer without a decimal form".into()))?
+            .to_string();
+        return text
+            .parse::<Number>()
+            .map(Value::Number)
+            .map_err(|e| ConvError::new(format!("an integer that is not a JSON number: {e}")));
     }
     if let Ok(f) = obj.cast::<PyFloat>() {
         return float_value(f.value());
@@ -155,6 +159,12 @@ pub fn to_value(obj: &Bound<'_, PyAny>, depth: usize) -> Result<Value, ConvError
     )))
 }
 
+/// Whether a JSON number's text is an integer (digits, an optional leading minus).
+fn is_integer_text(t: &str) -> bool {
+    let digits = t.strip_prefix('-').unwrap_or(t);
+    !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
+}
+
 /// A JSON value as a Python object.
 pub fn to_py<'py>(py: Python<'py>, v: &Value) -> PyResult<Bound<'py, PyAny>> {
     Ok(match v {
@@ -165,6 +175,9 @@ pub fn to_py<'py>(py: Python<'py>, v: &Value) -> PyResult<Bound<'py, PyAny>> {
                 i.into_pyobject(py)?.into_any()
             } else if let Some(u) = n.as_u64() {
                 u.into_pyobject(py)?.into_any()
+            } else if is_integer_text(&n.to_string()) {
+                // Beyond 64 bits: a Python int, exact.
+                py.get_type::<PyInt>().call1((n.to_string(),))?
             } else {
                 PyFloat::new(py, n.as_f64().unwrap_or(f64::NAN)).into_any()
             }

@@ -31,6 +31,7 @@ impl SqliteStore {
                      ) WITHOUT ROWID;";
         conn.execute_batch(setup)
             .map_err(|e| format!("cannot set up state store {}: {e}", path.display()))?;
+        check_integrity(&conn, path)?;
         Ok(SqliteStore {
             conn: Mutex::new(conn),
         })
@@ -40,6 +41,33 @@ impl SqliteStore {
         self.conn
             .lock()
             .map_err(|_| "state store lock poisoned".to_string())
+    }
+}
+
+/// Most problems `PRAGMA quick_check` reports in the error message.
+const MAX_REPORTED: usize = 5;
+
+/// `PRAGMA quick_check` (every page read, b-tree structure and records checked, indexes not
+/// cross-checked; linear in the file's size): a damaged state file stops the program at start,
+/// named, instead of failing every stateful sample later.
+fn check_integrity(conn: &Connection, path: &Path) -> Result<(), String> {
+    let bad = |what: String| {
+        format!(
+            "state store {} is damaged ({what}); restore it from a copy, or move it away to start afresh",
+            path.display()
+        )
+    };
+    let mut st = conn
+        .prepare(&format!("PRAGMA quick_check({MAX_REPORTED})"))
+        .map_err(|e| bad(format!("PRAGMA quick_check: {e}")))?;
+    let lines: Vec<String> = st
+        .query_map([], |row| row.get::<_, String>(0))
+        .and_then(|rows| rows.collect())
+        .map_err(|e| bad(format!("PRAGMA quick_check: {e}")))?;
+    if lines.len() == 1 && lines[0] == "ok" {
+        Ok(())
+    } else {
+        Err(bad(format!("PRAGMA quick_check: {}", lines.join("; "))))
     }
 }
 
@@ -109,6 +137,39 @@ mod tests {
         assert_eq!(s.get("r/c", "k").unwrap(), Some(json!({"target": 120.5})));
         assert_eq!(s.get("r/c", "j").unwrap(), Some(json!(2)));
         assert_eq!(s.get("other", "k").unwrap(), None);
+    }
+
+    #[test]
+    fn a_damaged_page_is_refused_at_open_naming_the_file() {
+        use std::io::{Seek, SeekFrom, Write};
+        let dir = std::env::temp_dir().join(format!("plaudit-store-bad-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("state.sqlite");
+        let _ = std::fs::remove_file(&path);
+        {
+            let s = SqliteStore::open(&path).unwrap();
+            let entries = (0..300)
+                .map(|i| (format!("prompt {i}"), json!({"target": i, "pad": "x".repeat(400)})))
+                .collect();
+            s.put("r/c", entries).unwrap();
+        }
+        // Closing the last connection checkpoints the WAL into the file: the pages are there.
+        let len = std::fs::metadata(&path).unwrap().len();
+        assert!(len >= 8 * 4096, "{len}");
+        // Intact, it opens; with page 3 overwritten, it does not.
+        SqliteStore::open(&path).unwrap();
+        let mut f = std::fs::OpenOptions::new().write(true).open(&path).unwrap();
+        f.seek(SeekFrom::Start(2 * 4096)).unwrap();
+        f.write_all(&[0xA5; 4096]).unwrap();
+        drop(f);
+        let e = SqliteStore::open(&path).err().unwrap();
+        let want = format!("state store {} is damaged (PRAGMA quick_check: ", path.display());
+        assert!(e.starts_with(&want), "{e}");
+        assert!(
+            e.ends_with("; restore it from a copy, or move it away to start afresh"),
+            "{e}"
+        );
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]
