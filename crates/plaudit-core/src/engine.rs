@@ -347,6 +347,18 @@ impl Engine {
         self.store.clone()
     }
 
+    /// Whether scoring `input` waits on work outside the process: its route has a blocking
+    /// component ([`crate::Reward::blocking`]). Fronts score such inputs on a separate pool.
+    pub fn blocks(&self, input: &Input) -> bool {
+        match input {
+            Input::Sample(s) => self
+                .spec
+                .route_for(s.task.as_deref())
+                .is_ok_and(|r| r.blocking()),
+            Input::Invalid { .. } => false,
+        }
+    }
+
     /// The reward given to failed samples of this input (its route's `on_error`).
     fn failure_value(&self, task: Option<&str>) -> f64 {
         self.spec

@@ -197,6 +197,13 @@ pub trait Reward: Send + Sync {
         Scope::Sample
     }
 
+    /// Whether scoring mostly waits on work outside this process (a sandboxed run of the
+    /// sample's code): fronts that serve many clients score such samples on a separate pool of
+    /// threads, so that waiting for them never occupies the threads doing CPU work.
+    fn blocking(&self) -> bool {
+        false
+    }
+
     /// Score the members of one group, one outcome per member, in order. Only called for
     /// [`Scope::Group`] rewards. The engine checks the count, catches panics, and turns
     /// non-finite values into `error`.

@@ -91,6 +91,11 @@ impl Route {
     pub fn is_group(&self, i: usize) -> bool {
         self.components[i].reward.scope() == Scope::Group
     }
+
+    /// Whether some component waits on work outside the process ([`Reward::blocking`]).
+    pub fn blocking(&self) -> bool {
+        self.components.iter().any(|c| c.reward.blocking())
+    }
 }
 
 /// A compiled spec.

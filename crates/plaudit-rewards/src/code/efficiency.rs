@@ -116,6 +116,11 @@ impl Efficiency {
 }
 
 impl Reward for Efficiency {
+    /// Waits on sandboxed runs: servers score it on their blocking pool.
+    fn blocking(&self) -> bool {
+        true
+    }
+
     fn score(&self, sample: &Sample, cx: &Ctx) -> Outcome {
         // A reference without a runtime to compare with fails before anything runs.
         let r = plaudit_code::parse_reference(&sample.reference).map_err(Failure::invalid_input)?;

@@ -104,6 +104,11 @@ fn build(p: &Params) -> Result<Arc<dyn Reward>, String> {
 }
 
 impl Reward for CodePass {
+    /// Waits on sandboxed runs: servers score it on their blocking pool.
+    fn blocking(&self) -> bool {
+        true
+    }
+
     fn score(&self, sample: &Sample, cx: &Ctx) -> Outcome {
         let c = self.runner.check(sample, cx)?;
         let value = f64::from(u8::from(c.outcome.all_passed()));

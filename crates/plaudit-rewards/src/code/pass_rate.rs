@@ -58,6 +58,11 @@ fn build(p: &Params) -> Result<Arc<dyn Reward>, String> {
 }
 
 impl Reward for PassRate {
+    /// Waits on sandboxed runs: servers score it on their blocking pool.
+    fn blocking(&self) -> bool {
+        true
+    }
+
     fn score(&self, sample: &Sample, cx: &Ctx) -> Outcome {
         let c = self.runner.check(sample, cx)?;
         let o = &c.outcome;

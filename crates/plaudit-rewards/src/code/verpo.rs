@@ -193,6 +193,11 @@ impl Verpo {
 }
 
 impl Reward for Verpo {
+    /// Waits on sandboxed runs: servers score it on their blocking pool.
+    fn blocking(&self) -> bool {
+        true
+    }
+
     fn score(&self, sample: &Sample, cx: &Ctx) -> Outcome {
         let key = self.key(sample)?;
         let c = self.runner.check(sample, cx)?;
