@@ -89,6 +89,10 @@ enum Command {
         /// missing); without it, state lives in memory.
         #[arg(long)]
         state: Option<PathBuf>,
+        /// `/get_reward`: end-of-turn/EOS strings removed from the end of each response,
+        /// comma-separated (`none` for none). Default: the list in plaudit_core::openrlhf.
+        #[arg(long)]
+        end_markers: Option<String>,
     },
 }
 
@@ -461,6 +465,9 @@ fn serve(
         let state = plaudit_server::AppState::new(engine, registry, config)?;
         let source = spec_path.map(|p| p.display().to_string()).unwrap_or_else(|| "built-in default spec".into());
         eprintln!("plaudit: serving {source} on http://{local} (POST /v1/score, POST /get_reward, GET /healthz, GET /metrics)");
+        for line in plaudit_server::openrlhf_warnings(&state) {
+            eprintln!("plaudit: warning: {line}");
+        }
         plaudit_server::serve(listener, state, shutdown_signal()).await?;
         eprintln!("plaudit: shut down cleanly");
         Ok(())
@@ -510,12 +517,21 @@ fn main() -> ExitCode {
             max_pending,
             request_timeout_ms,
             state,
+            end_markers,
         } => {
+            let mut openrlhf = plaudit_core::openrlhf::Options::default();
+            if let Some(m) = end_markers {
+                openrlhf.end_markers = match m.as_str() {
+                    "none" | "" => Vec::new(),
+                    m => m.split(',').map(str::to_string).collect(),
+                };
+            }
             let config = plaudit_server::Config {
                 jobs: jobs.unwrap_or(0),
                 max_body_bytes: *max_body_bytes,
                 max_pending: *max_pending,
                 request_timeout: Duration::from_millis(*request_timeout_ms),
+                openrlhf,
             };
             serve(spec.as_ref(), addr, config, state.as_ref())
         }

@@ -323,24 +323,67 @@ impl PyEngine {
 
     /// OpenRLHF's remote reward protocol: a request `{"query", "prompts"?, "labels"?, …}` to the
     /// response `{"rewards", "scores", "extra_logs"}` (plaudit_core::openrlhf, as the HTTP server).
-    /// A malformed request raises ValueError naming the field.
+    /// `end_markers`: strings stripped from the end of responses (None: the default list). A
+    /// malformed request, or one that needs token counts it does not carry, raises ValueError
+    /// naming the field or the components.
+    #[pyo3(signature = (request, end_markers=None))]
     fn openrlhf<'py>(
         &self,
         py: Python<'py>,
         request: &Bound<'py, PyAny>,
+        end_markers: Option<Vec<String>>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let req = to_value(request, 0)
             .map_err(|e| PyValueError::new_err(format!("request: {}", e.describe())))?;
+        let mut opts = openrlhf::Options::default();
+        if let Some(m) = end_markers {
+            opts.end_markers = m;
+        }
         let response = py.detach(|| -> Result<Value, String> {
-            let samples = openrlhf::samples_from_request(&req)?;
-            let results = self.run(samples.into_iter().map(Ok).collect(), true);
-            Ok(openrlhf::response(&results))
+            let spec = self.engine.spec();
+            let parsed = openrlhf::parse(&req, Some(spec), &opts)?;
+            let tasks = parsed.tasks;
+            let grouped = parsed.grouped;
+            let results = self.run(parsed.inputs.into_iter().map(Err).collect(), true);
+            Ok(openrlhf::response(spec, &tasks, &results, grouped))
         });
         match response {
             Ok(v) => to_py(py, &v),
             Err(msg) => Err(PyValueError::new_err(msg)),
         }
     }
+
+    /// Components scored per group (`route …: component `c` (reward)`), for the adapters' warnings.
+    fn group_components(&self) -> Vec<String> {
+        openrlhf::group_components(self.engine.spec())
+    }
+
+    /// Components that count length in tokens (`unit: tokens`).
+    fn token_components(&self) -> Vec<String> {
+        openrlhf::token_components(self.engine.spec())
+    }
+}
+
+/// The response part of an OpenRLHF query (plaudit_core::openrlhf::response_text): after the
+/// prompt (whole, or left-truncated), without trailing end markers. ValueError when the prompt
+/// cannot be found.
+#[pyfunction]
+#[pyo3(signature = (query, prompt, end_markers=None))]
+fn openrlhf_response_text(
+    query: &str,
+    prompt: &str,
+    end_markers: Option<Vec<String>>,
+) -> PyResult<String> {
+    let markers = end_markers.unwrap_or_else(|| openrlhf::Options::default().end_markers);
+    openrlhf::response_text(query, prompt, &markers)
+        .map(str::to_string)
+        .map_err(PyValueError::new_err)
+}
+
+/// The default end-of-turn/EOS strings (plaudit_core::openrlhf::DEFAULT_END_MARKERS).
+#[pyfunction]
+fn default_end_markers() -> Vec<&'static str> {
+    openrlhf::DEFAULT_END_MARKERS.to_vec()
 }
 
 /// Every reward of the catalogue: `{"name", "family", "summary", "params"}` dicts, by family
@@ -406,6 +449,8 @@ fn _plaudit(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(list_rewards, m)?)?;
     m.add_function(wrap_pyfunction!(explain, m)?)?;
     m.add_function(wrap_pyfunction!(default_spec_text, m)?)?;
+    m.add_function(wrap_pyfunction!(openrlhf_response_text, m)?)?;
+    m.add_function(wrap_pyfunction!(default_end_markers, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

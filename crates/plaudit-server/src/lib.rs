@@ -46,6 +46,8 @@ pub struct Config {
     pub max_pending: usize,
     /// Deadline of one request; samples not started by then are answered with `timeout`.
     pub request_timeout: Duration,
+    /// How `/get_reward` reads OpenRLHF queries: end markers stripped, an optional tokenizer.
+    pub openrlhf: openrlhf::Options,
 }
 
 impl Default for Config {
@@ -55,6 +57,7 @@ impl Default for Config {
             max_body_bytes: 64 << 20,
             max_pending: 256,
             request_timeout: Duration::from_secs(120),
+            openrlhf: openrlhf::Options::default(),
         }
     }
 }
@@ -97,6 +100,28 @@ impl AppState {
     pub fn admitted(&self) -> usize {
         self.0.config.max_pending.max(1) - self.0.admission.available_permits()
     }
+}
+
+/// What `/get_reward` cannot do with this server's spec, said once at start-up: group rewards
+/// (OpenRLHF sends one rollout per request, so each is a group of one unless the request carries
+/// a `group` list) and token counts without a tokenizer (such requests get 400 naming the
+/// components unless they carry a `tokens` list).
+pub fn openrlhf_warnings(state: &AppState) -> Vec<String> {
+    let spec = state.0.engine.spec();
+    let mut out = Vec::new();
+    let group = openrlhf::group_components(spec);
+    if !group.is_empty() {
+        out.push(format!(
+            "/get_reward: {} scored per group, but OpenRLHF sends one rollout per request: without a `group` list in the request each rollout is a group of one (use /v1/score with `group`, or a per-sample spec)",
+            group.join("; ")
+        ));
+    }
+    if let Err(e) = openrlhf::check_spec(spec, &state.0.config.openrlhf) {
+        out.push(format!(
+            "/get_reward answers 400 to requests without a `tokens` list: {e}"
+        ));
+    }
+    out
 }
 
 /// The process-wide Prometheus recorder (metrics are global to the process).
@@ -219,9 +244,7 @@ enum Job {
         inputs: Vec<Input>,
         spec: Option<Box<Spec>>,
     },
-    OpenRlhf {
-        inputs: Vec<Input>,
-    },
+    OpenRlhf(openrlhf::Request),
 }
 
 /// Parse a `/v1/score` body.
@@ -271,11 +294,8 @@ fn parse_score(body: Value, registry: &Registry) -> Result<Job, String> {
     })
 }
 
-fn parse_openrlhf(body: Value) -> Result<Job, String> {
-    let samples = openrlhf::samples_from_request(&body)?;
-    Ok(Job::OpenRlhf {
-        inputs: samples.into_iter().map(Input::from_value).collect(),
-    })
+fn parse_openrlhf(body: Value, spec: &Spec, opts: &openrlhf::Options) -> Result<Job, String> {
+    openrlhf::parse(&body, Some(spec), opts).map(Job::OpenRlhf)
 }
 
 async fn score(State(state): State<AppState>, headers: HeaderMap, body: Body) -> Response {
@@ -418,7 +438,7 @@ async fn handle_inner(
             }
         };
         let job = match route {
-            "/get_reward" => parse_openrlhf(body),
+            "/get_reward" => parse_openrlhf(body, inner.engine.spec(), &inner.config.openrlhf),
             _ => parse_score(body, &inner.registry),
         };
         let out = job.map(|job| match job {
@@ -435,10 +455,11 @@ async fn handle_inner(
                 body.push(b'}');
                 (body, record(&results))
             }
-            Job::OpenRlhf { inputs } => {
-                let results = saved(inner.engine.score_batch_until(&inputs, &stop));
-                let body =
-                    serde_json::to_vec(&openrlhf::response(&results)).expect("responses serialize");
+            Job::OpenRlhf(req) => {
+                let results = saved(inner.engine.score_batch_until(&req.inputs, &stop));
+                let response =
+                    openrlhf::response(inner.engine.spec(), &req.tasks, &results, req.grouped);
+                let body = serde_json::to_vec(&response).expect("responses serialize");
                 (body, record(&results))
             }
         });
