@@ -50,6 +50,10 @@ pub struct ParamSpec {
     pub kind: Kind,
     pub default: Option<&'static str>,
     pub doc: &'static str,
+    /// A host parameter: it reaches the machine (isolation, file paths …), so only the
+    /// operator's own spec may set it; a spec sent by a server's client must leave it at its
+    /// default (see `plaudit serve --allow-inline-specs`).
+    pub host: bool,
 }
 
 impl ParamSpec {
@@ -64,6 +68,7 @@ impl ParamSpec {
             kind,
             default: Some(default),
             doc,
+            host: false,
         }
     }
     pub const fn required(name: &'static str, kind: Kind, doc: &'static str) -> Self {
@@ -72,7 +77,13 @@ impl ParamSpec {
             kind,
             default: None,
             doc,
+            host: false,
         }
+    }
+
+    /// This parameter as a host parameter ([`ParamSpec::host`]).
+    pub const fn host(self) -> Self {
+        ParamSpec { host: true, ..self }
     }
 }
 

@@ -24,7 +24,8 @@ pub(crate) const ISOLATION: ParamSpec = ParamSpec::new(
     Kind::Enum(&["full", "weak"]),
     "\"full\"",
     "sandbox isolation: full (namespaces, seccomp, rlimits) or weak (rlimits and a process group only)",
-);
+)
+.host();
 pub(crate) const TIME_LIMIT_MS: ParamSpec = ParamSpec::new(
     "time_limit_ms",
     Kind::Int,

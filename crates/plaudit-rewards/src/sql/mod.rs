@@ -38,7 +38,8 @@ pub(crate) const DB_DIR: ParamSpec = ParamSpec::new(
     Kind::Str,
     "\"\"",
     "directory of the databases: relative `db` paths and `db_id` resolve under it",
-);
+)
+.host();
 
 pub(crate) fn caps(p: &Params) -> Result<Caps, String> {
     let max_rows = p.usize("max_rows")?;
