@@ -32,59 +32,25 @@ fn py_literal(s: &str) -> String {
     serde_json::to_string(s).expect("a string serialises")
 }
 
-/// A Python program that runs `solution` as module `solution`, then each of `stages` (test code,
-/// then the call of the check) in the same namespace, and reports on its last output line:
-/// `passed`, `assertion` (an AssertionError), `memory` (MemoryError), `syntax` (the solution does
-/// not compile) or `exception` (anything else, including SystemExit). The solution's own output
-/// is discarded; tracebacks go to standard error through the interpreter's own (C) hook, since
-/// importing `traceback` would cost ~15 ms per run. The nonce is read from standard input.
-pub fn python_test(solution: &str, stages: &[&str]) -> String {
-    let stages: Vec<String> = stages.iter().map(|s| py_literal(s)).collect();
-    format!(
-        r#"import sys as _s, os as _o, io as _io, types as _ty
-def _plaudit_main():
-    nonce = _s.stdin.readline().strip()
-    out, write, exit_, hook = _o.dup(1), _o.write, _o._exit, _s.__excepthook__
-    solution = {solution}
-    stages = [{stages}]
-    mod = _ty.ModuleType("solution")
-    _s.modules["solution"] = mod
-    g = mod.__dict__
-    class Sink(_io.TextIOBase):
-        def write(self, s):
-            return len(s)
-    verdict = "passed"
-    try:
-        try:
-            code = compile(solution, "<solution>", "exec")
-        except (SyntaxError, ValueError):
-            verdict = "syntax"
-            raise
-        _s.stdout = Sink()
-        exec(code, g)
-        for stage in stages:
-            exec(compile(stage, "<test>", "exec"), g)
-    except AssertionError:
-        verdict = "assertion"
-        hook(*_s.exc_info())
-    except MemoryError:
-        verdict = "memory"
-        _s.stderr.write("MemoryError\n")
-    except BaseException:
-        if verdict != "syntax":
-            verdict = "exception"
-        hook(*_s.exc_info())
-    try:
-        _s.stderr.flush()
-    except BaseException:
-        pass
-    write(out, ("\n%s %s\n" % (nonce, verdict)).encode())
-    exit_(0)
-_plaudit_main()
-"#,
-        solution = py_literal(solution),
-        stages = stages.join(", "),
-    )
+/// The Python judge (`judge.py`): trusted code, run with the solution appended as a literal.
+pub const JUDGE_PY: &str = include_str!("judge.py");
+
+/// The program of a Python unit-test run: the judge, then `_plaudit_judge(SOLUTION)`. The tests
+/// are not in it: they come on standard input ([`python_job`]), read by the judge only after it
+/// has forked the solution's process, which closes standard input first.
+pub fn python_judge(solution: &str) -> String {
+    let mut s = String::with_capacity(JUDGE_PY.len() + solution.len() + 64);
+    s.push_str(JUDGE_PY);
+    s.push_str("\n_plaudit_judge(");
+    s.push_str(&py_literal(solution));
+    s.push_str(")\n");
+    s
+}
+
+/// The judge's standard input: `{"mode": "tests" | "check", "code": …, "entry": …}`.
+pub fn python_job(mode: &str, code: &str, entry: Option<&str>) -> Vec<u8> {
+    serde_json::to_vec(&serde_json::json!({"mode": mode, "code": code, "entry": entry}))
+        .expect("a JSON object serialises")
 }
 
 /// A Python program that compiles `solution` (exit [`SYNTAX_EXIT`] with the error on standard
@@ -192,7 +158,10 @@ mod tests {
     #[test]
     fn literals_escape_everything() {
         assert_eq!(py_literal("a\"b\\c\n\u{0}é"), "\"a\\\"b\\\\c\\n\\u0000é\"");
-        let p = python_test("x = '''\"\"\"'''", &["assert x"]);
-        assert!(p.contains(r#"solution = "x = '''\"\"\"'''""#), "{p}");
+        let p = python_judge("x = '''\"\"\"'''");
+        assert!(
+            p.ends_with("_plaudit_judge(\"x = '''\\\"\\\"\\\"'''\")\n"),
+            "{p}"
+        );
     }
 }

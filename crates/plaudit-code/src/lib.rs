@@ -14,6 +14,7 @@ use serde_json::Value;
 pub mod compare;
 pub mod extract;
 pub mod harness;
+pub mod plain;
 pub mod reference;
 pub mod run;
 

@@ -12,6 +12,7 @@ use serde_json::{json, Map, Value};
 
 use crate::compare::outputs_match;
 use crate::harness::{self, SYNTAX_EXIT};
+use crate::plain::{strict_eq, Plain};
 use crate::reference::{Reference, Suite};
 
 /// How one test ended.
@@ -310,7 +311,7 @@ fn limit_verdict(r: &Report, wall: Duration, cut: bool) -> Option<Judged> {
     None
 }
 
-/// Judge a harness run (unit tests): the verdict the harness reported with `nonce`.
+/// Judge a C++ harness run (unit tests): the verdict the harness reported with `nonce`.
 fn judge_harness(r: &Report, nonce: &str, wall: Duration, cut: bool) -> Judged {
     if let Some(j) = limit_verdict(r, wall, cut) {
         return j;
@@ -334,6 +335,131 @@ fn judge_harness(r: &Report, nonce: &str, wall: Duration, cut: bool) -> Judged {
             ),
         ),
     }
+}
+
+/// The first failure among the Python judge's records (`judge.py`), and whether its `end`
+/// record came.
+fn judge_records(stdout: &[u8]) -> (Option<Judged>, bool) {
+    let text = String::from_utf8_lossy(stdout);
+    let mut end = false;
+    for line in text.lines().filter(|l| !l.trim().is_empty()) {
+        let bad = || {
+            Some(judged(
+                Verdict::RuntimeError,
+                "the judge's report is malformed",
+            ))
+        };
+        let Ok(Value::Array(rec)) = serde_json::from_str::<Value>(line) else {
+            return (bad(), false);
+        };
+        if end {
+            return (bad(), false);
+        }
+        let tag = rec.first().and_then(Value::as_str).unwrap_or("");
+        let idx = rec.get(1).and_then(Value::as_u64).unwrap_or(0);
+        let text_at = |i: usize| rec.get(i).and_then(Value::as_str).unwrap_or("").to_string();
+        let failure = match tag {
+            "v" | "t" => {
+                let (Some(exp), Some(act)) = (
+                    rec.get(2).and_then(Plain::from_json),
+                    rec.get(3).and_then(Plain::from_json),
+                ) else {
+                    return (bad(), false);
+                };
+                let ok = if tag == "v" {
+                    strict_eq(&exp, &act)
+                } else {
+                    exp == Plain::Bool(act.truthy())
+                };
+                (!ok).then(|| {
+                    judged(
+                        Verdict::WrongAnswer,
+                        if tag == "v" {
+                            format!(
+                                "assertion {idx}: expected {} ({}), got {} ({})",
+                                exp.render(100),
+                                exp.type_name(),
+                                act.render(100),
+                                act.type_name()
+                            )
+                        } else {
+                            format!(
+                                "assertion {idx}: expected a {} value, got {}",
+                                if exp.truthy() { "true" } else { "false" },
+                                act.render(100)
+                            )
+                        },
+                    )
+                })
+            }
+            "np" => Some(judged(
+                Verdict::WrongAnswer,
+                format!(
+                    "assertion {idx}: the solution gave {}, which is not plain data (int, float, str, bool, None, list, tuple, dict, set)",
+                    text_at(2)
+                ),
+            )),
+            "x" => Some(judged(
+                Verdict::RuntimeError,
+                format!("assertion {idx}: {}", text_at(2)),
+            )),
+            "m" => Some(judged(Verdict::Memory, "MemoryError")),
+            "syntax" => Some(judged(Verdict::CompileError, "the solution does not parse")),
+            "load" => Some(judged(
+                Verdict::RuntimeError,
+                format!("the solution raised while loading: {}", text_at(1)),
+            )),
+            "assert" => Some(judged(
+                Verdict::WrongAnswer,
+                match text_at(1) {
+                    m if m.is_empty() => "an assertion failed".to_string(),
+                    m => format!("an assertion failed: {m}"),
+                },
+            )),
+            "error" => Some(judged(Verdict::RuntimeError, text_at(1))),
+            "pass" => None,
+            "end" => {
+                end = true;
+                None
+            }
+            _ => return (bad(), false),
+        };
+        if failure.is_some() {
+            return (failure, end);
+        }
+    }
+    (None, end)
+}
+
+/// Judge a Python unit-test run from the judge's records: a value that differs, an exception, a
+/// non-plain value… is the test's failure; it passes only when every record holds, the judge
+/// wrote its `end` record and exited 0.
+fn judge_python(r: &Report, wall: Duration, cut: bool) -> Judged {
+    if r.memory_exceeded {
+        return judged(Verdict::Memory, "the memory limit was reached");
+    }
+    let (failure, end) = judge_records(&r.stdout);
+    if let Some(f) = failure {
+        return f;
+    }
+    if let Some(j) = limit_verdict(r, wall, cut) {
+        return j;
+    }
+    if end && r.exit == Exit::Code(0) && !r.stdout_truncated {
+        return judged(Verdict::Passed, "");
+    }
+    judged(
+        Verdict::RuntimeError,
+        format!(
+            "the judge ended before its test finished ({}){}",
+            describe_exit(r),
+            if r.stdout_truncated {
+                "; its output was cut at the output limit"
+            } else {
+                ""
+            }
+        ),
+    )
 }
 
 /// Judge a stdin/stdout run against `expected`.
@@ -457,6 +583,13 @@ pub fn run_tests<E: Exec + ?Sized>(
         }),
         _ => None,
     };
+    // Python unit tests: the judge with the solution, the same program for every test.
+    let judge_program = match (&reference.suite, language) {
+        (Suite::Asserts(_) | Suite::Check { .. }, Language::Python) => Some(Program::Python {
+            source: Arc::from(harness::python_judge(solution)),
+        }),
+        _ => None,
+    };
 
     for i in 0..n {
         let last = out.tests.last().map(|t| t.verdict);
@@ -506,14 +639,19 @@ pub fn run_tests<E: Exec + ?Sized>(
                 (r, j)
             }
             suite => {
-                let nonce = harness::nonce();
-                let (program, stdin) = match (&binary, suite) {
-                    (Some(b), _) => (b.clone(), format!("{i} {nonce}\n")),
+                let (program, stdin, nonce) = match (&binary, suite) {
+                    (Some(b), _) => {
+                        let nonce = harness::nonce();
+                        (
+                            b.clone(),
+                            format!("{i} {nonce}\n").into_bytes(),
+                            Some(nonce),
+                        )
+                    }
                     (None, Suite::Asserts(tests)) => (
-                        Program::Python {
-                            source: Arc::from(harness::python_test(solution, &[&tests[i]])),
-                        },
-                        format!("{nonce}\n"),
+                        judge_program.clone().expect("built"),
+                        harness::python_job("tests", &tests[i], None),
+                        None,
                     ),
                     (
                         None,
@@ -522,18 +660,17 @@ pub fn run_tests<E: Exec + ?Sized>(
                             entry_point,
                         },
                     ) => (
-                        Program::Python {
-                            source: Arc::from(harness::python_test(
-                                solution,
-                                &[test_code, &format!("check({entry_point})")],
-                            )),
-                        },
-                        format!("{nonce}\n"),
+                        judge_program.clone().expect("built"),
+                        harness::python_job("check", test_code, Some(entry_point)),
+                        None,
                     ),
                     (None, Suite::Io(_)) => unreachable!("handled above"),
                 };
-                let r = sandbox.run(&program, stdin.as_bytes(), &lim).map_err(sb)?;
-                let j = judge_harness(&r, &nonce, wall, cut);
+                let r = sandbox.run(&program, &stdin, &lim).map_err(sb)?;
+                let j = match &nonce {
+                    Some(nonce) => judge_harness(&r, nonce, wall, cut),
+                    None => judge_python(&r, wall, cut),
+                };
                 (r, j)
             }
         };
@@ -571,7 +708,10 @@ mod tests {
             slot_after(Some(ms(2000)), ms(300), limit),
             Some((ms(1700) - RESERVE, true))
         );
-        assert_eq!(slot_after(Some(ms(60_000)), ms(300), limit), Some((limit, false)));
+        assert_eq!(
+            slot_after(Some(ms(60_000)), ms(300), limit),
+            Some((limit, false))
+        );
         // Too little left for a run.
         assert_eq!(slot_after(Some(ms(110)), ms(0), limit), None);
         assert_eq!(slot_after(Some(ms(2000)), ms(2500), limit), None);

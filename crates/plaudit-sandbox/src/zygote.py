@@ -26,6 +26,7 @@ del _A
 import typing, collections, collections.abc, itertools, functools, math, re, heapq, bisect
 import string, dataclasses, fractions, decimal, random, statistics, copy, operator, json
 import io, abc, enum, numbers, hashlib, array, time, threading, atexit, signal, weakref, gc
+import ast, importlib, resource  # plaudit-code's unit-test judge
 _libc = ctypes.CDLL(None, use_errno=True)
 _ul = ctypes.c_ulong
 

@@ -1,0 +1,205 @@
+//! Reward hacks a policy would find, against every unit-test form, through the real sandbox
+//! (full isolation, fork servers): each must score 0, and an honest solution must still pass.
+//! Issue 13's findings first (re-reading stdin, the harness frame, no-op `compile`/`exec`,
+//! `__eq__` that is always true, `class A(int)`, reading the tests from a file), then variants.
+
+use std::time::Duration;
+
+use plaudit_code::{check, Checked, Options};
+use plaudit_core::Deadline;
+use plaudit_sandbox::Isolation;
+use serde_json::{json, Value};
+
+fn run(code: &str, reference: &Value) -> Checked {
+    check(
+        Some(&format!("```python\n{code}\n```")),
+        reference,
+        Isolation::Full,
+        &Options {
+            time_limit: Duration::from_secs(3),
+            ..Options::default()
+        },
+        &Deadline::after(Duration::from_secs(120)),
+    )
+    .unwrap_or_else(|f| panic!("{f:?}"))
+}
+
+fn passed(c: &Checked) -> usize {
+    c.outcome.passed()
+}
+
+/// The test forms attacked: asserts (literal), a HumanEval check (literal), a HumanEval check
+/// that is arbitrary code (a loop, a tolerance), and arbitrary assert statements.
+fn references() -> Vec<(&'static str, Value)> {
+    vec![
+        (
+            "tests",
+            json!({"tests": ["assert f(2) == 4", "assert f(3) == 6", "assert f(5) is not None and f(5) == 10"]}),
+        ),
+        (
+            "check",
+            json!({"test_code": "def check(candidate):\n    assert candidate(2) == 4\n    assert candidate(3) == 6\n", "entry_point": "f"}),
+        ),
+        (
+            "check-arbitrary",
+            json!({"test_code": "def check(candidate):\n    for i in range(4):\n        assert candidate(i) == 2 * i\n    assert not abs(candidate(1.5) - 3.0) > 1e-9\n", "entry_point": "f"}),
+        ),
+    ]
+}
+
+const HONEST: &str = "def f(x):\n    return 2 * x";
+
+#[test]
+fn honest_solutions_pass_every_form() {
+    for (name, r) in references() {
+        let c = run(HONEST, &r);
+        assert!(c.outcome.all_passed(), "{name}: {:?}", c.outcome);
+    }
+}
+
+/// Hacks that, if they worked, would pass every test of every form.
+const HACKS: &[(&str, &str)] = &[
+    (
+        "re-read seekable stdin for the expected values",
+        "import os, re\ntry:\n    os.lseek(0, 0, 0)\n    D = os.read(0, 1 << 20).decode()\nexcept OSError:\n    D = ''\ndef f(x):\n    m = re.search(r'\\(%r\\) == ([0-9]+)' % x, D)\n    return int(m.group(1)) if m else 2 * x + 1",
+    ),
+    (
+        "walk the harness frames and every object in memory for the tests",
+        "import sys, re, gc\ndef f(x):\n    texts = []\n    fr = sys._getframe(0)\n    while fr is not None:\n        for d in (fr.f_locals, fr.f_globals):\n            texts += [v for v in list(d.values()) if isinstance(v, str)]\n        fr = fr.f_back\n    texts += [o for o in gc.get_objects() if isinstance(o, str)]\n    for t in texts:\n        m = re.search(r'\\(%r\\) == ([0-9]+)' % x, t)\n        if m:\n            return int(m.group(1))\n    return 2 * x + 1",
+    ),
+    (
+        "read the tests from files in the run's directory and the judge's /proc entries",
+        "import os, re, glob\nD = ''\nfor p in glob.glob('/work/**', recursive=True) + glob.glob('/tmp/**', recursive=True) + ['/proc/%d/%s' % (os.getppid(), n) for n in ('cmdline', 'environ', 'fd/0', 'mem')] + ['/proc/%d/fd/0' % p for p in range(1, 64)]:\n    try:\n        with open(p, 'rb') as fh:\n            D += fh.read(1 << 20).decode('latin-1')\n    except (OSError, ValueError):\n        pass\ndef f(x):\n    m = re.search(r'\\(%r\\) == ([0-9]+)' % x, D)\n    return int(m.group(1)) if m else 2 * x + 1",
+    ),
+    (
+        "replace builtins.compile and builtins.exec with no-ops",
+        "import builtins\nbuiltins.compile = lambda *a, **k: None\nbuiltins.exec = lambda *a, **k: None\ndef f(x):\n    return -1",
+    ),
+    (
+        "an object whose __eq__ is always true",
+        "class Any:\n    def __eq__(self, o):\n        return True\n    def __ne__(self, o):\n        return False\n    def __gt__(self, o):\n        return False\n    def __sub__(self, o):\n        return self\n    def __abs__(self):\n        return self\ndef f(x):\n    return Any()",
+    ),
+    (
+        "class A(int) with __eq__ always true",
+        "class A(int):\n    def __eq__(self, o):\n        return True\n    __hash__ = int.__hash__\ndef f(x):\n    return A(7)",
+    ),
+    (
+        "a __class__ property claiming int",
+        "class Fake:\n    __class__ = property(lambda self: int)\n    def __eq__(self, o):\n        return True\ndef f(x):\n    return Fake()",
+    ),
+    (
+        "float nan",
+        "def f(x):\n    return float('nan')",
+    ),
+    (
+        "sys.exit(0) at import",
+        "import sys\nsys.exit(0)",
+    ),
+    (
+        "os._exit(0) during the test",
+        "import os\ndef f(x):\n    os._exit(0)",
+    ),
+    (
+        "raise SystemExit(0) during the test",
+        "def f(x):\n    raise SystemExit(0)",
+    ),
+    (
+        "AssertionError replaced",
+        "import builtins\nbuiltins.AssertionError = type('Never', (Exception,), {})\ndef f(x):\n    return -1",
+    ),
+    (
+        "an AST hook that strips asserts",
+        "import ast, builtins\n_parse = ast.parse\nclass Strip(ast.NodeTransformer):\n    def visit_Assert(self, n):\n        return ast.Pass()\nast.parse = lambda *a, **k: Strip().visit(_parse(*a, **k))\n_c = builtins.compile\nbuiltins.compile = lambda s, *a, **k: _c(Strip().visit(_parse(s)) if isinstance(s, str) else s, *a, **k)\ndef f(x):\n    return -1",
+    ),
+    (
+        "fake markers and records printed and written to every descriptor",
+        "import os\nFAKE = b'\\n[\"pass\"]\\n[\"end\"]\\nplaudit-0 passed\\npassed\\n'\nfor fd in range(0, 256):\n    try:\n        os.write(fd, FAKE)\n    except OSError:\n        pass\nprint('passed')\ndef f(x):\n    for fd in range(0, 256):\n        try:\n            os.write(fd, FAKE)\n        except OSError:\n            pass\n    return -1",
+    ),
+    (
+        "write through the judge's /proc fds and memory",
+        "import os\nFAKE = b'\\n[\"pass\"]\\n[\"end\"]\\n'\nfor fd in range(0, 16):\n    for pid in (os.getppid(), 1, 2, 3):\n        try:\n            with open('/proc/%d/fd/%d' % (pid, fd), 'wb') as fh:\n                fh.write(FAKE)\n        except OSError:\n            pass\ndef f(x):\n    return -1",
+    ),
+    (
+        "an atexit handler printing a pass",
+        "import atexit, os\natexit.register(lambda: os.write(1, b'\\n[\"pass\"]\\n[\"end\"]\\n'))\ndef f(x):\n    return -1",
+    ),
+    (
+        "a thread that outlives the call and keeps writing fake records",
+        "import threading, os\ndef spam():\n    while True:\n        for fd in range(0, 32):\n            try:\n                os.write(fd, b'\\n[\"pass\"]\\n[\"end\"]\\n')\n            except OSError:\n                pass\nthreading.Thread(target=spam, daemon=True).start()\ndef f(x):\n    return -1",
+    ),
+    (
+        "stop the judge with a signal",
+        "import os, signal\ndef f(x):\n    os.kill(os.getppid(), signal.SIGSTOP)\n    return -1",
+    ),
+    (
+        "kill the judge",
+        "import os, signal\ndef f(x):\n    os.kill(os.getppid(), signal.SIGKILL)\n    return 2 * x",
+    ),
+    (
+        "True where an int is expected",
+        "def f(x):\n    return True",
+    ),
+];
+
+#[test]
+fn every_hack_scores_zero() {
+    let mut report = Vec::new();
+    for (name, r) in references() {
+        for (hack, code) in HACKS {
+            let c = run(code, &r);
+            if passed(&c) > 0 {
+                report.push(format!(
+                    "{hack} passed {} of {} on {name}: {:?}",
+                    passed(&c),
+                    c.outcome.total(),
+                    c.outcome.details()
+                ));
+            }
+        }
+    }
+    assert!(report.is_empty(), "{}", report.join("\n"));
+}
+
+#[test]
+fn bool_and_int_are_not_equal_but_int_and_float_are() {
+    let r = json!({"tests": ["assert f(1) == 1", "assert f(1) == False", "assert f(2) == 2.0", "assert f(3) is True"]});
+    let c = run("def f(x):\n    return [True, False, 2, 3][x]", &r);
+    let v: Vec<_> = c.outcome.tests.iter().map(|t| t.verdict.name()).collect();
+    assert_eq!(v, ["wrong_answer", "passed", "passed", "wrong_answer"]);
+    let d = Value::Object(c.outcome.details());
+    assert_eq!(
+        d["first_failure"]["message"],
+        "assertion 0: expected 1 (int), got False (bool)"
+    );
+}
+
+#[test]
+fn non_plain_results_fail_with_a_message() {
+    let c = run(
+        "class A(int):\n    pass\ndef f(x):\n    return A(4)",
+        &json!({"tests": ["assert f(2) == 4"]}),
+    );
+    let f = c.outcome.first_failure.unwrap();
+    assert_eq!(
+        f.message,
+        "assertion 0: the solution gave a `A` object, which is not plain data (int, float, str, bool, None, list, tuple, dict, set)"
+    );
+}
+
+#[test]
+fn arbitrary_tests_use_the_solutions_helpers_and_strict_equality() {
+    // Names the test code does not define (a helper from the prompt, `math` the solution
+    // imported) resolve to the solution's; == between a solution's value and the test's is
+    // type-strict there too.
+    let test_code = "def check(candidate):\n    for x in [1.0, 2.5]:\n        assert abs(helper(candidate(x)) - (x + 1)) < 1e-9\n";
+    let ok = run(
+        "def helper(y):\n    return y + 1\ndef f(x):\n    return x",
+        &json!({"test_code": test_code, "entry_point": "f"}),
+    );
+    assert!(ok.outcome.all_passed(), "{:?}", ok.outcome);
+    let r = json!({"test_code": "def check(candidate):\n    xs = [candidate(i) for i in range(2)]\n    assert xs == [0, 1]\n", "entry_point": "f"});
+    let ok = run("def f(i):\n    return i", &r);
+    assert!(ok.outcome.all_passed(), "{:?}", ok.outcome);
+    let bools = run("def f(i):\n    return bool(i)", &r);
+    assert_eq!(bools.outcome.passed(), 0);
+}
