@@ -94,8 +94,7 @@ pub fn is_mathematical(text: &str) -> bool {
         return true;
     }
     let b = t.as_bytes();
-    if b
-        .windows(2)
+    if b.windows(2)
         .any(|w| w[0] == b'\\' && w[1].is_ascii_alphabetic())
     {
         return true;
@@ -160,7 +159,19 @@ mod tests {
 
     #[test]
     fn what_is_mathematical() {
-        for t in ["72", "72.0", "-3/4", "x = 3", "2^{10}", "#### 72", "\\frac{1}{2}", "$5$", "sqrt(2)", "(1, 2]", "1,000"] {
+        for t in [
+            "72",
+            "72.0",
+            "-3/4",
+            "x = 3",
+            "2^{10}",
+            "#### 72",
+            "\\frac{1}{2}",
+            "$5$",
+            "sqrt(2)",
+            "(1, 2]",
+            "1,000",
+        ] {
             assert!(is_mathematical(t), "{t}");
         }
         for t in ["paris", "3 apples", "B", "", "yes", "New York 2020"] {
