@@ -6,6 +6,7 @@
 use std::borrow::Cow;
 use std::cell::RefCell;
 use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use plaudit_core::{Deadline, Failure};
@@ -321,58 +322,174 @@ pub fn gold_sql(reference: &Value) -> Result<&str, Failure> {
         })
 }
 
+/// Which database files a process may open, set once by a front that serves untrusted clients
+/// ([`restrict_database_files`]); without it, any file the reference names (the operator's own
+/// data: the CLI, the Python package).
+#[derive(Clone, Debug, PartialEq)]
+pub enum FileAccess {
+    /// Any file (the default).
+    Any,
+    /// Only files inside this directory (canonical: no symlinks, no `..`).
+    Within(PathBuf),
+    /// No files: only in-memory databases built from `setup`.
+    Nothing,
+}
+
+static FILE_ACCESS: std::sync::OnceLock<FileAccess> = std::sync::OnceLock::new();
+
+/// Confine every database file this process opens to `dir` (`Some`), or refuse files (`None`).
+/// Set once, before scoring; a second call with a different setting is an error.
+pub fn restrict_database_files(dir: Option<&Path>) -> Result<(), String> {
+    let access = match dir {
+        None => FileAccess::Nothing,
+        Some(d) => {
+            let c = d
+                .canonicalize()
+                .map_err(|e| format!("database directory {}: {e}", d.display()))?;
+            if !c.is_dir() {
+                return Err(format!("database directory {}: not a directory", d.display()));
+            }
+            FileAccess::Within(c)
+        }
+    };
+    let set = FILE_ACCESS.get_or_init(|| access.clone());
+    if *set == access {
+        Ok(())
+    } else {
+        Err(format!(
+            "database files are already restricted to {set:?} in this process"
+        ))
+    }
+}
+
+/// The process's [`FileAccess`].
+pub fn file_access() -> FileAccess {
+    FILE_ACCESS.get().cloned().unwrap_or(FileAccess::Any)
+}
+
 /// Resolve where the reference's database file is: a relative `"db"` path is taken under
 /// `db_dir` (when given), and `"db_id"` (Spider's and BIRD's database name) names
 /// `db_dir/ID/ID.sqlite`, `db_dir/ID.sqlite` or `db_dir/ID.db`, the first that exists. The
 /// reference is returned as is when there is nothing to resolve.
+///
+/// The file must lie inside `db_dir` (when given) and inside the process's confinement
+/// ([`restrict_database_files`], whose directory is also the base when `db_dir` is empty): the
+/// path is canonicalised (symlinks and `..` resolved) before the check, and the reference
+/// handed on names the canonical file.
 pub fn resolve_db<'a>(reference: &'a Value, db_dir: &str) -> Result<Cow<'a, Value>, Failure> {
-    let with_db = |path: std::path::PathBuf| {
+    resolve_db_in(reference, db_dir, &file_access())
+}
+
+/// [`resolve_db`] under an explicit [`FileAccess`] (tests).
+pub fn resolve_db_in<'a>(
+    reference: &'a Value,
+    db_dir: &str,
+    access: &FileAccess,
+) -> Result<Cow<'a, Value>, Failure> {
+    let with_db = |path: PathBuf| {
         let mut r = reference.clone();
         r["db"] = Value::String(path.to_string_lossy().into_owned());
         Cow::Owned(r)
     };
-    if let Some(Value::String(p)) = reference.get("db") {
-        let path = std::path::Path::new(p);
-        return Ok(if db_dir.is_empty() || path.is_absolute() {
-            Cow::Borrowed(reference)
-        } else {
-            with_db(std::path::Path::new(db_dir).join(path))
-        });
-    }
-    let Some(id) = reference.get("db_id") else {
-        return Ok(Cow::Borrowed(reference));
-    };
-    if reference.get("setup").is_some() {
+    let names_file = matches!(reference.get("db"), Some(Value::String(_)))
+        || (reference.get("db_id").is_some() && reference.get("setup").is_none());
+    if !names_file {
         return Ok(Cow::Borrowed(reference));
     }
-    let id = id
-        .as_str()
-        .filter(|s| !s.is_empty() && !s.contains(['/', '\\']) && *s != "." && *s != "..")
-        .ok_or_else(|| {
-            Failure::invalid_input("`reference.db_id` must be a database name (no path separators)")
-        })?;
-    if db_dir.is_empty() {
+    if *access == FileAccess::Nothing {
         return Err(Failure::invalid_input(
-            "`reference.db_id` needs the reward's `db_dir` parameter (the directory of the databases)",
+            "`reference.db`/`db_id`: this server opens no database files (its operator can allow a directory with `plaudit serve --db-dir DIR`); send the database as `setup` statements",
         ));
     }
-    let dir = std::path::Path::new(db_dir);
-    let tried = [
-        dir.join(id).join(format!("{id}.sqlite")),
-        dir.join(format!("{id}.sqlite")),
-        dir.join(format!("{id}.db")),
-    ];
-    match tried.iter().find(|p| p.is_file()) {
-        Some(p) => Ok(with_db(p.clone())),
-        None => Err(Failure::invalid_input(format!(
-            "no database for db_id `{id}` under {db_dir} (looked for {id}/{id}.sqlite, {id}.sqlite, {id}.db)"
-        ))),
+    // The base of relative paths and ids: the spec's `db_dir`, else the confinement directory.
+    let base: Option<PathBuf> = if !db_dir.is_empty() {
+        Some(PathBuf::from(db_dir))
+    } else if let FileAccess::Within(root) = access {
+        Some(root.clone())
+    } else {
+        None
+    };
+    let candidate = if let Some(Value::String(p)) = reference.get("db") {
+        let path = Path::new(p);
+        match &base {
+            Some(b) if !path.is_absolute() => b.join(path),
+            _ => path.to_path_buf(),
+        }
+    } else {
+        let id = reference["db_id"]
+            .as_str()
+            .filter(|s| !s.is_empty() && !s.contains(['/', '\\']) && *s != "." && *s != "..")
+            .ok_or_else(|| {
+                Failure::invalid_input(
+                    "`reference.db_id` must be a database name (no path separators)",
+                )
+            })?;
+        let Some(dir) = &base else {
+            return Err(Failure::invalid_input(
+                "`reference.db_id` needs the reward's `db_dir` parameter (the directory of the databases)",
+            ));
+        };
+        let tried = [
+            dir.join(id).join(format!("{id}.sqlite")),
+            dir.join(format!("{id}.sqlite")),
+            dir.join(format!("{id}.db")),
+        ];
+        match tried.iter().find(|p| p.is_file()) {
+            Some(p) => p.clone(),
+            None => {
+                return Err(Failure::invalid_input(format!(
+                    "no database for db_id `{id}` under {} (looked for {id}/{id}.sqlite, {id}.sqlite, {id}.db)",
+                    dir.display()
+                )))
+            }
+        }
+    };
+    let shown = candidate.display().to_string();
+    let real = candidate.canonicalize().map_err(|_| {
+        Failure::invalid_input(format!("`reference.db`: no database file at {shown}"))
+    })?;
+    let mut roots: Vec<PathBuf> = Vec::new();
+    if !db_dir.is_empty() {
+        roots.push(Path::new(db_dir).canonicalize().map_err(|e| {
+            Failure::invalid_input(format!("the reward's `db_dir` {db_dir}: {e}"))
+        })?);
     }
+    if let FileAccess::Within(root) = access {
+        roots.push(root.clone());
+    }
+    if let Some(root) = roots.iter().find(|r| !real.starts_with(r)) {
+        return Err(Failure::invalid_input(format!(
+            "`reference.db`: {shown} is outside the database directory {} (after resolving links and `..`)",
+            root.display()
+        )));
+    }
+    if !real.is_file() {
+        return Err(Failure::invalid_input(format!(
+            "`reference.db`: no database file at {shown}"
+        )));
+    }
+    Ok(with_db(real))
 }
 
 fn open(key: &Key, deadline: &Deadline, caps: Caps) -> Result<Db, Failure> {
     match key {
         Key::Path(p) => {
+            match file_access() {
+                FileAccess::Any => {}
+                FileAccess::Nothing => {
+                    return Err(Failure::invalid_input(
+                        "`reference.db`: this process opens no database files",
+                    ))
+                }
+                FileAccess::Within(root) => {
+                    if !Path::new(p).canonicalize().is_ok_and(|c| c.starts_with(&root)) {
+                        return Err(Failure::invalid_input(format!(
+                            "`reference.db`: {p} is outside the database directory {}",
+                            root.display()
+                        )));
+                    }
+                }
+            }
             if !std::path::Path::new(p).is_file() {
                 return Err(Failure::invalid_input(format!(
                     "`reference.db`: no database file at {p}"
@@ -380,7 +497,9 @@ fn open(key: &Key, deadline: &Deadline, caps: Caps) -> Result<Db, Failure> {
             }
             let conn = Connection::open_with_flags(
                 p,
-                OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+                OpenFlags::SQLITE_OPEN_READ_ONLY
+                    | OpenFlags::SQLITE_OPEN_NO_MUTEX
+                    | OpenFlags::SQLITE_OPEN_NOFOLLOW,
             )
             .map_err(|e| Failure::invalid_input(format!("`reference.db`: cannot open {p}: {e}")))?;
             Db::new(conn, caps.max_bytes)
@@ -631,6 +750,75 @@ mod tests {
         let e = resolve_db(&json!({"db_id": "concert"}), "").unwrap_err();
         assert!(e.message.contains("`db_dir`"), "{}", e.message);
         let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn db_paths_cannot_leave_the_database_directory() {
+        // A directory of databases beside a secret database (the server's own state file, say).
+        let top = std::env::temp_dir().join(format!("plaudit-confine-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&top);
+        let dbs = top.join("dbs");
+        std::fs::create_dir_all(dbs.join("concert")).unwrap();
+        let ok = dbs.join("concert").join("concert.sqlite");
+        Connection::open(&ok).unwrap().execute_batch(SETUP).unwrap();
+        let secret = top.join("state.sqlite");
+        Connection::open(&secret)
+            .unwrap()
+            .execute_batch("CREATE TABLE state(k TEXT); INSERT INTO state VALUES ('s3cret');")
+            .unwrap();
+        std::os::unix::fs::symlink(&secret, dbs.join("link.sqlite")).unwrap();
+        std::os::unix::fs::symlink(&top, dbs.join("up")).unwrap();
+        let d = dbs.to_string_lossy().to_string();
+        let within = FileAccess::Within(dbs.canonicalize().unwrap());
+        let attacks = [
+            json!({"sql": "x", "db": "../state.sqlite"}),
+            json!({"sql": "x", "db": "concert/../../state.sqlite"}),
+            json!({"sql": "x", "db": secret.to_string_lossy()}),
+            json!({"sql": "x", "db": "link.sqlite"}),
+            json!({"sql": "x", "db": "up/state.sqlite"}),
+        ];
+        // Confined by the spec's `db_dir`, by the process's directory, or both.
+        for (db_dir, access) in [
+            (d.as_str(), FileAccess::Any),
+            ("", within.clone()),
+            (d.as_str(), within.clone()),
+        ] {
+            for a in &attacks {
+                let e = resolve_db_in(a, db_dir, &access).unwrap_err();
+                assert_eq!(e.status, plaudit_core::Status::InvalidInput);
+                assert!(
+                    e.message.contains("is outside the database directory"),
+                    "{a} {access:?}: {}",
+                    e.message
+                );
+            }
+            // Inside, by relative path and by id, resolves to the canonical file.
+            let want = json!(ok.canonicalize().unwrap().to_string_lossy());
+            for good in [
+                json!({"sql": "x", "db": "concert/concert.sqlite"}),
+                json!({"sql": "x", "db_id": "concert"}),
+            ] {
+                assert_eq!(resolve_db_in(&good, db_dir, &access).unwrap()["db"], want);
+            }
+        }
+        // No files at all: refused whatever the path, `setup` still works.
+        let e = resolve_db_in(&json!({"sql": "x", "db": ok.to_string_lossy()}), "", &FileAccess::Nothing)
+            .unwrap_err();
+        assert!(e.message.contains("opens no database files"), "{}", e.message);
+        let setup = json!({"sql": "x", "setup": SETUP});
+        assert_eq!(resolve_db_in(&setup, "", &FileAccess::Nothing).unwrap(), Cow::Borrowed(&setup));
+        let _ = std::fs::remove_dir_all(&top);
+    }
+
+    #[test]
+    fn setup_cannot_write_files() {
+        let target = std::env::temp_dir().join(format!("plaudit-vacuum-{}.db", std::process::id()));
+        let _ = std::fs::remove_file(&target);
+        let d = Deadline::none();
+        let setup = format!("CREATE TABLE t(x); VACUUM INTO '{}';", target.display());
+        let e = with_db(&json!({ "setup": setup }), &d, Caps::default(), |_| ()).unwrap_err();
+        assert!(e.message.starts_with("`reference.setup` failed"), "{}", e.message);
+        assert!(!target.exists(), "VACUUM INTO wrote {}", target.display());
     }
 
     #[test]
