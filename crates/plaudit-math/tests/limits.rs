@@ -175,3 +175,46 @@ fn many_threads_share_one_options_value() {
         }
     });
 }
+
+#[test]
+fn long_products_are_judged_exactly() {
+    // 800 three-digit decimals, in one order against the other: exact rationals, reduced a
+    // handful of times rather than after every factor (see `Fraction` in eval.rs).
+    let terms: Vec<String> = (1..=800).map(|k| format!("0.{k:03}")).collect();
+    let forward = terms.join("\\cdot ");
+    let backward = terms.iter().rev().cloned().collect::<Vec<_>>().join("\\cdot ");
+    assert!(run(&backward, &format!("\\boxed{{{forward}}}")).unwrap().correct);
+    let mut off = terms.clone();
+    off[400] = "0.402".into(); // 0.401 → 0.402
+    let off = off.join("\\cdot ");
+    assert!(!run(&backward, &format!("\\boxed{{{off}}}")).unwrap().correct);
+}
+
+#[test]
+fn values_below_double_precision_are_not_zero() {
+    // Each side is a non-zero number too small for a double; they must not compare equal
+    // because both round to 0 (a policy could answer any tiny power for any other).
+    for (reference, response) in [
+        ("2^{-100000}", "3^{-100000}"),
+        ("e^{-1000}", "e^{-2000}"),
+        ("\\exp(-1000)", "\\exp(-999)"),
+        ("0.001^{10000}", "0.001^{20000}"),
+        ("10^{-5000}", "0"),
+        ("0", "e^{-1000}"),
+        ("\\frac{1}{2^{5000}}", "\\frac{1}{3^{5000}}"),
+    ] {
+        let r = run(reference, &format!("\\boxed{{{response}}}")).unwrap();
+        assert!(!r.correct, "{reference} vs {response}: {r:?}");
+    }
+    // Genuine zeros and representable small values still compare.
+    for (reference, response) in [
+        ("0", "0^{2}"),
+        ("0", "\\sin(0)"),
+        ("e^{-5}", "\\frac{1}{e^{5}}"),
+        ("2^{-1000}", "\\frac{1}{2^{1000}}"),
+        ("e^{-1000}", "e^{-1000}"),
+    ] {
+        let r = run(reference, &format!("\\boxed{{{response}}}")).unwrap();
+        assert!(r.correct, "{reference} vs {response}: {r:?}");
+    }
+}
