@@ -14,8 +14,17 @@ cargo test --workspace --locked
 echo "== Differential tests against the anchors"
 PLAUDIT_BIN="$root/target/debug/plaudit" .venv/bin/python -m pytest -q tests/anchors
 
-echo "== Python package (pip install . into .venv, then its tests)"
-# maturin (pinned in requirements-dev.txt) builds the extension in release mode, once, in target/.
-PATH="$root/.venv/bin:$PATH" .venv/bin/python -m pip install --quiet --disable-pip-version-check \
-  --no-build-isolation "$root"
+echo "== Python package (a wheel built once, installed into .venv, then its tests)"
+# maturin (pinned in requirements-dev.txt) builds the extension in release mode, once, in target/;
+# the same abi3 wheel is installed into .venv and .venv-trainers.
+rm -rf target/plaudit-wheel
+PATH="$root/.venv/bin:$PATH" .venv/bin/python -m pip wheel --quiet --disable-pip-version-check \
+  --no-build-isolation --no-deps --wheel-dir target/plaudit-wheel "$root"
+wheel="$(ls "$root"/target/plaudit-wheel/plaudit-*.whl)"
+.venv/bin/python -m pip install --quiet --disable-pip-version-check --no-deps --force-reinstall "$wheel"
 PLAUDIT_BIN="$root/target/debug/plaudit" .venv/bin/python -m pytest -q python/tests
+
+echo "== Trainer tier (.venv-trainers: TRL, verl and OpenRLHF on CPU, then python/tests_trainers)"
+bash scripts/trainer_venv.sh "$wheel"
+PLAUDIT_BIN="$root/target/debug/plaudit" HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 HF_DATASETS_OFFLINE=1 \
+  .venv-trainers/bin/python -m pytest -q python/tests_trainers

@@ -11,23 +11,20 @@ A sample is a dict ``{"id", "group", "task", "prompt", "response", "reference", 
 sample gives a result with status ``invalid_input`` and a message naming the field, never an
 exception. The interpreter lock is released while Rust scores.
 
-Adapters: :meth:`Reward.trl` (TRL reward functions), :mod:`plaudit.verl` (``compute_score``
+Adapters: :meth:`Reward.trl` and :mod:`plaudit.trl` (TRL reward functions), :mod:`plaudit.verl` (``compute_score``
 and its batched form) and :mod:`plaudit.openrlhf` (``reward_func``).
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
-import threading
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from . import _plaudit
 from ._plaudit import SpecError
 
 __version__: str = _plaudit.__version__
-__all__ = ["Reward", "SpecError", "list_rewards", "explain", "__version__"]
+__all__ = ["Reward", "SpecError", "list_rewards", "explain", "prompt_key", "__version__"]
 
 
 def list_rewards(family: str | None = None) -> list[dict[str, Any]]:
@@ -99,7 +96,9 @@ class Reward:
     @classmethod
     def default(cls, *, jobs: int | None = None) -> "Reward":
         """The built-in default spec: ``math`` → ``math_equivalence``, ``qa`` → SQuAD-normalised
-        exact match, any other task → exact match on the extracted final answer; GRPO advantages."""
+        exact match, ``gui``/``tool``/``sql``/``code`` → their verifiers, no task (or another) →
+        ``answer_match`` (math equivalence when the reference is mathematical, else exact match on
+        the extracted final answer); GRPO advantages."""
         return cls._build(("default",), jobs)
 
     @classmethod
@@ -182,38 +181,53 @@ class Reward:
     # ---------------------------------------------------------------- adapters
 
     def trl(self, component: str | Sequence[str] | None = None, *, name: str | None = None,
-            reference: str | Sequence[str] | None = None):
-        """A TRL reward function: ``f(prompts, completions, **kwargs) -> list[float]``.
+            reference: str | Sequence[str] | None = None, response: str = "final"):
+        """A TRL reward function: ``f(prompts, completions, **kwargs) -> list[float | None]``.
 
-        Pass it in ``GRPOTrainer(reward_funcs=[...])``. ``completions`` (and ``prompts``) may be
-        strings or chat message lists. The dataset's columns arrive as keyword arguments: the
-        reference is read from the first present of ``reference``, ``ground_truth``,
-        ``solution``, ``answer``, ``label``, ``target`` (or the column(s) named by
-        ``reference``), the route from ``task``, and ``tokens`` from the lengths of TRL's
+        Pass it in ``GRPOTrainer(reward_funcs=[...])``. Prompts may be strings, chat message lists
+        or content blocks (images included); the rollouts of one prompt form a group (a hash of
+        the prompt, or a ``group`` column). A chat completion is scored on its final assistant
+        message (``response="final"``; ``"assistant"``: every assistant message;
+        ``"tool_calls"``: the assistant's tool calls, for tool-use rewards); tool messages never
+        are. The reference is the first column present of ``reference``, ``ground_truth``,
+        ``answer``, ``solution``, ``label``, ``target`` (or the column(s) named by ``reference``,
+        an error when absent), the route is ``task``, and ``tokens`` the length of TRL's
         ``completion_ids``.
 
-        Without ``component`` the function returns the spec's reward; ``component="correct"``
-        returns that component's value (``None`` for samples whose route has no such component,
-        which TRL ignores; the ``on_error`` value when it failed). A list of component names
-        gives one function per component, so that TRL logs each; they share one scoring pass
-        per batch. The function's ``__name__`` is ``plaudit`` (or the spec's ``name``) for the
-        reward, ``plaudit_<component>`` for a component, or ``name``.
+        A sample whose data is unusable (``invalid_input``, ``error``) gives ``None``, which TRL
+        masks; a model output with no answer or a timeout gives the spec's expression with each
+        failed component at ``on_error``. Without ``component`` the function returns the spec's
+        reward; ``component="correct"`` that component's value (``None`` where the sample's route
+        has no such component). A list of component names gives one function per component, so
+        TRL logs each; they share one scoring pass per batch. The function's ``__name__`` is
+        ``plaudit`` (or ``plaudit_<component>``), or ``name``. See :mod:`plaudit.trl`.
         """
+        return self._trl(component, name, reference, response, TRLRewardFunc)
+
+    def trl_async(self, component: str | Sequence[str] | None = None, *, name: str | None = None,
+                  reference: str | Sequence[str] | None = None, response: str = "final"):
+        """:meth:`trl` as an ``async`` function, for TRL's async GRPO
+        (``trl.experimental.async_grpo``), which sums reward functions without
+        ``reward_weights``: give it the spec's reward, ``trl_async()``."""
+        return self._trl(component, name, reference, response, TRLAsyncRewardFunc)
+
+    def _trl(self, component, name, reference, response, cls):
         if component is not None and not isinstance(component, str):
-            names = list(component)
-            return [self.trl(c, reference=reference) for c in names]
+            return [self._trl(c, None, reference, response, cls) for c in list(component)]
         if component is not None and component not in self.components:
             raise ValueError(
                 f"unknown component `{component}` (the spec's components: {', '.join(self.components)})"
             )
         if name is None:
             name = "plaudit" if component is None else f"plaudit_{component}"
+        explicit = reference is not None
         refs = (reference,) if isinstance(reference, str) else tuple(reference or REFERENCE_COLUMNS)
-        return TRLRewardFunc(self, component, name, refs)
+        return cls(self, component, name, refs, explicit_reference=explicit, response=response)
 
-    def trl_components(self, *, reference: str | Sequence[str] | None = None) -> list["TRLRewardFunc"]:
+    def trl_components(self, *, reference: str | Sequence[str] | None = None,
+                       response: str = "final") -> list[TRLRewardFunc]:
         """One TRL reward function per component of the spec (see :meth:`trl`)."""
-        return self.trl(self.components, reference=reference)
+        return self.trl(self.components, reference=reference, response=response)
 
     def verl(self, batch: bool = False):
         """A verl ``compute_score`` bound to this spec (see :mod:`plaudit.verl`): with
@@ -238,128 +252,4 @@ class Reward:
 
 # ------------------------------------------------------------------------ TRL
 
-#: Dataset columns read as the reference, in this order, by the TRL adapter.
-REFERENCE_COLUMNS: tuple[str, ...] = ("reference", "ground_truth", "solution", "answer", "label", "target")
-
-
-class _TRLCache:
-    """The last batch a Reward's TRL functions scored: TRL calls each reward function with the
-    same batch in turn, so per-component functions score it once."""
-
-    __slots__ = ("lock", "samples", "results")
-
-    def __init__(self) -> None:
-        self.lock = threading.Lock()
-        self.samples: list[dict[str, Any]] | None = None
-        self.results: list[dict[str, Any]] | None = None
-
-
-def _column(kwargs: Mapping[str, Any], names: Sequence[str]):
-    for n in names:
-        v = kwargs.get(n)
-        if v is not None:
-            return v
-    return None
-
-
-def _trl_samples(prompts, completions, completion_ids, kwargs, refs) -> list[dict[str, Any]]:
-    n = len(completions)
-
-    def per_sample(col, what):
-        if col is None or isinstance(col, (str, bytes)):
-            return None if col is None else [col] * n
-        col = list(col)
-        if len(col) != n:
-            raise ValueError(f"column `{what}` has {len(col)} items but there are {n} completions")
-        return col
-
-    prompts = per_sample(prompts, "prompts")
-    references = per_sample(_column(kwargs, refs), "reference")
-    tasks = per_sample(kwargs.get("task"), "task")
-    ids = per_sample(completion_ids, "completion_ids")
-    groups = per_sample(kwargs.get("group"), "group")
-    samples = []
-    for i in range(n):
-        s: dict[str, Any] = {"id": i, "response": completions[i]}
-        if groups is not None:
-            s["group"] = groups[i]
-        elif prompts is not None:
-            # GRPO's group is the rollouts of one prompt: the prompt's text names it, stably
-            # across batches and processes (group rewards and per-prompt state key on it).
-            s["group"] = prompt_key(prompts[i])
-        if prompts is not None:
-            s["prompt"] = prompts[i]
-        if references is not None:
-            s["reference"] = references[i]
-        if tasks is not None:
-            s["task"] = tasks[i]
-        if ids is not None:
-            s["tokens"] = len(ids[i])
-        samples.append(s)
-    return samples
-
-
-def prompt_key(prompt: Any) -> str:
-    """A stable group key for a prompt (a string or a chat message list): 16 hex digits of its
-    BLAKE2b hash, the same in every process."""
-    text = prompt if isinstance(prompt, str) else json.dumps(prompt, sort_keys=True, ensure_ascii=False)
-    return hashlib.blake2b(text.encode("utf-8"), digest_size=8).hexdigest()
-
-
-class TRLRewardFunc:
-    """A TRL reward function backed by a :class:`Reward` (made by :meth:`Reward.trl`)."""
-
-    def __init__(self, reward: Reward, component: str | None, name: str, refs: tuple[str, ...]):
-        self.reward = reward
-        self.component = component
-        self.refs = refs
-        self.__name__ = name
-        self.__qualname__ = name
-
-    def __repr__(self) -> str:
-        return f"<plaudit TRL reward function {self.__name__}>"
-
-    def _results(self, samples: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        cache = self.reward._trl_cache
-        with cache.lock:
-            if cache.samples is not None and cache.samples == samples:
-                return cache.results  # type: ignore[return-value]
-        results = self.reward.score(samples)
-        with cache.lock:
-            cache.samples, cache.results = samples, results
-        return results
-
-    def __call__(self, prompts=None, completions=None, completion_ids=None, **kwargs) -> list[float | None]:
-        if completions is None:
-            raise TypeError(f"{self.__name__}: missing argument `completions`")
-        samples = _trl_samples(prompts, completions, completion_ids, kwargs, self.refs)
-        results = self._results(samples)
-        log_metric = kwargs.get("log_metric")
-        if callable(log_metric) and results and (self.component is None or self.component == self.reward.components[0]):
-            failed = sum(r["status"] != "ok" for r in results) / len(results)
-            log_metric("plaudit/failed", failed)
-        c = self.component
-        if c is None:
-            return [r["reward"] for r in results]
-        routes = self._routes()
-        out: list[float | None] = []
-        for s, r in zip(samples, results):
-            v = r["components"].get(c)
-            if v is None:
-                task = s.get("task")
-                names = routes.get(task, routes[None]) if isinstance(task, str) else routes[None]
-                # Not in this sample's route: None (TRL leaves it out); failed: the failure value.
-                v = r["reward"] if c in names else None
-            out.append(v)
-        return out
-
-    def _routes(self) -> dict[str | None, frozenset[str]]:
-        """Component names per route (`None`: the top-level components, the fallback)."""
-        routes = getattr(self, "_routes_cache", None)
-        if routes is None:
-            spec = self.reward.spec
-            routes = {None: frozenset(spec.get("components") or ())}
-            for name, route in (spec.get("routes") or {}).items():
-                routes[name] = frozenset(route.get("components") or ())
-            self._routes_cache = routes
-        return routes
+from .trl import REFERENCE_COLUMNS, TRLAsyncRewardFunc, TRLRewardFunc, _Cache as _TRLCache, prompt_key  # noqa: E402

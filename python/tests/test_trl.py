@@ -110,9 +110,13 @@ def test_trl_tokens_from_completion_ids_and_other_reference_columns(r1_spec):
     assert g(prompts=["p"] * 3, completions=completions, completion_ids=[[0]] * 3, ground_truth=["1", "2", "1"]) \
         == [1.0, 0.0, 1.0]
     h = reward.trl("correct", reference="gold")
-    assert h(prompts=["p"] * 2, completions=completions[:2], gold=["1", "2"], solution=["2", "1"]) == [1.0, 0.0]
-    # Without completion_ids, a tokens-based length reward is invalid_input: the on_error value.
-    assert f(prompts=["p"], completions=completions[:1], answer=["1"]) == [0.0]
+    assert h(prompts=["p"] * 2, completions=completions[:2], completion_ids=[[0]] * 2, gold=["1", "2"],
+             solution=["2", "1"]) == [1.0, 0.0]
+    with pytest.raises(ValueError, match=r"reference column `gold` is not in the batch \(the dataset's columns: "
+                                         r"answer, completion_ids_extra\)"):
+        h(prompts=["p"], completions=completions[:1], answer=["1"], completion_ids_extra=[1])
+    # Without completion_ids, a tokens-based length reward is invalid_input: None (TRL masks it).
+    assert f(prompts=["p"], completions=completions[:1], answer=["1"]) == [None]
 
 
 def test_trl_errors():
@@ -120,10 +124,10 @@ def test_trl_errors():
     with pytest.raises(ValueError, match=r"unknown component `nope` \(the spec's components: correct\)"):
         reward.trl("nope")
     f = reward.trl()
-    with pytest.raises(ValueError, match="column `reference` has 1 items but there are 2 completions"):
+    with pytest.raises(ValueError, match="column `solution` has 1 items but there are 2 completions"):
         f(prompts=["a", "b"], completions=["x", "y"], solution=["1"])
-    # A bad completion is a failed sample, not an exception.
-    assert f(prompts=["a", "b"], completions=[None, "Final answer: 1"], solution=["1", "1"]) == [0.0, 1.0]
+    # A bad completion is a failed sample (invalid_input: None, masked by TRL), not an exception.
+    assert f(prompts=["a", "b"], completions=[None, "Final answer: 1"], solution=["1", "1"]) == [None, 1.0]
 
 
 def test_trl_function_pickles():
