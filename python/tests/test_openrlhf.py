@@ -18,7 +18,10 @@ def test_reward_func_batch_like_the_http_endpoint():
     assert out["extra_logs"]["correct"] == [1.0, 1.0, 0.0]
     assert out["extra_logs"]["plaudit_ok"] == [1.0, 1.0, 0.0]
     assert "status" not in out["extra_logs"]  # OpenRLHF tensorizes every extra_logs value
-    assert "advantage" in out["extra_logs"]
+    # No `group` column: no advantage (each call is its own set of groups; a logged 0 would mislead).
+    assert "advantage" not in out["extra_logs"]
+    grouped = openrlhf.reward_func(queries, prompts, ["4", "0.5", "9"], task=["math"] * 3, group=["g"] * 3)
+    assert grouped["extra_logs"]["advantage"] == pytest.approx([0.57735, 0.57735, -1.1547], abs=1e-4)
     # Same as the core protocol handler (the HTTP server's /get_reward).
     raw = Reward.default().openrlhf_request({"query": queries, "prompts": prompts, "labels": ["4", "0.5", "9"],
                                              "task": "math"})

@@ -25,15 +25,17 @@ def test_naive_reward_manager_call():
     extra = {"split": "train", "index": 3, "answer": "...", "question": "How many clips?"}
     out = verl.compute_score(data_source="openai/gsm8k", solution_str="48 + 24 = 72. #### 72\n\\boxed{72}",
                              ground_truth="72", extra_info=extra)
-    assert out == {"score": 1.0, "correct": 1.0}
+    # `acc` (DAPO's filter metric) is the `correct` component; `plaudit_ok` 1.0 for status ok.
+    assert out == {"score": 1.0, "correct": 1.0, "acc": 1.0, "plaudit_ok": 1.0}
+    assert out[0] == 1.0  # verl's prime manager reads result[0]
     out = verl.compute_score(data_source="lighteval/MATH", solution_str="We get $\\boxed{\\dfrac{3}{6}}$.",
                              ground_truth="\\frac{1}{2}", extra_info=None)
-    assert out == {"score": 1.0, "correct": 1.0}
+    assert out == {"score": 1.0, "correct": 1.0, "acc": 1.0, "plaudit_ok": 1.0}
     out = verl.compute_score("DigitalLearningGmbH/MATH-lighteval", "\\boxed{1+1/e}", "1-1/e")
-    assert out == {"score": 0.0, "correct": 0.0}
+    assert out == {"score": 0.0, "correct": 0.0, "acc": 0.0, "plaudit_ok": 1.0}
     # No answer: the failure value, with the same keys (verl collects every key of every sample).
     out = verl.compute_score(data_source="openai/gsm8k", solution_str="I give up", ground_truth="72")
-    assert out == {"score": 0.0, "correct": 0.0}
+    assert out == {"score": 0.0, "correct": 0.0, "acc": 0.0, "plaudit_ok": 0.0}
     # verl passes reward_kwargs (custom_reward_function.reward_kwargs) through: ignored unless known.
     out = verl.compute_score("openai/gsm8k", "\\boxed{5}", "5", None, sandbox_fusion_url=None)
     assert out["score"] == 1.0
@@ -46,8 +48,8 @@ def test_batch_reward_manager_call():
     extra_infos = np.array([{"index": i, "split": "train"} for i in range(4)], dtype=object)
     out = verl.compute_score_batch(data_sources=data_sources, solution_strs=solution_strs,
                                    ground_truths=ground_truths, extra_infos=extra_infos)
-    assert out == [{"score": 1.0, "correct": 1.0}, {"score": 1.0, "correct": 1.0},
-                   {"score": 1.0, "correct": 1.0}, {"score": 0.0, "correct": 0.0}]
+    ok = {"score": 1.0, "correct": 1.0, "acc": 1.0, "plaudit_ok": 1.0}
+    assert out == [ok, ok, ok, {"score": 0.0, "correct": 0.0, "acc": 0.0, "plaudit_ok": 1.0}]
     with pytest.raises(ValueError, match="ground_truths has 1 items but solution_strs has 2"):
         verl.compute_score_batch(data_sources=["a", "b"], solution_strs=["x", "y"], ground_truths=["1"],
                                  extra_infos=None)
@@ -60,18 +62,19 @@ def test_custom_spec_by_path_and_bound_functions(tmp_path, r1_spec):
     p.write_text(json.dumps(r1_spec))
     good = "<think>ok</think><answer>7</answer>"
     out = verl.compute_score("anything", good, "7", {"index": 0}, spec=str(p))
-    # overlong counts tokens and verl gives none: invalid_input, the on_error value everywhere but
-    # in the components that succeeded.
-    assert out == {"score": 0.0, "correct": 1.0, "format": 1.0, "overlong": 0.0}
+    # overlong counts tokens and compute_score gets none (PlauditRewardManager counts them from the
+    # response mask): invalid_input, the on_error value everywhere but in the components that succeeded.
+    assert out == {"score": 0.0, "correct": 1.0, "format": 1.0, "overlong": 0.0, "acc": 1.0, "plaudit_ok": 0.0}
     r1_spec["components"]["overlong"]["params"]["unit"] = "chars"
     reward = Reward.from_dict(r1_spec)
     single = reward.verl()
     assert single(data_source="x", solution_str=good, ground_truth="7", extra_info=None) == \
-        {"score": pytest.approx(1.1), "correct": 1.0, "format": 1.0, "overlong": 0.0}
+        {"score": pytest.approx(1.1), "correct": 1.0, "format": 1.0, "overlong": 0.0, "acc": 1.0, "plaudit_ok": 1.0}
     batched = reward.verl(batch=True)
     res = batched(data_sources=np.array(["x", "x"], dtype=object), solution_strs=[good, "y" * 74 + " Final answer: 7"],
                   ground_truths=["7", "7"], extra_infos=np.array([None, None], dtype=object))
-    assert res[1] == {"score": pytest.approx(0.5), "correct": 1.0, "format": 0.0, "overlong": -0.5}
+    assert res[1] == {"score": pytest.approx(0.5), "correct": 1.0, "format": 0.0, "overlong": -0.5, "acc": 1.0,
+                      "plaudit_ok": 1.0}
 
 
 def test_extra_info_task_overrides_data_source():
@@ -90,8 +93,8 @@ def test_env_spec(monkeypatch, tmp_path):
 
 
 def test_batch_groups_by_uid_or_index_for_group_rewards():
-    # verl's batch manager gives the rollouts of one prompt the same extra_info index (numpy
-    # integers from parquet); a group reward sees them together.
+    # verl's batch manager passes no uid: the rollouts of one dataset row (same data source, ground
+    # truth and extra_info, numpy integers from parquet included) are one group.
     spec = {"components": {"correct": "math_equivalence",
                            "best": {"reward": "group_stats", "params": {"of": "correct", "output": "mean"}}},
             "reward": "best"}

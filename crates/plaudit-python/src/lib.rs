@@ -325,13 +325,15 @@ impl PyEngine {
     /// response `{"rewards", "scores", "extra_logs"}` (plaudit_core::openrlhf, as the HTTP server).
     /// `end_markers`: strings stripped from the end of responses (None: the default list). A
     /// malformed request, or one that needs token counts it does not carry, raises ValueError
-    /// naming the field or the components.
-    #[pyo3(signature = (request, end_markers=None))]
+    /// naming the field or the components. With `details`, the response also has
+    /// `"plaudit_results": [{"status", "error"?}, …]` (for the adapters' failure log).
+    #[pyo3(signature = (request, end_markers=None, details=false))]
     fn openrlhf<'py>(
         &self,
         py: Python<'py>,
         request: &Bound<'py, PyAny>,
         end_markers: Option<Vec<String>>,
+        details: bool,
     ) -> PyResult<Bound<'py, PyAny>> {
         let req = to_value(request, 0)
             .map_err(|e| PyValueError::new_err(format!("request: {}", e.describe())))?;
@@ -345,7 +347,15 @@ impl PyEngine {
             let tasks = parsed.tasks;
             let grouped = parsed.grouped;
             let results = self.run(parsed.inputs.into_iter().map(Err).collect(), true);
-            Ok(openrlhf::response(spec, &tasks, &results, grouped))
+            let mut response = openrlhf::response(spec, &tasks, &results, grouped);
+            if details {
+                let statuses: Vec<Value> = results
+                    .iter()
+                    .map(|r| serde_json::json!({"status": r.status, "error": r.error}))
+                    .collect();
+                response["plaudit_results"] = Value::Array(statuses);
+            }
+            Ok(response)
         });
         match response {
             Ok(v) => to_py(py, &v),
