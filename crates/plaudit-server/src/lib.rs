@@ -9,13 +9,22 @@
 //! - `GET /metrics`: Prometheus text (requests by route and code, latency, samples by status,
 //!   reward and component histograms, requests in flight).
 //!
-//! Scoring runs on a dedicated rayon pool, never on the async runtime's threads. Admission is
+//! Scoring runs on two dedicated rayon pools, never on the async runtime's threads: CPU work on
+//! one (`jobs` threads), and the samples whose route waits on work outside the process (sandboxed
+//! code runs, [`plaudit_core::Reward::blocking`]) on another (`blocking_jobs` threads), so that
+//! one client's slow code samples never hold the threads another client's math samples need.
+//! Connections are capped, read timeouts close slow and idle ones, and inline specs are off
+//! unless allowed, with host parameters kept the server's (see [`net`] and [`boundary`]).
+//! Admission is
 //! bounded: at most `max_pending` requests are admitted (running or waiting for the pool); the next
 //! one gets `503` with `Retry-After` instead of an unbounded queue. Bodies over `max_body_bytes` get
 //! `413` naming the limit; malformed JSON and wrong shapes get `400` naming the field. Each request
 //! has a deadline (`request_timeout`): samples not started by then are answered with `timeout`, so
 //! the response always has one result per sample. A client that disconnects cancels the samples
 //! its request has not started.
+
+pub mod boundary;
+pub mod net;
 
 use std::future::Future;
 use std::sync::{Arc, OnceLock};
@@ -48,6 +57,17 @@ pub struct Config {
     pub request_timeout: Duration,
     /// How `/get_reward` reads OpenRLHF queries: end markers stripped, an optional tokenizer.
     pub openrlhf: openrlhf::Options,
+    /// Threads that score samples of blocking routes (sandboxed code); 0: twice the cores.
+    pub blocking_jobs: usize,
+    /// Connections open at once; lowered to fit under the descriptor limit ([`net::connection_cap`]).
+    pub max_connections: usize,
+    /// A connection that has not sent a whole request head this long after it opened, or after
+    /// its previous response (an idle kept-alive connection), is closed.
+    pub header_timeout: Duration,
+    /// A request whose body has not fully arrived this long after its head gets 408.
+    pub body_timeout: Duration,
+    /// Accept inline specs in `POST /v1/score` (within [`boundary`]'s rules); off: 403.
+    pub allow_inline_specs: bool,
 }
 
 impl Default for Config {
@@ -58,6 +78,11 @@ impl Default for Config {
             max_pending: 256,
             request_timeout: Duration::from_secs(120),
             openrlhf: openrlhf::Options::default(),
+            blocking_jobs: 0,
+            max_connections: 1024,
+            header_timeout: Duration::from_secs(30),
+            body_timeout: Duration::from_secs(60),
+            allow_inline_specs: false,
         }
     }
 }
@@ -66,6 +91,10 @@ struct Inner {
     engine: Engine,
     registry: Registry,
     pool: rayon::ThreadPool,
+    /// Scores the samples of blocking routes (see the crate's documentation).
+    blocking: rayon::ThreadPool,
+    /// The longest per-sample deadline an inline spec may set.
+    inline_timeout_ceiling: Duration,
     admission: Arc<Semaphore>,
     config: Config,
     metrics: PrometheusHandle,
@@ -83,10 +112,21 @@ impl AppState {
             .thread_name(|i| format!("plaudit-score-{i}"))
             .build()
             .map_err(std::io::Error::other)?;
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        let blocking = rayon::ThreadPoolBuilder::new()
+            .num_threads(match config.blocking_jobs {
+                0 => 2 * cores,
+                n => n,
+            })
+            .thread_name(|i| format!("plaudit-blocking-{i}"))
+            .build()
+            .map_err(std::io::Error::other)?;
         Ok(AppState(Arc::new(Inner {
+            inline_timeout_ceiling: boundary::timeout_ceiling(engine.spec()),
             engine,
             registry,
             pool,
+            blocking,
             admission: Arc::new(Semaphore::new(config.max_pending.max(1))),
             config,
             metrics: metrics_handle(),
@@ -173,9 +213,11 @@ pub async fn serve(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(state))
-        .with_graceful_shutdown(shutdown)
-        .await
+    let (max, header) = (
+        state.0.config.max_connections,
+        state.0.config.header_timeout,
+    );
+    net::serve(listener, router(state), max, header, shutdown).await
 }
 
 fn error(code: StatusCode, message: impl Into<String>) -> Response {
@@ -345,13 +387,20 @@ struct Summary {
     statuses: String,
 }
 
-fn record(results: &[ScoreResult]) -> Summary {
+/// Count a batch's results in the metrics. Component labels come only from the server's own spec
+/// (a bounded set); the components of an inline spec are counted under the one label `inline`.
+fn record(results: &[ScoreResult], inline: bool) -> Summary {
     let mut counts = [0usize; 5];
     for r in results {
         counts[Status::ALL.iter().position(|s| *s == r.status).unwrap_or(4)] += 1;
         metrics::histogram!("plaudit_reward").record(r.reward);
         for (name, v) in &r.components {
-            metrics::histogram!("plaudit_component", "name" => name.clone()).record(*v);
+            let label = if inline {
+                "inline".to_string()
+            } else {
+                name.clone()
+            };
+            metrics::histogram!("plaudit_component", "name" => label).record(*v);
         }
     }
     let mut parts = Vec::new();
@@ -398,7 +447,16 @@ async fn handle_inner(
         );
         return (error(StatusCode::PAYLOAD_TOO_LARGE, msg), None);
     }
-    let bytes: Bytes = match axum::body::to_bytes(body, limit).await {
+    let body_timeout = inner.config.body_timeout;
+    let read = tokio::time::timeout(body_timeout, axum::body::to_bytes(body, limit)).await;
+    let Ok(read) = read else {
+        let msg = format!(
+            "the request body did not arrive within {} ms",
+            body_timeout.as_millis()
+        );
+        return (error(StatusCode::REQUEST_TIMEOUT, msg), None);
+    };
+    let bytes: Bytes = match read {
         Ok(b) => b,
         Err(e) => {
             let too_big = std::error::Error::source(&e)
@@ -423,52 +481,12 @@ async fn handle_inner(
             };
         }
     };
-    // Parsing and scoring run on the scoring pool: both are CPU work.
     let stop = Stop::after(inner.config.request_timeout);
     let mut guard = CancelOnDrop(Some(stop.clone()));
-    let (tx, rx) = oneshot::channel();
-    let st = state.clone();
-    inner.pool.spawn(move || {
-        let inner = &st.0;
-        let body: Value = match serde_json::from_slice(&bytes) {
-            Ok(v) => v,
-            Err(e) => {
-                let _ = tx.send(Err(format!("invalid JSON: {e}")));
-                return;
-            }
-        };
-        let job = match route {
-            "/get_reward" => parse_openrlhf(body, inner.engine.spec(), &inner.config.openrlhf),
-            _ => parse_score(body, &inner.registry),
-        };
-        let out = job.map(|job| match job {
-            Job::Score { inputs, spec } => {
-                let results = saved(match spec {
-                    None => inner.engine.score_batch_until(&inputs, &stop),
-                    // An inline spec shares the server's state store (namespaced by route and
-                    // component name).
-                    Some(spec) => Engine::with_store(*spec, inner.engine.store())
-                        .score_batch_until(&inputs, &stop),
-                });
-                let mut body = b"{\"results\":".to_vec();
-                serde_json::to_writer(&mut body, &results).expect("results serialize");
-                body.push(b'}');
-                (body, record(&results))
-            }
-            Job::OpenRlhf(req) => {
-                let results = saved(inner.engine.score_batch_until(&req.inputs, &stop));
-                let response =
-                    openrlhf::response(inner.engine.spec(), &req.tasks, &results, req.grouped);
-                let body = serde_json::to_vec(&response).expect("responses serialize");
-                (body, record(&results))
-            }
-        });
-        let _ = tx.send(out);
-    });
-    let out = rx.await;
+    let out = run(state, route, bytes, stop).await;
     guard.0 = None; // finished: nothing to cancel
     match out {
-        Ok(Ok((body, summary))) => (
+        Ok((body, summary)) => (
             (
                 StatusCode::OK,
                 [(
@@ -480,13 +498,149 @@ async fn handle_inner(
                 .into_response(),
             Some(summary),
         ),
-        Ok(Err(msg)) => (error(StatusCode::BAD_REQUEST, msg), None),
-        Err(_) => (
-            error(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "the scoring task ended without an answer",
-            ),
-            None,
-        ),
+        Err((code, msg)) => (error(code, msg), None),
     }
+}
+
+/// Why a request gets no results: its status and message.
+type Refusal = (StatusCode, String);
+
+/// Run `f` on `pool` and wait for it without holding a runtime thread.
+async fn on_pool<T: Send + 'static>(
+    pool: &rayon::ThreadPool,
+    f: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, Refusal> {
+    let (tx, rx) = oneshot::channel();
+    pool.spawn(move || {
+        let _ = tx.send(f());
+    });
+    rx.await.map_err(|_| {
+        (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "the scoring task ended without an answer".to_string(),
+        )
+    })
+}
+
+/// What a parsed request is answered with.
+enum Answer {
+    Score { inline: bool },
+    OpenRlhf(openrlhf::Request),
+}
+
+/// Parse (CPU pool), score (CPU and blocking pools), then build the body (CPU pool).
+async fn run(
+    state: &AppState,
+    route: &'static str,
+    bytes: Bytes,
+    stop: Stop,
+) -> Result<(Vec<u8>, Summary), Refusal> {
+    let st = state.clone();
+    let job = on_pool(&state.0.pool, move || -> Result<Job, Refusal> {
+        let inner = &st.0;
+        let bad = |m: String| (StatusCode::BAD_REQUEST, m);
+        let body: Value =
+            serde_json::from_slice(&bytes).map_err(|e| bad(format!("invalid JSON: {e}")))?;
+        if route == "/get_reward" {
+            return parse_openrlhf(body, inner.engine.spec(), &inner.config.openrlhf).map_err(bad);
+        }
+        if !inner.config.allow_inline_specs && body.get("spec").is_some_and(|s| !s.is_null()) {
+            return Err((
+                StatusCode::FORBIDDEN,
+                "field `spec`: inline specs are disabled on this server (its operator can allow them with `plaudit serve --allow-inline-specs`); send samples only, to be scored with the server's spec".into(),
+            ));
+        }
+        let job = parse_score(body, &inner.registry).map_err(bad)?;
+        if let Job::Score { spec: Some(spec), .. } = &job {
+            boundary::check_inline(spec, &inner.registry, inner.inline_timeout_ceiling)
+                .map_err(|e| (StatusCode::FORBIDDEN, format!("field `spec` is not allowed here:\n{e}")))?;
+        }
+        Ok(job)
+    })
+    .await??;
+    let (engine, inputs, answer) = match job {
+        Job::Score { inputs, spec: None } => (
+            state.0.engine.clone(),
+            inputs,
+            Answer::Score { inline: false },
+        ),
+        // An inline spec keeps its state in memory for this request only: it never reads or
+        // writes the server's state store.
+        Job::Score {
+            inputs,
+            spec: Some(spec),
+        } => (Engine::new(*spec), inputs, Answer::Score { inline: true }),
+        Job::OpenRlhf(mut req) => {
+            let inputs = std::mem::take(&mut req.inputs);
+            (state.0.engine.clone(), inputs, Answer::OpenRlhf(req))
+        }
+    };
+    let results = score_split(state, &engine, inputs, &stop).await?;
+    let st = state.clone();
+    on_pool(&state.0.pool, move || {
+        let results = saved(results);
+        match answer {
+            Answer::Score { inline } => {
+                let mut body = b"{\"results\":".to_vec();
+                serde_json::to_writer(&mut body, &results).expect("results serialize");
+                body.push(b'}');
+                (body, record(&results, inline))
+            }
+            Answer::OpenRlhf(req) => {
+                let response =
+                    openrlhf::response(st.0.engine.spec(), &req.tasks, &results, req.grouped);
+                let body = serde_json::to_vec(&response).expect("responses serialize");
+                (body, record(&results, false))
+            }
+        }
+    })
+    .await
+}
+
+/// Score a batch: the samples of blocking routes on the blocking pool, the others on the CPU
+/// pool, at the same time; then the group stage and the state update, as
+/// [`Engine::score_batch_until`] does. One result per input, in input order.
+async fn score_split(
+    state: &AppState,
+    engine: &Engine,
+    inputs: Vec<Input>,
+    stop: &Stop,
+) -> Result<Result<Vec<ScoreResult>, StateError>, Refusal> {
+    let inner = &state.0;
+    let blocks: Vec<bool> = inputs.iter().map(|i| engine.blocks(i)).collect();
+    if !blocks.contains(&true) {
+        let (e, s) = (engine.clone(), stop.clone());
+        return on_pool(&inner.pool, move || e.score_batch_until(&inputs, &s)).await;
+    }
+    let keys: Vec<Option<String>> = inputs.iter().map(Input::group).collect();
+    let (mut cpu_in, mut blocking_in) = (Vec::new(), Vec::new());
+    for (input, b) in inputs.into_iter().zip(&blocks) {
+        if *b {
+            blocking_in.push(input);
+        } else {
+            cpu_in.push(input);
+        }
+    }
+    let (e, s) = (engine.clone(), stop.clone());
+    let cpu = on_pool(&inner.pool, move || e.score_inputs(&cpu_in, &s));
+    let (e, s) = (engine.clone(), stop.clone());
+    let blocking = on_pool(&inner.blocking, move || e.score_inputs(&blocking_in, &s));
+    let (cpu, blocking) = tokio::join!(cpu, blocking);
+    let (mut cpu, mut blocking) = (cpu?.into_iter(), blocking?.into_iter());
+    let mut results: Vec<ScoreResult> = blocks
+        .iter()
+        .map(|b| {
+            if *b { blocking.next() } else { cpu.next() }
+                .expect("one result per input of each part")
+        })
+        .collect();
+    let e = engine.clone();
+    on_pool(&inner.pool, move || {
+        e.spec().group.apply(&mut results, &keys);
+        match e.commit(&mut results) {
+            Ok(()) => Ok(results),
+            Err(message) => Err(StateError { results, message }),
+        }
+    })
+    .await
 }

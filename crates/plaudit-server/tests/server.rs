@@ -106,7 +106,13 @@ fn score_route_answers_every_sample_in_order() {
 
 #[test]
 fn inline_spec_and_its_errors() {
-    let srv = start(None, Config::default());
+    let srv = start(
+        None,
+        Config {
+            allow_inline_specs: true,
+            ..Config::default()
+        },
+    );
     let req = json!({"spec": "components:\n  n: {reward: soft_overlong_penalty, params: {max_len: 100, buffer: 20}}\n",
                      "samples": [{"response": "x", "tokens": 90}]});
     let (code, body) = post(srv.addr, "/v1/score", &req);
@@ -349,4 +355,309 @@ fn request_deadline_answers_the_samples_not_started() {
         ),
         "{body}"
     );
+}
+
+#[test]
+fn inline_specs_are_off_unless_allowed() {
+    let srv = start(None, Config::default());
+    let req = json!({"spec": {"components": {"n": "exact_match"}}, "samples": [{"response": "x", "reference": "x"}]});
+    let (code, body) = post(srv.addr, "/v1/score", &req);
+    assert_eq!(code, 403, "{body}");
+    assert_eq!(
+        body["error"],
+        "field `spec`: inline specs are disabled on this server (its operator can allow them with `plaudit serve --allow-inline-specs`); send samples only, to be scored with the server's spec"
+    );
+    // Without a spec, the same server scores.
+    let (code, body) = post(
+        srv.addr,
+        "/v1/score",
+        &json!({"samples": [{"response": "x", "reference": "x"}], "spec": null}),
+    );
+    assert_eq!(code, 200, "{body}");
+}
+
+#[test]
+fn inline_specs_cannot_weaken_isolation_or_reach_files() {
+    let srv = start(
+        None,
+        Config {
+            allow_inline_specs: true,
+            ..Config::default()
+        },
+    );
+    let marker = std::env::temp_dir().join(format!("plaudit-inline-weak-{}", std::process::id()));
+    let _ = std::fs::remove_file(&marker);
+    let code_sample = json!({"response": format!("```python\nopen({:?}, 'w').write('x')\ndef f():\n    return 1\n```", marker.to_string_lossy()),
+        "reference": {"tests": ["assert f() == 1"]}});
+    let cases = [
+        (
+            json!({"components": {"correct": {"reward": "code_pass", "params": {"isolation": "weak"}}}}),
+            "components.correct.params.isolation: a host parameter; an inline spec must leave it at its default (\"full\"), only the server's own spec may set it",
+        ),
+        (
+            json!({"routes": {"sql": {"components": {"c": {"reward": "sql_execution_match", "params": {"db_dir": "/"}}}}}}),
+            "routes.sql.components.c.params.db_dir: a host parameter; an inline spec must leave it at its default (\"\"), only the server's own spec may set it",
+        ),
+        (
+            json!({"timeout_ms": 86_400_000, "components": {"n": "exact_match"}}),
+            "timeout_ms: 86400000 ms is over this server's ceiling of 30000 ms (its own spec's longest)",
+        ),
+    ];
+    for (spec, want) in cases {
+        let (code, body) = post(
+            srv.addr,
+            "/v1/score",
+            &json!({"spec": spec, "samples": [code_sample.clone()]}),
+        );
+        assert_eq!(code, 403, "{body}");
+        assert_eq!(
+            body["error"].as_str().unwrap(),
+            format!("field `spec` is not allowed here:\n{want}")
+        );
+    }
+    // YAML text is held to the same rules.
+    let yaml = "components:\n  correct: {reward: code_pass, params: {isolation: weak}}\n";
+    let (code, _) = post(
+        srv.addr,
+        "/v1/score",
+        &json!({"spec": yaml, "samples": [code_sample.clone()]}),
+    );
+    assert_eq!(code, 403);
+    assert!(!marker.exists(), "the sample ran outside the sandbox");
+    // Full isolation stated explicitly is the default, so allowed; the write stays in the sandbox.
+    let spec = json!({"components": {"correct": {"reward": "code_pass", "params": {"isolation": "full"}}}});
+    let (code, body) = post(
+        srv.addr,
+        "/v1/score",
+        &json!({"spec": spec, "samples": [code_sample]}),
+    );
+    assert_eq!(code, 200, "{body}");
+    assert_eq!(body["results"][0]["status"], "ok", "{body}");
+    assert!(
+        !marker.exists(),
+        "the sandbox let a write through to the host"
+    );
+}
+
+#[test]
+fn inline_spec_components_do_not_grow_metrics() {
+    let srv = start(
+        None,
+        Config {
+            allow_inline_specs: true,
+            ..Config::default()
+        },
+    );
+    for i in 0..40 {
+        let spec = json!({"components": {format!("fresh_{i}"): "exact_match"}});
+        let (code, body) = post(
+            srv.addr,
+            "/v1/score",
+            &json!({"spec": spec, "samples": [{"response": "a", "reference": "a"}]}),
+        );
+        assert_eq!(code, 200, "{body}");
+        assert_eq!(body["results"][0]["components"][format!("fresh_{i}")], 1.0);
+    }
+    let (_, _, text) = request(srv.addr, "GET", "/metrics", b"");
+    assert!(
+        !text.contains("fresh_"),
+        "component names of inline specs became labels"
+    );
+    assert!(
+        text.contains("plaudit_component_bucket{name=\"inline\""),
+        "inline components are counted under `inline`:\n{text}"
+    );
+}
+
+/// Reads until the server closes the connection; true when it did (EOF or reset).
+fn closed_by_server(s: &mut TcpStream) -> bool {
+    s.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
+    let mut buf = [0u8; 256];
+    loop {
+        match s.read(&mut buf) {
+            Ok(0) => return true,
+            Ok(_) => continue,
+            Err(e) if e.kind() == std::io::ErrorKind::ConnectionReset => return true,
+            Err(_) => return false,
+        }
+    }
+}
+
+#[test]
+fn idle_connections_are_closed_and_do_not_stop_service() {
+    // Four connection slots, all taken by clients that send nothing; more wait behind them.
+    let srv = start(
+        None,
+        Config {
+            max_connections: 4,
+            header_timeout: Duration::from_millis(300),
+            ..Config::default()
+        },
+    );
+    let mut idle: Vec<TcpStream> = (0..12)
+        .map(|_| TcpStream::connect(srv.addr).unwrap())
+        .collect();
+    // Health and scoring are answered (the idle ones are closed after the header timeout).
+    let (code, _, body) = request(srv.addr, "GET", "/healthz", b"");
+    assert_eq!(code, 200, "{body}");
+    let (code, body) = post(
+        srv.addr,
+        "/v1/score",
+        &json!({"samples": [{"task": "math", "response": "\\boxed{2}", "reference": "2"}]}),
+    );
+    assert_eq!(code, 200, "{body}");
+    assert_eq!(body["results"][0]["reward"], 1.0);
+    for (i, s) in idle.iter_mut().enumerate() {
+        assert!(closed_by_server(s), "idle connection {i} was never closed");
+    }
+    // A kept-alive connection that goes idle after a response is closed too.
+    let mut s = TcpStream::connect(srv.addr).unwrap();
+    s.write_all(b"GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n")
+        .unwrap();
+    let mut got = Vec::new();
+    let mut buf = [0u8; 512];
+    while !String::from_utf8_lossy(&got).contains("\"max_pending\"") {
+        let n = s.read(&mut buf).unwrap();
+        assert!(n > 0, "closed before answering");
+        got.extend_from_slice(&buf[..n]);
+    }
+    assert!(
+        closed_by_server(&mut s),
+        "idle kept-alive connection was never closed"
+    );
+}
+
+#[test]
+fn a_body_that_never_arrives_gets_408() {
+    let srv = start(
+        None,
+        Config {
+            body_timeout: Duration::from_millis(300),
+            ..Config::default()
+        },
+    );
+    let mut s = TcpStream::connect(srv.addr).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
+    s.write_all(b"POST /v1/score HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"samples\": [").unwrap();
+    let mut out = String::new();
+    let _ = s.read_to_string(&mut out);
+    let (head, body) = out.split_once("\r\n\r\n").unwrap();
+    assert!(head.starts_with("HTTP/1.1 408"), "{out}");
+    assert_eq!(
+        body,
+        r#"{"error":"the request body did not arrive within 300 ms"}"#
+    );
+    // The admission slot is free again.
+    wait_admitted(srv.addr, 0);
+}
+
+#[test]
+fn math_answers_while_another_requests_code_runs() {
+    // One CPU thread. Request A's code samples sleep in the sandbox until their time limit;
+    // request B (one math sample) must be answered while A is still admitted.
+    let srv = start(
+        None,
+        Config {
+            jobs: 1,
+            blocking_jobs: 2,
+            ..Config::default()
+        },
+    );
+    let addr = srv.addr;
+    let sleeper = json!({"task": "code", "response": "```python\nimport time\ntime.sleep(60)\ndef f():\n    return 1\n```",
+        "reference": {"tests": ["assert f() == 1"], "time_limit_ms": 8000}});
+    let a = std::thread::spawn(move || {
+        post(
+            addr,
+            "/v1/score",
+            &json!({"samples": [sleeper.clone(), sleeper]}),
+        )
+    });
+    wait_admitted(addr, 1);
+    let (code, body) = post(
+        addr,
+        "/v1/score",
+        &json!({"samples": [{"task": "math", "response": "\\boxed{\\frac{1}{2}}", "reference": "0.5"}]}),
+    );
+    assert_eq!(code, 200, "{body}");
+    assert_eq!(body["results"][0]["status"], "ok", "{body}");
+    assert_eq!(body["results"][0]["reward"], 1.0);
+    // A is still running: B did not wait for it.
+    let (_, _, health) = request(addr, "GET", "/healthz", b"");
+    let v: Value = serde_json::from_str(&health).unwrap();
+    assert_eq!(
+        v["requests_admitted"], 1,
+        "the code request finished first: {v}"
+    );
+    let (code, body) = a.join().unwrap();
+    assert_eq!(code, 200, "{body}");
+    let rs = body["results"].as_array().unwrap();
+    assert_eq!(rs.len(), 2);
+    for r in rs {
+        assert_eq!(r["reward"], 0.0, "{r}");
+        assert_eq!(r["details"]["correct"]["verdicts"][0], "timeout", "{r}");
+    }
+}
+
+#[test]
+fn mixed_batches_keep_order_with_the_blocking_pool() {
+    let srv = start(None, Config::default());
+    let code = |ret: &str| {
+        json!({"group": "g", "task": "code", "response": format!("```python\ndef f():\n    return {ret}\n```"),
+        "reference": {"tests": ["assert f() == 1"]}})
+    };
+    let math = |a: &str| json!({"group": "g", "task": "math", "response": format!("\\boxed{{{a}}}"), "reference": "3"});
+    let samples = vec![
+        math("3"),
+        code("1"),
+        math("4"),
+        code("2"),
+        json!({"group": "g", "x": 1}),
+        math("3"),
+    ];
+    let (status, body) = post(srv.addr, "/v1/score", &json!({"samples": samples}));
+    assert_eq!(status, 200, "{body}");
+    let rewards: Vec<f64> = body["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["reward"].as_f64().unwrap())
+        .collect();
+    assert_eq!(rewards, vec![1.0, 1.0, 0.0, 0.0, 0.0, 1.0]);
+    assert_eq!(body["results"][4]["status"], "invalid_input");
+    // GRPO over the group `g`, across both pools: rewards 1 above the mean of ½, 0 below.
+    let adv: Vec<f64> = body["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["advantage"].as_f64().unwrap())
+        .collect();
+    assert!(
+        adv.iter()
+            .zip(&rewards)
+            .all(|(a, r)| (*a > 0.0) == (*r > 0.5) && *a != 0.0),
+        "{adv:?}"
+    );
+}
+
+#[test]
+fn integers_beyond_64_bits_are_exact() {
+    let srv = start(None, Config::default());
+    let body = br#"{"samples": [
+        {"task": "math", "response": "\boxed{18446744073709551617}", "reference": 18446744073709551617},
+        {"task": "math", "response": "\boxed{123456789012345680000000000000000000000}", "reference": 123456789012345678901234567890123456789},
+        {"id": 18446744073709551617, "task": "math", "response": "\boxed{1}", "reference": 1}
+    ]}"#;
+    let (code, _, text) = request(srv.addr, "POST", "/v1/score", body);
+    assert_eq!(code, 200, "{text}");
+    let v: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(v["results"][0]["reward"], 1.0, "{text}");
+    assert_eq!(v["results"][1]["reward"], 0.0, "{text}");
+    assert!(text.contains(r#""id":18446744073709551617"#), "{text}");
+    // OpenRLHF labels too.
+    let req = br#"{"query": ["Q: \boxed{18446744073709551617}"], "prompts": ["Q:"], "labels": [18446744073709551617], "task": ["math"]}"#;
+    let (code, _, text) = request(srv.addr, "POST", "/get_reward", req);
+    assert_eq!(code, 200, "{text}");
+    let v: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(v["rewards"][0], 1.0, "{text}");
 }
