@@ -43,6 +43,7 @@ fn report(out: std::process::Output, wall: Duration, limit: Duration) -> Report 
         stderr_truncated: false,
         wall,
         cpu: Duration::ZERO,
+        memory_scope: plaudit_sandbox::MemoryScope::PerProcess,
     }
 }
 

@@ -33,7 +33,11 @@ pub(crate) const FD_AUX: c_int = 3;
 pub(crate) const FD_STATUS: c_int = 4;
 /// parent → child: one byte once the uid/gid maps are written.
 pub(crate) const FD_GO: c_int = 5;
-pub(crate) const NFDS: usize = 6;
+/// `cgroup.procs` of the run's cgroups (opened by the parent): the program writes "0" to each,
+/// moving itself in, before anything else (see `cgroup.rs`).
+pub(crate) const FD_CGROUP: c_int = 6;
+pub(crate) const MAX_CGROUPS: usize = 2;
+pub(crate) const NFDS: usize = 8;
 
 pub(crate) const KIND_ERROR: u32 = 1;
 pub(crate) const KIND_EXIT: u32 = 2;
@@ -98,12 +102,13 @@ pub(crate) enum Step {
     Exec,
     /// A fork-server run's own setup (in Python: `b` says which part, see `zygote.py`).
     Zygote,
+    Cgroup,
 }
 
 impl Step {
     pub(crate) fn from_u32(v: u32) -> Option<Step> {
         use Step::*;
-        const ALL: [Step; 24] = [
+        const ALL: [Step; 25] = [
             Fds,
             Go,
             Hostname,
@@ -128,6 +133,7 @@ impl Step {
             Seccomp,
             Exec,
             Zygote,
+            Cgroup,
         ];
         ALL.iter().copied().find(|s| *s as u32 == v)
     }
@@ -159,6 +165,7 @@ impl Step {
             Seccomp => "installing the seccomp filter",
             Exec => "execve",
             Zygote => "the fork server preparing the run",
+            Cgroup => "joining the run's cgroup",
         }
     }
 }
@@ -270,6 +277,8 @@ pub(crate) struct FullSpec<'a> {
 pub(crate) struct Spec<'a> {
     /// Parent-side descriptor numbers that become 0..NFDS in the child (-1: none).
     pub fds: [c_int; NFDS],
+    /// How many `cgroup.procs` descriptors follow FD_CGROUP.
+    pub cgroups: usize,
     pub full: Option<FullSpec<'a>>,
     /// Working directory of the program.
     pub workdir: &'a CStr,
@@ -747,8 +756,15 @@ unsafe fn init_main(spec: &Spec, full: &FullSpec) -> ! {
     }
     let pid = pid as libc::pid_t;
     // Only the program holds its stdio and job descriptors now: when it (and its descendants)
-    // close them, the parent sees end-of-file.
-    for fd in [FD_STDIN, FD_STDOUT, FD_STDERR, FD_AUX] {
+    // close them, the parent sees end-of-file. init stays out of the run's cgroup.
+    for fd in [
+        FD_STDIN,
+        FD_STDOUT,
+        FD_STDERR,
+        FD_AUX,
+        FD_CGROUP,
+        FD_CGROUP + 1,
+    ] {
         libc::close(fd);
     }
     loop {
@@ -882,6 +898,14 @@ struct CapData {
 /// The program child: `ids` is `Some` under full isolation (switch to the unprivileged id of the
 /// namespace), `None` in weak mode (keep the host user).
 unsafe fn program(spec: &Spec, ids: Option<Ids>) -> ! {
+    // Into the run's cgroup(s) first: every byte it allocates from here on is charged there.
+    for k in 0..spec.cgroups.min(MAX_CGROUPS) {
+        let fd = FD_CGROUP + k as c_int;
+        if libc::write(fd, c"0".as_ptr() as *const c_void, 1) != 1 {
+            fail(Step::Cgroup, k as u32, errno());
+        }
+        libc::close(fd);
+    }
     if ids.is_some() {
         check(libc::setsid(), Step::Setsid);
         libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL as c_ulong, 0, 0, 0);

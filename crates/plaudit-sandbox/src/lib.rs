@@ -15,6 +15,7 @@
 //! Additions beyond the contract: [`Sandbox::config`], [`Sandbox::exposed_paths`],
 //! [`Sandbox::warm_ready`] and [`SIMULATE_NO_USERNS_ENV`].
 
+mod cgroup;
 mod child;
 mod plan;
 mod pool;
@@ -25,6 +26,8 @@ mod zygote;
 
 use std::sync::Arc;
 use std::time::Duration;
+
+pub use cgroup::MemoryScope;
 
 /// The languages the sandbox runs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -162,6 +165,9 @@ pub struct Report {
     pub stderr_truncated: bool,
     pub wall: Duration,
     pub cpu: Duration,
+    /// What bounded the run's memory: its own cgroup (all its processes together), or only
+    /// `RLIMIT_AS` per process where the machine has no usable cgroup hierarchy.
+    pub memory_scope: MemoryScope,
 }
 
 /// A program ready to run: Python source, or a compiled C++ binary (compile once, run per test).
@@ -192,7 +198,15 @@ struct Inner {
     cxx_error: Option<String>,
     /// Finished sandboxes whose init is still exiting (its mount namespace's teardown waits for
     /// an RCU grace period, milliseconds a run need not wait for): reaped on a background thread.
-    reaper: std::sync::mpsc::Sender<spawn::Child>,
+    reaper: std::sync::mpsc::Sender<Reap>,
+    cgroups: cgroup::Cgroups,
+}
+
+/// Handed to the reaper thread: a sandbox to reap, or a run's cgroup to remove (both on drop).
+#[allow(dead_code)]
+enum Reap {
+    Child(spawn::Child),
+    Cgroup(cgroup::RunCgroup),
 }
 
 impl Inner {
@@ -204,7 +218,7 @@ impl Inner {
     ) -> (libc::c_int, libc::rusage) {
         if !self.env.weak && outcome.complete() {
             // The records carry the status and CPU time; init's own wait status is not needed.
-            let _ = self.reaper.send(child);
+            let _ = self.reaper.send(Reap::Child(child));
             // SAFETY: an all-zero rusage is valid.
             return (0, unsafe { std::mem::zeroed() });
         }
@@ -215,6 +229,10 @@ impl Inner {
 /// Set to `1` to make `Sandbox::new` behave as on a machine without user namespaces (for tests
 /// and for checking a deployment's error path).
 pub const SIMULATE_NO_USERNS_ENV: &str = "PLAUDIT_SANDBOX_SIMULATE_NO_USERNS";
+
+/// Set to `1` to run without cgroups (as on a machine that has none): memory is then bounded
+/// per process only, and every report says so.
+pub const NO_CGROUPS_ENV: &str = "PLAUDIT_SANDBOX_NO_CGROUPS";
 
 const PROBE_WALL: Duration = Duration::from_secs(20);
 /// How long a Python worker may take to start (a loaded machine), outside the run's wall limit.
@@ -327,6 +345,11 @@ impl Sandbox {
             v.extend(p.site_dirs.iter().map(|d| c_path(d)));
             env.zygote_argv = v;
         }
+        let cgroups = if std::env::var(NO_CGROUPS_ENV).is_ok_and(|v| v == "1") {
+            cgroup::Cgroups::none(format!("{NO_CGROUPS_ENV}=1"))
+        } else {
+            cgroup::Cgroups::detect()
+        };
         let env = Arc::new(env);
         let zygotes = use_zygotes.then(|| Arc::new(zygote::Zygotes::new(config.warm_workers)));
         let pool = (!use_zygotes && config.warm_workers > 0 && env.python.is_some()).then(|| {
@@ -360,12 +383,12 @@ impl Sandbox {
             }
             (None, None) => None,
         };
-        let (reaper, reap_rx) = std::sync::mpsc::channel::<spawn::Child>();
+        let (reaper, reap_rx) = std::sync::mpsc::channel::<Reap>();
         std::thread::Builder::new()
             .name("plaudit-sandbox-reaper".into())
             .spawn(move || {
-                for child in reap_rx {
-                    drop(child);
+                for r in reap_rx {
+                    drop(r);
                 }
             })
             .map_err(|e| SandboxError(format!("cannot start the reaper thread: {e}")))?;
@@ -378,6 +401,7 @@ impl Sandbox {
                 python_error,
                 cxx_error,
                 reaper,
+                cgroups,
             }),
             refill,
         })
@@ -402,6 +426,42 @@ impl Sandbox {
         })
         .as_ref()
         .map_err(Clone::clone)
+    }
+
+    /// What bounds a run's memory on this machine (see [`MemoryScope`]).
+    pub fn memory_scope(&self) -> MemoryScope {
+        self.inner.cgroups.scope()
+    }
+
+    /// Why runs have no cgroup (empty when they have one).
+    pub fn cgroup_unavailable(&self) -> &str {
+        &self.inner.cgroups.why_not
+    }
+
+    /// A fresh cgroup for one run, `None` without cgroup support.
+    fn run_cgroup(&self, limits: &Limits) -> Result<Option<cgroup::RunCgroup>, SandboxError> {
+        if self.inner.cgroups.scope() == MemoryScope::PerProcess {
+            return Ok(None);
+        }
+        self.inner
+            .cgroups
+            .create(limits.memory_bytes, limits.processes)
+            .map(Some)
+    }
+
+    /// The run's memory scope, and whether its cgroup saw an OOM kill.
+    fn memory_of(&self, cg: &Option<cgroup::RunCgroup>) -> (MemoryScope, bool) {
+        match cg {
+            Some(c) => (self.inner.cgroups.scope(), c.oom_killed()),
+            None => (MemoryScope::PerProcess, false),
+        }
+    }
+
+    /// Remove a run's cgroup off the run's latency.
+    fn drop_cgroup(&self, cg: Option<cgroup::RunCgroup>) {
+        if let Some(cg) = cg {
+            let _ = self.inner.reaper.send(Reap::Cgroup(cg));
+        }
     }
 
     /// The configuration this sandbox was made with.
@@ -472,7 +532,8 @@ impl Sandbox {
         let what = spawn::What::Compile {
             source: source.as_bytes(),
         };
-        let mut child = spawn::spawn(env, &what, Some(limits), limits.workdir_bytes)?;
+        let cg = self.run_cgroup(limits)?;
+        let mut child = spawn::spawn(env, &what, Some(limits), limits.workdir_bytes, cg.as_ref())?;
         let started = std::time::Instant::now();
         let cap = usize::try_from(limits.file_bytes)
             .unwrap_or(usize::MAX)
@@ -487,7 +548,9 @@ impl Sandbox {
             true,
         );
         let (ws, ru) = child.reap();
-        let (report, status) = report(env, outcome, ws, &ru, limits, None)?;
+        let mem = self.memory_of(&cg);
+        self.drop_cgroup(cg);
+        let (report, status) = report(env, outcome, ws, &ru, limits, None, mem)?;
         let binary = if env.weak {
             match (&report.exit, child.tmpdir()) {
                 (Exit::Code(0), Some(dir)) => std::fs::read(dir.join("prog")).ok(),
@@ -516,7 +579,8 @@ impl Sandbox {
     ) -> Result<Report, SandboxError> {
         let env = &self.inner.env;
         let what = spawn::What::Native { binary, stdin };
-        let mut child = spawn::spawn(env, &what, Some(limits), limits.workdir_bytes)?;
+        let cg = self.run_cgroup(limits)?;
+        let mut child = spawn::spawn(env, &what, Some(limits), limits.workdir_bytes, cg.as_ref())?;
         let started = std::time::Instant::now();
         let outcome = spawn::supervise(
             &mut child,
@@ -528,7 +592,9 @@ impl Sandbox {
             false,
         );
         let (ws, ru) = self.inner.finish(child, &outcome);
-        Ok(report(env, outcome, ws, &ru, limits, None)?.0)
+        let mem = self.memory_of(&cg);
+        self.drop_cgroup(cg);
+        Ok(report(env, outcome, ws, &ru, limits, None, mem)?.0)
     }
 
     fn run_python(
@@ -564,7 +630,13 @@ impl Sandbox {
             {
                 Some(c) => (c, true),
                 None => (
-                    spawn::spawn(env, &spawn::What::PythonWorker, None, limits.workdir_bytes)?,
+                    spawn::spawn(
+                        env,
+                        &spawn::What::PythonWorker,
+                        None,
+                        limits.workdir_bytes,
+                        None,
+                    )?,
                     false,
                 ),
             };
@@ -575,6 +647,32 @@ impl Sandbox {
                 Err(e) => return Err(e),
             }
         };
+        // The worker started before its run: move its program into the run's cgroup now, before
+        // it reads the job.
+        let cg = self.run_cgroup(limits)?;
+        if let Some(c) = &cg {
+            let pid = child.program_pid().ok_or_else(|| {
+                SandboxError("cgroup: the Python worker's process was not found".into())
+            })?;
+            for fd in &c.procs {
+                use std::os::fd::AsRawFd;
+                let text = pid.to_string();
+                // SAFETY: a write of a short buffer to our own descriptor.
+                let n = unsafe {
+                    libc::write(
+                        fd.as_raw_fd(),
+                        text.as_ptr() as *const libc::c_void,
+                        text.len(),
+                    )
+                };
+                if n != text.len() as isize {
+                    return Err(SandboxError(format!(
+                        "cgroup: moving the Python worker into its run's cgroup: {}",
+                        std::io::Error::last_os_error()
+                    )));
+                }
+            }
+        }
         let header = python::Header {
             cpu_ms: limits.cpu.as_millis().min(u64::MAX as u128) as u64,
             memory: limits.memory_bytes,
@@ -604,7 +702,9 @@ impl Sandbox {
         );
         let (ws, ru) = self.inner.finish(child, &outcome);
         let replies = python::parse_replies(&outcome.replies);
-        Ok(report(env, outcome, ws, &ru, limits, Some(replies))?.0)
+        let mem = self.memory_of(&cg);
+        self.drop_cgroup(cg);
+        Ok(report(env, outcome, ws, &ru, limits, Some(replies), mem)?.0)
     }
 
     /// One run on fork server `z`; `None` when the server failed before the run could report
@@ -619,13 +719,20 @@ impl Sandbox {
     ) -> Option<Result<Report, SandboxError>> {
         let discard = |z: spawn::Child| {
             zs.discard();
-            let _ = self.inner.reaper.send(z);
+            let _ = self.inner.reaper.send(Reap::Child(z));
         };
         if !zygote::quiet(&z) {
             discard(z);
             return None;
         }
-        let mut run = match zygote::submit(&z, source, stdin, limits) {
+        let cg = match self.run_cgroup(limits) {
+            Ok(cg) => cg,
+            Err(e) => {
+                zs.put_back(z);
+                return Some(Err(e));
+            }
+        };
+        let mut run = match zygote::submit(&z, source, stdin, limits, cg.as_ref()) {
             Ok(run) => run,
             Err(_) => {
                 discard(z);
@@ -650,6 +757,8 @@ impl Sandbox {
             discard(z);
         }
         let status = spawn::parse_status(&outcome.status);
+        let mem = self.memory_of(&cg);
+        self.drop_cgroup(cg);
         if !outcome.timed_out && status.exit.is_none() && status.error.is_none() {
             return None;
         }
@@ -657,7 +766,7 @@ impl Sandbox {
         // SAFETY: an all-zero rusage is valid (the run's init reports the CPU time; a run killed
         // at the wall limit has none measured).
         let ru: libc::rusage = unsafe { std::mem::zeroed() };
-        Some(report(&self.inner.env, outcome, 0, &ru, limits, Some(replies)).map(|r| r.0))
+        Some(report(&self.inner.env, outcome, 0, &ru, limits, Some(replies), mem).map(|r| r.0))
     }
 }
 
@@ -682,7 +791,7 @@ fn c_path(p: &std::path::Path) -> std::ffi::CString {
 /// Run the isolation probe: the full setup, ending in `_exit(0)` instead of an exec.
 fn probe(env: &spawn::Env) -> Result<(), SandboxError> {
     let limits = Limits::default();
-    let mut child = spawn::spawn(env, &spawn::What::Probe, Some(&limits), 1 << 20)?;
+    let mut child = spawn::spawn(env, &spawn::What::Probe, Some(&limits), 1 << 20, None)?;
     let started = std::time::Instant::now();
     let outcome = spawn::supervise(&mut child, &[], started, PROBE_WALL, 4096, 4096, true);
     let (ws, _) = child.reap();
@@ -788,6 +897,7 @@ fn report(
     ru: &libc::rusage,
     limits: &Limits,
     python: Option<python::Replies>,
+    (memory_scope, oom_killed): (MemoryScope, bool),
 ) -> Result<(Report, spawn::Status), SandboxError> {
     let status = spawn::parse_status(&outcome.status);
     if let Some(err) = &status.error {
@@ -824,21 +934,25 @@ fn report(
     let cpu = total.saturating_sub(baseline);
     let killed_by = |s: i32| exit == Exit::Signal(s);
     let timed_out = outcome.timed_out
-        || killed_by(libc::SIGXCPU)
-        || (killed_by(libc::SIGKILL) && cpu + Duration::from_millis(50) >= limits.cpu);
+        || (!oom_killed
+            && (killed_by(libc::SIGXCPU)
+                || (killed_by(libc::SIGKILL) && cpu + Duration::from_millis(50) >= limits.cpu)));
     let failed = exit != Exit::Code(0);
     let near_limit = maxrss >= limits.memory_bytes / 10 * 9;
-    let memory_exceeded = !timed_out
-        && match &python {
-            Some(r) => r.memory_error || (failed && near_limit && matches!(exit, Exit::Signal(_))),
-            None => {
-                failed
-                    && (near_limit && matches!(exit, Exit::Signal(_)) || {
-                        let err = String::from_utf8_lossy(&outcome.stderr.buf);
-                        OOM_MARKERS.iter().any(|m| err.contains(m))
-                    })
-            }
-        };
+    let memory_exceeded = oom_killed
+        || !timed_out
+            && match &python {
+                Some(r) => {
+                    r.memory_error || (failed && near_limit && matches!(exit, Exit::Signal(_)))
+                }
+                None => {
+                    failed
+                        && (near_limit && matches!(exit, Exit::Signal(_)) || {
+                            let err = String::from_utf8_lossy(&outcome.stderr.buf);
+                            OOM_MARKERS.iter().any(|m| err.contains(m))
+                        })
+                }
+            };
     Ok((
         Report {
             exit,
@@ -850,6 +964,7 @@ fn report(
             stderr_truncated: outcome.stderr.truncated,
             wall: outcome.wall,
             cpu,
+            memory_scope,
         },
         status,
     ))

@@ -83,7 +83,7 @@ pub(crate) fn refill(env: Arc<Env>, pool: Arc<Pool>) {
             }
             st.workdir_bytes
         };
-        match spawn(&env, &What::PythonWorker, None, size) {
+        match spawn(&env, &What::PythonWorker, None, size, None) {
             Ok(child) => {
                 let mut st = pool.state.lock().unwrap_or_else(|e| e.into_inner());
                 if st.shutdown {

@@ -89,6 +89,16 @@ impl Child {
         self.pid
     }
 
+    /// The host pid of the sandbox's program: the child itself (weak), or init's only child.
+    pub(crate) fn program_pid(&self) -> Option<libc::pid_t> {
+        if self.weak {
+            return Some(self.pid);
+        }
+        let text =
+            std::fs::read_to_string(format!("/proc/{0}/task/{0}/children", self.pid)).ok()?;
+        text.split_whitespace().next()?.parse().ok()
+    }
+
     /// Kill the whole sandbox: init of the PID namespace (the kernel kills the rest), or the
     /// process group.
     pub(crate) fn kill(&self) {
@@ -370,6 +380,7 @@ pub(crate) fn spawn(
     what: &What,
     limits: Option<&Limits>,
     workdir_bytes: u64,
+    cgroup: Option<&crate::cgroup::RunCgroup>,
 ) -> Result<Child, SandboxError> {
     let io = |what: &str, e: std::io::Error| SandboxError(format!("{what}: {e}"));
     let (status_r, status_w) = pipe().map_err(|e| io("pipe", e))?;
@@ -543,8 +554,13 @@ pub(crate) fn spawn(
     fds[child::FD_AUX as usize] = aux_fd.as_ref().map(|f| f.as_raw_fd()).unwrap_or(-1);
     fds[child::FD_STATUS as usize] = status_w.as_raw_fd();
     fds[child::FD_GO as usize] = go_child.as_raw_fd();
+    let cgroups = cgroup.map_or(&[][..], |c| &c.procs[..]);
+    for (k, fd) in cgroups.iter().take(child::MAX_CGROUPS).enumerate() {
+        fds[child::FD_CGROUP as usize + k] = fd.as_raw_fd();
+    }
     let spec = Spec {
         fds,
+        cgroups: cgroups.len().min(child::MAX_CGROUPS),
         full: full_spec,
         workdir: &workdir_c,
         rlimits: &rl,

@@ -12,7 +12,9 @@
 #      bounding set, uid/gid UID/GID, no_new_privs, the seccomp filters the cold path uses, then
 #      runs the program in a fresh __main__ (as the one-shot worker does).
 # Job (descriptor 3, a Unix stream socket): a 72-byte header with SCM_RIGHTS carrying six
-# descriptors: stdin (memfd), source (memfd), stdout, stderr, status (records), replies.
+# descriptors: stdin (memfd), source (memfd), stdout, stderr, status (records), replies; then
+# as many `cgroup.procs` descriptors as the header's last field says (P writes "0" to each as
+# its first act, joining the run's cgroup; G stays out of it).
 import os, sys, struct, ctypes, socket, resource, types
 _A = sys.argv[1:]
 _UID, _GID, _SETGROUPS = int(_A[0]), int(_A[1]), _A[2] == "1"
@@ -61,8 +63,9 @@ def _mount(src, dst, fstype, flags, data, st, part):
 
 
 def _job(head, fds):
-    _m, cpu_ms, mem, fsize, nofile, nproc, stack, work, _r = struct.unpack("<8s8Q", head)
-    stdin, src, out, err, st, rep = fds
+    _m, cpu_ms, mem, fsize, nofile, nproc, stack, work, _ncg = struct.unpack("<8s8Q", head)
+    stdin, src, out, err, st, rep = fds[:6]
+    cgs = fds[6:]
     try:
         os.close(_ctl.detach())
         os.close(_PIDNS)
@@ -84,10 +87,17 @@ def _job(head, fds):
         _mount(b"proc", b"/proc", b"proc", MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RDONLY, None, st, 6)
         p = os.fork()
         if p == 0:
+            for k, fd in enumerate(cgs):
+                try:
+                    if os.write(fd, b"0") != 1:
+                        _fail(st, 15 + k, 5)
+                    os.close(fd)
+                except OSError as e:
+                    _fail(st, 15 + k, e.errno or 5)
             _program(stdin, src, out, err, st, rep, cpu_ms, mem, fsize, nofile, nproc, stack)
     except BaseException as e:
         _fail(st, 7, getattr(e, "errno", None) or 0)
-    for fd in (stdin, src, out, err, rep):
+    for fd in (stdin, src, out, err, rep) + tuple(cgs):
         os.close(fd)
     status = 0
     while True:
@@ -199,7 +209,7 @@ while True:
         if not more:
             os._exit(0)
         msg += more
-    if len(fds) != 6 or msg[:8] != b"PLAUDITZ":
+    if len(fds) != 6 + struct.unpack("<Q", msg[64:72])[0] or len(fds) > 8 or msg[:8] != b"PLAUDITZ":
         for fd in fds:
             os.close(fd)
         os._exit(3)

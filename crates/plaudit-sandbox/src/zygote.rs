@@ -146,7 +146,7 @@ pub(crate) fn refill(env: Arc<Env>, z: Arc<Zygotes>) {
             n
         };
         let spawned: Vec<_> = (0..n)
-            .map(|_| spawn::spawn(&env, &What::Zygote, None, ZYGOTE_WORKDIR))
+            .map(|_| spawn::spawn(&env, &What::Zygote, None, ZYGOTE_WORKDIR, None))
             .collect();
         let mut failed = false;
         for s in spawned {
@@ -170,7 +170,7 @@ pub(crate) fn refill(env: Arc<Env>, z: Arc<Zygotes>) {
 }
 
 /// The job header.
-pub(crate) fn header(limits: &Limits) -> [u8; HEADER_LEN] {
+pub(crate) fn header(limits: &Limits, cgroups: usize) -> [u8; HEADER_LEN] {
     let mut out = [0u8; HEADER_LEN];
     out[..8].copy_from_slice(MAGIC);
     let vals = [
@@ -181,7 +181,7 @@ pub(crate) fn header(limits: &Limits) -> [u8; HEADER_LEN] {
         limits.processes,
         spawn::native_stack(limits.memory_bytes),
         limits.workdir_bytes,
-        0,
+        cgroups as u64,
     ];
     for (i, v) in vals.iter().enumerate() {
         out[8 + 8 * i..16 + 8 * i].copy_from_slice(&v.to_le_bytes());
@@ -230,6 +230,7 @@ pub(crate) fn submit(
     source: &str,
     stdin: &[u8],
     limits: &Limits,
+    cgroup: Option<&crate::cgroup::RunCgroup>,
 ) -> Result<Child, SandboxError> {
     let io = |what: &str, e: std::io::Error| SandboxError(format!("{what}: {e}"));
     let (stdout_r, stdout_w) = spawn::pipe().map_err(|e| io("pipe", e))?;
@@ -251,8 +252,9 @@ pub(crate) fn submit(
         // SAFETY: fchown on descriptors we own.
         unsafe { libc::fchown(fd, crate::plan::HOST_RUN_ID, crate::plan::HOST_RUN_ID) };
     }
-    let head = header(limits);
-    let fds = [
+    let cgroups = cgroup.map_or(&[][..], |c| &c.procs[..]);
+    let head = header(limits, cgroups.len());
+    let mut fds = vec![
         stdin_fd.as_raw_fd(),
         src_fd.as_raw_fd(),
         stdout_w.as_raw_fd(),
@@ -260,6 +262,8 @@ pub(crate) fn submit(
         status_w.as_raw_fd(),
         reply_w.as_raw_fd(),
     ];
+    // The run's process (P) writes "0" to each before anything else: it joins the run's cgroup.
+    fds.extend(cgroups.iter().map(|f| f.as_raw_fd()));
     let job = z
         .job
         .as_ref()
@@ -302,13 +306,14 @@ mod tests {
 
     #[test]
     fn header_layout() {
-        let h = header(&Limits::default());
+        let h = header(&Limits::default(), 2);
         assert_eq!(&h[..8], MAGIC);
         assert_eq!(u64::from_le_bytes(h[8..16].try_into().unwrap()), 10_000);
         assert_eq!(
             u64::from_le_bytes(h[56..64].try_into().unwrap()),
             Limits::default().workdir_bytes
         );
+        assert_eq!(u64::from_le_bytes(h[64..72].try_into().unwrap()), 2);
     }
 
     #[test]

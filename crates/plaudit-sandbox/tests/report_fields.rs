@@ -138,7 +138,11 @@ fn wall_and_cpu_times() {
     // cannot exceed its wall time (a double-counted clock would).
     for r in both("import time\ntime.sleep(0.3)", b"") {
         assert!(r.wall >= Duration::from_millis(300), "{:?}", r.wall);
-        assert!(r.cpu < Duration::from_millis(300), "it slept, it did not spin: {:?}", r.cpu);
+        assert!(
+            r.cpu < Duration::from_millis(300),
+            "it slept, it did not spin: {:?}",
+            r.cpu
+        );
     }
     for r in both(
         "import time\nt = time.process_time()\nwhile time.process_time() - t < 0.3:\n    pass",
