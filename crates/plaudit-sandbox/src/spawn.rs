@@ -164,7 +164,8 @@ impl Drop for Child {
             self.reap();
         }
         if let Some(dir) = self.tmpdir.take() {
-            let _ = std::fs::remove_dir_all(dir);
+            let _ = std::fs::remove_dir_all(&dir);
+            untrack_tmpdir(&dir);
         }
     }
 }
@@ -329,6 +330,40 @@ pub(crate) fn weak_extra_processes(env: &Env) -> u64 {
 
 static TMP_COUNTER: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
+/// Weak isolation's private directories that exist now: a warm worker's lives until it is
+/// used, and the process may exit first (a process-wide sandbox is never dropped), so the
+/// directories still listed here are removed at exit.
+static TMP_DIRS: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::new());
+
+extern "C" fn remove_tmpdirs_at_exit() {
+    let dirs = match TMP_DIRS.lock() {
+        Ok(mut g) => std::mem::take(&mut *g),
+        Err(e) => std::mem::take(&mut *e.into_inner()),
+    };
+    for d in dirs {
+        let _ = std::fs::remove_dir_all(d);
+    }
+}
+
+fn track_tmpdir(dir: &std::path::Path) {
+    static AT_EXIT: std::sync::Once = std::sync::Once::new();
+    // SAFETY: registering a plain extern "C" function.
+    AT_EXIT.call_once(|| unsafe {
+        libc::atexit(remove_tmpdirs_at_exit);
+    });
+    TMP_DIRS
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .push(dir.to_path_buf());
+}
+
+fn untrack_tmpdir(dir: &std::path::Path) {
+    TMP_DIRS
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .retain(|d| d != dir);
+}
+
 fn weak_tmpdir() -> Result<PathBuf, SandboxError> {
     use std::os::unix::fs::DirBuilderExt;
     for _ in 0..100 {
@@ -342,7 +377,10 @@ fn weak_tmpdir() -> Result<PathBuf, SandboxError> {
             std::process::id()
         ));
         match std::fs::DirBuilder::new().mode(0o700).create(&dir) {
-            Ok(()) => return Ok(dir),
+            Ok(()) => {
+                track_tmpdir(&dir);
+                return Ok(dir);
+            }
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
             Err(e) => {
                 return Err(SandboxError(format!(
@@ -597,7 +635,8 @@ pub(crate) fn spawn(
         libc::pthread_sigmask(libc::SIG_SETMASK, &old, std::ptr::null_mut());
         if r < 0 {
             if let Some(d) = tmpdir.take() {
-                let _ = std::fs::remove_dir_all(d);
+                let _ = std::fs::remove_dir_all(&d);
+                untrack_tmpdir(&d);
             }
             return Err(if full {
                 clone_error(e)

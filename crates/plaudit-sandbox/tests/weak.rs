@@ -108,3 +108,64 @@ fn output_is_capped_and_cpp_runs() {
         (Exit::Signal(11), b"x\n".as_slice())
     );
 }
+
+/// Run by `nothing_is_left_behind_when_the_process_exits` in a process of its own: a weak
+/// sandbox with warm workers (each waiting in its private directory), one run, then exit.
+#[test]
+#[ignore = "a helper: run in its own process by nothing_is_left_behind_when_the_process_exits"]
+fn helper_weak_process_that_exits() {
+    let sb = Sandbox::new(Config {
+        isolation: Isolation::Weak,
+        warm_workers: 2,
+        ..Config::default()
+    })
+    .expect("weak isolation");
+    let r = sb
+        .run(
+            &Program::Python {
+                source: Arc::from("print(7)"),
+            },
+            b"",
+            &limits(),
+        )
+        .expect("runs");
+    assert_eq!(r.stdout, b"7\n");
+    // Workers are being started again in the background; the process-wide sandbox is never
+    // dropped (as with Sandbox::shared): what is left must go when the process exits.
+    std::mem::forget(sb);
+    println!("\nhelper-pid {}", std::process::id());
+}
+
+#[test]
+fn nothing_is_left_behind_when_the_process_exits() {
+    let out = std::process::Command::new(std::env::current_exe().unwrap())
+        .args([
+            "--exact",
+            "helper_weak_process_that_exits",
+            "--ignored",
+            "--nocapture",
+            "--test-threads=1",
+        ])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{text}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let pid = text
+        .lines()
+        .find_map(|l| l.split_once("helper-pid ").map(|(_, p)| p))
+        .expect("the helper ran")
+        .trim()
+        .to_string();
+    let prefix = format!("plaudit-sandbox-{pid}-");
+    let left: Vec<_> = std::fs::read_dir(std::env::temp_dir())
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().starts_with(&prefix))
+        .map(|e| e.path())
+        .collect();
+    assert!(left.is_empty(), "left behind: {left:?}");
+}
