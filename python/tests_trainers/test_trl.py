@@ -396,3 +396,25 @@ def test_async_grpo_sums_the_spec_reward(caplog):
     assert score([reward.trl_async()]) == ["Rollout metrics: reward_mean=0.0500, reward_std=1.0500"]
     # the component functions, summed without weights: 2.0 and -1.0
     assert score(reward.trl_components()) == ["Rollout metrics: reward_mean=0.5000, reward_std=1.5000"]
+
+
+def test_an_unrecognised_reference_column_is_visible(trainer_for, caplog):
+    """A dataset whose answer column has another name: no silent 0 but None (masked), a warning
+    naming the columns looked for, and the error in the completions table."""
+    reward = plaudit.Reward.default()
+    trainer = trainer_for([reward.trl()])
+    rows = [{"prompt": "What is 6 * 12 ?", "gold_answer": "72"}] * 2
+    with caplog.at_level(logging.WARNING, logger="plaudit"):
+        per_func, _, unscorable = calculate(trainer, rows, ["\\boxed{72}", "\\boxed{71}"])
+    assert nan_list(per_func[:, 0]) == [None, None]
+    assert unscorable.tolist() == [True, True]
+    hint = ("(no reference column in the batch: looked for reference, ground_truth, answer, solution, label, "
+            "target; name yours with trl(reference=...))")
+    errors = trainer._pending_extra_logs["plaudit_error"]
+    assert len(errors) == 2 and all(e.endswith(hint) for e in errors)
+    warnings = [r.getMessage() for r in caplog.records if r.name == "plaudit" and r.levelno == logging.WARNING]
+    assert len(warnings) == 1 and warnings[0].endswith(hint)
+    # Naming the column fixes it.
+    trainer = trainer_for([reward.trl(reference="gold_answer")])
+    per_func, _, _ = calculate(trainer, rows, ["\\boxed{72}", "\\boxed{71}"])
+    assert nan_list(per_func[:, 0]) == [1.0, 0.0]
