@@ -236,3 +236,49 @@ def test_reward_func_file_with_tokenizer_counts_tokens(tmp_path):
     expected = max(-1.0, min(0.0, -(n - 10) / 10))
     assert float(out["extra_logs"]["overlong"][0]) == pytest.approx(expected)
     assert float(out["reward"][0]) == pytest.approx(1.0 + expected)
+
+
+TOKEN_SPEC = {"components": {"correct": "math_equivalence",
+                             "overlong": {"reward": "soft_overlong_penalty", "params": {"max_len": 20, "buffer": 10}}},
+              "reward": "correct + overlong"}
+LONG = "<think>" + "9 " * 12 + "</think><answer>72</answer><|im_end|>"
+
+
+def expected_overlong(text):
+    n = len(tokenizer().encode(text, add_special_tokens=False))
+    assert n > 10
+    return max(-1.0, min(0.0, -(n - 10) / 10))
+
+
+def test_http_tokenizer_counts_tokens(server, tmp_path):
+    tok_dir = tmp_path / "tok"
+    tokenizer().save_pretrained(str(tok_dir))
+    srv = server(TOKEN_SPEC, "--tokenizer", str(tok_dir / "tokenizer.json"))
+    ex = SingleTurnAgentExecutor(remote_rm_url=srv.url)
+    out, _ = run(ex, chat_prompt("How many clips?"), "72", LONG)
+    # The response's tokens without the stripped end marker, counted by the Rust tokenizer.
+    exp = expected_overlong(LONG.replace("<|im_end|>", ""))
+    assert out["extra_logs"]["overlong"] == [pytest.approx(exp)]
+    assert out["reward"] == [pytest.approx(1.0 + exp)]
+
+
+def test_cli_score_with_tokenizer(tmp_path):
+    tok_dir = tmp_path / "tok"
+    tokenizer().save_pretrained(str(tok_dir))
+    spec = tmp_path / "spec.json"
+    spec.write_text(json.dumps(TOKEN_SPEC))
+    text = LONG.replace("<|im_end|>", "")
+    lines = [json.dumps({"id": 1, "response": text, "reference": "72"}),
+             json.dumps({"id": 2, "response": text, "reference": "72", "tokens": 15})]
+    cmd = [plaudit_bin(), "score", "--quiet", "--spec", str(spec), "-"]
+    without = subprocess.run(cmd, input="\n".join(lines), capture_output=True, text=True, check=True)
+    assert json.loads(without.stdout.splitlines()[0])["status"] == "invalid_input"
+    res = subprocess.run(cmd[:-1] + ["--tokenizer", str(tok_dir), "-"], input="\n".join(lines),
+                         capture_output=True, text=True, check=True)
+    first, second = (json.loads(line) for line in res.stdout.splitlines())
+    assert first["status"] == "ok"
+    assert first["components"]["overlong"] == pytest.approx(expected_overlong(text))
+    assert second["components"]["overlong"] == pytest.approx(-0.5)  # a sample's own `tokens` wins
+    bad = subprocess.run(cmd[:-1] + ["--tokenizer", str(tmp_path / "missing.json"), "-"], input="",
+                         capture_output=True, text=True)
+    assert bad.returncode == 2 and "cannot load tokenizer" in bad.stderr

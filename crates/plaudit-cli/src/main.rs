@@ -54,6 +54,10 @@ enum Command {
         /// lives for this run only. Updated once, after the whole input.
         #[arg(long)]
         state: Option<PathBuf>,
+        /// A Hugging Face `tokenizer.json` (or a directory holding one): samples without
+        /// `tokens` get the token count of their response, so `unit: tokens` rewards run.
+        #[arg(long)]
+        tokenizer: Option<PathBuf>,
     },
     /// List every reward, one line each.
     List {
@@ -93,6 +97,10 @@ enum Command {
         /// comma-separated (`none` for none). Default: the list in plaudit_core::openrlhf.
         #[arg(long)]
         end_markers: Option<String>,
+        /// `/get_reward`: a Hugging Face `tokenizer.json` (or a directory holding one) counting
+        /// each response's tokens, so `unit: tokens` rewards run on OpenRLHF's text.
+        #[arg(long)]
+        tokenizer: Option<PathBuf>,
     },
 }
 
@@ -237,7 +245,12 @@ fn score(
     max_line_bytes: usize,
     quiet: bool,
     state: Option<&PathBuf>,
+    tokenizer: Option<&PathBuf>,
 ) -> Result<(), Fatal> {
+    let count_tokens = tokenizer
+        .map(|p| plaudit_server::tokenizer::load(p))
+        .transpose()
+        .map_err(Fatal)?;
     let registry = plaudit_rewards::registry();
     let spec = load_spec(spec, &registry)?;
     let group_active = spec.group.is_active();
@@ -308,6 +321,9 @@ fn score(
             let mut inputs = lines
                 .next_chunk(CHUNK)
                 .map_err(|e| Fatal(format!("cannot read input {input}: {e}")))?;
+            if let Some(count) = &count_tokens {
+                fill_tokens(&mut inputs, count);
+            }
             if group_rewards {
                 if !inputs.is_empty() {
                     all_inputs.append(&mut inputs);
@@ -360,6 +376,29 @@ fn score(
     }
     // Every result is written; a state that could not be saved still fails the run.
     state.map_err(|e| Fatal(format!("cannot save state: {e}")))
+}
+
+/// `tokens` for samples that have none, from the tokenizer; a text it cannot encode makes the
+/// sample `invalid_input` naming the tokenizer's error.
+fn fill_tokens(inputs: &mut [Input], count: &plaudit_core::openrlhf::TokenCounter) {
+    inputs.par_iter_mut().for_each(|input| {
+        let Input::Sample(s) = input else { return };
+        if s.tokens.is_some() {
+            return;
+        }
+        match count(&s.response) {
+            Ok(n) => s.tokens = Some(n),
+            Err(e) => {
+                let id = s.id.clone();
+                let group = input.group();
+                *input = Input::Invalid {
+                    id,
+                    group,
+                    message: format!("--tokenizer: cannot encode the response: {e}"),
+                }
+            }
+        }
+    });
 }
 
 fn list(family: Option<&str>) -> Result<(), Fatal> {
@@ -497,6 +536,7 @@ fn main() -> ExitCode {
             max_line_bytes,
             quiet,
             state,
+            tokenizer,
         } => score(
             input,
             spec.as_ref(),
@@ -505,6 +545,7 @@ fn main() -> ExitCode {
             *max_line_bytes,
             *quiet,
             state.as_ref(),
+            tokenizer.as_ref(),
         ),
         Command::List { family } => list(family.as_deref()),
         Command::Explain { name } => explain(name),
@@ -518,8 +559,18 @@ fn main() -> ExitCode {
             request_timeout_ms,
             state,
             end_markers,
+            tokenizer,
         } => {
             let mut openrlhf = plaudit_core::openrlhf::Options::default();
+            if let Some(p) = tokenizer {
+                match plaudit_server::tokenizer::load(p) {
+                    Ok(count) => openrlhf.count_tokens = Some(count),
+                    Err(e) => {
+                        eprintln!("plaudit: {e}");
+                        return ExitCode::from(2);
+                    }
+                }
+            }
             if let Some(m) = end_markers {
                 openrlhf.end_markers = match m.as_str() {
                     "none" | "" => Vec::new(),

@@ -26,6 +26,8 @@
 pub mod boundary;
 pub mod net;
 
+pub mod tokenizer;
+
 use std::future::Future;
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
