@@ -21,7 +21,9 @@ pub mod run;
 pub use compare::outputs_match;
 pub use extract::{extract_code, Code};
 pub use reference::{parse_reference, IoCase, Reference, Suite};
-pub use run::{run_tests, FirstFailure, Options, Outcome, RunError, TestResult, Verdict};
+pub use run::{
+    check_ceilings, run_tests, FirstFailure, Options, Outcome, RunError, TestResult, Verdict,
+};
 
 /// A checked solution: its tests' outcome and the reference it was checked against.
 pub struct Checked {
@@ -63,6 +65,7 @@ pub fn check(
     deadline: &Deadline,
 ) -> Result<Checked, Failure> {
     let reference = parse_reference(reference).map_err(Failure::invalid_input)?;
+    check_ceilings(&reference, opts).map_err(Failure::invalid_input)?;
     let region = region.ok_or_else(|| {
         Failure::no_answer("the response ends inside an unclosed <think> block: no code after it")
     })?;

@@ -58,6 +58,47 @@ pub struct Options {
     pub stop_on_failure: bool,
     /// The longest a C++ compile may take.
     pub compile_limit: Duration,
+    /// Ceilings on what a reference may ask for (`time_limit_ms`, `memory_mb`, the number of
+    /// tests): a reference above one is `invalid_input` naming it (see [`check_ceilings`]).
+    pub max_time_limit: Duration,
+    pub max_memory_mb: u64,
+    pub max_tests: usize,
+}
+
+/// Default ceilings: 60 s per test, 4096 MB, 1024 tests.
+pub const MAX_TIME_LIMIT: Duration = Duration::from_secs(60);
+pub const MAX_MEMORY_MB: u64 = 4096;
+pub const MAX_TESTS_PER_REFERENCE: usize = 1024;
+
+/// The reference asks for no more than `opts` allows: `Err` names the field, the value and the
+/// ceiling.
+pub fn check_ceilings(reference: &Reference, opts: &Options) -> Result<(), String> {
+    if let Some(t) = reference.time_limit {
+        if t > opts.max_time_limit {
+            return Err(format!(
+                "`reference.time_limit_ms` is {}; at most {} is allowed (the spec's `max_time_limit_ms`)",
+                t.as_millis(),
+                opts.max_time_limit.as_millis()
+            ));
+        }
+    }
+    if let Some(m) = reference.memory_mb {
+        if m > opts.max_memory_mb {
+            return Err(format!(
+                "`reference.memory_mb` is {m}; at most {} is allowed (the spec's `max_memory_mb`)",
+                opts.max_memory_mb
+            ));
+        }
+    }
+    let n = reference.suite.len();
+    if n > opts.max_tests {
+        return Err(format!(
+            "`reference.{}` has {n} tests; at most {} are allowed (the spec's `max_tests`)",
+            reference.suite.field(),
+            opts.max_tests
+        ));
+    }
+    Ok(())
 }
 
 impl Default for Options {
@@ -67,6 +108,9 @@ impl Default for Options {
             memory_mb: 1024,
             stop_on_failure: false,
             compile_limit: Duration::from_secs(20),
+            max_time_limit: MAX_TIME_LIMIT,
+            max_memory_mb: MAX_MEMORY_MB,
+            max_tests: MAX_TESTS_PER_REFERENCE,
         }
     }
 }

@@ -371,3 +371,54 @@ fn failures_before_running() {
     assert_eq!(f.status, Status::InvalidInput);
     assert_eq!(Verdict::Memory.name(), "memory");
 }
+
+#[test]
+fn references_above_the_ceilings_are_refused() {
+    // Issue 13: `memory_mb: 1000000000` was accepted uncapped.
+    let code = py("def f(x):\n    return x");
+    let refuse = |reference: Value, opts: &Options| {
+        let f = run_with(&code, reference, opts, &Deadline::none())
+            .err()
+            .expect("refused");
+        assert_eq!(f.status, Status::InvalidInput);
+        f.message
+    };
+    let d = Options::default();
+    assert_eq!(
+        refuse(
+            json!({"tests": ["assert f(1) == 1"], "memory_mb": 1_000_000_000u64}),
+            &d
+        ),
+        "`reference.memory_mb` is 1000000000; at most 4096 is allowed (the spec's `max_memory_mb`)"
+    );
+    assert_eq!(
+        refuse(json!({"tests": ["assert f(1) == 1"], "time_limit_ms": 3_600_000}), &d),
+        "`reference.time_limit_ms` is 3600000; at most 60000 is allowed (the spec's `max_time_limit_ms`)"
+    );
+    let many: Vec<String> = (0..1025).map(|i| format!("assert f({i}) == {i}")).collect();
+    assert_eq!(
+        refuse(json!({"tests": many}), &d),
+        "`reference.tests` has 1025 tests; at most 1024 are allowed (the spec's `max_tests`)"
+    );
+    let tight = Options {
+        max_tests: 2,
+        max_memory_mb: 256,
+        ..Options::default()
+    };
+    assert_eq!(
+        refuse(
+            json!({"stdin_stdout": [{"input": "", "output": ""}, {"input": "", "output": ""}, {"input": "", "output": ""}]}),
+            &tight
+        ),
+        "`reference.stdin_stdout` has 3 tests; at most 2 are allowed (the spec's `max_tests`)"
+    );
+    // At the ceiling is fine.
+    let c = run_with(
+        &code,
+        json!({"tests": ["assert f(1) == 1", "assert f(2) == 2"], "memory_mb": 256}),
+        &tight,
+        &Deadline::after(Duration::from_secs(60)),
+    )
+    .unwrap();
+    assert_eq!(verdicts(&c), ["passed", "passed"]);
+}

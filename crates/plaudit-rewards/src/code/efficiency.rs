@@ -33,6 +33,7 @@
 //! - `floor_ms` (number ≥ 0; default 1.0): added to both runtimes.
 //! - `isolation` (full | weak; default `full`), `time_limit_ms` (integer; default 5000),
 //!   `memory_mb` (integer; default 1024): as in `code_pass`.
+//!   `max_time_limit_ms`, `max_memory_mb`, `max_tests`: as in `code_pass`.
 //!
 //! ## Example
 //! A correct solution against a reference that took 1000 s is capped; a wrong one scores 0.
@@ -51,7 +52,9 @@ use plaudit_core::{
 };
 use serde_json::{json, Value};
 
-use super::{Runner, ISOLATION, MEMORY_MB, TIME_LIMIT_MS};
+use super::{
+    Runner, ISOLATION, MAX_MEMORY_MB, MAX_TESTS, MAX_TIME_LIMIT_MS, MEMORY_MB, TIME_LIMIT_MS,
+};
 
 pub const INFO: RewardInfo = RewardInfo {
     name: "code_efficiency",
@@ -78,6 +81,9 @@ const PARAMS: &[ParamSpec] = &[
     ISOLATION,
     TIME_LIMIT_MS,
     MEMORY_MB,
+    MAX_TIME_LIMIT_MS,
+    MAX_MEMORY_MB,
+    MAX_TESTS,
 ];
 
 struct Efficiency {

@@ -39,6 +39,28 @@ pub(crate) const MEMORY_MB: ParamSpec = ParamSpec::new(
     "memory limit when the reference gives no `memory_mb`",
 );
 
+pub(crate) const MAX_TIME_LIMIT_MS: ParamSpec = ParamSpec::new(
+    "max_time_limit_ms",
+    Kind::Int,
+    "60000",
+    "the largest `time_limit_ms` a reference may ask for (above it the sample is invalid_input)",
+)
+.host();
+pub(crate) const MAX_MEMORY_MB: ParamSpec = ParamSpec::new(
+    "max_memory_mb",
+    Kind::Int,
+    "4096",
+    "the largest `memory_mb` a reference may ask for (above it the sample is invalid_input)",
+)
+.host();
+pub(crate) const MAX_TESTS: ParamSpec = ParamSpec::new(
+    "max_tests",
+    Kind::Int,
+    "1024",
+    "the most tests (asserts or stdin/stdout cases) a reference may hold (more: invalid_input)",
+)
+.host();
+
 /// The sandbox settings every code reward takes.
 #[derive(Clone, Debug)]
 pub(crate) struct Runner {
@@ -56,6 +78,22 @@ impl Runner {
         if memory_mb <= 0 {
             return Err(format!("`memory_mb` must be > 0, got {memory_mb}"));
         }
+        let max_time_limit_ms = p.i64("max_time_limit_ms");
+        let max_memory_mb = p.i64("max_memory_mb");
+        let max_tests = p.i64("max_tests");
+        if max_time_limit_ms < time_limit_ms {
+            return Err(format!(
+                "`max_time_limit_ms` ({max_time_limit_ms}) is below `time_limit_ms` ({time_limit_ms})"
+            ));
+        }
+        if max_memory_mb < memory_mb {
+            return Err(format!(
+                "`max_memory_mb` ({max_memory_mb}) is below `memory_mb` ({memory_mb})"
+            ));
+        }
+        if max_tests <= 0 {
+            return Err(format!("`max_tests` must be > 0, got {max_tests}"));
+        }
         Ok(Runner {
             isolation: if p.str("isolation") == "weak" {
                 Isolation::Weak
@@ -66,6 +104,9 @@ impl Runner {
                 time_limit: Duration::from_millis(time_limit_ms as u64),
                 memory_mb: memory_mb as u64,
                 stop_on_failure,
+                max_time_limit: Duration::from_millis(max_time_limit_ms as u64),
+                max_memory_mb: max_memory_mb as u64,
+                max_tests: max_tests as usize,
                 ..Options::default()
             },
         })

@@ -21,6 +21,10 @@
 //! - `time_limit_ms` (integer; default 5000): per-test wall-clock limit when the reference gives
 //!   none.
 //! - `memory_mb` (integer; default 1024): memory limit when the reference gives none.
+//! - `max_time_limit_ms` (integer; default 60000), `max_memory_mb` (integer; default 4096),
+//!   `max_tests` (integer; default 1024): ceilings on what a reference may ask for; a reference
+//!   above one is `invalid_input` naming the field, its value and the ceiling. Only the
+//!   operator's spec may set them (not an inline spec).
 //!
 //! ## Example
 //! ```json
@@ -35,7 +39,9 @@ use std::sync::Arc;
 use plaudit_core::{Ctx, Outcome, ParamSpec, Params, Reward, RewardInfo, Sample, Score};
 use serde_json::Value;
 
-use super::{Runner, ISOLATION, MEMORY_MB, TIME_LIMIT_MS};
+use super::{
+    Runner, ISOLATION, MAX_MEMORY_MB, MAX_TESTS, MAX_TIME_LIMIT_MS, MEMORY_MB, TIME_LIMIT_MS,
+};
 
 pub const INFO: RewardInfo = RewardInfo {
     name: "code_pass_rate",
@@ -45,7 +51,14 @@ pub const INFO: RewardInfo = RewardInfo {
     build,
 };
 
-const PARAMS: &[ParamSpec] = &[ISOLATION, TIME_LIMIT_MS, MEMORY_MB];
+const PARAMS: &[ParamSpec] = &[
+    ISOLATION,
+    TIME_LIMIT_MS,
+    MEMORY_MB,
+    MAX_TIME_LIMIT_MS,
+    MAX_MEMORY_MB,
+    MAX_TESTS,
+];
 
 struct PassRate {
     runner: Runner,

@@ -43,6 +43,7 @@
 //!   (hashed) or the sample's `group`.
 //! - `isolation` (full | weak; default `full`), `time_limit_ms` (integer; default 5000),
 //!   `memory_mb` (integer; default 1024): as in `code_pass`.
+//!   `max_time_limit_ms`, `max_memory_mb`, `max_tests`: as in `code_pass`.
 //!
 //! ## Example
 //! Problem `p1` has seen test 0 pass 7 of 8 times and test 1 once in 8: rate = 0.8 and 0.2,
@@ -65,7 +66,9 @@ use plaudit_core::{
 };
 use serde_json::{json, Value};
 
-use super::{Runner, ISOLATION, MEMORY_MB, TIME_LIMIT_MS};
+use super::{
+    Runner, ISOLATION, MAX_MEMORY_MB, MAX_TESTS, MAX_TIME_LIMIT_MS, MEMORY_MB, TIME_LIMIT_MS,
+};
 
 pub const INFO: RewardInfo = RewardInfo {
     name: "code_verpo",
@@ -104,6 +107,9 @@ const PARAMS: &[ParamSpec] = &[
     ISOLATION,
     TIME_LIMIT_MS,
     MEMORY_MB,
+    MAX_TIME_LIMIT_MS,
+    MAX_MEMORY_MB,
+    MAX_TESTS,
 ];
 
 struct Verpo {
