@@ -618,10 +618,20 @@ impl Numeric<'_> {
             }
             Func::Binom => {
                 let k = v.get(1)?;
-                if !is_real(z) || !is_real(*k) {
+                if !is_real(*k) {
                     return None;
                 }
-                let (n, k) = (near_int(z.re)?, near_int(k.re)?);
+                let k = near_int(k.re)?;
+                let whole = if is_real(z) { near_int(z.re) } else { None };
+                let Some(n) = whole else {
+                    // Any other n with a whole k: the generalised binomial, the falling factorial
+                    // n(n−1)…(n−k+1)/k!, a polynomial in n (so `\binom{n}{2}` = n(n−1)/2 at every
+                    // point where it is compared).
+                    if !(0..=1000).contains(&k) {
+                        return None;
+                    }
+                    return Some((0..k).fold(one, |a, j| a * (z - j as f64) / (j + 1) as f64));
+                };
                 if n < 0 || k < 0 || k > n {
                     return Some(real(0.0));
                 }

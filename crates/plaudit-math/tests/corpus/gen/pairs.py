@@ -113,7 +113,7 @@ add("traps", [
 ])
 add("olympiad_styles", [
  ("f(x)=x^2", "f(x) = x^2", True), ("f(x)=x^2", "f(x) = x^3", False), ("2^k", "n = 2^k", True), ("n=2^k", "2^{k}", True), ("n = 2^k", "n = 2k", False),
- ("\\frac{n(n-1)}{2}", "\\binom{n}{2}", False), ("\\frac{n!}{k!(n-k)!}", "\\frac{n!}{k!(n-k)!}", True), ("(n-1)!", "(n-1)!", True), ("2^{n-1}", "\\frac{2^n}{2}", True), ("2^{n-1}", "2^n - 1", False),
+ ("\\frac{n(n-1)}{2}", "\\binom{n}{2}", True), ("\\frac{n!}{k!(n-k)!}", "\\frac{n!}{k!(n-k)!}", True), ("(n-1)!", "(n-1)!", True), ("2^{n-1}", "\\frac{2^n}{2}", True), ("2^{n-1}", "2^n - 1", False),
  ("\\frac{\\sqrt{2}}{2}", "\\frac{1}{\\sqrt{2}}", True), ("\\left(\\frac{1}{2}, \\frac{\\sqrt{3}}{2}\\right)", "(0.5, \\frac{\\sqrt3}{2})", True), ("(\\frac{1}{2}, \\frac{\\sqrt{3}}{2})", "(\\frac{\\sqrt3}{2}, \\frac12)", False),
  ("p=2, q=3", "q=3, p=2", True), ("\\{(1,2), (2,1)\\}", "(2,1), (1,2)", True), ("\\{(1,2), (2,1)\\}", "(1,2)", False), ("k \\geq 2", "[2, \\infty)", True), ("k\\ge 2", "k > 2", False),
  ("a=b=c", "a=b=c", True), ("1+\\sqrt{2}", "\\sqrt{2}+1", True), ("1+\\sqrt2", "\\sqrt3", False), ("\\frac{1}{4}", "25\\%", True), ("\\frac{1}{4}", "20\\%", False),
