@@ -12,6 +12,7 @@ use plaudit_sandbox::{Isolation, Language, Sandbox};
 use serde_json::Value;
 
 pub mod compare;
+pub mod cpp;
 pub mod extract;
 pub mod harness;
 pub mod plain;

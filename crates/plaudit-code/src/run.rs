@@ -11,6 +11,7 @@ use plaudit_sandbox::{
 use serde_json::{json, Map, Value};
 
 use crate::compare::outputs_match;
+use crate::cpp::{self, CppTest};
 use crate::harness::{self, SYNTAX_EXIT};
 use crate::plain::{strict_eq, Plain};
 use crate::reference::{Reference, Suite};
@@ -355,17 +356,22 @@ fn limit_verdict(r: &Report, wall: Duration, cut: bool) -> Option<Judged> {
     None
 }
 
-/// Judge a C++ harness run (unit tests): the verdict the harness reported with `nonce`.
-fn judge_harness(r: &Report, nonce: &str, wall: Duration, cut: bool) -> Judged {
+/// Judge a C++ unit-test run (test `index`) from the harness's records (see [`crate::cpp`]).
+fn judge_cpp(r: &Report, index: usize, test: &CppTest, wall: Duration, cut: bool) -> Judged {
+    if r.memory_exceeded {
+        return judged(Verdict::Memory, "the memory limit was reached");
+    }
+    let verdict = cpp::judge(&r.stdout, index, test);
+    match verdict {
+        cpp::Judgement::Wrong(m) => return judged(Verdict::WrongAnswer, m),
+        cpp::Judgement::Error(m) => return judged(Verdict::RuntimeError, m),
+        _ => {}
+    }
     if let Some(j) = limit_verdict(r, wall, cut) {
         return j;
     }
-    match harness::reported(&r.stdout, nonce) {
-        Some("passed") if r.exit == Exit::Code(0) => judged(Verdict::Passed, ""),
-        Some("assertion") => judged(Verdict::WrongAnswer, "an assertion failed"),
-        Some("memory") => judged(Verdict::Memory, "MemoryError"),
-        Some("syntax") => judged(Verdict::CompileError, "the solution does not parse"),
-        Some("exception") => judged(Verdict::RuntimeError, "an exception was raised"),
+    match verdict {
+        cpp::Judgement::Passed if r.exit == Exit::Code(0) => judged(Verdict::Passed, ""),
         _ => judged(
             Verdict::RuntimeError,
             format!(
@@ -576,10 +582,14 @@ pub fn run_tests<E: Exec + ?Sized>(
     };
 
     // C++: compile once.
+    let cpp_tests: Vec<CppTest> = match (&reference.suite, language) {
+        (Suite::Asserts(tests), Language::Cpp) => tests.iter().map(|t| cpp::classify(t)).collect(),
+        _ => vec![],
+    };
     let binary = if language == Language::Cpp {
         let source =
             match &reference.suite {
-                Suite::Asserts(tests) => harness::cpp_tests(solution, tests),
+                Suite::Asserts(_) => cpp::program(solution, &cpp_tests),
                 Suite::Io(_) => solution.to_string(),
                 Suite::Check { .. } => return Err(RunError::Sandbox(
                     "HumanEval `test_code` checks are Python; C++ takes `tests` or `stdin_stdout`"
@@ -683,15 +693,8 @@ pub fn run_tests<E: Exec + ?Sized>(
                 (r, j)
             }
             suite => {
-                let (program, stdin, nonce) = match (&binary, suite) {
-                    (Some(b), _) => {
-                        let nonce = harness::nonce();
-                        (
-                            b.clone(),
-                            format!("{i} {nonce}\n").into_bytes(),
-                            Some(nonce),
-                        )
-                    }
+                let (program, stdin, cpp_test) = match (&binary, suite) {
+                    (Some(b), _) => (b.clone(), format!("{i}\n").into_bytes(), cpp_tests.get(i)),
                     (None, Suite::Asserts(tests)) => (
                         judge_program.clone().expect("built"),
                         harness::python_job("tests", &tests[i], None),
@@ -711,8 +714,8 @@ pub fn run_tests<E: Exec + ?Sized>(
                     (None, Suite::Io(_)) => unreachable!("handled above"),
                 };
                 let r = sandbox.run(&program, &stdin, &lim).map_err(sb)?;
-                let j = match &nonce {
-                    Some(nonce) => judge_harness(&r, nonce, wall, cut),
+                let j = match cpp_test {
+                    Some(t) => judge_cpp(&r, i, t, wall, cut),
                     None => judge_python(&r, wall, cut),
                 };
                 (r, j)

@@ -203,3 +203,62 @@ fn arbitrary_tests_use_the_solutions_helpers_and_strict_equality() {
     let bools = run("def f(i):\n    return bool(i)", &r);
     assert_eq!(bools.outcome.passed(), 0);
 }
+
+fn run_cpp(code: &str, reference: &Value) -> Checked {
+    check(
+        Some(&format!("```cpp\n{code}\n```")),
+        reference,
+        Isolation::Full,
+        &Options::default(),
+        &Deadline::after(Duration::from_secs(120)),
+    )
+    .unwrap_or_else(|f| panic!("{f:?}"))
+}
+
+#[test]
+fn cpp_hacks_score_zero() {
+    let r = json!({"tests": ["assert(add(1, 2) == 3);", "assert(add(2, 2) == 4);", "assert(is_even(4));", "assert(!is_even(3));"]});
+    let honest = run_cpp(
+        "int add(int a, int b) { return a + b; }\nbool is_even(int x) { return x % 2 == 0; }",
+        &r,
+    );
+    assert!(honest.outcome.all_passed(), "{:?}", honest.outcome);
+    let hacks = [
+        // Issue 13: a static initialiser that reads the run's standard input before main and
+        // prints what the harness would print.
+        (
+            "a static initialiser reading stdin and printing markers",
+            "#include <cstdio>\n#include <cstdlib>\nstruct H { H() { char b[256] = {0}; int i = -1; std::scanf(\"%d %200s\", &i, b); std::printf(\"\\n%s passed\\n\\x1ePLAUDIT [\\\"done\\\",%d]\\n\\x1ePLAUDIT [\\\"end\\\"]\\n\", b, i); std::fflush(stdout); std::_Exit(0); } } h;\nint add(int a, int b) { return 0; }\nbool is_even(int) { return false; }",
+        ),
+        (
+            "a result whose operator== is always true",
+            "struct Any { template <class T> bool operator==(const T&) const { return true; } operator bool() const { return true; } };\nAny add(int, int) { return {}; }\nAny is_even(int) { return {}; }",
+        ),
+        (
+            "exit(0) before main",
+            "#include <cstdlib>\nstruct Q { Q() { std::exit(0); } } q;\nint add(int, int) { return 0; }\nbool is_even(int) { return false; }",
+        ),
+        (
+            "#define NDEBUG and a redefined assert",
+            "#define NDEBUG\n#include <cassert>\n#define assert(x) ((void)0)\nint add(int, int) { return 0; }\nbool is_even(int) { return false; }",
+        ),
+    ];
+    let mut report = vec![];
+    for (name, code) in hacks {
+        let c = run_cpp(code, &r);
+        // `is_even` returning a constant passes one of its two tests honestly; nothing else may.
+        if c.outcome.passed() > 1 {
+            report.push(format!("{name}: {:?}", c.outcome.details()));
+        }
+    }
+    assert!(report.is_empty(), "{}", report.join("\n"));
+    // true where 3 is expected: bool is not int.
+    let c = run_cpp(
+        "bool add(int, int) { return true; }\nbool is_even(int x) { return x % 2 == 0; }",
+        &json!({"tests": ["assert(add(1, 2) == 1);"]}),
+    );
+    assert_eq!(
+        c.outcome.first_failure.unwrap().message,
+        "expected 1 (int), got True (bool)"
+    );
+}
