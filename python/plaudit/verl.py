@@ -162,6 +162,10 @@ def _sample(i: int, data_source: Any, solution_str: Any, ground_truth: Any, extr
         g = extra_info.get("group", extra_info.get("uid"))
         if group is None and (isinstance(g, str) or (isinstance(g, numbers.Integral) and not isinstance(g, bool))):
             group = g
+    if isinstance(extra_info, Mapping):
+        t = extra_info.get("tokens")
+        if isinstance(t, numbers.Integral) and not isinstance(t, bool):
+            s["tokens"] = int(t)
     if isinstance(group, numbers.Integral) and not isinstance(group, bool):
         group = int(group)  # numpy integers from parquet too
     if group is not None:
@@ -247,6 +251,17 @@ def _refuse_groups(reward: Reward, where: str) -> None:
         )
 
 
+def _refuse_missing_tokens(reward: Reward, samples: list[dict[str, Any]], where: str) -> None:
+    if any("tokens" not in s for s in samples):
+        needs = reward._engine.token_components()
+        if needs:
+            raise ValueError(
+                f"{'; '.join(needs)} count(s) length in tokens, and {where} gets text without token "
+                "counts: use PlauditRewardManager (it counts the response mask), put `tokens` in "
+                "extra_info, or set `unit: chars` or `unit: words`"
+            )
+
+
 def _score(reward: Reward, samples: list[dict[str, Any]]) -> list[VerlScore]:
     results = reward.score(samples)
     _REPORT(results)
@@ -265,11 +280,15 @@ def compute_score(
 ) -> dict[str, float]:
     """Score one response as verl's per-sample managers ask (``naive``, ``dapo``, the reward
     loop; ``prime`` calls it positionally): ``{"score", "acc", <component>…, "plaudit_ok"}``.
-    Unknown keyword arguments (verl passes its ``reward_kwargs``) are ignored. A spec with group
-    rewards is refused (``ValueError`` naming them): one sample is a group of one."""
+    Unknown keyword arguments (verl passes its ``reward_kwargs``) are ignored. Refused with a
+    ``ValueError`` naming the components: a spec with group rewards (one sample is a group of
+    one), and a spec that counts tokens unless ``extra_info["tokens"]`` gives them (verl passes
+    text only)."""
     reward = _reward(spec)
     _refuse_groups(reward, "compute_score (verl's per-sample managers)")
-    return _score(reward, [_sample(0, data_source, solution_str, ground_truth, extra_info)])[0]
+    samples = [_sample(0, data_source, solution_str, ground_truth, extra_info)]
+    _refuse_missing_tokens(reward, samples, "compute_score")
+    return _score(reward, samples)[0]
 
 
 def compute_score_batch(
@@ -298,6 +317,7 @@ def compute_score_batch(
         if "group" not in s:
             s["group"] = _row_key(sources[i], truths[i], extras[i])
         samples.append(s)
+    _refuse_missing_tokens(reward, samples, "compute_score_batch")
     return list(_score(reward, samples))
 
 

@@ -61,10 +61,14 @@ def test_custom_spec_by_path_and_bound_functions(tmp_path, r1_spec):
     p = tmp_path / "spec.json"
     p.write_text(json.dumps(r1_spec))
     good = "<think>ok</think><answer>7</answer>"
-    out = verl.compute_score("anything", good, "7", {"index": 0}, spec=str(p))
-    # overlong counts tokens and compute_score gets none (PlauditRewardManager counts them from the
-    # response mask): invalid_input, the on_error value everywhere but in the components that succeeded.
-    assert out == {"score": 0.0, "correct": 1.0, "format": 1.0, "overlong": 0.0, "acc": 1.0, "plaudit_ok": 0.0}
+    # overlong counts tokens and verl passes compute_score text only (PlauditRewardManager counts
+    # them from the response mask): refused, naming the component, rather than invalid_input everywhere.
+    with pytest.raises(ValueError, match=r"component `overlong` \(soft_overlong_penalty\) count\(s\) length in tokens"):
+        verl.compute_score("anything", good, "7", {"index": 0}, spec=str(p))
+    # ... unless extra_info carries them.
+    out = verl.compute_score("anything", good, "7", {"index": 0, "tokens": 12}, spec=str(p))
+    assert out == {"score": pytest.approx(1.1), "correct": 1.0, "format": 1.0, "overlong": 0.0, "acc": 1.0,
+                   "plaudit_ok": 1.0}
     r1_spec["components"]["overlong"]["params"]["unit"] = "chars"
     reward = Reward.from_dict(r1_spec)
     single = reward.verl()

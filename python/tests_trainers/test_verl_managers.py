@@ -278,3 +278,52 @@ def test_reward_loop_naive_manager_with_compute_score_pkg_path():
     outs = mgr.loop.run_until_complete(run())  # the manager's own loop (verl.utils.ray_utils.get_event_loop)
     assert [o["reward_score"] for o in outs] == [1.0, 0.0, 0.0]
     assert [o["reward_extra_info"]["acc"] for o in outs] == [1.0, 0.0, 0.0]
+
+
+def compose_verl_config(overrides):
+    """verl 0.9.1's own Hydra config (ppo_trainer.yaml, as main_ppo composes it) with overrides."""
+    import os
+
+    from hydra import compose, initialize_config_dir
+
+    d = os.path.join(os.path.dirname(verl.__file__), "trainer", "config")
+    with initialize_config_dir(config_dir=d, version_base=None):
+        return compose(config_name="ppo_trainer", overrides=overrides)
+
+
+# The README's verl command lines, exactly.
+README_MANAGER = ["reward.reward_manager.source=importlib",
+                  "reward.reward_manager.module.path=pkg://plaudit.verl",
+                  "reward.reward_manager.name=PlauditRewardManager"]
+README_COMPUTE_SCORE = ["reward.custom_reward_function.path=pkg://plaudit.verl",
+                        "reward.custom_reward_function.name=compute_score"]
+
+
+def test_readme_config_lines_in_verls_own_config(tmp_path):
+    from verl.trainer.ppo.reward import load_reward_manager
+
+    spec = tmp_path / "spec.json"
+    spec.write_text(json.dumps(SPEC_R1))
+    cfg = compose_verl_config(README_MANAGER + [f"+reward.reward_kwargs.spec={spec}"])
+    mgr = load_reward_manager(cfg, tokenizer())
+    assert isinstance(mgr, pv.PlauditRewardManager)
+    assert mgr.reward.components == ["correct", "format", "overlong"]
+    data = batch(gsm_rows())
+    out = asyncio.run(mgr.run_single(data[0:1]))
+    assert out["reward_score"] == pytest.approx(1.1)
+    # verl's own naive manager with compute_score: text only, so a token-counting spec is refused
+    # naming the component (it used to be invalid_input, reward 0, for every sample).
+    cfg = compose_verl_config(README_COMPUTE_SCORE + [f"+reward.custom_reward_function.reward_kwargs.spec={spec}"])
+    naive = load_reward_manager(cfg, tokenizer())
+    with pytest.raises(ValueError, match=r"component `overlong` \(soft_overlong_penalty\) count\(s\) length in tokens, "
+                                         r"and compute_score gets text without token counts"):
+        naive.loop.run_until_complete(naive.run_single(data[0:1]))
+    chars = dict(SPEC_R1, components=dict(SPEC_R1["components"], overlong={
+        "reward": "soft_overlong_penalty", "params": {"max_len": 300, "buffer": 100, "unit": "chars"}}))
+    spec = tmp_path / "chars.json"  # a new path: specs are loaded once per path and process
+    spec.write_text(json.dumps(chars))
+    cfg = compose_verl_config(README_COMPUTE_SCORE + [f"+reward.custom_reward_function.reward_kwargs.spec={spec}"])
+    naive = load_reward_manager(cfg, tokenizer())
+    out = naive.loop.run_until_complete(naive.run_single(data[0:1]))
+    assert out["reward_score"] == pytest.approx(1.1)
+    assert set(out["reward_extra_info"]) == {"score", "correct", "format", "overlong", "acc", "plaudit_ok"}
