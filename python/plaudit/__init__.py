@@ -236,12 +236,13 @@ class Reward:
 
         return verl.make_compute_score(self, batch=batch)
 
-    def openrlhf(self, *, tensors: bool | None = None):
+    def openrlhf(self, *, tensors: bool | None = None, end_markers: Sequence[str] | None = None,
+                 tokenizer: Any = None):
         """An OpenRLHF ``reward_func(queries, prompts, labels)`` bound to this spec (see
-        :mod:`plaudit.openrlhf`)."""
+        :func:`plaudit.openrlhf.make_reward_func`: ``end_markers``, ``tokenizer``)."""
         from . import openrlhf
 
-        return openrlhf.make_reward_func(self, tensors=tensors)
+        return openrlhf.make_reward_func(self, tensors=tensors, end_markers=end_markers, tokenizer=tokenizer)
 
     def openrlhf_request(self, request: Mapping[str, Any]) -> dict[str, Any]:
         """OpenRLHF's remote reward protocol on a dict: ``{"query": [...], "prompts": [...],
