@@ -193,6 +193,8 @@ pub struct Outcome {
     pub language: Language,
     pub tests: Vec<TestResult>,
     pub first_failure: Option<FirstFailure>,
+    /// Set when a run's memory was bounded per process only (no usable cgroup on the machine).
+    pub memory_per_process: bool,
 }
 
 impl Outcome {
@@ -234,6 +236,12 @@ impl Outcome {
                 ff.insert("stderr".into(), json!(f.stderr));
             }
             m.insert("first_failure".into(), Value::Object(ff));
+        }
+        if self.memory_per_process {
+            m.insert(
+                "memory_limit".into(),
+                json!(plaudit_sandbox::MemoryScope::PerProcess.name()),
+            );
         }
         let cut = self.tests.iter().filter(|t| t.cut_by_deadline).count();
         if cut > 0 {
@@ -572,6 +580,7 @@ pub fn run_tests<E: Exec + ?Sized>(
         language,
         tests: Vec::with_capacity(n),
         first_failure: None,
+        memory_per_process: false,
     };
     let sb = |e: SandboxError| RunError::Sandbox(e.0);
     let no_time = || {
@@ -721,6 +730,9 @@ pub fn run_tests<E: Exec + ?Sized>(
                 (r, j)
             }
         };
+        if report.memory_scope == plaudit_sandbox::MemoryScope::PerProcess {
+            out.memory_per_process = true;
+        }
         let cut_by_deadline = cut && j.verdict == Verdict::Timeout;
         if j.verdict != Verdict::Passed && out.first_failure.is_none() {
             out.first_failure = Some(FirstFailure {

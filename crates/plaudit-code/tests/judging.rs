@@ -163,6 +163,11 @@ fn python_stdin_stdout() {
         &Deadline::none(),
     );
     assert_eq!(verdicts(&o), ["passed", "wrong_answer", "runtime_error"]);
+    // This local runner bounds memory per process only, and the details say so.
+    assert_eq!(
+        serde_json::Value::Object(o.details())["memory_limit"],
+        "per process (rlimit)"
+    );
     let f = o.first_failure.unwrap();
     assert_eq!((f.test, f.message.as_str()), (1, "expected `15`, got `16`"));
 }

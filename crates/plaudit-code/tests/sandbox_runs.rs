@@ -48,6 +48,8 @@ fn asserts_each_test_separately() {
     assert_eq!((c.outcome.passed(), c.outcome.total()), (2, 4));
     let d = Value::Object(c.outcome.details());
     assert_eq!(d["language"], "python");
+    // The sandbox bounds the run's memory with a cgroup here: no per-process note.
+    assert_eq!(d.get("memory_limit"), None);
     assert_eq!(d["first_failure"]["test"], 1);
     assert_eq!(d["first_failure"]["verdict"], "wrong_answer");
     assert_eq!(
