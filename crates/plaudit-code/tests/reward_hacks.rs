@@ -262,3 +262,14 @@ fn cpp_hacks_score_zero() {
         "expected 1 (int), got True (bool)"
     );
 }
+
+#[test]
+fn arbitrary_tests_see_the_solutions_stdlib_imports_only() {
+    // A test that uses `math` without importing it (the solution did) still works: the judge
+    // imports its own copy, from the standard library only.
+    let r = json!({"tests": ["assert math.isclose(f(2.0), 4.0) and f(1.0) > 1.5"]});
+    let ok = run("import math\ndef f(x):\n    return x * 2", &r);
+    assert!(ok.outcome.all_passed(), "{:?}", ok.outcome);
+    let wrong = run("import math\ndef f(x):\n    return x * 3", &r);
+    assert_eq!(wrong.outcome.passed(), 0);
+}
