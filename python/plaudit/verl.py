@@ -27,6 +27,7 @@ import json
 import numbers
 import os
 import threading
+import weakref
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
 # Absolute imports: verl may load this file by path (custom_reward_function.path), outside the package.
@@ -231,13 +232,14 @@ class _Shape:
         return d
 
 
-_SHAPES: dict[int, _Shape] = {}
+_SHAPES: "weakref.WeakKeyDictionary[Reward, _Shape]" = weakref.WeakKeyDictionary()
 
 
 def _shape(reward: Reward) -> _Shape:
-    s = _SHAPES.get(id(reward))
-    if s is None:
-        s = _SHAPES[id(reward)] = _Shape(reward)
+    with _LOCK:
+        s = _SHAPES.get(reward)
+        if s is None:
+            s = _SHAPES[reward] = _Shape(reward)
     return s
 
 
