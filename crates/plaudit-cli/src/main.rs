@@ -2,7 +2,7 @@
 
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, BufWriter, IsTerminal, Read, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
@@ -101,6 +101,28 @@ enum Command {
         /// each response's tokens, so `unit: tokens` rewards run on OpenRLHF's text.
         #[arg(long)]
         tokenizer: Option<PathBuf>,
+        /// Accept inline specs in POST /v1/score (host parameters such as `isolation` and
+        /// `db_dir` stay the server's spec's; timeouts no longer than its own). Off: 403.
+        #[arg(long)]
+        allow_inline_specs: bool,
+        /// The only directory SQL references may name database files in (`db`, `db_id`;
+        /// symlinks and `..` resolved first). Without it the server opens no database files.
+        #[arg(long)]
+        db_dir: Option<PathBuf>,
+        /// Connections open at once (lowered to fit under the descriptor limit).
+        #[arg(long, default_value_t = 1024)]
+        max_connections: usize,
+        /// A connection that sends no complete request head within this many milliseconds of
+        /// opening, or of its previous response (idle keep-alive), is closed.
+        #[arg(long, default_value_t = 30_000)]
+        header_timeout_ms: u64,
+        /// A request body not fully received within this many milliseconds gets 408.
+        #[arg(long, default_value_t = 60_000)]
+        body_timeout_ms: u64,
+        /// Threads that wait on sandboxed code runs (default: twice the cores), apart from the
+        /// scoring threads.
+        #[arg(long)]
+        blocking_jobs: Option<usize>,
     },
 }
 
@@ -481,9 +503,11 @@ fn serve(
     addr: &str,
     config: plaudit_server::Config,
     state: Option<&PathBuf>,
+    db_dir: Option<&Path>,
 ) -> Result<(), Fatal> {
     let registry = plaudit_rewards::registry();
     let spec = load_spec(spec_path, &registry)?;
+    confine_databases(&spec, db_dir, state)?;
     let engine = engine_with_state(spec, state)?;
     tracing_subscriber::fmt()
         .with_writer(io::stderr)
@@ -511,6 +535,58 @@ fn serve(
         eprintln!("plaudit: shut down cleanly");
         Ok(())
     })
+}
+
+/// Confine the SQL rewards' database files to `db_dir` (none without it): clients name the
+/// files in their references. The spec's own `db_dir`s must lie inside it, and the state file
+/// must not (a client could read it through its queries).
+fn confine_databases(
+    spec: &Spec,
+    db_dir: Option<&Path>,
+    state: Option<&PathBuf>,
+) -> Result<(), Fatal> {
+    plaudit_sql::restrict_database_files(db_dir).map_err(|e| Fatal(format!("--db-dir: {e}")))?;
+    let root = match plaudit_sql::file_access() {
+        plaudit_sql::FileAccess::Within(root) => Some(root),
+        _ => None,
+    };
+    let mut dirs = Vec::new();
+    for route in spec.routes.values().chain(spec.fallback.iter()) {
+        for c in &route.components {
+            if let Some(serde_json::Value::String(d)) = c.params.to_json().get("db_dir") {
+                if !d.is_empty() {
+                    dirs.push((format!("{}/{}", route.name, c.name), d.clone()));
+                }
+            }
+        }
+    }
+    for (at, d) in dirs {
+        let inside = root
+            .as_ref()
+            .is_some_and(|r| Path::new(&d).canonicalize().is_ok_and(|c| c.starts_with(r)));
+        if !inside {
+            return Err(Fatal(match &root {
+                Some(r) => format!("component {at}: its db_dir {d} is not inside --db-dir {}", r.display()),
+                None => format!("component {at} reads databases from {d}: start the server with --db-dir (a directory that holds it)"),
+            }));
+        }
+    }
+    if let (Some(root), Some(state)) = (&root, state) {
+        let abs = std::path::absolute(state).unwrap_or_else(|_| state.clone());
+        let real = abs
+            .parent()
+            .and_then(|p| p.canonicalize().ok())
+            .map(|p| p.join(abs.file_name().unwrap_or_default()))
+            .unwrap_or(abs);
+        if real.starts_with(root) {
+            return Err(Fatal(format!(
+                "--state {} is inside --db-dir {}: clients could read it through SQL; keep it elsewhere",
+                state.display(),
+                root.display()
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// Resolves on SIGTERM or SIGINT.
@@ -560,6 +636,12 @@ fn main() -> ExitCode {
             state,
             end_markers,
             tokenizer,
+            allow_inline_specs,
+            db_dir,
+            max_connections,
+            header_timeout_ms,
+            body_timeout_ms,
+            blocking_jobs,
         } => {
             let mut openrlhf = plaudit_core::openrlhf::Options::default();
             if let Some(p) = tokenizer {
@@ -583,8 +665,19 @@ fn main() -> ExitCode {
                 max_pending: *max_pending,
                 request_timeout: Duration::from_millis(*request_timeout_ms),
                 openrlhf,
+                blocking_jobs: blocking_jobs.unwrap_or(0),
+                max_connections: *max_connections,
+                header_timeout: Duration::from_millis(*header_timeout_ms),
+                body_timeout: Duration::from_millis(*body_timeout_ms),
+                allow_inline_specs: *allow_inline_specs,
             };
-            serve(spec.as_ref(), addr, config, state.as_ref())
+            serve(
+                spec.as_ref(),
+                addr,
+                config,
+                state.as_ref(),
+                db_dir.as_deref(),
+            )
         }
     };
     match r {

@@ -464,3 +464,64 @@ fn every_example_spec_scores_its_examples_as_the_engine_does() {
         );
     }
 }
+
+#[test]
+fn integers_beyond_64_bits_are_exact() {
+    let input = br#"{"id": 18446744073709551617, "task": "math", "response": "\\boxed{18446744073709551617}", "reference": 18446744073709551617}
+{"task": "math", "response": "\\boxed{18446744073709551616}", "reference": 18446744073709551617}
+{"task": "math", "response": "\\boxed{123456789012345680000000000000000000000}", "reference": 123456789012345678901234567890123456789}
+{"task": "math", "response": "\\boxed{123456789012345678901234567890123456789}", "reference": 123456789012345678901234567890123456789}
+"#;
+    let out = plaudit(&["score", "-q"], Some(input));
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = String::from_utf8(out.stdout.clone()).unwrap();
+    assert!(text.starts_with(r#"{"id":18446744073709551617,"#), "{text}");
+    let rewards: Vec<f64> = results(&out)
+        .iter()
+        .map(|r| r["reward"].as_f64().unwrap())
+        .collect();
+    assert_eq!(rewards, vec![1.0, 0.0, 0.0, 1.0]);
+}
+
+#[test]
+fn a_damaged_state_file_is_refused_naming_it() {
+    use std::io::{Seek, SeekFrom};
+    let dir = std::env::temp_dir().join(format!("plaudit-cli-damaged-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let state = dir.join("state.sqlite");
+    let _ = std::fs::remove_file(&state);
+    {
+        let s = plaudit_store::SqliteStore::open(&state).unwrap();
+        let entries = (0..300)
+            .map(|i| {
+                (
+                    format!("prompt {i}"),
+                    serde_json::json!({"target": i, "pad": "x".repeat(400)}),
+                )
+            })
+            .collect();
+        plaudit_core::Store::put(&s, "r/c", entries).unwrap();
+    }
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .open(&state)
+        .unwrap();
+    f.seek(SeekFrom::Start(2 * 4096)).unwrap();
+    f.write_all(&[0xA5; 4096]).unwrap();
+    drop(f);
+    let out = plaudit(
+        &["score", "-q", "--state", state.to_str().unwrap()],
+        Some(b"{\"response\": \"a\", \"reference\": \"a\"}\n"),
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let want = format!(
+        "plaudit: state store {} is damaged (PRAGMA quick_check: ",
+        state.display()
+    );
+    assert!(stderr(&out).starts_with(&want), "{}", stderr(&out));
+    assert!(
+        out.stdout.is_empty(),
+        "nothing is scored against a damaged state"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -67,7 +67,11 @@ impl Partial {
 fn admitted(addr: &str) -> u64 {
     let mut s = TcpStream::connect(addr).unwrap();
     s.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
-    write!(s, "GET /healthz HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n").unwrap();
+    write!(
+        s,
+        "GET /healthz HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
     let mut out = String::new();
     s.read_to_string(&mut out).unwrap();
     let v: serde_json::Value = serde_json::from_str(out.split_once("\r\n\r\n").unwrap().1).unwrap();
@@ -94,7 +98,10 @@ fn sigterm_finishes_requests_in_flight_then_exits_0() {
     let mut seen = String::new();
     while !seen.contains("signal received, finishing the requests in flight") {
         let mut line = String::new();
-        assert!(err.read_line(&mut line).unwrap() > 0, "stderr closed: {seen}");
+        assert!(
+            err.read_line(&mut line).unwrap() > 0,
+            "stderr closed: {seen}"
+        );
         seen.push_str(&line);
     }
     for h in held {
@@ -127,12 +134,20 @@ fn start(
     BufReader<std::process::ChildStderr>,
     String,
 ) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_plaudit"))
-        .args(["serve", "--addr", "127.0.0.1:0"])
-        .args(args)
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_plaudit"));
+    cmd.args(["serve", "--addr", "127.0.0.1:0"]).args(args);
+    start_command(cmd)
+}
+
+/// Starts `cmd` (a `plaudit serve`) and reads its address from the first line it prints.
+fn start_command(
+    mut cmd: Command,
+) -> (
+    std::process::Child,
+    BufReader<std::process::ChildStderr>,
+    String,
+) {
+    let mut child = cmd.stderr(Stdio::piped()).spawn().unwrap();
     let mut err = BufReader::new(child.stderr.take().unwrap());
     let mut line = String::new();
     err.read_line(&mut line).unwrap();
@@ -327,4 +342,269 @@ fn hostile_code_is_contained_and_the_server_keeps_serving() {
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["results"][0]["reward"], 1.0, "{out}");
     stop(child);
+}
+
+/// Kills the server when a test fails before stopping it (it would outlive the test).
+struct KillOnDrop(Option<std::process::Child>);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        if let Some(mut c) = self.0.take() {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+}
+
+impl KillOnDrop {
+    fn stop(mut self) {
+        stop(self.0.take().unwrap());
+    }
+}
+
+/// Waits for the process to exit, bounded by `limit` (a hang fails the test instead of stalling
+/// it); polls the process's state, no timing assertion.
+fn wait_exit(child: &mut std::process::Child, limit: Duration) -> Option<std::process::ExitStatus> {
+    let until = std::time::Instant::now() + limit;
+    loop {
+        if let Some(st) = child.try_wait().unwrap() {
+            return Some(st);
+        }
+        if std::time::Instant::now() > until {
+            let _ = child.kill();
+            let _ = child.wait();
+            return None;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+#[test]
+fn sigterm_with_an_idle_keep_alive_connection_exits_at_once() {
+    // The idle timeout is ten minutes: only closing the idle connection on SIGTERM lets the
+    // server exit within the test's bound.
+    let (child, mut err, addr) = start(&["--header-timeout-ms", "600000"]);
+    let mut guard = KillOnDrop(Some(child));
+    let child = guard.0.as_mut().unwrap();
+    let mut conn = TcpStream::connect(&addr).unwrap();
+    conn.set_read_timeout(Some(Duration::from_secs(120)))
+        .unwrap();
+    write!(conn, "GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n").unwrap();
+    let mut got = Vec::new();
+    let mut buf = [0u8; 512];
+    while !String::from_utf8_lossy(&got).contains("\"max_pending\"") {
+        let n = conn.read(&mut buf).unwrap();
+        assert!(n > 0, "closed before answering");
+        got.extend_from_slice(&buf[..n]);
+    }
+    // The connection is kept alive, idle. SIGTERM:
+    Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    let status = wait_exit(child, Duration::from_secs(120));
+    assert_eq!(
+        status.and_then(|s| s.code()),
+        Some(0),
+        "the server did not exit"
+    );
+    // The server closed the idle connection.
+    assert_eq!(conn.read(&mut buf).unwrap_or(0), 0);
+    let mut rest = String::new();
+    err.read_to_string(&mut rest).unwrap();
+    assert!(rest.contains("plaudit: shut down cleanly"), "{rest}");
+}
+
+#[test]
+fn idle_connections_beyond_the_descriptor_limit_do_not_stop_service() {
+    // 64 descriptors for the server, 150 clients that connect and send nothing.
+    let mut cmd = Command::new("sh");
+    cmd.args([
+        "-c",
+        &format!(
+            "ulimit -n 64 && exec {} serve --addr 127.0.0.1:0 --jobs 1 --header-timeout-ms 500",
+            env!("CARGO_BIN_EXE_plaudit")
+        ),
+    ]);
+    let (child, mut err, addr) = start_command(cmd);
+    let child = KillOnDrop(Some(child));
+    let mut line = String::new();
+    while !line.contains("accepting connections") {
+        line.clear();
+        assert!(err.read_line(&mut line).unwrap() > 0, "no start-up line");
+    }
+    assert!(
+        line.contains("max_connections=32") && line.contains("descriptor_limit=\"64\""),
+        "{line}"
+    );
+    let idle: Vec<TcpStream> = (0..150)
+        .map(|_| TcpStream::connect(&addr).unwrap())
+        .collect();
+    assert_eq!(admitted(&addr), 0);
+    let body = serde_json::json!({"samples": [{"task": "math", "response": "\\boxed{4}", "reference": "4"}]}).to_string();
+    let (code, out) = post(&addr, &body);
+    assert_eq!(code, 200, "{out}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["results"][0]["reward"], 1.0);
+    drop(idle);
+    child.stop();
+}
+
+#[test]
+fn sql_references_cannot_read_the_state_file() {
+    let dir = std::env::temp_dir().join(format!("plaudit-serve-sql-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let dbs = dir.join("dbs");
+    std::fs::create_dir_all(&dbs).unwrap();
+    // The server's own state file, beside the database directory, holding a learned target.
+    let state = dir.join("state.sqlite");
+    let spec = dir.join("spec.yaml");
+    std::fs::write(
+        &spec,
+        "routes:\n  sql:\n    components:\n      correct: sql_execution_match\n  len:\n    components:\n      correct: exact_match\n      eff: adaptive_target_length\n    reward: correct + eff\n",
+    )
+    .unwrap();
+    // A database clients may use, and links out of the directory.
+    let store = plaudit_store::SqliteStore::open(&dbs.join("shop.sqlite")).unwrap();
+    drop(store);
+    std::os::unix::fs::symlink(&state, dbs.join("link.sqlite")).unwrap();
+    let args = [
+        "--spec",
+        spec.to_str().unwrap(),
+        "--state",
+        state.to_str().unwrap(),
+        "--db-dir",
+        dbs.to_str().unwrap(),
+    ];
+    let (child, _err, addr) = start(&args);
+    let child = KillOnDrop(Some(child));
+    let learn = serde_json::json!({"samples": [{"task": "len", "prompt": "p", "response": "x", "reference": "x", "tokens": 100}]});
+    let (code, out) = post(&addr, &learn.to_string());
+    assert_eq!(code, 200, "{out}");
+    // The oracle: the gold query returns one row; the prediction returns it only when a guess
+    // about the state file holds. Reward 1 or 0 would leak one bit per sample.
+    let oracle = |db: &str, guess: &str| {
+        serde_json::json!({"task": "sql", "reference": {"sql": "SELECT 1", "db": db},
+        "response": format!("```sql\nSELECT 1 WHERE (SELECT count(*) FROM state WHERE namespace LIKE '{guess}%') > 0\n```")})
+    };
+    let paths = [
+        state.to_str().unwrap().to_string(),
+        "../state.sqlite".to_string(),
+        "link.sqlite".to_string(),
+        format!("{}/../state.sqlite", dbs.display()),
+    ];
+    let mut samples = Vec::new();
+    for p in &paths {
+        samples.push(oracle(p, "len"));
+        samples.push(oracle(p, "zzz"));
+    }
+    let (code, out) = post(
+        &addr,
+        &serde_json::json!({ "samples": samples }).to_string(),
+    );
+    assert_eq!(code, 200, "{out}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    for r in v["results"].as_array().unwrap() {
+        assert_eq!(r["status"], "invalid_input", "{r}");
+        assert!(
+            r["error"]
+                .as_str()
+                .unwrap()
+                .contains("is outside the database directory"),
+            "{r}"
+        );
+    }
+    // A database inside the directory works.
+    let ok = serde_json::json!({"samples": [{"task": "sql", "reference": {"sql": "SELECT count(*) FROM state", "db": "shop.sqlite"},
+        "response": "```sql\nSELECT count(*) FROM state\n```"}]});
+    let (code, out) = post(&addr, &ok.to_string());
+    assert_eq!(code, 200, "{out}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["results"][0]["reward"], 1.0, "{out}");
+    child.stop();
+
+    // Without --db-dir, no database files at all.
+    let (child, _err, addr) = start(&args[..4]);
+    let child = KillOnDrop(Some(child));
+    let (code, out) = post(
+        &addr,
+        &serde_json::json!({"samples": [oracle(&paths[0], "len")]}).to_string(),
+    );
+    assert_eq!(code, 200, "{out}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["results"][0]["status"], "invalid_input", "{out}");
+    assert!(
+        v["results"][0]["error"]
+            .as_str()
+            .unwrap()
+            .contains("opens no database files"),
+        "{out}"
+    );
+    child.stop();
+
+    // A state file inside --db-dir is refused at start.
+    let inside = dbs.join("state.sqlite");
+    let out = Command::new(env!("CARGO_BIN_EXE_plaudit"))
+        .args([
+            "serve",
+            "--addr",
+            "127.0.0.1:0",
+            "--db-dir",
+            dbs.to_str().unwrap(),
+            "--state",
+            inside.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let msg = String::from_utf8_lossy(&out.stderr);
+    assert!(msg.contains("is inside --db-dir"), "{msg}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_damaged_state_file_stops_the_server_at_start() {
+    let dir = std::env::temp_dir().join(format!("plaudit-serve-damaged-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let state = dir.join("state.sqlite");
+    let _ = std::fs::remove_file(&state);
+    damage(&state);
+    let out = Command::new(env!("CARGO_BIN_EXE_plaudit"))
+        .args([
+            "serve",
+            "--addr",
+            "127.0.0.1:0",
+            "--state",
+            state.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let msg = String::from_utf8_lossy(&out.stderr);
+    let want = format!(
+        "plaudit: state store {} is damaged (PRAGMA quick_check: ",
+        state.display()
+    );
+    assert!(msg.starts_with(&want), "{msg}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A state file with entries over several pages, then one page overwritten.
+pub fn damage(path: &std::path::Path) {
+    use std::io::{Seek, SeekFrom};
+    {
+        let s = plaudit_store::SqliteStore::open(path).unwrap();
+        let entries = (0..300)
+            .map(|i| {
+                (
+                    format!("prompt {i}"),
+                    serde_json::json!({"target": i, "pad": "x".repeat(400)}),
+                )
+            })
+            .collect();
+        plaudit_core::Store::put(&s, "r/c", entries).unwrap();
+    }
+    let mut f = std::fs::OpenOptions::new().write(true).open(path).unwrap();
+    f.seek(SeekFrom::Start(2 * 4096)).unwrap();
+    f.write_all(&[0xA5; 4096]).unwrap();
 }
