@@ -65,3 +65,44 @@ def test_tensors_when_asked():
     f = Reward.default().openrlhf(tensors=True)
     out = f(["x \\boxed{2}"], ["x"], ["2"])
     assert torch.equal(out["rewards"], torch.tensor([1.0]))
+
+
+def test_end_markers_truncated_prompts_and_fixed_keys(caplog):
+    import logging
+
+    spec = {"components": {"correct": "math_equivalence", "format": "think_answer_format"},
+            "reward": "correct + 0.1 * format"}
+    f = Reward.from_dict(spec).openrlhf(tensors=False)
+    prompt = "<|im_start|>user\nExample: \\boxed{4}. What is 1+3?<|im_end|>\n<|im_start|>assistant\n"
+    good = "<think>1+3</think><answer>4</answer><|im_end|>"
+    out = f([prompt + good], [prompt], [4.0])
+    assert out["rewards"] == [pytest.approx(1.1)]
+    assert out["extra_logs"] == {"correct": [1.0], "format": [1.0], "plaudit_ok": [1.0]}
+    # Left-truncated: the query starts inside the prompt; the example's \boxed{4} is not scored.
+    with caplog.at_level(logging.WARNING, logger="plaudit"):
+        out = f([prompt[30:] + "no idea<|im_end|>"], [prompt], ["4"])
+    assert out == {"rewards": [0.0], "scores": [0.0],
+                   "extra_logs": {"correct": [0.0], "format": [0.0], "plaudit_ok": [0.0]}}
+    # Nothing of the prompt in the query: invalid_input naming why, logged once.
+    with caplog.at_level(logging.WARNING, logger="plaudit"):
+        out = f(["\\boxed{4}"], [prompt], ["4"])
+        out = f(["\\boxed{4} again"], [prompt], ["4"])
+    assert out["rewards"] == [0.0] and out["extra_logs"]["plaudit_ok"] == [0.0]
+    msgs = [r.getMessage() for r in caplog.records if "invalid_input" in r.getMessage()]
+    assert len(msgs) == 1 and "the query does not contain its prompt, whole or left-truncated" in msgs[0]
+    assert f.report.last_failed_fraction == 1.0
+    # Custom end markers: none stripped.
+    g = Reward.from_dict(spec).openrlhf(tensors=False, end_markers=[])
+    assert g([prompt + good], [prompt], ["4"])["extra_logs"]["format"] == [0.0]
+
+
+def test_token_spec_needs_a_tokenizer(r1_spec):
+    with pytest.raises(ValueError, match=r"\(top level\): component `overlong` \(soft_overlong_penalty\) count\(s\) "
+                                         r"length in tokens, and OpenRLHF sends text without token counts"):
+        Reward.from_dict(r1_spec).openrlhf()
+    # A function counting tokens: the response (after the prompt, without end markers) is counted.
+    f = Reward.from_dict(r1_spec).openrlhf(tensors=False, tokenizer=lambda text: len(text.split()))
+    words = " ".join(["w"] * 90)
+    out = f([f"P<think>{words}</think><answer>3</answer><|im_end|>"], ["P"], ["3"])
+    # 90 whitespace-separated words (the tags cling to the first and last); max_len 100, buffer 20.
+    assert out["extra_logs"]["overlong"] == [pytest.approx(-(90 - 80) / 20)]
