@@ -2,9 +2,9 @@
 `prime`) with `plaudit.verl.compute_score*` loaded the way verl loads a custom reward function,
 `PlauditRewardManager` through the legacy registry and through the reward loop's importlib
 loading (`verl.trainer.ppo.reward.load_reward_manager`), on `DataProto` batches built here with a
-tokenizer trained in the test. verl's Ray actors (RewardLoopWorker/RewardLoopManager) are not
-started: `run_single` and `assemble_rm_scores` are called as RewardLoopWorker.compute_score and
-RewardLoopManager.compute_rm_score call them."""
+tokenizer trained in the test. verl's RewardLoopWorker runs in this process (Ray would run it as an
+actor); RewardLoopManager, which needs a Ray cluster, is not started: its post-processing
+(`assemble_rm_scores`, the reward_extra_info arrays) is done as it does it."""
 from __future__ import annotations
 
 import asyncio
@@ -327,3 +327,31 @@ def test_readme_config_lines_in_verls_own_config(tmp_path):
     out = naive.loop.run_until_complete(naive.run_single(data[0:1]))
     assert out["reward_score"] == pytest.approx(1.1)
     assert set(out["reward_extra_info"]) == {"score", "correct", "format", "overlong", "acc", "plaudit_ok"}
+
+
+def test_real_reward_loop_worker_scores_with_plaudit(tmp_path):
+    # verl's RewardLoopWorker itself (the class Ray runs as an actor), built from verl's Hydra
+    # config with the README's lines and the test's tokenizer saved where the model would be.
+    from verl.experimental.reward_loop import RewardLoopWorker
+
+    tok_dir = tmp_path / "model"
+    tokenizer().save_pretrained(str(tok_dir))
+    spec = tmp_path / "spec.json"
+    spec.write_text(json.dumps(SPEC_R1))
+    cfg = compose_verl_config(README_MANAGER + [f"+reward.reward_kwargs.spec={spec}",
+                                                f"actor_rollout_ref.model.path={tok_dir}"])
+    worker = RewardLoopWorker(cfg)
+    assert isinstance(worker.reward_manager, pv.PlauditRewardManager)
+    data = batch(gsm_rows(uid="a") + [("q", "<think>" + "9 " * 30 + "</think><answer>72</answer><|im_end|>",
+                                       "72", "openai/gsm8k", "b", {"index": 1})])
+    outs = worker.loop.run_until_complete(worker.compute_score_batch(data))
+    lengths = data.batch["attention_mask"][:, P_LEN:].sum(-1).tolist()
+    assert lengths[3] == R_LEN
+    # Row 3 was cut inside <think> (no answer: the failure value 0.0), its overlong term still logged.
+    assert [o["reward_score"] for o in outs] == [pytest.approx(1.1), pytest.approx(0.1), 0.0, 0.0]
+    # What RewardLoopManager.compute_rm_score does next: keys from the first rollout, one array each.
+    keys = list(outs[0]["reward_extra_info"])
+    arrays = {k: np.array([o["reward_extra_info"][k] for o in outs]) for k in keys}
+    assert arrays["acc"].tolist() == [1.0, 0.0, 0.0, 0.0]
+    assert arrays["overlong"].tolist() == [0.0, 0.0, 0.0, -1.0]
+    assert arrays["plaudit_ok"].tolist() == [1.0, 1.0, 0.0, 0.0]
