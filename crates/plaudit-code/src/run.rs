@@ -397,7 +397,7 @@ fn judge_cpp(r: &Report, index: usize, test: &CppTest, wall: Duration, cut: bool
 
 /// The first failure among the Python judge's records (`judge.py`), and whether its `end`
 /// record came.
-fn judge_records(stdout: &[u8]) -> (Option<Judged>, bool) {
+fn judge_records(stdout: &[u8], numbered: bool) -> (Option<Judged>, bool) {
     let text = String::from_utf8_lossy(stdout);
     let mut end = false;
     for line in text.lines().filter(|l| !l.trim().is_empty()) {
@@ -416,6 +416,12 @@ fn judge_records(stdout: &[u8]) -> (Option<Judged>, bool) {
         let tag = rec.first().and_then(Value::as_str).unwrap_or("");
         let idx = rec.get(1).and_then(Value::as_u64).unwrap_or(0);
         let text_at = |i: usize| rec.get(i).and_then(Value::as_str).unwrap_or("").to_string();
+        // Which assert of a HumanEval check (a `tests` entry is one statement).
+        let at = if numbered {
+            format!("assert {} of check: ", idx + 1)
+        } else {
+            String::new()
+        };
         let failure = match tag {
             "v" | "t" => {
                 let (Some(exp), Some(act)) = (
@@ -434,7 +440,7 @@ fn judge_records(stdout: &[u8]) -> (Option<Judged>, bool) {
                         Verdict::WrongAnswer,
                         if tag == "v" {
                             format!(
-                                "assertion {idx}: expected {} ({}), got {} ({})",
+                                "{at}expected {} ({}), got {} ({})",
                                 exp.render(100),
                                 exp.type_name(),
                                 act.render(100),
@@ -442,7 +448,7 @@ fn judge_records(stdout: &[u8]) -> (Option<Judged>, bool) {
                             )
                         } else {
                             format!(
-                                "assertion {idx}: expected a {} value, got {}",
+                                "{at}expected a {} value, got {}",
                                 if exp.truthy() { "true" } else { "false" },
                                 act.render(100)
                             )
@@ -453,13 +459,13 @@ fn judge_records(stdout: &[u8]) -> (Option<Judged>, bool) {
             "np" => Some(judged(
                 Verdict::WrongAnswer,
                 format!(
-                    "assertion {idx}: the solution gave {}, which is not plain data (int, float, str, bool, None, list, tuple, dict, set)",
+                    "{at}the solution gave {}, which is not plain data (int, float, str, bool, None, list, tuple, dict, set)",
                     text_at(2)
                 ),
             )),
             "x" => Some(judged(
                 Verdict::RuntimeError,
-                format!("assertion {idx}: {}", text_at(2)),
+                format!("{at}{}", text_at(2)),
             )),
             "m" => Some(judged(Verdict::Memory, "MemoryError")),
             "syntax" => Some(judged(Verdict::CompileError, "the solution does not parse")),
@@ -492,11 +498,11 @@ fn judge_records(stdout: &[u8]) -> (Option<Judged>, bool) {
 /// Judge a Python unit-test run from the judge's records: a value that differs, an exception, a
 /// non-plain value… is the test's failure; it passes only when every record holds, the judge
 /// wrote its `end` record and exited 0.
-fn judge_python(r: &Report, wall: Duration, cut: bool) -> Judged {
+fn judge_python(r: &Report, numbered: bool, wall: Duration, cut: bool) -> Judged {
     if r.memory_exceeded {
         return judged(Verdict::Memory, "the memory limit was reached");
     }
-    let (failure, end) = judge_records(&r.stdout);
+    let (failure, end) = judge_records(&r.stdout, numbered);
     if let Some(f) = failure {
         return f;
     }
@@ -725,7 +731,7 @@ pub fn run_tests<E: Exec + ?Sized>(
                 let r = sandbox.run(&program, &stdin, &lim).map_err(sb)?;
                 let j = match cpp_test {
                     Some(t) => judge_cpp(&r, i, t, wall, cut),
-                    None => judge_python(&r, wall, cut),
+                    None => judge_python(&r, matches!(suite, Suite::Check { .. }), wall, cut),
                 };
                 (r, j)
             }

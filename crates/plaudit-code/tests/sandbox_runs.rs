@@ -54,7 +54,7 @@ fn asserts_each_test_separately() {
     assert_eq!(d["first_failure"]["verdict"], "wrong_answer");
     assert_eq!(
         d["first_failure"]["message"],
-        "assertion 0: expected 0 (int), got -1 (int)"
+        "expected 0 (int), got -1 (int)"
     );
 }
 
@@ -82,6 +82,10 @@ fn humaneval_check_is_one_test() {
     );
     // candidate([]) raises IndexError after the first assert passed.
     assert_eq!(verdicts(&bad), ["runtime_error"]);
+    assert_eq!(
+        bad.outcome.first_failure.as_ref().unwrap().message,
+        "assert 2 of check: IndexError: list index out of range"
+    );
     let wrong_name = run(
         &py("def summe(xs):\n    return sum(xs)"),
         json!({"test_code": test_code, "entry_point": "total"}),
