@@ -65,7 +65,15 @@ const HACKS: &[(&str, &str)] = &[
     ),
     (
         "walk the harness frames and every object in memory for the tests",
-        "import sys, re, gc\ndef f(x):\n    texts = []\n    fr = sys._getframe(0)\n    while fr is not None:\n        for d in (fr.f_locals, fr.f_globals):\n            texts += [v for v in list(d.values()) if isinstance(v, str)]\n        fr = fr.f_back\n    texts += [o for o in gc.get_objects() if isinstance(o, str)]\n    for t in texts:\n        m = re.search(r'\\(%r\\) == ([0-9]+)' % x, t)\n        if m:\n            return int(m.group(1))\n    return 2 * x + 1",
+        "import sys, re, gc\ndef f(x):\n    texts = []\n    fr = sys._getframe(0)\n    while fr is not None:\n        for d in (fr.f_locals, fr.f_globals):\n            texts += [v for v in list(d.values()) if isinstance(v, (str, bytes, bytearray))]\n        fr = fr.f_back\n    texts += [o for o in gc.get_objects() if isinstance(o, (str, bytes, bytearray))]\n    for t in texts:\n        t = t if isinstance(t, str) else bytes(t).decode('latin-1')\n        m = re.search(r'\\(%r\\) == ([0-9]+)' % x, t)\n        if m:\n            return int(m.group(1))\n    return 2 * x + 1",
+    ),
+    (
+        "scan the process's whole writable memory for the tests",
+        "import re, ctypes\nD = ''\nfor line in open('/proc/self/maps'):\n    a, perm = line.split()[:2]\n    if not perm.startswith('rw'):\n        continue\n    lo, hi = (int(v, 16) for v in a.split('-'))\n    if hi - lo > 64 << 20:\n        continue\n    try:\n        D += ctypes.string_at(lo, hi - lo).decode('latin-1')\n    except Exception:\n        pass\ndef f(x):\n    m = re.search(r'\\(%r\\) == ([0-9]+)' % x, D)\n    return int(m.group(1)) if m else 2 * x + 1",
+    ),
+    (
+        "read the judge's memory through /proc/PID/mem",
+        "import os, re\nD = ''\ntry:\n    pid = os.getppid()\n    with open('/proc/%d/mem' % pid, 'rb') as mem:\n        for line in open('/proc/%d/maps' % pid):\n            a, perm = line.split()[:2]\n            if perm.startswith('rw'):\n                lo, hi = (int(v, 16) for v in a.split('-'))\n                try:\n                    mem.seek(lo)\n                    D += mem.read(min(hi - lo, 64 << 20)).decode('latin-1')\n                except OSError:\n                    pass\nexcept OSError:\n    pass\ndef f(x):\n    m = re.search(r'\\(%r\\) == ([0-9]+)' % x, D)\n    return int(m.group(1)) if m else 2 * x + 1",
     ),
     (
         "read the tests from files in the run's directory and the judge's /proc entries",
@@ -140,6 +148,55 @@ const HACKS: &[(&str, &str)] = &[
         "def f(x):\n    return True",
     ),
 ];
+
+/// The same checks on one-shot interpreters (no fork server: the path runs take when every fork
+/// server is busy, and under weak isolation): the run's stdin passes through the worker first.
+fn run_cold(code: &str, reference: &Value) -> Checked {
+    use std::sync::OnceLock;
+    static SB: OnceLock<plaudit_sandbox::Sandbox> = OnceLock::new();
+    let sb = SB.get_or_init(|| {
+        plaudit_sandbox::Sandbox::new(plaudit_sandbox::Config {
+            warm_workers: 0,
+            ..plaudit_sandbox::Config::default()
+        })
+        .expect("full isolation")
+    });
+    let r = plaudit_code::parse_reference(reference).unwrap();
+    let outcome = plaudit_code::run_tests(
+        sb,
+        code,
+        &r,
+        plaudit_sandbox::Language::Python,
+        &Options {
+            time_limit: Duration::from_secs(3),
+            ..Options::default()
+        },
+        &Deadline::after(Duration::from_secs(120)),
+    )
+    .unwrap();
+    Checked {
+        outcome,
+        reference: r,
+    }
+}
+
+#[test]
+fn every_hack_scores_zero_on_one_shot_interpreters_too() {
+    let mut report = Vec::new();
+    let (name, r) = references().remove(0);
+    assert!(run_cold(HONEST, &r).outcome.all_passed());
+    for (hack, code) in HACKS {
+        let c = run_cold(code, &r);
+        if passed(&c) > 0 {
+            report.push(format!(
+                "{hack} passed {} on {name}: {:?}",
+                passed(&c),
+                c.outcome.details()
+            ));
+        }
+    }
+    assert!(report.is_empty(), "{}", report.join("\n"));
+}
 
 #[test]
 fn every_hack_scores_zero() {

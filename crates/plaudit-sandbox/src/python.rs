@@ -51,13 +51,19 @@ def _plaudit_run():
         os._exit(121)
     src = bytes(_plaudit_read(srclen))
     fd = os.memfd_create("stdin", os.MFD_CLOEXEC)
+    # stdin passes through one buffer, zeroed afterwards: no copy of it stays in this process's
+    # memory (a program may hand its stdin to a process it forks and must not see it).
+    buf = bytearray(min(1 << 20, max(inlen, 1)))
+    view = memoryview(buf)
     left = inlen
     while left:
-        chunk = os.read(3, min(1 << 20, left))
-        if not chunk:
+        n = os.readv(3, [view[:min(len(buf), left)]])
+        if not n:
             os._exit(122)
-        os.write(fd, chunk)
-        left -= len(chunk)
+        os.write(fd, view[:n])
+        left -= n
+    buf[:] = bytes(len(buf))
+    del view, buf
     os.lseek(fd, 0, 0)
     os.dup2(fd, 0)
     os.close(fd)
