@@ -66,7 +66,8 @@ pub struct Config {
     /// A connection that has not sent a whole request head this long after it opened, or after
     /// its previous response (an idle kept-alive connection), is closed.
     pub header_timeout: Duration,
-    /// A request whose body has not fully arrived this long after its head gets 408.
+    /// A request whose body has not fully arrived this long after its head gets 408; a client
+    /// that reads nothing of its response for this long loses the connection.
     pub body_timeout: Duration,
     /// Accept inline specs in `POST /v1/score` (within [`boundary`]'s rules); off: 403.
     pub allow_inline_specs: bool,
@@ -215,11 +216,9 @@ pub async fn serve(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let (max, header) = (
-        state.0.config.max_connections,
-        state.0.config.header_timeout,
-    );
-    net::serve(listener, router(state), max, header, shutdown).await
+    let c = &state.0.config;
+    let (max, header, write) = (c.max_connections, c.header_timeout, c.body_timeout);
+    net::serve(listener, router(state), max, header, write, shutdown).await
 }
 
 fn error(code: StatusCode, message: impl Into<String>) -> Response {

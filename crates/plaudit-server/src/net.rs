@@ -8,18 +8,24 @@
 //! - A connection that has not sent a complete request head within `header_timeout` is closed.
 //!   The clock also runs on a kept-alive connection between requests, so an idle connection is
 //!   closed after the same time.
-//! - The body's timeout is the handler's (see `body_timeout` in [`crate::Config`]).
+//! - The body's timeout is the handler's (see `body_timeout` in [`crate::Config`]); a client
+//!   that stops reading its response for `write_timeout` loses the connection (a write that
+//!   makes no progress for that long fails), so unread responses cannot hold connection slots.
 //! - On shutdown the listener is closed first; every connection is then asked to close: idle
 //!   ones close at once, ones with a request in flight after answering it.
 
 use std::future::Future;
+use std::io;
+use std::pin::Pin;
 use std::sync::Arc;
+use std::task::{Context, Poll};
 use std::time::Duration;
 
 use axum::Router;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::service::TowerToHyperService;
-use tokio::net::TcpListener;
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{watch, Semaphore};
 
 /// Descriptors kept for everything but connections: a quarter of the limit, at least 64 and at
@@ -47,6 +53,7 @@ pub(crate) async fn serve(
     router: Router,
     max_connections: usize,
     header_timeout: Duration,
+    write_timeout: Duration,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let (cap, limit) = connection_cap(max_connections);
@@ -89,7 +96,8 @@ pub(crate) async fn serve(
                 .timer(TokioTimer::new())
                 .header_read_timeout(header_timeout)
                 .keep_alive(true);
-            let conn = builder.serve_connection(TokioIo::new(stream), service);
+            let io = TokioIo::new(WriteDeadline::new(stream, write_timeout));
+            let conn = builder.serve_connection(io, service);
             tokio::pin!(conn);
             tokio::select! {
                 r = conn.as_mut() => {
@@ -109,6 +117,88 @@ pub(crate) async fn serve(
     let _ = stop_tx.send(true);
     let _ = slots.acquire_many(cap as u32).await;
     Ok(())
+}
+
+/// A stream whose writes fail once they have made no progress for `limit` (the peer stopped
+/// reading and the socket's buffers are full).
+struct WriteDeadline {
+    stream: TcpStream,
+    limit: Duration,
+    stalled: Option<Pin<Box<tokio::time::Sleep>>>,
+}
+
+impl WriteDeadline {
+    fn new(stream: TcpStream, limit: Duration) -> Self {
+        WriteDeadline {
+            stream,
+            limit,
+            stalled: None,
+        }
+    }
+
+    /// After a write poll: progress disarms the clock, `Pending` arms it (once) and fails the
+    /// write when it has run out.
+    fn check<T>(&mut self, cx: &mut Context<'_>, r: Poll<io::Result<T>>) -> Poll<io::Result<T>> {
+        if r.is_ready() {
+            self.stalled = None;
+            return r;
+        }
+        let limit = self.limit;
+        let sleep = self
+            .stalled
+            .get_or_insert_with(|| Box::pin(tokio::time::sleep(limit)));
+        match sleep.as_mut().poll(cx) {
+            Poll::Ready(()) => Poll::Ready(Err(io::Error::new(
+                io::ErrorKind::TimedOut,
+                format!("the client read nothing for {} ms", limit.as_millis()),
+            ))),
+            Poll::Pending => Poll::Pending,
+        }
+    }
+}
+
+impl AsyncRead for WriteDeadline {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.stream).poll_read(cx, buf)
+    }
+}
+
+impl AsyncWrite for WriteDeadline {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        let r = Pin::new(&mut self.stream).poll_write(cx, buf);
+        self.check(cx, r)
+    }
+
+    fn poll_write_vectored(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[io::IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        let r = Pin::new(&mut self.stream).poll_write_vectored(cx, bufs);
+        self.check(cx, r)
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        self.stream.is_write_vectored()
+    }
+
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        let r = Pin::new(&mut self.stream).poll_flush(cx);
+        self.check(cx, r)
+    }
+
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        let r = Pin::new(&mut self.stream).poll_shutdown(cx);
+        self.check(cx, r)
+    }
 }
 
 #[cfg(test)]

@@ -661,3 +661,31 @@ fn integers_beyond_64_bits_are_exact() {
     let v: Value = serde_json::from_str(&text).unwrap();
     assert_eq!(v["rewards"][0], 1.0, "{text}");
 }
+
+#[test]
+fn a_client_that_never_reads_its_response_loses_the_connection() {
+    // One connection slot. A asks for a 24 MB response (its ids echoed back) and reads none of
+    // it; once the socket buffers are full the write stalls, and after the timeout the server
+    // drops A, so B's health check gets the slot.
+    let srv = start(
+        None,
+        Config {
+            max_connections: 1,
+            body_timeout: Duration::from_millis(500),
+            ..Config::default()
+        },
+    );
+    let big = "i".repeat(8 << 20);
+    let body = json!({"samples": [{"id": big}, {"id": big}, {"id": big}]}).to_string();
+    let mut a = TcpStream::connect(srv.addr).unwrap();
+    write!(
+        a,
+        "POST /v1/score HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+        body.len()
+    )
+    .unwrap();
+    a.write_all(body.as_bytes()).unwrap();
+    let (code, _, health) = request(srv.addr, "GET", "/healthz", b"");
+    assert_eq!(code, 200, "{health}");
+    drop(a);
+}
