@@ -58,6 +58,54 @@ pub(crate) struct Cgroups {
 
 static COUNTER: AtomicU64 = AtomicU64::new(0);
 
+/// Run cgroups that exist now. They are removed off the run's latency (the reaper thread), so
+/// the process may exit with some still listed: those are removed at exit.
+static LIVE: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::new());
+
+fn live() -> std::sync::MutexGuard<'static, Vec<PathBuf>> {
+    LIVE.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+extern "C" fn remove_at_exit() {
+    let dirs = std::mem::take(&mut *live());
+    let mut run = RunCgroup {
+        v2: dirs
+            .first()
+            .is_some_and(|d| d.join("memory.events").exists() || d.join("cgroup.kill").exists()),
+        dirs,
+        procs: vec![],
+        memory_dir: PathBuf::new(),
+    };
+    for _ in 0..100 {
+        if run.try_remove() {
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+}
+
+/// Remove `plaudit-PID-N` cgroups under `base` whose process is gone (a scorer that was killed).
+fn remove_stale(base: &Path) {
+    let Ok(rd) = std::fs::read_dir(base) else {
+        return;
+    };
+    for e in rd.flatten() {
+        let name = e.file_name();
+        let name = name.to_string_lossy();
+        let Some(pid) = name
+            .strip_prefix("plaudit-")
+            .and_then(|r| r.split('-').next())
+            .and_then(|p| p.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        if pid != std::process::id() && !Path::new(&format!("/proc/{pid}")).exists() {
+            // Only an empty cgroup can be removed; a busy one is left as it is.
+            let _ = std::fs::remove_dir(e.path());
+        }
+    }
+}
+
 /// `(mount point, super options)` of every cgroup mount.
 fn mounts() -> Vec<(String, PathBuf, Vec<String>)> {
     let Ok(text) = std::fs::read_to_string("/proc/self/mountinfo") else {
@@ -199,6 +247,19 @@ impl Cgroups {
     }
 
     fn check(&self) -> Result<(), String> {
+        static AT_EXIT: std::sync::Once = std::sync::Once::new();
+        // SAFETY: registering a plain extern "C" function.
+        AT_EXIT.call_once(|| unsafe {
+            libc::atexit(remove_at_exit);
+        });
+        match &self.kind {
+            Some(Kind::V1 { memory, pids }) => {
+                remove_stale(memory);
+                remove_stale(pids);
+            }
+            Some(Kind::V2 { base }) => remove_stale(base),
+            None => {}
+        }
         let probe = self.create(64 << 20, 8).map_err(|e| e.0)?;
         drop(probe);
         Ok(())
@@ -239,6 +300,7 @@ impl Cgroups {
             Some(Kind::V2 { base }) => {
                 let d = base.join(&name);
                 std::fs::create_dir(&d).map_err(|e| err("mkdir", &d, e))?;
+                live().push(d.clone());
                 run.dirs.push(d.clone());
                 run.memory_dir = d.clone();
                 run.v2 = true;
@@ -250,6 +312,7 @@ impl Cgroups {
             Some(Kind::V1 { memory: m, pids: p }) => {
                 let md = m.join(&name);
                 std::fs::create_dir(&md).map_err(|e| err("mkdir", &md, e))?;
+                live().push(md.clone());
                 run.dirs.push(md.clone());
                 run.memory_dir = md.clone();
                 write(&md.join("memory.limit_in_bytes"), &memory)
@@ -258,6 +321,7 @@ impl Cgroups {
                 let _ = write(&md.join("memory.memsw.limit_in_bytes"), &memory);
                 let pd = p.join(&name);
                 std::fs::create_dir(&pd).map_err(|e| err("mkdir", &pd, e))?;
+                live().push(pd.clone());
                 run.dirs.push(pd.clone());
                 write(&pd.join("pids.max"), &pids)
                     .map_err(|e| err("writing pids.max in", &pd, e))?;
@@ -314,7 +378,10 @@ impl RunCgroup {
         self.procs.clear();
         let mut left = vec![];
         for d in self.dirs.drain(..) {
-            if std::fs::remove_dir(&d).is_err() && d.exists() {
+            let gone = std::fs::remove_dir(&d).is_ok() || !d.exists();
+            if gone {
+                live().retain(|x| x != &d);
+            } else {
                 if self.v2 {
                     let _ = write(&d.join("cgroup.kill"), "1");
                 } else if let Ok(pids) = std::fs::read_to_string(d.join("cgroup.procs")) {

@@ -168,4 +168,22 @@ fn nothing_is_left_behind_when_the_process_exits() {
         .map(|e| e.path())
         .collect();
     assert!(left.is_empty(), "left behind: {left:?}");
+    // Nor a cgroup of its runs (removed off the run's latency, so possibly still queued when
+    // the process exited).
+    let prefix = format!("plaudit-{pid}-");
+    let mut stack = vec![std::path::PathBuf::from("/sys/fs/cgroup")];
+    let mut cgroups = vec![];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+            if !e.file_type().is_ok_and(|t| t.is_dir()) {
+                continue;
+            }
+            if e.file_name().to_string_lossy().starts_with(&prefix) {
+                cgroups.push(e.path());
+            } else if d.components().count() < 8 {
+                stack.push(e.path());
+            }
+        }
+    }
+    assert!(cgroups.is_empty(), "left behind: {cgroups:?}");
 }
