@@ -50,9 +50,9 @@ pub struct ParamSpec {
     pub kind: Kind,
     pub default: Option<&'static str>,
     pub doc: &'static str,
-    /// A host parameter: it reaches the machine (isolation, file paths …), so only the
-    /// operator's own spec may set it; a spec sent by a server's client must leave it at its
-    /// default (see `plaudit serve --allow-inline-specs`).
+    /// A host parameter: it reaches the machine (isolation, file paths, ceilings on memory,
+    /// time and result sizes …), so only the operator's own spec may set it; a spec sent by a
+    /// server's client must leave it at its default (see `plaudit serve --allow-inline-specs`).
     pub host: bool,
 }
 

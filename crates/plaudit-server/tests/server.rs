@@ -399,6 +399,10 @@ fn inline_specs_cannot_weaken_isolation_or_reach_files() {
             "routes.sql.components.c.params.db_dir: a host parameter; an inline spec must leave it at its default (\"\"), only the server's own spec may set it",
         ),
         (
+            json!({"components": {"c": {"reward": "sql_result_f1", "params": {"max_bytes": 100_000_000_000u64}}}}),
+            "components.c.params.max_bytes: a host parameter; an inline spec must leave it at its default (16777216), only the server's own spec may set it",
+        ),
+        (
             json!({"timeout_ms": 86_400_000, "components": {"n": "exact_match"}}),
             "timeout_ms: 86400000 ms is over this server's ceiling of 30000 ms (its own spec's longest)",
         ),

@@ -25,13 +25,15 @@ pub(crate) const MAX_ROWS: ParamSpec = ParamSpec::new(
     Kind::Int,
     "10000",
     "most rows a query may return",
-);
+)
+.host();
 pub(crate) const MAX_BYTES: ParamSpec = ParamSpec::new(
     "max_bytes",
     Kind::Int,
     "16777216",
     "most bytes of text and blobs a result may hold",
-);
+)
+.host();
 
 pub(crate) const DB_DIR: ParamSpec = ParamSpec::new(
     "db_dir",
