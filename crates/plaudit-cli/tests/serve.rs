@@ -397,7 +397,11 @@ fn sigterm_with_an_idle_keep_alive_connection_exits_at_once() {
         assert!(n > 0, "closed before answering");
         got.extend_from_slice(&buf[..n]);
     }
-    // The connection is kept alive, idle. SIGTERM:
+    // The connection is kept alive, idle; another one never sent anything. SIGTERM:
+    let mut silent = TcpStream::connect(&addr).unwrap();
+    silent
+        .set_read_timeout(Some(Duration::from_secs(120)))
+        .unwrap();
     Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
         .status()
@@ -408,8 +412,9 @@ fn sigterm_with_an_idle_keep_alive_connection_exits_at_once() {
         Some(0),
         "the server did not exit"
     );
-    // The server closed the idle connection.
+    // The server closed both.
     assert_eq!(conn.read(&mut buf).unwrap_or(0), 0);
+    assert_eq!(silent.read(&mut buf).unwrap_or(0), 0);
     let mut rest = String::new();
     err.read_to_string(&mut rest).unwrap();
     assert!(rest.contains("plaudit: shut down cleanly"), "{rest}");

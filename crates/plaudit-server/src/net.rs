@@ -11,12 +11,15 @@
 //! - The body's timeout is the handler's (see `body_timeout` in [`crate::Config`]); a client
 //!   that stops reading its response for `write_timeout` loses the connection (a write that
 //!   makes no progress for that long fails), so unread responses cannot hold connection slots.
-//! - On shutdown the listener is closed first; every connection is then asked to close: idle
-//!   ones close at once, ones with a request in flight after answering it.
+//! - On shutdown the listener is closed first; every connection is then asked to close: ones
+//!   that never sent a byte and idle kept-alive ones close at once, ones with a request in
+//!   flight after answering it, and ones part-way through a request head within the header
+//!   timeout.
 
 use std::future::Future;
 use std::io;
 use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::Duration;
@@ -96,8 +99,9 @@ pub(crate) async fn serve(
                 .timer(TokioTimer::new())
                 .header_read_timeout(header_timeout)
                 .keep_alive(true);
-            let io = TokioIo::new(WriteDeadline::new(stream, write_timeout));
-            let conn = builder.serve_connection(io, service);
+            let io = WriteDeadline::new(stream, write_timeout);
+            let spoke = io.spoke.clone();
+            let conn = builder.serve_connection(TokioIo::new(io), service);
             tokio::pin!(conn);
             tokio::select! {
                 r = conn.as_mut() => {
@@ -106,8 +110,11 @@ pub(crate) async fn serve(
                     }
                 }
                 _ = async { let _ = stop.wait_for(|s| *s).await; } => {
-                    conn.as_mut().graceful_shutdown();
-                    let _ = conn.await;
+                    // A connection that never sent a byte has nothing to answer: dropped.
+                    if spoke.load(Ordering::Relaxed) {
+                        conn.as_mut().graceful_shutdown();
+                        let _ = conn.await;
+                    }
                 }
             }
         });
@@ -125,6 +132,8 @@ struct WriteDeadline {
     stream: TcpStream,
     limit: Duration,
     stalled: Option<Pin<Box<tokio::time::Sleep>>>,
+    /// Whether the client has sent anything yet.
+    spoke: Arc<AtomicBool>,
 }
 
 impl WriteDeadline {
@@ -133,6 +142,7 @@ impl WriteDeadline {
             stream,
             limit,
             stalled: None,
+            spoke: Arc::new(AtomicBool::new(false)),
         }
     }
 
@@ -163,7 +173,12 @@ impl AsyncRead for WriteDeadline {
         cx: &mut Context<'_>,
         buf: &mut ReadBuf<'_>,
     ) -> Poll<io::Result<()>> {
-        Pin::new(&mut self.stream).poll_read(cx, buf)
+        let before = buf.filled().len();
+        let r = Pin::new(&mut self.stream).poll_read(cx, buf);
+        if buf.filled().len() > before {
+            self.spoke.store(true, Ordering::Relaxed);
+        }
+        r
     }
 }
 
