@@ -119,8 +119,8 @@ enum Command {
         /// A request body not fully received within this many milliseconds gets 408.
         #[arg(long, default_value_t = 60_000)]
         body_timeout_ms: u64,
-        /// Threads that wait on sandboxed code runs (default: twice the cores), apart from the
-        /// scoring threads.
+        /// Threads that wait on sandboxed code runs, apart from the scoring threads (default:
+        /// one per core; each runs one sandboxed program at a time).
         #[arg(long)]
         blocking_jobs: Option<usize>,
     },

@@ -59,7 +59,8 @@ pub struct Config {
     pub request_timeout: Duration,
     /// How `/get_reward` reads OpenRLHF queries: end markers stripped, an optional tokenizer.
     pub openrlhf: openrlhf::Options,
-    /// Threads that score samples of blocking routes (sandboxed code); 0: twice the cores.
+    /// Threads that score samples of blocking routes (sandboxed code); 0: one per core. Each
+    /// runs one sandboxed program at a time, so this bounds the concurrent runs.
     pub blocking_jobs: usize,
     /// Connections open at once; lowered to fit under the descriptor limit ([`net::connection_cap`]).
     pub max_connections: usize,
@@ -118,7 +119,7 @@ impl AppState {
         let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
         let blocking = rayon::ThreadPoolBuilder::new()
             .num_threads(match config.blocking_jobs {
-                0 => 2 * cores,
+                0 => cores,
                 n => n,
             })
             .thread_name(|i| format!("plaudit-blocking-{i}"))
