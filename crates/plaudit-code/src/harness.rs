@@ -16,13 +16,30 @@ fn py_literal(s: &str) -> String {
 /// The Python judge (`judge.py`): trusted code, run with the solution appended as a literal.
 pub const JUDGE_PY: &str = include_str!("judge.py");
 
-/// The program of a Python unit-test run: the judge, then `_plaudit_judge(SOLUTION)`. The tests
+/// The module name the judge is preloaded under in fork servers ([`preload_judge`]).
+pub const JUDGE_MODULE: &str = "plaudit_judge";
+
+/// Register the judge with plaudit-sandbox so that fork servers import it when they start (a run
+/// then finds it in `sys.modules` instead of compiling ~600 lines). Call before the sandbox is
+/// made; runs work without it.
+pub fn preload_judge() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| plaudit_sandbox::preload_python_module(JUDGE_MODULE, JUDGE_PY));
+}
+
+/// The program of a Python unit-test run: the judge (the fork server's preloaded module, else
+/// compiled from the source carried here as a string), then `_plaudit_judge(SOLUTION)`. The tests
 /// are not in it: they come on standard input ([`python_job`]), read by the judge only after it
 /// has forked the solution's process, which closes standard input first.
 pub fn python_judge(solution: &str) -> String {
-    let mut s = String::with_capacity(JUDGE_PY.len() + solution.len() + 64);
-    s.push_str(JUDGE_PY);
-    s.push_str("\n_plaudit_judge(");
+    let mut s = String::with_capacity(JUDGE_PY.len() + solution.len() + 512);
+    s.push_str("import sys as _ps\n_pj = _ps.modules.get(");
+    s.push_str(&py_literal(JUDGE_MODULE));
+    s.push_str(")\nif _pj is None:\n    import types as _pt\n    _pj = _pt.ModuleType(");
+    s.push_str(&py_literal(JUDGE_MODULE));
+    s.push_str(")\n    exec(compile(");
+    s.push_str(&py_literal(JUDGE_PY));
+    s.push_str(", \"<plaudit_judge>\", \"exec\"), _pj.__dict__)\n_pj._plaudit_judge(");
     s.push_str(&py_literal(solution));
     s.push_str(")\n");
     s

@@ -34,6 +34,7 @@ pub struct Checked {
 
 /// The sandbox for `isolation` (shared by the whole process), or the sample's `error`.
 pub fn sandbox(isolation: Isolation) -> Result<&'static Sandbox, Failure> {
+    harness::preload_judge();
     Sandbox::shared(isolation)
         .map_err(|e| Failure::error(format!("the sandbox cannot be created: {e}")))
 }

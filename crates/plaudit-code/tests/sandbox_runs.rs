@@ -428,3 +428,24 @@ fn references_above_the_ceilings_are_refused() {
     .unwrap();
     assert_eq!(verdicts(&c), ["passed", "passed"]);
 }
+
+#[test]
+fn the_judge_is_preloaded_in_the_fork_servers() {
+    // plaudit_code::sandbox registers the judge before the process-wide sandbox starts: a run
+    // finds it in sys.modules (the program falls back to compiling it when it is not there).
+    let sb = plaudit_code::sandbox(Isolation::Full).unwrap();
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    while sb.warm_ready() < 1 && std::time::Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let r = sb
+        .run(
+            &plaudit_sandbox::Program::Python {
+                source: "import sys\nprint('plaudit_judge' in sys.modules)".into(),
+            },
+            b"",
+            &plaudit_sandbox::Limits::default(),
+        )
+        .unwrap();
+    assert_eq!(r.stdout, b"True\n", "{r:?}");
+}

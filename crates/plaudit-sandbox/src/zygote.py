@@ -1,5 +1,5 @@
 # The Python fork server ("zygote"), run inside a full sandbox as
-#   python3 -I -S -B -c ZYGOTE UID GID SETGROUPS NFILTERS HEX... SITE_DIR...
+#   python3 -I -S -B -c ZYGOTE UID GID SETGROUPS NFILTERS HEX... NPRELOAD (NAME SOURCE)... SITE_DIR...
 # It is the sandbox's program but stays root of the sandbox's user namespace (capabilities there,
 # none on the host) and has no seccomp filter: it creates each run's namespaces and mounts. It
 # never runs untrusted code. Per job it forks:
@@ -20,7 +20,9 @@ _A = sys.argv[1:]
 _UID, _GID, _SETGROUPS = int(_A[0]), int(_A[1]), _A[2] == "1"
 _NF = int(_A[3])
 _FILTERS = [bytes.fromhex(h) for h in _A[4:4 + _NF]]
-sys.path.extend(_A[4 + _NF:])
+_NP = int(_A[4 + _NF])
+_PRELOAD = [(_A[5 + _NF + 2 * i], _A[6 + _NF + 2 * i]) for i in range(_NP)]
+sys.path.extend(_A[5 + _NF + 2 * _NP:])
 del _A
 # Modules test programs commonly import, loaded once here (each run gets them by fork).
 # (HumanEval: typing in 21 of 164 problems, math 7, random 4, copy, string, collections, re,
@@ -29,6 +31,12 @@ import typing, collections, collections.abc, itertools, functools, math, re, hea
 import string, dataclasses, fractions, decimal, random, statistics, copy, operator, json
 import io, abc, enum, numbers, hashlib, array, time, threading, atexit, signal, weakref, gc
 import ast, importlib, resource  # plaudit-code's unit-test judge
+# The caller's preloaded modules (trusted code, e.g. plaudit-code's test judge).
+for _name, _src in _PRELOAD:
+    _m = types.ModuleType(_name)
+    exec(compile(_src, "<%s>" % _name, "exec"), _m.__dict__)
+    sys.modules[_name] = _m
+del _PRELOAD
 _libc = ctypes.CDLL(None, use_errno=True)
 _ul = ctypes.c_ulong
 
