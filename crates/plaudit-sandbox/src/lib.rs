@@ -13,7 +13,9 @@
 //! for callers, and measured latencies.
 //!
 //! Additions beyond the contract: [`Sandbox::config`], [`Sandbox::exposed_paths`],
-//! [`Sandbox::warm_ready`] and [`SIMULATE_NO_USERNS_ENV`].
+//! [`Sandbox::warm_ready`], [`SIMULATE_NO_USERNS_ENV`]; a cgroup per run
+//! ([`Sandbox::memory_scope`], [`Sandbox::cgroup_unavailable`], [`Report::memory_scope`],
+//! [`NO_CGROUPS_ENV`]); [`preload_python_module`].
 
 mod cgroup;
 mod child;
