@@ -417,7 +417,7 @@ class _Strict(_a.NodeTransformer):
         return _a.copy_location(call, node)
 
 
-def _run_literal(j, tree, plan, cand, entry):
+def _run_literal(j, code, tree, plan, cand, entry):
     g = {"__name__": "plaudit_test", "__builtins__": _bi}
     if cand:
         # check mode: the module defines check (not called), imports, constants.
@@ -435,7 +435,10 @@ def _run_literal(j, tree, plan, cand, entry):
             if not eval(compile(_a.Expression(exp), "<test>", "eval"), g):
                 j.record("assert", "assertion %d failed" % i)
             continue
-        r = j.ask(["eval", _a.unparse(side), cand, entry if cand else None])
+        # The expression's own text (Python 3.8+), else its unparsing (3.9+); in parentheses, so
+        # a multi-line segment evaluates as one expression.
+        src = _a.get_source_segment(code, side) or _a.unparse(side)
+        r = j.ask(["eval", "(\n%s\n)" % src, cand, entry if cand else None])
         tag = r[0]
         if tag == "ok":
             j.record("v" if kind == "v" else "t", i, expected[i], _valid(r[1]))
@@ -568,7 +571,7 @@ def _plaudit_judge(solution):
             plan, cand = _plan(tree, mode)
             if plan is not None:
                 try:
-                    _run_literal(j, tree, plan, cand, entry)
+                    _run_literal(j, code, tree, plan, cand, entry)
                 except _NotPlain:
                     plan = None
             if plan is None:

@@ -330,3 +330,10 @@ fn arbitrary_tests_see_the_solutions_stdlib_imports_only() {
     let wrong = run("import math\ndef f(x):\n    return x * 3", &r);
     assert_eq!(wrong.outcome.passed(), 0);
 }
+
+#[test]
+fn multi_line_literal_asserts_evaluate_as_one_expression() {
+    let r = json!({"test_code": "def check(candidate):\n    assert candidate(\n        [1,\n         2],\n    ) == [\n        2, 4]\n", "entry_point": "f"});
+    let c = run("def f(xs):\n    return [2 * x for x in xs]", &r);
+    assert!(c.outcome.all_passed(), "{:?}", c.outcome);
+}
