@@ -217,6 +217,9 @@ fn install_panic_hook() {
 
 /// Why a batch should stop early: a deadline for the whole request, and a flag that a front sets
 /// when the client has gone away.
+/// The error of a sample not scored because its request was cancelled (see [`Stop::cancel`]).
+pub const CANCELLED: &str = "request cancelled before this sample was scored";
+
 #[derive(Clone, Debug, Default)]
 pub struct Stop {
     deadline: Option<(std::time::Instant, u128)>,
@@ -247,7 +250,7 @@ impl Stop {
     /// `Some(reason)` once the batch should stop.
     pub fn reason(&self) -> Option<String> {
         if self.cancelled.load(std::sync::atomic::Ordering::Relaxed) {
-            return Some("request cancelled before this sample was scored".into());
+            return Some(CANCELLED.into());
         }
         match self.deadline {
             Some((at, ms)) if std::time::Instant::now() >= at => Some(format!(

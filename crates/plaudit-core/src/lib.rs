@@ -19,7 +19,7 @@ pub mod spec;
 pub mod state;
 
 pub use deadline::{Deadline, Ticker};
-pub use engine::{Engine, Input, StateError, Stop};
+pub use engine::{Engine, Input, StateError, Stop, CANCELLED};
 pub use group::{Advantage, GroupOutput, GroupSpec};
 pub use params::{Kind, ParamSpec, Params};
 pub use registry::{example_members, Registry, RewardDoc, RewardInfo};

@@ -4,8 +4,9 @@
 //! - `POST /v1/score`: `{"samples": [...], "spec"?: {...} | "yaml text"}` → `{"results": [...]}`,
 //!   one result per sample, in order (the CLI's result objects).
 //! - `POST /get_reward`: OpenRLHF's remote reward protocol (see [`plaudit_core::openrlhf`]).
-//! - `GET /healthz`: `{"status": "ok", "requests_admitted": n, "max_pending": m}` (requests
-//!   admitted now, running or waiting for the scoring pool, and the admission limit).
+//! - `GET /healthz`: `{"status": "ok", "requests_admitted": n, "requests_scoring": s,
+//!   "max_pending": m}` (requests admitted now — running, queued, or still sending their body —,
+//!   those of them whose samples are being scored, and the admission limit).
 //! - `GET /metrics`: Prometheus text (requests by route and code, latency, samples by status,
 //!   reward and component histograms, requests in flight).
 //!
@@ -41,7 +42,7 @@ use axum::Router;
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
 use plaudit_core::sample::type_name;
 use plaudit_core::{
-    openrlhf, Engine, Input, Registry, ScoreResult, Spec, StateError, Status, Stop,
+    openrlhf, Engine, Input, Registry, ScoreResult, Spec, StateError, Status, Stop, CANCELLED,
 };
 use serde_json::{json, Value};
 use tokio::sync::{oneshot, Semaphore};
@@ -100,8 +101,26 @@ struct Inner {
     /// The longest per-sample deadline an inline spec may set.
     inline_timeout_ceiling: Duration,
     admission: Arc<Semaphore>,
+    /// Requests whose body is read and parsed and whose samples are being scored.
+    scoring: std::sync::atomic::AtomicUsize,
     config: Config,
     metrics: PrometheusHandle,
+}
+
+/// Counts a request in [`Inner::scoring`] while it lives.
+struct Scoring<'a>(&'a std::sync::atomic::AtomicUsize);
+
+impl<'a> Scoring<'a> {
+    fn start(n: &'a std::sync::atomic::AtomicUsize) -> Self {
+        n.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        Scoring(n)
+    }
+}
+
+impl Drop for Scoring<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
+    }
 }
 
 /// Everything the handlers share.
@@ -132,6 +151,7 @@ impl AppState {
             pool,
             blocking,
             admission: Arc::new(Semaphore::new(config.max_pending.max(1))),
+            scoring: Default::default(),
             config,
             metrics: metrics_handle(),
         })))
@@ -239,6 +259,7 @@ async fn healthz(State(state): State<AppState>) -> Response {
     let body = json!({
         "status": "ok",
         "requests_admitted": state.admitted(),
+        "requests_scoring": state.0.scoring.load(std::sync::atomic::Ordering::SeqCst),
         "max_pending": state.0.config.max_pending.max(1),
     });
     (
@@ -425,7 +446,7 @@ async fn handle_inner(
     body: Body,
 ) -> (Response, Option<Summary>) {
     let inner = &state.0;
-    let Ok(_permit) = inner.admission.clone().try_acquire_owned() else {
+    let Ok(permit) = inner.admission.clone().try_acquire_owned() else {
         let mut r = error(
             StatusCode::SERVICE_UNAVAILABLE,
             format!(
@@ -485,7 +506,23 @@ async fn handle_inner(
     };
     let stop = Stop::after(inner.config.request_timeout);
     let mut guard = CancelOnDrop(Some(stop.clone()));
-    let out = run(state, route, bytes, stop).await;
+    // The scoring runs as a task of its own: when the client goes away this handler is dropped
+    // (and the guard cancels the samples not started), but the task still finishes what was
+    // started, saves the state and counts the batch in the metrics. It holds the admission slot
+    // until then: a client cannot free slots by hanging up while its work goes on.
+    let st = state.clone();
+    let out = tokio::spawn(async move {
+        let out = run(&st, route, bytes, stop).await;
+        drop(permit);
+        out
+    })
+        .await
+        .unwrap_or_else(|e| {
+            Err((
+                StatusCode::INTERNAL_SERVER_ERROR,
+                format!("the scoring task failed: {e}"),
+            ))
+        });
     guard.0 = None; // finished: nothing to cancel
     match out {
         Ok((body, summary)) => (
@@ -577,10 +614,20 @@ async fn run(
             (state.0.engine.clone(), inputs, Answer::OpenRlhf(req))
         }
     };
+    let scoring = Scoring::start(&state.0.scoring);
     let results = score_split(state, &engine, inputs, &stop).await?;
+    drop(scoring);
     let st = state.clone();
     on_pool(&state.0.pool, move || {
         let results = saved(results);
+        let cancelled = results
+            .iter()
+            .filter(|r| r.error.as_deref() == Some(CANCELLED))
+            .count();
+        if cancelled > 0 {
+            metrics::counter!("plaudit_samples_cancelled_total").increment(cancelled as u64);
+            tracing::info!(route, cancelled, "the client went away: samples not started were cancelled");
+        }
         match answer {
             Answer::Score { inline } => {
                 let mut body = b"{\"results\":".to_vec();

@@ -205,7 +205,7 @@ fn healthz_and_metrics() {
         (code, body.as_str()),
         (
             200,
-            r#"{"status":"ok","requests_admitted":0,"max_pending":256}"#
+            r#"{"status":"ok","requests_admitted":0,"requests_scoring":0,"max_pending":256}"#
         )
     );
     post(
@@ -692,4 +692,57 @@ fn a_client_that_never_reads_its_response_loses_the_connection() {
     let (code, _, health) = request(srv.addr, "GET", "/healthz", b"");
     assert_eq!(code, 200, "{health}");
     drop(a);
+}
+
+#[test]
+fn a_client_that_disconnects_cancels_its_samples() {
+    // One scoring thread. The request: ten samples that each run to their 2 s deadline (20 s of
+    // work). Its client goes away as soon as it is admitted; every sample not started by then
+    // must be answered `cancelled` internally (counted in /metrics), not scored. The metrics
+    // recorder is process-wide: no other test here cancels samples.
+    let spec = "timeout_ms: 2000\ncomponents:\n  e: {reward: edit_similarity}\n";
+    let srv = start(
+        Some(spec),
+        Config {
+            jobs: 1,
+            ..Config::default()
+        },
+    );
+    let long = "ab".repeat(40_000);
+    let slow: Vec<Value> = (0..10)
+        .map(|i| json!({"id": i, "response": long, "reference": "ba".repeat(40_000)}))
+        .collect();
+    let body = json!({"samples": slow}).to_string();
+    let mut a = TcpStream::connect(srv.addr).unwrap();
+    write!(
+        a,
+        "POST /v1/score HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    // Its body is read and its samples are being scored ...
+    let until = std::time::Instant::now() + Duration::from_secs(60);
+    loop {
+        let (_, _, body) = request(srv.addr, "GET", "/healthz", b"");
+        let v: Value = serde_json::from_str(&body).unwrap();
+        if v["requests_scoring"] == 1 {
+            break;
+        }
+        assert!(std::time::Instant::now() < until, "never scoring: {v}");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    // ... when its client hangs up.
+    drop(a);
+    // The server notices, cancels the samples not started, counts them, then frees the slot
+    // (the slot is held until the batch is counted).
+    wait_admitted(srv.addr, 0);
+    let (_, _, text) = request(srv.addr, "GET", "/metrics", b"");
+    let cancelled: f64 = text
+        .lines()
+        .find_map(|l| l.strip_prefix("plaudit_samples_cancelled_total "))
+        .unwrap_or_else(|| panic!("no cancelled samples counted:\n{text}"))
+        .trim()
+        .parse()
+        .unwrap();
+    assert!(cancelled >= 9.0, "{cancelled} of 10 cancelled");
 }
