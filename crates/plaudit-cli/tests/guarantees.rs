@@ -169,3 +169,71 @@ fn sigint_stops_the_server_cleanly() {
     assert!(rest.contains("plaudit: shut down cleanly"), "{rest}");
     assert!(TcpStream::connect(&addr).is_err());
 }
+
+#[test]
+fn the_server_answers_when_its_state_cannot_be_saved_and_counts_it() {
+    let spec = temp("lead-serve.yaml");
+    std::fs::write(
+        &spec,
+        "components:\n  correct: exact_match\n  eff: adaptive_target_length\nreward: correct + eff\n",
+    )
+    .unwrap();
+    let state = temp("locked-serve.sqlite");
+    let _ = std::fs::remove_file(&state);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_plaudit"))
+        .args(["serve", "--addr", "127.0.0.1:0", "--spec"])
+        .arg(&spec)
+        .arg("--state")
+        .arg(&state)
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut err = BufReader::new(child.stderr.take().unwrap());
+    let mut line = String::new();
+    err.read_line(&mut line).unwrap();
+    let addr = line
+        .split("http://")
+        .nth(1)
+        .unwrap()
+        .split(' ')
+        .next()
+        .unwrap()
+        .to_string();
+    let http = |method: &str, path: &str, body: &str| -> (u16, String) {
+        let mut s = TcpStream::connect(&addr).unwrap();
+        s.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
+        write!(
+            s,
+            "{method} {path} HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        )
+        .unwrap();
+        let mut out = String::new();
+        s.read_to_string(&mut out).unwrap();
+        let (head, body) = out.split_once("\r\n\r\n").unwrap();
+        (head.split(' ').nth(1).unwrap().parse().unwrap(), body.to_string())
+    };
+    // Another connection holds the write lock: the server can read its state but not save it.
+    let holder = rusqlite::Connection::open(&state).unwrap();
+    holder.execute_batch("BEGIN IMMEDIATE;").unwrap();
+    let sample = json!({"samples": [{"prompt": "What is 2 + 2?", "response": "answer: 4", "reference": "4", "tokens": 80}]});
+    let (code, body) = http("POST", "/v1/score", &sample.to_string());
+    holder.execute_batch("ROLLBACK;").unwrap();
+    assert_eq!(code, 200, "{body}");
+    let v: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(v["results"][0]["status"], "ok", "{body}");
+    let (_, metrics) = http("GET", "/metrics", "");
+    assert!(
+        metrics.lines().any(|l| l == "plaudit_state_errors_total 1"),
+        "{metrics}"
+    );
+    assert!(Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap()
+        .success());
+    assert_eq!(child.wait().unwrap().code(), Some(0));
+    let mut rest = String::new();
+    err.read_to_string(&mut rest).unwrap();
+    assert!(rest.contains("cannot save state"), "{rest}");
+}
