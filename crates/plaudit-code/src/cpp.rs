@@ -165,10 +165,8 @@ pub fn literal(s: &str) -> Option<Plain> {
                     items.push(literal(&body[start..i])?);
                     start = i + 1;
                 }
-                (None, None) => {
-                    if !body[start..].trim().is_empty() {
-                        items.push(literal(&body[start..])?);
-                    }
+                (None, None) if !body[start..].trim().is_empty() => {
+                    items.push(literal(&body[start..])?);
                 }
                 _ => {}
             }
