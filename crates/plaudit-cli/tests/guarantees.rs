@@ -237,3 +237,77 @@ fn the_server_answers_when_its_state_cannot_be_saved_and_counts_it() {
     err.read_to_string(&mut rest).unwrap();
     assert!(rest.contains("cannot save state"), "{rest}");
 }
+
+#[test]
+fn results_and_state_do_not_depend_on_jobs() {
+    // Every shipped example spec (group rewards, stateful shapers, advantages) on its examples,
+    // twice over (so the second half reads the state the first half wrote), with 1, 2 and 3
+    // threads: byte-identical output and state.
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
+    for (spec, data) in [
+        ("examples/spec.yaml", "examples/quickstart.jsonl"),
+        ("examples/efficiency.yaml", "examples/efficiency.jsonl"),
+        ("examples/combine_group.yaml", "examples/combine_group.jsonl"),
+        ("examples/estimators.yaml", "examples/estimators.jsonl"),
+        ("examples/process.yaml", "examples/process.jsonl"),
+    ] {
+        let input = std::fs::read(root.join(data)).unwrap();
+        let twice = [input.clone(), input].concat();
+        let mut outputs = Vec::new();
+        for jobs in ["1", "2", "3"] {
+            let state = temp(&format!("jobs-{jobs}.sqlite"));
+            let _ = std::fs::remove_file(&state);
+            let spec_path = root.join(spec);
+            let out = plaudit(
+                &[
+                    "score",
+                    "--quiet",
+                    "--jobs",
+                    jobs,
+                    "--spec",
+                    spec_path.to_str().unwrap(),
+                    "--state",
+                    state.to_str().unwrap(),
+                    "-",
+                ],
+                &twice,
+            );
+            assert_eq!(
+                out.status.code(),
+                Some(0),
+                "{spec}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            let conn = rusqlite::Connection::open(&state).unwrap();
+            let tables: Vec<String> = conn
+                .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+                .unwrap()
+                .query_map([], |r| r.get(0))
+                .unwrap()
+                .map(Result::unwrap)
+                .collect();
+            let mut dump = Vec::new();
+            for t in tables {
+                let mut stmt = conn
+                    .prepare(&format!("SELECT * FROM \"{t}\" ORDER BY 1, 2"))
+                    .unwrap();
+                let n = stmt.column_count();
+                let rows: Vec<String> = stmt
+                    .query_map([], |r| {
+                        Ok((0..n)
+                            .map(|i| format!("{:?}", r.get_ref(i).unwrap()))
+                            .collect::<Vec<_>>()
+                            .join("|"))
+                    })
+                    .unwrap()
+                    .map(Result::unwrap)
+                    .collect();
+                dump.push(format!("{t}: {rows:?}"));
+            }
+            outputs.push((String::from_utf8(out.stdout).unwrap(), dump));
+        }
+        assert!(!outputs[0].0.is_empty(), "{spec}");
+        assert_eq!(outputs[0], outputs[1], "{spec}: --jobs 1 vs 2");
+        assert_eq!(outputs[0], outputs[2], "{spec}: --jobs 1 vs 3");
+    }
+}
