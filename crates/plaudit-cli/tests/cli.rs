@@ -4,7 +4,7 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 
-use serde_json::Value;
+use serde_json::{json, Value};
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
@@ -524,4 +524,171 @@ fn a_damaged_state_file_is_refused_naming_it() {
         "nothing is scored against a damaged state"
     );
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A file in this test process's own temporary directory.
+fn temp(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("plaudit-cli-guarantees-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir.join(name)
+}
+
+#[test]
+fn over_long_lines_are_one_invalid_input_each() {
+    let long = json!({"id": "long", "response": "x".repeat(5000), "reference": "x"}).to_string();
+    let input = format!(
+        "{}\n{long}\n{}\n",
+        json!({"id": "a", "response": "answer: 7", "reference": "7"}),
+        json!({"id": "b", "response": "answer: 8", "reference": "8"})
+    );
+    let out = plaudit(
+        &["score", "--quiet", "--max-line-bytes", "1000", "-"],
+        Some(input.as_bytes()),
+    );
+    assert_eq!(out.status.code(), Some(0));
+    let rs = results(&out);
+    assert_eq!(rs.len(), 3);
+    assert_eq!((rs[0]["id"].clone(), rs[0]["reward"].clone()), (json!("a"), json!(1.0)));
+    // The line was not parsed (its id is unknown), and the message names the line and the limit.
+    assert_eq!(rs[1]["status"], "invalid_input");
+    assert_eq!(
+        rs[1]["error"],
+        format!(
+            "line 2: {} bytes, over the limit of 1000 bytes per line",
+            long.len()
+        )
+    );
+    assert_eq!((rs[2]["id"].clone(), rs[2]["reward"].clone()), (json!("b"), json!(1.0)));
+}
+
+#[test]
+fn an_unwritable_output_exits_2_naming_it() {
+    let out = plaudit(
+        &["score", "--quiet", "--out", "/nonexistent-dir/out.jsonl", "-"],
+        Some(b"{\"response\": \"answer: 1\", \"reference\": \"1\"}\n"),
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "plaudit: cannot write output /nonexistent-dir/out.jsonl: No such file or directory (os error 2)\n"
+    );
+}
+
+#[test]
+fn a_state_that_cannot_be_saved_exits_2_after_writing_every_result() {
+    let spec = temp("lead.yaml");
+    std::fs::write(
+        &spec,
+        "components:\n  correct: exact_match\n  eff: adaptive_target_length\nreward: correct + eff\n",
+    )
+    .unwrap();
+    let state = temp("locked.sqlite");
+    let _ = std::fs::remove_file(&state);
+    let sample = json!({"prompt": "What is 2 + 2?", "response": "answer: 4", "reference": "4", "tokens": 80}).to_string() + "\n";
+    let args = [
+        "score",
+        "--quiet",
+        "--spec",
+        spec.to_str().unwrap(),
+        "--state",
+        state.to_str().unwrap(),
+        "-",
+    ];
+    // A first run creates the state file.
+    let out = plaudit(&args, Some(sample.as_bytes()));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // Another connection holds the write lock for the whole second run: reading the state is
+    // allowed, saving it is not.
+    let holder = rusqlite::Connection::open(&state).unwrap();
+    holder.execute_batch("BEGIN IMMEDIATE;").unwrap();
+    let out = plaudit(&args, Some(format!("{sample}{sample}").as_bytes()));
+    holder.execute_batch("ROLLBACK;").unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let rs = results(&out);
+    assert_eq!(rs.len(), 2, "every result is written");
+    assert!(rs.iter().all(|r| r["status"] == "ok"), "{rs:?}");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.starts_with("plaudit: cannot save state: ") && err.contains("database is locked"),
+        "{err}"
+    );
+}
+
+#[test]
+fn results_and_state_do_not_depend_on_jobs() {
+    // Every shipped example spec (group rewards, stateful shapers, advantages) on its examples,
+    // twice over (so the second half reads the state the first half wrote), with 1, 2 and 3
+    // threads: byte-identical output and state.
+    let root = root();
+    for (spec, data) in [
+        ("examples/spec.yaml", "examples/quickstart.jsonl"),
+        ("examples/efficiency.yaml", "examples/efficiency.jsonl"),
+        ("examples/combine_group.yaml", "examples/combine_group.jsonl"),
+        ("examples/estimators.yaml", "examples/estimators.jsonl"),
+        ("examples/process.yaml", "examples/process.jsonl"),
+    ] {
+        let input = std::fs::read(root.join(data)).unwrap();
+        let twice = [input.clone(), input].concat();
+        let mut outputs = Vec::new();
+        for jobs in ["1", "2", "3"] {
+            let state = temp(&format!("jobs-{jobs}.sqlite"));
+            let _ = std::fs::remove_file(&state);
+            let spec_path = root.join(spec);
+            let out = plaudit(
+                &[
+                    "score",
+                    "--quiet",
+                    "--jobs",
+                    jobs,
+                    "--spec",
+                    spec_path.to_str().unwrap(),
+                    "--state",
+                    state.to_str().unwrap(),
+                    "-",
+                ],
+                Some(&twice),
+            );
+            assert_eq!(
+                out.status.code(),
+                Some(0),
+                "{spec}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            let conn = rusqlite::Connection::open(&state).unwrap();
+            let tables: Vec<String> = conn
+                .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+                .unwrap()
+                .query_map([], |r| r.get(0))
+                .unwrap()
+                .map(Result::unwrap)
+                .collect();
+            let mut dump = Vec::new();
+            for t in tables {
+                let mut stmt = conn
+                    .prepare(&format!("SELECT * FROM \"{t}\" ORDER BY 1, 2"))
+                    .unwrap();
+                let n = stmt.column_count();
+                let rows: Vec<String> = stmt
+                    .query_map([], |r| {
+                        Ok((0..n)
+                            .map(|i| format!("{:?}", r.get_ref(i).unwrap()))
+                            .collect::<Vec<_>>()
+                            .join("|"))
+                    })
+                    .unwrap()
+                    .map(Result::unwrap)
+                    .collect();
+                dump.push(format!("{t}: {rows:?}"));
+            }
+            outputs.push((String::from_utf8(out.stdout).unwrap(), dump));
+        }
+        assert!(!outputs[0].0.is_empty(), "{spec}");
+        assert_eq!(outputs[0], outputs[1], "{spec}: --jobs 1 vs 2");
+        assert_eq!(outputs[0], outputs[2], "{spec}: --jobs 1 vs 3");
+    }
 }

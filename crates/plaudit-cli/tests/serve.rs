@@ -7,11 +7,16 @@ use std::process::{Command, Stdio};
 use std::time::Duration;
 
 fn post(addr: &str, body: &str) -> (u16, String) {
+    http(addr, "POST", "/v1/score", body)
+}
+
+/// One HTTP/1.1 request with `Connection: close`; returns the status and the body.
+fn http(addr: &str, method: &str, path: &str, body: &str) -> (u16, String) {
     let mut s = TcpStream::connect(addr).unwrap();
     s.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
     write!(
         s,
-        "POST /v1/score HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        "{method} {path} HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
         body.len()
     )
     .unwrap();
@@ -22,6 +27,13 @@ fn post(addr: &str, body: &str) -> (u16, String) {
         head.split(' ').nth(1).unwrap().parse().unwrap(),
         body.to_string(),
     )
+}
+
+/// A file in this test process's own temporary directory.
+fn temp(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("plaudit-serve-guarantees-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir.join(name)
 }
 
 /// A request whose body is still arriving: admitted by the server (admission comes before the
@@ -65,16 +77,8 @@ impl Partial {
 
 /// GET /healthz's `requests_admitted`.
 fn admitted(addr: &str) -> u64 {
-    let mut s = TcpStream::connect(addr).unwrap();
-    s.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
-    write!(
-        s,
-        "GET /healthz HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n"
-    )
-    .unwrap();
-    let mut out = String::new();
-    s.read_to_string(&mut out).unwrap();
-    let v: serde_json::Value = serde_json::from_str(out.split_once("\r\n\r\n").unwrap().1).unwrap();
+    let (_, body) = http(addr, "GET", "/healthz", "");
+    let v: serde_json::Value = serde_json::from_str(&body).unwrap();
     v["requests_admitted"].as_u64().unwrap()
 }
 
@@ -612,4 +616,68 @@ pub fn damage(path: &std::path::Path) {
     let mut f = std::fs::OpenOptions::new().write(true).open(path).unwrap();
     f.seek(SeekFrom::Start(2 * 4096)).unwrap();
     f.write_all(&[0xA5; 4096]).unwrap();
+}
+
+#[test]
+fn sigint_stops_the_server_cleanly() {
+    let (mut child, mut err, addr) = start(&[]);
+    // It serves before the signal ...
+    let (code, _) = http(&addr, "GET", "/healthz", "");
+    assert_eq!(code, 200);
+    // ... and SIGINT (a terminal's Ctrl-C) ends it like SIGTERM: exit 0, listener closed.
+    assert!(Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap()
+        .success());
+    assert_eq!(child.wait().unwrap().code(), Some(0));
+    let mut rest = String::new();
+    err.read_to_string(&mut rest).unwrap();
+    assert!(
+        rest.contains("plaudit: signal received, finishing the requests in flight"),
+        "{rest}"
+    );
+    assert!(rest.contains("plaudit: shut down cleanly"), "{rest}");
+    assert!(TcpStream::connect(&addr).is_err());
+}
+
+#[test]
+fn the_server_answers_when_its_state_cannot_be_saved_and_counts_it() {
+    let spec = temp("lead-serve.yaml");
+    std::fs::write(
+        &spec,
+        "components:\n  correct: exact_match\n  eff: adaptive_target_length\nreward: correct + eff\n",
+    )
+    .unwrap();
+    let state = temp("locked-serve.sqlite");
+    let _ = std::fs::remove_file(&state);
+    let (mut child, mut err, addr) = start(&[
+        "--spec",
+        spec.to_str().unwrap(),
+        "--state",
+        state.to_str().unwrap(),
+    ]);
+    // Another connection holds the write lock: the server can read its state but not save it.
+    let holder = rusqlite::Connection::open(&state).unwrap();
+    holder.execute_batch("BEGIN IMMEDIATE;").unwrap();
+    let sample = serde_json::json!({"samples": [{"prompt": "What is 2 + 2?", "response": "answer: 4", "reference": "4", "tokens": 80}]});
+    let (code, body) = post(&addr, &sample.to_string());
+    holder.execute_batch("ROLLBACK;").unwrap();
+    assert_eq!(code, 200, "{body}");
+    let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(v["results"][0]["status"], "ok", "{body}");
+    let (_, metrics) = http(&addr, "GET", "/metrics", "");
+    assert!(
+        metrics.lines().any(|l| l == "plaudit_state_errors_total 1"),
+        "{metrics}"
+    );
+    assert!(Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap()
+        .success());
+    assert_eq!(child.wait().unwrap().code(), Some(0));
+    let mut rest = String::new();
+    err.read_to_string(&mut rest).unwrap();
+    assert!(rest.contains("cannot save state"), "{rest}");
 }
