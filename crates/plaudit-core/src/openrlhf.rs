@@ -187,15 +187,7 @@ pub fn response_text<'a>(
 /// The component names `extra_logs` carries for `spec`: every route's (fallback first), no
 /// repeats, in spec order.
 pub fn log_keys(spec: &Spec) -> Vec<String> {
-    let mut names: Vec<String> = Vec::new();
-    for route in spec.fallback.iter().chain(spec.routes.values()) {
-        for c in &route.components {
-            if !names.contains(&c.name) {
-                names.push(c.name.clone());
-            }
-        }
-    }
-    names
+    spec.component_names()
 }
 
 /// Components whose reward is computed per group (`route \`r\`: component \`c\` (reward)`).

@@ -627,6 +627,20 @@ impl Spec {
         })
     }
 
+    /// The component names of every route (the fallback's first), without repeats, in spec
+    /// order.
+    pub fn component_names(&self) -> Vec<String> {
+        let mut names: Vec<String> = Vec::new();
+        for route in self.fallback.iter().chain(self.routes.values()) {
+            for c in &route.components {
+                if !names.contains(&c.name) {
+                    names.push(c.name.clone());
+                }
+            }
+        }
+        names
+    }
+
     /// Whether some route has a group reward: results then wait for whole groups (all of the
     /// input, for the CLI) before their reward is known.
     pub fn has_group_rewards(&self) -> bool {

@@ -250,16 +250,7 @@ impl PyEngine {
 
     /// Component names of every route (fallback first), without repeats, in spec order.
     fn component_names(&self) -> Vec<String> {
-        let spec = self.engine.spec();
-        let mut names: Vec<String> = Vec::new();
-        for route in spec.fallback.iter().chain(spec.routes.values()) {
-            for c in &route.components {
-                if !names.contains(&c.name) {
-                    names.push(c.name.clone());
-                }
-            }
-        }
-        names
+        self.engine.spec().component_names()
     }
 
     /// Score samples (an iterable of dicts): one result dict per sample, in order, group stage
