@@ -471,6 +471,11 @@ def _run_any(j, tree, mode, entry):
             raise MemoryError
         if tag == "exc" and len(r) > 2:
             cls = getattr(_bi, str(r[1]), None)
+            if isinstance(cls, type) and issubclass(cls, (StopIteration, StopAsyncIteration)):
+                # As PEP 479 does for generators: a StopIteration out of the solution's function
+                # inside the test's `map`/`filter`/`zip`/`next` loop would end that iteration
+                # silently, and the asserts in it would never run.
+                raise RuntimeError("the solution raised %s: %s" % (cls.__name__, str(r[2])[:300]))
             if isinstance(cls, type) and issubclass(cls, Exception):
                 raise cls(str(r[2]))
             raise RuntimeError("%s: %s" % (str(r[1])[:80], str(r[2])[:300]))

@@ -337,3 +337,23 @@ fn multi_line_literal_asserts_evaluate_as_one_expression() {
     let c = run("def f(xs):\n    return [2 * x for x in xs]", &r);
     assert!(c.outcome.all_passed(), "{:?}", c.outcome);
 }
+
+#[test]
+fn stop_iteration_from_the_solution_does_not_end_the_tests_loop() {
+    // `raise StopIteration` inside `map`/`zip` would end the test's iteration silently (the
+    // asserts in it never run); the judge turns it into a RuntimeError, as PEP 479 does.
+    let hack = "def f(x):\n    raise StopIteration";
+    let forms = [
+        json!({"tests": ["assert all(map(lambda x: f(x) == 2 * x, range(5)))"]}),
+        json!({"test_code": "def check(candidate):\n    for got, want in zip(map(candidate, [1, 2, 3]), [2, 4, 6]):\n        assert got == want\n", "entry_point": "f"}),
+        json!({"test_code": "def check(candidate):\n    assert list(filter(lambda x: candidate(x) != 2 * x, range(4))) == []\n", "entry_point": "f"}),
+    ];
+    for r in &forms {
+        let c = run(hack, r);
+        assert_eq!(c.outcome.passed(), 0, "{r}: {:?}", c.outcome.details());
+        let m = c.outcome.first_failure.as_ref().unwrap().message.clone();
+        assert!(m.contains("the solution raised StopIteration"), "{m}");
+        let ok = run(HONEST, r);
+        assert!(ok.outcome.all_passed(), "{r}: {:?}", ok.outcome);
+    }
+}
