@@ -387,13 +387,35 @@ def _seq(a, b):
 import operator as _op
 
 
+def _tname(v):
+    return type(v).__name__
+
+
+def _strict_eq(a, b):
+    # Type-strict ==, sound in both polarities: where Python's == and the strict comparison
+    # disagree (False == 0, True == 1, [1] == [True], {1: 2} == {True: 2}), the comparison is an
+    # AssertionError, so neither `==` nor its negation (`!=`, `not … == …`, `if … == …: raise`)
+    # can pass on a value that is only loosely equal.
+    if _seq(a, b):
+        return True
+    try:
+        loose = bool(a == b)
+    except Exception:
+        loose = False
+    if loose:
+        raise AssertionError("%s (%s) and %s (%s) are equal to Python's == but not of the same type "
+                             "(a bool equals only a bool, a list never a tuple)"
+                             % (repr(a)[:120], _tname(a), repr(b)[:120], _tname(b)))
+    return False
+
+
 def _plaudit_cmp(left, ops, *rights):
     op = _op
     for o, r in zip(ops, rights):
         if o == "==":
-            ok = _seq(left, r)
+            ok = _strict_eq(left, r)
         elif o == "!=":
-            ok = not _seq(left, r)
+            ok = not _strict_eq(left, r)
         else:
             ok = {"<": op.lt, "<=": op.le, ">": op.gt, ">=": op.ge, "is": op.is_, "is not": op.is_not,
                   "in": lambda x, y: x in y, "not in": lambda x, y: x not in y}[o](left, r)

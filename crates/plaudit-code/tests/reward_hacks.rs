@@ -357,3 +357,36 @@ fn stop_iteration_from_the_solution_does_not_end_the_tests_loop() {
         assert!(ok.outcome.all_passed(), "{r}: {:?}", ok.outcome);
     }
 }
+
+#[test]
+fn strict_equality_holds_under_negation() {
+    // `!=`, `not … == …` and `if … == …: raise` would pass on `False` where a non-zero count is
+    // expected if the strict comparison were simply negated: a value that is equal only to
+    // Python's loose == fails the test in either polarity.
+    let forms = [
+        json!({"tests": ["assert count_positive([1, 2, 3]) != 0"]}),
+        json!({"test_code": "def check(candidate):\n    assert not candidate([1, 2]) == 0\n", "entry_point": "count_positive"}),
+        json!({"test_code": "def check(candidate):\n    for xs in ([1], [2, 3]):\n        if candidate(xs) == 0:\n            raise AssertionError('zero')\n", "entry_point": "count_positive"}),
+        json!({"test_code": "def check(candidate):\n    assert [candidate([1])] != [0]\n", "entry_point": "count_positive"}),
+    ];
+    let honest = "def count_positive(xs):\n    return sum(1 for x in xs if x > 0)";
+    for r in &forms {
+        let c = run("def count_positive(xs):\n    return False", r);
+        assert_eq!(c.outcome.passed(), 0, "{r}: {:?}", c.outcome.details());
+        let m = c.outcome.first_failure.as_ref().unwrap().message.clone();
+        let want = if r.to_string().contains("[0]") {
+            "[False] (list) and [0] (list) are equal to Python's == but not of the same type"
+        } else {
+            "False (bool) and 0 (int) are equal to Python's == but not of the same type"
+        };
+        assert!(m.contains(want), "{m}");
+    }
+    for r in &forms {
+        let ok = run(honest, r);
+        assert!(ok.outcome.all_passed(), "{r}: {:?}", ok.outcome);
+    }
+    // The honest direction is unchanged: int and float of the same number are equal, a
+    // different value is just unequal.
+    let r = json!({"tests": ["assert f(2) != 5 and f(2) == 4.0 and not f(2) == 3"]});
+    assert!(run(HONEST, &r).outcome.all_passed());
+}
