@@ -26,21 +26,44 @@ pub enum CppTest {
 pub const MARK: &str = "\u{1e}PLAUDIT ";
 
 /// Split on the one top-level `==` of `s` (outside brackets, strings and character literals).
+/// Whether the `'` at `b[i]` is a digit separator (`1'000`, `0x7f'ff`): it continues a
+/// preprocessing number (a token starting with a digit, or `.` and a digit), not a character
+/// literal (`'a'`, `u8'a'`, `L'a'`).
+fn digit_separator(b: &[u8], i: usize) -> bool {
+    let mut j = i;
+    while j > 0 && (b[j - 1].is_ascii_alphanumeric() || matches!(b[j - 1], b'_' | b'\'' | b'.')) {
+        j -= 1;
+    }
+    j < i
+        && (b[j].is_ascii_digit() || (b[j] == b'.' && b.get(j + 1).is_some_and(u8::is_ascii_digit)))
+}
+
+/// When `b[i]` opens a string or character literal, the index of its closing quote (or the
+/// end); `None` when it is not a literal's opening quote (not a quote, or a digit separator).
+fn literal_end(b: &[u8], i: usize) -> Option<usize> {
+    let q = b[i];
+    if !(q == b'"' || (q == b'\'' && !digit_separator(b, i))) {
+        return None;
+    }
+    let mut i = i + 1;
+    while i < b.len() && b[i] != q {
+        if b[i] == b'\\' {
+            i += 1;
+        }
+        i += 1;
+    }
+    Some(i)
+}
+
 fn top_level_eq(s: &str) -> Option<(&str, &str)> {
     let b = s.as_bytes();
     let (mut depth, mut i, mut at) = (0i32, 0usize, None);
     while i < b.len() {
+        if let Some(end) = literal_end(b, i) {
+            i = end + 1;
+            continue;
+        }
         match b[i] {
-            b'"' | b'\'' => {
-                let q = b[i];
-                i += 1;
-                while i < b.len() && b[i] != q {
-                    if b[i] == b'\\' {
-                        i += 1;
-                    }
-                    i += 1;
-                }
-            }
             b'(' | b'[' | b'{' => depth += 1,
             b')' | b']' | b'}' => depth -= 1,
             b'=' if depth == 0 && b.get(i + 1) == Some(&b'=') => {
@@ -63,17 +86,11 @@ fn operator_free(s: &str) -> bool {
     let b = s.as_bytes();
     let mut i = 0;
     while i < b.len() {
+        if let Some(end) = literal_end(b, i) {
+            i = end + 1;
+            continue;
+        }
         match b[i] {
-            b'"' | b'\'' => {
-                let q = b[i];
-                i += 1;
-                while i < b.len() && b[i] != q {
-                    if b[i] == b'\\' {
-                        i += 1;
-                    }
-                    i += 1;
-                }
-            }
             b'=' | b'!' | b'&' | b'|' | b'?' => return false,
             // `<`/`>` only as template brackets (`vector<int>{…}`), never as comparisons.
             b'<' | b'>' => {
@@ -98,29 +115,157 @@ fn operator_free(s: &str) -> bool {
     true
 }
 
-fn unescape(body: &str) -> Option<String> {
+/// One C++ string (`quote` `"`) or character (`'`) literal that is all of `s`, without prefix,
+/// read exactly: simple escapes, octal (`\101`) and hex (`\x41`) escapes of ASCII values.
+/// `None` for anything else — adjacent literals (`"a" "b"`), a NUL (a `std::string` built from
+/// the literal would end there), a byte above 0x7f given as an escape, an unknown escape.
+fn quoted(s: &str, quote: char) -> Option<String> {
+    let mut it = s.strip_prefix(quote)?.chars().peekable();
     let mut out = String::new();
-    let mut it = body.chars();
-    while let Some(c) = it.next() {
+    loop {
+        let c = it.next()?;
+        if c == quote {
+            // The closing quote must end the text.
+            return it.next().is_none().then_some(out);
+        }
         if c != '\\' {
             out.push(c);
             continue;
         }
-        out.push(match it.next()? {
-            'n' => '\n',
-            't' => '\t',
-            'r' => '\r',
-            '0' => '\0',
-            '\\' => '\\',
-            '"' => '"',
-            '\'' => '\'',
+        let e = it.next()?;
+        let v = match e {
+            'n' => 10,
+            't' => 9,
+            'r' => 13,
+            'a' => 7,
+            'b' => 8,
+            'f' => 12,
+            'v' => 11,
+            '\\' | '"' | '\'' | '?' => e as u32,
+            '0'..='7' => {
+                let mut v = e.to_digit(8)?;
+                for _ in 0..2 {
+                    match it.peek().and_then(|d| d.to_digit(8)) {
+                        Some(d) => {
+                            v = v * 8 + d;
+                            it.next();
+                        }
+                        None => break,
+                    }
+                }
+                v
+            }
+            'x' => {
+                let mut v: u32 = 0;
+                let mut n = 0;
+                while let Some(d) = it.peek().and_then(|d| d.to_digit(16)) {
+                    v = v.checked_mul(16)?.checked_add(d)?;
+                    n += 1;
+                    it.next();
+                }
+                if n == 0 {
+                    return None;
+                }
+                v
+            }
             _ => return None,
-        });
+        };
+        if v == 0 || v > 0x7f {
+            return None;
+        }
+        out.push(char::from_u32(v)?);
     }
-    Some(out)
 }
 
-/// A C++ literal as plain data.
+/// The digits of an integer literal in `radix`, with digit separators only between digits.
+fn radix_digits(d: &str, radix: u32) -> Option<u128> {
+    let mut v: u128 = 0;
+    for part in d.split('\'') {
+        if part.is_empty() {
+            return None;
+        }
+        for c in part.chars() {
+            v = v.checked_mul(radix as u128)?.checked_add(c.to_digit(radix)? as u128)?;
+        }
+    }
+    Some(v)
+}
+
+/// A C++ number literal with an optional sign, read with C++'s semantics, or `None` where that
+/// is not certain. Integers: decimal, `0x`, `0b`, leading-`0` octal, digit separators, the
+/// suffixes `u`/`l`/`ll` (no `u` under a minus sign, nothing above `i64::MAX`, no non-decimal
+/// literal above `i32::MAX` under a minus sign: those are unsigned, and negating them wraps).
+/// Floating point: decimal, rounded as `double`, or with `f`/`F` as `float` (so `0.1f` is
+/// 0.100000001490116…); `l` (long double) and hex floats are not read.
+fn number(s: &str) -> Option<Plain> {
+    let (neg, t) = match s.strip_prefix('-') {
+        Some(d) => (true, d.trim_start()),
+        None => (false, s.strip_prefix('+').map_or(s, str::trim_start)),
+    };
+    if !t.starts_with(|c: char| c.is_ascii_digit() || c == '.') {
+        return None;
+    }
+    let lower = t.to_ascii_lowercase();
+    let hex = lower.starts_with("0x");
+    if !hex && (t.contains('.') || lower.contains('e')) {
+        let (body, single) = match t.strip_suffix(['f', 'F']) {
+            Some(b) => (b, true),
+            None => (t, false),
+        };
+        // Separators between digits only; then only digits, one point, an exponent.
+        let bb = body.as_bytes();
+        let mut clean = String::new();
+        for (i, &c) in bb.iter().enumerate() {
+            if c == b'\'' {
+                let digit = |k: Option<&u8>| k.is_some_and(u8::is_ascii_digit);
+                if !(i > 0 && digit(bb.get(i - 1)) && digit(bb.get(i + 1))) {
+                    return None;
+                }
+                continue;
+            }
+            if !(c.is_ascii_digit() || matches!(c, b'.' | b'e' | b'E' | b'+' | b'-')) {
+                return None;
+            }
+            clean.push(c as char);
+        }
+        let x = if single {
+            clean.parse::<f32>().ok()? as f64
+        } else {
+            clean.parse::<f64>().ok()?
+        };
+        if !x.is_finite() {
+            return None;
+        }
+        return Some(Plain::Float(if neg { -x } else { x }));
+    }
+    let body = t.trim_end_matches(['u', 'U', 'l', 'L']);
+    let suffix = &t[body.len()..];
+    let unsigned = suffix.contains(['u', 'U']);
+    let longs = suffix.replace(['u', 'U'], "");
+    if !["", "l", "L", "ll", "LL"].contains(&longs.as_str())
+        || suffix.matches(['u', 'U']).count() > 1
+        || (unsigned && !suffix.starts_with(['u', 'U']) && !suffix.ends_with(['u', 'U']))
+    {
+        return None;
+    }
+    let (radix, digits) = if hex {
+        (16, &body[2..])
+    } else if lower.starts_with("0b") {
+        (2, &body[2..])
+    } else if body.len() > 1 && body.starts_with('0') {
+        (8, &body[1..])
+    } else {
+        (10, body)
+    };
+    let v = radix_digits(digits.strip_prefix('\'').filter(|_| radix == 8).unwrap_or(digits), radix)?;
+    if v > i64::MAX as u128 || (neg && (unsigned || (radix != 10 && v > i32::MAX as u128))) {
+        return None;
+    }
+    Some(Plain::Int(format!("{}{v}", if neg && v != 0 { "-" } else { "" })))
+}
+
+/// A C++ literal as plain data, read exactly, or `None` (then the test is not in the literal
+/// form).
 pub fn literal(s: &str) -> Option<Plain> {
     let s = s.trim();
     if s == "true" || s == "false" {
@@ -134,12 +279,12 @@ pub fn literal(s: &str) -> Option<Plain> {
             };
         }
     }
-    if let Some(body) = s.strip_prefix('"').and_then(|r| r.strip_suffix('"')) {
-        return unescape(body).map(Plain::Str);
+    if s.starts_with('"') {
+        return quoted(s, '"').map(Plain::Str);
     }
-    if let Some(body) = s.strip_prefix('\'').and_then(|r| r.strip_suffix('\'')) {
-        let u = unescape(body)?;
-        return (u.chars().count() == 1).then_some(Plain::Str(u));
+    if s.starts_with('\'') {
+        let u = quoted(s, '\'')?;
+        return (u.len() == 1).then_some(Plain::Str(u));
     }
     let list = s
         .strip_prefix("std::")
@@ -149,55 +294,31 @@ pub fn literal(s: &str) -> Option<Plain> {
         .unwrap_or(s);
     if let Some(body) = list.strip_prefix('{').and_then(|r| r.strip_suffix('}')) {
         let mut items = vec![];
-        let (mut depth, mut start, mut quote) = (0i32, 0usize, None::<u8>);
+        let (mut depth, mut start) = (0i32, 0usize);
         let b = body.as_bytes();
         let mut i = 0;
-        while i <= b.len() {
-            let c = b.get(i).copied();
-            match (quote, c) {
-                (Some(q), Some(x)) if x == q => quote = None,
-                (Some(_), Some(b'\\')) => i += 1,
-                (Some(_), _) => {}
-                (None, Some(x @ (b'"' | b'\''))) => quote = Some(x),
-                (None, Some(b'{' | b'(')) => depth += 1,
-                (None, Some(b'}' | b')')) => depth -= 1,
-                (None, Some(b',')) if depth == 0 => {
+        while i < b.len() {
+            if let Some(end) = literal_end(b, i) {
+                i = end + 1;
+                continue;
+            }
+            match b[i] {
+                b'{' | b'(' => depth += 1,
+                b'}' | b')' => depth -= 1,
+                b',' if depth == 0 => {
                     items.push(literal(&body[start..i])?);
                     start = i + 1;
-                }
-                (None, None) if !body[start..].trim().is_empty() => {
-                    items.push(literal(&body[start..])?);
                 }
                 _ => {}
             }
             i += 1;
         }
+        if !body[start..].trim().is_empty() {
+            items.push(literal(&body[start..])?);
+        }
         return Some(Plain::List(items));
     }
-    // Numbers: an optional sign, digits, a point or exponent, a suffix.
-    let t = s.trim_end_matches(['u', 'U', 'l', 'L']);
-    let (neg, digits) = match t.strip_prefix('-') {
-        Some(d) => (true, d.trim_start()),
-        None => (false, t.strip_prefix('+').unwrap_or(t)),
-    };
-    if !digits.is_empty() && digits.bytes().all(|c| c.is_ascii_digit() || c == b'\'') {
-        let d: String = digits.chars().filter(|c| *c != '\'').collect();
-        return Plain::from_json(&serde_json::json!([
-            "i",
-            format!("{}{d}", if neg { "-" } else { "" })
-        ]));
-    }
-    let f = digits.trim_end_matches(['f', 'F']);
-    if !f.is_empty()
-        && f.bytes().any(|c| c.is_ascii_digit())
-        && f.bytes()
-            .all(|c| c.is_ascii_digit() || matches!(c, b'.' | b'e' | b'E' | b'+' | b'-'))
-        && !f.starts_with(['e', 'E'])
-    {
-        let x: f64 = f.parse().ok()?;
-        return Some(Plain::Float(if neg { -x } else { x }));
-    }
-    None
+    number(s)
 }
 
 /// Classify one test statement.
@@ -519,6 +640,74 @@ mod tests {
             "auto v = f(1); assert(v == 2);",
             "assert(a) && (b);",
         ] {
+            assert_eq!(classify(other), CppTest::Statement(other.into()), "{other}");
+        }
+    }
+
+    #[test]
+    fn literals_are_read_with_cpp_semantics_or_not_at_all() {
+        let f = |x: f64| Some(Plain::Float(x));
+        let s = |x: &str| Some(Plain::Str(x.into()));
+        for (text, want) in [
+            ("2'000", Some(int("2000"))),
+            ("1'000'000LL", Some(int("1000000"))),
+            ("010", Some(int("8"))),
+            ("0'17", Some(int("15"))),
+            ("0", Some(int("0"))),
+            ("-0", Some(int("0"))),
+            ("0x1F", Some(int("31"))),
+            ("0XfF'fful", Some(int("65535"))),
+            ("0b1010", Some(int("10"))),
+            ("- 12u", None),
+            ("-0xFFFFFFFF", None),
+            ("-0x7FFFFFFF", Some(int("-2147483647"))),
+            ("9223372036854775808", None),
+            ("09", None),
+            ("2''000", None),
+            ("2000'", None),
+            ("0x'FF", None),
+            ("12lL", None),
+            ("12ulu", None),
+            ("1f", None),
+            ("0.1f", f(0.1f32 as f64)),
+            ("1.25F", f(1.25)),
+            ("0.1", f(0.1)),
+            ("1'000.5", f(1000.5)),
+            (".5e1", f(5.0)),
+            ("-2.5", f(-2.5)),
+            ("0.1L", None),
+            ("0x1p3", None),
+            ("1e999", None),
+            ("\"a\" \"b\"", None),
+            ("\"a\\\" \\\"b\"", s("a\" \"b")),
+            ("\"\\101\\x42\\n\"", s("AB\n")),
+            ("\"\\0\"", None),
+            ("\"a\\0b\"", None),
+            ("\"\\377\"", None),
+            ("\"\\q\"", None),
+            ("'\\''", s("'")),
+            ("'ab'", None),
+            ("std::string(\"x\" \"y\")", None),
+            ("{1'000, 2'000}", Some(Plain::List(vec![int("1000"), int("2000")]))),
+        ] {
+            assert_eq!(literal(text), want, "{text}");
+        }
+        // A digit separator is not a character literal: the top-level == stays visible.
+        assert_eq!(
+            classify("assert(twice(1'000) == 2'000);"),
+            CppTest::Value {
+                expr: "twice(1'000)".into(),
+                expected: int("2000")
+            }
+        );
+        assert_eq!(
+            classify("assert(f(u8'a', L'b') == 'c');"),
+            CppTest::Value {
+                expr: "f(u8'a', L'b')".into(),
+                expected: Plain::Str("c".into())
+            }
+        );
+        for other in ["assert(s() == \"a\" \"b\");", "assert(t() == 0.1L);"] {
             assert_eq!(classify(other), CppTest::Statement(other.into()), "{other}");
         }
     }

@@ -390,3 +390,29 @@ fn strict_equality_holds_under_negation() {
     let r = json!({"tests": ["assert f(2) != 5 and f(2) == 4.0 and not f(2) == 3"]});
     assert!(run(HONEST, &r).outcome.all_passed());
 }
+
+#[test]
+fn cpp_literals_are_read_as_cpp_reads_them() {
+    // A digit separator once hid the top-level `==` (read as a character literal), so an
+    // always-true `operator==` decided; `010` was read as 10, `"a" "b"` as the text `a" "b`,
+    // `0.1f` as the double 0.1.
+    let r = json!({"tests": [
+        "assert(perms() == 010);",
+        "assert(s() == \"a\" \"b\");",
+        "assert(twice(1'000) == 2'000);",
+        "assert(twice(50'000) == 100'000);",
+        "assert(tenth() == 0.1f);",
+        "assert(esc() == \"\\101\\x42\");",
+    ]});
+    let honest = run_cpp(
+        "#include <string>\nint perms() { return 8; }\nstd::string s() { return \"ab\"; }\nlong twice(long x) { return 2 * x; }\nfloat tenth() { return 0.1f; }\nstd::string esc() { return \"AB\"; }",
+        &r,
+    );
+    assert!(honest.outcome.all_passed(), "{:?}", honest.outcome.details());
+    let hack = run_cpp(
+        "#include <string>\nstruct Any { template <class T> bool operator==(const T&) const { return true; } operator bool() const { return true; } };\nint perms() { return 10; }\nstd::string s() { return \"a\\\" \\\"b\"; }\nAny twice(long) { return {}; }\ndouble tenth() { return 0.1; }\nstd::string esc() { return \"\\\\101\\\\x42\"; }",
+        &r,
+    );
+    let v: Vec<_> = hack.outcome.tests.iter().map(|t| t.verdict.name()).collect();
+    assert_eq!(v, ["wrong_answer"; 6], "{:?}", hack.outcome.details());
+}
