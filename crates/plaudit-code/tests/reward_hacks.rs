@@ -416,3 +416,20 @@ fn cpp_literals_are_read_as_cpp_reads_them() {
     let v: Vec<_> = hack.outcome.tests.iter().map(|t| t.verdict.name()).collect();
     assert_eq!(v, ["wrong_answer"; 6], "{:?}", hack.outcome.details());
 }
+
+#[test]
+fn ints_beyond_4300_digits_cross_in_every_form() {
+    // Python 3.11+ limits int <-> str conversion to 4300 digits by default; an honest solution
+    // returning a bigger int must still pass, and a wrong one still fail.
+    let forms = [
+        json!({"tests": ["assert f(5000) == 10 ** 5000", "assert len(str(f(6000))) == 6001"]}),
+        json!({"test_code": "def check(candidate):\n    assert candidate(5000) == 10 ** 5000\n", "entry_point": "f"}),
+        json!({"test_code": "def check(candidate):\n    for n in (4400, 9000):\n        assert candidate(n) == int('1' + '0' * n)\n", "entry_point": "f"}),
+    ];
+    for r in &forms {
+        let ok = run("def f(n):\n    return 10 ** n", r);
+        assert!(ok.outcome.all_passed(), "{r}: {:?}", ok.outcome.details());
+        let wrong = run("def f(n):\n    return 10 ** (n - 1)", r);
+        assert_eq!(wrong.outcome.passed(), 0, "{r}: {:?}", wrong.outcome.details());
+    }
+}
