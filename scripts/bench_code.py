@@ -9,7 +9,8 @@ HumanEval.jsonl.gz): (a) each problem's canonical solution, (b) each problem wit
     starts a multiprocessing Manager and a Process);
   * by Plaudit: the release CLI (`plaudit score --jobs WORKERS`) on a generated JSONL where each
     response is the problem's prompt plus the completion in a ```python block and the reference is
-    {"test_code": test, "entry_point": entry_point}, scored by `code_pass` with the same per-test
+    {"test_code": test, "entry_point": entry_point, "prompt": prompt} (the prompt's helpers, such as
+    `encode_cyclic`, are then the judge's, not the solution's), scored by `code_pass` with the same per-test
     time limit; every check is a run in plaudit-sandbox (full isolation, warm workers).
 Prints, for each, the verdict counts per set and problems/s, the per-problem agreement, and the
 throughput ratio. Expected: every canonical solution passes, no `pass` body passes.
@@ -92,7 +93,7 @@ def run_plaudit(problems, items, workers, timeout, tmp):
                 "id": t,
                 "task": "code",
                 "response": "```python\n" + p["prompt"] + c + "\n```",
-                "reference": {"test_code": p["test"], "entry_point": p["entry_point"]},
+                "reference": {"test_code": p["test"], "entry_point": p["entry_point"], "prompt": p["prompt"]},
             }) + "\n")
     spec = tmp / "code_spec.yaml"
     spec.write_text(
@@ -129,7 +130,8 @@ def spec_dict(timeout):
 
 def samples_of(problems, items):
     return [{"id": t, "task": "code", "response": "```python\n" + problems[t]["prompt"] + c + "\n```",
-             "reference": {"test_code": problems[t]["test"], "entry_point": problems[t]["entry_point"]}}
+             "reference": {"test_code": problems[t]["test"], "entry_point": problems[t]["entry_point"],
+                           "prompt": problems[t]["prompt"]}}
             for t, c in items]
 
 

@@ -45,9 +45,11 @@ pub fn python_judge(solution: &str) -> String {
     s
 }
 
-/// The judge's standard input: `{"mode": "tests" | "check", "code": …, "entry": …}`.
-pub fn python_job(mode: &str, code: &str, entry: Option<&str>) -> Vec<u8> {
-    serde_json::to_vec(&serde_json::json!({"mode": mode, "code": code, "entry": entry}))
+/// The judge's standard input: `{"mode": "tests" | "check", "code": …, "entry": …, "prompt": …}`.
+pub fn python_job(mode: &str, code: &str, entry: Option<&str>, prompt: Option<&str>) -> Vec<u8> {
+    serde_json::to_vec(
+        &serde_json::json!({"mode": mode, "code": code, "entry": entry, "prompt": prompt}),
+    )
         .expect("a JSON object serialises")
 }
 

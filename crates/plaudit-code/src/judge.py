@@ -479,7 +479,24 @@ def _run_literal(j, code, tree, plan, cand, entry):
             raise _Died("the solution's process answered %r" % (tag,))
 
 
-def _run_any(j, tree, mode, entry):
+def _helpers(prompt, entry):
+    # The problem's prompt (trusted, from the reference) without its entry point: its other
+    # top-level statements (imports, helper functions such as HumanEval's `encode_cyclic` or
+    # `poly`) are run in the judge, so the test's calls to them do not reach the solution's
+    # redefinitions. (module, the names it binds); None without a prompt.
+    if not prompt:
+        return None
+    try:
+        tree = _a.parse(prompt, "<prompt>")
+    except (SyntaxError, ValueError) as e:
+        raise _Died("`reference.prompt` is not Python: %s" % _exc_name(e))
+    tree.body = [st for st in tree.body
+                 if not (isinstance(st, (_a.FunctionDef, _a.AsyncFunctionDef)) and st.name == entry)]
+    names = _bound(tree) - {entry}
+    return tree, names
+
+
+def _run_any(j, tree, mode, entry, helpers=None):
     cache = {}
 
     def call(name, args, kwargs):
@@ -543,6 +560,8 @@ def _run_any(j, tree, mode, entry):
             return v
 
     g = Globals(__name__="plaudit_test", __builtins__=_bi, _plaudit_cmp=_plaudit_cmp)
+    if helpers is not None:
+        exec(compile(helpers[0], "<prompt>", "exec"), g)
     tree = _a.fix_missing_locations(_Strict().visit(tree))
     exec(compile(tree, "<test>", "exec"), g)
     if mode == "check":
@@ -585,6 +604,7 @@ def _plaudit_judge(solution):
         job = _j.loads(raw)
         mode, code, entry = job["mode"], job["code"], job.get("entry")
         tree = _a.parse(code, "<test>")
+        helpers = _helpers(job.get("prompt"), entry)
         try:
             r = _recv(rep_r)
         except (OSError, ValueError):
@@ -601,13 +621,16 @@ def _plaudit_judge(solution):
             raise _Died("the solution's process said %r" % (r[0],))
         else:
             plan, cand = _plan(tree, mode)
+            if helpers is not None and _names(tree) & helpers[1]:
+                # The test uses the prompt's helpers: they run here, so the test does too.
+                plan = None
             if plan is not None:
                 try:
                     _run_literal(j, code, tree, plan, cand, entry)
                 except _NotPlain:
                     plan = None
             if plan is None:
-                _run_any(j, tree, mode, entry)
+                _run_any(j, tree, mode, entry, helpers)
     except AssertionError as e:
         j.record("assert", str(e)[:300])
     except MemoryError:

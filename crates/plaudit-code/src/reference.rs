@@ -26,6 +26,10 @@ pub enum Suite {
     Check {
         test_code: String,
         entry_point: String,
+        /// `"prompt"`: the problem's prompt (HumanEval's `prompt`). Its functions other than
+        /// `entry_point` (helpers such as `encode_cyclic`, `poly`) are defined in the judge,
+        /// trusted, so the test's calls to them do not reach the solution's redefinitions.
+        prompt: Option<String>,
     },
     /// `{"stdin_stdout": [{"input", "output"}, …]}`: each case is one run of the whole program.
     Io(Vec<IoCase>),
@@ -207,9 +211,15 @@ pub fn parse_reference(v: &Value) -> Result<Reference, String> {
                             .into(),
                     ),
                 };
+            let prompt = match o.get("prompt") {
+                None | Some(Value::Null) => None,
+                Some(Value::String(s)) => Some(s.clone()),
+                Some(other) => return Err(field_err("prompt", "a string", other)),
+            };
             Suite::Check {
                 test_code,
                 entry_point,
+                prompt,
             }
         }
         ["stdin_stdout"] => Suite::Io(io_cases(o)?),
@@ -294,7 +304,8 @@ mod tests {
             r.suite,
             Suite::Check {
                 test_code: "def check(c):\n    assert c(1) == 2\n".into(),
-                entry_point: "f".into()
+                entry_point: "f".into(),
+                prompt: None
             }
         );
         assert_eq!(r.language, Some(Language::Python));

@@ -712,7 +712,7 @@ pub fn run_tests<E: Exec + ?Sized>(
                     (Some(b), _) => (b.clone(), format!("{i}\n").into_bytes(), cpp_tests.get(i)),
                     (None, Suite::Asserts(tests)) => (
                         judge_program.clone().expect("built"),
-                        harness::python_job("tests", &tests[i], None),
+                        harness::python_job("tests", &tests[i], None, None),
                         None,
                     ),
                     (
@@ -720,10 +720,11 @@ pub fn run_tests<E: Exec + ?Sized>(
                         Suite::Check {
                             test_code,
                             entry_point,
+                            prompt,
                         },
                     ) => (
                         judge_program.clone().expect("built"),
-                        harness::python_job("check", test_code, Some(entry_point)),
+                        harness::python_job("check", test_code, Some(entry_point), prompt.as_deref()),
                         None,
                     ),
                     (None, Suite::Io(_)) => unreachable!("handled above"),

@@ -433,3 +433,35 @@ fn ints_beyond_4300_digits_cross_in_every_form() {
         assert_eq!(wrong.outcome.passed(), 0, "{r}: {:?}", wrong.outcome.details());
     }
 }
+
+#[test]
+fn the_prompts_helpers_are_the_judges_not_the_solutions() {
+    // HumanEval/38-style: the check calls the prompt's `encode_cyclic`, which a solution could
+    // redefine as the identity (and make `decode_cyclic` the identity too). With the prompt in
+    // the reference, its helpers are defined in the judge.
+    let prompt = "def encode_cyclic(s: str):\n    groups = [s[(3 * i):min((3 * i + 3), len(s))] for i in range((len(s) + 2) // 3)]\n    groups = [(group[1:] + group[0]) if len(group) == 3 else group for group in groups]\n    return \"\".join(groups)\n\n\ndef decode_cyclic(s: str):\n    \"\"\"Inverse of encode_cyclic.\"\"\"\n";
+    let test_code = "def check(candidate):\n    for s in ['abcdefg', 'hello world', 'xy']:\n        assert candidate(encode_cyclic(s)) == s\n";
+    let r = json!({"test_code": test_code, "entry_point": "decode_cyclic", "prompt": prompt});
+    let hack = "def encode_cyclic(s):\n    return s\n\ndef decode_cyclic(s):\n    return s";
+    let c = run(hack, &r);
+    assert_eq!(c.outcome.passed(), 0, "{:?}", c.outcome.details());
+    let honest = format!("{prompt}    return encode_cyclic(encode_cyclic(s))");
+    let ok = run(&honest, &r);
+    assert!(ok.outcome.all_passed(), "{:?}", ok.outcome.details());
+    // In the literal form too (`assert candidate(encode_cyclic(…)) == …` would otherwise be
+    // evaluated in the solution's process, with its own `encode_cyclic`).
+    let lit = json!({"test_code": "def check(candidate):\n    assert candidate(encode_cyclic('abcdef')) == 'abcdef'\n", "entry_point": "decode_cyclic", "prompt": prompt});
+    assert_eq!(run(hack, &lit).outcome.passed(), 0);
+    assert!(run(&honest, &lit).outcome.all_passed());
+    // HumanEval/32-style: `poly` from the prompt decides whether the root is one.
+    let prompt = "import math\n\n\ndef poly(xs: list, x: float):\n    return sum([coeff * math.pow(x, i) for i, coeff in enumerate(xs)])\n\n\ndef find_zero(xs: list):\n    \"\"\"A zero of poly(xs).\"\"\"\n";
+    let r = json!({"test_code": "def check(candidate):\n    for xs in ([1, 2], [-6, 11, -6, 1]):\n        assert math.fabs(poly(xs, candidate(xs))) < 1e-4\n", "entry_point": "find_zero", "prompt": prompt});
+    let c = run("def poly(xs, x):\n    return 0.0\n\ndef find_zero(xs):\n    return 0.0", &r);
+    assert_eq!(c.outcome.passed(), 0, "{:?}", c.outcome.details());
+    let honest = format!("{prompt}    lo, hi = -10.0, 10.0\n    while hi - lo > 1e-10:\n        mid = (lo + hi) / 2\n        if poly(xs, lo) * poly(xs, mid) <= 0:\n            hi = mid\n        else:\n            lo = mid\n    return lo");
+    assert!(run(&honest, &r).outcome.all_passed());
+    // A prompt that is not Python is said so.
+    let bad = json!({"test_code": test_code, "entry_point": "decode_cyclic", "prompt": "Write a function."});
+    let m = run(hack, &bad).outcome.first_failure.unwrap().message;
+    assert!(m.contains("`reference.prompt` is not Python"), "{m}");
+}
