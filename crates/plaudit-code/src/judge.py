@@ -414,6 +414,20 @@ def _strict_eq(a, b):
     return False
 
 
+def _strict_in(x, y):
+    # Membership by the strict ==, sound the same way: `True in [1, 2]`, `0 in {False}` raise.
+    loose = x in y
+    if not loose or type(y) not in (list, tuple, set, frozenset, dict):
+        return loose
+    if type(y) in (set, frozenset, dict) and type(x) not in (bool, int, float, tuple, frozenset):
+        return loose
+    for e in y:
+        if _seq(x, e):
+            return True
+    raise AssertionError("%s (%s) is in %s only by Python's == (no element of the same type)"
+                         % (repr(x)[:120], _tname(x), repr(y)[:120]))
+
+
 def _plaudit_cmp(left, ops, *rights):
     op = _op
     for o, r in zip(ops, rights):
@@ -421,6 +435,10 @@ def _plaudit_cmp(left, ops, *rights):
             ok = _strict_eq(left, r)
         elif o == "!=":
             ok = not _strict_eq(left, r)
+        elif o == "in":
+            ok = _strict_in(left, r)
+        elif o == "not in":
+            ok = not _strict_in(left, r)
         else:
             ok = {"<": op.lt, "<=": op.le, ">": op.gt, ">=": op.ge, "is": op.is_, "is not": op.is_not,
                   "in": lambda x, y: x in y, "not in": lambda x, y: x not in y}[o](left, r)
@@ -437,7 +455,7 @@ _OPS = {_a.Eq: "==", _a.NotEq: "!=", _a.Lt: "<", _a.LtE: "<=", _a.Gt: ">", _a.Gt
 class _Strict(_a.NodeTransformer):
     def visit_Compare(self, node):
         self.generic_visit(node)
-        if not any(isinstance(o, (_a.Eq, _a.NotEq)) for o in node.ops):
+        if not any(isinstance(o, (_a.Eq, _a.NotEq, _a.In, _a.NotIn)) for o in node.ops):
             return node
         ops = _a.Tuple([_a.Constant(_OPS[type(o)]) for o in node.ops], _a.Load())
         call = _a.Call(_a.Name("_plaudit_cmp", _a.Load()), [node.left, ops] + node.comparators, [])

@@ -465,3 +465,21 @@ fn the_prompts_helpers_are_the_judges_not_the_solutions() {
     let m = run(hack, &bad).outcome.first_failure.unwrap().message;
     assert!(m.contains("`reference.prompt` is not Python"), "{m}");
 }
+
+#[test]
+fn membership_is_type_strict_too() {
+    // `True in [1, 2]` holds under Python's ==; in the judge it fails, naming the value.
+    let forms = [
+        json!({"tests": ["assert f(1) in [1, 3]"]}),
+        json!({"test_code": "def check(candidate):\n    assert candidate(1) in {1, 3}\n    assert candidate(2) not in (1, 3)\n", "entry_point": "f"}),
+        json!({"test_code": "def check(candidate):\n    assert (candidate(1), 0) in [(1, 0)]\n", "entry_point": "f"}),
+    ];
+    for r in &forms {
+        let c = run("def f(x):\n    return x == 1", r);
+        assert_eq!(c.outcome.passed(), 0, "{r}: {:?}", c.outcome.details());
+        let m = c.outcome.first_failure.as_ref().unwrap().message.clone();
+        assert!(m.contains("only by Python's == (no element of the same type)"), "{m}");
+        let ok = run("def f(x):\n    return x", r);
+        assert!(ok.outcome.all_passed(), "{r}: {:?}", ok.outcome.details());
+    }
+}
