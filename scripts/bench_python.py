@@ -12,7 +12,8 @@ units, …), scored against their references. In one run it measures:
     process pool of all cores. math-verify is slow, so it is timed on the first --mv-n samples of
     the same corpus (the output says so); rates are samples per second.
 
-It also prints how often the two verdicts agree on that subsample.
+It also prints how often the two verdicts agree on that subsample, and the wall time of two Python
+threads scoring at once with `jobs=1` against the same two calls in a row.
 
     bash scripts/venv.sh && .venv/bin/pip install --no-build-isolation . && \\
       .venv/bin/python scripts/bench_python.py --n 20000
@@ -88,6 +89,23 @@ def main():
 
     tj, resj = best_of(a.repeat, json_path)
     assert [r["reward"] for r in resj] == rn
+
+    # Two Python threads each scoring the whole batch with jobs=1, against the same two calls in
+    # a row: how much the released interpreter lock buys a multi-threaded caller.
+    def two_in_a_row():
+        one.rewards(samples)
+        one.rewards(samples)
+
+    def two_threads():
+        import threading
+        ths = [threading.Thread(target=one.rewards, args=(samples,)) for _ in range(2)]
+        for th in ths:
+            th.start()
+        for th in ths:
+            th.join()
+
+    tseq, _ = best_of(a.repeat, two_in_a_row)
+    tpar, _ = best_of(a.repeat, two_threads)
     statuses = {}
     for r in res:
         statuses[r["status"]] = statuses.get(r["status"], 0) + 1
@@ -118,6 +136,8 @@ def main():
     width = max(len(r[0]) for r in rows)
     for name, rate in rows:
         print(f"  {name:<{width}}  {rate:>12,.0f} samples/s")
+    print(f"two threads scoring at once with jobs=1: {tpar / tseq:.2f} of the wall time of the same "
+          f"two calls in a row")
     print(f"ratio, 1 thread vs 1 process:       {n / t1 / (m / tmv):,.0f}x")
     print(f"ratio, {a.cores} threads vs {a.cores} processes:   {n / tn / (m / tmvp):,.0f}x")
     agree = sum(1 for x, y in zip(r1[:m], mv) if x == y)
