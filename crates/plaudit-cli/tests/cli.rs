@@ -548,7 +548,10 @@ fn over_long_lines_are_one_invalid_input_each() {
     assert_eq!(out.status.code(), Some(0));
     let rs = results(&out);
     assert_eq!(rs.len(), 3);
-    assert_eq!((rs[0]["id"].clone(), rs[0]["reward"].clone()), (json!("a"), json!(1.0)));
+    assert_eq!(
+        (rs[0]["id"].clone(), rs[0]["reward"].clone()),
+        (json!("a"), json!(1.0))
+    );
     // The line was not parsed (its id is unknown), and the message names the line and the limit.
     assert_eq!(rs[1]["status"], "invalid_input");
     assert_eq!(
@@ -558,13 +561,22 @@ fn over_long_lines_are_one_invalid_input_each() {
             long.len()
         )
     );
-    assert_eq!((rs[2]["id"].clone(), rs[2]["reward"].clone()), (json!("b"), json!(1.0)));
+    assert_eq!(
+        (rs[2]["id"].clone(), rs[2]["reward"].clone()),
+        (json!("b"), json!(1.0))
+    );
 }
 
 #[test]
 fn an_unwritable_output_exits_2_naming_it() {
     let out = plaudit(
-        &["score", "--quiet", "--out", "/nonexistent-dir/out.jsonl", "-"],
+        &[
+            "score",
+            "--quiet",
+            "--out",
+            "/nonexistent-dir/out.jsonl",
+            "-",
+        ],
         Some(b"{\"response\": \"answer: 1\", \"reference\": \"1\"}\n"),
     );
     assert_eq!(out.status.code(), Some(2));
@@ -584,7 +596,9 @@ fn a_state_that_cannot_be_saved_exits_2_after_writing_every_result() {
     .unwrap();
     let state = temp("locked.sqlite");
     let _ = std::fs::remove_file(&state);
-    let sample = json!({"prompt": "What is 2 + 2?", "response": "answer: 4", "reference": "4", "tokens": 80}).to_string() + "\n";
+    let sample =
+        json!({"prompt": "What is 2 + 2?", "response": "answer: 4", "reference": "4", "tokens": 80})
+            .to_string() + "\n";
     let args = [
         "score",
         "--quiet",
@@ -628,7 +642,10 @@ fn results_and_state_do_not_depend_on_jobs() {
     for (spec, data) in [
         ("examples/spec.yaml", "examples/quickstart.jsonl"),
         ("examples/efficiency.yaml", "examples/efficiency.jsonl"),
-        ("examples/combine_group.yaml", "examples/combine_group.jsonl"),
+        (
+            "examples/combine_group.yaml",
+            "examples/combine_group.jsonl",
+        ),
         ("examples/estimators.yaml", "examples/estimators.jsonl"),
         ("examples/process.yaml", "examples/process.jsonl"),
     ] {

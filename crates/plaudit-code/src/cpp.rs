@@ -185,7 +185,9 @@ fn radix_digits(d: &str, radix: u32) -> Option<u128> {
             return None;
         }
         for c in part.chars() {
-            v = v.checked_mul(radix as u128)?.checked_add(c.to_digit(radix)? as u128)?;
+            v = v
+                .checked_mul(radix as u128)?
+                .checked_add(c.to_digit(radix)? as u128)?;
         }
     }
     Some(v)
@@ -257,11 +259,20 @@ fn number(s: &str) -> Option<Plain> {
     } else {
         (10, body)
     };
-    let v = radix_digits(digits.strip_prefix('\'').filter(|_| radix == 8).unwrap_or(digits), radix)?;
+    let v = radix_digits(
+        digits
+            .strip_prefix('\'')
+            .filter(|_| radix == 8)
+            .unwrap_or(digits),
+        radix,
+    )?;
     if v > i64::MAX as u128 || (neg && (unsigned || (radix != 10 && v > i32::MAX as u128))) {
         return None;
     }
-    Some(Plain::Int(format!("{}{v}", if neg && v != 0 { "-" } else { "" })))
+    Some(Plain::Int(format!(
+        "{}{v}",
+        if neg && v != 0 { "-" } else { "" }
+    )))
 }
 
 /// A C++ literal as plain data, read exactly, or `None` (then the test is not in the literal
@@ -688,7 +699,10 @@ mod tests {
             ("'\\''", s("'")),
             ("'ab'", None),
             ("std::string(\"x\" \"y\")", None),
-            ("{1'000, 2'000}", Some(Plain::List(vec![int("1000"), int("2000")]))),
+            (
+                "{1'000, 2'000}",
+                Some(Plain::List(vec![int("1000"), int("2000")])),
+            ),
         ] {
             assert_eq!(literal(text), want, "{text}");
         }

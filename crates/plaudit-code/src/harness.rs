@@ -50,7 +50,7 @@ pub fn python_job(mode: &str, code: &str, entry: Option<&str>, prompt: Option<&s
     serde_json::to_vec(
         &serde_json::json!({"mode": mode, "code": code, "entry": entry, "prompt": prompt}),
     )
-        .expect("a JSON object serialises")
+    .expect("a JSON object serialises")
 }
 
 /// A Python program that compiles `solution` (exit [`SYNTAX_EXIT`] with the error on standard

@@ -724,7 +724,12 @@ pub fn run_tests<E: Exec + ?Sized>(
                         },
                     ) => (
                         judge_program.clone().expect("built"),
-                        harness::python_job("check", test_code, Some(entry_point), prompt.as_deref()),
+                        harness::python_job(
+                            "check",
+                            test_code,
+                            Some(entry_point),
+                            prompt.as_deref(),
+                        ),
                         None,
                     ),
                     (None, Suite::Io(_)) => unreachable!("handled above"),

@@ -408,12 +408,21 @@ fn cpp_literals_are_read_as_cpp_reads_them() {
         "#include <string>\nint perms() { return 8; }\nstd::string s() { return \"ab\"; }\nlong twice(long x) { return 2 * x; }\nfloat tenth() { return 0.1f; }\nstd::string esc() { return \"AB\"; }",
         &r,
     );
-    assert!(honest.outcome.all_passed(), "{:?}", honest.outcome.details());
+    assert!(
+        honest.outcome.all_passed(),
+        "{:?}",
+        honest.outcome.details()
+    );
     let hack = run_cpp(
         "#include <string>\nstruct Any { template <class T> bool operator==(const T&) const { return true; } operator bool() const { return true; } };\nint perms() { return 10; }\nstd::string s() { return \"a\\\" \\\"b\"; }\nAny twice(long) { return {}; }\ndouble tenth() { return 0.1; }\nstd::string esc() { return \"\\\\101\\\\x42\"; }",
         &r,
     );
-    let v: Vec<_> = hack.outcome.tests.iter().map(|t| t.verdict.name()).collect();
+    let v: Vec<_> = hack
+        .outcome
+        .tests
+        .iter()
+        .map(|t| t.verdict.name())
+        .collect();
     assert_eq!(v, ["wrong_answer"; 6], "{:?}", hack.outcome.details());
 }
 
@@ -430,7 +439,12 @@ fn ints_beyond_4300_digits_cross_in_every_form() {
         let ok = run("def f(n):\n    return 10 ** n", r);
         assert!(ok.outcome.all_passed(), "{r}: {:?}", ok.outcome.details());
         let wrong = run("def f(n):\n    return 10 ** (n - 1)", r);
-        assert_eq!(wrong.outcome.passed(), 0, "{r}: {:?}", wrong.outcome.details());
+        assert_eq!(
+            wrong.outcome.passed(),
+            0,
+            "{r}: {:?}",
+            wrong.outcome.details()
+        );
     }
 }
 
@@ -456,7 +470,10 @@ fn the_prompts_helpers_are_the_judges_not_the_solutions() {
     // HumanEval/32-style: `poly` from the prompt decides whether the root is one.
     let prompt = "import math\n\n\ndef poly(xs: list, x: float):\n    return sum([coeff * math.pow(x, i) for i, coeff in enumerate(xs)])\n\n\ndef find_zero(xs: list):\n    \"\"\"A zero of poly(xs).\"\"\"\n";
     let r = json!({"test_code": "def check(candidate):\n    for xs in ([1, 2], [-6, 11, -6, 1]):\n        assert math.fabs(poly(xs, candidate(xs))) < 1e-4\n", "entry_point": "find_zero", "prompt": prompt});
-    let c = run("def poly(xs, x):\n    return 0.0\n\ndef find_zero(xs):\n    return 0.0", &r);
+    let c = run(
+        "def poly(xs, x):\n    return 0.0\n\ndef find_zero(xs):\n    return 0.0",
+        &r,
+    );
     assert_eq!(c.outcome.passed(), 0, "{:?}", c.outcome.details());
     let honest = format!("{prompt}    lo, hi = -10.0, 10.0\n    while hi - lo > 1e-10:\n        mid = (lo + hi) / 2\n        if poly(xs, lo) * poly(xs, mid) <= 0:\n            hi = mid\n        else:\n            lo = mid\n    return lo");
     assert!(run(&honest, &r).outcome.all_passed());
@@ -478,7 +495,10 @@ fn membership_is_type_strict_too() {
         let c = run("def f(x):\n    return x == 1", r);
         assert_eq!(c.outcome.passed(), 0, "{r}: {:?}", c.outcome.details());
         let m = c.outcome.first_failure.as_ref().unwrap().message.clone();
-        assert!(m.contains("only by Python's == (no element of the same type)"), "{m}");
+        assert!(
+            m.contains("only by Python's == (no element of the same type)"),
+            "{m}"
+        );
         let ok = run("def f(x):\n    return x", r);
         assert!(ok.outcome.all_passed(), "{r}: {:?}", ok.outcome.details());
     }

@@ -132,7 +132,11 @@ fn the_deadline_stops_work() {
     let boxed = format!("\\boxed{{{sum}}}");
     let full = Instant::now();
     let d = Deadline::after(GENEROUS);
-    assert!(verify(&sum, &boxed, &Options::default(), &d).unwrap().correct);
+    assert!(
+        verify(&sum, &boxed, &Options::default(), &d)
+            .unwrap()
+            .correct
+    );
     let full = full.elapsed();
     let stopped = (0..3)
         .map(|_| {
@@ -182,12 +186,25 @@ fn long_products_are_judged_exactly() {
     // handful of times rather than after every factor (see `Fraction` in eval.rs).
     let terms: Vec<String> = (1..=800).map(|k| format!("0.{k:03}")).collect();
     let forward = terms.join("\\cdot ");
-    let backward = terms.iter().rev().cloned().collect::<Vec<_>>().join("\\cdot ");
-    assert!(run(&backward, &format!("\\boxed{{{forward}}}")).unwrap().correct);
+    let backward = terms
+        .iter()
+        .rev()
+        .cloned()
+        .collect::<Vec<_>>()
+        .join("\\cdot ");
+    assert!(
+        run(&backward, &format!("\\boxed{{{forward}}}"))
+            .unwrap()
+            .correct
+    );
     let mut off = terms.clone();
     off[400] = "0.402".into(); // 0.401 → 0.402
     let off = off.join("\\cdot ");
-    assert!(!run(&backward, &format!("\\boxed{{{off}}}")).unwrap().correct);
+    assert!(
+        !run(&backward, &format!("\\boxed{{{off}}}"))
+            .unwrap()
+            .correct
+    );
 }
 
 #[test]

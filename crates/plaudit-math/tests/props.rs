@@ -150,7 +150,12 @@ fn check(reference: &str, response: &str) -> Result<(), TestCaseError> {
     // it reports `Timeout` (every loop checks it) or a verdict reached before its first check —
     // never hangs. No wall-clock bound: a loaded machine is many times slower than a quiet one.
     let out = std::panic::catch_unwind(|| {
-        verify(reference, response, &Options::default(), &Deadline::after(LONG))
+        verify(
+            reference,
+            response,
+            &Options::default(),
+            &Deadline::after(LONG),
+        )
     });
     prop_assert!(out.is_ok(), "panicked on {reference:?} / {response:?}");
     prop_assert!(
@@ -159,7 +164,12 @@ fn check(reference: &str, response: &str) -> Result<(), TestCaseError> {
     );
     let full = out.unwrap();
     let expired = std::panic::catch_unwind(|| {
-        verify(reference, response, &Options::default(), &Deadline::after(Duration::ZERO))
+        verify(
+            reference,
+            response,
+            &Options::default(),
+            &Deadline::after(Duration::ZERO),
+        )
     });
     prop_assert!(expired.is_ok(), "panicked on {reference:?} / {response:?}");
     match (expired.unwrap(), full) {

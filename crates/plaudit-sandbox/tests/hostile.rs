@@ -180,7 +180,11 @@ fn allocating_ten_gigabytes_is_memory_exceeded() {
         cpu: Duration::from_secs(120),
         ..limits()
     };
-    let r = py_with("xs = []\nwhile True:\n    xs.append(bytearray(16 << 20))\n", b"", &far);
+    let r = py_with(
+        "xs = []\nwhile True:\n    xs.append(bytearray(16 << 20))\n",
+        b"",
+        &far,
+    );
     assert!(r.memory_exceeded, "{r:?}");
     assert!(!r.timed_out, "{r:?}");
     still_serves();

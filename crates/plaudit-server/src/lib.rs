@@ -516,13 +516,13 @@ async fn handle_inner(
         drop(permit);
         out
     })
-        .await
-        .unwrap_or_else(|e| {
-            Err((
-                StatusCode::INTERNAL_SERVER_ERROR,
-                format!("the scoring task failed: {e}"),
-            ))
-        });
+    .await
+    .unwrap_or_else(|e| {
+        Err((
+            StatusCode::INTERNAL_SERVER_ERROR,
+            format!("the scoring task failed: {e}"),
+        ))
+    });
     guard.0 = None; // finished: nothing to cancel
     match out {
         Ok((body, summary)) => (
@@ -626,7 +626,11 @@ async fn run(
             .count();
         if cancelled > 0 {
             metrics::counter!("plaudit_samples_cancelled_total").increment(cancelled as u64);
-            tracing::info!(route, cancelled, "the client went away: samples not started were cancelled");
+            tracing::info!(
+                route,
+                cancelled,
+                "the client went away: samples not started were cancelled"
+            );
         }
         match answer {
             Answer::Score { inline } => {

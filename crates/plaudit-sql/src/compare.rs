@@ -204,7 +204,10 @@ mod tests {
         // 12 significant digits: a difference in the 6th (or the 12th) is a different value,
         // one in the 15th (summation order) is not.
         assert_ne!(Cell::Real(1.23461).key(), Cell::Real(1.23459).key());
-        assert_ne!(Cell::Real(1.00000000001).key(), Cell::Real(1.00000000002).key());
+        assert_ne!(
+            Cell::Real(1.00000000001).key(),
+            Cell::Real(1.00000000002).key()
+        );
         assert_eq!(Cell::Real(2.5 + 1e-15).key(), Cell::Real(2.5).key());
         assert_ne!(Cell::Real(-0.5).key(), Cell::Real(0.5).key());
     }

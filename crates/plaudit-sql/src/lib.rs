@@ -347,7 +347,10 @@ pub fn restrict_database_files(dir: Option<&Path>) -> Result<(), String> {
                 .canonicalize()
                 .map_err(|e| format!("database directory {}: {e}", d.display()))?;
             if !c.is_dir() {
-                return Err(format!("database directory {}: not a directory", d.display()));
+                return Err(format!(
+                    "database directory {}: not a directory",
+                    d.display()
+                ));
             }
             FileAccess::Within(c)
         }
@@ -450,9 +453,11 @@ pub fn resolve_db_in<'a>(
     })?;
     let mut roots: Vec<PathBuf> = Vec::new();
     if !db_dir.is_empty() {
-        roots.push(Path::new(db_dir).canonicalize().map_err(|e| {
-            Failure::invalid_input(format!("the reward's `db_dir` {db_dir}: {e}"))
-        })?);
+        roots.push(
+            Path::new(db_dir).canonicalize().map_err(|e| {
+                Failure::invalid_input(format!("the reward's `db_dir` {db_dir}: {e}"))
+            })?,
+        );
     }
     if let FileAccess::Within(root) = access {
         roots.push(root.clone());
@@ -482,7 +487,10 @@ fn open(key: &Key, deadline: &Deadline, caps: Caps) -> Result<Db, Failure> {
                     ))
                 }
                 FileAccess::Within(root) => {
-                    if !Path::new(p).canonicalize().is_ok_and(|c| c.starts_with(&root)) {
+                    if !Path::new(p)
+                        .canonicalize()
+                        .is_ok_and(|c| c.starts_with(&root))
+                    {
                         return Err(Failure::invalid_input(format!(
                             "`reference.db`: {p} is outside the database directory {}",
                             root.display()
@@ -802,11 +810,22 @@ mod tests {
             }
         }
         // No files at all: refused whatever the path, `setup` still works.
-        let e = resolve_db_in(&json!({"sql": "x", "db": ok.to_string_lossy()}), "", &FileAccess::Nothing)
-            .unwrap_err();
-        assert!(e.message.contains("opens no database files"), "{}", e.message);
+        let e = resolve_db_in(
+            &json!({"sql": "x", "db": ok.to_string_lossy()}),
+            "",
+            &FileAccess::Nothing,
+        )
+        .unwrap_err();
+        assert!(
+            e.message.contains("opens no database files"),
+            "{}",
+            e.message
+        );
         let setup = json!({"sql": "x", "setup": SETUP});
-        assert_eq!(resolve_db_in(&setup, "", &FileAccess::Nothing).unwrap(), Cow::Borrowed(&setup));
+        assert_eq!(
+            resolve_db_in(&setup, "", &FileAccess::Nothing).unwrap(),
+            Cow::Borrowed(&setup)
+        );
         let _ = std::fs::remove_dir_all(&top);
     }
 
@@ -817,7 +836,11 @@ mod tests {
         let d = Deadline::none();
         let setup = format!("CREATE TABLE t(x); VACUUM INTO '{}';", target.display());
         let e = with_db(&json!({ "setup": setup }), &d, Caps::default(), |_| ()).unwrap_err();
-        assert!(e.message.starts_with("`reference.setup` failed"), "{}", e.message);
+        assert!(
+            e.message.starts_with("`reference.setup` failed"),
+            "{}",
+            e.message
+        );
         assert!(!target.exists(), "VACUUM INTO wrote {}", target.display());
     }
 

@@ -149,7 +149,12 @@ mod tests {
         {
             let s = SqliteStore::open(&path).unwrap();
             let entries = (0..300)
-                .map(|i| (format!("prompt {i}"), json!({"target": i, "pad": "x".repeat(400)})))
+                .map(|i| {
+                    (
+                        format!("prompt {i}"),
+                        json!({"target": i, "pad": "x".repeat(400)}),
+                    )
+                })
                 .collect();
             s.put("r/c", entries).unwrap();
         }
@@ -163,7 +168,10 @@ mod tests {
         f.write_all(&[0xA5; 4096]).unwrap();
         drop(f);
         let e = SqliteStore::open(&path).err().unwrap();
-        let want = format!("state store {} is damaged (PRAGMA quick_check: ", path.display());
+        let want = format!(
+            "state store {} is damaged (PRAGMA quick_check: ",
+            path.display()
+        );
         assert!(e.starts_with(&want), "{e}");
         assert!(
             e.ends_with("; restore it from a copy, or move it away to start afresh"),
