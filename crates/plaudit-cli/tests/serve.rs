@@ -6,6 +6,10 @@ use std::net::TcpStream;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
+#[path = "../../plaudit-server/tests/support/partial.rs"]
+mod partial;
+use partial::Partial;
+
 fn post(addr: &str, body: &str) -> (u16, String) {
     http(addr, "POST", "/v1/score", body)
 }
@@ -34,45 +38,6 @@ fn temp(name: &str) -> std::path::PathBuf {
     let dir = std::env::temp_dir().join(format!("plaudit-serve-guarantees-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     dir.join(name)
-}
-
-/// A request whose body is still arriving: admitted by the server (admission comes before the
-/// body is read), answered once `finish` sends the rest.
-struct Partial {
-    stream: TcpStream,
-    rest: Vec<u8>,
-}
-
-impl Partial {
-    fn start(addr: &str, body: &str) -> Partial {
-        let mut stream = TcpStream::connect(addr).unwrap();
-        stream
-            .set_read_timeout(Some(Duration::from_secs(60)))
-            .unwrap();
-        write!(
-            stream,
-            "POST /v1/score HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-            body.len()
-        )
-        .unwrap();
-        let (first, rest) = body.as_bytes().split_at(body.len() / 2);
-        stream.write_all(first).unwrap();
-        Partial {
-            stream,
-            rest: rest.to_vec(),
-        }
-    }
-
-    fn finish(mut self) -> (u16, String) {
-        self.stream.write_all(&self.rest).unwrap();
-        let mut out = String::new();
-        self.stream.read_to_string(&mut out).unwrap();
-        let (head, body) = out.split_once("\r\n\r\n").unwrap();
-        (
-            head.split(' ').nth(1).unwrap().parse().unwrap(),
-            body.to_string(),
-        )
-    }
 }
 
 /// GET /healthz's `requests_admitted`.
@@ -167,10 +132,16 @@ fn start_command(
 }
 
 fn stop(mut child: std::process::Child) {
-    Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
+    signal_exits_0(&mut child, "-TERM");
+}
+
+/// Sends `signal` (`-TERM`, `-INT`) to the server and asserts it exits 0.
+fn signal_exits_0(child: &mut std::process::Child, signal: &str) {
+    assert!(Command::new("kill")
+        .args([signal, &child.id().to_string()])
         .status()
-        .unwrap();
+        .unwrap()
+        .success());
     assert_eq!(child.wait().unwrap().code(), Some(0));
 }
 
@@ -625,12 +596,7 @@ fn sigint_stops_the_server_cleanly() {
     let (code, _) = http(&addr, "GET", "/healthz", "");
     assert_eq!(code, 200);
     // ... and SIGINT (a terminal's Ctrl-C) ends it like SIGTERM: exit 0, listener closed.
-    assert!(Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap()
-        .success());
-    assert_eq!(child.wait().unwrap().code(), Some(0));
+    signal_exits_0(&mut child, "-INT");
     let mut rest = String::new();
     err.read_to_string(&mut rest).unwrap();
     assert!(
@@ -671,12 +637,7 @@ fn the_server_answers_when_its_state_cannot_be_saved_and_counts_it() {
         metrics.lines().any(|l| l == "plaudit_state_errors_total 1"),
         "{metrics}"
     );
-    assert!(Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap()
-        .success());
-    assert_eq!(child.wait().unwrap().code(), Some(0));
+    signal_exits_0(&mut child, "-TERM");
     let mut rest = String::new();
     err.read_to_string(&mut rest).unwrap();
     assert!(rest.contains("cannot save state"), "{rest}");

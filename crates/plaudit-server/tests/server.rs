@@ -8,6 +8,10 @@ use plaudit_core::{Engine, Spec};
 use plaudit_server::{AppState, Config};
 use serde_json::{json, Value};
 
+#[path = "support/partial.rs"]
+mod partial;
+use partial::Partial;
+
 struct Server {
     addr: SocketAddr,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
@@ -233,46 +237,6 @@ fn healthz_and_metrics() {
     }
 }
 
-/// A request whose body is still arriving: it is admitted (admission comes before the body is
-/// read) and holds its slot until `finish` sends the rest.
-struct Partial {
-    stream: TcpStream,
-    rest: Vec<u8>,
-}
-
-impl Partial {
-    fn start(addr: SocketAddr, body: &Value) -> Partial {
-        let body = body.to_string().into_bytes();
-        let mut stream = TcpStream::connect(addr).unwrap();
-        stream
-            .set_read_timeout(Some(Duration::from_secs(60)))
-            .unwrap();
-        write!(
-            stream,
-            "POST /v1/score HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-            body.len()
-        )
-        .unwrap();
-        let (first, rest) = body.split_at(body.len() / 2);
-        stream.write_all(first).unwrap();
-        Partial {
-            stream,
-            rest: rest.to_vec(),
-        }
-    }
-
-    fn finish(mut self) -> (u16, Value) {
-        self.stream.write_all(&self.rest).unwrap();
-        let mut out = String::new();
-        self.stream.read_to_string(&mut out).unwrap();
-        let (head, body) = out.split_once("\r\n\r\n").unwrap();
-        (
-            head.split(' ').nth(1).unwrap().parse().unwrap(),
-            serde_json::from_str(body).unwrap(),
-        )
-    }
-}
-
 /// Waits (bounded) until the server reports `n` requests admitted: an event, not a sleep.
 fn wait_admitted(addr: SocketAddr, n: u64) {
     let until = std::time::Instant::now() + Duration::from_secs(60);
@@ -301,7 +265,8 @@ fn full_server_answers_503_with_retry_after() {
     let addr = srv.addr;
     let held = Partial::start(
         addr,
-        &json!({"samples": [{"task": "math", "response": "\\boxed{72}", "reference": "72"}]}),
+        &json!({"samples": [{"task": "math", "response": "\\boxed{72}", "reference": "72"}]})
+            .to_string(),
     );
     wait_admitted(addr, 1);
     let (code, head, body) = request(
@@ -320,6 +285,7 @@ fn full_server_answers_503_with_retry_after() {
         r#"{"error":"server busy: 1 requests already admitted (the limit); retry shortly"}"#
     );
     let (code, body) = held.finish();
+    let body: Value = serde_json::from_str(&body).unwrap();
     assert_eq!(code, 200);
     assert_eq!(body["results"][0]["status"], "ok");
     assert_eq!(body["results"][0]["reward"], 1.0);
