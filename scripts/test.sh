@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Plaudit's whole test suite, from a fresh clone: Rust unit, integration and property tests, then
-# the differential tests against the Python anchors (in the .venv this script creates).
+# Plaudit's whole test suite, from a fresh clone: Rust unit, integration and property tests, the
+# differential tests against the Python anchors (in the .venv this script creates), the checks in
+# scripts/check, the Python package's tests, then the trainer tier.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -13,6 +14,14 @@ cargo test --workspace --locked
 
 echo "== Differential tests against the anchors"
 PLAUDIT_BIN="$root/target/debug/plaudit" .venv/bin/python -m pytest -q tests/anchors
+
+echo "== Checks (scripts/check)"
+# Every name docs/PAPERS.md gives as a mechanism exists (rewards from the debug CLI just built).
+python3 scripts/check/papers_doc.py --list-file <(target/debug/plaudit list)
+# The math verifier against math-verify on 2 000 generated pairs: Plaudit must agree with every
+# construction label (the debug example cargo test built; math-verify's misses are only reported).
+.venv/bin/python scripts/check/diff_math.py --check --n 2000 --show 0 \
+  --exe "$root/target/debug/examples/verify_jsonl"
 
 echo "== Python package (a wheel built once, installed into .venv, then its tests)"
 # maturin (pinned in requirements-dev.txt) builds the extension in release mode, once, in target/;

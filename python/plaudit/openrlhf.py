@@ -33,9 +33,11 @@ import os
 import threading
 from typing import Any, Callable, Sequence
 
-# Absolute imports: OpenRLHF loads reward files by path.
-from plaudit import Reward, _plaudit
+# Absolute imports: OpenRLHF loads reward files by path. From the modules, never from the
+# package's top level: no import runs back up.
+from plaudit import _plaudit
 from plaudit._failures import FailureReport
+from plaudit._reward import Reward
 
 logger = logging.getLogger("plaudit")
 

@@ -31,16 +31,20 @@ every dataset column (one item per completion) plus ``trainer_state``, ``log_ext
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import json
 import math
 import threading
-from typing import TYPE_CHECKING, Any, Mapping, Sequence
+import weakref
+from typing import Any, Callable, Mapping, Sequence
 
 from ._failures import FailureReport
+from ._groups import _json_default, prompt_key
+from ._reward import Reward
 
-if TYPE_CHECKING:  # pragma: no cover
-    from . import Reward
+__all__ = [
+    "REFERENCE_COLUMNS", "RESPONSE_MODES", "MASKED_STATUSES", "MAX_BARE_ANSWER_CHARS", "SampleError",
+    "TRLRewardFunc", "TRLAsyncRewardFunc", "prompt_key", "prompt_text", "response_text", "reference_of",
+]
 
 #: Dataset columns read as the reference, in this order: the first present in the batch is used.
 #: ``answer`` comes before ``solution`` because ``solution`` is often a worked solution.
@@ -125,43 +129,6 @@ def response_text(completion: Any, mode: str = "final") -> str:
     return _content_text(last.get("content"), f"completion[{j}].content")
 
 
-# ---------------------------------------------------------------------------- group keys
-
-
-def _json_default(obj: Any) -> Any:
-    """A stable stand-in for a value JSON cannot hold: images and arrays by their bytes."""
-    h = hashlib.blake2b(digest_size=16)
-    tobytes = getattr(obj, "tobytes", None)
-    if callable(tobytes):  # PIL images, numpy arrays
-        meta = [type(obj).__name__, getattr(obj, "mode", None), list(getattr(obj, "size", ()) or ()),
-                list(getattr(obj, "shape", ()) or ()), str(getattr(obj, "dtype", ""))]
-        h.update(json.dumps(meta).encode())
-        h.update(tobytes())
-        return {"__bytes__": h.hexdigest()}
-    if isinstance(obj, (bytes, bytearray, memoryview)):
-        h.update(bytes(obj))
-        return {"__bytes__": h.hexdigest()}
-    if isinstance(obj, (set, frozenset)):
-        return sorted(obj, key=repr)
-    if isinstance(obj, Mapping):
-        return dict(obj)
-    if isinstance(obj, (list, tuple)):
-        return list(obj)
-    # Anything else by its type and text (a path, a URL object …).
-    return {"__object__": f"{type(obj).__module__}.{type(obj).__qualname__}", "repr": str(obj)}
-
-
-def prompt_key(prompt: Any) -> str:
-    """A stable group key for a prompt (a string, a chat message list, content blocks with
-    images): 16 hex digits of a BLAKE2b hash, the same in every process. Images count by their
-    mode, size and pixels."""
-    if isinstance(prompt, str):
-        text = prompt
-    else:
-        text = json.dumps(prompt, sort_keys=True, ensure_ascii=False, default=_json_default)
-    return hashlib.blake2b(text.encode("utf-8"), digest_size=8).hexdigest()
-
-
 # ---------------------------------------------------------------------------- references
 
 
@@ -219,12 +186,27 @@ class _Cache:
         self.expressions: _Expressions | None = None
 
 
+_CACHES: weakref.WeakKeyDictionary[Reward, _Cache] = weakref.WeakKeyDictionary()
+_CACHES_LOCK = threading.Lock()
+
+
+def _cache(reward: Reward) -> _Cache:
+    """The cache shared by ``reward``'s TRL functions (one per :class:`Reward` object; a
+    pickled-and-restored function gets a new one with its new Reward)."""
+    with _CACHES_LOCK:
+        c = _CACHES.get(reward)
+        if c is None:
+            c = _CACHES[reward] = _Cache()
+    return c
+
+
 class _Batch:
     """One scored batch: per sample its status, error, total (TRL's view) and component values."""
 
     __slots__ = ("results", "totals", "components", "failed_fraction")
 
-    def __init__(self, results, totals, components, failed_fraction):
+    def __init__(self, results: list[dict[str, Any]], totals: list[float | None],
+                 components: list[dict[str, float] | None], failed_fraction: float):
         self.results = results
         self.totals = totals
         self.components = components
@@ -240,8 +222,6 @@ class _Expressions:
     component is replaced by ``rm_ensemble`` reading ``scores[<name>]``."""
 
     def __init__(self, spec: Mapping[str, Any]):
-        from . import Reward
-
         derived: dict[str, Any] = {"on_error": spec["on_error"], "group": {"advantage": "none"}}
         self.routes: dict[str | None, tuple[list[str], float]] = {}
         top = list((spec.get("components") or {}).keys())
@@ -268,7 +248,14 @@ class _Expressions:
 class TRLRewardFunc:
     """A TRL reward function backed by a :class:`Reward` (see :mod:`plaudit.trl`)."""
 
-    def __init__(self, reward: "Reward", component: str | None, name: str, refs: tuple[str, ...],
+    reward: Reward
+    component: str | None
+    refs: tuple[str, ...]
+    explicit_reference: bool
+    response: str  # final | assistant | tool_calls
+    __name__: str
+
+    def __init__(self, reward: Reward, component: str | None, name: str, refs: tuple[str, ...],
                  explicit_reference: bool = False, response: str = "final"):
         if response not in RESPONSE_MODES:
             raise ValueError(f"response: expected one of {', '.join(RESPONSE_MODES)}, got {response!r}")
@@ -285,8 +272,8 @@ class TRLRewardFunc:
 
     # -- state shared by all functions of one Reward
 
-    def _shared(self, attr: str, make):
-        cache = self.reward._trl_cache
+    def _shared(self, attr: str, make: Callable[[], Any]) -> Any:
+        cache = _cache(self.reward)
         with cache.lock:
             v = getattr(cache, attr)
             if v is None:
@@ -294,10 +281,11 @@ class TRLRewardFunc:
                 setattr(cache, attr, v)
             return v
 
-    def _samples(self, prompts, completions, completion_ids, kwargs):
+    def _samples(self, prompts: Any, completions: Sequence[Any], completion_ids: Any,
+                 kwargs: Mapping[str, Any]) -> tuple[list[dict[str, Any]], dict[int, str]]:
         n = len(completions)
 
-        def per_sample(col, what):
+        def per_sample(col: Any, what: str) -> list[Any] | None:
             if col is None or isinstance(col, (str, bytes)):
                 return None if col is None else [col] * n
             col = list(col)
@@ -346,7 +334,7 @@ class TRLRewardFunc:
             self._no_reference_hint = ""
         return samples, errors
 
-    def _score(self, samples, errors) -> _Batch:
+    def _score(self, samples: list[dict[str, Any]], errors: dict[int, str]) -> _Batch:
         reward = self.reward
         results = reward.score(samples)
         hint = getattr(self, "_no_reference_hint", "")
@@ -393,10 +381,11 @@ class TRLRewardFunc:
         frac = report(results)
         return _Batch(results, totals, comps, frac)
 
-    def _batch(self, prompts, completions, completion_ids, kwargs) -> tuple[_Batch, bool]:
+    def _batch(self, prompts: Any, completions: Sequence[Any], completion_ids: Any,
+               kwargs: Mapping[str, Any]) -> tuple[_Batch, bool]:
         samples, errors = self._samples(prompts, completions, completion_ids, kwargs)
         key = (samples, errors)
-        cache = self.reward._trl_cache
+        cache = _cache(self.reward)
         with cache.lock:
             if cache.key is not None and cache.key == key:
                 return cache.value, False
@@ -418,7 +407,7 @@ class TRLRewardFunc:
                 out.append(vals.get(c))
         return out
 
-    def _log(self, batch: _Batch, kwargs) -> None:
+    def _log(self, batch: _Batch, kwargs: Mapping[str, Any]) -> None:
         log_metric = kwargs.get("log_metric")
         if callable(log_metric):
             log_metric("plaudit/failed", batch.failed_fraction)
@@ -427,7 +416,8 @@ class TRLRewardFunc:
             log_extra("plaudit_status", [r["status"] for r in batch.results])
             log_extra("plaudit_error", [r.get("error") or "" for r in batch.results])
 
-    def __call__(self, prompts=None, completions=None, completion_ids=None, **kwargs) -> list[float | None]:
+    def __call__(self, prompts: Sequence[Any] | None = None, completions: Sequence[Any] | None = None,
+                 completion_ids: Sequence[Sequence[int]] | None = None, **kwargs: Any) -> list[float | None]:
         if completions is None:
             raise TypeError(f"{self.__name__}: missing argument `completions`")
         batch, fresh = self._batch(prompts, completions, completion_ids, kwargs)
@@ -435,7 +425,7 @@ class TRLRewardFunc:
             self._log(batch, kwargs)
         return self._values(batch)
 
-    def __getstate__(self):
+    def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)
         state.pop("_no_reference_hint", None)
         return state
@@ -448,7 +438,10 @@ class TRLAsyncRewardFunc(TRLRewardFunc):
     rather than component functions). Scoring runs in a worker thread: the engine releases the
     interpreter lock, so the event loop keeps running."""
 
-    async def __call__(self, prompts=None, completions=None, completion_ids=None, **kwargs) -> list[float | None]:
+    async def __call__(  # type: ignore[override]
+        self, prompts: Sequence[Any] | None = None, completions: Sequence[Any] | None = None,
+        completion_ids: Sequence[Sequence[int]] | None = None, **kwargs: Any,
+    ) -> list[float | None]:
         return await asyncio.to_thread(
             TRLRewardFunc.__call__, self, prompts=prompts, completions=completions,
             completion_ids=completion_ids, **kwargs)

@@ -30,9 +30,12 @@ import threading
 import weakref
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
-# Absolute imports: verl may load this file by path (custom_reward_function.path), outside the package.
-from plaudit import Reward, _plaudit, prompt_key
+# Absolute imports: verl may load this file by path (custom_reward_function.path), outside the
+# package. From the modules, never from the package's top level: no import runs back up.
+from plaudit import _plaudit
 from plaudit._failures import FailureReport
+from plaudit._groups import prompt_key
+from plaudit._reward import Reward
 
 #: verl data sources (as verl's preprocessing scripts and common datasets name them) → task.
 DATA_SOURCE_TASKS: dict[str, str] = {
@@ -178,13 +181,13 @@ def _sample(i: int, data_source: Any, solution_str: Any, ground_truth: Any, extr
     return s
 
 
-class VerlScore(dict):
+class VerlScore(dict[str, float]):
     """A result dict for verl: ``{"score", "acc", <component>…, "plaudit_ok"}``. verl's ``prime``
     manager reads ``result[0]`` of anything that is not a number: that is the score here."""
 
     __slots__ = ()
 
-    def __getitem__(self, key: Any) -> Any:
+    def __getitem__(self, key: Any) -> float:
         if key == 0 and not isinstance(key, bool):
             return dict.__getitem__(self, "score")
         return dict.__getitem__(self, key)

@@ -1,12 +1,10 @@
 """Shared fixtures for the `plaudit` package's tests (run by scripts/test.sh after installing it)."""
 import os
 import shutil
-import sys
 
 import pytest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-sys.path.insert(0, os.path.join(ROOT, "scripts"))
 
 
 @pytest.fixture(scope="session")

@@ -1,6 +1,6 @@
 """The interpreter lock is released while Rust scores: Python code keeps running in another
 thread while a call scores. (How much two Python threads gain in wall time is a measurement, not
-a test: `scripts/bench_python.py` prints it, since a shared machine's load decides it.)"""
+a test: `scripts/bench/bench_python.py` prints it, since a shared machine's load decides it.)"""
 import threading
 import time
 

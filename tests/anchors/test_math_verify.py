@@ -2,7 +2,7 @@
 
 The corpus: every labelled case of `crates/plaudit-math/tests/corpus/*.jsonl`, the cases in
 `tests/anchors/math_known_hard.jsonl` (written to hold answers Plaudit is known to judge wrong or
-conservatively), and 800 generated pairs (`scripts/mathgen.py`, seed 1). Both verifiers judge every
+conservatively), and 800 generated pairs (`scripts/gen/mathgen.py`, seed 1). Both verifiers judge every
 case; then
 
 - Plaudit and math-verify agree on at least `AGREEMENT_FLOOR` of all cases and
@@ -22,7 +22,7 @@ import sys
 
 from conftest import ROOT, score
 
-sys.path.insert(0, str(ROOT / "scripts"))
+sys.path.insert(0, str(ROOT / "scripts" / "gen"))
 import mathgen  # noqa: E402
 
 # The labelled corpus is written to hold math-verify's known weak spots (`mathverify_*.jsonl`,

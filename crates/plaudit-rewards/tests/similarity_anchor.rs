@@ -1,5 +1,5 @@
 //! Differential tests of the similarity rewards against their anchors: every row of
-//! `tests/fixtures/similarity_*.jsonl` (written by `scripts/gen_similarity_fixtures.py` from
+//! `tests/fixtures/similarity_*.jsonl` (written by `scripts/gen/similarity_fixtures.py` from
 //! sacrebleu 2.6.0 and rouge-score 0.1.2) must give the anchor's value within 1e-6.
 //!
 //! `similarity_edit.jsonl` has no third-party anchor: it checks the O(min(n, m))-memory

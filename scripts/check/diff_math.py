@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Differential test: Plaudit's math verifier against math-verify on seeded generated pairs.
 
-Generates --n (reference, response) pairs whose labels hold by construction (scripts/mathgen.py),
+Generates --n (reference, response) pairs whose labels hold by construction (scripts/gen/mathgen.py),
 runs Plaudit (the `verify_jsonl` example binary of plaudit-math, release build) and math-verify
 (`verify(parse("$" + reference + "$"), parse(response))`, its default timeouts, in a process
 pool), lists every disagreement with who is right by the construction label, and writes them to
@@ -9,7 +9,11 @@ target/diff_math/disagreements.jsonl. With --write-corpus, the cases where math-
 and Plaudit right are appended to crates/plaudit-math/tests/corpus/mathverify_errors.jsonl
 (deduplicated, at most --per-kind per kind).
 
-    bash scripts/venv.sh && .venv/bin/python scripts/diff_math.py --n 5000
+With --check it is a test: it exits 1 when Plaudit disagrees with a construction label (math-verify's
+disagreements are reported, not failed on). The test command runs it that way on the debug build
+of the example (`--exe target/debug/examples/verify_jsonl`, built by `cargo test`).
+
+    bash scripts/venv.sh && .venv/bin/python scripts/check/diff_math.py --n 5000
 """
 import argparse
 import collections
@@ -20,17 +24,18 @@ import subprocess
 import sys
 import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, os.path.join(ROOT, "scripts"))
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(ROOT, "scripts", "gen"))
 import mathgen  # noqa: E402
 
 POLICY_KINDS = {"solved"}  # where a disagreement may be a policy choice (restated equations)
 
 
-def plaudit(pairs):
-    subprocess.run(["cargo", "build", "--release", "-q", "-p", "plaudit-math", "--example", "verify_jsonl"],
-                   cwd=ROOT, check=True)
-    exe = os.path.join(ROOT, "target", "release", "examples", "verify_jsonl")
+def plaudit(pairs, exe=None):
+    if exe is None:
+        subprocess.run(["cargo", "build", "--release", "-q", "-p", "plaudit-math", "--example", "verify_jsonl"],
+                       cwd=ROOT, check=True)
+        exe = os.path.join(ROOT, "target", "release", "examples", "verify_jsonl")
     inp = "".join(json.dumps({"reference": p["reference"], "response": p["response"]}) + "\n" for p in pairs)
     t = time.time()
     out = subprocess.run([exe], input=inp, capture_output=True, text=True, check=True).stdout
@@ -72,10 +77,13 @@ def main():
     ap.add_argument("--write-corpus", action="store_true")
     ap.add_argument("--per-kind", type=int, default=12)
     ap.add_argument("--show", type=int, default=8, help="disagreements printed per (kind, side)")
+    ap.add_argument("--exe", help="a built verify_jsonl example (default: build the release one)")
+    ap.add_argument("--check", action="store_true",
+                    help="exit 1 when Plaudit disagrees with any construction label")
     a = ap.parse_args()
 
     pairs = mathgen.pairs(a.n, a.seed)
-    pl, pl_dt = plaudit(pairs)
+    pl, pl_dt = plaudit(pairs, a.exe)
     mv, mv_dt = math_verify(pairs, a.workers)
     print(f"{len(pairs)} pairs (seed {a.seed}): Plaudit {pl_dt:.2f}s on 1 core, math-verify {mv_dt:.2f}s on {a.workers} processes")
 
@@ -138,6 +146,13 @@ def main():
                                     "expected": r["label"], "category": "mathverify_" + r["kind"], "note": note},
                                    ensure_ascii=False) + "\n")
         print(f"corpus: {added} cases appended to {path}")
+
+    if a.check and wrong:
+        for p, r in wrong[:50]:
+            print(f"  [{p['kind']}] ref {p['reference']!r} answer {p['answer']!r} label {p['label']} "
+                  f"got {r.get('status')} {r.get('answer')!r}")
+        print(f"diff_math: FAILED: Plaudit differs from {len(wrong)} construction label(s)")
+        sys.exit(1)
 
 
 if __name__ == "__main__":

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Benchmark, from Python: `plaudit.Reward.rewards` against math-verify on the same math corpus.
 
-The corpus is scripts/mathgen.py's (seeded): --n realistic responses, 2-6 KB of reasoning ending
+The corpus is scripts/gen/mathgen.py's (seeded): --n realistic responses, 2-6 KB of reasoning ending
 in an answer of every kind the generator knows (fractions, radicals, intervals, sets, matrices,
 units, …), scored against their references. In one run it measures:
 
@@ -16,7 +16,7 @@ It also prints how often the two verdicts agree on that subsample, and the wall 
 threads scoring at once with `jobs=1` against the same two calls in a row.
 
     bash scripts/venv.sh && .venv/bin/pip install --no-build-isolation . && \\
-      .venv/bin/python scripts/bench_python.py --n 20000
+      .venv/bin/python scripts/bench/bench_python.py --n 20000
 """
 import argparse
 import json
@@ -26,8 +26,8 @@ import os
 import sys
 import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, os.path.join(ROOT, "scripts"))
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(ROOT, "scripts", "gen"))
 import mathgen  # noqa: E402
 
 import plaudit  # noqa: E402

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Throughput of `plaudit score` against the Python reward pipeline a TRL user runs today, side by side.
 
-Generates N short samples (groups of 8 rollouts), then scores them with scripts/bench_spec.yaml:
+Generates N short samples (groups of 8 rollouts), then scores them with scripts/bench/bench_spec.yaml:
   * plaudit, one worker thread (--jobs 1) and all cores;
   * the Python baseline, one process: TRL's own `think_format_reward` and
     `get_soft_overlong_punishment` (loaded from the installed trl package), an exact-match
@@ -9,7 +9,7 @@ Generates N short samples (groups of 8 rollouts), then scores them with scripts/
     function in a training loop does.
 Prints samples/s for each and the ratios, and checks that both give the same rewards.
 
-Usage: .venv/bin/python scripts/bench_score.py [--n 100000] [--repeat 3]
+Usage: .venv/bin/python scripts/bench/bench_score.py [--n 100000] [--repeat 3]
 """
 
 import argparse
@@ -24,7 +24,7 @@ import subprocess
 import sys
 import time
 
-ROOT = pathlib.Path(__file__).resolve().parents[1]
+ROOT = pathlib.Path(__file__).resolve().parents[2]
 
 
 def gen(n: int, path: pathlib.Path) -> None:
@@ -136,7 +136,7 @@ def main():
     if not args.no_build:
         subprocess.run(["cargo", "build", "--release", "-q", "-p", "plaudit-cli"], cwd=ROOT, check=True)
     exe = str(ROOT / "target" / "release" / "plaudit")
-    spec = str(ROOT / "scripts" / "bench_spec.yaml")
+    spec = str(ROOT / "scripts" / "bench" / "bench_spec.yaml")
     cores = os.cpu_count() or 1
 
     def run_plaudit(jobs):
@@ -154,7 +154,7 @@ def main():
     mismatches = sum(1 for a, b in zip(pl_rewards, py_rewards) if abs(a - b) > 1e-9)
 
     n = args.n
-    print(f"samples: {n} short samples, groups of 8, spec scripts/bench_spec.yaml, {cores} cores")
+    print(f"samples: {n} short samples, groups of 8, spec scripts/bench/bench_spec.yaml, {cores} cores")
     print(f"python baseline (TRL reward funcs, 1 process): {n / tp:>12,.0f} samples/s")
     print(f"plaudit --jobs 1:                              {n / t1:>12,.0f} samples/s   ({tp / t1:.1f}x python)")
     print(f"plaudit --jobs {cores}:                              {n / tn:>12,.0f} samples/s   ({tp / tn:.1f}x python)")

@@ -2,14 +2,14 @@
 """Benchmark: Plaudit's math verifier against math-verify on the same realistic responses.
 
 Generates --n responses (2-6 KB of reasoning text ending in an answer, every answer form of
-scripts/mathgen.py, seeded), then measures in one run:
+scripts/gen/mathgen.py, seeded), then measures in one run:
   * Plaudit, one thread and all cores (`verify_jsonl` example, release build; time of the scoring
     loop, JSON reading excluded), with its per-sample p50/p99 latency;
   * math-verify (`verify(parse("$" + reference + "$"), parse(response))`), one process and a
     process pool of all cores. math-verify is slow, so it is timed on the first --mv-n responses
     of the same corpus (the output says so); its rate is samples per second of that subsample.
 
-    bash scripts/venv.sh && .venv/bin/python scripts/bench_math.py --n 10000
+    bash scripts/venv.sh && .venv/bin/python scripts/bench/bench_math.py --n 10000
 """
 import argparse
 import json
@@ -19,8 +19,8 @@ import subprocess
 import sys
 import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, os.path.join(ROOT, "scripts"))
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(ROOT, "scripts", "gen"))
 import mathgen  # noqa: E402
 
 

@@ -2,13 +2,13 @@
 """Load test of `plaudit serve`, side by side with a FastAPI + math-verify reference server.
 
 Both servers get the same OpenRLHF `/get_reward` load on loopback: --clients concurrent clients,
-each sending batches of --batch math samples (2-6 KB responses from scripts/mathgen.py) over a
+each sending batches of --batch math samples (2-6 KB responses from scripts/gen/mathgen.py) over a
 keep-alive connection, until --requests requests have been answered or --seconds have passed
 (bounded in count and time). Both use the same cores (plaudit --jobs N, uvicorn --workers N).
 Prints, per server: samples/s, requests/s, p50/p99 latency, errors; the throughput ratio; and how
 often the two agree on the rewards.
 
-    bash scripts/venv.sh && .venv/bin/python scripts/bench_server.py
+    bash scripts/venv.sh && .venv/bin/python scripts/bench/bench_server.py
 """
 
 import argparse
@@ -21,8 +21,8 @@ import sys
 import threading
 import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, os.path.join(ROOT, "scripts"))
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(ROOT, "scripts", "gen"))
 import mathgen  # noqa: E402
 
 
@@ -130,7 +130,7 @@ def main():
     print(f"load: {a.clients} clients, batches of {a.batch} math samples (2-6 KB), {a.cores} cores per server, loopback")
     port = free_port()
     srv = subprocess.Popen([exe, "serve", "--addr", f"127.0.0.1:{port}", "--jobs", str(a.cores),
-                            "--spec", os.path.join(ROOT, "scripts", "bench_server_spec.yaml")],
+                            "--spec", os.path.join(ROOT, "scripts", "bench", "bench_server_spec.yaml")],
                            stderr=subprocess.DEVNULL)
     try:
         wait_healthy(port, srv)
@@ -142,7 +142,7 @@ def main():
         srv.wait(30)
 
     port = free_port()
-    ref = subprocess.Popen([sys.executable, "-m", "uvicorn", "ref_server:app", "--app-dir", os.path.join(ROOT, "scripts"),
+    ref = subprocess.Popen([sys.executable, "-m", "uvicorn", "ref_server:app", "--app-dir", os.path.join(ROOT, "scripts", "anchors"),
                             "--workers", str(a.cores), "--port", str(port), "--log-level", "warning"],
                            stderr=subprocess.DEVNULL)
     try:

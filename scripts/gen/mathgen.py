@@ -1,5 +1,5 @@
 """Seeded generator of (reference, response, label, kind) math answer pairs, shared by
-scripts/diff_math.py and scripts/bench_math.py. Labels hold by construction: a positive renders
+scripts/check/diff_math.py and the benchmarks in scripts/bench/. Labels hold by construction: a positive renders
 one value two ways, a negative perturbs it. No third-party imports."""
 import math
 import random

@@ -1,8 +1,8 @@
 """A minimal OpenRLHF remote reward server with FastAPI + math-verify, written for
-scripts/bench_server.py the way OpenRLHF's users build one: strip the prompt from each query,
+scripts/bench/bench_server.py the way OpenRLHF's users build one: strip the prompt from each query,
 then `verify(parse(label), parse(response))`, 1.0 or 0.0.
 
-    .venv/bin/python -m uvicorn ref_server:app --app-dir scripts --workers 2 --port 8001
+    .venv/bin/python -m uvicorn ref_server:app --app-dir scripts/anchors --workers 2 --port 8001
 """
 
 import logging

@@ -8,7 +8,7 @@ worker thread (--jobs 1) and with all cores, and prints µs/sample (wall time of
 process start and JSON included) and the status counts. There is no public anchor that runs these
 verifiers in bulk, so only Plaudit is timed; a run also checks every sample got a result.
 
-Usage: python3 scripts/bench_structured.py [--n 20000] [--repeat 3] [--families gui,tool,sql]
+Usage: python3 scripts/bench/bench_structured.py [--n 20000] [--repeat 3] [--families gui,tool,sql]
 """
 
 import argparse
@@ -23,7 +23,7 @@ import sys
 import tempfile
 import time
 
-ROOT = pathlib.Path(__file__).resolve().parents[1]
+ROOT = pathlib.Path(__file__).resolve().parents[2]
 BIN = ROOT / "target" / "release" / "plaudit"
 
 SPECS = {

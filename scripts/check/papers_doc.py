@@ -8,7 +8,7 @@ plus the group stage's advantage estimators and options (parsed from
 crates/plaudit-core/src/group.rs). Names written without backticks (such as "planned: x") are
 not checked. Exits 1 listing the unknown names, 2 when the list of rewards cannot be obtained.
 
-    python3 scripts/check_papers_doc.py [--doc docs/PAPERS.md] [--list-file FILE]
+    python3 scripts/check/papers_doc.py [--doc docs/PAPERS.md] [--list-file FILE]
 
 `--list-file` reads a saved `plaudit list` output instead of running cargo.
 """
@@ -21,13 +21,13 @@ import re
 import subprocess
 import sys
 
-ROOT = pathlib.Path(__file__).resolve().parent.parent
+ROOT = pathlib.Path(__file__).resolve().parents[2]
 BACKTICKED = re.compile(r"`([^`]+)`")
 MECH_HEADER = "plaudit mechanisms"
 
 
 def fail(msg: str) -> None:
-    print(f"check_papers_doc: {msg}", file=sys.stderr)
+    print(f"papers_doc: {msg}", file=sys.stderr)
     sys.exit(2)
 
 
@@ -103,16 +103,16 @@ def main() -> int:
 
     used = doc_names(pathlib.Path(args.doc).read_text(encoding="utf-8"))
     if not used:
-        print("check_papers_doc: no mechanism names found in the document", file=sys.stderr)
+        print("papers_doc: no mechanism names found in the document", file=sys.stderr)
         return 1
     known = reward_names(args.list_file) | group_names()
     unknown = {n: where for n, where in used.items() if n not in known}
     if unknown:
-        print(f"check_papers_doc: {len(unknown)} unknown mechanism name(s):", file=sys.stderr)
+        print(f"papers_doc: {len(unknown)} unknown mechanism name(s):", file=sys.stderr)
         for n in sorted(unknown):
             print(f"  {n}  ({', '.join(unknown[n][:5])})", file=sys.stderr)
         return 1
-    print(f"check_papers_doc: {len(used)} mechanism names, all known")
+    print(f"papers_doc: {len(used)} mechanism names, all known")
     return 0
 
 

@@ -13,7 +13,7 @@ object per line, {"params": {...}, "hyp": str, "refs": [str, ...], "value": floa
            O(min(n, m)) Rust version).
 
 Deterministic (fixed seed). Run with the project venv (scripts/venv.sh):
-    .venv/bin/python scripts/gen_similarity_fixtures.py
+    .venv/bin/python scripts/gen/similarity_fixtures.py
 and check crates/plaudit-rewards/tests/similarity_anchor.rs against the result.
 """
 
@@ -28,7 +28,7 @@ from sacrebleu.metrics import BLEU, CHRF
 
 logging.getLogger("sacrebleu").setLevel(logging.ERROR)
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 OUT = os.path.join(ROOT, "crates", "plaudit-rewards", "tests", "fixtures")
 SEED = 20240611
 N_RANDOM = 260

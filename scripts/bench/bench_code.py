@@ -20,7 +20,7 @@ line `exec(check_program, exec_globals)` commented out (so nothing runs and noth
 the installed `execution.py` has it commented, this script writes a copy with the line enabled to
 a temporary directory and imports that copy instead, and says so.
 
-Usage: bash scripts/venv.sh && .venv/bin/python -m pip install . && .venv/bin/python scripts/bench_code.py [--workers 2] [--repeat 1]
+Usage: bash scripts/venv.sh && .venv/bin/python -m pip install . && .venv/bin/python scripts/bench/bench_code.py [--workers 2] [--repeat 1]
 (the in-process figures need the plaudit package in the venv, which scripts/test.sh installs)
 """
 
@@ -37,7 +37,7 @@ import sys
 import tempfile
 import time
 
-ROOT = pathlib.Path(__file__).resolve().parents[1]
+ROOT = pathlib.Path(__file__).resolve().parents[2]
 BIN = ROOT / "target" / "release" / "plaudit"
 
 
