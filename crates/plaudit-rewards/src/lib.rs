@@ -7,18 +7,21 @@ use plaudit_core::{Registry, RewardInfo};
 pub mod answer;
 pub mod code;
 pub mod combine;
+pub mod components;
 pub mod efficiency;
 pub mod estimators;
 pub mod format;
 pub mod gui;
 pub mod length;
 pub mod math;
+pub mod problem_state;
 pub mod process;
 pub mod similarity;
 pub mod sql;
 pub mod text;
 pub mod tool;
 pub mod util;
+pub mod verifiers;
 
 /// Every reward of this crate.
 pub fn all() -> Vec<RewardInfo> {

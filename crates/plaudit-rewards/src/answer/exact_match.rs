@@ -42,7 +42,8 @@ use plaudit_core::{
 };
 use serde_json::json;
 
-use crate::util::{extract_answer, normalize_basic, normalize_squad, EXTRACT_MODES};
+use super::extraction::{references, EXTRACT_PARAM, TAG_PARAM};
+use crate::util::{extract_answer, normalize_basic, normalize_squad};
 
 pub const INFO: RewardInfo = RewardInfo {
     name: "exact_match",
@@ -51,19 +52,6 @@ pub const INFO: RewardInfo = RewardInfo {
     params: PARAMS,
     build,
 };
-
-pub(crate) const EXTRACT_PARAM: ParamSpec = ParamSpec::new(
-    "extract",
-    Kind::Enum(EXTRACT_MODES),
-    "\"auto\"",
-    "where the answer is in the response",
-);
-pub(crate) const TAG_PARAM: ParamSpec = ParamSpec::new(
-    "answer_tag",
-    Kind::Str,
-    "\"answer\"",
-    "tag name of the answer block",
-);
 
 const PARAMS: &[ParamSpec] = &[
     EXTRACT_PARAM,
@@ -106,17 +94,6 @@ impl ExactMatch {
             _ => normalize_basic(s, self.case_sensitive),
         }
     }
-}
-
-/// The sample's reference answers, or `invalid_input` naming what was expected.
-pub(crate) fn references(sample: &Sample) -> Result<Vec<String>, Failure> {
-    let refs = sample.reference_texts();
-    if refs.is_empty() {
-        return Err(Failure::invalid_input(
-            "`reference` must be an answer string or number, a list of them, or {\"answer\": …}",
-        ));
-    }
-    Ok(refs)
 }
 
 impl Reward for ExactMatch {

@@ -2,6 +2,8 @@
 
 use plaudit_core::RewardInfo;
 
+pub(crate) mod extraction;
+
 pub mod answer_match;
 pub mod exact_match;
 pub mod multiple_choice;

@@ -40,7 +40,7 @@ use serde_json::json;
 
 use crate::util::{last_boxed, tag_content};
 
-use super::exact_match::TAG_PARAM;
+use super::extraction::TAG_PARAM;
 
 pub const INFO: RewardInfo = RewardInfo {
     name: "multiple_choice",

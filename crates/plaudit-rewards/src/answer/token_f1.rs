@@ -32,7 +32,7 @@ use std::sync::Arc;
 use plaudit_core::{Ctx, Failure, Outcome, ParamSpec, Params, Reward, RewardInfo, Sample, Score};
 use serde_json::json;
 
-use super::exact_match::{references, EXTRACT_PARAM, TAG_PARAM};
+use super::extraction::{references, EXTRACT_PARAM, TAG_PARAM};
 use crate::util::{extract_answer, normalize_squad};
 
 pub const INFO: RewardInfo = RewardInfo {

@@ -52,7 +52,7 @@ use plaudit_core::{
 };
 use serde_json::{json, Value};
 
-use super::{
+use super::runner::{
     Runner, ISOLATION, MAX_MEMORY_MB, MAX_TESTS, MAX_TIME_LIMIT_MS, MEMORY_MB, TIME_LIMIT_MS,
 };
 

@@ -39,7 +39,7 @@ use std::sync::Arc;
 use plaudit_core::{Ctx, Outcome, ParamSpec, Params, Reward, RewardInfo, Sample, Score};
 use serde_json::Value;
 
-use super::{
+use super::runner::{
     Runner, ISOLATION, MAX_MEMORY_MB, MAX_TESTS, MAX_TIME_LIMIT_MS, MEMORY_MB, TIME_LIMIT_MS,
 };
 

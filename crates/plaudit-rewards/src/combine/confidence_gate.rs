@@ -60,7 +60,7 @@ use plaudit_core::{
 };
 use serde_json::json;
 
-use super::score_at;
+use super::scores::score_at;
 
 pub const INFO: RewardInfo = RewardInfo {
     name: "confidence_gate",

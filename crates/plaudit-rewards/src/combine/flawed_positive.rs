@@ -74,7 +74,7 @@ use plaudit_core::{
 };
 use serde_json::json;
 
-use crate::answer::exact_match::EXTRACT_PARAM;
+use crate::answer::extraction::EXTRACT_PARAM;
 use crate::util::{extract_answer, normalize_basic};
 
 pub const INFO: RewardInfo = RewardInfo {

@@ -53,7 +53,8 @@ use plaudit_core::{
     Sample, Scope, Score,
 };
 
-use crate::estimators::{check_eps, mean_std, missing, overflow, EPS_PARAM, STD_PARAM};
+use crate::components::missing;
+use crate::estimators::stats::{check_eps, mean_std, overflow, EPS_PARAM, STD_PARAM};
 
 pub const INFO: RewardInfo = RewardInfo {
     name: "group_normalize",

@@ -49,7 +49,7 @@ use plaudit_core::{
 };
 use serde_json::json;
 
-use crate::estimators::missing;
+use crate::components::missing;
 
 pub const INFO: RewardInfo = RewardInfo {
     name: "pareto_front",
@@ -146,11 +146,11 @@ impl Reward for ParetoFront {
         let n = members.len();
         let mut dominated_by: Vec<Vec<usize>> = vec![Vec::new(); n];
         let mut dominates_list: Vec<Vec<usize>> = vec![Vec::new(); n];
-        let mut ticker = Ticker::new(cx.deadline, 4096);
+        let ticker = Ticker::new(cx.deadline, 4096);
         for (a, &i) in valid.iter().enumerate() {
             for &j in &valid[a + 1..] {
                 if let Err(f) = ticker.tick() {
-                    return members.iter().map(|_| Err(f.clone())).collect();
+                    return members.iter().map(|_| Err(f.into())).collect();
                 }
                 if dominates(point(i), point(j)) {
                     dominated_by[j].push(i);

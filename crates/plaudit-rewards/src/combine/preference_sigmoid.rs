@@ -60,7 +60,7 @@ use std::sync::Arc;
 use plaudit_core::{Ctx, Kind, Outcome, ParamSpec, Params, Reward, RewardInfo, Sample, Score};
 use serde_json::json;
 
-use super::{score_at, scores_at};
+use super::scores::{score_at, scores_at};
 
 pub const INFO: RewardInfo = RewardInfo {
     name: "preference_sigmoid",

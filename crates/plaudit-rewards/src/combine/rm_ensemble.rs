@@ -64,7 +64,7 @@ use plaudit_core::{
 };
 use serde_json::{json, Map, Value};
 
-use super::{all_scores, scores_at};
+use super::scores::{all_scores, scores_at};
 
 pub const INFO: RewardInfo = RewardInfo {
     name: "rm_ensemble",

@@ -54,8 +54,9 @@ use plaudit_core::{
 };
 use serde_json::json;
 
-use super::{correctness, no_value, tool_calls};
-use crate::length::cosine_length::{CORRECTNESS_PARAM, THRESHOLD_PARAM};
+use super::costs::tool_calls;
+use crate::components::{correctness, missing};
+use crate::components::{CORRECTNESS_PARAM, THRESHOLD_PARAM};
 use crate::util::{response_length, UNIT_PARAM};
 
 pub const INFO: RewardInfo = RewardInfo {
@@ -138,7 +139,7 @@ impl Cohort {
         match &self.tool_component {
             None => tool_calls(m.sample),
             Some((i, name)) => match m.value(*i) {
-                None => Err(no_value(name)),
+                None => Err(missing(name)),
                 Some(v) if v >= 0.0 => Ok(v),
                 Some(v) => Err(Failure::invalid_input(format!(
                     "component `{name}` gave {v} tool calls; a count must be ≥ 0"
@@ -209,7 +210,7 @@ impl Reward for Cohort {
             .into_iter()
             .zip(costs)
             .map(|(c, cost)| match (c, cost) {
-                (None, _) => Err(no_value(&self.correctness.1)),
+                (None, _) => Err(missing(&self.correctness.1)),
                 (Some(false), _) | (_, None) => Ok(Score::new(0.0)),
                 (Some(true), Some(cost)) => {
                     let (t, l) = cost?;

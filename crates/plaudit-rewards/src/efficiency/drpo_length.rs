@@ -52,8 +52,9 @@ use plaudit_core::{
 };
 use serde_json::json;
 
-use super::{correctness, mean, no_value};
-use crate::length::cosine_length::{CORRECTNESS_PARAM, THRESHOLD_PARAM};
+use super::costs::mean;
+use crate::components::{correctness, missing};
+use crate::components::{CORRECTNESS_PARAM, THRESHOLD_PARAM};
 use crate::util::{response_length, UNIT_PARAM};
 
 pub const INFO: RewardInfo = RewardInfo {
@@ -158,7 +159,7 @@ impl Reward for Drpo {
             .zip(correct)
             .zip(lengths)
             .map(|((_, c), l)| match (c, l) {
-                (None, _) => Err(no_value(&self.correctness.1)),
+                (None, _) => Err(missing(&self.correctness.1)),
                 (Some(false), _) | (_, None) => Ok(Score::new(self.wrong_value)),
                 (Some(true), Some(l)) => {
                     let l = l?;

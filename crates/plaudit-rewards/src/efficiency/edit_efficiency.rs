@@ -59,8 +59,9 @@ use plaudit_core::{
 };
 use serde_json::{json, Value};
 
-use crate::length::cosine_length::{CORRECTNESS_PARAM, THRESHOLD_PARAM};
-use crate::similarity::{hypothesis, levenshtein, TAG_PARAM};
+use crate::components::{CORRECTNESS_PARAM, THRESHOLD_PARAM};
+use crate::similarity::sequences::levenshtein;
+use crate::similarity::texts::{hypothesis, TAG_PARAM};
 use crate::util::EXTRACT_MODES;
 
 pub const INFO: RewardInfo = RewardInfo {

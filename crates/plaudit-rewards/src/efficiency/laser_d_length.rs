@@ -66,8 +66,10 @@ use plaudit_core::{
 };
 use serde_json::{json, Value};
 
-use super::{by_key, correctness, no_value, quantile, stored, updates};
-use crate::length::cosine_length::{CORRECTNESS_PARAM, THRESHOLD_PARAM};
+use super::costs::quantile;
+use crate::components::{correctness, missing};
+use crate::components::{CORRECTNESS_PARAM, THRESHOLD_PARAM};
+use crate::problem_state::{by_key, stored, updates};
 use crate::util::{response_length, UNIT_PARAM};
 
 pub const INFO: RewardInfo = RewardInfo {
@@ -218,7 +220,7 @@ impl Reward for LaserD {
             .iter()
             .zip(&correct)
             .map(|(m, c)| match c {
-                None => Err(no_value(&self.correctness.1)),
+                None => Err(missing(&self.correctness.1)),
                 Some(false) => Ok(Score::with_details(0.0, details.clone())),
                 Some(true) => {
                     let l = response_length(m.sample, &self.unit)?;

@@ -51,8 +51,9 @@ use plaudit_core::{
 };
 use serde_json::{json, Value};
 
-use super::{by_key, correctness, no_value, stored, updates, KeyBy, KEY_PARAM};
-use crate::length::cosine_length::{CORRECTNESS_PARAM, THRESHOLD_PARAM};
+use crate::components::{correctness, missing};
+use crate::components::{CORRECTNESS_PARAM, THRESHOLD_PARAM};
+use crate::problem_state::{by_key, stored, updates, KeyBy, KEY_PARAM};
 use crate::util::{response_length, UNIT_PARAM};
 
 pub const INFO: RewardInfo = RewardInfo {
@@ -147,7 +148,7 @@ impl Reward for Anchor {
             .into_iter()
             .zip(&correct)
             .map(|(meas, c)| match (c, meas) {
-                (None, _) => Err(no_value(&self.correctness.1)),
+                (None, _) => Err(missing(&self.correctness.1)),
                 (Some(false), _) | (_, None) => Ok(Score::new(0.0)),
                 (Some(true), Some(meas)) => {
                     let (k, l) = meas?;

@@ -58,8 +58,9 @@ use plaudit_core::{
 };
 use serde_json::{json, Value};
 
-use super::{by_key, mean, median, stored, tool_calls, updates, KeyBy};
-use crate::length::cosine_length::{CORRECTNESS_PARAM, THRESHOLD_PARAM};
+use super::costs::{mean, median, tool_calls};
+use crate::components::{CORRECTNESS_PARAM, THRESHOLD_PARAM};
+use crate::problem_state::{by_key, stored, updates, KeyBy};
 use crate::util::response_length;
 
 pub const INFO: RewardInfo = RewardInfo {

@@ -49,8 +49,8 @@ use plaudit_core::{
 };
 use serde_json::json;
 
-use super::missing;
-use crate::length::cosine_length::{CORRECTNESS_PARAM, THRESHOLD_PARAM};
+use crate::components::missing;
+use crate::components::{CORRECTNESS_PARAM, THRESHOLD_PARAM};
 
 pub const INFO: RewardInfo = RewardInfo {
     name: "difficulty_scaled",

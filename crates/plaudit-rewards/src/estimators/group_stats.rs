@@ -55,7 +55,8 @@ use plaudit_core::{
 };
 use serde_json::json;
 
-use super::{mean_std, missing, overflow, STD_PARAM};
+use super::stats::{mean_std, overflow, STD_PARAM};
+use crate::components::missing;
 
 pub const INFO: RewardInfo = RewardInfo {
     name: "group_stats",

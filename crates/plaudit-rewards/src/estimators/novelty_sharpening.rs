@@ -59,8 +59,9 @@ use plaudit_core::{
 };
 use serde_json::json;
 
-use super::{check_eps, mean_std, missing, overflow, EPS_PARAM, STD_PARAM};
-use crate::length::cosine_length::{CORRECTNESS_PARAM, THRESHOLD_PARAM};
+use super::stats::{check_eps, mean_std, overflow, EPS_PARAM, STD_PARAM};
+use crate::components::missing;
+use crate::components::{CORRECTNESS_PARAM, THRESHOLD_PARAM};
 
 pub const INFO: RewardInfo = RewardInfo {
     name: "novelty_sharpening",

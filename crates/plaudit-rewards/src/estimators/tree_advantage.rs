@@ -66,7 +66,7 @@ use plaudit_core::{
 };
 use serde_json::json;
 
-use super::missing;
+use crate::components::missing;
 
 pub const INFO: RewardInfo = RewardInfo {
     name: "tree_advantage",
@@ -233,7 +233,7 @@ impl Reward for TreeAdvantage {
             children: Vec::new(),
         }];
         let mut index: HashMap<(usize, &str), usize> = HashMap::new();
-        let mut ticker = Ticker::new(cx.deadline, 1024);
+        let ticker = Ticker::new(cx.deadline, 1024);
         // Each member's node ids, root excluded.
         let mut node_paths: Vec<Vec<usize>> = Vec::with_capacity(paths.len());
         for p in &paths {
@@ -244,7 +244,7 @@ impl Reward for TreeAdvantage {
                 let mut at = 0;
                 for step in steps {
                     if let Err(f) = ticker.tick() {
-                        return members.iter().map(|_| Err(f.clone())).collect();
+                        return members.iter().map(|_| Err(f.into())).collect();
                     }
                     let next = *index.entry((at, step.as_ref())).or_insert_with(|| {
                         nodes.push(Node {

@@ -47,7 +47,8 @@ use plaudit_core::{
 };
 use serde_json::{json, Value};
 
-use super::{check_eps, mean_std, missing, overflow, EPS_PARAM, STD_PARAM};
+use super::stats::{check_eps, mean_std, overflow, EPS_PARAM, STD_PARAM};
+use crate::components::missing;
 
 pub const INFO: RewardInfo = RewardInfo {
     name: "turn_advantage",

@@ -46,7 +46,8 @@ use plaudit_core::{
     Ctx, Failure, Kind, Outcome, ParamSpec, Params, Reward, RewardInfo, Sample, Score,
 };
 
-use super::{ground, normal_mass, sigma_factor, Pred, COORDS_PARAM, SIGMA_PARAM};
+use super::gaussian::{normal_mass, sigma_factor, SIGMA_PARAM};
+use crate::verifiers::gui_grounding::{ground, Pred, COORDS_PARAM};
 
 pub const INFO: RewardInfo = RewardInfo {
     name: "gui_gaussian_coverage",

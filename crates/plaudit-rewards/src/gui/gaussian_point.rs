@@ -35,7 +35,8 @@ use std::sync::Arc;
 
 use plaudit_core::{Ctx, Outcome, ParamSpec, Params, Reward, RewardInfo, Sample, Score};
 
-use super::{ground, sigma_factor, COORDS_PARAM, SIGMA_PARAM};
+use super::gaussian::{sigma_factor, SIGMA_PARAM};
+use crate::verifiers::gui_grounding::{ground, COORDS_PARAM};
 
 pub const INFO: RewardInfo = RewardInfo {
     name: "gui_gaussian_point",

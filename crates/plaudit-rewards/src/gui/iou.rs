@@ -32,7 +32,7 @@ use plaudit_core::{
     Ctx, Failure, Kind, Outcome, ParamSpec, Params, Reward, RewardInfo, Sample, Score,
 };
 
-use super::{ground, Pred, COORDS_PARAM};
+use crate::verifiers::gui_grounding::{ground, Pred, COORDS_PARAM};
 
 pub const INFO: RewardInfo = RewardInfo {
     name: "gui_iou",

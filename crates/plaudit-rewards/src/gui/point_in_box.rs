@@ -38,7 +38,7 @@ use std::sync::Arc;
 
 use plaudit_core::{Ctx, Outcome, ParamSpec, Params, Reward, RewardInfo, Sample, Score};
 
-use super::{ground, COORDS_PARAM};
+use crate::verifiers::gui_grounding::{ground, COORDS_PARAM};
 
 pub const INFO: RewardInfo = RewardInfo {
     name: "gui_point_in_box",

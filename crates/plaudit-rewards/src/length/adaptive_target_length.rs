@@ -45,16 +45,15 @@
 //! {"params": {"key": "group"}, "components": {"correct": 1.0}, "sample": {"group": "new", "response": "…", "tokens": 100}, "value": 1.0}
 //! ```
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
-use plaudit_core::state::text_key;
 use plaudit_core::{
     Ctx, Failure, Kind, Outcome, ParamSpec, Params, Reward, RewardInfo, Sample, Score, Store,
 };
 use serde_json::{json, Value};
 
-use super::cosine_length::{CORRECTNESS_PARAM, THRESHOLD_PARAM};
+use crate::components::{CORRECTNESS_PARAM, THRESHOLD_PARAM};
+use crate::problem_state::{by_key, updates, KeyBy};
 use crate::util::{response_length, UNIT_PARAM};
 
 pub const INFO: RewardInfo = RewardInfo {
@@ -104,7 +103,7 @@ const PARAMS: &[ParamSpec] = &[
 struct AdaptiveTarget {
     correctness: (usize, String),
     threshold: f64,
-    by_group: bool,
+    key: KeyBy,
     statistic: String,
     momentum: f64,
     width: f64,
@@ -127,7 +126,7 @@ fn build(p: &Params) -> Result<Arc<dyn Reward>, String> {
     Ok(Arc::new(AdaptiveTarget {
         correctness,
         threshold: p.f64("threshold"),
-        by_group: p.str("key") == "group",
+        key: KeyBy::parse(p.str("key")),
         statistic: p.str("statistic").to_string(),
         momentum,
         width,
@@ -137,20 +136,6 @@ fn build(p: &Params) -> Result<Arc<dyn Reward>, String> {
 }
 
 impl AdaptiveTarget {
-    fn key(&self, sample: &Sample) -> Result<String, Failure> {
-        if self.by_group {
-            sample.group.clone().ok_or_else(|| {
-                Failure::invalid_input("sample has no `group`, and adaptive_target_length keys problems by group (key: group)")
-            })
-        } else if sample.prompt.is_empty() {
-            Err(Failure::invalid_input(
-                "sample has no `prompt`, and adaptive_target_length keys problems by prompt (send the prompt, or set key: group)",
-            ))
-        } else {
-            Ok(text_key(&sample.prompt))
-        }
-    }
-
     fn statistic(&self, lengths: &mut [f64]) -> f64 {
         match self.statistic.as_str() {
             "min" => lengths.iter().copied().fold(f64::INFINITY, f64::min),
@@ -175,7 +160,7 @@ fn target_of(v: Option<Value>) -> Option<f64> {
 
 impl Reward for AdaptiveTarget {
     fn score(&self, sample: &Sample, cx: &Ctx) -> Outcome {
-        let key = self.key(sample)?;
+        let key = self.key.key(sample, "adaptive_target_length")?;
         let correct = cx.component(self.correctness.0, &self.correctness.1)? >= self.threshold;
         let l = response_length(sample, &self.unit)?;
         let target = target_of(cx.store.get(cx.namespace, &key).map_err(Failure::error)?);
@@ -199,39 +184,20 @@ impl Reward for AdaptiveTarget {
         namespace: &str,
     ) -> Result<(), String> {
         // Keys in first-seen order, so the update is deterministic.
-        let mut order: Vec<&str> = Vec::new();
-        let mut lengths: HashMap<&str, Vec<f64>> = HashMap::new();
-        for o in observations {
-            let (Some(k), Some(l)) = (
-                o.get("k").and_then(Value::as_str),
-                o.get("l").and_then(Value::as_f64),
-            ) else {
-                continue;
-            };
-            lengths.entry(k).or_insert_with(|| {
-                order.push(k);
-                Vec::new()
-            });
-            lengths.get_mut(k).expect("inserted").push(l);
-        }
-        let mut entries = Vec::with_capacity(order.len());
-        for k in order {
-            let ls = lengths.get_mut(k).expect("present");
-            let s = self.statistic(ls);
+        let groups = by_key(observations, "l");
+        let mut entries = Vec::with_capacity(groups.len());
+        for (k, mut ls) in groups {
+            let s = self.statistic(&mut ls);
             if !(s.is_finite() && s > 0.0) {
                 continue;
             }
-            let old = store.get(namespace, k)?;
-            let updates = old
-                .as_ref()
-                .and_then(|v| v.get("updates"))
-                .and_then(Value::as_u64)
-                .unwrap_or(0);
+            let old = store.get(namespace, &k)?;
+            let updates = updates(old.as_ref());
             let t = match target_of(old) {
                 Some(t) => (1.0 - self.momentum) * t + self.momentum * s,
                 None => s,
             };
-            entries.push((k.to_string(), json!({"target": t, "updates": updates + 1})));
+            entries.push((k, json!({"target": t, "updates": updates + 1})));
         }
         store.put(namespace, entries)
     }
@@ -240,6 +206,7 @@ impl Reward for AdaptiveTarget {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use plaudit_core::state::text_key;
     use plaudit_core::{Deadline, MemoryStore};
 
     fn reward(params: Value) -> Arc<dyn Reward> {

@@ -45,6 +45,7 @@ use std::sync::Arc;
 
 use plaudit_core::{Ctx, Kind, Outcome, ParamSpec, Params, Reward, RewardInfo, Sample, Score};
 
+use crate::components::{CORRECTNESS_PARAM, THRESHOLD_PARAM};
 use crate::util::{response_length, UNIT_PARAM};
 
 pub const INFO: RewardInfo = RewardInfo {
@@ -54,19 +55,6 @@ pub const INFO: RewardInfo = RewardInfo {
     params: PARAMS,
     build,
 };
-
-pub(crate) const CORRECTNESS_PARAM: ParamSpec = ParamSpec::new(
-    "correctness",
-    Kind::Component,
-    "\"correct\"",
-    "component that says whether the answer is right",
-);
-pub(crate) const THRESHOLD_PARAM: ParamSpec = ParamSpec::new(
-    "threshold",
-    Kind::Float,
-    "0.5",
-    "correctness value counted as correct",
-);
 
 const PARAMS: &[ParamSpec] = &[
     CORRECTNESS_PARAM,

@@ -36,7 +36,7 @@ use std::sync::Arc;
 
 use plaudit_core::{Ctx, Kind, Outcome, ParamSpec, Params, Reward, RewardInfo, Sample, Score};
 
-use super::cosine_length::{CORRECTNESS_PARAM, THRESHOLD_PARAM};
+use crate::components::{CORRECTNESS_PARAM, THRESHOLD_PARAM};
 use crate::util::{response_length, UNIT_PARAM};
 
 pub const INFO: RewardInfo = RewardInfo {

@@ -53,7 +53,9 @@ use std::sync::Arc;
 use plaudit_core::{Ctx, Kind, Outcome, ParamSpec, Params, Reward, RewardInfo, Sample, Score};
 use serde_json::json;
 
-use super::{finite, Aggregation, StepSource, AGGREGATIONS, DELIMITER_PARAM, STEPS_FROM_PARAM};
+use super::steps::{
+    finite, Aggregation, StepSource, AGGREGATIONS, DELIMITER_PARAM, STEPS_FROM_PARAM,
+};
 
 pub const INFO: RewardInfo = RewardInfo {
     name: "gated_process",

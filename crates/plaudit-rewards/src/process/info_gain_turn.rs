@@ -58,7 +58,7 @@ use plaudit_core::{
 };
 use serde_json::json;
 
-use super::{detail_limit, finite, listed, meta_floats, Aggregation, DETAIL_LIMIT_PARAM};
+use super::steps::{detail_limit, finite, listed, meta_floats, Aggregation, DETAIL_LIMIT_PARAM};
 
 pub const INFO: RewardInfo = RewardInfo {
     name: "info_gain_turn",

@@ -59,7 +59,7 @@ use std::sync::Arc;
 use plaudit_core::{Ctx, Kind, Outcome, ParamSpec, Params, Reward, RewardInfo, Sample, Score};
 use serde_json::json;
 
-use super::{Aggregation, StepSource, AGGREGATIONS, DELIMITER_PARAM, STEPS_FROM_PARAM};
+use super::steps::{Aggregation, StepSource, AGGREGATIONS, DELIMITER_PARAM, STEPS_FROM_PARAM};
 
 pub const INFO: RewardInfo = RewardInfo {
     name: "process_aggregate",

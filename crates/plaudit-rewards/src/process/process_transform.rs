@@ -60,7 +60,7 @@ use std::sync::Arc;
 use plaudit_core::{Ctx, Kind, Outcome, ParamSpec, Params, Reward, RewardInfo, Sample, Score};
 use serde_json::json;
 
-use super::{
+use super::steps::{
     detail_limit, finite, listed, Aggregation, StepSource, AGGREGATIONS, DELIMITER_PARAM,
     DETAIL_LIMIT_PARAM, STEPS_FROM_PARAM,
 };

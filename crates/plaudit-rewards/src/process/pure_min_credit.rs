@@ -59,7 +59,7 @@ use plaudit_core::{
 };
 use serde_json::json;
 
-use super::{
+use super::steps::{
     detail_limit, finite, StepSource, DELIMITER_PARAM, DETAIL_LIMIT_PARAM, STEPS_FROM_PARAM,
 };
 

@@ -63,9 +63,9 @@ use plaudit_core::{
 use regex::Regex;
 use serde_json::{json, Value};
 
-use super::{
-    hypothesis, py_is_space, py_rstrip, py_split, references, Interner, RefGrams, EXTRACT_PARAM,
-    TAG_PARAM,
+use super::ngrams::{Interner, RefGrams};
+use super::texts::{
+    hypothesis, py_is_space, py_rstrip, py_split, references, EXTRACT_PARAM, TAG_PARAM,
 };
 
 pub const INFO: RewardInfo = RewardInfo {

@@ -55,9 +55,8 @@ use plaudit_core::{
 };
 use serde_json::json;
 
-use super::{
-    hypothesis, py_is_space, py_split, references, Interner, RefGrams, EXTRACT_PARAM, TAG_PARAM,
-};
+use super::ngrams::{Interner, RefGrams};
+use super::texts::{hypothesis, py_is_space, py_split, references, EXTRACT_PARAM, TAG_PARAM};
 
 pub const INFO: RewardInfo = RewardInfo {
     name: "chrf",

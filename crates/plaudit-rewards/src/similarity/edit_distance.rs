@@ -44,7 +44,8 @@ use plaudit_core::{
 };
 use serde_json::json;
 
-use super::{hypothesis, levenshtein, references, EXTRACT_PARAM, TAG_PARAM};
+use super::sequences::levenshtein;
+use super::texts::{hypothesis, references, EXTRACT_PARAM, TAG_PARAM};
 
 pub const INFO: RewardInfo = RewardInfo {
     name: "edit_similarity",

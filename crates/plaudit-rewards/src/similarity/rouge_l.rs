@@ -45,7 +45,9 @@ use plaudit_core::{
 };
 use serde_json::json;
 
-use super::{hypothesis, lcs_len, references, Interner, EXTRACT_PARAM, TAG_PARAM};
+use super::ngrams::Interner;
+use super::sequences::lcs_len;
+use super::texts::{hypothesis, references, EXTRACT_PARAM, TAG_PARAM};
 
 pub const INFO: RewardInfo = RewardInfo {
     name: "rouge_l",

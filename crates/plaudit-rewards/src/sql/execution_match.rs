@@ -52,7 +52,7 @@ use plaudit_core::{Ctx, Kind, Outcome, ParamSpec, Params, Reward, RewardInfo, Sa
 use plaudit_sql::{results_match, tokens::orders_result, Caps};
 use serde_json::json;
 
-use super::{caps, run_both, DB_DIR, MAX_BYTES, MAX_ROWS};
+use super::queries::{caps, run_both, DB_DIR, MAX_BYTES, MAX_ROWS};
 
 pub const INFO: RewardInfo = RewardInfo {
     name: "sql_execution_match",

@@ -36,7 +36,7 @@ use plaudit_core::{Ctx, Kind, Outcome, ParamSpec, Params, Reward, RewardInfo, Sa
 use plaudit_sql::tokens::{tokenize, Token};
 use serde_json::json;
 
-use super::pred_sql;
+use super::queries::pred_sql;
 
 pub const INFO: RewardInfo = RewardInfo {
     name: "sql_ngram_similarity",

@@ -41,7 +41,7 @@ use plaudit_core::{Ctx, Kind, Outcome, ParamSpec, Params, Reward, RewardInfo, Sa
 use plaudit_sql::{column_f1, row_f1, Caps};
 use serde_json::json;
 
-use super::{caps, run_both, DB_DIR, MAX_BYTES, MAX_ROWS};
+use super::queries::{caps, run_both, DB_DIR, MAX_BYTES, MAX_ROWS};
 
 pub const INFO: RewardInfo = RewardInfo {
     name: "sql_result_f1",

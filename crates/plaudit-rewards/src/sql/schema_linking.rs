@@ -37,7 +37,7 @@ use plaudit_core::{Ctx, Outcome, ParamSpec, Params, Reward, RewardInfo, Sample, 
 use plaudit_sql::{Caps, QueryError};
 use serde_json::json;
 
-use super::{gold_failure, pred_sql, DB_DIR};
+use super::queries::{gold_failure, pred_sql, DB_DIR};
 
 pub const INFO: RewardInfo = RewardInfo {
     name: "sql_schema_linking",
@@ -73,7 +73,7 @@ impl Reward for SchemaLinking {
         let g = g.map_err(|e| gold_failure(e, cx))?;
         let p = match p {
             Ok(p) => p,
-            Err(QueryError::Timeout) => return Err(cx.deadline.timeout()),
+            Err(QueryError::Timeout) => return Err(cx.deadline.timeout().into()),
             Err(e) => {
                 return Ok(Score::with_details(
                     0.0,

@@ -32,7 +32,7 @@ use plaudit_core::{Ctx, Outcome, ParamSpec, Params, Reward, RewardInfo, Sample, 
 use plaudit_sql::{Caps, QueryError};
 use serde_json::json;
 
-use super::{pred_sql, DB_DIR};
+use super::queries::{pred_sql, DB_DIR};
 
 pub const INFO: RewardInfo = RewardInfo {
     name: "sql_syntax",
@@ -63,7 +63,7 @@ impl Reward for Syntax {
         })?;
         match r {
             Ok(_) => Ok(Score::with_details(1.0, json!({ "sql": sql }))),
-            Err(QueryError::Timeout) => Err(cx.deadline.timeout()),
+            Err(QueryError::Timeout) => Err(cx.deadline.timeout().into()),
             Err(e) => Ok(Score::with_details(
                 0.0,
                 json!({"sql": sql, "error": e.to_string()}),

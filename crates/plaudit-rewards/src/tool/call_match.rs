@@ -46,7 +46,7 @@ use std::sync::Arc;
 use plaudit_core::{Ctx, Kind, Outcome, ParamSpec, Params, Reward, RewardInfo, Sample, Score};
 use serde_json::json;
 
-use super::{calls_json, expected_calls, match_calls, sample_calls};
+use crate::verifiers::tool_call::{calls_json, expected_calls, match_calls, sample_calls};
 
 pub const INFO: RewardInfo = RewardInfo {
     name: "tool_call_match",

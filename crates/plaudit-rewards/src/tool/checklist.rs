@@ -43,7 +43,7 @@ use plaudit_core::{
 };
 use serde_json::{json, Value};
 
-use super::{calls_json, sample_calls, value_matches, Call};
+use crate::verifiers::tool_call::{calls_json, sample_calls, value_matches, Call};
 
 pub const INFO: RewardInfo = RewardInfo {
     name: "tool_checklist",

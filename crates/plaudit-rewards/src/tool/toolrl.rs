@@ -67,7 +67,9 @@ use std::sync::Arc;
 use plaudit_core::{Ctx, Kind, Outcome, ParamSpec, Params, Reward, RewardInfo, Sample, Score};
 use serde_json::json;
 
-use super::{allowed_matches, calls_json, expected_calls, parse_response, Call, Expected, Form};
+use crate::verifiers::tool_call::{
+    allowed_matches, calls_json, expected_calls, parse_response, Call, Expected, Form,
+};
 
 pub const INFO: RewardInfo = RewardInfo {
     name: "toolrl_reward",

@@ -1,0 +1,169 @@
+//! N-gram counting for BLEU and chrF: a fast hasher for n-gram maps, word interning, and clipped
+//! n-gram matching against one or more references.
+
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hash, Hasher};
+
+use plaudit_core::deadline::Ticker;
+use plaudit_core::Failure;
+
+/// A fast, non-cryptographic hasher (rustc's Fx hash, with a final mix) for n-gram maps: std's SipHash made
+/// n-gram counting the bottleneck on long texts. Responses are model outputs, not adversarial
+/// keys, and every loop over them still checks the deadline.
+#[derive(Clone, Copy, Default)]
+pub(crate) struct FxHasher {
+    hash: u64,
+}
+
+impl FxHasher {
+    #[inline]
+    fn add(&mut self, word: u64) {
+        self.hash = (self.hash.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+impl Hasher for FxHasher {
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            self.add(u64::from_le_bytes(c.try_into().unwrap_or_default()));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut b = [0u8; 8];
+            b[..rest.len()].copy_from_slice(rest);
+            self.add(u64::from_le_bytes(b));
+        }
+    }
+    #[inline]
+    fn write_u8(&mut self, i: u8) {
+        self.add(u64::from(i));
+    }
+    #[inline]
+    fn write_u32(&mut self, i: u32) {
+        self.add(u64::from(i));
+    }
+    #[inline]
+    fn write_u64(&mut self, i: u64) {
+        self.add(i);
+    }
+    #[inline]
+    fn write_usize(&mut self, i: usize) {
+        self.add(i as u64);
+    }
+    fn finish(&self) -> u64 {
+        // The multiply leaves the low bits (which pick the bucket) depending on few input bits;
+        // a final avalanche (MurmurHash3's fmix64) spreads every bit over all of them.
+        let mut h = self.hash;
+        h ^= h >> 33;
+        h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+        h ^= h >> 33;
+        h
+    }
+}
+
+pub(crate) type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
+
+/// Maps words to small integers, so n-grams of words are compared and hashed as `[u32]`.
+#[derive(Default)]
+pub(crate) struct Interner<'a> {
+    ids: FxMap<&'a str, u32>,
+}
+
+impl<'a> Interner<'a> {
+    pub(crate) fn ids(
+        &mut self,
+        words: impl IntoIterator<Item = &'a str>,
+        ticker: &mut Ticker,
+    ) -> Result<Vec<u32>, Failure> {
+        words
+            .into_iter()
+            .map(|w| {
+                ticker.tick()?;
+                let n = self.ids.len() as u32;
+                Ok(*self.ids.entry(w).or_insert(n))
+            })
+            .collect()
+    }
+}
+
+/// Clipped n-gram matching, as BLEU and chrF count it: for every n-gram of the reference side,
+/// its count there and how often the hypothesis has it.
+pub(crate) struct RefGrams<'a, T> {
+    /// One map per order n = 1, 2, …: n-gram → (reference count, hypothesis count).
+    pub(crate) orders: Vec<FxMap<&'a [T], (u64, u64)>>,
+    /// Total reference n-grams per order.
+    pub(crate) totals: Vec<u64>,
+}
+
+impl<'a, T: Eq + Hash> RefGrams<'a, T> {
+    /// The n-grams of orders 1..=`max_order` of `seq`.
+    pub(crate) fn new(
+        seq: &'a [T],
+        max_order: usize,
+        ticker: &mut Ticker,
+    ) -> Result<Self, Failure> {
+        let mut orders = Vec::with_capacity(max_order);
+        let mut totals = Vec::with_capacity(max_order);
+        for n in 1..=max_order {
+            let mut m: FxMap<&[T], (u64, u64)> = FxMap::default();
+            let mut total = 0;
+            if n <= seq.len() {
+                for g in seq.windows(n) {
+                    ticker.tick()?;
+                    m.entry(g).or_insert((0, 0)).0 += 1;
+                    total += 1;
+                }
+            }
+            orders.push(m);
+            totals.push(total);
+        }
+        Ok(RefGrams { orders, totals })
+    }
+
+    /// Merge another reference's n-grams: each n-gram keeps its maximum count over the references
+    /// (multi-reference BLEU). The totals are not meaningful after a merge.
+    pub(crate) fn merge_max(
+        &mut self,
+        other: RefGrams<'a, T>,
+        ticker: &mut Ticker,
+    ) -> Result<(), Failure> {
+        for (mine, theirs) in self.orders.iter_mut().zip(other.orders) {
+            for (g, (c, _)) in theirs {
+                ticker.tick()?;
+                let e = mine.entry(g).or_insert((0, 0));
+                e.0 = e.0.max(c);
+            }
+        }
+        Ok(())
+    }
+
+    /// Count the hypothesis `seq`'s n-grams into the maps; returns, per order, the number of
+    /// hypothesis n-grams and the clipped matches Σ min(hyp count, ref count).
+    pub(crate) fn match_hypothesis(
+        &mut self,
+        seq: &[T],
+        ticker: &mut Ticker,
+    ) -> Result<Vec<(u64, u64)>, Failure> {
+        let mut out = Vec::with_capacity(self.orders.len());
+        for (i, m) in self.orders.iter_mut().enumerate() {
+            let n = i + 1;
+            let mut total = 0;
+            if n <= seq.len() && !m.is_empty() {
+                for g in seq.windows(n) {
+                    ticker.tick()?;
+                    if let Some(e) = m.get_mut(g) {
+                        e.1 += 1;
+                    }
+                    total += 1;
+                }
+            } else {
+                total = (seq.len() + 1).saturating_sub(n) as u64;
+            }
+            let matches = m.values().map(|(r, h)| (*r).min(*h)).sum();
+            out.push((total, matches));
+        }
+        Ok(out)
+    }
+}
