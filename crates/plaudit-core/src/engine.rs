@@ -296,19 +296,9 @@ impl Engine {
         }
     }
 
-    /// Apply the observations that `results` carry to the state, in input order, and clear them
-    /// (see [`crate::state`]). Call once per batch, after scoring it.
-    pub fn commit(&self, results: &mut [ScoreResult]) -> Result<(), String> {
-        let obs: Vec<Observation> = results
-            .iter_mut()
-            .flat_map(|r| r.observations.drain(..))
-            .collect();
-        self.commit_observations(obs)
-    }
-
-    /// [`Engine::commit`] for observations already taken out of their results (in input order),
-    /// for fronts that write results before the batch ends.
-    pub fn commit_observations(&self, observations: Vec<Observation>) -> Result<(), String> {
+    /// Apply the observations of a batch's results to the state, in input order (see
+    /// [`crate::state`]). [`crate::Batch::finish`] calls it once per batch.
+    pub(crate) fn commit_observations(&self, observations: Vec<Observation>) -> Result<(), String> {
         if observations.is_empty() {
             return Ok(());
         }
@@ -352,7 +342,7 @@ impl Engine {
 
     /// Whether scoring `input` waits on work outside the process: its route has a blocking
     /// component ([`crate::Reward::blocking`]). Fronts score such inputs on a separate pool.
-    pub fn blocks(&self, input: &Input) -> bool {
+    pub(crate) fn blocks(&self, input: &Input) -> bool {
         match input {
             Input::Sample(s) => self
                 .spec
@@ -397,7 +387,7 @@ impl Engine {
     }
 
     /// Score one sample under its route's deadline (no group stage).
-    pub fn score_sample(&self, sample: &Sample) -> ScoreResult {
+    fn score_sample(&self, sample: &Sample) -> ScoreResult {
         let route = match self.spec.route_for(sample.task.as_deref()) {
             Ok(r) => r,
             Err(msg) => {
@@ -412,32 +402,6 @@ impl Engine {
         score_route(route, sample, Deadline::after(route.timeout), &*self.store)
     }
 
-    /// Score a batch in parallel on the current rayon pool, then run the group stage.
-    /// Results are in input order, one per input.
-    pub fn score_batch(&self, inputs: &[Input]) -> Result<Vec<ScoreResult>, StateError> {
-        self.score_batch_until(inputs, &Stop::never())
-    }
-
-    /// [`Engine::score_batch`] that gives up when `stop` fires (a request deadline passed, or the
-    /// client went away): samples not yet scored get `timeout` with the reason, so the batch still
-    /// has one result per input.
-    ///
-    /// Stateful rewards' observations are committed after the batch; if that fails, the error
-    /// carries the results (nothing is lost) and the message.
-    pub fn score_batch_until(
-        &self,
-        inputs: &[Input],
-        stop: &Stop,
-    ) -> Result<Vec<ScoreResult>, StateError> {
-        let mut results = self.score_inputs(inputs, stop);
-        let keys: Vec<Option<String>> = inputs.iter().map(Input::group).collect();
-        self.spec.group.apply(&mut results, &keys);
-        match self.commit(&mut results) {
-            Ok(()) => Ok(results),
-            Err(message) => Err(StateError { results, message }),
-        }
-    }
-
     /// A `timeout` result for an input the batch gave up on.
     fn stopped(&self, input: &Input, why: String) -> ScoreResult {
         let (id, task) = match input {
@@ -450,7 +414,7 @@ impl Engine {
     /// Score inputs in parallel on the current rayon pool, with the spec's group rewards (each
     /// over the samples sharing `group` and route), without the advantage stage and without
     /// committing state. One result per input, in input order.
-    pub fn score_inputs(&self, inputs: &[Input], stop: &Stop) -> Vec<ScoreResult> {
+    pub(crate) fn score_inputs(&self, inputs: &[Input], stop: &Stop) -> Vec<ScoreResult> {
         if !self.spec.has_group_rewards() {
             return inputs
                 .par_iter()
@@ -539,12 +503,6 @@ impl Engine {
                 _ => unreachable!("every waiting sample belongs to a group"),
             })
             .collect()
-    }
-
-    /// Score JSON values (server, Python).
-    pub fn score_values(&self, values: Vec<Value>) -> Result<Vec<ScoreResult>, StateError> {
-        let inputs: Vec<Input> = values.into_par_iter().map(Input::from_value).collect();
-        self.score_batch(&inputs)
     }
 }
 
@@ -644,7 +602,7 @@ impl Scored {
 fn checked(o: Outcome, deadline: &Deadline) -> Outcome {
     o.and_then(|s| {
         if deadline.expired() {
-            Err(deadline.timeout())
+            Err(deadline.timeout().into())
         } else if !s.value.is_finite() {
             Err(
                 Failure::error(format!("gave a non-finite value ({})", s.value))
@@ -684,7 +642,7 @@ pub(crate) fn sample_phase(
         }
         let c = &route.components[i];
         let outcome = if let Err(f) = deadline.check() {
-            Err(f)
+            Err(f.into())
         } else if let Some(dep) = sc.missing_input(route, i) {
             Err(Failure::error(format!("its input `{dep}` has no value")))
         } else {
@@ -713,7 +671,7 @@ pub(crate) fn group_phase(
         }
         let c = &route.components[i];
         let outcomes: Vec<Outcome> = match deadline.check() {
-            Err(f) => vec![Err(f); samples.len()],
+            Err(f) => vec![Err(f.into()); samples.len()],
             Ok(()) => {
                 let members: Vec<Member> = samples
                     .iter()

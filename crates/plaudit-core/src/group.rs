@@ -104,8 +104,9 @@ impl GroupSpec {
     }
 
     /// Fill `advantage` (and `zero_variance`) of `results`. `keys[i]` is the group of result `i`;
-    /// `None` makes a group of its own.
-    pub fn apply(&self, results: &mut [ScoreResult], keys: &[Option<String>]) {
+    /// `None` makes a group of its own. (The fronts get this from [`crate::Batch::finish`].)
+    #[cfg(test)]
+    fn apply(&self, results: &mut [ScoreResult], keys: &[Option<String>]) {
         assert_eq!(results.len(), keys.len());
         let rewards: Vec<f64> = results.iter().map(|r| r.reward).collect();
         let stage = self.compute(&rewards, keys);
@@ -115,8 +116,8 @@ impl GroupSpec {
         }
     }
 
-    /// The group stage over bare rewards: what [`GroupSpec::apply`] fills in, for fronts that keep
-    /// results serialized while the batch is read.
+    /// The group stage over a batch's rewards (`keys[i]` is the group of reward `i`; `None` makes
+    /// a group of its own): what [`crate::Batch::finish`] adds to the results.
     pub fn compute(&self, rewards: &[f64], keys: &[Option<String>]) -> GroupOutput {
         assert_eq!(rewards.len(), keys.len());
         let mut out = GroupOutput {

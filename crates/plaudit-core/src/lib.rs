@@ -5,6 +5,7 @@
 //! Nothing here knows any particular reward; the catalogue lives in `plaudit-rewards` and the
 //! fronts (CLI, server, Python) assemble a registry and compile a [`Spec`] into an [`Engine`].
 
+pub mod batch;
 pub mod deadline;
 pub mod engine;
 pub mod expr;
@@ -18,6 +19,7 @@ pub mod sample;
 pub mod spec;
 pub mod state;
 
+pub use batch::{Batch, BatchOptions, Emit, Finished, Join, JsonLine, Scorer, Split, Tally};
 pub use deadline::{Deadline, Ticker};
 pub use engine::{Engine, Input, StateError, Stop, CANCELLED};
 pub use group::{Advantage, GroupOutput, GroupSpec};

@@ -45,23 +45,25 @@ impl std::fmt::Display for Status {
     }
 }
 
-/// The result of scoring one sample: `{"id", "reward", "components", "advantage"?, "status",
-/// "error"?, "details"?}` (plus `"zero_variance"` when the spec's group stage asks for it).
+/// The result of scoring one sample: `{"id", "reward", "components", "status", "error"?,
+/// "details"?, "advantage"?}` (plus `"zero_variance"` when the spec's group stage asks for it).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ScoreResult {
     pub id: Value,
     pub reward: f64,
     pub components: IndexMap<String, f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub advantage: Option<f64>,
     pub status: Status,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub details: Option<Value>,
+    /// Filled by the group stage, which comes after the rest of the result (see
+    /// [`crate::batch`]): it serializes after them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub advantage: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zero_variance: Option<bool>,
-    /// Observations of stateful rewards, waiting for [`crate::Engine::commit`]; never serialized.
+    /// Observations of stateful rewards, waiting for the batch's commit; never serialized.
     #[serde(skip)]
     pub observations: Vec<Observation>,
 }

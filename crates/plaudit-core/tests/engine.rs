@@ -162,11 +162,30 @@ fn expression_errors_are_per_sample() {
 }
 
 #[test]
+fn spec_errors_of_every_kind_are_reported_together() {
+    // An unknown reward does not hide the expression's error, and a misspelled component in
+    // the expression gets a suggestion.
+    let err = |v: Value| Spec::from_value(&v, &registry()).unwrap_err().errors;
+    assert_eq!(
+        err(json!({"components": {"base": "chaoss", "size": "chaos"}, "reward": "bas + size"})),
+        vec![
+            "components.base: unknown reward `chaoss` (did you mean `chaos`?)",
+            "reward: unknown component `bas` (did you mean `base`? components: base, size) at column 1\n    bas + size\n    ^",
+        ]
+    );
+    // No likely name: the catalogue instead.
+    assert_eq!(
+        err(json!({"components": {"a": "zzzzzzzzzzzz"}})),
+        vec!["components.a: unknown reward `zzzzzzzzzzzz` (known rewards: chaos, scale)"]
+    );
+}
+
+#[test]
 fn spec_errors_are_collected_and_precise() {
     let err = |v: Value| Spec::from_value(&v, &registry()).unwrap_err().errors;
     assert_eq!(
         err(json!({"components": {"a": "chaoss"}})),
-        vec!["components.a: unknown reward `chaoss` (did you mean `chaos`? known rewards: chaos, scale)"]
+        vec!["components.a: unknown reward `chaoss` (did you mean `chaos`?)"]
     );
     assert_eq!(
         err(json!({"components": {"a": {"reward": "scale", "params": {"of": "a", "byy": 1}}}})),
@@ -302,7 +321,14 @@ fn a_stopped_batch_still_answers_every_sample() {
     let inputs: Vec<Input> = (0..5).map(|i| sample(i, "abc")).collect();
     let stop = plaudit_core::Stop::never();
     stop.cancel();
-    let out = e.score_batch_until(&inputs, &stop).unwrap();
+    let until = |stop: &plaudit_core::Stop| {
+        let options = plaudit_core::BatchOptions {
+            stop: stop.clone(),
+            ..Default::default()
+        };
+        e.score_all(inputs.clone(), options).unwrap()
+    };
+    let out = until(&stop);
     assert_eq!(out.len(), 5);
     assert!(out.iter().all(|r| r.status == Status::Timeout));
     assert_eq!(
@@ -310,7 +336,7 @@ fn a_stopped_batch_still_answers_every_sample() {
         Some("request cancelled before this sample was scored")
     );
     let late = plaudit_core::Stop::after(Duration::from_millis(0));
-    let out = e.score_batch_until(&inputs, &late).unwrap();
+    let out = until(&late);
     assert_eq!(
         out[4].error.as_deref(),
         Some("request deadline of 0 ms passed before this sample was scored")

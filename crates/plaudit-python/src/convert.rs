@@ -200,8 +200,8 @@ pub fn to_py<'py>(py: Python<'py>, v: &Value) -> PyResult<Bound<'py, PyAny>> {
     })
 }
 
-/// A result as a dict with the CLI's keys: `id`, `reward`, `components`, `advantage`?, `status`,
-/// `error`?, `details`?, `zero_variance`?.
+/// A result as a dict with the CLI's keys, in its order: `id`, `reward`, `components`, `status`,
+/// `error`?, `details`?, `advantage`?, `zero_variance`?.
 pub fn result_to_py<'py>(py: Python<'py>, r: &ScoreResult) -> PyResult<Bound<'py, PyDict>> {
     use pyo3::intern;
     let d = PyDict::new(py);
@@ -212,9 +212,6 @@ pub fn result_to_py<'py>(py: Python<'py>, r: &ScoreResult) -> PyResult<Bound<'py
         c.set_item(k, *v)?;
     }
     d.set_item(intern!(py, "components"), c)?;
-    if let Some(a) = r.advantage {
-        d.set_item(intern!(py, "advantage"), a)?;
-    }
     let status = match r.status {
         Status::Ok => intern!(py, "ok"),
         Status::NoAnswer => intern!(py, "no_answer"),
@@ -228,6 +225,9 @@ pub fn result_to_py<'py>(py: Python<'py>, r: &ScoreResult) -> PyResult<Bound<'py
     }
     if let Some(det) = &r.details {
         d.set_item(intern!(py, "details"), to_py(py, det)?)?;
+    }
+    if let Some(a) = r.advantage {
+        d.set_item(intern!(py, "advantage"), a)?;
     }
     if let Some(z) = r.zero_variance {
         d.set_item(intern!(py, "zero_variance"), z)?;

@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
 
 use plaudit_core::engine::Input;
-use plaudit_core::{openrlhf, Engine, Registry, ScoreResult, Spec, Stop};
+use plaudit_core::{openrlhf, BatchOptions, Emit, Engine, JsonLine, Registry, ScoreResult, Spec};
 use pyo3::create_exception;
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
@@ -161,31 +161,29 @@ impl PyEngine {
         })
     }
 
-    /// Score inputs with this engine's parallelism; with `group`, run the group stage too.
-    fn run(&self, raw: Vec<Raw>, group: bool) -> Vec<ScoreResult> {
-        let engine = &self.engine;
-        let finish = |inputs: &[Input], mut results: Vec<ScoreResult>| {
-            if group && engine.spec().group.is_active() {
-                let keys: Vec<Option<String>> = inputs.iter().map(Input::group).collect();
-                engine.spec().group.apply(&mut results, &keys);
-            }
-            // Stateful rewards update after each call (a batch). The package's engines keep
-            // state in memory, which cannot fail to save; should it, the results still go back.
-            if let Err(e) = engine.commit(&mut results) {
+    /// Score inputs as one batch ([`plaudit_core::Batch`]) with this engine's parallelism;
+    /// with `group`, run the group stage too. Stateful rewards update after each call (a batch).
+    /// The package's engines keep state in memory, which cannot fail to save; should it, the
+    /// results still go back.
+    fn run<O: Emit>(&self, raw: Vec<Raw>, group: bool) -> Vec<O> {
+        let options = BatchOptions {
+            skip_group_stage: !group,
+            ..Default::default()
+        };
+        let go = |inputs: Vec<Input>| {
+            let mut batch = self.engine.batch::<O>(options);
+            let mut results = batch.push(inputs);
+            let mut done = batch.finish();
+            results.append(&mut done.results);
+            if let Some(e) = done.state_error {
                 eprintln!("plaudit: cannot save state: {e}");
             }
             results
         };
         if self.jobs == 1 {
-            let inputs: Vec<Input> = raw.into_iter().map(to_input).collect();
-            let results = engine.score_inputs(&inputs, &Stop::never());
-            finish(&inputs, results)
+            go(raw.into_iter().map(to_input).collect())
         } else {
-            pool(self.jobs).install(|| {
-                let inputs: Vec<Input> = raw.into_par_iter().map(to_input).collect();
-                let results = engine.score_inputs(&inputs, &Stop::never());
-                finish(&inputs, results)
-            })
+            pool(self.jobs).install(|| go(raw.into_par_iter().map(to_input).collect()))
         }
     }
 
@@ -196,7 +194,7 @@ impl PyEngine {
         group: bool,
     ) -> PyResult<Vec<ScoreResult>> {
         let raw = raw_samples(samples)?;
-        Ok(py.detach(|| self.run(raw, group)))
+        Ok(py.detach(|| self.run::<ScoreResult>(raw, group)))
     }
 }
 
@@ -301,11 +299,10 @@ impl PyEngine {
                     .map(|(i, l)| Err(Input::from_line(l, i + 1)))
                     .collect()
             };
-            let results = self.run(raw, true);
-            let mut out = Vec::with_capacity(results.len() * 160);
-            for r in &results {
-                serde_json::to_writer(&mut out, r).expect("results always serialize");
-                out.push(b'\n');
+            let lines: Vec<JsonLine> = self.run(raw, true);
+            let mut out = Vec::with_capacity(lines.iter().map(|l| l.0.len()).sum());
+            for l in &lines {
+                out.extend_from_slice(&l.0);
             }
             out
         });
@@ -337,7 +334,8 @@ impl PyEngine {
             let parsed = openrlhf::parse(&req, Some(spec), &opts)?;
             let tasks = parsed.tasks;
             let grouped = parsed.grouped;
-            let results = self.run(parsed.inputs.into_iter().map(Err).collect(), true);
+            let results: Vec<ScoreResult> =
+                self.run(parsed.inputs.into_iter().map(Err).collect(), true);
             let mut response = openrlhf::response(spec, &tasks, &results, grouped);
             if details {
                 let statuses: Vec<Value> = results

@@ -42,7 +42,8 @@ use axum::Router;
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
 use plaudit_core::sample::type_name;
 use plaudit_core::{
-    openrlhf, Engine, Input, Registry, ScoreResult, Spec, StateError, Status, Stop, CANCELLED,
+    openrlhf, Batch, BatchOptions, Engine, Finished, Input, Registry, ScoreResult, Spec, Split,
+    Stop, Tally, CANCELLED,
 };
 use serde_json::{json, Value};
 use tokio::sync::{oneshot, Semaphore};
@@ -394,15 +395,12 @@ async fn handle(state: AppState, route: &'static str, headers: HeaderMap, body: 
 
 /// The results of a batch whose state could not be saved are still answered; the failure is
 /// logged and counted (`plaudit_state_errors_total`).
-fn saved(r: Result<Vec<ScoreResult>, StateError>) -> Vec<ScoreResult> {
-    match r {
-        Ok(results) => results,
-        Err(e) => {
-            tracing::error!(error = %e.message, "cannot save state");
-            metrics::counter!("plaudit_state_errors_total").increment(1);
-            e.results
-        }
+fn saved(done: Finished<ScoreResult>) -> (Vec<ScoreResult>, Tally) {
+    if let Some(e) = &done.state_error {
+        tracing::error!(error = %e, "cannot save state");
+        metrics::counter!("plaudit_state_errors_total").increment(1);
     }
+    (done.results, done.tally)
 }
 
 struct Summary {
@@ -412,10 +410,8 @@ struct Summary {
 
 /// Count a batch's results in the metrics. Component labels come only from the server's own spec
 /// (a bounded set); the components of an inline spec are counted under the one label `inline`.
-fn record(results: &[ScoreResult], inline: bool) -> Summary {
-    let mut counts = [0usize; 5];
+fn record(results: &[ScoreResult], tally: &Tally, inline: bool) -> Summary {
     for r in results {
-        counts[Status::ALL.iter().position(|s| *s == r.status).unwrap_or(4)] += 1;
         metrics::histogram!("plaudit_reward").record(r.reward);
         for (name, v) in &r.components {
             let label = if inline {
@@ -427,11 +423,9 @@ fn record(results: &[ScoreResult], inline: bool) -> Summary {
         }
     }
     let mut parts = Vec::new();
-    for (st, c) in Status::ALL.iter().zip(counts) {
-        if c > 0 {
-            metrics::counter!("plaudit_samples_total", "status" => st.as_str()).increment(c as u64);
-            parts.push(format!("{st}={c}"));
-        }
+    for (st, c) in tally.nonzero() {
+        metrics::counter!("plaudit_samples_total", "status" => st.as_str()).increment(c);
+        parts.push(format!("{st}={c}"));
     }
     Summary {
         n: results.len(),
@@ -619,7 +613,7 @@ async fn run(
     drop(scoring);
     let st = state.clone();
     on_pool(&state.0.pool, move || {
-        let results = saved(results);
+        let (results, tally) = saved(results);
         let cancelled = results
             .iter()
             .filter(|r| r.error.as_deref() == Some(CANCELLED))
@@ -637,63 +631,63 @@ async fn run(
                 let mut body = b"{\"results\":".to_vec();
                 serde_json::to_writer(&mut body, &results).expect("results serialize");
                 body.push(b'}');
-                (body, record(&results, inline))
+                (body, record(&results, &tally, inline))
             }
             Answer::OpenRlhf(req) => {
                 let response =
                     openrlhf::response(st.0.engine.spec(), &req.tasks, &results, req.grouped);
                 let body = serde_json::to_vec(&response).expect("responses serialize");
-                (body, record(&results, false))
+                (body, record(&results, &tally, false))
             }
         }
     })
     .await
 }
 
-/// Score a batch: the samples of blocking routes on the blocking pool, the others on the CPU
-/// pool, at the same time; then the group stage and the state update, as
-/// [`Engine::score_batch_until`] does. One result per input, in input order.
+/// Score a batch with the core pipeline ([`plaudit_core::Batch`]): the samples of blocking
+/// routes on the blocking pool and the others on the CPU pool, at the same time; then the group
+/// stage and the state commit. One result per input, in input order.
 async fn score_split(
     state: &AppState,
     engine: &Engine,
     inputs: Vec<Input>,
     stop: &Stop,
-) -> Result<Result<Vec<ScoreResult>, StateError>, Refusal> {
+) -> Result<Finished<ScoreResult>, Refusal> {
     let inner = &state.0;
-    let blocks: Vec<bool> = inputs.iter().map(|i| engine.blocks(i)).collect();
-    if !blocks.contains(&true) {
-        let (e, s) = (engine.clone(), stop.clone());
-        return on_pool(&inner.pool, move || e.score_batch_until(&inputs, &s)).await;
-    }
-    let keys: Vec<Option<String>> = inputs.iter().map(Input::group).collect();
-    let (mut cpu_in, mut blocking_in) = (Vec::new(), Vec::new());
-    for (input, b) in inputs.into_iter().zip(&blocks) {
-        if *b {
-            blocking_in.push(input);
-        } else {
-            cpu_in.push(input);
+    let options = BatchOptions {
+        stop: stop.clone(),
+        ..Default::default()
+    };
+    let batch = engine.batch::<ScoreResult>(options);
+    let Split {
+        cpu,
+        blocking,
+        join,
+    } = batch.split(inputs);
+    let scorer = batch.scorer();
+    let rest = move |mut batch: Batch<ScoreResult>, cpu, blocking| {
+        let (keys, results) = join.join(cpu, blocking);
+        let mut first = batch.accept(keys, results);
+        let mut done = batch.finish();
+        if !first.is_empty() {
+            first.append(&mut done.results);
+            done.results = first;
         }
-    }
-    let (e, s) = (engine.clone(), stop.clone());
-    let cpu = on_pool(&inner.pool, move || e.score_inputs(&cpu_in, &s));
-    let (e, s) = (engine.clone(), stop.clone());
-    let blocking = on_pool(&inner.blocking, move || e.score_inputs(&blocking_in, &s));
-    let (cpu, blocking) = tokio::join!(cpu, blocking);
-    let (mut cpu, mut blocking) = (cpu?.into_iter(), blocking?.into_iter());
-    let mut results: Vec<ScoreResult> = blocks
-        .iter()
-        .map(|b| {
-            if *b { blocking.next() } else { cpu.next() }
-                .expect("one result per input of each part")
+        done
+    };
+    if blocking.is_empty() {
+        // Nothing waits outside the process: the whole batch in one task on the CPU pool.
+        return on_pool(&inner.pool, move || {
+            let results = scorer.score(&cpu);
+            rest(batch, results, Vec::new())
         })
-        .collect();
-    let e = engine.clone();
-    on_pool(&inner.pool, move || {
-        e.spec().group.apply(&mut results, &keys);
-        match e.commit(&mut results) {
-            Ok(()) => Ok(results),
-            Err(message) => Err(StateError { results, message }),
-        }
-    })
-    .await
+        .await;
+    }
+    let s2 = scorer.clone();
+    let (c, b) = tokio::join!(
+        on_pool(&inner.pool, move || scorer.score(&cpu)),
+        on_pool(&inner.blocking, move || s2.score(&blocking)),
+    );
+    let (c, b) = (c?, b?);
+    on_pool(&inner.pool, move || rest(batch, c, b)).await
 }

@@ -1,0 +1,388 @@
+//! The one scoring pipeline every front uses (CLI, server, Python): inputs are pushed in chunks,
+//! scored, and come back as results, one per input, in input order, each with a status; the
+//! batch is then finished: the group stage (advantages) and the state commit.
+//!
+//! The stages, in order:
+//!
+//! 1. **parse** (the front): its bytes or objects into [`Input`]s. An input that cannot be
+//!    parsed is still an input: it becomes an `invalid_input` result.
+//! 2. **score**: every sample's components and expression under its route's deadline, group
+//!    rewards over whole groups ([`Batch::score`]). It runs where the front chooses: on the
+//!    current rayon pool ([`Batch::push`]), or split by the work it waits on ([`Batch::split`]:
+//!    the server runs routes that wait outside the process on a pool of their own). This is the
+//!    stage an I/O executor (model-backed rewards awaiting HTTP) plugs into: it only has to
+//!    return one result per input, in order, to [`Batch::accept`].
+//! 3. **group stage**: advantages and zero-variance marks over all of the batch's results
+//!    ([`crate::GroupSpec`]); while it waits for the batch to end, results are held in their
+//!    output form ([`Emit`]: a [`ScoreResult`], or a serialized [`JsonLine`]).
+//! 4. **commit**: stateful rewards' observations, in input order, after the batch: every sample
+//!    reads the state as it was before the batch.
+//!
+//! A batch without a group stage gives its results back as each chunk is scored (the CLI streams
+//! them); specs with group rewards need whole groups, so their inputs wait for
+//! [`Batch::finish`].
+
+use rayon::prelude::*;
+
+use crate::engine::{Engine, Input, Stop};
+use crate::group::GroupSpec;
+use crate::result::{Observation, ScoreResult, Status};
+
+/// The output form of a result: how a batch holds it until the group stage, and what it gives
+/// back. Implemented for [`ScoreResult`] (in memory) and [`JsonLine`] (one serialized line).
+pub trait Emit: Send + Sized {
+    /// The output form of `result` (its observations already taken).
+    fn emit(result: ScoreResult) -> Self;
+    /// Add the group stage's fields.
+    fn complete(&mut self, advantage: Option<f64>, zero_variance: Option<bool>);
+}
+
+impl Emit for ScoreResult {
+    fn emit(result: ScoreResult) -> Self {
+        result
+    }
+
+    fn complete(&mut self, advantage: Option<f64>, zero_variance: Option<bool>) {
+        self.advantage = advantage;
+        self.zero_variance = zero_variance;
+    }
+}
+
+/// A result serialized as one line of JSON (`{…}\n`): what the CLI writes and
+/// `Reward.score_jsonl` returns. The group stage's fields come last, as in a serialized
+/// [`ScoreResult`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct JsonLine(pub Vec<u8>);
+
+impl Emit for JsonLine {
+    fn emit(result: ScoreResult) -> Self {
+        let mut b = serde_json::to_vec(&result).expect("results always serialize");
+        b.push(b'\n');
+        JsonLine(b)
+    }
+
+    fn complete(&mut self, advantage: Option<f64>, zero_variance: Option<bool>) {
+        if advantage.is_none() && zero_variance.is_none() {
+            return;
+        }
+        debug_assert!(
+            self.0.ends_with(b"}\n"),
+            "a serialized result ends with }}\\n"
+        );
+        self.0.truncate(self.0.len() - 2);
+        if let Some(a) = advantage {
+            self.0.extend_from_slice(b",\"advantage\":");
+            serde_json::to_writer(&mut self.0, &a).expect("a float serializes");
+        }
+        if let Some(z) = zero_variance {
+            self.0.extend_from_slice(if z {
+                b",\"zero_variance\":true"
+            } else {
+                b",\"zero_variance\":false"
+            });
+        }
+        self.0.extend_from_slice(b"}\n");
+    }
+}
+
+/// Counts of a batch's results: by status, and the sum of their rewards.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Tally {
+    /// Results per status, in the order of [`Status::ALL`].
+    pub counts: [u64; 5],
+    pub reward_sum: f64,
+    pub n: u64,
+}
+
+impl Tally {
+    pub fn add(&mut self, r: &ScoreResult) {
+        self.counts[status_index(r.status)] += 1;
+        self.reward_sum += r.reward;
+        self.n += 1;
+    }
+
+    /// `(status, count)` for each status with results, in the order of [`Status::ALL`].
+    pub fn nonzero(&self) -> impl Iterator<Item = (Status, u64)> + '_ {
+        Status::ALL
+            .into_iter()
+            .zip(self.counts)
+            .filter(|(_, c)| *c > 0)
+    }
+
+    /// The mean reward, if there are results.
+    pub fn mean_reward(&self) -> Option<f64> {
+        (self.n > 0).then(|| self.reward_sum / self.n as f64)
+    }
+}
+
+fn status_index(s: Status) -> usize {
+    Status::ALL.iter().position(|x| *x == s).unwrap_or(4)
+}
+
+/// How a batch runs.
+#[derive(Clone, Debug, Default)]
+pub struct BatchOptions {
+    /// When to give up on samples not yet started (a request deadline, a client gone away):
+    /// they get `timeout` with the reason.
+    pub stop: Stop,
+    /// Skip the group stage even if the spec has one (a caller that wants only rewards: the
+    /// stage never changes them).
+    pub skip_group_stage: bool,
+}
+
+/// A batch being scored; see the [module docs](self). Made by [`Engine::batch`].
+pub struct Batch<O: Emit = ScoreResult> {
+    engine: Engine,
+    stop: Stop,
+    /// The group stage, if it runs: results are held for it.
+    stage: Option<GroupSpec>,
+    /// The spec has group rewards: inputs wait for the end of the batch (whole groups).
+    whole: bool,
+    waiting: Vec<Input>,
+    held: Vec<O>,
+    keys: Vec<Option<String>>,
+    rewards: Vec<f64>,
+    observations: Vec<Observation>,
+    tally: Tally,
+}
+
+/// What finishing a batch gives: the results not given back yet (in input order, after those
+/// [`Batch::push`] and [`Batch::accept`] gave), why the state could not be saved (if it could
+/// not: the results are still all here), and the tally of the whole batch.
+#[derive(Debug)]
+pub struct Finished<O> {
+    pub results: Vec<O>,
+    pub state_error: Option<String>,
+    pub tally: Tally,
+}
+
+/// A batch's inputs split by what their scoring waits on, for fronts that run the two parts on
+/// different executors ([`Batch::split`]); [`Join::join`] puts their results back in input order.
+pub struct Split {
+    /// Inputs whose routes only compute.
+    pub cpu: Vec<Input>,
+    /// Inputs whose routes wait on work outside the process ([`crate::Reward::blocking`]).
+    pub blocking: Vec<Input>,
+    pub join: Join,
+}
+
+/// Where each input of a [`Split`] went.
+pub struct Join {
+    keys: Vec<Option<String>>,
+    blocks: Vec<bool>,
+}
+
+impl Join {
+    /// The results of both parts (one per input of each, in order) merged into input order,
+    /// with the inputs' groups, for [`Batch::accept`].
+    pub fn join(
+        self,
+        cpu: Vec<ScoreResult>,
+        blocking: Vec<ScoreResult>,
+    ) -> (Vec<Option<String>>, Vec<ScoreResult>) {
+        let n_blocking = self.blocks.iter().filter(|b| **b).count();
+        assert_eq!(
+            blocking.len(),
+            n_blocking,
+            "one result per input (blocking part)"
+        );
+        assert_eq!(
+            cpu.len(),
+            self.blocks.len() - n_blocking,
+            "one result per input (cpu part)"
+        );
+        let (mut cpu, mut blocking) = (cpu.into_iter(), blocking.into_iter());
+        let results = self
+            .blocks
+            .iter()
+            .map(|b| {
+                if *b { blocking.next() } else { cpu.next() }
+                    .expect("one result per input of each part")
+            })
+            .collect();
+        (self.keys, results)
+    }
+}
+
+/// The score stage of a batch (see the [module docs](self)), to run wherever the front chooses:
+/// cheap to clone, and sendable to other threads.
+#[derive(Clone)]
+pub struct Scorer {
+    engine: Engine,
+    stop: Stop,
+}
+
+impl Scorer {
+    /// Score `inputs` on the current rayon pool: one result per input, in order, with the
+    /// spec's group rewards over the groups among `inputs` (which must be whole), without the
+    /// group stage, the state untouched. Hand the results to [`Batch::accept`].
+    pub fn score(&self, inputs: &[Input]) -> Vec<ScoreResult> {
+        self.engine.score_inputs(inputs, &self.stop)
+    }
+}
+
+impl Engine {
+    /// A new batch on this engine.
+    pub fn batch<O: Emit>(&self, options: BatchOptions) -> Batch<O> {
+        let group = &self.spec().group;
+        Batch {
+            engine: self.clone(),
+            stop: options.stop,
+            stage: (group.is_active() && !options.skip_group_stage).then(|| group.clone()),
+            whole: self.spec().has_group_rewards(),
+            waiting: Vec::new(),
+            held: Vec::new(),
+            keys: Vec::new(),
+            rewards: Vec::new(),
+            observations: Vec::new(),
+            tally: Tally::default(),
+        }
+    }
+
+    /// Score a whole batch on the current rayon pool: one result per input, in input order,
+    /// group stage included, state committed. If the state cannot be saved, the error carries
+    /// the results.
+    pub fn score_batch(&self, inputs: &[Input]) -> Result<Vec<ScoreResult>, crate::StateError> {
+        self.score_all(inputs.to_vec(), BatchOptions::default())
+    }
+
+    /// [`Engine::score_batch`] of JSON values.
+    pub fn score_values(
+        &self,
+        values: Vec<serde_json::Value>,
+    ) -> Result<Vec<ScoreResult>, crate::StateError> {
+        let inputs: Vec<Input> = values.into_par_iter().map(Input::from_value).collect();
+        self.score_all(inputs, BatchOptions::default())
+    }
+
+    /// [`Engine::score_batch`] with options.
+    pub fn score_all(
+        &self,
+        inputs: Vec<Input>,
+        options: BatchOptions,
+    ) -> Result<Vec<ScoreResult>, crate::StateError> {
+        let mut batch = self.batch::<ScoreResult>(options);
+        let mut results = batch.push(inputs);
+        let done = batch.finish();
+        results.extend(done.results);
+        match done.state_error {
+            None => Ok(results),
+            Some(message) => Err(crate::StateError { results, message }),
+        }
+    }
+}
+
+impl<O: Emit> Batch<O> {
+    pub fn engine(&self) -> &Engine {
+        &self.engine
+    }
+
+    /// Score `inputs` on the current rayon pool and take their results: those that can go out
+    /// now come back (none while a group stage or group rewards wait for the end of the batch).
+    pub fn push(&mut self, inputs: Vec<Input>) -> Vec<O> {
+        if self.whole {
+            self.waiting.extend(inputs);
+            return Vec::new();
+        }
+        let results = self.score(&inputs);
+        let keys = self.keys_of(&inputs);
+        self.accept(keys, results)
+    }
+
+    /// The score stage, to run elsewhere (see [`Scorer::score`]).
+    pub fn scorer(&self) -> Scorer {
+        Scorer {
+            engine: self.engine.clone(),
+            stop: self.stop.clone(),
+        }
+    }
+
+    fn score(&self, inputs: &[Input]) -> Vec<ScoreResult> {
+        self.engine.score_inputs(inputs, &self.stop)
+    }
+
+    /// Split `inputs` by what their scoring waits on (see [`Split`]). Both parts keep whole
+    /// groups: a group is per route, and a route either blocks or does not.
+    pub fn split(&self, inputs: Vec<Input>) -> Split {
+        let keys = self.keys_of(&inputs);
+        let blocks: Vec<bool> = inputs.iter().map(|i| self.engine.blocks(i)).collect();
+        let (mut cpu, mut blocking) = (Vec::new(), Vec::new());
+        for (input, b) in inputs.into_iter().zip(&blocks) {
+            if *b {
+                blocking.push(input);
+            } else {
+                cpu.push(input);
+            }
+        }
+        Split {
+            cpu,
+            blocking,
+            join: Join { keys, blocks },
+        }
+    }
+
+    /// Take results scored elsewhere (one per input, in input order, with the inputs' groups
+    /// `keys`): their observations wait for the commit; those that can go out now come back.
+    /// Inputs given here must form whole groups for the spec's group rewards.
+    pub fn accept(&mut self, keys: Vec<Option<String>>, mut results: Vec<ScoreResult>) -> Vec<O> {
+        assert_eq!(keys.len(), results.len(), "one result per input");
+        for r in &mut results {
+            self.observations.append(&mut r.observations);
+            self.tally.add(r);
+        }
+        match self.stage {
+            None => results.into_par_iter().map(O::emit).collect(),
+            Some(_) => {
+                self.keys.extend(keys);
+                self.rewards.extend(results.iter().map(|r| r.reward));
+                let out: Vec<O> = results.into_par_iter().map(O::emit).collect();
+                self.held.extend(out);
+                Vec::new()
+            }
+        }
+    }
+
+    /// Whether results wait for [`Batch::finish`] (a group stage or group rewards).
+    pub fn holds(&self) -> bool {
+        self.whole || self.stage.is_some()
+    }
+
+    /// End the batch: score the inputs that waited for whole groups, run the group stage,
+    /// commit the state. The results not given back yet come back, in input order.
+    pub fn finish(mut self) -> Finished<O> {
+        let mut out = Vec::new();
+        if !self.waiting.is_empty() {
+            let inputs = std::mem::take(&mut self.waiting);
+            let results = self.score(&inputs);
+            let keys = self.keys_of(&inputs);
+            out = self.accept(keys, results);
+        }
+        let state_error = self
+            .engine
+            .commit_observations(std::mem::take(&mut self.observations))
+            .err();
+        if let Some(stage) = &self.stage {
+            let g = stage.compute(&self.rewards, &self.keys);
+            out = std::mem::take(&mut self.held);
+            out.par_iter_mut().enumerate().for_each(|(i, r)| {
+                r.complete(
+                    g.advantage.as_ref().map(|a| a[i]),
+                    g.zero_variance.as_ref().map(|z| z[i]),
+                )
+            });
+        }
+        Finished {
+            results: out,
+            state_error,
+            tally: self.tally,
+        }
+    }
+
+    fn keys_of(&self, inputs: &[Input]) -> Vec<Option<String>> {
+        if self.stage.is_some() {
+            inputs.iter().map(Input::group).collect()
+        } else {
+            vec![None; inputs.len()]
+        }
+    }
+}

@@ -1,0 +1,355 @@
+//! The pipeline's guarantee, in the one place every front gets it from ([`plaudit_core::Batch`]):
+//! every input gets exactly one result with a status, in input order, however the inputs are
+//! chunked, held for the group stage, split between executors or serialized; the state is
+//! committed once, after the batch, and a commit that fails loses no result.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+
+use plaudit_core::{
+    score_alone, Batch, BatchOptions, Ctx, Engine, Failure, GroupCtx, Input, JsonLine, Member,
+    Outcome, Params, Registry, Reward, RewardInfo, Sample, Scope, Score, ScoreResult, Spec, Status,
+    Stop, Store,
+};
+use serde_json::{json, Value};
+
+/// The response parsed as a number ("x": no_answer); observes the value for the state.
+struct Num;
+impl Reward for Num {
+    fn score(&self, s: &Sample, _cx: &Ctx) -> Outcome {
+        s.response
+            .parse::<f64>()
+            .map(|v| Score::new(v).observe(json!(v)))
+            .map_err(|_| Failure::no_answer("not a number"))
+    }
+    fn update(&self, obs: &[Value], store: &dyn Store, ns: &str) -> Result<(), String> {
+        store.put(ns, vec![("seen".into(), json!(obs))])
+    }
+}
+
+/// [`Num`] that says it waits outside the process: fronts split it off.
+struct Waits;
+impl Reward for Waits {
+    fn score(&self, s: &Sample, cx: &Ctx) -> Outcome {
+        Num.score(s, cx).map(|s| Score::new(s.value * 10.0))
+    }
+    fn blocking(&self) -> bool {
+        true
+    }
+}
+
+/// Group reward: the value minus the group's mean value.
+struct Centred;
+impl Reward for Centred {
+    fn score(&self, s: &Sample, cx: &Ctx) -> Outcome {
+        score_alone(self, s, cx)
+    }
+    fn scope(&self) -> Scope {
+        Scope::Group
+    }
+    fn score_group(&self, members: &[Member], _cx: &GroupCtx) -> Vec<Outcome> {
+        let vals: Vec<f64> = members
+            .iter()
+            .map(|m| m.sample.response.parse().unwrap_or(0.0))
+            .collect();
+        let mean = vals.iter().sum::<f64>() / vals.len() as f64;
+        vals.iter().map(|v| Ok(Score::new(v - mean))).collect()
+    }
+}
+
+fn registry() -> Registry {
+    let mut r = Registry::new();
+    for (name, build) in [
+        (
+            "num",
+            (|_: &Params| Ok(Arc::new(Num) as Arc<dyn Reward>)) as fn(&Params) -> _,
+        ),
+        ("waits", |_: &Params| Ok(Arc::new(Waits) as Arc<dyn Reward>)),
+        ("centred", |_: &Params| {
+            Ok(Arc::new(Centred) as Arc<dyn Reward>)
+        }),
+    ] {
+        r.add(RewardInfo {
+            name,
+            family: "test",
+            source: "//! Test reward.",
+            params: &[],
+            build,
+        });
+    }
+    r
+}
+
+fn engine(spec: Value) -> Engine {
+    Engine::new(Spec::from_value(&spec, &registry()).unwrap())
+}
+
+/// Samples in groups of three; every fifth is not a number, every seventh is not even JSON.
+fn inputs(n: usize) -> Vec<Input> {
+    (0..n)
+        .map(|i| {
+            if i % 7 == 6 {
+                return Input::from_line(b"{not json", i + 1);
+            }
+            let response = if i % 5 == 4 {
+                "x".to_string()
+            } else {
+                (i % 4).to_string()
+            };
+            let task = if i % 2 == 0 { "cpu" } else { "waits" };
+            Input::from_value(
+                json!({"id": i, "group": format!("g{}", i / 3), "task": task, "response": response}),
+            )
+        })
+        .collect()
+}
+
+const ROUTES: &str =
+    r#"{"cpu": {"components": {"v": "num"}}, "waits": {"components": {"v": "waits"}}}"#;
+
+/// The specs the guarantee is checked on: with and without a group stage, with group rewards,
+/// with routes that block.
+fn specs() -> Vec<Value> {
+    let routes: Value = serde_json::from_str(ROUTES).unwrap();
+    vec![
+        json!({"components": {"v": "num"}}),
+        json!({"components": {"v": "num"}, "group": {"advantage": "grpo", "mark_zero_variance": true}}),
+        json!({"components": {"v": "num"}, "group": {"advantage": "none", "mark_zero_variance": true}}),
+        json!({"components": {"v": "num", "c": "centred"}, "reward": "v + c", "group": {"advantage": "rloo"}}),
+        json!({"components": {"v": "num", "c": "centred"}, "reward": "v + c"}),
+        json!({"components": {"v": "num"}, "routes": routes, "group": {"advantage": "grpo"}}),
+        json!({"components": {"v": "num"}, "routes": routes}),
+    ]
+}
+
+/// Push `inputs` in chunks of `chunk`, then finish: everything the batch gave back, in order.
+fn chunked<O: plaudit_core::Emit>(mut b: Batch<O>, inputs: Vec<Input>, chunk: usize) -> Vec<O> {
+    let mut out = Vec::new();
+    let mut it = inputs.into_iter().peekable();
+    while it.peek().is_some() {
+        let part: Vec<Input> = it.by_ref().take(chunk).collect();
+        out.extend(b.push(part));
+    }
+    let done = b.finish();
+    assert_eq!(done.state_error, None);
+    out.extend(done.results);
+    out
+}
+
+fn ids(results: &[ScoreResult]) -> Vec<Value> {
+    results.iter().map(|r| r.id.clone()).collect()
+}
+
+#[test]
+fn one_result_per_input_in_order_however_the_batch_is_chunked() {
+    let n = 41;
+    for spec in specs() {
+        let whole = engine(spec.clone()).score_batch(&inputs(n)).unwrap();
+        assert_eq!(whole.len(), n, "{spec}");
+        // Invalid lines have no id; the others are in input order.
+        let expected: Vec<Value> = (0..n)
+            .map(|i| if i % 7 == 6 { Value::Null } else { json!(i) })
+            .collect();
+        assert_eq!(ids(&whole), expected, "{spec}");
+        assert_eq!(whole[6].status, Status::InvalidInput);
+        assert_eq!(whole[4].status, Status::NoAnswer);
+        assert_eq!(whole[0].status, Status::Ok);
+        for chunk in [1, 2, 5, 40, 100] {
+            let e = engine(spec.clone());
+            let got = chunked(
+                e.batch::<ScoreResult>(BatchOptions::default()),
+                inputs(n),
+                chunk,
+            );
+            assert_eq!(got, whole, "{spec} in chunks of {chunk}");
+        }
+    }
+}
+
+#[test]
+fn json_lines_are_the_results_serialized_with_the_group_fields_last() {
+    for spec in specs() {
+        let results = engine(spec.clone()).score_batch(&inputs(23)).unwrap();
+        let e = engine(spec.clone());
+        let lines = chunked(e.batch::<JsonLine>(BatchOptions::default()), inputs(23), 4);
+        assert_eq!(lines.len(), results.len());
+        for (line, r) in lines.iter().zip(&results) {
+            let mut want = serde_json::to_vec(r).unwrap();
+            want.push(b'\n');
+            assert_eq!(
+                String::from_utf8_lossy(&line.0),
+                String::from_utf8_lossy(&want),
+                "{spec}"
+            );
+        }
+    }
+    // The documented order of the fields, with both group fields.
+    let e = engine(
+        json!({"components": {"v": "num"}, "group": {"advantage": "dr_grpo", "mark_zero_variance": true}}),
+    );
+    let two = vec![
+        Input::from_value(json!({"id": "a", "group": 1, "response": "1"})),
+        Input::from_value(json!({"id": "b", "group": 1, "response": "3"})),
+    ];
+    let lines = chunked(e.batch::<JsonLine>(BatchOptions::default()), two, 1);
+    assert_eq!(
+        String::from_utf8(lines[0].0.clone()).unwrap(),
+        "{\"id\":\"a\",\"reward\":1.0,\"components\":{\"v\":1.0},\"status\":\"ok\",\"advantage\":-1.0,\"zero_variance\":false}\n"
+    );
+}
+
+#[test]
+fn results_go_out_as_chunks_are_scored_unless_the_batch_must_hold_them() {
+    let streaming = engine(json!({"components": {"v": "num"}}));
+    let mut b = streaming.batch::<ScoreResult>(BatchOptions::default());
+    assert!(!b.holds());
+    assert_eq!(b.push(inputs(3)).len(), 3);
+    assert_eq!(b.finish().results.len(), 0);
+
+    for spec in [&specs()[1], &specs()[3]] {
+        let e = engine(spec.clone());
+        let mut b = e.batch::<ScoreResult>(BatchOptions::default());
+        assert!(b.holds(), "{spec}");
+        assert!(b.push(inputs(3)).is_empty());
+        assert_eq!(b.finish().results.len(), 3);
+    }
+}
+
+#[test]
+fn skipping_the_group_stage_leaves_rewards_as_they_are() {
+    let e = engine(specs()[1].clone());
+    let with = e.score_batch(&inputs(12)).unwrap();
+    let options = BatchOptions {
+        skip_group_stage: true,
+        ..Default::default()
+    };
+    let without = e.score_all(inputs(12), options).unwrap();
+    assert!(with[0].advantage.is_some());
+    assert!(without
+        .iter()
+        .all(|r| r.advantage.is_none() && r.zero_variance.is_none()));
+    let rewards = |rs: &[ScoreResult]| rs.iter().map(|r| r.reward).collect::<Vec<_>>();
+    assert_eq!(rewards(&with), rewards(&without));
+}
+
+#[test]
+fn a_split_batch_joins_back_in_input_order() {
+    for spec in [&specs()[5], &specs()[6]] {
+        let whole = engine(spec.clone()).score_batch(&inputs(30)).unwrap();
+        let e = engine(spec.clone());
+        let mut b = e.batch::<ScoreResult>(BatchOptions::default());
+        let split = b.split(inputs(30));
+        // Odd ids go to the blocking route (invalid lines have no route: they compute).
+        assert_eq!(split.blocking.len(), 13);
+        assert_eq!(split.cpu.len(), 17);
+        let cpu = b.scorer().score(&split.cpu);
+        let blocking = b.scorer().score(&split.blocking);
+        let (keys, results) = split.join.join(cpu, blocking);
+        let mut got = b.accept(keys, results);
+        got.extend(b.finish().results);
+        assert_eq!(got, whole, "{spec}");
+        assert_eq!(got[1].reward, 10.0, "the blocking route's reward");
+    }
+}
+
+#[test]
+fn a_stopped_batch_answers_every_input_with_the_reason() {
+    let e = engine(specs()[1].clone());
+    let stop = Stop::never();
+    stop.cancel();
+    let options = BatchOptions {
+        stop,
+        ..Default::default()
+    };
+    let out = e.score_all(inputs(9), options).unwrap();
+    assert_eq!(out.len(), 9);
+    assert!(out.iter().all(|r| r.status == Status::Timeout));
+    assert_eq!(out[8].id, json!(8));
+    assert_eq!(out[0].error.as_deref(), Some(plaudit_core::CANCELLED));
+}
+
+/// A store whose writes fail after `ok` of them.
+struct Failing {
+    ok: usize,
+    puts: AtomicUsize,
+}
+impl Store for Failing {
+    fn get(&self, _ns: &str, _key: &str) -> Result<Option<Value>, String> {
+        Ok(None)
+    }
+    fn put(&self, _ns: &str, _entries: Vec<(String, Value)>) -> Result<(), String> {
+        if self.puts.fetch_add(1, Ordering::SeqCst) >= self.ok {
+            Err("disk full".into())
+        } else {
+            Ok(())
+        }
+    }
+}
+
+#[test]
+fn the_state_is_committed_once_after_the_batch_in_input_order() {
+    let store = Arc::new(plaudit_core::MemoryStore::new());
+    let spec = Spec::from_value(&specs()[1], &registry()).unwrap();
+    let e = Engine::with_store(spec, store.clone());
+    chunked(
+        e.batch::<ScoreResult>(BatchOptions::default()),
+        inputs(9),
+        2,
+    );
+    // Samples 0..9 without the non-number (4) and the invalid line (6).
+    let ns = &e.spec().fallback.as_ref().unwrap().components[0].namespace;
+    assert_eq!(
+        store.get(ns, "seen").unwrap(),
+        Some(json!([0.0, 1.0, 2.0, 3.0, 1.0, 3.0, 0.0]))
+    );
+}
+
+#[test]
+fn a_state_that_cannot_be_saved_loses_no_result() {
+    let spec = Spec::from_value(&specs()[1], &registry()).unwrap();
+    let store = Arc::new(Failing {
+        ok: 0,
+        puts: AtomicUsize::new(0),
+    });
+    let e = Engine::with_store(spec, store.clone());
+    let mut b = e.batch::<ScoreResult>(BatchOptions::default());
+    assert!(b.push(inputs(10)).is_empty());
+    let done = b.finish();
+    assert_eq!(done.results.len(), 10);
+    assert_eq!(
+        done.state_error.as_deref(),
+        Some("cannot update the state of component `v`: disk full")
+    );
+    assert_eq!(store.puts.load(Ordering::SeqCst), 1, "one commit per batch");
+    let err = e.score_batch(&inputs(10)).unwrap_err();
+    assert_eq!(err.results.len(), 10);
+    assert_eq!(
+        err.to_string(),
+        "cannot save state: cannot update the state of component `v`: disk full"
+    );
+}
+
+#[test]
+fn the_tally_counts_every_result_by_status() {
+    let e = engine(specs()[0].clone());
+    let mut b = e.batch::<JsonLine>(BatchOptions::default());
+    b.push(inputs(14));
+    let t = b.finish().tally;
+    assert_eq!(t.n, 14);
+    let counts: Vec<(Status, u64)> = t.nonzero().collect();
+    // Invalid: 6, 13. No answer: 4, 9. Ok: the other ten.
+    assert_eq!(
+        counts,
+        vec![
+            (Status::Ok, 10),
+            (Status::NoAnswer, 2),
+            (Status::InvalidInput, 2)
+        ]
+    );
+    // Rewards of the ok ones: i % 4 for i in 0,1,2,3,5,7,8,10,11,12.
+    assert_eq!(
+        t.reward_sum,
+        0.0 + 1.0 + 2.0 + 3.0 + 1.0 + 3.0 + 0.0 + 2.0 + 3.0 + 0.0
+    );
+    assert_eq!(t.mean_reward(), Some(15.0 / 14.0));
+}
