@@ -9,7 +9,7 @@ response; the prompt is stripped off). A file containing::
 scores with the built-in default spec (or the spec named by ``PLAUDIT_SPEC``); for another
 spec, ``reward_func = plaudit.Reward.from_file("spec.yaml").openrlhf()``.
 
-The request and response are built by the Rust core (``plaudit_core::openrlhf``), exactly as the
+The request and response are built by the Rust core (``plaudit_wire::openrlhf``), exactly as the
 HTTP server's ``POST /get_reward`` does: the response is the query after its prompt (whole or
 left-truncated; prompt text is never scored) without trailing end-of-turn/EOS markers
 (:data:`DEFAULT_END_MARKERS`, or ``end_markers=``); the result is ``{"rewards", "scores",

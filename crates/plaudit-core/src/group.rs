@@ -25,6 +25,7 @@
 
 use std::collections::HashMap;
 
+#[cfg(test)]
 use crate::result::ScoreResult;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -10,7 +10,6 @@ pub mod deadline;
 pub mod engine;
 pub mod expr;
 pub mod group;
-pub mod openrlhf;
 pub mod params;
 pub mod registry;
 pub mod result;

@@ -10,7 +10,8 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
 
 use plaudit_core::engine::Input;
-use plaudit_core::{openrlhf, BatchOptions, Emit, Engine, JsonLine, Registry, ScoreResult, Spec};
+use plaudit_core::{BatchOptions, Emit, Engine, JsonLine, Registry, ScoreResult, Spec};
+use plaudit_wire::openrlhf;
 use pyo3::create_exception;
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
@@ -39,14 +40,9 @@ fn registry() -> &'static Registry {
     REGISTRY.get_or_init(plaudit_rewards::registry)
 }
 
-/// The CLI's message for an invalid spec (`load_spec` in plaudit-cli), with the list attached.
+/// The CLI's message for an invalid spec ([`plaudit_wire::spec_errors`]), with the list attached.
 fn spec_error(py: Python<'_>, label: &str, e: &plaudit_core::SpecError) -> PyErr {
-    let lines: Vec<String> = e
-        .errors
-        .iter()
-        .map(|l| format!("  - {}", l.replace('\n', "\n    ")))
-        .collect();
-    let err = SpecError::new_err(format!("spec {label} is invalid:\n{}", lines.join("\n")));
+    let err = SpecError::new_err(plaudit_wire::spec_errors(label, e));
     let _ = err.value(py).setattr("errors", e.errors.clone());
     err
 }
@@ -310,7 +306,7 @@ impl PyEngine {
     }
 
     /// OpenRLHF's remote reward protocol: a request `{"query", "prompts"?, "labels"?, …}` to the
-    /// response `{"rewards", "scores", "extra_logs"}` (plaudit_core::openrlhf, as the HTTP server).
+    /// response `{"rewards", "scores", "extra_logs"}` (plaudit_wire::openrlhf, as the HTTP server).
     /// `end_markers`: strings stripped from the end of responses (None: the default list). A
     /// malformed request, or one that needs token counts it does not carry, raises ValueError
     /// naming the field or the components. With `details`, the response also has
@@ -363,7 +359,7 @@ impl PyEngine {
     }
 }
 
-/// The response part of an OpenRLHF query (plaudit_core::openrlhf::response_text): after the
+/// The response part of an OpenRLHF query (plaudit_wire::openrlhf::response_text): after the
 /// prompt (whole, or left-truncated), without trailing end markers. ValueError when the prompt
 /// cannot be found.
 #[pyfunction]
@@ -379,7 +375,7 @@ fn openrlhf_response_text(
         .map_err(PyValueError::new_err)
 }
 
-/// The default end-of-turn/EOS strings (plaudit_core::openrlhf::DEFAULT_END_MARKERS).
+/// The default end-of-turn/EOS strings (plaudit_wire::openrlhf::DEFAULT_END_MARKERS).
 #[pyfunction]
 fn default_end_markers() -> Vec<&'static str> {
     openrlhf::DEFAULT_END_MARKERS.to_vec()

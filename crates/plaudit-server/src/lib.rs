@@ -3,7 +3,7 @@
 //! Routes:
 //! - `POST /v1/score`: `{"samples": [...], "spec"?: {...} | "yaml text"}` → `{"results": [...]}`,
 //!   one result per sample, in order (the CLI's result objects).
-//! - `POST /get_reward`: OpenRLHF's remote reward protocol (see [`plaudit_core::openrlhf`]).
+//! - `POST /get_reward`: OpenRLHF's remote reward protocol (see [`plaudit_wire::openrlhf`]).
 //! - `GET /healthz`: `{"status": "ok", "requests_admitted": n, "requests_scoring": s,
 //!   "max_pending": m}` (requests admitted now — running, queued, or still sending their body —,
 //!   those of them whose samples are being scored, and the admission limit).
@@ -40,11 +40,11 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
-use plaudit_core::sample::type_name;
 use plaudit_core::{
-    openrlhf, Batch, BatchOptions, Engine, Finished, Input, Registry, ScoreResult, Spec, Split,
-    Stop, Tally, CANCELLED,
+    Batch, BatchOptions, Engine, Finished, Input, Registry, ScoreResult, Spec, Split, Stop, Tally,
+    CANCELLED,
 };
+use plaudit_wire::openrlhf;
 use serde_json::{json, Value};
 use tokio::sync::{oneshot, Semaphore};
 
@@ -313,53 +313,6 @@ enum Job {
     OpenRlhf(openrlhf::Request),
 }
 
-/// Parse a `/v1/score` body.
-fn parse_score(body: Value, registry: &Registry) -> Result<Job, String> {
-    let Value::Object(mut obj) = body else {
-        return Err(format!(
-            "request: expected a JSON object with `samples`, got {}",
-            type_name(&body)
-        ));
-    };
-    for k in obj.keys() {
-        if k != "samples" && k != "spec" {
-            return Err(format!(
-                "request: unknown field `{k}` (fields: samples, spec)"
-            ));
-        }
-    }
-    let samples = match obj.remove("samples") {
-        Some(Value::Array(a)) => a,
-        Some(other) => {
-            return Err(format!(
-                "field `samples`: expected an array of samples, got {}",
-                type_name(&other)
-            ))
-        }
-        None => return Err("missing field `samples`".into()),
-    };
-    let spec = match obj.remove("spec") {
-        None | Some(Value::Null) => None,
-        Some(Value::String(text)) => Some(Spec::from_text(&text, registry)),
-        Some(v @ Value::Object(_)) => Some(Spec::from_value(&v, registry)),
-        Some(other) => {
-            return Err(format!(
-                "field `spec`: expected a spec object or YAML text, got {}",
-                type_name(&other)
-            ))
-        }
-    };
-    let spec = match spec {
-        None => None,
-        Some(Ok(s)) => Some(Box::new(s)),
-        Some(Err(e)) => return Err(format!("field `spec` is invalid:\n{e}")),
-    };
-    Ok(Job::Score {
-        inputs: samples.into_iter().map(Input::from_value).collect(),
-        spec,
-    })
-}
-
 fn parse_openrlhf(body: Value, spec: &Spec, opts: &openrlhf::Options) -> Result<Job, String> {
     openrlhf::parse(&body, Some(spec), opts).map(Job::OpenRlhf)
 }
@@ -583,7 +536,11 @@ async fn run(
                 "field `spec`: inline specs are disabled on this server (its operator can allow them with `plaudit serve --allow-inline-specs`); send samples only, to be scored with the server's spec".into(),
             ));
         }
-        let job = parse_score(body, &inner.registry).map_err(bad)?;
+        let req = plaudit_wire::score_request(body, &inner.registry).map_err(bad)?;
+        let job = Job::Score {
+            inputs: req.inputs,
+            spec: req.spec,
+        };
         if let Job::Score { spec: Some(spec), .. } = &job {
             boundary::check_inline(spec, &inner.registry, inner.inline_timeout_ceiling)
                 .map_err(|e| (StatusCode::FORBIDDEN, format!("field `spec` is not allowed here:\n{e}")))?;

@@ -6,7 +6,7 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use plaudit_core::openrlhf::TokenCounter;
+use plaudit_wire::openrlhf::TokenCounter;
 use tokenizers::Tokenizer;
 
 /// Load `tokenizer.json` (a file, or a directory holding one) as a token counter, or say why not.

@@ -29,10 +29,10 @@ use std::sync::Arc;
 
 use serde_json::{json, Map, Value};
 
-use crate::engine::Input;
-use crate::result::{ScoreResult, Status};
-use crate::sample::type_name;
-use crate::spec::Spec;
+use plaudit_core::engine::Input;
+use plaudit_core::result::{ScoreResult, Status};
+use plaudit_core::sample::type_name;
+use plaudit_core::spec::Spec;
 
 /// End-of-turn and end-of-sequence strings of common chat templates, removed from the end of
 /// a response (repeatedly, with whitespace between them): ChatML/Qwen (`<|im_end|>`,
@@ -202,7 +202,10 @@ pub fn token_components(spec: &Spec) -> Vec<String> {
     })
 }
 
-fn components_where(spec: &Spec, pred: impl Fn(&crate::spec::Route, usize) -> bool) -> Vec<String> {
+fn components_where(
+    spec: &Spec,
+    pred: impl Fn(&plaudit_core::spec::Route, usize) -> bool,
+) -> Vec<String> {
     let mut out = Vec::new();
     let routes = spec
         .fallback
@@ -431,7 +434,7 @@ pub fn response(
 ) -> Value {
     let rewards: Vec<f64> = results.iter().map(|r| r.reward).collect();
     let mut logs: Map<String, Value> = Map::new();
-    let routes: Vec<Option<&crate::spec::Route>> = (0..results.len())
+    let routes: Vec<Option<&plaudit_core::spec::Route>> = (0..results.len())
         .map(|i| {
             spec.route_for(tasks.get(i).and_then(|t| t.as_deref()))
                 .ok()
