@@ -4,6 +4,22 @@
 
 use plaudit_core::{Registry, RewardInfo};
 
+/// A family's registration, in its `mod.rs`: one reward module per name (the file
+/// `src/<family>/<name>.rs`, named after the reward it defines) and the family's `all()`, listing
+/// their [`RewardInfo`]s in the order given (the order `plaudit list` shows). Adding a reward is
+/// adding its name here; `tests/catalogue.rs` fails for a reward file that is not listed.
+macro_rules! rewards {
+    ($($reward:ident),* $(,)?) => {
+        $(pub mod $reward;)*
+
+        /// Every reward of this family.
+        pub fn all() -> Vec<plaudit_core::RewardInfo> {
+            vec![$($reward::INFO),*]
+        }
+    };
+}
+pub(crate) use rewards;
+
 pub mod answer;
 pub mod code;
 pub mod combine;

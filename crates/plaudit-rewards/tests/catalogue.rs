@@ -5,6 +5,7 @@ use plaudit_core::{
     example_members, Ctx, Deadline, GroupCtx, Member, MemoryStore, Sample, Scope, Status, Store,
 };
 use serde_json::Value;
+use std::path::{Path, PathBuf};
 
 #[test]
 fn every_reward_is_documented() {
@@ -124,4 +125,63 @@ fn default_spec_compiles() {
     let spec = plaudit_rewards::default_spec(&reg);
     assert!(spec.routes.contains_key("math"));
     assert!(spec.fallback.is_some());
+}
+
+/// Every `.rs` file under `dir`, recursively.
+fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            rust_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push(path);
+        }
+    }
+}
+
+/// A reward's file is `src/<family>/<name>.rs`: named after the reward, in its family's folder; and
+/// every file that defines a reward (`const INFO: RewardInfo`) is registered, so a reward that is
+/// written but not listed in its family's `rewards!` fails here.
+#[test]
+fn every_reward_file_is_named_after_its_reward_and_registered() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let all = plaudit_rewards::all();
+    let mut problems = Vec::new();
+    for info in &all {
+        let rel = format!("src/{}/{}.rs", info.family, info.name);
+        match std::fs::read_to_string(src.join(info.family).join(format!("{}.rs", info.name))) {
+            Ok(text) if text == info.source => {}
+            Ok(_) => problems.push(format!(
+                "{}: {rel} is not the file its INFO includes (`source: include_str!(\"{}.rs\")`)",
+                info.name, info.name
+            )),
+            Err(_) => problems.push(format!(
+                "{}: no file {rel} (a reward's file is named after it, in its family's folder)",
+                info.name
+            )),
+        }
+    }
+    let mut files = Vec::new();
+    rust_files(&src, &mut files);
+    files.sort();
+    let mut defined = 0;
+    for path in &files {
+        let text = std::fs::read_to_string(path).unwrap();
+        if !text.contains("const INFO: RewardInfo") {
+            continue;
+        }
+        defined += 1;
+        let rel = path.strip_prefix(&src).unwrap();
+        let stem = rel.file_stem().unwrap().to_str().unwrap();
+        let folder = rel.parent().unwrap().to_str().unwrap();
+        if !all.iter().any(|i| i.name == stem && i.family == folder) {
+            problems.push(format!(
+                "src/{}: defines a reward but no registered reward is `{stem}` of family `{folder}` \
+                 (list it in src/{folder}/mod.rs, or name the file after its reward)",
+                rel.display()
+            ));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    assert_eq!(defined, all.len(), "every registered reward has one file");
 }

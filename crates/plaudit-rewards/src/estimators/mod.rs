@@ -8,24 +8,13 @@
 //! is left out of the group's statistics and gets `error` ("input component `…` has no value");
 //! standard deviations follow the group stage (`std: sample`, n − 1, by default; `population`, n).
 
-use plaudit_core::RewardInfo;
-
 pub(crate) mod stats;
 
-pub mod difficulty_scaled;
-pub mod group_stats;
-pub mod novelty_sharpening;
-pub mod pass_at_k_advantage;
-pub mod tree_advantage;
-pub mod turn_advantage;
-
-pub fn all() -> Vec<RewardInfo> {
-    vec![
-        pass_at_k_advantage::INFO,
-        novelty_sharpening::INFO,
-        group_stats::INFO,
-        difficulty_scaled::INFO,
-        tree_advantage::INFO,
-        turn_advantage::INFO,
-    ]
+crate::rewards! {
+    pass_at_k_advantage,
+    novelty_sharpening,
+    group_stats,
+    difficulty_scaled,
+    tree_advantage,
+    turn_advantage,
 }

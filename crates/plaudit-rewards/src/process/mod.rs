@@ -5,26 +5,14 @@
 //! per-turn answer probabilities from `meta.answer_probs`. What the rewards of the family share is
 //! in [`steps`].
 
-use plaudit_core::RewardInfo;
-
 mod steps;
 
-pub mod gated_process;
-pub mod info_gain_turn;
-pub mod prime_implicit;
-pub mod process_aggregate;
-pub mod process_transform;
-pub mod pure_min_credit;
-pub mod step_increment;
-
-pub fn all() -> Vec<RewardInfo> {
-    vec![
-        process_aggregate::INFO,
-        pure_min_credit::INFO,
-        process_transform::INFO,
-        step_increment::INFO,
-        gated_process::INFO,
-        prime_implicit::INFO,
-        info_gain_turn::INFO,
-    ]
+crate::rewards! {
+    process_aggregate,
+    pure_min_credit,
+    process_transform,
+    step_increment,
+    gated_process,
+    prime_implicit,
+    info_gain_turn,
 }

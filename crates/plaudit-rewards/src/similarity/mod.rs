@@ -4,17 +4,13 @@
 //! text(s) and give a value in [0, 1]. What they share: which text is compared ([`texts`]),
 //! n-gram counting ([`ngrams`]) and the LCS and Levenshtein programmes ([`sequences`]).
 
-use plaudit_core::RewardInfo;
-
 pub(crate) mod ngrams;
 pub(crate) mod sequences;
 pub(crate) mod texts;
 
-pub mod bleu;
-pub mod chrf;
-pub mod edit_distance;
-pub mod rouge_l;
-
-pub fn all() -> Vec<RewardInfo> {
-    vec![bleu::INFO, chrf::INFO, edit_distance::INFO, rouge_l::INFO]
+crate::rewards! {
+    bleu,
+    chrf,
+    edit_similarity,
+    rouge_l,
 }

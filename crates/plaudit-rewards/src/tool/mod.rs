@@ -1,12 +1,8 @@
 //! Tool calls: rewards on the calls a response makes, checked by the tool-call verifier
 //! ([`crate::verifiers::tool_call`]).
 
-use plaudit_core::RewardInfo;
-
-pub mod call_match;
-pub mod checklist;
-pub mod toolrl;
-
-pub fn all() -> Vec<RewardInfo> {
-    vec![call_match::INFO, toolrl::INFO, checklist::INFO]
+crate::rewards! {
+    tool_call_match,
+    toolrl_reward,
+    tool_checklist,
 }

@@ -52,7 +52,7 @@ use crate::verifiers::gui_grounding::{ground, Pred, COORDS_PARAM};
 pub const INFO: RewardInfo = RewardInfo {
     name: "gui_gaussian_coverage",
     family: "gui",
-    source: include_str!("gaussian_coverage.rs"),
+    source: include_str!("gui_gaussian_coverage.rs"),
     params: PARAMS,
     build,
 };

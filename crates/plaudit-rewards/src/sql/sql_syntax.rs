@@ -37,7 +37,7 @@ use super::queries::{pred_sql, DB_DIR};
 pub const INFO: RewardInfo = RewardInfo {
     name: "sql_syntax",
     family: "sql",
-    source: include_str!("syntax.rs"),
+    source: include_str!("sql_syntax.rs"),
     params: PARAMS,
     build,
 };

@@ -42,7 +42,7 @@ use super::queries::{gold_failure, pred_sql, DB_DIR};
 pub const INFO: RewardInfo = RewardInfo {
     name: "sql_schema_linking",
     family: "sql",
-    source: include_str!("schema_linking.rs"),
+    source: include_str!("sql_schema_linking.rs"),
     params: PARAMS,
     build,
 };

@@ -37,7 +37,7 @@ use crate::verifiers::gui_grounding::{ground, Pred, COORDS_PARAM};
 pub const INFO: RewardInfo = RewardInfo {
     name: "gui_iou",
     family: "gui",
-    source: include_str!("iou.rs"),
+    source: include_str!("gui_iou.rs"),
     params: PARAMS,
     build,
 };

@@ -73,7 +73,7 @@ use super::runner::{
 pub const INFO: RewardInfo = RewardInfo {
     name: "code_verpo",
     family: "code",
-    source: include_str!("verpo.rs"),
+    source: include_str!("code_verpo.rs"),
     params: PARAMS,
     build,
 };

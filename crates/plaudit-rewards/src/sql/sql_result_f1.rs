@@ -46,7 +46,7 @@ use super::queries::{caps, run_both, DB_DIR, MAX_BYTES, MAX_ROWS};
 pub const INFO: RewardInfo = RewardInfo {
     name: "sql_result_f1",
     family: "sql",
-    source: include_str!("result_f1.rs"),
+    source: include_str!("sql_result_f1.rs"),
     params: PARAMS,
     build,
 };

@@ -48,7 +48,7 @@ use crate::verifiers::tool_call::{calls_json, sample_calls, value_matches, Call}
 pub const INFO: RewardInfo = RewardInfo {
     name: "tool_checklist",
     family: "tool",
-    source: include_str!("checklist.rs"),
+    source: include_str!("tool_checklist.rs"),
     params: PARAMS,
     build,
 };

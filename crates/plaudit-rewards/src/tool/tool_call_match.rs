@@ -51,7 +51,7 @@ use crate::verifiers::tool_call::{calls_json, expected_calls, match_calls, sampl
 pub const INFO: RewardInfo = RewardInfo {
     name: "tool_call_match",
     family: "tool",
-    source: include_str!("call_match.rs"),
+    source: include_str!("tool_call_match.rs"),
     params: PARAMS,
     build,
 };

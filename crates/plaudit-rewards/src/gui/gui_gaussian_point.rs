@@ -41,7 +41,7 @@ use crate::verifiers::gui_grounding::{ground, COORDS_PARAM};
 pub const INFO: RewardInfo = RewardInfo {
     name: "gui_gaussian_point",
     family: "gui",
-    source: include_str!("gaussian_point.rs"),
+    source: include_str!("gui_gaussian_point.rs"),
     params: PARAMS,
     build,
 };

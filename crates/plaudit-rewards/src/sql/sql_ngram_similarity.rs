@@ -41,7 +41,7 @@ use super::queries::pred_sql;
 pub const INFO: RewardInfo = RewardInfo {
     name: "sql_ngram_similarity",
     family: "sql",
-    source: include_str!("ngram_similarity.rs"),
+    source: include_str!("sql_ngram_similarity.rs"),
     params: PARAMS,
     build,
 };

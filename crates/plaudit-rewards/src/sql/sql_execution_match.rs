@@ -57,7 +57,7 @@ use super::queries::{caps, run_both, DB_DIR, MAX_BYTES, MAX_ROWS};
 pub const INFO: RewardInfo = RewardInfo {
     name: "sql_execution_match",
     family: "sql",
-    source: include_str!("execution_match.rs"),
+    source: include_str!("sql_execution_match.rs"),
     params: PARAMS,
     build,
 };

@@ -74,7 +74,7 @@ use crate::verifiers::tool_call::{
 pub const INFO: RewardInfo = RewardInfo {
     name: "toolrl_reward",
     family: "tool",
-    source: include_str!("toolrl.rs"),
+    source: include_str!("toolrl_reward.rs"),
     params: PARAMS,
     build,
 };

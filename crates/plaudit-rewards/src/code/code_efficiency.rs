@@ -59,7 +59,7 @@ use super::runner::{
 pub const INFO: RewardInfo = RewardInfo {
     name: "code_efficiency",
     family: "code",
-    source: include_str!("efficiency.rs"),
+    source: include_str!("code_efficiency.rs"),
     params: PARAMS,
     build,
 };

@@ -46,7 +46,7 @@ use super::runner::{
 pub const INFO: RewardInfo = RewardInfo {
     name: "code_pass_rate",
     family: "code",
-    source: include_str!("pass_rate.rs"),
+    source: include_str!("code_pass_rate.rs"),
     params: PARAMS,
     build,
 };

@@ -82,7 +82,7 @@ use super::runner::{
 pub const INFO: RewardInfo = RewardInfo {
     name: "code_pass",
     family: "code",
-    source: include_str!("pass.rs"),
+    source: include_str!("code_pass.rs"),
     params: PARAMS,
     build,
 };

@@ -50,7 +50,7 @@ use super::texts::{hypothesis, references, EXTRACT_PARAM, TAG_PARAM};
 pub const INFO: RewardInfo = RewardInfo {
     name: "edit_similarity",
     family: "similarity",
-    source: include_str!("edit_distance.rs"),
+    source: include_str!("edit_similarity.rs"),
     params: PARAMS,
     build,
 };

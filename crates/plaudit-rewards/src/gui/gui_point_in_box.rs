@@ -43,7 +43,7 @@ use crate::verifiers::gui_grounding::{ground, COORDS_PARAM};
 pub const INFO: RewardInfo = RewardInfo {
     name: "gui_point_in_box",
     family: "gui",
-    source: include_str!("point_in_box.rs"),
+    source: include_str!("gui_point_in_box.rs"),
     params: PARAMS,
     build,
 };
