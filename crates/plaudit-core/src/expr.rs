@@ -404,8 +404,14 @@ impl Parser<'_> {
                         message: if self.names.is_empty() {
                             format!("unknown component `{name}` (no components are defined)")
                         } else {
+                            let hint = crate::registry::closest(
+                                &name,
+                                self.names.iter().map(String::as_str),
+                            )
+                            .map(|s| format!("did you mean `{s}`? "))
+                            .unwrap_or_default();
                             format!(
-                                "unknown component `{name}` (components: {})",
+                                "unknown component `{name}` ({hint}components: {})",
                                 self.names.join(", ")
                             )
                         },
@@ -665,7 +671,7 @@ mod tests {
         );
         assert_eq!(
             err("correct + formatt"),
-            "unknown component `formatt` (components: correct, format, overlong) at column 11"
+            "unknown component `formatt` (did you mean `format`? components: correct, format, overlong) at column 11"
         );
         assert_eq!(err("corect $ 2"), "unexpected character `$` at column 8");
         assert_eq!(err("pow(correct, 2)"), "unknown function `pow` (functions: min, max, abs, clamp, if, sqrt, exp, log) at column 1");

@@ -275,22 +275,32 @@ impl Registry {
 
     /// The names closest to `name`, for "did you mean" hints.
     pub fn suggest(&self, name: &str) -> Option<&'static str> {
-        if name.len() >= 4 {
-            if let Some(k) = self
-                .rewards
-                .keys()
-                .find(|k| k.starts_with(name) || name.starts_with(*k))
-            {
-                return Some(k);
-            }
-        }
-        self.rewards
-            .keys()
-            .map(|k| (levenshtein(k, name), *k))
-            .filter(|(d, k)| *d <= 3.max(k.len() / 3))
-            .min()
-            .map(|(_, k)| k)
+        closest(name, self.rewards.keys().copied())
     }
+}
+
+/// The candidate closest to `name` (a prefix either way, else the smallest edit distance within
+/// a third of the candidate's length, at least 3, and short of rewriting it whole), for "did you
+/// mean" hints.
+pub(crate) fn closest<'a>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
+    let candidates: Vec<&'a str> = candidates.into_iter().collect();
+    if name.len() >= 4 {
+        if let Some(k) = candidates
+            .iter()
+            .find(|k| k.starts_with(name) || name.starts_with(**k))
+        {
+            return Some(k);
+        }
+    }
+    candidates
+        .into_iter()
+        .map(|k| (levenshtein(k, name), k))
+        .filter(|(d, k)| *d <= 3.max(k.len() / 3) && *d < k.len())
+        .min()
+        .map(|(_, k)| k)
 }
 
 fn levenshtein(a: &str, b: &str) -> usize {

@@ -297,14 +297,14 @@ fn compile_route(
             }
         };
         let Some(info) = registry.get(&rname) else {
-            let hint = match registry.suggest(&rname) {
-                Some(s) => format!("did you mean `{s}`? "),
-                None => String::new(),
-            };
-            errors.push(format!(
-                "{here}: unknown reward `{rname}` ({hint}known rewards: {})",
-                registry.names().join(", ")
-            ));
+            // A likely name is enough; without one, the whole catalogue.
+            errors.push(match registry.suggest(&rname) {
+                Some(s) => format!("{here}: unknown reward `{rname}` (did you mean `{s}`?)"),
+                None => format!(
+                    "{here}: unknown reward `{rname}` (known rewards: {})",
+                    registry.names().join(", ")
+                ),
+            });
             continue;
         };
         let params =
@@ -338,9 +338,13 @@ fn compile_route(
             inputs,
         });
     }
+    // The expression needs only the components' names: checked even when a component failed,
+    // so one run reports every error.
+    let parsed = parse_expression(obj, path, &names, errors);
     if errors.len() > n_errors {
         return None;
     }
+    let (expr_src, expr) = parsed?;
     // Evaluation order: a depth-first topological sort, reporting cycles.
     let mut order = Vec::new();
     let mut state = vec![0u8; components.len()]; // 0 new, 1 visiting, 2 done
@@ -404,6 +408,35 @@ fn compile_route(
         return None;
     }
     let has_group = components.iter().any(|c| c.reward.scope() == Scope::Group);
+    let resolved = json!({
+        "timeout_ms": timeout_ms,
+        "on_error": on_error,
+        "components": resolved_comps,
+        "reward": expr_src,
+    });
+    Some((
+        Route {
+            name: Arc::from(name),
+            components,
+            order,
+            expr,
+            expr_src,
+            timeout: Duration::from_millis(timeout_ms),
+            on_error,
+            has_group,
+        },
+        resolved,
+    ))
+}
+
+/// A route's `reward` expression (the component itself when there is only one), parsed against
+/// the component names.
+fn parse_expression(
+    obj: &Map<String, Value>,
+    path: &str,
+    names: &[String],
+    errors: &mut Vec<String>,
+) -> Option<(String, Expr)> {
     let expr_src = match obj.get("reward") {
         Some(Value::String(s)) => s.clone(),
         Some(Value::Number(n)) => n.to_string(),
@@ -425,36 +458,17 @@ fn compile_route(
             return None;
         }
     };
-    let expr = match Expr::parse(&expr_src, &names) {
-        Ok(e) => e,
+    match Expr::parse(&expr_src, names) {
+        Ok(e) => Some((expr_src, e)),
         Err(e) => {
             errors.push(format!(
                 "{}: {e}\n    {expr_src}\n    {}^",
                 join(path, "reward"),
                 " ".repeat(e.column.saturating_sub(1))
             ));
-            return None;
+            None
         }
-    };
-    let resolved = json!({
-        "timeout_ms": timeout_ms,
-        "on_error": on_error,
-        "components": resolved_comps,
-        "reward": expr_src,
-    });
-    Some((
-        Route {
-            name: Arc::from(name),
-            components,
-            order,
-            expr,
-            expr_src,
-            timeout: Duration::from_millis(timeout_ms),
-            on_error,
-            has_group,
-        },
-        resolved,
-    ))
+    }
 }
 
 fn compile_group(v: Option<&Value>, errors: &mut Vec<String>) -> (GroupSpec, Value) {
