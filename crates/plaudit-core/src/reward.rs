@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use crate::deadline::Deadline;
+use crate::deadline::{Deadline, Expired};
 use crate::result::Status;
 use crate::sample::Sample;
 use crate::state::{NullStore, Store};
@@ -80,6 +80,14 @@ impl Failure {
     pub fn with_details(mut self, details: Value) -> Self {
         self.details = Some(details);
         self
+    }
+}
+
+/// A passed deadline is the reward's `timeout`, with the deadline's message
+/// (`deadline of B ms exceeded after E ms`): `deadline.check()?` in a reward.
+impl From<Expired> for Failure {
+    fn from(e: Expired) -> Self {
+        Failure::timeout(e.to_string())
     }
 }
 
@@ -247,4 +255,42 @@ pub fn score_alone<R: Reward + ?Sized>(reward: &R, sample: &Sample, cx: &Ctx) ->
         .score_group(std::slice::from_ref(&member), &gcx)
         .pop()
         .unwrap_or_else(|| Err(Failure::error("the group reward gave no outcome")))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+    use crate::deadline::Ticker;
+
+    #[test]
+    fn a_passed_deadline_is_a_timeout_that_names_the_budget() {
+        let d = Deadline::after(Duration::from_millis(0));
+        let f = Failure::from(d.check().unwrap_err());
+        assert_eq!(f.status, Status::Timeout);
+        assert!(
+            f.message.starts_with("deadline of 0 ms exceeded"),
+            "{}",
+            f.message
+        );
+        assert_eq!(f.details, None);
+        let f = Failure::from(Deadline::none().timeout());
+        assert_eq!(f.status, Status::Timeout);
+        assert_eq!(f.message, "deadline exceeded");
+    }
+
+    #[test]
+    fn question_mark_turns_an_expired_deadline_into_a_timeout() {
+        fn loop_until_expired(d: &Deadline) -> Outcome {
+            let ticker = Ticker::new(d, 3);
+            loop {
+                ticker.tick()?;
+                d.check()?;
+            }
+        }
+        let f = loop_until_expired(&Deadline::after(Duration::from_millis(0))).unwrap_err();
+        assert_eq!(f.status, Status::Timeout);
+        assert!(f.message.starts_with("deadline of 0 ms exceeded"));
+    }
 }

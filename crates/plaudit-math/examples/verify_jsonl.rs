@@ -10,7 +10,7 @@
 use std::io::{BufRead, BufWriter, Write};
 use std::time::{Duration, Instant};
 
-use plaudit_core::Deadline;
+use plaudit_deadline::Deadline;
 use plaudit_math::{verify, Method, Options, Policy, VerifyError};
 use serde_json::{json, Value};
 

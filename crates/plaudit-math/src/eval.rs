@@ -7,7 +7,7 @@ use num_rational::BigRational;
 use num_traits::{One, Signed, ToPrimitive, Zero};
 
 use crate::ast::{Const, Func, Node};
-use crate::limits::{Budget, Limits, MathError};
+use crate::limits::{Limits, MathError, Ticker};
 
 pub type Q = BigRational;
 pub type C = Complex64;
@@ -106,7 +106,7 @@ fn rat_root(q: &Q, n: u32) -> Option<Q> {
 /// Exact evaluation context.
 pub struct Exact<'a> {
     pub limits: &'a Limits,
-    pub budget: &'a Budget<'a>,
+    pub ticker: &'a Ticker<'a>,
 }
 
 impl Exact<'_> {
@@ -155,7 +155,7 @@ impl Exact<'_> {
     /// The exact rational value of `n`, or `None` when it is not rational or not computable
     /// within the limits (then floating point takes over).
     pub fn eval(&self, n: &Node) -> Result<Option<Q>, MathError> {
-        self.budget.tick()?;
+        self.ticker.tick()?;
         Ok(match n {
             Node::Num(q, _) => Some(q.clone()),
             Node::Add(v) => {
@@ -237,7 +237,7 @@ impl Exact<'_> {
                 };
                 let mut acc = BigInt::one();
                 for k in 2..=n {
-                    self.budget.tick()?;
+                    self.ticker.tick()?;
                     acc *= k;
                 }
                 Some(Q::from_integer(acc))
@@ -261,7 +261,7 @@ impl Exact<'_> {
                 }
                 let mut acc = BigInt::one();
                 for j in 0..k {
-                    self.budget.tick()?;
+                    self.ticker.tick()?;
                     acc = acc * BigInt::from(n - j) / BigInt::from(j + 1);
                 }
                 Some(Q::from_integer(acc))
@@ -277,7 +277,7 @@ impl Exact<'_> {
                 let mut p = BigInt::one();
                 let mut k = 0i64;
                 while &p < xi && k < 10_000 {
-                    self.budget.tick()?;
+                    self.ticker.tick()?;
                     p *= bi;
                     k += 1;
                 }
@@ -302,7 +302,7 @@ pub enum Mode {
 
 /// Floating-point evaluation at one point.
 pub struct Numeric<'a> {
-    pub budget: &'a Budget<'a>,
+    pub ticker: &'a Ticker<'a>,
     pub env: &'a [(String, C)],
     pub mode: Mode,
 }
@@ -340,7 +340,7 @@ impl Numeric<'_> {
     /// The value at this point, or `None` where the expression is undefined (outside its
     /// domain, division by zero, overflow).
     pub fn eval(&self, n: &Node) -> Result<Option<C>, MathError> {
-        self.budget.tick()?;
+        self.ticker.tick()?;
         let v = match n {
             Node::Num(q, _) => real(q_to_f64(q)),
             Node::Const(c) => match c {

@@ -2,7 +2,7 @@
 //! that only change appearance (`\left`, `\displaystyle`, spacing) produce nothing.
 
 use crate::ast::{Const, Func, Rel};
-use crate::limits::{Budget, Limits, MathError};
+use crate::limits::{Limits, MathError, Ticker};
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Tok {
@@ -269,7 +269,7 @@ struct Lexer<'s, 'b> {
     b: &'s [u8],
     i: usize,
     out: Vec<Tok>,
-    budget: &'b Budget<'b>,
+    ticker: &'b Ticker<'b>,
     limits: &'b Limits,
     /// Depth of ( [ \{ brackets: thousands separators are read only at depth 0.
     bracket_depth: i32,
@@ -278,11 +278,11 @@ struct Lexer<'s, 'b> {
 }
 
 /// Tokenise `s`.
-pub fn lex(s: &str, limits: &Limits, budget: &Budget) -> Result<Vec<Tok>, MathError> {
-    lex_at(s, limits, budget, 0)
+pub fn lex(s: &str, limits: &Limits, ticker: &Ticker) -> Result<Vec<Tok>, MathError> {
+    lex_at(s, limits, ticker, 0)
 }
 
-fn lex_at(s: &str, limits: &Limits, budget: &Budget, depth: usize) -> Result<Vec<Tok>, MathError> {
+fn lex_at(s: &str, limits: &Limits, ticker: &Ticker, depth: usize) -> Result<Vec<Tok>, MathError> {
     if depth > 4 {
         return Err(MathError::Limit(
             "`\\text{}` nested more than 4 deep".into(),
@@ -300,7 +300,7 @@ fn lex_at(s: &str, limits: &Limits, budget: &Budget, depth: usize) -> Result<Vec
         b: s.as_bytes(),
         i: 0,
         out: Vec::new(),
-        budget,
+        ticker,
         limits,
         bracket_depth: 0,
         depth,
@@ -329,7 +329,7 @@ impl Lexer<'_, '_> {
 
     fn run(&mut self) -> Result<(), MathError> {
         while self.i < self.b.len() {
-            self.budget.tick()?;
+            self.ticker.tick()?;
             let c = self.peek();
             if c.is_ascii_digit() || (c == b'.' && self.at(1).is_ascii_digit()) {
                 self.number()?;
@@ -472,7 +472,7 @@ impl Lexer<'_, '_> {
                     .next()
                     .filter(|c| c.is_alphabetic())
                 {
-                    self.budget.tick()?;
+                    self.ticker.tick()?;
                     w.push(n);
                     self.i += n.len_utf8();
                 }
@@ -816,7 +816,7 @@ impl Lexer<'_, '_> {
             .any(|c| c.is_ascii_digit() || matches!(c, b'+' | b'-' | b'=' | b'(' | b'/'))
             || t.len() == 1
         {
-            let inner = lex_at(t, self.limits, self.budget, self.depth + 1)?;
+            let inner = lex_at(t, self.limits, self.ticker, self.depth + 1)?;
             for tok in inner {
                 self.push(tok);
             }

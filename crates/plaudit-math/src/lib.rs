@@ -16,12 +16,14 @@ pub mod lexer;
 pub mod limits;
 pub mod parser;
 
-use plaudit_core::Deadline;
+use plaudit_deadline::{Deadline, Ticker};
+
+use limits::CHECK_EVERY;
 
 pub use ast::Node;
 pub use equiv::{CompareOptions, Policy};
 pub use extract::{Method, DEFAULT_ORDER};
-pub use limits::{Budget, Limits, MathError};
+pub use limits::{Limits, MathError};
 
 /// Everything [`verify`] can be configured with.
 #[derive(Clone, Debug)]
@@ -88,8 +90,8 @@ impl From<MathError> for VerifyError {
 
 /// Parse one answer (LaTeX or plain text).
 pub fn parse(s: &str, limits: &Limits, deadline: &Deadline) -> Result<Node, MathError> {
-    let budget = Budget::new(deadline);
-    parser::parse(s, limits, &budget)
+    let ticker = Ticker::new(deadline, CHECK_EVERY);
+    parser::parse(s, limits, &ticker)
 }
 
 /// Whether two answer strings are equivalent (`gold` is the reference, `pred` the response's
@@ -100,8 +102,8 @@ pub fn equivalent(
     opts: &Options,
     deadline: &Deadline,
 ) -> Result<bool, MathError> {
-    let budget = Budget::new(deadline);
-    compare(gold, pred, opts, &budget).map(|(ok, ..)| ok)
+    let ticker = Ticker::new(deadline, CHECK_EVERY);
+    compare(gold, pred, opts, &ticker).map(|(ok, ..)| ok)
 }
 
 fn text_key(s: &str) -> String {
@@ -129,19 +131,19 @@ fn compare(
     gold: &str,
     pred: &str,
     opts: &Options,
-    budget: &Budget,
+    ticker: &Ticker,
 ) -> Result<(bool, String, String, &'static str), MathError> {
     let side = |who: &str, e: MathError| match e {
         MathError::Limit(m) => MathError::Limit(format!("{who}: {m}")),
         e => e,
     };
-    let g = parser::parse(gold, &opts.limits, budget).map_err(|e| side("reference", e));
-    let p = parser::parse(pred, &opts.limits, budget).map_err(|e| side("response answer", e));
+    let g = parser::parse(gold, &opts.limits, ticker).map_err(|e| side("reference", e));
+    let p = parser::parse(pred, &opts.limits, ticker).map_err(|e| side("response answer", e));
     // A decimal comma (`2,74` for 2.74) when the other side is a single number.
     let single = |n: &Result<Node, MathError>| matches!(n, Ok(x) if x.is_scalar() && !x.has_symbols() && !matches!(x, Node::List(_)));
     let (g, p) = match (decimal_comma(gold), decimal_comma(pred)) {
-        (Some(d), None) if single(&p) => (parser::parse(&d, &opts.limits, budget), p),
-        (None, Some(d)) if single(&g) => (g, parser::parse(&d, &opts.limits, budget)),
+        (Some(d), None) if single(&p) => (parser::parse(&d, &opts.limits, ticker), p),
+        (None, Some(d)) if single(&g) => (g, parser::parse(&d, &opts.limits, ticker)),
         _ => (g, p),
     };
     match (g, p) {
@@ -149,10 +151,10 @@ fn compare(
             let cmp = equiv::Comparer {
                 opts: &opts.compare,
                 limits: &opts.limits,
-                budget,
+                ticker,
             };
             let ok = cmp.equivalent(&g, &p)?;
-            Ok((ok, form(&p, opts, budget)?, form(&g, opts, budget)?, "math"))
+            Ok((ok, form(&p, opts, ticker)?, form(&g, opts, ticker)?, "math"))
         }
         (Err(e @ (MathError::Timeout | MathError::Limit(_))), _)
         | (_, Err(e @ (MathError::Timeout | MathError::Limit(_)))) => Err(e),
@@ -164,8 +166,8 @@ fn compare(
 }
 
 /// How many answers the reference lists (1 when it is not a list).
-fn reference_items(gold: &str, opts: &Options, budget: &Budget) -> usize {
-    match parser::parse(gold, &opts.limits, budget) {
+fn reference_items(gold: &str, opts: &Options, ticker: &Ticker) -> usize {
+    match parser::parse(gold, &opts.limits, ticker) {
         Ok(Node::List(v)) => v.len(),
         _ => 1,
     }
@@ -191,11 +193,11 @@ fn decimal_comma(s: &str) -> Option<String> {
 }
 
 /// The normalised form shown in details: the exact value of a rational constant, else the tree.
-fn form(n: &Node, opts: &Options, budget: &Budget) -> Result<String, MathError> {
+fn form(n: &Node, opts: &Options, ticker: &Ticker) -> Result<String, MathError> {
     if n.is_scalar() && !n.has_symbols() {
         let ex = eval::Exact {
             limits: &opts.limits,
-            budget,
+            ticker,
         };
         if let Some(q) = ex.eval(n)? {
             if q.numer().bits() + q.denom().bits() <= 256 {
@@ -213,7 +215,7 @@ pub fn verify(
     opts: &Options,
     deadline: &Deadline,
 ) -> Result<Verdict, VerifyError> {
-    let budget = Budget::new(deadline);
+    let ticker = Ticker::new(deadline, CHECK_EVERY);
     let mut gold = extract::reference_answer(reference);
     // A reference that is a whole solution ("… Final Answer: The final answer is $28\%$. …"):
     // its answer, found as in a response (boxed, marker or math environment only).
@@ -234,7 +236,7 @@ pub fn verify(
         ))));
     }
     let found = extract::extract(response, &opts.extract, &opts.tag);
-    budget.check()?;
+    ticker.check().map_err(MathError::from)?;
     // Multiple choice: the reference is a single option letter.
     if let Some(letter) = extract::choice_letter(&gold, true) {
         let from_answer = found
@@ -264,16 +266,16 @@ pub fn verify(
         return Err(VerifyError::NoAnswer);
     };
     let (mut correct, mut answer_form, reference_form, basis) =
-        compare(&gold, &answer, opts, &budget)?;
+        compare(&gold, &answer, opts, &ticker)?;
     let mut answer = answer;
     // A reference of k answers against a response that boxes its k parts apart
     // (`\boxed{(3, 3)} for part (a) and \boxed{(1, 1)}`): the last k boxes together.
     if !correct && method == Method::Boxed {
-        let k = reference_items(&gold, opts, &budget);
+        let k = reference_items(&gold, opts, &ticker);
         if k >= 2 {
             if let Some(joined) = extract::last_boxes(response, k) {
                 if joined != answer {
-                    let (c, f, _, _) = compare(&gold, &joined, opts, &budget)?;
+                    let (c, f, _, _) = compare(&gold, &joined, opts, &ticker)?;
                     if c {
                         correct = true;
                         answer_form = f;

@@ -1,9 +1,9 @@
-//! Structural limits and the cooperative deadline every loop checks.
+//! Structural limits, and what a passed deadline is here ([`MathError::Timeout`]).
 
-use std::cell::Cell;
 use std::fmt;
 
-use plaudit_core::Deadline;
+use plaudit_deadline::Expired;
+pub(crate) use plaudit_deadline::Ticker;
 
 /// Bounds on what one answer may cost. Every bound is checked before the work it bounds.
 #[derive(Clone, Debug)]
@@ -55,36 +55,13 @@ impl fmt::Display for MathError {
 
 impl std::error::Error for MathError {}
 
-/// The deadline plus a step counter, so hot loops check the clock every 64 steps only.
-pub struct Budget<'a> {
-    deadline: &'a Deadline,
-    steps: Cell<u32>,
-}
-
-impl<'a> Budget<'a> {
-    pub fn new(deadline: &'a Deadline) -> Self {
-        Budget {
-            deadline,
-            steps: Cell::new(0),
-        }
-    }
-
-    #[inline]
-    pub fn tick(&self) -> Result<(), MathError> {
-        let n = self.steps.get().wrapping_add(1);
-        self.steps.set(n);
-        if n & 63 == 0 && self.deadline.expired() {
-            return Err(MathError::Timeout);
-        }
-        Ok(())
-    }
-
-    /// Check the clock now.
-    pub fn check(&self) -> Result<(), MathError> {
-        if self.deadline.expired() {
-            Err(MathError::Timeout)
-        } else {
-            Ok(())
-        }
+/// A passed deadline is [`MathError::Timeout`]: `ticker.tick()?` in the lexer, parser,
+/// evaluators and comparer.
+impl From<Expired> for MathError {
+    fn from(_: Expired) -> Self {
+        MathError::Timeout
     }
 }
+
+/// The deadline is checked every this many steps of lexing, parsing, evaluation and comparison.
+pub(crate) const CHECK_EVERY: u32 = 64;

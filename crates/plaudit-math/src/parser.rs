@@ -8,21 +8,21 @@ use num_traits::{One, Zero};
 
 use crate::ast::{Bracket, Const, Func, Node, Rel};
 use crate::lexer::{lex, Tok};
-use crate::limits::{Budget, Limits, MathError};
+use crate::limits::{Limits, MathError, Ticker};
 
 /// Parse one answer (LaTeX or plain text) into a tree.
-pub fn parse(s: &str, limits: &Limits, budget: &Budget) -> Result<Node, MathError> {
-    let toks = lex(s, limits, budget)?;
-    parse_tokens(toks, limits, budget)
+pub fn parse(s: &str, limits: &Limits, ticker: &Ticker) -> Result<Node, MathError> {
+    let toks = lex(s, limits, ticker)?;
+    parse_tokens(toks, limits, ticker)
 }
 
-fn parse_tokens(toks: Vec<Tok>, limits: &Limits, budget: &Budget) -> Result<Node, MathError> {
+fn parse_tokens(toks: Vec<Tok>, limits: &Limits, ticker: &Ticker) -> Result<Node, MathError> {
     // Words (units, prose) are dropped, with a unit's exponent (`\text{cm}^2`).
     let mut words = Vec::new();
     let mut kept = Vec::with_capacity(toks.len());
     let mut it = toks.into_iter().peekable();
     while let Some(t) = it.next() {
-        budget.tick()?;
+        ticker.tick()?;
         match t {
             Tok::Word(w) => {
                 words.push(w);
@@ -65,7 +65,7 @@ fn parse_tokens(toks: Vec<Tok>, limits: &Limits, budget: &Budget) -> Result<Node
         depth: 0,
         abs_depth: 0,
         limits,
-        budget,
+        ticker,
     };
     let n = p.list()?;
     if p.pos < p.toks.len() {
@@ -80,7 +80,7 @@ struct Parser<'a> {
     depth: usize,
     abs_depth: usize,
     limits: &'a Limits,
-    budget: &'a Budget<'a>,
+    ticker: &'a Ticker<'a>,
 }
 
 fn num_from_text(t: &str) -> Result<Node, MathError> {
@@ -174,7 +174,7 @@ impl Parser<'_> {
                 self.limits.max_depth
             )));
         }
-        self.budget.tick()
+        Ok(self.ticker.tick()?)
     }
 
     fn leave(&mut self) {
@@ -452,7 +452,7 @@ impl Parser<'_> {
         let mut s = String::new();
         let mut depth = 0i32;
         loop {
-            self.budget.tick()?;
+            self.ticker.tick()?;
             let Some(t) = self.toks.get(self.pos).cloned() else {
                 break;
             };
@@ -642,7 +642,7 @@ impl Parser<'_> {
         let is_matrix = env.ends_with("matrix") || env == "array";
         let mut rows: Vec<Vec<Node>> = vec![Vec::new()];
         loop {
-            self.budget.tick()?;
+            self.ticker.tick()?;
             match self.peek() {
                 None => return Err(MathError::Parse(format!("unclosed environment {env}"))),
                 Some(Tok::End(_)) => {

@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use plaudit_core::Deadline;
+use plaudit_deadline::Deadline;
 use plaudit_math::{verify, MathError, Options, Policy, VerifyError};
 use serde_json::Value;
 

@@ -10,7 +10,7 @@
 
 use std::time::{Duration, Instant};
 
-use plaudit_core::Deadline;
+use plaudit_deadline::Deadline;
 use plaudit_math::{verify, MathError, Options, Verdict, VerifyError};
 
 /// A deadline that only a verifier without its limits could reach (each case needs milliseconds).

@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use plaudit_core::Deadline;
+use plaudit_deadline::Deadline;
 use plaudit_math::{verify, MathError, Options, VerifyError};
 
 /// Far above what any generated input needs (milliseconds); only a blow-up reaches it.

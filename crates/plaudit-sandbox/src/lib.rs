@@ -19,17 +19,24 @@
 
 mod cgroup;
 mod child;
+mod limits;
 mod plan;
 mod pool;
 mod python;
+mod report;
 mod seccomp;
 mod spawn;
+mod supervise;
 mod zygote;
 
 use std::sync::Arc;
 use std::time::Duration;
 
 pub use cgroup::MemoryScope;
+pub use limits::{Config, Isolation, Limits};
+pub use report::{Exit, Report};
+
+use report::report;
 
 /// The languages the sandbox runs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -59,81 +66,6 @@ impl Language {
     }
 }
 
-/// Limits of one run.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Limits {
-    /// Wall-clock limit; the whole process tree is killed when it passes.
-    pub wall: Duration,
-    /// CPU time (RLIMIT_CPU, and measured).
-    pub cpu: Duration,
-    /// Address space / memory (RLIMIT_AS and, where available, a cgroup-free RSS watch).
-    pub memory_bytes: u64,
-    /// Largest file the program may write (RLIMIT_FSIZE).
-    pub file_bytes: u64,
-    /// Open files (RLIMIT_NOFILE).
-    pub open_files: u64,
-    /// Processes / threads (RLIMIT_NPROC inside the sandbox's own uid).
-    pub processes: u64,
-    /// Bytes of stdout and of stderr kept; the rest is discarded and `*_truncated` set.
-    pub output_bytes: usize,
-    /// Size of the private work directory (tmpfs).
-    pub workdir_bytes: u64,
-}
-
-impl Default for Limits {
-    fn default() -> Self {
-        Limits {
-            wall: Duration::from_secs(10),
-            cpu: Duration::from_secs(10),
-            memory_bytes: 1 << 30,
-            file_bytes: 16 << 20,
-            open_files: 64,
-            processes: 32,
-            output_bytes: 1 << 20,
-            workdir_bytes: 64 << 20,
-        }
-    }
-}
-
-/// How strongly runs are isolated.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Isolation {
-    /// Namespaces + unprivileged uid + seccomp + rlimits. `Sandbox::new` fails with a clear
-    /// error when the machine cannot set this up; it never falls back silently.
-    Full,
-    /// Only rlimits, a process group, a private temporary directory and the wall-clock kill: for
-    /// machines without user namespaces, and only when the spec explicitly opts in.
-    Weak,
-}
-
-/// Sandbox configuration.
-#[derive(Clone, Debug)]
-pub struct Config {
-    pub isolation: Isolation,
-    /// Python fork servers kept ready (full isolation; see the README), or pre-started one-run
-    /// workers (weak isolation, or a host that cannot map the dedicated ids); 0 = start an
-    /// interpreter per run. Default: the number of cores, at least 2.
-    pub warm_workers: usize,
-    /// The Python 3 interpreter (default: `python3` on PATH, resolved to an absolute path).
-    pub python: Option<std::path::PathBuf>,
-    /// The C++ compiler (default: `g++` on PATH).
-    pub cxx: Option<std::path::PathBuf>,
-}
-
-impl Default for Config {
-    fn default() -> Self {
-        Config {
-            isolation: Isolation::Full,
-            warm_workers: std::thread::available_parallelism()
-                .map(|n| n.get())
-                .unwrap_or(2)
-                .max(2),
-            python: None,
-            cxx: None,
-        }
-    }
-}
-
 /// Why the sandbox could not run something (not the program's own failure, which is a [`Report`]).
 #[derive(Clone, Debug, PartialEq)]
 pub struct SandboxError(pub String);
@@ -145,32 +77,6 @@ impl std::fmt::Display for SandboxError {
 }
 
 impl std::error::Error for SandboxError {}
-
-/// How a run ended.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Exit {
-    Code(i32),
-    Signal(i32),
-}
-
-/// What one run did.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Report {
-    pub exit: Exit,
-    /// The wall-clock or CPU limit was reached (the tree was killed).
-    pub timed_out: bool,
-    /// The memory limit was reached (allocation failure, MemoryError, std::bad_alloc, or kill).
-    pub memory_exceeded: bool,
-    pub stdout: Vec<u8>,
-    pub stderr: Vec<u8>,
-    pub stdout_truncated: bool,
-    pub stderr_truncated: bool,
-    pub wall: Duration,
-    pub cpu: Duration,
-    /// What bounded the run's memory: its own cgroup (all its processes together), or only
-    /// `RLIMIT_AS` per process where the machine has no usable cgroup hierarchy.
-    pub memory_scope: MemoryScope,
-}
 
 /// A program ready to run: Python source, or a compiled C++ binary (compile once, run per test).
 #[derive(Clone, Debug)]
@@ -216,7 +122,7 @@ impl Inner {
     fn finish(
         &self,
         mut child: spawn::Child,
-        outcome: &spawn::Outcome,
+        outcome: &supervise::Outcome,
     ) -> (libc::c_int, libc::rusage) {
         if !self.env.weak && outcome.complete() {
             // The records carry the status and CPU time; init's own wait status is not needed.
@@ -256,8 +162,6 @@ pub fn preload_python_module(name: &str, source: &str) {
 pub const NO_CGROUPS_ENV: &str = "PLAUDIT_SANDBOX_NO_CGROUPS";
 
 const PROBE_WALL: Duration = Duration::from_secs(20);
-/// How long a Python worker may take to start (a loaded machine), outside the run's wall limit.
-const STARTUP_WALL: Duration = Duration::from_secs(30);
 
 impl Sandbox {
     /// Probe the machine and start the warm workers. Fails, naming what is missing (e.g. "user
@@ -565,7 +469,7 @@ impl Sandbox {
         let cap = usize::try_from(limits.file_bytes)
             .unwrap_or(usize::MAX)
             .saturating_add(4096);
-        let outcome = spawn::supervise(
+        let outcome = supervise::supervise(
             &mut child,
             &[],
             started,
@@ -609,7 +513,7 @@ impl Sandbox {
         let cg = self.run_cgroup(limits)?;
         let mut child = spawn::spawn(env, &what, Some(limits), limits.workdir_bytes, cg.as_ref())?;
         let started = std::time::Instant::now();
-        let outcome = spawn::supervise(
+        let outcome = supervise::supervise(
             &mut child,
             &[],
             started,
@@ -667,7 +571,7 @@ impl Sandbox {
                     false,
                 ),
             };
-            match wait_ready(env, &mut child) {
+            match supervise::wait_ready(env, &mut child) {
                 Ok(()) => break child,
                 // A warm worker that died while waiting (killed from outside): one cold retry.
                 Err(_) if warm && !retried => retried = true,
@@ -718,7 +622,7 @@ impl Sandbox {
         job.extend_from_slice(source.as_bytes());
         job.extend_from_slice(stdin);
         let started = std::time::Instant::now();
-        let outcome = spawn::supervise(
+        let outcome = supervise::supervise(
             &mut child,
             &job,
             started,
@@ -767,7 +671,7 @@ impl Sandbox {
             }
         };
         let started = std::time::Instant::now();
-        let outcome = spawn::supervise(
+        let outcome = supervise::supervise(
             &mut run,
             &[],
             started,
@@ -783,7 +687,7 @@ impl Sandbox {
             // Killed at the wall limit (the whole server with it), or dead, or talking.
             discard(z);
         }
-        let status = spawn::parse_status(&outcome.status);
+        let status = supervise::parse_status(&outcome.status);
         let mem = self.memory_of(&cg);
         self.drop_cgroup(cg);
         if !outcome.timed_out && status.exit.is_none() && status.error.is_none() {
@@ -820,11 +724,11 @@ fn probe(env: &spawn::Env) -> Result<(), SandboxError> {
     let limits = Limits::default();
     let mut child = spawn::spawn(env, &spawn::What::Probe, Some(&limits), 1 << 20, None)?;
     let started = std::time::Instant::now();
-    let outcome = spawn::supervise(&mut child, &[], started, PROBE_WALL, 4096, 4096, true);
+    let outcome = supervise::supervise(&mut child, &[], started, PROBE_WALL, 4096, 4096, true);
     let (ws, _) = child.reap();
-    let status = spawn::parse_status(&outcome.status);
+    let status = supervise::parse_status(&outcome.status);
     if let Some(err) = &status.error {
-        return Err(SandboxError(spawn::describe_setup_error(env, err)));
+        return Err(SandboxError(supervise::describe_setup_error(env, err)));
     }
     let code = if env.weak { Some(ws) } else { status.exit };
     match code {
@@ -834,167 +738,6 @@ fn probe(env: &spawn::Env) -> Result<(), SandboxError> {
             String::from_utf8_lossy(&outcome.stderr.buf)
         ))),
     }
-}
-
-/// Wait for a Python worker's (or fork server's) `R`.
-pub(crate) fn wait_ready(env: &spawn::Env, child: &mut spawn::Child) -> Result<(), SandboxError> {
-    use std::os::fd::AsRawFd;
-    let deadline = std::time::Instant::now() + STARTUP_WALL;
-    let fd = child
-        .job
-        .as_ref()
-        .expect("a Python worker has a job socket")
-        .as_raw_fd();
-    loop {
-        let mut b = 0u8;
-        // SAFETY: one-byte read on our non-blocking socket.
-        let n = unsafe { libc::read(fd, &mut b as *mut u8 as *mut libc::c_void, 1) };
-        if n == 1 {
-            return if b == b'R' {
-                Ok(())
-            } else {
-                Err(SandboxError(
-                    "the Python worker sent an unexpected greeting".into(),
-                ))
-            };
-        }
-        let again = n < 0
-            && matches!(
-                std::io::Error::last_os_error().raw_os_error(),
-                Some(libc::EAGAIN) | Some(libc::EINTR)
-            );
-        let now = std::time::Instant::now();
-        if !again || now >= deadline {
-            // Dead (or hopelessly slow): say why, from its setup records and stderr.
-            let outcome = spawn::supervise(child, &[], now, Duration::ZERO, 4096, 4096, true);
-            child.reap();
-            let status = spawn::parse_status(&outcome.status);
-            if let Some(err) = &status.error {
-                return Err(SandboxError(spawn::describe_setup_error(env, err)));
-            }
-            return Err(SandboxError(format!(
-                "the Python worker did not start{}: {}",
-                if again { " in time" } else { "" },
-                String::from_utf8_lossy(&outcome.stderr.buf).trim()
-            )));
-        }
-        let mut pfd = libc::pollfd {
-            fd,
-            events: libc::POLLIN,
-            revents: 0,
-        };
-        let ms = deadline
-            .saturating_duration_since(now)
-            .as_millis()
-            .min(60_000) as libc::c_int;
-        // SAFETY: one valid pollfd.
-        unsafe { libc::poll(&mut pfd, 1, ms.max(1)) };
-    }
-}
-
-fn decode(ws: libc::c_int) -> Exit {
-    if libc::WIFEXITED(ws) {
-        Exit::Code(libc::WEXITSTATUS(ws))
-    } else if libc::WIFSIGNALED(ws) {
-        Exit::Signal(libc::WTERMSIG(ws))
-    } else {
-        Exit::Code(-1)
-    }
-}
-
-fn tv(t: libc::timeval) -> Duration {
-    Duration::new(
-        t.tv_sec.max(0) as u64,
-        (t.tv_usec.clamp(0, 999_999) as u32) * 1000,
-    )
-}
-
-/// Messages of allocation failures in C and C++ programs (and g++ itself).
-const OOM_MARKERS: [&str; 4] = [
-    "std::bad_alloc",
-    "out of memory",
-    "Cannot allocate memory",
-    "virtual memory exhausted",
-];
-
-fn report(
-    env: &spawn::Env,
-    outcome: spawn::Outcome,
-    ws: libc::c_int,
-    ru: &libc::rusage,
-    limits: &Limits,
-    python: Option<python::Replies>,
-    (memory_scope, oom_killed): (MemoryScope, bool),
-) -> Result<(Report, spawn::Status), SandboxError> {
-    let status = spawn::parse_status(&outcome.status);
-    if let Some(err) = &status.error {
-        return Err(SandboxError(spawn::describe_setup_error(env, err)));
-    }
-    let exit = if env.weak {
-        decode(ws)
-    } else {
-        match status.exit {
-            Some(s) => decode(s),
-            None if outcome.timed_out => Exit::Signal(libc::SIGKILL),
-            None => {
-                return Err(SandboxError(format!(
-                    "the sandbox ended without reporting its program's status (init: {:?})",
-                    decode(ws)
-                )))
-            }
-        }
-    };
-    // The program tree as init measured it when the program ended; else (weak mode, or init
-    // killed at the wall limit) the whole sandbox as the parent's wait4 saw it.
-    let (total, maxrss) = match status.rusage {
-        Some(r) if !env.weak => r,
-        _ => (
-            tv(ru.ru_utime) + tv(ru.ru_stime),
-            (ru.ru_maxrss.max(0) as u64) * 1024,
-        ),
-    };
-    let baseline = python
-        .as_ref()
-        .and_then(|r| r.baseline_ns)
-        .map(Duration::from_nanos)
-        .unwrap_or_default();
-    let cpu = total.saturating_sub(baseline);
-    let killed_by = |s: i32| exit == Exit::Signal(s);
-    let timed_out = outcome.timed_out
-        || (!oom_killed
-            && (killed_by(libc::SIGXCPU)
-                || (killed_by(libc::SIGKILL) && cpu + Duration::from_millis(50) >= limits.cpu)));
-    let failed = exit != Exit::Code(0);
-    let near_limit = maxrss >= limits.memory_bytes / 10 * 9;
-    let memory_exceeded = oom_killed
-        || !timed_out
-            && match &python {
-                Some(r) => {
-                    r.memory_error || (failed && near_limit && matches!(exit, Exit::Signal(_)))
-                }
-                None => {
-                    failed
-                        && (near_limit && matches!(exit, Exit::Signal(_)) || {
-                            let err = String::from_utf8_lossy(&outcome.stderr.buf);
-                            OOM_MARKERS.iter().any(|m| err.contains(m))
-                        })
-                }
-            };
-    Ok((
-        Report {
-            exit,
-            timed_out,
-            memory_exceeded,
-            stdout: outcome.stdout.buf,
-            stderr: outcome.stderr.buf,
-            stdout_truncated: outcome.stdout.truncated,
-            stderr_truncated: outcome.stderr.truncated,
-            wall: outcome.wall,
-            cpu,
-            memory_scope,
-        },
-        status,
-    ))
 }
 
 #[cfg(test)]
@@ -1013,12 +756,6 @@ mod tests {
         assert_eq!(Language::parse(" Python3 "), Some(Language::Python));
         assert_eq!(Language::parse("C++"), Some(Language::Cpp));
         assert_eq!(Language::parse("rust"), None);
-    }
-
-    #[test]
-    fn wait_statuses_decode() {
-        assert_eq!(decode(3 << 8), Exit::Code(3));
-        assert_eq!(decode(libc::SIGSEGV), Exit::Signal(11));
     }
 
     #[test]

@@ -150,7 +150,8 @@ pub(crate) fn refill(env: Arc<Env>, z: Arc<Zygotes>) {
             .collect();
         let mut failed = false;
         for s in spawned {
-            let started = s.and_then(|mut c| crate::wait_ready(&env, &mut c).map(|()| c));
+            let started =
+                s.and_then(|mut c| crate::supervise::wait_ready(&env, &mut c).map(|()| c));
             z.lock().starting -= 1;
             match started {
                 Ok(child) => z.put_back(child),

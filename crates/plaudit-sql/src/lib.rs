@@ -524,7 +524,7 @@ fn open(key: &Key, deadline: &Deadline, caps: Caps) -> Result<Db, Failure> {
             db.state().setup = false;
             if let Err(e) = r {
                 return Err(match db.sql_error(e, deadline) {
-                    QueryError::Timeout => deadline.timeout(),
+                    QueryError::Timeout => deadline.timeout().into(),
                     other => Failure::invalid_input(format!("`reference.setup` failed: {other}")),
                 });
             }

@@ -201,7 +201,9 @@ impl Reward for MathEquivalence {
                         last = Some(Err(Failure::invalid_input("`reference` is empty")));
                     }
                 }
-                Err(VerifyError::Math(MathError::Timeout)) => return Err(cx.deadline.timeout()),
+                Err(VerifyError::Math(MathError::Timeout)) => {
+                    return Err(cx.deadline.timeout().into())
+                }
                 Err(VerifyError::Math(e)) => {
                     // A structural limit (length, depth, digits): the input is not one this
                     // verifier accepts, named in the message.
