@@ -6,11 +6,15 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use plaudit_core::engine::LineReader;
-use plaudit_core::{Engine, GroupOutput, Input, Registry, ScoreResult, Spec, Status, Stop};
+use plaudit_core::{BatchOptions, Engine, Finished, Input, JsonLine, Registry, Spec, Tally};
 use rayon::prelude::*;
+
+mod output;
+
+use output::exit_on_broken_pipe;
 
 /// Scoring allocates many small short-lived strings on several threads at once; mimalloc handles
 /// that pattern much better than glibc's allocator.
@@ -42,7 +46,7 @@ enum Command {
         #[arg(long, short)]
         out: Option<PathBuf>,
         /// Worker threads (default: all cores).
-        #[arg(long, short)]
+        #[arg(long, short, value_parser = at_least_one)]
         jobs: Option<usize>,
         /// Lines longer than this many bytes are reported as invalid_input without being read.
         #[arg(long, default_value_t = 64 << 20)]
@@ -78,7 +82,7 @@ enum Command {
         #[arg(long, default_value = "127.0.0.1:8000")]
         addr: String,
         /// Scoring threads (default: all cores).
-        #[arg(long, short)]
+        #[arg(long, short, value_parser = at_least_one)]
         jobs: Option<usize>,
         /// Largest accepted request body, in bytes.
         #[arg(long, default_value_t = 64 << 20)]
@@ -94,7 +98,7 @@ enum Command {
         #[arg(long)]
         state: Option<PathBuf>,
         /// `/get_reward`: end-of-turn/EOS strings removed from the end of each response,
-        /// comma-separated (`none` for none). Default: the list in plaudit_core::openrlhf.
+        /// comma-separated (`none` for none). Default: the list in plaudit_wire::openrlhf.
         #[arg(long)]
         end_markers: Option<String>,
         /// `/get_reward`: a Hugging Face `tokenizer.json` (or a directory holding one) counting
@@ -121,9 +125,30 @@ enum Command {
         body_timeout_ms: u64,
         /// Threads that wait on sandboxed code runs, apart from the scoring threads (default:
         /// one per core; each runs one sandboxed program at a time).
-        #[arg(long)]
+        #[arg(long, value_parser = at_least_one)]
         blocking_jobs: Option<usize>,
     },
+    /// Print a shell completion script: `plaudit completions bash > /etc/bash_completion.d/plaudit`.
+    Completions {
+        /// bash, elvish, fish, powershell or zsh.
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff): `plaudit man > plaudit.1 && man ./plaudit.1`.
+    Man {
+        /// Write plaudit.1 and one page per command (plaudit-score.1, …) into this directory
+        /// instead.
+        #[arg(long)]
+        dir: Option<PathBuf>,
+    },
+}
+
+/// A thread count: 1 or more (leaving the option out means all cores).
+fn at_least_one(s: &str) -> Result<usize, String> {
+    match s.parse::<usize>() {
+        Ok(0) => Err("must be at least 1 (leave the option out to use all cores)".into()),
+        Ok(n) => Ok(n),
+        Err(e) => Err(e.to_string()),
+    }
 }
 
 /// A failure that ends the command with exit code 2.
@@ -152,56 +177,26 @@ fn load_spec(path: Option<&PathBuf>, registry: &Registry) -> Result<Spec, Fatal>
         Some(p) => {
             let text = std::fs::read_to_string(p)
                 .map_err(|e| Fatal(format!("cannot read spec {}: {e}", p.display())))?;
-            Spec::from_text(&text, registry).map_err(|e| {
-                let lines: Vec<String> = e
-                    .errors
-                    .iter()
-                    .map(|l| format!("  - {}", l.replace('\n', "\n    ")))
-                    .collect();
-                Fatal(format!(
-                    "spec {} is invalid:\n{}",
-                    p.display(),
-                    lines.join("\n")
-                ))
-            })
+            Spec::from_text(&text, registry)
+                .map_err(|e| Fatal(plaudit_wire::spec_errors(&p.display().to_string(), &e)))
         }
     }
 }
 
-struct Summary {
-    counts: [u64; 5],
-    reward_sum: f64,
-    n: u64,
-}
-
-impl Summary {
-    fn add(&mut self, r: &ScoreResult) {
-        self.counts[Status::ALL.iter().position(|s| *s == r.status).unwrap_or(4)] += 1;
-        self.reward_sum += r.reward;
-        self.n += 1;
+/// The summary line on standard error: `N samples in T s (R samples/s) · ok n · … · mean reward m`.
+fn summary_line(tally: &Tally, elapsed: Duration) -> String {
+    let secs = elapsed.as_secs_f64().max(1e-9);
+    let mut parts = vec![format!(
+        "{} samples in {:.2} s ({:.0} samples/s)",
+        tally.n,
+        secs,
+        tally.n as f64 / secs
+    )];
+    parts.extend(tally.nonzero().map(|(st, c)| format!("{st} {c}")));
+    if let Some(m) = tally.mean_reward() {
+        parts.push(format!("mean reward {m:.4}"));
     }
-
-    fn line(&self, elapsed: Duration) -> String {
-        let secs = elapsed.as_secs_f64().max(1e-9);
-        let mut parts = vec![format!(
-            "{} samples in {:.2} s ({:.0} samples/s)",
-            self.n,
-            secs,
-            self.n as f64 / secs
-        )];
-        for (st, c) in Status::ALL.iter().zip(self.counts) {
-            if c > 0 {
-                parts.push(format!("{st} {c}"));
-            }
-        }
-        if self.n > 0 {
-            parts.push(format!(
-                "mean reward {:.4}",
-                self.reward_sum / self.n as f64
-            ));
-        }
-        parts.join(" · ")
-    }
+    parts.join(" · ")
 }
 
 /// Counts the bytes read, for the progress bar.
@@ -222,43 +217,6 @@ impl<R: Read> Read for Counting<R> {
 
 const CHUNK: usize = 8192;
 
-/// Each result as one JSON line, serialized in parallel.
-fn serialize(results: &[ScoreResult]) -> Vec<Vec<u8>> {
-    results
-        .par_iter()
-        .map(|r| {
-            let mut b = serde_json::to_vec(r).expect("results always serialize");
-            b.push(b'\n');
-            b
-        })
-        .collect()
-}
-
-/// Write a held result line (`{…}\n`, serialized without group fields) with its group fields.
-fn write_grouped(
-    out: &mut dyn Write,
-    line: &[u8],
-    stage: &GroupOutput,
-    i: usize,
-) -> io::Result<()> {
-    let body = line
-        .strip_suffix(b"}\n")
-        .expect("a serialized result ends with }\n");
-    out.write_all(body)?;
-    if let Some(a) = &stage.advantage {
-        out.write_all(b",\"advantage\":")?;
-        serde_json::to_writer(&mut *out, &a[i])?;
-    }
-    if let Some(z) = &stage.zero_variance {
-        out.write_all(if z[i] {
-            b",\"zero_variance\":true"
-        } else {
-            b",\"zero_variance\":false"
-        })?;
-    }
-    out.write_all(b"}\n")
-}
-
 fn score(
     input: &str,
     spec: Option<&PathBuf>,
@@ -275,10 +233,6 @@ fn score(
         .map_err(Fatal)?;
     let registry = plaudit_rewards::registry();
     let spec = load_spec(spec, &registry)?;
-    let group_active = spec.group.is_active();
-    // Group rewards need whole groups: the CLI reads all of the input before finishing any.
-    let group_rewards = spec.has_group_rewards();
-    let group = spec.group.clone();
     let engine = engine_with_state(spec, state)?;
 
     let show_progress = !quiet && io::stderr().is_terminal();
@@ -325,84 +279,51 @@ fn score(
         .num_threads(jobs.unwrap_or(0))
         .build()?;
     let start = Instant::now();
-    let mut summary = Summary {
-        counts: [0; 5],
-        reward_sum: 0.0,
-        n: 0,
-    };
-    let state = pool.install(|| -> Result<Result<(), String>, Fatal> {
+    let write_error =
+        |e: io::Error| Fatal(format!("cannot write output: {}", exit_on_broken_pipe(e)));
+    // One batch for the whole input: results go out as each chunk is scored, or at the end when
+    // the spec's group stage or group rewards need all of it. Stateful rewards update once,
+    // after the whole input: every sample reads the state as it was before the run.
+    let done = pool.install(|| -> Result<Finished<JsonLine>, Fatal> {
         let mut lines = LineReader::new(reader, max_line_bytes);
-        // With a group stage, results wait for the whole batch: kept serialized (a few hundred
-        // bytes each) with their reward and group, and completed with the group's fields at the end.
-        let mut held: Vec<Vec<u8>> = Vec::new();
-        let mut rewards: Vec<f64> = Vec::new();
-        let mut keys: Vec<Option<String>> = Vec::new();
-        let mut observations = Vec::new();
-        let mut all_inputs: Vec<Input> = Vec::new();
+        let mut batch = engine.batch::<JsonLine>(BatchOptions::default());
         loop {
             let mut inputs = lines
                 .next_chunk(CHUNK)
                 .map_err(|e| Fatal(format!("cannot read input {input}: {e}")))?;
+            if inputs.is_empty() {
+                break;
+            }
             if let Some(count) = &count_tokens {
                 fill_tokens(&mut inputs, count);
             }
-            if group_rewards {
-                if !inputs.is_empty() {
-                    all_inputs.append(&mut inputs);
-                    continue;
-                }
-                if all_inputs.is_empty() {
-                    break;
-                }
-                inputs = std::mem::take(&mut all_inputs);
-            } else if inputs.is_empty() {
-                break;
-            }
-            let mut results: Vec<ScoreResult> = if group_rewards {
-                engine.score_inputs(&inputs, &Stop::never())
-            } else {
-                inputs.par_iter().map(|i| engine.score_input(i)).collect()
-            };
-            // Stateful rewards update once, after the whole input: every sample reads the
-            // state as it was before the run.
-            observations.extend(results.iter_mut().flat_map(|r| r.observations.drain(..)));
-            results.iter().for_each(|r| summary.add(r));
-            if group_active {
-                keys.extend(inputs.iter().map(|i| i.group()));
-                rewards.extend(results.iter().map(|r| r.reward));
-                held.extend(serialize(&results));
-            } else {
-                for b in serialize(&results) {
-                    out.write_all(&b)
-                        .map_err(|e| Fatal(format!("cannot write output: {e}")))?;
-                }
+            for line in batch.push(inputs) {
+                out.write_all(&line.0).map_err(write_error)?;
             }
         }
-        let state = engine.commit_observations(observations);
-        if group_active {
-            let stage = group.compute(&rewards, &keys);
-            for (i, b) in held.iter().enumerate() {
-                write_grouped(&mut *out, b, &stage, i)
-                    .map_err(|e| Fatal(format!("cannot write output: {e}")))?;
-            }
+        let mut done = batch.finish();
+        for line in std::mem::take(&mut done.results) {
+            out.write_all(&line.0).map_err(write_error)?;
         }
-        Ok(state)
+        Ok(done)
     })?;
-    out.flush()
-        .map_err(|e| Fatal(format!("cannot write output: {e}")))?;
+    out.flush().map_err(write_error)?;
     if let Some(b) = bar {
         b.finish_and_clear();
     }
     if !quiet {
-        eprintln!("plaudit: {}", summary.line(start.elapsed()));
+        eprintln!("plaudit: {}", summary_line(&done.tally, start.elapsed()));
     }
     // Every result is written; a state that could not be saved still fails the run.
-    state.map_err(|e| Fatal(format!("cannot save state: {e}")))
+    match done.state_error {
+        None => Ok(()),
+        Some(e) => Err(Fatal(format!("cannot save state: {e}"))),
+    }
 }
 
 /// `tokens` for samples that have none, from the tokenizer; a text it cannot encode makes the
 /// sample `invalid_input` naming the tokenizer's error.
-fn fill_tokens(inputs: &mut [Input], count: &plaudit_core::openrlhf::TokenCounter) {
+fn fill_tokens(inputs: &mut [Input], count: &plaudit_wire::openrlhf::TokenCounter) {
     inputs.par_iter_mut().for_each(|input| {
         let Input::Sample(s) = input else { return };
         if s.tokens.is_some() {
@@ -440,16 +361,18 @@ fn list(family: Option<&str>) -> Result<(), Fatal> {
         )));
     }
     let width = shown.iter().map(|r| r.name.len()).max().unwrap_or(0);
-    let mut out = io::stdout().lock();
-    for r in shown {
-        writeln!(
-            out,
-            "{:<width$}  {:<10}  {}",
-            r.name,
-            r.family,
-            r.doc().summary()
-        )?;
-    }
+    output::to_stdout(|out| {
+        for r in shown {
+            writeln!(
+                out,
+                "{:<width$}  {:<10}  {}",
+                r.name,
+                r.family,
+                r.doc().summary()
+            )?;
+        }
+        Ok(())
+    })?;
     Ok(())
 }
 
@@ -457,7 +380,7 @@ fn explain(name: &str) -> Result<(), Fatal> {
     let registry = plaudit_rewards::registry();
     match registry.get(name) {
         Some(info) => {
-            println!("{}", info.explain());
+            output::to_stdout(|out| writeln!(out, "{}", info.explain()))?;
             Ok(())
         }
         None => {
@@ -494,7 +417,32 @@ fn check(path: Option<&PathBuf>) -> Result<(), Fatal> {
         },
         spec.group.advantage.name()
     );
-    println!("{}", serde_json::to_string_pretty(&spec.resolved)?);
+    let resolved = serde_json::to_string_pretty(&spec.resolved)?;
+    output::to_stdout(|out| writeln!(out, "{resolved}"))?;
+    Ok(())
+}
+
+/// `plaudit completions SHELL`: the completion script of every command and option.
+fn completions(shell: clap_complete::Shell) -> Result<(), Fatal> {
+    // Generated into memory first: clap_complete panics on a failed write.
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut Cli::command(), "plaudit", &mut script);
+    output::to_stdout(|out| out.write_all(&script))?;
+    Ok(())
+}
+
+/// `plaudit man`: the manual page on standard output, or with `--dir` the pages of the program
+/// and of each command as files.
+fn man(dir: Option<&Path>) -> Result<(), Fatal> {
+    match dir {
+        None => output::to_stdout(|out| clap_mangen::Man::new(Cli::command()).render(out))?,
+        Some(d) => {
+            std::fs::create_dir_all(d)
+                .and_then(|()| clap_mangen::generate_to(Cli::command(), d))
+                .map_err(|e| Fatal(format!("cannot write manual pages to {}: {e}", d.display())))?;
+            eprintln!("plaudit: manual pages written to {}", d.display());
+        }
+    }
     Ok(())
 }
 
@@ -626,6 +574,8 @@ fn main() -> ExitCode {
         Command::List { family } => list(family.as_deref()),
         Command::Explain { name } => explain(name),
         Command::Check { spec } => check(spec.as_ref()),
+        Command::Completions { shell } => completions(*shell),
+        Command::Man { dir } => man(dir.as_deref()),
         Command::Serve {
             spec,
             addr,
@@ -643,7 +593,7 @@ fn main() -> ExitCode {
             body_timeout_ms,
             blocking_jobs,
         } => {
-            let mut openrlhf = plaudit_core::openrlhf::Options::default();
+            let mut openrlhf = plaudit_wire::openrlhf::Options::default();
             if let Some(p) = tokenizer {
                 match plaudit_server::tokenizer::load(p) {
                     Ok(count) => openrlhf.count_tokens = Some(count),
