@@ -1,4 +1,4 @@
-"""The README's verl and OpenRLHF command lines, checked against the trainers' own code: the verl
+"""The user guide's (docs/GUIDE.md) verl and OpenRLHF command lines, checked against the trainers' own code: the verl
 overrides compose in verl 0.9.1's Hydra config and load Plaudit's manager or compute_score; every
 OpenRLHF flag is one that OpenRLHF 0.11.2's train_ppo_ray defines."""
 from __future__ import annotations
@@ -15,9 +15,10 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 
 
 def readme_section(title):
-    text = open(os.path.join(ROOT, "README.md"), encoding="utf-8").read()
+    """The guide's `### title` section, up to the next heading of level 2 or 3."""
+    text = open(os.path.join(ROOT, "docs", "GUIDE.md"), encoding="utf-8").read()
     start = text.index(f"\n### {title}\n")
-    end = text.index("\n### ", start + 5)
+    end = re.search(r"\n#{2,3} ", text[start + 5:]).start() + start + 5
     return text[start:end]
 
 

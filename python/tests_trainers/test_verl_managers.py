@@ -291,7 +291,7 @@ def compose_verl_config(overrides):
         return compose(config_name="ppo_trainer", overrides=overrides)
 
 
-# The README's verl command lines, exactly.
+# The user guide's (docs/GUIDE.md) verl command lines, exactly.
 README_MANAGER = ["reward.reward_manager.source=importlib",
                   "reward.reward_manager.module.path=pkg://plaudit.verl",
                   "reward.reward_manager.name=PlauditRewardManager"]
@@ -331,7 +331,7 @@ def test_readme_config_lines_in_verls_own_config(tmp_path):
 
 def test_real_reward_loop_worker_scores_with_plaudit(tmp_path):
     # verl's RewardLoopWorker itself (the class Ray runs as an actor), built from verl's Hydra
-    # config with the README's lines and the test's tokenizer saved where the model would be.
+    # config with the guide's lines and the test's tokenizer saved where the model would be.
     from verl.experimental.reward_loop import RewardLoopWorker
 
     tok_dir = tmp_path / "model"

@@ -335,8 +335,10 @@ fn list_explain_check() {
 }
 
 #[test]
-fn readme_starts_with_the_two_commands_and_lists_every_reward() {
+fn readme_starts_with_the_two_commands_and_the_catalogue_lists_every_reward() {
     let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    // What Plaudit is comes first, before any command.
+    assert!(readme.starts_with("# Plaudit\n\nPlaudit turns model rollouts into rewards"));
     let mut lines = readme
         .lines()
         .skip_while(|l| !l.starts_with("```bash"))
@@ -348,10 +350,11 @@ fn readme_starts_with_the_two_commands_and_lists_every_reward() {
     assert!(lines.next().unwrap().starts_with("bash scripts/test.sh"));
     let ci = std::fs::read_to_string(root().join(".ci/run")).unwrap();
     assert!(ci.contains("bash scripts/test.sh"));
+    let catalogue = std::fs::read_to_string(root().join("docs/REWARDS.md")).unwrap();
     for name in plaudit_rewards::registry().names() {
         assert!(
-            readme.contains(&format!("| `{name}` |")),
-            "README's catalogue table lacks `{name}`"
+            catalogue.contains(&format!("| `{name}` |")),
+            "docs/REWARDS.md's catalogue table lacks `{name}`"
         );
     }
 }
