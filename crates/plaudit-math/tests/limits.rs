@@ -6,7 +6,7 @@
 //! (`GENEROUS`), and the test asserts the verdict or the `Limit` error: a verifier that burned
 //! its time instead of refusing would come back `Timeout`, which fails the test. The one timing
 //! relation (`the_deadline_stops_work`) compares two runs of the same work in the same test. How
-//! fast these cases are is a benchmark's question (`scripts/bench_math.py`).
+//! fast these cases are is a benchmark's question (`scripts/bench/bench_math.py`).
 
 use std::time::{Duration, Instant};
 
