@@ -6,8 +6,8 @@
 [1.0]
 
 A sample is a dict ``{"id", "group", "task", "prompt", "response", "reference", "meta", "tokens",
-…}`` (see docs/GUIDE.md); a result is a dict ``{"id", "reward", "components", "advantage"?,
-"status", "error"?, "details"?}``. Every sample gets exactly one result, in input order: a bad
+…}`` (see docs/GUIDE.md); a result is a dict ``{"id", "reward", "components", "status",
+"error"?, "details"?, "advantage"?}``. Every sample gets exactly one result, in input order: a bad
 sample gives a result with status ``invalid_input`` and a message naming the field, never an
 exception. The interpreter lock is released while Rust scores.
 
