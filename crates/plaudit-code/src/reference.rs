@@ -2,9 +2,20 @@
 
 use std::time::Duration;
 
-use plaudit_core::sample::type_name;
 use plaudit_sandbox::Language;
 use serde_json::{Map, Value};
+
+/// A JSON value's kind as error messages name it (`a string`, `an array` …).
+fn type_name(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
 
 /// The most tests one reference may hold.
 pub const MAX_TESTS: usize = 4096;

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use plaudit_core::Deadline;
+use plaudit_deadline::Deadline;
 use plaudit_sandbox::{
     CompileError, Exit, Language, Limits, Program, Report, Sandbox, SandboxError,
 };

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use plaudit_code::run::Exec;
 use plaudit_code::{extract_code, parse_reference, run_tests, Options, Outcome};
-use plaudit_core::Deadline;
+use plaudit_deadline::Deadline;
 use plaudit_sandbox::{CompileError, Exit, Language, Limits, Program, Report, SandboxError};
 use serde_json::{json, Value};
 

@@ -6,7 +6,7 @@
 use std::time::Duration;
 
 use plaudit_code::{check, Checked, Options};
-use plaudit_core::Deadline;
+use plaudit_deadline::Deadline;
 use plaudit_sandbox::Isolation;
 use serde_json::{json, Value};
 

@@ -3,8 +3,8 @@
 
 use std::time::Duration;
 
-use plaudit_code::{check, Checked, Options, Verdict};
-use plaudit_core::{Deadline, Failure, Status};
+use plaudit_code::{check, CheckError, Checked, Options, Verdict};
+use plaudit_deadline::Deadline;
 use plaudit_sandbox::Isolation;
 use serde_json::{json, Value};
 
@@ -13,7 +13,7 @@ fn run_with(
     reference: Value,
     opts: &Options,
     deadline: &Deadline,
-) -> Result<Checked, Failure> {
+) -> Result<Checked, CheckError> {
     check(Some(code), &reference, Isolation::Full, opts, deadline)
 }
 
@@ -322,11 +322,9 @@ fn the_deadline_bounds_the_sample() {
     )
     .err()
     .unwrap();
-    assert_eq!(f.status, Status::Timeout);
     assert!(
-        f.message.starts_with("the sample's deadline left no time"),
-        "{}",
-        f.message
+        matches!(&f, CheckError::Timeout(m) if m.starts_with("the sample's deadline left no time")),
+        "{f:?}"
     );
 }
 
@@ -340,7 +338,7 @@ fn failures_before_running() {
     )
     .err()
     .unwrap();
-    assert_eq!(f.status, Status::NoAnswer);
+    assert!(matches!(f, CheckError::NoCode(_)), "{f:?}");
     let f = check(
         None,
         &json!({"tests": ["assert f(1)"]}),
@@ -350,7 +348,7 @@ fn failures_before_running() {
     )
     .err()
     .unwrap();
-    assert_eq!(f.status, Status::NoAnswer);
+    assert!(matches!(f, CheckError::NoCode(_)), "{f:?}");
     let f = run_with(
         &py("x = 1"),
         json!({"tests": [1]}),
@@ -360,11 +358,8 @@ fn failures_before_running() {
     .err()
     .unwrap();
     assert_eq!(
-        (f.status, f.message.as_str()),
-        (
-            Status::InvalidInput,
-            "`reference.tests[0]`: expected a string, got a number"
-        )
+        f,
+        CheckError::Reference("`reference.tests[0]`: expected a string, got a number".into())
     );
     let f = run_with(
         CPP_SUM,
@@ -374,7 +369,7 @@ fn failures_before_running() {
     )
     .err()
     .unwrap();
-    assert_eq!(f.status, Status::InvalidInput);
+    assert!(matches!(f, CheckError::Reference(_)), "{f:?}");
     assert_eq!(Verdict::Memory.name(), "memory");
 }
 
@@ -386,8 +381,10 @@ fn references_above_the_ceilings_are_refused() {
         let f = run_with(&code, reference, opts, &Deadline::none())
             .err()
             .expect("refused");
-        assert_eq!(f.status, Status::InvalidInput);
-        f.message
+        match f {
+            CheckError::Reference(m) => m,
+            other => panic!("{other:?}"),
+        }
     };
     let d = Options::default();
     assert_eq!(

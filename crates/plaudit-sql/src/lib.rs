@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
-use plaudit_core::{Deadline, Failure};
+use plaudit_deadline::{Deadline, Expired};
 use rusqlite::hooks::{AuthAction, AuthContext, Authorization};
 use rusqlite::limits::Limit;
 use rusqlite::types::ValueRef;
@@ -66,6 +66,36 @@ pub enum QueryError {
     Refused(String),
     /// Syntax, unknown table or column, or a runtime error.
     Sql(String),
+}
+
+/// Why the reference's database could not be used: the verifier's own error, which a reward turns
+/// into the sample's failure (`invalid_input`, `error`, `timeout`).
+#[derive(Clone, Debug, PartialEq)]
+pub enum SqlError {
+    /// The reference is at fault: its shape, its database file (missing, outside the database
+    /// directory, unreadable) or its `setup` statements (reported as `invalid_input`).
+    Reference(String),
+    /// The database could not be set up here (reported as `error`).
+    Database(String),
+    /// The sample's deadline passed while the database was built (reported as `timeout`).
+    Timeout(Expired),
+}
+
+impl std::fmt::Display for SqlError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SqlError::Reference(m) | SqlError::Database(m) => write!(f, "{m}"),
+            SqlError::Timeout(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+impl std::error::Error for SqlError {}
+
+impl From<Expired> for SqlError {
+    fn from(e: Expired) -> Self {
+        SqlError::Timeout(e)
+    }
 }
 
 impl std::fmt::Display for QueryError {
@@ -310,15 +340,14 @@ thread_local! {
 }
 
 /// The gold query of a reference `{"sql", "db" | "setup"}`.
-pub fn gold_sql(reference: &Value) -> Result<&str, Failure> {
+pub fn gold_sql(reference: &Value) -> Result<&str, SqlError> {
     reference
         .get("sql")
         .and_then(Value::as_str)
         .filter(|s| !s.trim().is_empty())
         .ok_or_else(|| {
-            Failure::invalid_input(
-                "`reference` must be {\"sql\": gold query, \"db\": path} or {\"sql\": gold query, \"setup\": \"CREATE …; INSERT …;\"}",
-            )
+            SqlError::Reference(
+                "`reference` must be {\"sql\": gold query, \"db\": path} or {\"sql\": gold query, \"setup\": \"CREATE …; INSERT …;\"}".into())
         })
 }
 
@@ -379,7 +408,7 @@ pub fn file_access() -> FileAccess {
 /// ([`restrict_database_files`], whose directory is also the base when `db_dir` is empty): the
 /// path is canonicalised (symlinks and `..` resolved) before the check, and the reference
 /// handed on names the canonical file.
-pub fn resolve_db<'a>(reference: &'a Value, db_dir: &str) -> Result<Cow<'a, Value>, Failure> {
+pub fn resolve_db<'a>(reference: &'a Value, db_dir: &str) -> Result<Cow<'a, Value>, SqlError> {
     resolve_db_in(reference, db_dir, &file_access())
 }
 
@@ -388,7 +417,7 @@ pub fn resolve_db_in<'a>(
     reference: &'a Value,
     db_dir: &str,
     access: &FileAccess,
-) -> Result<Cow<'a, Value>, Failure> {
+) -> Result<Cow<'a, Value>, SqlError> {
     let with_db = |path: PathBuf| {
         let mut r = reference.clone();
         r["db"] = Value::String(path.to_string_lossy().into_owned());
@@ -400,9 +429,8 @@ pub fn resolve_db_in<'a>(
         return Ok(Cow::Borrowed(reference));
     }
     if *access == FileAccess::Nothing {
-        return Err(Failure::invalid_input(
-            "`reference.db`/`db_id`: this server opens no database files (its operator can allow a directory with `plaudit serve --db-dir DIR`); send the database as `setup` statements",
-        ));
+        return Err(SqlError::Reference(
+            "`reference.db`/`db_id`: this server opens no database files (its operator can allow a directory with `plaudit serve --db-dir DIR`); send the database as `setup` statements".into()));
     }
     // The base of relative paths and ids: the spec's `db_dir`, else the confinement directory.
     let base: Option<PathBuf> = if !db_dir.is_empty() {
@@ -423,14 +451,13 @@ pub fn resolve_db_in<'a>(
             .as_str()
             .filter(|s| !s.is_empty() && !s.contains(['/', '\\']) && *s != "." && *s != "..")
             .ok_or_else(|| {
-                Failure::invalid_input(
-                    "`reference.db_id` must be a database name (no path separators)",
+                SqlError::Reference(
+                    "`reference.db_id` must be a database name (no path separators)".into(),
                 )
             })?;
         let Some(dir) = &base else {
-            return Err(Failure::invalid_input(
-                "`reference.db_id` needs the reward's `db_dir` parameter (the directory of the databases)",
-            ));
+            return Err(SqlError::Reference(
+                "`reference.db_id` needs the reward's `db_dir` parameter (the directory of the databases)".into()));
         };
         let tried = [
             dir.join(id).join(format!("{id}.sqlite")),
@@ -440,7 +467,7 @@ pub fn resolve_db_in<'a>(
         match tried.iter().find(|p| p.is_file()) {
             Some(p) => p.clone(),
             None => {
-                return Err(Failure::invalid_input(format!(
+                return Err(SqlError::Reference(format!(
                     "no database for db_id `{id}` under {} (looked for {id}/{id}.sqlite, {id}.sqlite, {id}.db)",
                     dir.display()
                 )))
@@ -448,42 +475,42 @@ pub fn resolve_db_in<'a>(
         }
     };
     let shown = candidate.display().to_string();
-    let real = candidate.canonicalize().map_err(|_| {
-        Failure::invalid_input(format!("`reference.db`: no database file at {shown}"))
-    })?;
+    let real = candidate
+        .canonicalize()
+        .map_err(|_| SqlError::Reference(format!("`reference.db`: no database file at {shown}")))?;
     let mut roots: Vec<PathBuf> = Vec::new();
     if !db_dir.is_empty() {
         roots.push(
-            Path::new(db_dir).canonicalize().map_err(|e| {
-                Failure::invalid_input(format!("the reward's `db_dir` {db_dir}: {e}"))
-            })?,
+            Path::new(db_dir)
+                .canonicalize()
+                .map_err(|e| SqlError::Reference(format!("the reward's `db_dir` {db_dir}: {e}")))?,
         );
     }
     if let FileAccess::Within(root) = access {
         roots.push(root.clone());
     }
     if let Some(root) = roots.iter().find(|r| !real.starts_with(r)) {
-        return Err(Failure::invalid_input(format!(
+        return Err(SqlError::Reference(format!(
             "`reference.db`: {shown} is outside the database directory {} (after resolving links and `..`)",
             root.display()
         )));
     }
     if !real.is_file() {
-        return Err(Failure::invalid_input(format!(
+        return Err(SqlError::Reference(format!(
             "`reference.db`: no database file at {shown}"
         )));
     }
     Ok(with_db(real))
 }
 
-fn open(key: &Key, deadline: &Deadline, caps: Caps) -> Result<Db, Failure> {
+fn open(key: &Key, deadline: &Deadline, caps: Caps) -> Result<Db, SqlError> {
     match key {
         Key::Path(p) => {
             match file_access() {
                 FileAccess::Any => {}
                 FileAccess::Nothing => {
-                    return Err(Failure::invalid_input(
-                        "`reference.db`: this process opens no database files",
+                    return Err(SqlError::Reference(
+                        "`reference.db`: this process opens no database files".into(),
                     ))
                 }
                 FileAccess::Within(root) => {
@@ -491,7 +518,7 @@ fn open(key: &Key, deadline: &Deadline, caps: Caps) -> Result<Db, Failure> {
                         .canonicalize()
                         .is_ok_and(|c| c.starts_with(&root))
                     {
-                        return Err(Failure::invalid_input(format!(
+                        return Err(SqlError::Reference(format!(
                             "`reference.db`: {p} is outside the database directory {}",
                             root.display()
                         )));
@@ -499,7 +526,7 @@ fn open(key: &Key, deadline: &Deadline, caps: Caps) -> Result<Db, Failure> {
                 }
             }
             if !std::path::Path::new(p).is_file() {
-                return Err(Failure::invalid_input(format!(
+                return Err(SqlError::Reference(format!(
                     "`reference.db`: no database file at {p}"
                 )));
             }
@@ -509,23 +536,23 @@ fn open(key: &Key, deadline: &Deadline, caps: Caps) -> Result<Db, Failure> {
                     | OpenFlags::SQLITE_OPEN_NO_MUTEX
                     | OpenFlags::SQLITE_OPEN_NOFOLLOW,
             )
-            .map_err(|e| Failure::invalid_input(format!("`reference.db`: cannot open {p}: {e}")))?;
+            .map_err(|e| SqlError::Reference(format!("`reference.db`: cannot open {p}: {e}")))?;
             Db::new(conn, caps.max_bytes)
-                .map_err(|e| Failure::error(format!("setting up {p}: {e}")))
+                .map_err(|e| SqlError::Database(format!("setting up {p}: {e}")))
         }
         Key::Setup(text) => {
             let conn = Connection::open_in_memory()
-                .map_err(|e| Failure::error(format!("in-memory database: {e}")))?;
+                .map_err(|e| SqlError::Database(format!("in-memory database: {e}")))?;
             let mut db = Db::new(conn, usize::MAX >> 1)
-                .map_err(|e| Failure::error(format!("in-memory database: {e}")))?;
+                .map_err(|e| SqlError::Database(format!("in-memory database: {e}")))?;
             db.state().setup = true;
             db.arm(deadline);
             let r = db.conn.execute_batch(text);
             db.state().setup = false;
             if let Err(e) = r {
                 return Err(match db.sql_error(e, deadline) {
-                    QueryError::Timeout => deadline.timeout().into(),
-                    other => Failure::invalid_input(format!("`reference.setup` failed: {other}")),
+                    QueryError::Timeout => SqlError::Timeout(deadline.timeout()),
+                    other => SqlError::Reference(format!("`reference.setup` failed: {other}")),
                 });
             }
             let _ = db.conn.set_limit(
@@ -547,19 +574,18 @@ pub fn with_db<T>(
     deadline: &Deadline,
     caps: Caps,
     f: impl FnOnce(&mut Db) -> T,
-) -> Result<T, Failure> {
+) -> Result<T, SqlError> {
     let (is_path, text) = match (reference.get("db"), reference.get("setup")) {
         (Some(Value::String(p)), _) => (true, p.as_str()),
         (_, Some(Value::String(s))) if s.len() <= MAX_SETUP => (false, s.as_str()),
         (_, Some(Value::String(_))) => {
-            return Err(Failure::invalid_input(format!(
+            return Err(SqlError::Reference(format!(
                 "`reference.setup` is longer than {MAX_SETUP} bytes"
             )))
         }
         _ => {
-            return Err(Failure::invalid_input(
-                "`reference` needs a database: \"db\": path to a SQLite file, \"db_id\" with the reward's `db_dir`, or \"setup\": \"CREATE …; INSERT …;\"",
-            ))
+            return Err(SqlError::Reference(
+                "`reference` needs a database: \"db\": path to a SQLite file, \"db_id\" with the reward's `db_dir`, or \"setup\": \"CREATE …; INSERT …;\"".into()))
         }
     };
     let cached = CACHE.with(|c| {
@@ -748,15 +774,14 @@ mod tests {
         let r = resolve_db(&relative, &d).unwrap();
         assert_eq!(r["db"], json!(file.to_string_lossy()));
         let e = resolve_db(&json!({"db_id": "../etc"}), &d).unwrap_err();
-        assert!(e.message.contains("no path separators"), "{}", e.message);
+        assert!(e.to_string().contains("no path separators"), "{e}");
         let e = resolve_db(&json!({"db_id": "nope"}), &d).unwrap_err();
         assert!(
-            e.message.starts_with("no database for db_id `nope`"),
-            "{}",
-            e.message
+            e.to_string().starts_with("no database for db_id `nope`"),
+            "{e}"
         );
         let e = resolve_db(&json!({"db_id": "concert"}), "").unwrap_err();
-        assert!(e.message.contains("`db_dir`"), "{}", e.message);
+        assert!(e.to_string().contains("`db_dir`"), "{e}");
         let _ = std::fs::remove_dir_all(&dir);
     }
 
@@ -793,11 +818,10 @@ mod tests {
         ] {
             for a in &attacks {
                 let e = resolve_db_in(a, db_dir, &access).unwrap_err();
-                assert_eq!(e.status, plaudit_core::Status::InvalidInput);
+                assert!(matches!(e, SqlError::Reference(_)), "{e:?}");
                 assert!(
-                    e.message.contains("is outside the database directory"),
-                    "{a} {access:?}: {}",
-                    e.message
+                    e.to_string().contains("is outside the database directory"),
+                    "{a} {access:?}: {e}"
                 );
             }
             // Inside, by relative path and by id, resolves to the canonical file.
@@ -816,11 +840,7 @@ mod tests {
             &FileAccess::Nothing,
         )
         .unwrap_err();
-        assert!(
-            e.message.contains("opens no database files"),
-            "{}",
-            e.message
-        );
+        assert!(e.to_string().contains("opens no database files"), "{e}");
         let setup = json!({"sql": "x", "setup": SETUP});
         assert_eq!(
             resolve_db_in(&setup, "", &FileAccess::Nothing).unwrap(),
@@ -836,11 +856,7 @@ mod tests {
         let d = Deadline::none();
         let setup = format!("CREATE TABLE t(x); VACUUM INTO '{}';", target.display());
         let e = with_db(&json!({ "setup": setup }), &d, Caps::default(), |_| ()).unwrap_err();
-        assert!(
-            e.message.starts_with("`reference.setup` failed"),
-            "{}",
-            e.message
-        );
+        assert!(e.to_string().starts_with("`reference.setup` failed"), "{e}");
         assert!(!target.exists(), "VACUUM INTO wrote {}", target.display());
     }
 
@@ -858,7 +874,7 @@ mod tests {
     fn bad_references() {
         let d = Deadline::none();
         let e = with_db(&json!({"sql": "SELECT 1"}), &d, Caps::default(), |_| ()).unwrap_err();
-        assert_eq!(e.status, plaudit_core::Status::InvalidInput);
+        assert!(matches!(e, SqlError::Reference(_)), "{e:?}");
         let e = with_db(
             &json!({"db": "/nonexistent/x.sqlite"}),
             &d,
@@ -866,7 +882,7 @@ mod tests {
             |_| (),
         )
         .unwrap_err();
-        assert!(e.message.contains("no database file"), "{}", e.message);
+        assert!(e.to_string().contains("no database file"), "{e}");
         let e = with_db(
             &json!({"setup": "CREATE TABLE"}),
             &d,
@@ -874,11 +890,7 @@ mod tests {
             |_| (),
         )
         .unwrap_err();
-        assert!(
-            e.message.starts_with("`reference.setup` failed"),
-            "{}",
-            e.message
-        );
+        assert!(e.to_string().starts_with("`reference.setup` failed"), "{e}");
         let e = with_db(
             &json!({"setup": "ATTACH '/tmp/a.db' AS a;"}),
             &d,
@@ -886,6 +898,6 @@ mod tests {
             |_| (),
         )
         .unwrap_err();
-        assert!(e.message.contains("ATTACH"), "{}", e.message);
+        assert!(e.to_string().contains("ATTACH"), "{e}");
     }
 }

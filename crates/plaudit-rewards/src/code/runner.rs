@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use plaudit_code::{Checked, Options};
+use plaudit_code::{CheckError, Checked, Options};
 use plaudit_core::{Ctx, Failure, Kind, ParamSpec, Params, Sample};
 use plaudit_sandbox::Isolation;
 
@@ -50,6 +50,17 @@ pub(crate) const MAX_TESTS: ParamSpec = ParamSpec::new(
     "the most tests (asserts or stdin/stdout cases) a reference may hold (more: invalid_input)",
 )
 .host();
+
+/// The verifier's error as the sample's failure: a bad reference is `invalid_input`, no code
+/// `no_answer`, a sandbox that cannot be created or fails `error`, no time for any test `timeout`.
+pub(crate) fn check_failure(e: CheckError) -> Failure {
+    match e {
+        CheckError::Reference(m) => Failure::invalid_input(m),
+        CheckError::NoCode(m) => Failure::no_answer(m),
+        CheckError::Sandbox(m) => Failure::error(m),
+        CheckError::Timeout(m) => Failure::timeout(m),
+    }
+}
 
 /// The sandbox settings every code reward takes.
 #[derive(Clone, Debug)]
@@ -111,6 +122,7 @@ impl Runner {
             &self.opts,
             cx.deadline,
         )
+        .map_err(check_failure)
     }
 
     /// Run another solution (a reference solution) on the same tests.
@@ -120,7 +132,7 @@ impl Runner {
         checked: &Checked,
         cx: &Ctx,
     ) -> Result<plaudit_code::Outcome, Failure> {
-        let sb = plaudit_code::sandbox(self.isolation)?;
+        let sb = plaudit_code::sandbox(self.isolation).map_err(check_failure)?;
         plaudit_code::run_tests(
             sb,
             solution,
@@ -132,6 +144,49 @@ impl Runner {
             },
             cx.deadline,
         )
-        .map_err(plaudit_code::run_failure)
+        .map_err(|e| check_failure(e.into()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use plaudit_code::RunError;
+    use plaudit_core::Status;
+
+    #[test]
+    fn check_errors_become_sample_failures() {
+        let f = |e: CheckError| {
+            let f = check_failure(e);
+            (f.status, f.message)
+        };
+        assert_eq!(
+            f(CheckError::Reference(
+                "`reference.tests[0]`: expected a string, got a number".into()
+            )),
+            (
+                Status::InvalidInput,
+                "`reference.tests[0]`: expected a string, got a number".into()
+            )
+        );
+        assert_eq!(
+            f(CheckError::NoCode("no code".into())),
+            (Status::NoAnswer, "no code".into())
+        );
+        assert_eq!(
+            f(RunError::Sandbox(
+                "user namespaces are disabled: kernel.unprivileged_userns_clone = 0".into()
+            )
+            .into()),
+            (
+                Status::Error,
+                "the sandbox failed: user namespaces are disabled: kernel.unprivileged_userns_clone = 0"
+                    .into()
+            )
+        );
+        assert_eq!(
+            f(RunError::Timeout("no time".into()).into()),
+            (Status::Timeout, "no time".into())
+        );
     }
 }

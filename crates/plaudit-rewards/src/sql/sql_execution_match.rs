@@ -52,7 +52,7 @@ use plaudit_core::{Ctx, Kind, Outcome, ParamSpec, Params, Reward, RewardInfo, Sa
 use plaudit_sql::{results_match, tokens::orders_result, Caps};
 use serde_json::json;
 
-use super::queries::{caps, run_both, DB_DIR, MAX_BYTES, MAX_ROWS};
+use super::queries::{caps, run_both, sql_failure, DB_DIR, MAX_BYTES, MAX_ROWS};
 
 pub const INFO: RewardInfo = RewardInfo {
     name: "sql_execution_match",
@@ -102,7 +102,7 @@ impl Reward for ExecutionMatch {
         let ordered = match self.ordered.as_str() {
             "always" => true,
             "never" => false,
-            _ => orders_result(plaudit_sql::gold_sql(&sample.reference)?),
+            _ => orders_result(plaudit_sql::gold_sql(&sample.reference).map_err(sql_failure)?),
         };
         let pred = match pred {
             Ok(p) => p,

@@ -36,7 +36,7 @@ use plaudit_core::{Ctx, Kind, Outcome, ParamSpec, Params, Reward, RewardInfo, Sa
 use plaudit_sql::tokens::{tokenize, Token};
 use serde_json::json;
 
-use super::queries::pred_sql;
+use super::queries::{pred_sql, sql_failure};
 
 pub const INFO: RewardInfo = RewardInfo {
     name: "sql_ngram_similarity",
@@ -86,7 +86,7 @@ pub fn ngram_jaccard(a: &str, b: &str, n: usize) -> f64 {
 
 impl Reward for Ngram {
     fn score(&self, sample: &Sample, _cx: &Ctx) -> Outcome {
-        let gold = plaudit_sql::gold_sql(&sample.reference)?;
+        let gold = plaudit_sql::gold_sql(&sample.reference).map_err(sql_failure)?;
         let sql = pred_sql(sample)?;
         Ok(Score::with_details(
             ngram_jaccard(sql, gold, self.n),

@@ -37,7 +37,7 @@ use plaudit_core::{Ctx, Outcome, ParamSpec, Params, Reward, RewardInfo, Sample, 
 use plaudit_sql::{Caps, QueryError};
 use serde_json::json;
 
-use super::queries::{gold_failure, pred_sql, DB_DIR};
+use super::queries::{gold_failure, pred_sql, sql_failure, DB_DIR};
 
 pub const INFO: RewardInfo = RewardInfo {
     name: "sql_schema_linking",
@@ -61,15 +61,17 @@ fn build(p: &Params) -> Result<Arc<dyn Reward>, String> {
 
 impl Reward for SchemaLinking {
     fn score(&self, sample: &Sample, cx: &Ctx) -> Outcome {
-        let gold = plaudit_sql::gold_sql(&sample.reference)?;
+        let gold = plaudit_sql::gold_sql(&sample.reference).map_err(sql_failure)?;
         let sql = pred_sql(sample)?;
-        let reference = plaudit_sql::resolve_db(&sample.reference, &self.db_dir)?;
+        let reference =
+            plaudit_sql::resolve_db(&sample.reference, &self.db_dir).map_err(sql_failure)?;
         let (g, p) = plaudit_sql::with_db(&reference, cx.deadline, Caps::default(), |db| {
             (
                 db.references(gold, cx.deadline),
                 db.references(sql, cx.deadline),
             )
-        })?;
+        })
+        .map_err(sql_failure)?;
         let g = g.map_err(|e| gold_failure(e, cx))?;
         let p = match p {
             Ok(p) => p,

@@ -32,7 +32,7 @@ use plaudit_core::{Ctx, Outcome, ParamSpec, Params, Reward, RewardInfo, Sample, 
 use plaudit_sql::{Caps, QueryError};
 use serde_json::json;
 
-use super::queries::{pred_sql, DB_DIR};
+use super::queries::{pred_sql, sql_failure, DB_DIR};
 
 pub const INFO: RewardInfo = RewardInfo {
     name: "sql_syntax",
@@ -57,10 +57,12 @@ fn build(p: &Params) -> Result<Arc<dyn Reward>, String> {
 impl Reward for Syntax {
     fn score(&self, sample: &Sample, cx: &Ctx) -> Outcome {
         let sql = pred_sql(sample)?;
-        let reference = plaudit_sql::resolve_db(&sample.reference, &self.db_dir)?;
+        let reference =
+            plaudit_sql::resolve_db(&sample.reference, &self.db_dir).map_err(sql_failure)?;
         let r = plaudit_sql::with_db(&reference, cx.deadline, Caps::default(), |db| {
             db.references(sql, cx.deadline)
-        })?;
+        })
+        .map_err(sql_failure)?;
         match r {
             Ok(_) => Ok(Score::with_details(1.0, json!({ "sql": sql }))),
             Err(QueryError::Timeout) => Err(cx.deadline.timeout().into()),
