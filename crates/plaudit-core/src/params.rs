@@ -43,6 +43,61 @@ impl Kind {
     }
 }
 
+/// One end of a numeric parameter's valid range.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Bound {
+    pub value: f64,
+    /// Whether `value` itself is valid.
+    pub inclusive: bool,
+}
+
+/// The valid values of a numeric parameter ([`Kind::Float`] or [`Kind::Int`]): at or above (or
+/// strictly above) `min`, at or below (or strictly below) `max`. Declared with
+/// [`ParamSpec::min`], [`ParamSpec::above`], [`ParamSpec::max`], [`ParamSpec::below`] and
+/// [`ParamSpec::range`]; checked when the parameters are read, shown by `plaudit explain`.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Range {
+    pub min: Option<Bound>,
+    pub max: Option<Bound>,
+}
+
+impl Range {
+    /// Whether `x` lies in the range.
+    pub fn contains(&self, x: f64) -> bool {
+        let lo = self
+            .min
+            .is_none_or(|b| x > b.value || (b.inclusive && x == b.value));
+        let hi = self
+            .max
+            .is_none_or(|b| x < b.value || (b.inclusive && x == b.value));
+        lo && hi
+    }
+
+    /// The range in words: `≥ 1`, `> 0`, `≤ 0`, `in [0, 1]`, `in (0, 1]`; `None` when unbounded.
+    pub fn describe(&self) -> Option<String> {
+        match (self.min, self.max) {
+            (None, None) => None,
+            (Some(lo), None) => Some(format!(
+                "{} {}",
+                if lo.inclusive { "≥" } else { ">" },
+                lo.value
+            )),
+            (None, Some(hi)) => Some(format!(
+                "{} {}",
+                if hi.inclusive { "≤" } else { "<" },
+                hi.value
+            )),
+            (Some(lo), Some(hi)) => Some(format!(
+                "in {}{}, {}{}",
+                if lo.inclusive { '[' } else { '(' },
+                lo.value,
+                hi.value,
+                if hi.inclusive { ']' } else { ')' },
+            )),
+        }
+    }
+}
+
 /// One declared parameter: its name, type, default (JSON text; `None` means required) and meaning.
 #[derive(Clone, Copy, Debug)]
 pub struct ParamSpec {
@@ -54,6 +109,8 @@ pub struct ParamSpec {
     /// time and result sizes …), so only the operator's own spec may set it; a spec sent by a
     /// server's client must leave it at its default (see `plaudit serve --allow-inline-specs`).
     pub host: bool,
+    /// The valid values of a numeric parameter (unbounded by default).
+    pub range: Range,
 }
 
 impl ParamSpec {
@@ -69,6 +126,10 @@ impl ParamSpec {
             default: Some(default),
             doc,
             host: false,
+            range: Range {
+                min: None,
+                max: None,
+            },
         }
     }
     pub const fn required(name: &'static str, kind: Kind, doc: &'static str) -> Self {
@@ -78,12 +139,88 @@ impl ParamSpec {
             default: None,
             doc,
             host: false,
+            range: Range {
+                min: None,
+                max: None,
+            },
         }
     }
 
     /// This parameter as a host parameter ([`ParamSpec::host`]).
     pub const fn host(self) -> Self {
         ParamSpec { host: true, ..self }
+    }
+
+    /// Valid values are ≥ `lo`.
+    pub const fn min(self, lo: f64) -> Self {
+        self.with_min(lo, true)
+    }
+    /// Valid values are > `lo`.
+    pub const fn above(self, lo: f64) -> Self {
+        self.with_min(lo, false)
+    }
+    /// Valid values are ≤ `hi`.
+    pub const fn max(self, hi: f64) -> Self {
+        self.with_max(hi, true)
+    }
+    /// Valid values are < `hi`.
+    pub const fn below(self, hi: f64) -> Self {
+        self.with_max(hi, false)
+    }
+    /// Valid values are in [`lo`, `hi`].
+    pub const fn range(self, lo: f64, hi: f64) -> Self {
+        self.with_min(lo, true).with_max(hi, true)
+    }
+
+    const fn with_min(self, value: f64, inclusive: bool) -> Self {
+        ParamSpec {
+            range: Range {
+                min: Some(Bound { value, inclusive }),
+                max: self.range.max,
+            },
+            ..self
+        }
+    }
+    const fn with_max(self, value: f64, inclusive: bool) -> Self {
+        ParamSpec {
+            range: Range {
+                min: self.range.min,
+                max: Some(Bound { value, inclusive }),
+            },
+            ..self
+        }
+    }
+
+    /// The type and the valid range in words: `an integer ≥ 1`, `a number in (0, 1]`.
+    pub fn describe(&self) -> String {
+        match self.range.describe() {
+            Some(r) => format!("{} {r}", self.kind.describe()),
+            None => self.kind.describe(),
+        }
+    }
+
+    /// `v` (already of this parameter's kind) checked against the declared range.
+    fn check_range(&self, v: &Value) -> Result<(), String> {
+        let Some(x) = v.as_f64() else {
+            return Ok(());
+        };
+        match self.range.describe() {
+            Some(r) if !self.range.contains(x) => Err(format!(
+                "parameter `{}` must be {r}, got {}",
+                self.name,
+                number_text(v)
+            )),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// A number as a message shows it: integers without a fraction (`0`, not `0.0`).
+fn number_text(v: &Value) -> String {
+    match (v.as_i64(), v.as_f64()) {
+        (Some(i), _) => i.to_string(),
+        (None, Some(f)) => f.to_string(),
+        _ => v.to_string(),
     }
 }
 
@@ -169,7 +306,15 @@ impl Params {
                     continue;
                 }
             };
-            match check_kind(&p.kind, &raw) {
+            let checked = check_kind(&p.kind, &raw)
+                .map_err(|e| format!("parameter `{}`: {e}", p.name))
+                .and_then(|v| {
+                    if matches!(p.kind, Kind::Float | Kind::Int) {
+                        p.check_range(&v)?;
+                    }
+                    Ok(v)
+                });
+            match checked {
                 Ok(v) => {
                     if p.kind == Kind::Component && v.as_str() != Some("") {
                         let name = v.as_str().unwrap_or_default();
@@ -198,7 +343,7 @@ impl Params {
                     }
                     out.values.insert(p.name, v);
                 }
-                Err(e) => errors.push(format!("parameter `{}`: {e}", p.name)),
+                Err(e) => errors.push(e),
             }
         }
         if errors.is_empty() {
@@ -383,5 +528,55 @@ mod tests {
             e,
             vec!["parameter `of`: expected a list of component names, got a list"]
         );
+    }
+
+    static RANGED: &[ParamSpec] = &[
+        ParamSpec::new("n", Kind::Int, "1", "n").min(1.0),
+        ParamSpec::new("t", Kind::Float, "1.0", "t").above(0.0),
+        ParamSpec::new("p", Kind::Float, "0.5", "p").range(0.0, 1.0),
+        ParamSpec::new("d", Kind::Float, "1.0", "d")
+            .above(0.0)
+            .max(1.0),
+        ParamSpec::new("q", Kind::Float, "0.0", "q")
+            .min(0.0)
+            .below(1.0),
+        ParamSpec::new("m", Kind::Float, "0.0", "m").max(0.0),
+    ];
+
+    #[test]
+    fn declared_ranges_are_checked_and_described() {
+        assert!(Params::from_json(RANGED, &Value::Null, &[]).is_ok());
+        let ok = json!({"n": 5, "t": 0.1, "p": 1.0, "d": 1.0, "q": 0.0, "m": -2.0});
+        assert!(Params::from_json(RANGED, &ok, &[]).is_ok());
+        let bad = json!({"n": 0, "t": 0.0, "p": 1.5, "d": 0.0, "q": 1.0, "m": 0.5});
+        assert_eq!(
+            Params::from_json(RANGED, &bad, &[]).unwrap_err(),
+            vec![
+                "parameter `n` must be ≥ 1, got 0",
+                "parameter `t` must be > 0, got 0",
+                "parameter `p` must be in [0, 1], got 1.5",
+                "parameter `d` must be in (0, 1], got 0",
+                "parameter `q` must be in [0, 1), got 1",
+                "parameter `m` must be ≤ 0, got 0.5",
+            ]
+        );
+        // A type error is reported as such, not as a range error.
+        assert_eq!(
+            Params::from_json(RANGED, &json!({"n": "x"}), &[]).unwrap_err(),
+            vec!["parameter `n`: expected an integer, got a string"]
+        );
+        let described: Vec<String> = RANGED.iter().map(ParamSpec::describe).collect();
+        assert_eq!(
+            described,
+            vec![
+                "an integer ≥ 1",
+                "a number > 0",
+                "a number in [0, 1]",
+                "a number in (0, 1]",
+                "a number in [0, 1)",
+                "a number ≤ 0",
+            ]
+        );
+        assert_eq!(SPECS[0].describe(), "an integer");
     }
 }

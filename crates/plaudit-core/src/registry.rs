@@ -160,7 +160,7 @@ impl RewardInfo {
             s.push_str(&format!(
                 "  {:<20} {:<28} {:<18} {}\n",
                 p.name,
-                p.kind.describe(),
+                p.describe(),
                 default,
                 p.doc
             ));

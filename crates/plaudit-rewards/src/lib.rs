@@ -59,6 +59,23 @@ pub fn all() -> Vec<RewardInfo> {
     v
 }
 
+/// The spec error of `info` built with `params` (tests): the errors of its declared parameters
+/// (types, ranges), else the error of its `build`. Panics when it builds.
+#[cfg(test)]
+pub(crate) fn spec_error(
+    info: &RewardInfo,
+    params: serde_json::Value,
+    components: &[&str],
+) -> String {
+    match plaudit_core::Params::from_json(info.params, &params, components) {
+        Err(errors) => errors.join("; "),
+        Ok(p) => match (info.build)(&p) {
+            Err(e) => e,
+            Ok(_) => panic!("{} builds with {params}", info.name),
+        },
+    }
+}
+
 /// A registry holding the whole catalogue.
 pub fn registry() -> Registry {
     let mut r = Registry::new();

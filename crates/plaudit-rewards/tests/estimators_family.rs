@@ -204,7 +204,7 @@ fn spec_errors_name_the_parameter() {
         "components.front.params: parameter `objectives` names component `zz`, which this spec does not define",
         "components.both.params: component `correct` is named twice in `objectives` and `minimize`",
         "components.none.params: `objectives` must name at least one component to maximise",
-        "components.k0.params: `k` must be at least 1, got 0",
+        "components.k0.params: parameter `k` must be ≥ 1, got 0",
         "group.advantage: unknown estimator `rewards` (valid: grpo, dr_grpo, rloo, reinforce_pp, reward, none)",
     ] {
         assert!(err.contains(want), "missing `{want}` in:\n{err}");

@@ -183,7 +183,7 @@ fn bad_parameters_are_spec_errors() {
     let cases = [
         (
             "{reward: pure_min_credit, params: {temperature: -1}}",
-            "parameter `temperature` must be >= 0, got -1",
+            "parameter `temperature` must be ≥ 0, got -1",
         ),
         (
             "{reward: prime_implicit, params: {beta: 0}}",
@@ -199,7 +199,7 @@ fn bad_parameters_are_spec_errors() {
         ),
         (
             "{reward: step_increment, params: {detail_limit: -1}}",
-            "parameter `detail_limit` must be >= 0, got -1",
+            "parameter `detail_limit` must be ≥ 0, got -1",
         ),
         (
             "{reward: gated_process, params: {outcome: ''}}",

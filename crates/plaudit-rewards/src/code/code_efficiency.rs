@@ -71,13 +71,14 @@ const PARAMS: &[ParamSpec] = &[
         "\"cpu\"",
         "runtime compared: CPU or wall-clock time",
     ),
-    ParamSpec::new("cap", Kind::Float, "2.0", "largest value"),
+    ParamSpec::new("cap", Kind::Float, "2.0", "largest value").above(0.0),
     ParamSpec::new(
         "floor_ms",
         Kind::Float,
         "1.0",
         "milliseconds added to both runtimes",
-    ),
+    )
+    .min(0.0),
     ISOLATION,
     TIME_LIMIT_MS,
     MEMORY_MB,
@@ -95,13 +96,7 @@ struct Efficiency {
 
 fn build(p: &Params) -> Result<Arc<dyn Reward>, String> {
     let cap = p.f64("cap");
-    if cap <= 0.0 {
-        return Err(format!("`cap` must be > 0, got {cap}"));
-    }
     let floor_ms = p.f64("floor_ms");
-    if floor_ms < 0.0 {
-        return Err(format!("`floor_ms` must be >= 0, got {floor_ms}"));
-    }
     Ok(Arc::new(Efficiency {
         runner: Runner::from_params(p, true)?,
         wall: p.str("measure") == "wall",

@@ -79,7 +79,7 @@ pub const INFO: RewardInfo = RewardInfo {
 };
 
 const PARAMS: &[ParamSpec] = &[
-    ParamSpec::new("lambda", Kind::Float, "0.5", "weight of the dense term"),
+    ParamSpec::new("lambda", Kind::Float, "0.5", "weight of the dense term").min(0.0),
     ParamSpec::new(
         "combine",
         Kind::Enum(&["gated", "sum"]),
@@ -91,13 +91,16 @@ const PARAMS: &[ParamSpec] = &[
         Kind::Float,
         "2.0",
         "pseudo-runs at pass rate 1/2 smoothing each test's rate",
-    ),
+    )
+    .above(0.0),
     ParamSpec::new(
         "decay",
         Kind::Float,
         "0.9",
         "share of the old counts kept at each update",
-    ),
+    )
+    .above(0.0)
+    .max(1.0),
     ParamSpec::new(
         "key",
         Kind::Enum(&["prompt", "group"]),
@@ -123,17 +126,8 @@ struct Verpo {
 
 fn build(p: &Params) -> Result<Arc<dyn Reward>, String> {
     let lambda = p.f64("lambda");
-    if lambda < 0.0 {
-        return Err(format!("`lambda` must be >= 0, got {lambda}"));
-    }
     let prior = p.f64("prior");
-    if prior <= 0.0 {
-        return Err(format!("`prior` must be > 0, got {prior}"));
-    }
     let decay = p.f64("decay");
-    if !(decay > 0.0 && decay <= 1.0) {
-        return Err(format!("`decay` must be in (0, 1], got {decay}"));
-    }
     Ok(Arc::new(Verpo {
         runner: Runner::from_params(p, false)?,
         lambda,
@@ -381,12 +375,20 @@ mod tests {
     #[test]
     fn bad_parameters() {
         for (p, msg) in [
-            (json!({"decay": 0.0}), "`decay` must be in (0, 1], got 0"),
-            (json!({"prior": 0.0}), "`prior` must be > 0, got 0"),
-            (json!({"lambda": -1.0}), "`lambda` must be >= 0, got -1"),
+            (
+                json!({"decay": 0.0}),
+                "parameter `decay` must be in (0, 1], got 0",
+            ),
+            (
+                json!({"prior": 0.0}),
+                "parameter `prior` must be > 0, got 0",
+            ),
+            (
+                json!({"lambda": -1.0}),
+                "parameter `lambda` must be ≥ 0, got -1",
+            ),
         ] {
-            let params = Params::from_json(PARAMS, &p, &[]).unwrap();
-            assert_eq!(build(&params).err().unwrap(), msg);
+            assert_eq!(crate::spec_error(&INFO, p, &[]), msg);
         }
     }
 }

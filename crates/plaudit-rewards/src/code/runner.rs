@@ -21,13 +21,15 @@ pub(crate) const TIME_LIMIT_MS: ParamSpec = ParamSpec::new(
     Kind::Int,
     "5000",
     "per-test wall-clock limit when the reference gives no `time_limit_ms`",
-);
+)
+.min(1.0);
 pub(crate) const MEMORY_MB: ParamSpec = ParamSpec::new(
     "memory_mb",
     Kind::Int,
     "1024",
     "memory limit when the reference gives no `memory_mb`",
-);
+)
+.min(1.0);
 
 pub(crate) const MAX_TIME_LIMIT_MS: ParamSpec = ParamSpec::new(
     "max_time_limit_ms",
@@ -49,6 +51,7 @@ pub(crate) const MAX_TESTS: ParamSpec = ParamSpec::new(
     "1024",
     "the most tests (asserts or stdin/stdout cases) a reference may hold (more: invalid_input)",
 )
+.min(1.0)
 .host();
 
 /// The verifier's error as the sample's failure: a bad reference is `invalid_input`, no code
@@ -72,13 +75,7 @@ pub(crate) struct Runner {
 impl Runner {
     pub(crate) fn from_params(p: &Params, stop_on_failure: bool) -> Result<Runner, String> {
         let time_limit_ms = p.i64("time_limit_ms");
-        if time_limit_ms <= 0 {
-            return Err(format!("`time_limit_ms` must be > 0, got {time_limit_ms}"));
-        }
         let memory_mb = p.i64("memory_mb");
-        if memory_mb <= 0 {
-            return Err(format!("`memory_mb` must be > 0, got {memory_mb}"));
-        }
         let max_time_limit_ms = p.i64("max_time_limit_ms");
         let max_memory_mb = p.i64("max_memory_mb");
         let max_tests = p.i64("max_tests");
@@ -91,9 +88,6 @@ impl Runner {
             return Err(format!(
                 "`max_memory_mb` ({max_memory_mb}) is below `memory_mb` ({memory_mb})"
             ));
-        }
-        if max_tests <= 0 {
-            return Err(format!("`max_tests` must be > 0, got {max_tests}"));
         }
         Ok(Runner {
             isolation: if p.str("isolation") == "weak" {

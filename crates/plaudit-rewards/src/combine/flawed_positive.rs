@@ -115,7 +115,8 @@ const PARAMS: &[ParamSpec] = &[
         Kind::Int,
         "5",
         "fewer reasoning words is `short_reasoning`",
-    ),
+    )
+    .min(0.0),
     ParamSpec::new(
         "derivation_markers",
         Kind::StrList,
@@ -414,11 +415,10 @@ mod tests {
             ),
             (
                 json!({"min_reasoning_words": -1}),
-                "parameter `min_reasoning_words` must be >= 0, got -1",
+                "parameter `min_reasoning_words` must be ≥ 0, got -1",
             ),
         ] {
-            let p = Params::from_json(PARAMS, &params, &["correct"]).unwrap();
-            assert_eq!(build(&p).err().unwrap(), msg);
+            assert_eq!(crate::spec_error(&INFO, params, &["correct"]), msg);
         }
     }
 }

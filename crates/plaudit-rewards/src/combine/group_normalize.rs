@@ -54,7 +54,7 @@ use plaudit_core::{
 };
 
 use crate::components::missing;
-use crate::estimators::stats::{check_eps, mean_std, overflow, EPS_PARAM, STD_PARAM};
+use crate::estimators::stats::{mean_std, overflow, EPS_PARAM, STD_PARAM};
 
 pub const INFO: RewardInfo = RewardInfo {
     name: "group_normalize",
@@ -108,7 +108,7 @@ fn build(p: &Params) -> Result<Arc<dyn Reward>, String> {
         of,
         method,
         sample_std: p.str("std") == "sample",
-        eps: check_eps(p.f64("eps"))?,
+        eps: p.f64("eps"),
     }))
 }
 

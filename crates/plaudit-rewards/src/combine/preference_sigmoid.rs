@@ -100,7 +100,8 @@ const PARAMS: &[ParamSpec] = &[
         Kind::Float,
         "1.0",
         "T in σ((s − s_ref) / T); > 0",
-    ),
+    )
+    .above(0.0),
 ];
 
 struct PreferenceSigmoid {
@@ -113,9 +114,6 @@ struct PreferenceSigmoid {
 
 fn build(p: &Params) -> Result<Arc<dyn Reward>, String> {
     let temperature = p.f64("temperature");
-    if temperature <= 0.0 {
-        return Err(format!("`temperature` must be > 0, got {temperature}"));
-    }
     let reference_component = p.component("reference_component");
     let reference_keys = p.strs("reference_keys");
     if reference_component.is_none() && reference_keys.is_empty() {
@@ -191,14 +189,16 @@ mod tests {
     #[test]
     fn bad_parameters_are_refused() {
         for (params, msg) in [
-            (json!({"temperature": 0.0}), "`temperature` must be > 0, got 0"),
+            (
+                json!({"temperature": 0.0}),
+                "parameter `temperature` must be > 0, got 0",
+            ),
             (
                 json!({"reference_keys": []}),
                 "`reference_keys` is empty and no `reference_component` is set: there is no reference score",
             ),
         ] {
-            let p = Params::from_json(PARAMS, &params, &[]).unwrap();
-            assert_eq!(build(&p).err().unwrap(), msg);
+            assert_eq!(crate::spec_error(&INFO, params, &[]), msg);
         }
     }
 }

@@ -80,8 +80,8 @@ const PARAMS: &[ParamSpec] = &[
         "\"flip\"",
         "flip a binary reward, or add Gaussian noise",
     ),
-    ParamSpec::new("p", Kind::Float, "0.1", "flip probability, in [0, 1]"),
-    ParamSpec::new("sigma", Kind::Float, "0.1", "σ ≥ 0 of the Gaussian noise"),
+    ParamSpec::new("p", Kind::Float, "0.1", "flip probability, in [0, 1]").range(0.0, 1.0),
+    ParamSpec::new("sigma", Kind::Float, "0.1", "σ ≥ 0 of the Gaussian noise").min(0.0),
     ParamSpec::new("seed", Kind::Int, "0", "seed of the draw"),
     ParamSpec::new(
         "low",
@@ -119,12 +119,6 @@ fn build(p: &Params) -> Result<Arc<dyn Reward>, String> {
         return Err("`input` must name the component to add noise to".into());
     };
     let (prob, sigma, low, high) = (p.f64("p"), p.f64("sigma"), p.f64("low"), p.f64("high"));
-    if !(0.0..=1.0).contains(&prob) {
-        return Err(format!("`p` must lie in [0, 1], got {prob}"));
-    }
-    if sigma < 0.0 {
-        return Err(format!("`sigma` must be ≥ 0, got {sigma}"));
-    }
     if low >= high {
         return Err(format!(
             "`low` must be less than `high`, got {low} and {high}"
@@ -288,15 +282,20 @@ mod tests {
     #[test]
     fn bad_parameters_are_refused() {
         for (params, msg) in [
-            (json!({"p": 1.5}), "`p` must lie in [0, 1], got 1.5"),
-            (json!({"sigma": -1.0}), "`sigma` must be ≥ 0, got -1"),
+            (
+                json!({"p": 1.5}),
+                "parameter `p` must be in [0, 1], got 1.5",
+            ),
+            (
+                json!({"sigma": -1.0}),
+                "parameter `sigma` must be ≥ 0, got -1",
+            ),
             (
                 json!({"low": 1.0, "high": 1.0}),
                 "`low` must be less than `high`, got 1 and 1",
             ),
         ] {
-            let p = Params::from_json(PARAMS, &params, &["correct"]).unwrap();
-            assert_eq!(build(&p).err().unwrap(), msg);
+            assert_eq!(crate::spec_error(&INFO, params, &["correct"]), msg);
         }
     }
 }

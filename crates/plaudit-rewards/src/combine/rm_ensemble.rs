@@ -108,7 +108,8 @@ const PARAMS: &[ParamSpec] = &[
         Kind::Float,
         "1.0",
         "λ ≥ 0, weight of the var / std penalty",
-    ),
+    )
+    .min(0.0),
     ParamSpec::new(
         "keys",
         Kind::StrList,
@@ -134,11 +135,6 @@ struct RmEnsemble {
 
 fn build(p: &Params) -> Result<Arc<dyn Reward>, String> {
     let lambda = p.f64("lambda");
-    if lambda < 0.0 {
-        return Err(format!(
-            "`lambda` must be ≥ 0 (a conservative penalty), got {lambda}"
-        ));
-    }
     let keys = p.strs("keys");
     for (i, k) in keys.iter().enumerate() {
         if keys[..i].contains(k) {
@@ -253,15 +249,14 @@ mod tests {
         for (params, msg) in [
             (
                 json!({"lambda": -0.5}),
-                "`lambda` must be ≥ 0 (a conservative penalty), got -0.5",
+                "parameter `lambda` must be ≥ 0, got -0.5",
             ),
             (
                 json!({"keys": ["a", "b", "a"]}),
                 "`keys` lists `a` twice (each member counts once)",
             ),
         ] {
-            let p = Params::from_json(PARAMS, &params, &[]).unwrap();
-            assert_eq!(build(&p).err().unwrap(), msg);
+            assert_eq!(crate::spec_error(&INFO, params, &[]), msg);
         }
     }
 }

@@ -81,13 +81,15 @@ const PARAMS: &[ParamSpec] = &[
         Kind::Float,
         "0.5",
         "weight of tool-call efficiency",
-    ),
+    )
+    .min(0.0),
     ParamSpec::new(
         "token_weight",
         Kind::Float,
         "0.5",
         "weight of length efficiency",
-    ),
+    )
+    .min(0.0),
     ParamSpec::new(
         "tool_calls",
         Kind::Component,
@@ -112,11 +114,6 @@ fn build(p: &Params) -> Result<Arc<dyn Reward>, String> {
         .component("correctness")
         .ok_or("`correctness` must name the component that says whether the answer is right")?;
     let (tool_weight, token_weight) = (p.f64("tool_weight"), p.f64("token_weight"));
-    if tool_weight < 0.0 || token_weight < 0.0 {
-        return Err(format!(
-            "`tool_weight` and `token_weight` must be ≥ 0, got {tool_weight} and {token_weight}"
-        ));
-    }
     if tool_weight + token_weight <= 0.0 {
         return Err("`tool_weight` and `token_weight` cannot both be 0".into());
     }
@@ -234,18 +231,14 @@ mod tests {
 
     #[test]
     fn bad_weights() {
-        let err = |v: Value| {
-            build(&Params::from_json(PARAMS, &v, &["correct"]).unwrap())
-                .err()
-                .unwrap()
-        };
+        let err = |v: Value| crate::spec_error(&INFO, v, &["correct"]);
         assert_eq!(
             err(json!({"tool_weight": 0, "token_weight": 0})),
             "`tool_weight` and `token_weight` cannot both be 0"
         );
         assert_eq!(
             err(json!({"tool_weight": -1})),
-            "`tool_weight` and `token_weight` must be ≥ 0, got -1 and 0.5"
+            "parameter `tool_weight` must be ≥ 0, got -1"
         );
     }
 

@@ -73,13 +73,15 @@ const PARAMS: &[ParamSpec] = &[
         Kind::Float,
         "0.5",
         "largest length penalty of a correct rollout",
-    ),
+    )
+    .range(0.0, 1.0),
     ParamSpec::new(
         "temperature",
         Kind::Float,
         "1.0",
         "divides z before the sigmoid",
-    ),
+    )
+    .above(0.0),
     ParamSpec::new(
         "wrong_value",
         Kind::Float,
@@ -103,13 +105,7 @@ fn build(p: &Params) -> Result<Arc<dyn Reward>, String> {
         .component("correctness")
         .ok_or("`correctness` must name the component that says whether the answer is right")?;
     let alpha = p.f64("alpha");
-    if !(0.0..=1.0).contains(&alpha) {
-        return Err(format!("`alpha` must be in [0, 1], got {alpha}"));
-    }
     let temperature = p.f64("temperature");
-    if temperature <= 0.0 {
-        return Err(format!("`temperature` must be > 0, got {temperature}"));
-    }
     Ok(Arc::new(Drpo {
         correctness,
         threshold: p.f64("threshold"),
@@ -228,10 +224,14 @@ mod tests {
 
     #[test]
     fn bad_parameters_and_missing_tokens() {
-        let p = Params::from_json(PARAMS, &json!({"alpha": 2}), &["correct"]).unwrap();
-        assert_eq!(build(&p).err().unwrap(), "`alpha` must be in [0, 1], got 2");
-        let p = Params::from_json(PARAMS, &json!({"temperature": 0}), &["correct"]).unwrap();
-        assert_eq!(build(&p).err().unwrap(), "`temperature` must be > 0, got 0");
+        assert_eq!(
+            crate::spec_error(&INFO, json!({"alpha": 2}), &["correct"]),
+            "parameter `alpha` must be in [0, 1], got 2"
+        );
+        assert_eq!(
+            crate::spec_error(&INFO, json!({"temperature": 0}), &["correct"]),
+            "parameter `temperature` must be > 0, got 0"
+        );
         let d = Deadline::none();
         let out =
             reward(json!({})).score(&Sample::new("x", Value::Null), &Ctx::new(&d, &[Some(1.0)]));

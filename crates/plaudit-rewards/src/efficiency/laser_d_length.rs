@@ -107,13 +107,16 @@ const PARAMS: &[ParamSpec] = &[
         Kind::Float,
         "0.5",
         "weight of a batch in the target update (0: fixed targets)",
-    ),
+    )
+    .range(0.0, 1.0),
     ParamSpec::new(
         "coverage",
         Kind::Float,
         "0.75",
         "quantile of correct lengths the targets move toward",
-    ),
+    )
+    .above(0.0)
+    .max(1.0),
     UNIT_PARAM,
 ];
 
@@ -151,13 +154,7 @@ fn build(p: &Params) -> Result<Arc<dyn Reward>, String> {
         return Err(format!("`targets` must all be > 0, got {t}"));
     }
     let momentum = p.f64("momentum");
-    if !(0.0..=1.0).contains(&momentum) {
-        return Err(format!("`momentum` must be in [0, 1], got {momentum}"));
-    }
     let coverage = p.f64("coverage");
-    if !(coverage > 0.0 && coverage <= 1.0) {
-        return Err(format!("`coverage` must be in (0, 1], got {coverage}"));
-    }
     Ok(Arc::new(LaserD {
         correctness,
         threshold: p.f64("threshold"),
@@ -346,11 +343,7 @@ mod tests {
 
     #[test]
     fn bad_parameters() {
-        let err = |v: Value| {
-            build(&Params::from_json(PARAMS, &v, &["correct"]).unwrap())
-                .err()
-                .unwrap()
-        };
+        let err = |v: Value| crate::spec_error(&INFO, v, &["correct"]);
         assert_eq!(
             err(json!({"targets": [1, 2]})),
             "`targets` must be three numbers (easy, medium, hard), got 2"
@@ -365,11 +358,11 @@ mod tests {
         );
         assert_eq!(
             err(json!({"coverage": 0})),
-            "`coverage` must be in (0, 1], got 0"
+            "parameter `coverage` must be in (0, 1], got 0"
         );
         assert_eq!(
             err(json!({"momentum": 1.5})),
-            "`momentum` must be in [0, 1], got 1.5"
+            "parameter `momentum` must be in [0, 1], got 1.5"
         );
     }
 }

@@ -104,7 +104,7 @@ const PARAMS: &[ParamSpec] = &[
         "1.0",
         "reward before a problem has a reference",
     ),
-    ParamSpec::new("floor", Kind::Float, "0.0", "lowest reference"),
+    ParamSpec::new("floor", Kind::Float, "0.0", "lowest reference").min(0.0),
 ];
 
 enum Cost {
@@ -142,9 +142,6 @@ fn build(p: &Params) -> Result<Arc<dyn Reward>, String> {
         (unit, None) => Cost::Length(unit.to_string()),
     };
     let floor = p.f64("floor");
-    if floor < 0.0 {
-        return Err(format!("`floor` must be ≥ 0, got {floor}"));
-    }
     Ok(Arc::new(Trace {
         correctness,
         threshold: p.f64("threshold"),
@@ -273,11 +270,7 @@ mod tests {
 
     #[test]
     fn bad_parameters() {
-        let err = |v: Value, comps: &[&str]| {
-            build(&Params::from_json(PARAMS, &v, comps).unwrap())
-                .err()
-                .unwrap()
-        };
+        let err = |v: Value, comps: &[&str]| crate::spec_error(&INFO, v, comps);
         assert_eq!(
             err(json!({"cost": "component"}), &["correct"]),
             "`cost: component` needs `cost_component` to name the component"
@@ -288,7 +281,7 @@ mod tests {
         );
         assert_eq!(
             err(json!({"floor": -1}), &["correct"]),
-            "`floor` must be ≥ 0, got -1"
+            "parameter `floor` must be ≥ 0, got -1"
         );
     }
 }

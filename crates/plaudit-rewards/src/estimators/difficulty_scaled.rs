@@ -64,7 +64,7 @@ const PARAMS: &[ParamSpec] = &[
     ParamSpec::new("of", Kind::Component, "\"correct\"", "the reward to scale"),
     CORRECTNESS_PARAM,
     THRESHOLD_PARAM,
-    ParamSpec::new("beta", Kind::Float, "1.0", "strength of the scaling"),
+    ParamSpec::new("beta", Kind::Float, "1.0", "strength of the scaling").min(0.0),
     ParamSpec::new(
         "form",
         Kind::Enum(&["linear", "exponential"]),
@@ -89,9 +89,6 @@ fn build(p: &Params) -> Result<Arc<dyn Reward>, String> {
         "`correctness` must name the component that says whether a rollout is right".to_string(),
     )?;
     let beta = p.f64("beta");
-    if beta < 0.0 {
-        return Err(format!("`beta` must be at least 0, got {beta}"));
-    }
     Ok(Arc::new(DifficultyScaled {
         of,
         correctness,

@@ -85,7 +85,8 @@ const PARAMS: &[ParamSpec] = &[
         Kind::Float,
         "0.0",
         "`keep` is 1 when the standard deviation exceeds this",
-    ),
+    )
+    .min(0.0),
 ];
 
 #[derive(Clone, Copy, PartialEq)]
@@ -109,9 +110,6 @@ fn build(p: &Params) -> Result<Arc<dyn Reward>, String> {
         .component("of")
         .ok_or("`of` must name the component whose statistics are taken".to_string())?;
     let min_std = p.f64("min_std");
-    if min_std < 0.0 {
-        return Err(format!("`min_std` must be at least 0, got {min_std}"));
-    }
     let output = match p.str("output") {
         "mean" => Output::Mean,
         "variance" => Output::Variance,

@@ -59,7 +59,7 @@ use plaudit_core::{
 };
 use serde_json::json;
 
-use super::stats::{check_eps, mean_std, overflow, EPS_PARAM, STD_PARAM};
+use super::stats::{mean_std, overflow, EPS_PARAM, STD_PARAM};
 use crate::components::missing;
 use crate::components::{CORRECTNESS_PARAM, THRESHOLD_PARAM};
 
@@ -80,8 +80,8 @@ const PARAMS: &[ParamSpec] = &[
         "\"mean\"",
         "sequence likelihood: mean or sum of the token log-probabilities",
     ),
-    ParamSpec::new("weight", Kind::Float, "0.5", "κ: the weight of the novelty"),
-    ParamSpec::new("max_novelty", Kind::Float, "3.0", "cap on the novelty ν"),
+    ParamSpec::new("weight", Kind::Float, "0.5", "κ: the weight of the novelty").min(0.0),
+    ParamSpec::new("max_novelty", Kind::Float, "3.0", "cap on the novelty ν").min(0.0),
     ParamSpec::new(
         "output",
         Kind::Enum(&["bonus", "advantage"]),
@@ -108,15 +108,7 @@ fn build(p: &Params) -> Result<Arc<dyn Reward>, String> {
         "`correctness` must name the component that says whether a rollout is right".to_string(),
     )?;
     let weight = p.f64("weight");
-    if weight < 0.0 {
-        return Err(format!("`weight` must be at least 0, got {weight}"));
-    }
     let max_novelty = p.f64("max_novelty");
-    if max_novelty < 0.0 {
-        return Err(format!(
-            "`max_novelty` must be at least 0, got {max_novelty}"
-        ));
-    }
     Ok(Arc::new(Novelty {
         correctness,
         threshold: p.f64("threshold"),
@@ -125,7 +117,7 @@ fn build(p: &Params) -> Result<Arc<dyn Reward>, String> {
         max_novelty,
         advantage: p.str("output") == "advantage",
         sample_std: p.str("std") == "sample",
-        eps: check_eps(p.f64("eps"))?,
+        eps: p.f64("eps"),
     }))
 }
 

@@ -79,7 +79,7 @@ pub const INFO: RewardInfo = RewardInfo {
 const PARAMS: &[ParamSpec] = &[
     CORRECTNESS_PARAM,
     THRESHOLD_PARAM,
-    ParamSpec::new("k", Kind::Int, "4", "the k of pass@k (at least 1)"),
+    ParamSpec::new("k", Kind::Int, "4", "the k of pass@k (at least 1)").min(1.0),
     ParamSpec::new(
         "output",
         Kind::Enum(&["advantage", "pass_at_k"]),
@@ -97,9 +97,6 @@ struct PassAtK {
 
 fn build(p: &Params) -> Result<Arc<dyn Reward>, String> {
     let k = p.i64("k");
-    if k < 1 {
-        return Err(format!("`k` must be at least 1, got {k}"));
-    }
     let correctness = p.component("correctness").ok_or(
         "`correctness` must name the component that says whether a rollout is right".to_string(),
     )?;

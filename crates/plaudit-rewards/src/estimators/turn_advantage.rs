@@ -47,7 +47,7 @@ use plaudit_core::{
 };
 use serde_json::{json, Value};
 
-use super::stats::{check_eps, mean_std, overflow, EPS_PARAM, STD_PARAM};
+use super::stats::{mean_std, overflow, EPS_PARAM, STD_PARAM};
 use crate::components::missing;
 
 pub const INFO: RewardInfo = RewardInfo {
@@ -102,7 +102,7 @@ fn build(p: &Params) -> Result<Arc<dyn Reward>, String> {
         field,
         normalize: p.bool("normalize"),
         sample_std: p.str("std") == "sample",
-        eps: check_eps(p.f64("eps"))?,
+        eps: p.f64("eps"),
     }))
 }
 

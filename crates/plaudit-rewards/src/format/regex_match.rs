@@ -64,7 +64,8 @@ const PARAMS: &[ParamSpec] = &[
         Kind::Int,
         "1",
         "matches that earn 1.0 under `count`",
-    ),
+    )
+    .min(1.0),
 ];
 
 struct RegexMatch {
@@ -89,9 +90,6 @@ fn build(p: &Params) -> Result<Arc<dyn Reward>, String> {
         .build()
         .map_err(|e| format!("`pattern` is not a valid regular expression: {e}"))?;
     let max_count = p.usize("max_count")?;
-    if max_count == 0 {
-        return Err("`max_count` must be at least 1".into());
-    }
     Ok(Arc::new(RegexMatch {
         re,
         count: p.bool("count"),

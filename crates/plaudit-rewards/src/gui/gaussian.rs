@@ -52,16 +52,8 @@ pub(crate) const SIGMA_PARAM: ParamSpec = ParamSpec::new(
     Kind::Float,
     "0.5",
     "α: σx = α·width, σy = α·height (adaptive variance)",
-);
-
-pub(crate) fn sigma_factor(p: &plaudit_core::Params) -> Result<f64, String> {
-    let a = p.f64("sigma_factor");
-    if a > 0.0 {
-        Ok(a)
-    } else {
-        Err(format!("`sigma_factor` must be > 0, got {a}"))
-    }
-}
+)
+.above(0.0);
 
 #[cfg(test)]
 mod tests {

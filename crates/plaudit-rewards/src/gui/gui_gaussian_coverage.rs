@@ -46,7 +46,7 @@ use plaudit_core::{
     Ctx, Failure, Kind, Outcome, ParamSpec, Params, Reward, RewardInfo, Sample, Score,
 };
 
-use super::gaussian::{normal_mass, sigma_factor, SIGMA_PARAM};
+use super::gaussian::{normal_mass, SIGMA_PARAM};
 use crate::verifiers::gui_grounding::{ground, Pred, COORDS_PARAM};
 
 pub const INFO: RewardInfo = RewardInfo {
@@ -77,7 +77,7 @@ struct GaussianCoverage {
 fn build(p: &Params) -> Result<Arc<dyn Reward>, String> {
     Ok(Arc::new(GaussianCoverage {
         coords: p.str("coords").to_string(),
-        alpha: sigma_factor(p)?,
+        alpha: p.f64("sigma_factor"),
         point_value: p.f64("point_value"),
     }))
 }

@@ -35,7 +35,7 @@ use std::sync::Arc;
 
 use plaudit_core::{Ctx, Outcome, ParamSpec, Params, Reward, RewardInfo, Sample, Score};
 
-use super::gaussian::{sigma_factor, SIGMA_PARAM};
+use super::gaussian::SIGMA_PARAM;
 use crate::verifiers::gui_grounding::{ground, COORDS_PARAM};
 
 pub const INFO: RewardInfo = RewardInfo {
@@ -56,7 +56,7 @@ struct GaussianPoint {
 fn build(p: &Params) -> Result<Arc<dyn Reward>, String> {
     Ok(Arc::new(GaussianPoint {
         coords: p.str("coords").to_string(),
-        alpha: sigma_factor(p)?,
+        alpha: p.f64("sigma_factor"),
     }))
 }
 
@@ -94,10 +94,9 @@ mod tests {
 
     #[test]
     fn zero_sigma_factor_is_a_spec_error() {
-        let p = Params::from_json(PARAMS, &serde_json::json!({"sigma_factor": 0.0}), &[]).unwrap();
         assert_eq!(
-            build(&p).err().unwrap(),
-            "`sigma_factor` must be > 0, got 0"
+            crate::spec_error(&INFO, serde_json::json!({"sigma_factor": 0.0}), &[]),
+            "parameter `sigma_factor` must be > 0, got 0"
         );
     }
 }

@@ -84,13 +84,16 @@ const PARAMS: &[ParamSpec] = &[
         Kind::Float,
         "0.5",
         "weight of the new statistic",
-    ),
+    )
+    .above(0.0)
+    .max(1.0),
     ParamSpec::new(
         "width",
         Kind::Float,
         "1.0",
         "kernel half-width relative to the target",
-    ),
+    )
+    .above(0.0),
     ParamSpec::new(
         "cold_value",
         Kind::Float,
@@ -116,13 +119,7 @@ fn build(p: &Params) -> Result<Arc<dyn Reward>, String> {
         .component("correctness")
         .ok_or("`correctness` must name the component that says whether the answer is right")?;
     let momentum = p.f64("momentum");
-    if !(momentum > 0.0 && momentum <= 1.0) {
-        return Err(format!("`momentum` must be in (0, 1], got {momentum}"));
-    }
     let width = p.f64("width");
-    if width <= 0.0 {
-        return Err(format!("`width` must be > 0, got {width}"));
-    }
     Ok(Arc::new(AdaptiveTarget {
         correctness,
         threshold: p.f64("threshold"),
@@ -282,10 +279,9 @@ mod tests {
 
     #[test]
     fn bad_parameters() {
-        let p = Params::from_json(PARAMS, &json!({"momentum": 0.0}), &["correct"]).unwrap();
         assert_eq!(
-            build(&p).err().unwrap(),
-            "`momentum` must be in (0, 1], got 0"
+            crate::spec_error(&INFO, json!({"momentum": 0.0}), &["correct"]),
+            "parameter `momentum` must be in (0, 1], got 0"
         );
     }
 }

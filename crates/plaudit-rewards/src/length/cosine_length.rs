@@ -64,7 +64,8 @@ const PARAMS: &[ParamSpec] = &[
         Kind::Int,
         "1000",
         "length M at which the cosine ends",
-    ),
+    )
+    .min(1.0),
     ParamSpec::new(
         "min_value_correct",
         Kind::Float,
@@ -105,9 +106,6 @@ struct CosineLength {
 
 fn build(p: &Params) -> Result<Arc<dyn Reward>, String> {
     let max_len = p.i64("max_len");
-    if max_len < 1 {
-        return Err(format!("`max_len` must be at least 1, got {max_len}"));
-    }
     let correctness = p.component("correctness");
     if correctness.is_none() {
         return Err(

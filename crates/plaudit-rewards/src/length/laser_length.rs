@@ -48,7 +48,7 @@ pub const INFO: RewardInfo = RewardInfo {
 };
 
 const PARAMS: &[ParamSpec] = &[
-    ParamSpec::new("target", Kind::Int, "4096", "target length T"),
+    ParamSpec::new("target", Kind::Int, "4096", "target length T").min(1.0),
     ParamSpec::new("alpha", Kind::Float, "0.5", "bonus a within the target"),
     ParamSpec::new(
         "gate",
@@ -71,9 +71,6 @@ struct Laser {
 
 fn build(p: &Params) -> Result<Arc<dyn Reward>, String> {
     let target = p.i64("target");
-    if target < 1 {
-        return Err(format!("`target` must be at least 1, got {target}"));
-    }
     let gate = match p.str("gate") {
         "correct" => Some(p.component("correctness").ok_or(
             "`gate: correct` needs `correctness` to name the component that says whether the answer is right",

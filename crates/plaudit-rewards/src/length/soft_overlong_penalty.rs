@@ -49,8 +49,8 @@ pub const INFO: RewardInfo = RewardInfo {
 };
 
 const PARAMS: &[ParamSpec] = &[
-    ParamSpec::new("max_len", Kind::Int, "4096", "maximum length M"),
-    ParamSpec::new("buffer", Kind::Int, "512", "ramp length B before M"),
+    ParamSpec::new("max_len", Kind::Int, "4096", "maximum length M").min(1.0),
+    ParamSpec::new("buffer", Kind::Int, "512", "ramp length B before M").min(1.0),
     ParamSpec::new("penalty", Kind::Float, "1.0", "penalty p at and beyond M"),
     UNIT_PARAM,
 ];
@@ -65,10 +65,7 @@ struct SoftOverlong {
 fn build(p: &Params) -> Result<Arc<dyn Reward>, String> {
     let max_len = p.i64("max_len");
     let buffer = p.i64("buffer");
-    if max_len < 1 {
-        return Err(format!("`max_len` must be at least 1, got {max_len}"));
-    }
-    if buffer < 1 || buffer > max_len {
+    if buffer > max_len {
         return Err(format!(
             "`buffer` must be between 1 and max_len ({max_len}), got {buffer}"
         ));

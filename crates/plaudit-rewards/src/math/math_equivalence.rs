@@ -93,7 +93,9 @@ const PARAMS: &[ParamSpec] = &[
         Kind::Float,
         "1e-9",
         "relative tolerance of numeric comparison",
-    ),
+    )
+    .min(0.0)
+    .below(1.0),
     ParamSpec::new(
         "policy",
         Kind::Enum(&["safe", "symmetric"]),
@@ -129,11 +131,6 @@ fn build(p: &Params) -> Result<Arc<dyn Reward>, String> {
         return Err("parameter `extract`: needs at least one method".into());
     }
     let rel_tol = p.f64("rel_tol");
-    if !(0.0..1.0).contains(&rel_tol) {
-        return Err(format!(
-            "parameter `rel_tol`: must be in [0, 1), got {rel_tol}"
-        ));
-    }
     let policy = if p.str("policy") == "symmetric" {
         Policy::Symmetric
     } else {

@@ -86,7 +86,8 @@ const PARAMS: &[ParamSpec] = &[
         Kind::Float,
         "0.0",
         "under log_ratio, probabilities are floored at this value (0: no floor)",
-    ),
+    )
+    .range(0.0, 1.0),
     DETAIL_LIMIT_PARAM,
 ];
 
@@ -99,11 +100,6 @@ struct InfoGainTurn {
 
 fn build(p: &Params) -> Result<Arc<dyn Reward>, String> {
     let min_prob = p.f64("min_prob");
-    if !(0.0..=1.0).contains(&min_prob) {
-        return Err(format!(
-            "parameter `min_prob` must be in [0, 1], got {min_prob}"
-        ));
-    }
     Ok(Arc::new(InfoGainTurn {
         log_ratio: p.str("form") == "log_ratio",
         aggregation: Aggregation::from_params(p, "aggregation")?,

@@ -67,7 +67,7 @@ pub const INFO: RewardInfo = RewardInfo {
 };
 
 const PARAMS: &[ParamSpec] = &[
-    ParamSpec::new("beta", Kind::Float, "0.05", "β, the scale of the log-ratio"),
+    ParamSpec::new("beta", Kind::Float, "0.05", "β, the scale of the log-ratio").above(0.0),
     ParamSpec::new(
         "aggregation",
         Kind::Enum(&["sum", "mean", "min", "max", "last"]),
@@ -85,9 +85,6 @@ struct PrimeImplicit {
 
 fn build(p: &Params) -> Result<Arc<dyn Reward>, String> {
     let beta = p.f64("beta");
-    if beta <= 0.0 {
-        return Err(format!("parameter `beta` must be > 0, got {beta}"));
-    }
     Ok(Arc::new(PrimeImplicit {
         beta,
         aggregation: Aggregation::from_params(p, "aggregation")?,

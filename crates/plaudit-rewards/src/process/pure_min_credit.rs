@@ -77,7 +77,8 @@ const PARAMS: &[ParamSpec] = &[
         Kind::Float,
         "0.0",
         "softmin temperature τ (0: the exact minimum)",
-    ),
+    )
+    .min(0.0),
     STEPS_FROM_PARAM,
     DELIMITER_PARAM,
     DETAIL_LIMIT_PARAM,
@@ -91,11 +92,6 @@ struct PureMinCredit {
 
 fn build(p: &Params) -> Result<Arc<dyn Reward>, String> {
     let temperature = p.f64("temperature");
-    if temperature < 0.0 {
-        return Err(format!(
-            "parameter `temperature` must be >= 0, got {temperature}"
-        ));
-    }
     Ok(Arc::new(PureMinCredit {
         temperature,
         source: StepSource::from_params(p)?,

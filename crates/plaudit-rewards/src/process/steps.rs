@@ -28,7 +28,8 @@ pub(crate) const DETAIL_LIMIT_PARAM: ParamSpec = ParamSpec::new(
     Kind::Int,
     "64",
     "per-step or per-token values are listed in the details only when there are at most this many",
-);
+)
+.min(0.0);
 
 /// The aggregations of step values, in the order the docs list them.
 pub(crate) const AGGREGATIONS: &[&str] = &["min", "last", "mean", "product", "sum"];

@@ -79,7 +79,7 @@ pub const INFO: RewardInfo = RewardInfo {
 const PARAMS: &[ParamSpec] = &[
     EXTRACT_PARAM,
     TAG_PARAM,
-    ParamSpec::new("max_order", Kind::Int, "4", "maximum n-gram order N"),
+    ParamSpec::new("max_order", Kind::Int, "4", "maximum n-gram order N").range(1.0, 64.0),
     ParamSpec::new(
         "smooth",
         Kind::Enum(&["exp", "floor", "add-k", "none"]),
@@ -134,11 +134,6 @@ struct Bleu {
 
 fn build(p: &Params) -> Result<Arc<dyn Reward>, String> {
     let max_order = p.i64("max_order");
-    if !(1..=64).contains(&max_order) {
-        return Err(format!(
-            "`max_order` must be between 1 and 64, got {max_order}"
-        ));
-    }
     let value = match p.json("smooth_value") {
         Value::Null => None,
         v => match v.as_f64() {
@@ -514,10 +509,13 @@ mod tests {
 
     #[test]
     fn spec_errors() {
-        let p = Params::from_json(PARAMS, &json!({"max_order": 0}), &[]).unwrap();
-        assert!(build(&p).err().unwrap().contains("max_order"));
-        let p = Params::from_json(PARAMS, &json!({"smooth_value": "x"}), &[]).unwrap();
-        assert!(build(&p).err().unwrap().contains("smooth_value"));
+        assert_eq!(
+            crate::spec_error(&INFO, json!({"max_order": 0}), &[]),
+            "parameter `max_order` must be in [1, 64], got 0"
+        );
+        assert!(
+            crate::spec_error(&INFO, json!({"smooth_value": "x"}), &[]).contains("smooth_value")
+        );
     }
 
     #[test]

@@ -74,19 +74,22 @@ const PARAMS: &[ParamSpec] = &[
         Kind::Int,
         "6",
         "maximum character n-gram order",
-    ),
+    )
+    .range(0.0, 64.0),
     ParamSpec::new(
         "word_order",
         Kind::Int,
         "0",
         "maximum word n-gram order (2: chrF++)",
-    ),
+    )
+    .range(0.0, 64.0),
     ParamSpec::new(
         "beta",
         Kind::Float,
         "2",
         "weight of recall relative to precision",
-    ),
+    )
+    .min(0.0),
     ParamSpec::new("lowercase", Kind::Bool, "false", "lower-case both sides"),
     ParamSpec::new(
         "whitespace",
@@ -116,16 +119,10 @@ struct Chrf {
 fn build(p: &Params) -> Result<Arc<dyn Reward>, String> {
     let char_order = p.usize("char_order")?;
     let word_order = p.usize("word_order")?;
-    if char_order > 64 || word_order > 64 {
-        return Err("`char_order` and `word_order` must be at most 64".to_string());
-    }
     if char_order + word_order == 0 {
         return Err("`char_order` and `word_order` cannot both be 0".to_string());
     }
     let beta = p.f64("beta");
-    if beta < 0.0 {
-        return Err(format!("`beta` must be >= 0, got {beta}"));
-    }
     Ok(Arc::new(Chrf {
         extract: p.str("extract").to_string(),
         tag: p.str("answer_tag").to_string(),
@@ -328,9 +325,14 @@ mod tests {
 
     #[test]
     fn spec_errors() {
-        let p = Params::from_json(PARAMS, &json!({"char_order": 0}), &[]).unwrap();
-        assert!(build(&p).err().unwrap().contains("both be 0"));
-        let p = Params::from_json(PARAMS, &json!({"beta": -1}), &[]).unwrap();
-        assert!(build(&p).err().unwrap().contains("beta"));
+        assert!(crate::spec_error(&INFO, json!({"char_order": 0}), &[]).contains("both be 0"));
+        assert_eq!(
+            crate::spec_error(&INFO, json!({"beta": -1}), &[]),
+            "parameter `beta` must be ≥ 0, got -1"
+        );
+        assert_eq!(
+            crate::spec_error(&INFO, json!({"word_order": 65}), &[]),
+            "parameter `word_order` must be in [0, 64], got 65"
+        );
     }
 }

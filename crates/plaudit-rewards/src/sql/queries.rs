@@ -10,6 +10,7 @@ pub(crate) const MAX_ROWS: ParamSpec = ParamSpec::new(
     "10000",
     "most rows a query may return",
 )
+.min(1.0)
 .host();
 pub(crate) const MAX_BYTES: ParamSpec = ParamSpec::new(
     "max_bytes",
@@ -17,6 +18,7 @@ pub(crate) const MAX_BYTES: ParamSpec = ParamSpec::new(
     "16777216",
     "most bytes of text and blobs a result may hold",
 )
+.min(1.0)
 .host();
 
 pub(crate) const DB_DIR: ParamSpec = ParamSpec::new(
@@ -30,9 +32,6 @@ pub(crate) const DB_DIR: ParamSpec = ParamSpec::new(
 pub(crate) fn caps(p: &Params) -> Result<Caps, String> {
     let max_rows = p.usize("max_rows")?;
     let max_bytes = p.usize("max_bytes")?;
-    if max_rows == 0 || max_bytes == 0 {
-        return Err("`max_rows` and `max_bytes` must be at least 1".into());
-    }
     Ok(Caps {
         max_rows,
         max_bytes,

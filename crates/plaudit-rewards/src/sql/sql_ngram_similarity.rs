@@ -46,7 +46,7 @@ pub const INFO: RewardInfo = RewardInfo {
     build,
 };
 
-const PARAMS: &[ParamSpec] = &[ParamSpec::new("n", Kind::Int, "2", "the n-gram length")];
+const PARAMS: &[ParamSpec] = &[ParamSpec::new("n", Kind::Int, "2", "the n-gram length").min(1.0)];
 
 /// Most tokens read from one query.
 const MAX_TOKENS: usize = 100_000;
@@ -57,9 +57,6 @@ struct Ngram {
 
 fn build(p: &Params) -> Result<Arc<dyn Reward>, String> {
     let n = p.usize("n")?;
-    if n == 0 {
-        return Err("`n` must be at least 1".into());
-    }
     Ok(Arc::new(Ngram { n }))
 }
 

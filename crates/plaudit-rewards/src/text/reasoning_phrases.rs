@@ -53,7 +53,7 @@ const PARAMS: &[ParamSpec] = &[
         r#"["first, i need to", "let me", "wait", "let's verify", "double-check", "alternatively", "therefore", "step by step"]"#,
         "the key phrases",
     ),
-    ParamSpec::new("cap", Kind::Int, "3", "count that earns 1.0"),
+    ParamSpec::new("cap", Kind::Int, "3", "count that earns 1.0").min(1.0),
     ParamSpec::new("distinct", Kind::Bool, "true", "count each phrase once"),
     ParamSpec::new(
         "within_tag",
@@ -81,9 +81,6 @@ fn build(p: &Params) -> Result<Arc<dyn Reward>, String> {
         return Err("`phrases` must hold at least one non-empty phrase".into());
     }
     let cap = p.usize("cap")?;
-    if cap == 0 {
-        return Err("`cap` must be at least 1".into());
-    }
     let ac = AhoCorasickBuilder::new()
         .ascii_case_insensitive(true)
         .match_kind(MatchKind::LeftmostLongest)

@@ -46,13 +46,14 @@ pub const INFO: RewardInfo = RewardInfo {
 };
 
 const PARAMS: &[ParamSpec] = &[
-    ParamSpec::new("ngram_size", Kind::Int, "3", "n-gram size n"),
+    ParamSpec::new("ngram_size", Kind::Int, "3", "n-gram size n").min(1.0),
     ParamSpec::new(
         "max_penalty",
         Kind::Float,
         "-1.0",
         "penalty when every n-gram repeats (≤ 0)",
-    ),
+    )
+    .max(0.0),
     ParamSpec::new(
         "unit",
         Kind::Enum(&["words", "chars"]),
@@ -69,15 +70,7 @@ struct Repetition {
 
 fn build(p: &Params) -> Result<Arc<dyn Reward>, String> {
     let n = p.usize("ngram_size")?;
-    if n == 0 {
-        return Err("`ngram_size` must be at least 1".into());
-    }
     let max_penalty = p.f64("max_penalty");
-    if max_penalty > 0.0 {
-        return Err(format!(
-            "`max_penalty` must be ≤ 0 (it is a penalty), got {max_penalty}"
-        ));
-    }
     Ok(Arc::new(Repetition {
         n,
         max_penalty,
@@ -144,10 +137,9 @@ mod tests {
 
     #[test]
     fn positive_penalty_is_refused() {
-        let p = Params::from_json(PARAMS, &serde_json::json!({"max_penalty": 1.0}), &[]).unwrap();
         assert_eq!(
-            build(&p).err().unwrap(),
-            "`max_penalty` must be ≤ 0 (it is a penalty), got 1"
+            crate::spec_error(&INFO, serde_json::json!({"max_penalty": 1.0}), &[]),
+            "parameter `max_penalty` must be ≤ 0, got 1"
         );
     }
 }

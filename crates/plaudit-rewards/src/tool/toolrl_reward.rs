@@ -95,7 +95,8 @@ const PARAMS: &[ParamSpec] = &[
         Kind::Float,
         "3.0",
         "correctness range [−scale, scale]",
-    ),
+    )
+    .above(0.0),
     ParamSpec::new(
         "require_think",
         Kind::Bool,
@@ -119,9 +120,6 @@ struct ToolRl {
 
 fn build(p: &Params) -> Result<Arc<dyn Reward>, String> {
     let scale = p.f64("scale");
-    if scale <= 0.0 {
-        return Err(format!("`scale` must be > 0, got {scale}"));
-    }
     Ok(Arc::new(ToolRl {
         part: p.str("part").to_string(),
         scale,
