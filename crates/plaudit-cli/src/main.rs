@@ -35,34 +35,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Score a JSONL file of samples (one JSON object per line); write one result per line, in order.
-    Score {
-        /// Input JSONL file, or `-` for standard input.
-        #[arg(default_value = "-")]
-        input: String,
-        /// Reward spec (YAML or JSON). Without it, the built-in default spec (routes by `task`).
-        #[arg(long, short)]
-        spec: Option<PathBuf>,
-        /// Output file (default: standard output).
-        #[arg(long, short)]
-        out: Option<PathBuf>,
-        /// Worker threads (default: all cores).
-        #[arg(long, short, value_parser = at_least_one)]
-        jobs: Option<usize>,
-        /// Lines longer than this many bytes are reported as invalid_input without being read.
-        #[arg(long, default_value_t = 64 << 20)]
-        max_line_bytes: usize,
-        /// No progress bar and no summary line.
-        #[arg(long, short)]
-        quiet: bool,
-        /// SQLite file for the state of stateful rewards (created if missing); without it, state
-        /// lives for this run only. Updated once, after the whole input.
-        #[arg(long)]
-        state: Option<PathBuf>,
-        /// A Hugging Face `tokenizer.json` (or a directory holding one): samples without
-        /// `tokens` get the token count of their response, so `unit: tokens` rewards run.
-        #[arg(long)]
-        tokenizer: Option<PathBuf>,
-    },
+    Score(ScoreArgs),
     /// List every reward, one line each.
     List {
         /// Only this family (format, answer, length, text, similarity, math, …).
@@ -142,6 +115,37 @@ enum Command {
     },
 }
 
+/// `plaudit score`'s options.
+#[derive(clap::Args)]
+struct ScoreArgs {
+    /// Input JSONL file, or `-` for standard input.
+    #[arg(default_value = "-")]
+    input: String,
+    /// Reward spec (YAML or JSON). Without it, the built-in default spec (routes by `task`).
+    #[arg(long, short)]
+    spec: Option<PathBuf>,
+    /// Output file (default: standard output).
+    #[arg(long, short)]
+    out: Option<PathBuf>,
+    /// Worker threads (default: all cores).
+    #[arg(long, short, value_parser = at_least_one)]
+    jobs: Option<usize>,
+    /// Lines longer than this many bytes are reported as invalid_input without being read.
+    #[arg(long, default_value_t = 64 << 20)]
+    max_line_bytes: usize,
+    /// No progress bar and no summary line.
+    #[arg(long, short)]
+    quiet: bool,
+    /// SQLite file for the state of stateful rewards (created if missing); without it, state
+    /// lives for this run only. Updated once, after the whole input.
+    #[arg(long)]
+    state: Option<PathBuf>,
+    /// A Hugging Face `tokenizer.json` (or a directory holding one): samples without
+    /// `tokens` get the token count of their response, so `unit: tokens` rewards run.
+    #[arg(long)]
+    tokenizer: Option<PathBuf>,
+}
+
 /// A thread count: 1 or more (leaving the option out means all cores).
 fn at_least_one(s: &str) -> Result<usize, String> {
     match s.parse::<usize>() {
@@ -217,16 +221,24 @@ impl<R: Read> Read for Counting<R> {
 
 const CHUNK: usize = 8192;
 
-fn score(
-    input: &str,
-    spec: Option<&PathBuf>,
-    out: Option<&PathBuf>,
-    jobs: Option<usize>,
-    max_line_bytes: usize,
-    quiet: bool,
-    state: Option<&PathBuf>,
-    tokenizer: Option<&PathBuf>,
-) -> Result<(), Fatal> {
+fn score(args: &ScoreArgs) -> Result<(), Fatal> {
+    let ScoreArgs {
+        input,
+        spec,
+        out,
+        jobs,
+        max_line_bytes,
+        quiet,
+        state,
+        tokenizer,
+    } = args;
+    let (spec, out, state, tokenizer) = (
+        spec.as_ref(),
+        out.as_ref(),
+        state.as_ref(),
+        tokenizer.as_ref(),
+    );
+    let (jobs, max_line_bytes, quiet) = (*jobs, *max_line_bytes, *quiet);
     let count_tokens = tokenizer
         .map(|p| plaudit_server::tokenizer::load(p))
         .transpose()
@@ -552,25 +564,7 @@ async fn shutdown_signal() {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let r = match &cli.command {
-        Command::Score {
-            input,
-            spec,
-            out,
-            jobs,
-            max_line_bytes,
-            quiet,
-            state,
-            tokenizer,
-        } => score(
-            input,
-            spec.as_ref(),
-            out.as_ref(),
-            *jobs,
-            *max_line_bytes,
-            *quiet,
-            state.as_ref(),
-            tokenizer.as_ref(),
-        ),
+        Command::Score(args) => score(args),
         Command::List { family } => list(family.as_deref()),
         Command::Explain { name } => explain(name),
         Command::Check { spec } => check(spec.as_ref()),
