@@ -5,7 +5,11 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().parent().unwrap()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .parent()
+        .unwrap()
 }
 
 /// The table's rows: crate → the Plaudit crates it may depend on.
@@ -13,11 +17,19 @@ fn allowed() -> BTreeMap<String, BTreeSet<String>> {
     let doc = std::fs::read_to_string(root().join("docs/ARCHITECTURE.md")).unwrap();
     let mut rows = BTreeMap::new();
     for line in doc.lines() {
-        let cells: Vec<&str> = line.trim().trim_matches('|').split('|').map(str::trim).collect();
+        let cells: Vec<&str> = line
+            .trim()
+            .trim_matches('|')
+            .split('|')
+            .map(str::trim)
+            .collect();
         let [name, _job, deps] = cells[..] else {
             continue;
         };
-        let Some(name) = name.strip_prefix("`plaudit-").and_then(|n| n.strip_suffix('`')) else {
+        let Some(name) = name
+            .strip_prefix("`plaudit-")
+            .and_then(|n| n.strip_suffix('`'))
+        else {
             continue;
         };
         let deps: BTreeSet<String> = deps
@@ -74,7 +86,10 @@ fn the_crate_table_names_every_crate_and_its_allowed_dependencies() {
         crates.insert(name);
     }
     let gone: Vec<_> = allowed.keys().filter(|k| !crates.contains(*k)).collect();
-    assert!(gone.is_empty(), "docs/ARCHITECTURE.md lists crates that do not exist: {gone:?}");
+    assert!(
+        gone.is_empty(),
+        "docs/ARCHITECTURE.md lists crates that do not exist: {gone:?}"
+    );
 }
 
 #[test]

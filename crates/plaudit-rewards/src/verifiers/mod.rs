@@ -1,5 +1,5 @@
 //! The catalogue's own verifiers: the checks that decide whether an answer is right for the
-//! domains that have no verifier crate of their own (see docs/CATALOGUE.md for when a verifier
+//! domains that have no verifier crate of their own (see docs/ARCHITECTURE.md for when a verifier
 //! earns one). Each is used by the rewards of one family; none is a reward.
 
 pub mod gui_grounding;
