@@ -133,21 +133,24 @@ fn zero_threads_are_refused() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
 }
 
+/// Every subcommand of `plaudit`.
+const COMMANDS: [&str; 7] = [
+    "score",
+    "list",
+    "explain",
+    "check",
+    "serve",
+    "completions",
+    "man",
+];
+
 #[test]
 fn shell_completions_cover_every_command() {
     let out = plaudit(&["completions", "bash"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let bash = stdout(&out);
     assert!(bash.contains("_plaudit()"), "{bash}");
-    for cmd in [
-        "score",
-        "list",
-        "explain",
-        "check",
-        "serve",
-        "completions",
-        "man",
-    ] {
+    for cmd in COMMANDS {
         assert!(
             bash.contains(&format!("cmd=\"plaudit__subcmd__{cmd}\"")),
             "bash completion lacks {cmd}"
@@ -175,15 +178,7 @@ fn the_manual_page_names_every_command() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let page = stdout(&out);
     assert!(page.contains(".TH plaudit 1"), "{page}");
-    for cmd in [
-        "score",
-        "list",
-        "explain",
-        "check",
-        "serve",
-        "completions",
-        "man",
-    ] {
+    for cmd in COMMANDS {
         assert!(
             page.contains(&format!("plaudit\\-{cmd}(1)")),
             "manual page lacks {cmd}:\n{page}"
