@@ -278,6 +278,7 @@ fn score(args: &ScoreArgs) -> Result<(), Fatal> {
             bar: bar.clone(),
         },
     ));
+    let to_stdout = out.is_none();
     let mut out: Box<dyn Write + Send> = match out {
         Some(p) => Box::new(BufWriter::with_capacity(
             1 << 20,
@@ -291,8 +292,23 @@ fn score(args: &ScoreArgs) -> Result<(), Fatal> {
         .num_threads(jobs.unwrap_or(0))
         .build()?;
     let start = Instant::now();
-    let write_error =
-        |e: io::Error| Fatal(format!("cannot write output: {}", exit_on_broken_pipe(e)));
+    // A reader that stops early (`plaudit score … | head`) ends the run quietly, unless the run
+    // was to save state: then the state is not saved (or not all results were delivered), and
+    // that must not pass for success.
+    let quiet_on_closed_pipe = to_stdout && state.is_none();
+    let write_error = |e: io::Error, state_note: &str| {
+        let e = if quiet_on_closed_pipe {
+            exit_on_broken_pipe(e)
+        } else {
+            e
+        };
+        Fatal(format!("cannot write output: {e}{state_note}"))
+    };
+    let unsaved = if state.is_some() {
+        "; stopped before the end of the input: the state was not saved"
+    } else {
+        ""
+    };
     // One batch for the whole input: results go out as each chunk is scored, or at the end when
     // the spec's group stage or group rewards need all of it. Stateful rewards update once,
     // after the whole input: every sample reads the state as it was before the run.
@@ -310,16 +326,23 @@ fn score(args: &ScoreArgs) -> Result<(), Fatal> {
                 fill_tokens(&mut inputs, count);
             }
             for line in batch.push(inputs) {
-                out.write_all(&line.0).map_err(write_error)?;
+                out.write_all(&line.0)
+                    .map_err(|e| write_error(e, unsaved))?;
             }
         }
-        let mut done = batch.finish();
-        for line in std::mem::take(&mut done.results) {
-            out.write_all(&line.0).map_err(write_error)?;
-        }
-        Ok(done)
+        Ok(batch.finish())
     })?;
-    out.flush().map_err(write_error)?;
+    // The state is committed (or failed to be): say which if the rest cannot be written.
+    let state_note = match (&done.state_error, state) {
+        (Some(e), _) => format!("; cannot save state either: {e}"),
+        (None, Some(_)) => "; the state was saved".to_string(),
+        (None, None) => String::new(),
+    };
+    done.results
+        .iter()
+        .try_for_each(|line| out.write_all(&line.0))
+        .and_then(|()| out.flush())
+        .map_err(|e| write_error(e, &state_note))?;
     if let Some(b) = bar {
         b.finish_and_clear();
     }

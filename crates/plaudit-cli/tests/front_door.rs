@@ -213,3 +213,57 @@ fn the_manual_page_names_every_command() {
     assert!(score.contains("max\\-line\\-bytes"), "{score}");
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+#[test]
+fn score_into_a_closed_pipe_ends_quietly_unless_it_was_to_save_state() {
+    let dir = temp_dir("score-pipe");
+    // Without `--state`: nothing was to be kept, so a reader gone away ends the run quietly.
+    let out = into_closed_pipe(&["score", "examples/quickstart.jsonl"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(stderr(&out), "");
+
+    // With `--state` and results held for the group stage: the state is saved (after the whole
+    // input), then writing fails; the run fails and says the state was saved.
+    let state = dir.join("held.db");
+    let out = into_closed_pipe(&[
+        "score",
+        "examples/quickstart.jsonl",
+        "-q",
+        "--state",
+        state.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        stderr(&out),
+        "plaudit: cannot write output: Broken pipe (os error 32); the state was saved\n"
+    );
+
+    // With `--state` and streamed results: the first megabyte of results fails to go out while
+    // the input is still being read, so the state is not saved, and the run says so.
+    let spec = dir.join("stream.yaml");
+    std::fs::write(&spec, "components: {c: exact_match}\n").unwrap();
+    let input = dir.join("many.jsonl");
+    let long_id = "x".repeat(200);
+    let lines: String = (0..9000)
+        .map(|i| {
+            format!("{{\"id\": \"{long_id}{i}\", \"response\": \"4\", \"reference\": \"4\"}}\n")
+        })
+        .collect();
+    std::fs::write(&input, lines).unwrap();
+    let state = dir.join("streamed.db");
+    let out = into_closed_pipe(&[
+        "score",
+        input.to_str().unwrap(),
+        "-q",
+        "--spec",
+        spec.to_str().unwrap(),
+        "--state",
+        state.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        stderr(&out),
+        "plaudit: cannot write output: Broken pipe (os error 32); stopped before the end of the input: the state was not saved\n"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}

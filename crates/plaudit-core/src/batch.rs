@@ -35,11 +35,19 @@ pub trait Emit: Send + Sized {
     fn emit(result: ScoreResult) -> Self;
     /// Add the group stage's fields.
     fn complete(&mut self, advantage: Option<f64>, zero_variance: Option<bool>);
+    /// [`Emit::emit`] over a chunk's results, in parallel on the current rayon pool.
+    fn emit_all(results: Vec<ScoreResult>) -> Vec<Self> {
+        results.into_par_iter().map(Self::emit).collect()
+    }
 }
 
 impl Emit for ScoreResult {
     fn emit(result: ScoreResult) -> Self {
         result
+    }
+
+    fn emit_all(results: Vec<ScoreResult>) -> Vec<Self> {
+        results
     }
 
     fn complete(&mut self, advantage: Option<f64>, zero_variance: Option<bool>) {
@@ -306,6 +314,13 @@ impl<O: Emit> Batch<O> {
     pub fn split(&self, inputs: Vec<Input>) -> Split {
         let keys = self.keys_of(&inputs);
         let blocks: Vec<bool> = inputs.iter().map(|i| self.engine.blocks(i)).collect();
+        if !blocks.contains(&true) {
+            return Split {
+                cpu: inputs,
+                blocking: Vec::new(),
+                join: Join { keys, blocks },
+            };
+        }
         let (mut cpu, mut blocking) = (Vec::new(), Vec::new());
         for (input, b) in inputs.into_iter().zip(&blocks) {
             if *b {
@@ -323,20 +338,29 @@ impl<O: Emit> Batch<O> {
 
     /// Take results scored elsewhere (one per input, in input order, with the inputs' groups
     /// `keys`): their observations wait for the commit; those that can go out now come back.
-    /// Inputs given here must form whole groups for the spec's group rewards.
+    /// Inputs given here must form whole groups for the spec's group rewards, and a batch that
+    /// has inputs waiting for whole groups ([`Batch::push`] with group rewards) takes no more
+    /// results from elsewhere: they would come out before the waiting inputs' results.
     pub fn accept(&mut self, keys: Vec<Option<String>>, mut results: Vec<ScoreResult>) -> Vec<O> {
         assert_eq!(keys.len(), results.len(), "one result per input");
+        assert!(
+            self.waiting.is_empty(),
+            "Batch::accept after Batch::push with group rewards: results would leave input order"
+        );
         for r in &mut results {
             self.observations.append(&mut r.observations);
             self.tally.add(r);
         }
         match self.stage {
-            None => results.into_par_iter().map(O::emit).collect(),
+            None => O::emit_all(results),
             Some(_) => {
                 self.keys.extend(keys);
                 self.rewards.extend(results.iter().map(|r| r.reward));
-                let out: Vec<O> = results.into_par_iter().map(O::emit).collect();
-                self.held.extend(out);
+                if self.held.is_empty() {
+                    self.held = O::emit_all(results);
+                } else {
+                    self.held.extend(O::emit_all(results));
+                }
                 Vec::new()
             }
         }

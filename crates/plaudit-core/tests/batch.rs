@@ -13,17 +13,30 @@ use plaudit_core::{
 };
 use serde_json::{json, Value};
 
-/// The response parsed as a number ("x": no_answer); observes the value for the state.
+/// The response parsed as a number ("x": no_answer). Stateful: it observes the value, its state
+/// is every value observed so far (appended at each commit), and its details say how many values
+/// the state held when the sample was scored.
 struct Num;
+impl Num {
+    fn seen(store: &dyn Store, ns: &str) -> Vec<Value> {
+        match store.get(ns, "seen") {
+            Ok(Some(Value::Array(a))) => a,
+            _ => Vec::new(),
+        }
+    }
+}
 impl Reward for Num {
-    fn score(&self, s: &Sample, _cx: &Ctx) -> Outcome {
+    fn score(&self, s: &Sample, cx: &Ctx) -> Outcome {
+        let seen = Num::seen(cx.store, cx.namespace).len();
         s.response
             .parse::<f64>()
-            .map(|v| Score::new(v).observe(json!(v)))
+            .map(|v| Score::with_details(v, json!({"seen": seen})).observe(json!(v)))
             .map_err(|_| Failure::no_answer("not a number"))
     }
     fn update(&self, obs: &[Value], store: &dyn Store, ns: &str) -> Result<(), String> {
-        store.put(ns, vec![("seen".into(), json!(obs))])
+        let mut seen = Num::seen(store, ns);
+        seen.extend_from_slice(obs);
+        store.put(ns, vec![("seen".into(), json!(seen))])
     }
 }
 
@@ -194,7 +207,7 @@ fn json_lines_are_the_results_serialized_with_the_group_fields_last() {
     let lines = chunked(e.batch::<JsonLine>(BatchOptions::default()), two, 1);
     assert_eq!(
         String::from_utf8(lines[0].0.clone()).unwrap(),
-        "{\"id\":\"a\",\"reward\":1.0,\"components\":{\"v\":1.0},\"status\":\"ok\",\"advantage\":-1.0,\"zero_variance\":false}\n"
+        "{\"id\":\"a\",\"reward\":1.0,\"components\":{\"v\":1.0},\"status\":\"ok\",\"details\":{\"v\":{\"seen\":0}},\"advantage\":-1.0,\"zero_variance\":false}\n"
     );
 }
 
@@ -288,20 +301,38 @@ impl Store for Failing {
 
 #[test]
 fn the_state_is_committed_once_after_the_batch_in_input_order() {
-    let store = Arc::new(plaudit_core::MemoryStore::new());
-    let spec = Spec::from_value(&specs()[1], &registry()).unwrap();
-    let e = Engine::with_store(spec, store.clone());
-    chunked(
-        e.batch::<ScoreResult>(BatchOptions::default()),
-        inputs(9),
-        2,
-    );
-    // Samples 0..9 without the non-number (4) and the invalid line (6).
-    let ns = &e.spec().fallback.as_ref().unwrap().components[0].namespace;
-    assert_eq!(
-        store.get(ns, "seen").unwrap(),
-        Some(json!([0.0, 1.0, 2.0, 3.0, 1.0, 3.0, 0.0]))
-    );
+    // A streaming spec (results go out per chunk) and one that holds them for the group stage.
+    for spec in [&specs()[0], &specs()[1]] {
+        let store = Arc::new(plaudit_core::MemoryStore::new());
+        let e = Engine::with_store(Spec::from_value(spec, &registry()).unwrap(), store.clone());
+        let ns = e.spec().fallback.as_ref().unwrap().components[0]
+            .namespace
+            .clone();
+        let first = chunked(
+            e.batch::<ScoreResult>(BatchOptions::default()),
+            inputs(9),
+            2,
+        );
+        // Every sample of the batch read the state as it was before it: empty.
+        assert!(first
+            .iter()
+            .filter(|r| r.status == Status::Ok)
+            .all(|r| r.details == Some(json!({"v": {"seen": 0}}))));
+        // Committed once, in input order: samples 0..9 without the non-number (4) and the
+        // invalid line (6).
+        let once = json!([0.0, 1.0, 2.0, 3.0, 1.0, 3.0, 0.0]);
+        assert_eq!(store.get(&ns, "seen").unwrap(), Some(once), "{spec}");
+        // The next batch reads the seven values, all of its samples alike.
+        let second = chunked(
+            e.batch::<ScoreResult>(BatchOptions::default()),
+            inputs(3),
+            1,
+        );
+        assert!(second
+            .iter()
+            .all(|r| r.details == Some(json!({"v": {"seen": 7}}))));
+        assert_eq!(Num::seen(&*store, &ns).len(), 10);
+    }
 }
 
 #[test]
@@ -313,7 +344,9 @@ fn a_state_that_cannot_be_saved_loses_no_result() {
     });
     let e = Engine::with_store(spec, store.clone());
     let mut b = e.batch::<ScoreResult>(BatchOptions::default());
-    assert!(b.push(inputs(10)).is_empty());
+    for part in [inputs(4), inputs(6)] {
+        assert!(b.push(part).is_empty());
+    }
     let done = b.finish();
     assert_eq!(done.results.len(), 10);
     assert_eq!(
@@ -321,6 +354,21 @@ fn a_state_that_cannot_be_saved_loses_no_result() {
         Some("cannot update the state of component `v`: disk full")
     );
     assert_eq!(store.puts.load(Ordering::SeqCst), 1, "one commit per batch");
+    // Streaming (no group stage): still one commit for a batch of three chunks.
+    let spec = Spec::from_value(&specs()[0], &registry()).unwrap();
+    let streaming = Arc::new(Failing {
+        ok: 1,
+        puts: AtomicUsize::new(0),
+    });
+    let s = Engine::with_store(spec, streaming.clone());
+    let mut b = s.batch::<JsonLine>(BatchOptions::default());
+    let given: usize = [inputs(3), inputs(3), inputs(3)]
+        .into_iter()
+        .map(|part| b.push(part).len())
+        .sum();
+    let done = b.finish();
+    assert_eq!((given, done.results.len(), done.state_error), (9, 0, None));
+    assert_eq!(streaming.puts.load(Ordering::SeqCst), 1);
     let err = e.score_batch(&inputs(10)).unwrap_err();
     assert_eq!(err.results.len(), 10);
     assert_eq!(
@@ -352,4 +400,99 @@ fn the_tally_counts_every_result_by_status() {
         0.0 + 1.0 + 2.0 + 3.0 + 1.0 + 3.0 + 0.0 + 2.0 + 3.0 + 0.0
     );
     assert_eq!(t.mean_reward(), Some(15.0 / 14.0));
+}
+
+#[test]
+fn group_rewards_and_the_group_stage_give_the_values_worked_by_hand() {
+    // One group of three: v = 1, 2, 6; c = v − mean(v) = −2, −1, 3; reward v + c = −1, 1, 9;
+    // RLOO: (r − mean(r)) · n/(n − 1) with mean 3: −6, −3, 9.
+    let e = engine(specs()[3].clone());
+    let three: Vec<Input> = ["1", "2", "6"]
+        .iter()
+        .map(|r| Input::from_value(json!({"group": "g", "response": r})))
+        .collect();
+    let out = chunked(e.batch::<ScoreResult>(BatchOptions::default()), three, 1);
+    let rewards: Vec<f64> = out.iter().map(|r| r.reward).collect();
+    let adv: Vec<f64> = out.iter().map(|r| r.advantage.unwrap()).collect();
+    assert_eq!(rewards, [-1.0, 1.0, 9.0]);
+    assert_eq!(adv, [-6.0, -3.0, 9.0]);
+    assert_eq!(out[0].components["c"], -2.0);
+
+    // Two groups interleaved, pushed one sample at a time: Dr. GRPO's r − mean per group.
+    let e = engine(json!({"components": {"v": "num"}, "group": {"advantage": "dr_grpo"}}));
+    let mixed: Vec<Input> = [("a", "1"), ("b", "0"), ("a", "3"), ("b", "4"), ("c", "5")]
+        .iter()
+        .map(|(g, r)| Input::from_value(json!({"group": g, "response": r})))
+        .collect();
+    for chunk in [1, 2, 5] {
+        let out = chunked(
+            e.batch::<JsonLine>(BatchOptions::default()),
+            mixed.clone(),
+            chunk,
+        );
+        let adv: Vec<f64> = out
+            .iter()
+            .map(|l| {
+                serde_json::from_slice::<Value>(&l.0).unwrap()["advantage"]
+                    .as_f64()
+                    .unwrap()
+            })
+            .collect();
+        assert_eq!(adv, [-1.0, -2.0, 1.0, 2.0, 0.0], "chunks of {chunk}");
+    }
+}
+
+#[test]
+fn a_split_batch_with_group_rewards_on_the_blocking_route_joins_back_in_order() {
+    let routes = json!({
+        "cpu": {"components": {"v": "num"}},
+        "waits": {"components": {"v": "waits", "c": "centred"}, "reward": "v + c"}
+    });
+    let spec =
+        json!({"components": {"v": "num"}, "routes": routes, "group": {"advantage": "dr_grpo"}});
+    let whole = engine(spec.clone()).score_batch(&inputs(30)).unwrap();
+    let e = engine(spec);
+    let mut b = e.batch::<ScoreResult>(BatchOptions::default());
+    let split = b.split(inputs(30));
+    let cpu = b.scorer().score(&split.cpu);
+    let blocking = b.scorer().score(&split.blocking);
+    let (keys, results) = split.join.join(cpu, blocking);
+    let mut got = b.accept(keys, results);
+    got.extend(b.finish().results);
+    assert_eq!(got, whole);
+    // A group reward sees the members of its group on its route: g0 ∩ waits = {1}, so c = 0;
+    // g1 ∩ waits = {3, 5} with responses 3 and 1 (mean 2): c = 1, −1.
+    assert_eq!(got[1].components["c"], 0.0);
+    assert_eq!(
+        (got[3].components["c"], got[5].components["c"]),
+        (1.0, -1.0)
+    );
+}
+
+#[test]
+#[should_panic(expected = "Batch::accept after Batch::push with group rewards")]
+fn accepting_results_while_inputs_wait_for_their_groups_is_refused() {
+    let e = engine(specs()[3].clone());
+    let mut b = e.batch::<ScoreResult>(BatchOptions::default());
+    b.push(inputs(3));
+    let more = inputs(2);
+    let results = b.scorer().score(&more);
+    b.accept(vec![None, None], results);
+}
+
+#[test]
+fn a_stopped_batch_with_group_rewards_answers_every_input() {
+    let e = engine(specs()[3].clone());
+    let stop = Stop::never();
+    stop.cancel();
+    let mut b = e.batch::<ScoreResult>(BatchOptions {
+        stop,
+        ..Default::default()
+    });
+    assert!(b.push(inputs(5)).is_empty());
+    assert!(b.push(inputs(4)).is_empty());
+    let out = b.finish().results;
+    assert_eq!(out.len(), 9);
+    assert!(out.iter().all(|r| r.status == Status::Timeout));
+    assert_eq!(out[3].error.as_deref(), Some(plaudit_core::CANCELLED));
 }
