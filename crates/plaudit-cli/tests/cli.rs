@@ -315,6 +315,20 @@ fn list_explain_check() {
         "{text}"
     );
     assert!(text.contains("## Parameters (as enforced)"));
+    // The table's columns line up, a long type (an enum's choices) included.
+    let rows: Vec<&str> = text
+        .lines()
+        .skip_while(|l| !l.starts_with("## Parameters (as enforced)"))
+        .skip(1)
+        .take_while(|l| !l.is_empty())
+        .collect();
+    assert_eq!(rows.len(), 4, "{text}");
+    assert!(rows[3].contains("one of tokens | chars | words default \"tokens\""));
+    let columns: std::collections::BTreeSet<usize> = rows
+        .iter()
+        .map(|r| r[..r.find(" default ").unwrap()].chars().count())
+        .collect();
+    assert_eq!(columns.len(), 1, "{rows:#?}");
     let out = plaudit(&["explain", "soft_overlong"], None);
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(

@@ -151,18 +151,41 @@ impl RewardInfo {
         if self.params.is_empty() {
             return "(no parameters)".to_string();
         }
+        let rows: Vec<(&str, String, String, &str)> = self
+            .params
+            .iter()
+            .map(|p| {
+                let default = match p.default {
+                    Some(d) => format!("default {d}"),
+                    None => "required".to_string(),
+                };
+                (p.name, p.describe(), default, p.doc)
+            })
+            .collect();
+        // Columns as wide as their longest cell (at least the usual widths), so a long type
+        // (an enum's choices) never runs into its default.
+        let w_name = rows
+            .iter()
+            .map(|r| r.0.chars().count())
+            .max()
+            .unwrap_or(0)
+            .max(20);
+        let w_kind = rows
+            .iter()
+            .map(|r| r.1.chars().count())
+            .max()
+            .unwrap_or(0)
+            .max(28);
+        let w_default = rows
+            .iter()
+            .map(|r| r.2.chars().count())
+            .max()
+            .unwrap_or(0)
+            .max(18);
         let mut s = String::new();
-        for p in self.params {
-            let default = match p.default {
-                Some(d) => format!("default {d}"),
-                None => "required".to_string(),
-            };
+        for (name, kind, default, doc) in rows {
             s.push_str(&format!(
-                "  {:<20} {:<28} {:<18} {}\n",
-                p.name,
-                p.describe(),
-                default,
-                p.doc
+                "  {name:<w_name$} {kind:<w_kind$} {default:<w_default$} {doc}\n"
             ));
         }
         s
