@@ -315,8 +315,11 @@ def test_max_concurrency():
                    for i in range(2)]
         for t in threads:
             t.start()
-        while p.stats()["in_flight"] < 2:  # both are in the server before the third is sent
+        for _ in range(3000):  # both are in the server before the third is sent
+            if p.stats()["in_flight"] == 2:
+                break
             time.sleep(0.01)
+        assert p.stats()["in_flight"] == 2
         status, _, out = chat(p, "third")
         assert status == 429 and "more than 2" in out["error"]["message"]
         for t in threads:
