@@ -13,9 +13,9 @@
 //! - `opener`: it is made only of opener phrases and punctuation, such as "Thought process:",
 //!   "Let's solve this problem step by step.", "**Solution:**", "Answer:", "解：", "Respuesta",
 //!   in English, Chinese, Japanese, Korean, Spanish, French, German, Portuguese, Russian and
-//!   Italian (`plaudit explain master_key_guard` shows the source, which lists them all), and the
-//!   `extra_patterns`; a phrase matches whole words only (`solutions` is not `solution`), and
-//!   any content after the phrases ("Solution: 42") passes;
+//!   Italian (the list is `OPENER_PHRASES` in `crates/plaudit-judge/src/master_keys.rs`, next
+//!   to the paper's master keys), and the `extra_patterns`; a phrase matches whole words only
+//!   (`solutions` is not `solution`), and any content after the phrases ("Solution: 42") passes;
 //! - `no_answer`: `require_answer` asks for an answer (an `<answer>` block, a `\boxed{}`, an answer
 //!   marker, or any of them) and there is none, or the answer itself is a master key (`\boxed{:}`).
 //!
@@ -31,8 +31,9 @@
 //! step.'", across models, datasets and prompt formats, which a policy trained with RLVR learns to
 //! exploit. A response with no answer content is never correct, so refusing it before (or
 //! instead of) the judge closes the hole whatever the judge. The abstract names those four keys;
-//! "Solution", the other openers and the translations are Plaudit's documented extension of the
-//! same idea (extend it with `extra_patterns`).
+//! the paper's list adds a blank space, ",", "Solution", "解", "かいせつ" and "Respuesta"
+//! (`plaudit_judge::MASTER_KEYS`); the other openers and the translations are Plaudit's
+//! documented extension of the same idea (extend it with `extra_patterns`).
 //!
 //! ## Parameters
 //! - `extra_patterns` (list of strings; default `[]`): more opener phrases, matched like the
@@ -81,6 +82,7 @@ use std::sync::{Arc, LazyLock};
 use plaudit_core::{
     Ctx, Deadline, Failure, Kind, Outcome, ParamSpec, Params, Reward, RewardInfo, Sample, Score,
 };
+use plaudit_judge::OPENER_PHRASES;
 use regex::Regex;
 use serde_json::{json, Value};
 
@@ -119,148 +121,6 @@ const PARAMS: &[ParamSpec] = &[
         "\"answer\"",
         "answer block tag for `require_answer`",
     ),
-];
-
-/// Openers that carry no answer. The first four are the master keys "One Token to Fool
-/// LLM-as-a-Judge" names; the rest are Plaudit's extension (other openers, and translations).
-const BUILTIN: &[&str] = &[
-    // English.
-    "thought process",
-    "let's solve this problem step by step",
-    "solution",
-    "answer",
-    "thinking process",
-    "reasoning process",
-    "my thought process",
-    "let's solve this step by step",
-    "let's solve it step by step",
-    "let's solve this problem",
-    "let's solve this",
-    "let's think step by step",
-    "let's think about this step by step",
-    "let's think about this",
-    "let's think",
-    "let's break this down",
-    "let's break it down",
-    "let's work through this",
-    "let me think step by step",
-    "let me think about this",
-    "let me think",
-    "let me solve this step by step",
-    "let me solve this problem",
-    "let me solve this",
-    "let me work through this",
-    "let me break this down",
-    "to solve this problem",
-    "to solve this",
-    "step by step",
-    "step-by-step",
-    "step-by-step solution",
-    "step 1",
-    "the solution is",
-    "here is the solution",
-    "here's the solution",
-    "here is my solution",
-    "the answer is",
-    "final answer",
-    "the final answer is",
-    "my answer is",
-    "explanation",
-    "reasoning",
-    "hmm",
-    // Chinese.
-    "解",
-    "解答",
-    "解析",
-    "答",
-    "答案",
-    "答案是",
-    "最终答案",
-    "思考过程",
-    "解题过程",
-    "解题思路",
-    "让我们一步一步地解决这个问题",
-    "让我们一步一步解决这个问题",
-    "让我们一步步解决这个问题",
-    "让我们一步一步地思考",
-    "让我们一步一步思考",
-    "让我们一步步思考",
-    "我们一步一步来",
-    // Japanese.
-    "かいせつ",
-    "解説",
-    "答え",
-    "考え方",
-    "思考過程",
-    "ステップバイステップで考えましょう",
-    "ステップバイステップで解いていきましょう",
-    "順を追って考えましょう",
-    "段階的に考えましょう",
-    // Korean.
-    "풀이",
-    "정답",
-    "답",
-    "해설",
-    "단계별로 풀어 봅시다",
-    "단계별로 생각해 봅시다",
-    // Spanish.
-    "respuesta",
-    "la respuesta es",
-    "solución",
-    "la solución es",
-    "proceso de pensamiento",
-    "resolvamos este problema paso a paso",
-    "resolvamos esto paso a paso",
-    "pensemos paso a paso",
-    "paso a paso",
-    "explicación",
-    "razonamiento",
-    // French.
-    "réponse",
-    "la réponse est",
-    "processus de réflexion",
-    "résolvons ce problème étape par étape",
-    "réfléchissons étape par étape",
-    "étape par étape",
-    "explication",
-    "raisonnement",
-    // German.
-    "antwort",
-    "die antwort ist",
-    "lösung",
-    "die lösung ist",
-    "denkprozess",
-    "lösen wir dieses problem schritt für schritt",
-    "lass uns schritt für schritt denken",
-    "denken wir schritt für schritt",
-    "schritt für schritt",
-    "erklärung",
-    "begründung",
-    // Portuguese.
-    "resposta",
-    "a resposta é",
-    "solução",
-    "processo de pensamento",
-    "vamos resolver este problema passo a passo",
-    "vamos pensar passo a passo",
-    "passo a passo",
-    "explicação",
-    "raciocínio",
-    // Russian.
-    "ответ",
-    "решение",
-    "ход мыслей",
-    "давайте решим эту задачу шаг за шагом",
-    "давайте подумаем шаг за шагом",
-    "шаг за шагом",
-    "объяснение",
-    "рассуждение",
-    // Italian.
-    "risposta",
-    "soluzione",
-    "risolviamo questo problema passo dopo passo",
-    "passo dopo passo",
-    "ragionamento",
 ];
 
 /// A content character: a letter, a digit, or a non-ASCII mathematical symbol.
@@ -324,7 +184,7 @@ struct MasterKeyGuard {
 fn build(p: &Params) -> Result<Arc<dyn Reward>, String> {
     let mut phrases: Vec<String> = Vec::new();
     let builtin = if p.bool("builtin_patterns") {
-        BUILTIN
+        OPENER_PHRASES
     } else {
         &[]
     };
@@ -471,7 +331,7 @@ mod tests {
     #[test]
     fn every_builtin_phrase_alone_is_a_master_key() {
         let g = guard(json!({}));
-        for p in BUILTIN {
+        for p in OPENER_PHRASES {
             for text in [
                 p.to_string(),
                 format!("{}:", p.to_uppercase()),
@@ -480,6 +340,17 @@ mod tests {
                 assert_eq!(details(&g, &text).0, 0.0, "{text:?}");
             }
             assert_eq!(details(&g, &format!("{p}: 42")).0, 1.0, "{p}");
+        }
+    }
+
+    #[test]
+    fn every_known_master_key_reply_is_caught() {
+        // The replies a judge probe sends (the paper's and Plaudit's): the guard gives each 0.
+        let g = guard(json!({}));
+        for k in plaudit_judge::MASTER_KEYS {
+            let (value, d) = details(&g, k.reply);
+            assert_eq!(value, 0.0, "{:?}", k.reply);
+            assert_eq!(d["master_key"], json!(true), "{:?}", k.reply);
         }
     }
 
