@@ -544,7 +544,7 @@ impl VerdictParser {
                 found.push(f);
             } else if last_on_line {
                 return Err(VerdictError::Unparsable {
-                    text: excerpt(strip_lead(region), 40),
+                    text: excerpt(region.trim_start_matches(['*', '_', '`', ' ', '\t']), 40),
                     reason: self.expected(),
                 });
             }
@@ -858,7 +858,7 @@ mod tests {
         let e = error(&p, "VERDICT: <score>\n\\boxed{7}");
         assert_eq!(
             e.to_string(),
-            "cannot read the verdict `score>`: not a number in [0, 10]"
+            "cannot read the verdict `<score>`: not a number in [0, 10]"
         );
         assert_eq!(error(&p, "VERDICT: good").kind(), "unparsable");
         assert_eq!(error(&p, "VERDICT: 7th place").kind(), "unparsable");
