@@ -39,6 +39,9 @@ pub mod rubric;
 pub mod template;
 pub mod verdict;
 
+#[cfg(feature = "client")]
+pub mod client;
+
 pub use error::{ConfigError, VerdictError};
 pub use master_keys::{KeyKind, MasterKey, MASTER_KEYS, OPENER_PHRASES};
 pub use rubric::{parse_rubric, parse_rubric_all};
