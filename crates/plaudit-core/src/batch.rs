@@ -164,48 +164,68 @@ pub struct Finished<O> {
     pub tally: Tally,
 }
 
-/// A batch's inputs split by what their scoring waits on, for fronts that run the two parts on
+/// A batch's inputs split by what their scoring waits on, for fronts that run the parts on
 /// different executors ([`Batch::split`]); [`Join::join`] puts their results back in input order.
 pub struct Split {
     /// Inputs whose routes only compute.
     pub cpu: Vec<Input>,
     /// Inputs whose routes wait on work outside the process ([`crate::Reward::blocking`]).
     pub blocking: Vec<Input>,
+    /// Inputs whose routes wait on the network ([`crate::Reward::io`]): for [`Scorer::score_io`].
+    pub io: Vec<Input>,
     pub join: Join,
+}
+
+/// Which part of a [`Split`] an input went to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Part {
+    Cpu,
+    Blocking,
+    Io,
 }
 
 /// Where each input of a [`Split`] went.
 pub struct Join {
     keys: Vec<Option<String>>,
-    blocks: Vec<bool>,
+    parts: Vec<Part>,
 }
 
 impl Join {
-    /// The results of both parts (one per input of each, in order) merged into input order,
-    /// with the inputs' groups, for [`Batch::accept`].
+    /// The results of the parts (one per input of each, in order) merged into input order, with
+    /// the inputs' groups, for [`Batch::accept`].
     pub fn join(
         self,
         cpu: Vec<ScoreResult>,
         blocking: Vec<ScoreResult>,
+        io: Vec<ScoreResult>,
     ) -> (Vec<Option<String>>, Vec<ScoreResult>) {
-        let n_blocking = self.blocks.iter().filter(|b| **b).count();
-        assert_eq!(
-            blocking.len(),
-            n_blocking,
-            "one result per input (blocking part)"
-        );
+        let count = |p: Part| self.parts.iter().filter(|x| **x == p).count();
         assert_eq!(
             cpu.len(),
-            self.blocks.len() - n_blocking,
+            count(Part::Cpu),
             "one result per input (cpu part)"
         );
-        let (mut cpu, mut blocking) = (cpu.into_iter(), blocking.into_iter());
+        assert_eq!(
+            blocking.len(),
+            count(Part::Blocking),
+            "one result per input (blocking part)"
+        );
+        assert_eq!(io.len(), count(Part::Io), "one result per input (io part)");
+        if blocking.is_empty() && io.is_empty() {
+            return (self.keys, cpu);
+        }
+        let (mut cpu, mut blocking, mut io) =
+            (cpu.into_iter(), blocking.into_iter(), io.into_iter());
         let results = self
-            .blocks
+            .parts
             .iter()
-            .map(|b| {
-                if *b { blocking.next() } else { cpu.next() }
-                    .expect("one result per input of each part")
+            .map(|p| {
+                match p {
+                    Part::Cpu => cpu.next(),
+                    Part::Blocking => blocking.next(),
+                    Part::Io => io.next(),
+                }
+                .expect("one result per input of each part")
             })
             .collect();
         (self.keys, results)
@@ -223,9 +243,18 @@ pub struct Scorer {
 impl Scorer {
     /// Score `inputs` on the current rayon pool: one result per input, in order, with the
     /// spec's group rewards over the groups among `inputs` (which must be whole), without the
-    /// group stage, the state untouched. Hand the results to [`Batch::accept`].
+    /// group stage, the state untouched. Hand the results to [`Batch::accept`]. Samples of I/O
+    /// routes are awaited together on the calling thread.
     pub fn score(&self, inputs: &[Input]) -> Vec<ScoreResult> {
         self.engine.score_inputs(inputs, &self.stop)
+    }
+
+    /// [`Scorer::score`] as a future, for fronts with an async runtime: the I/O stage. The
+    /// samples of I/O routes await their calls together without holding a thread; give it only
+    /// those ([`Split::io`]): others would be scored on the thread that polls it.
+    pub fn score_io(&self, inputs: Vec<Input>) -> crate::BoxFuture<'static, Vec<ScoreResult>> {
+        let (engine, stop) = (self.engine.clone(), self.stop.clone());
+        Box::pin(async move { engine.score_inputs_io(&inputs, &stop).await })
     }
 }
 
@@ -309,30 +338,43 @@ impl<O: Emit> Batch<O> {
         self.engine.score_inputs(inputs, &self.stop)
     }
 
-    /// Split `inputs` by what their scoring waits on (see [`Split`]). Both parts keep whole
-    /// groups: a group is per route, and a route either blocks or does not.
+    /// Split `inputs` by what their scoring waits on (see [`Split`]). Every part keeps whole
+    /// groups: a group is per route, and a route goes to one part (I/O before blocking).
     pub fn split(&self, inputs: Vec<Input>) -> Split {
         let keys = self.keys_of(&inputs);
-        let blocks: Vec<bool> = inputs.iter().map(|i| self.engine.blocks(i)).collect();
-        if !blocks.contains(&true) {
+        let parts: Vec<Part> = inputs.iter().map(|i| self.part_of(i)).collect();
+        if parts.iter().all(|p| *p == Part::Cpu) {
             return Split {
                 cpu: inputs,
                 blocking: Vec::new(),
-                join: Join { keys, blocks },
+                io: Vec::new(),
+                join: Join { keys, parts },
             };
         }
-        let (mut cpu, mut blocking) = (Vec::new(), Vec::new());
-        for (input, b) in inputs.into_iter().zip(&blocks) {
-            if *b {
-                blocking.push(input);
-            } else {
-                cpu.push(input);
+        let (mut cpu, mut blocking, mut io) = (Vec::new(), Vec::new(), Vec::new());
+        for (input, p) in inputs.into_iter().zip(&parts) {
+            match p {
+                Part::Cpu => cpu.push(input),
+                Part::Blocking => blocking.push(input),
+                Part::Io => io.push(input),
             }
         }
         Split {
             cpu,
             blocking,
-            join: Join { keys, blocks },
+            io,
+            join: Join { keys, parts },
+        }
+    }
+
+    fn part_of(&self, input: &Input) -> Part {
+        let Input::Sample(s) = input else {
+            return Part::Cpu;
+        };
+        match self.engine.spec().route_for(s.task.as_deref()) {
+            Ok(r) if r.io() => Part::Io,
+            Ok(r) if r.blocking() => Part::Blocking,
+            _ => Part::Cpu,
         }
     }
 

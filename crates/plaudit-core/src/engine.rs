@@ -12,7 +12,7 @@ use serde_json::{Map, Value};
 
 use crate::deadline::Deadline;
 use crate::result::{Observation, ScoreResult, Status};
-use crate::reward::{Ctx, Failure, GroupCtx, Member, Outcome};
+use crate::reward::{BoxFuture, Ctx, Failure, GroupCtx, Member, Outcome};
 use crate::sample::Sample;
 use crate::spec::{Route, Spec};
 use crate::state::{MemoryStore, Store};
@@ -340,18 +340,6 @@ impl Engine {
         self.store.clone()
     }
 
-    /// Whether scoring `input` waits on work outside the process: its route has a blocking
-    /// component ([`crate::Reward::blocking`]). Fronts score such inputs on a separate pool.
-    pub(crate) fn blocks(&self, input: &Input) -> bool {
-        match input {
-            Input::Sample(s) => self
-                .spec
-                .route_for(s.task.as_deref())
-                .is_ok_and(|r| r.blocking()),
-            Input::Invalid { .. } => false,
-        }
-    }
-
     /// The reward given to failed samples of this input (its route's `on_error`).
     fn failure_value(&self, task: Option<&str>) -> f64 {
         self.spec
@@ -414,8 +402,11 @@ impl Engine {
     /// Score inputs in parallel on the current rayon pool, with the spec's group rewards (each
     /// over the samples sharing `group` and route), without the advantage stage and without
     /// committing state. One result per input, in input order.
+    ///
+    /// Samples of routes with I/O components ([`crate::Reward::io`]) are then awaited together
+    /// on the calling thread (one thread waits for all of their calls).
     pub(crate) fn score_inputs(&self, inputs: &[Input], stop: &Stop) -> Vec<ScoreResult> {
-        if !self.spec.has_group_rewards() {
+        if !self.spec.has_group_rewards() && !self.spec.has_io() {
             return inputs
                 .par_iter()
                 .map(|i| match stop.reason() {
@@ -424,31 +415,71 @@ impl Engine {
                 })
                 .collect();
         }
-        // Per-sample phase; samples of routes with group rewards wait for their group.
-        enum Slot<'a> {
-            Done(ScoreResult),
-            Waiting(&'a Arc<Route>, &'a Sample, Scored),
-            Taken,
-        }
-        let store = &*self.store;
         let mut slots: Vec<Slot> = inputs
             .par_iter()
-            .map(|i| {
-                if let Some(why) = stop.reason() {
-                    return Slot::Done(self.stopped(i, why));
-                }
-                let Input::Sample(s) = i else {
-                    return Slot::Done(self.score_input(i));
-                };
-                match self.spec.route_for(s.task.as_deref()) {
-                    Ok(r) if r.has_group => {
-                        let d = Deadline::after(r.timeout);
-                        Slot::Waiting(r, s, sample_phase(r, s, &d, store))
-                    }
-                    _ => Slot::Done(self.score_sample(s)),
-                }
+            .map(|i| self.first_phase(i, stop))
+            .collect();
+        if slots.iter().any(|s| matches!(s, Slot::Io(..))) {
+            futures_executor::block_on(self.io_phase(&mut slots));
+        }
+        self.group_phases(slots)
+    }
+
+    /// [`Engine::score_inputs`] as a future: the samples of I/O routes await their calls
+    /// without holding a thread; the others are scored on the current rayon pool when the future
+    /// is first polled (fronts with an async runtime pass it only inputs of I/O routes).
+    pub(crate) async fn score_inputs_io(&self, inputs: &[Input], stop: &Stop) -> Vec<ScoreResult> {
+        let mut slots: Vec<Slot> = inputs.iter().map(|i| self.first_phase(i, stop)).collect();
+        self.io_phase(&mut slots).await;
+        self.group_phases(slots)
+    }
+
+    /// A sample's per-sample phase, or what it waits for: its I/O components, or its group.
+    fn first_phase<'a>(&'a self, input: &'a Input, stop: &Stop) -> Slot<'a> {
+        if let Some(why) = stop.reason() {
+            return Slot::Done(self.stopped(input, why));
+        }
+        let Input::Sample(s) = input else {
+            return Slot::Done(self.score_input(input));
+        };
+        match self.spec.route_for(s.task.as_deref()) {
+            Ok(r) if r.io() => Slot::Io(r, s),
+            Ok(r) if r.has_group => {
+                let d = Deadline::after(r.timeout);
+                Slot::Waiting(r, s, sample_phase(r, s, &d, &*self.store))
+            }
+            _ => Slot::Done(self.score_sample(s)),
+        }
+    }
+
+    /// The per-sample phase of every I/O sample, all at once.
+    async fn io_phase<'a>(&'a self, slots: &mut [Slot<'a>]) {
+        let store = &*self.store;
+        let waits: Vec<_> = slots
+            .iter()
+            .enumerate()
+            .filter_map(|(i, slot)| match slot {
+                Slot::Io(r, s) => Some((i, *r, *s)),
+                _ => None,
             })
             .collect();
+        let done = futures_util::future::join_all(waits.iter().map(|&(_, r, s)| async move {
+            let d = Deadline::after(r.timeout);
+            sample_phase_io(r, s, &d, store).await
+        }))
+        .await;
+        for ((i, r, s), sc) in waits.into_iter().zip(done) {
+            slots[i] = if r.has_group {
+                Slot::Waiting(r, s, sc)
+            } else {
+                Slot::Done(sc.finish(r, s.id.clone()))
+            };
+        }
+    }
+
+    /// The group components over each group of waiting samples, then every result in order.
+    fn group_phases(&self, mut slots: Vec<Slot>) -> Vec<ScoreResult> {
+        let store = &*self.store;
         // Groups: the waiting samples sharing route and `group`, in order of first appearance;
         // a sample without `group` is a group of one.
         let mut index: std::collections::HashMap<(&str, &str), usize> = Default::default();
@@ -504,6 +535,16 @@ impl Engine {
             })
             .collect()
     }
+}
+
+/// Where a sample of a batch stands between the phases.
+enum Slot<'a> {
+    Done(ScoreResult),
+    /// Its route has I/O components: its per-sample phase is awaited with the others'.
+    Io(&'a Arc<Route>, &'a Sample),
+    /// Its per-sample phase is done; its group components wait for its group.
+    Waiting(&'a Arc<Route>, &'a Sample, Scored),
+    Taken,
 }
 
 /// A sample's per-sample components, done; its group components and expression still to come.
@@ -627,8 +668,18 @@ fn catching<T>(f: impl FnOnce() -> T) -> Result<T, Failure> {
     })
 }
 
+/// Why component `i` cannot be scored now (the deadline passed, an input has no value), if so.
+fn not_ready(sc: &Scored, route: &Route, i: usize, deadline: &Deadline) -> Option<Failure> {
+    if let Err(f) = deadline.check() {
+        Some(f.into())
+    } else {
+        sc.missing_input(route, i)
+            .map(|dep| Failure::error(format!("its input `{dep}` has no value")))
+    }
+}
+
 /// The per-sample components of `route` for `sample`, in evaluation order (group components are
-/// left for [`group_phase`]).
+/// left for [`group_phase`]). An I/O component is awaited on this thread.
 pub(crate) fn sample_phase(
     route: &Route,
     sample: &Sample,
@@ -641,17 +692,71 @@ pub(crate) fn sample_phase(
             continue;
         }
         let c = &route.components[i];
-        let outcome = if let Err(f) = deadline.check() {
-            Err(f.into())
-        } else if let Some(dep) = sc.missing_input(route, i) {
-            Err(Failure::error(format!("its input `{dep}` has no value")))
-        } else {
-            let cx = Ctx::with_state(deadline, &sc.values, store, &c.namespace);
-            catching(|| c.reward.score(sample, &cx)).and_then(|o| checked(o, deadline))
+        let outcome = match not_ready(&sc, route, i, deadline) {
+            Some(f) => Err(f),
+            None => {
+                let cx = Ctx::with_state(deadline, &sc.values, store, &c.namespace);
+                let o = if c.reward.io() {
+                    futures_executor::block_on(CatchPanic(c.reward.score_io(sample, &cx)))
+                } else {
+                    catching(|| c.reward.score(sample, &cx))
+                };
+                o.and_then(|o| checked(o, deadline))
+            }
         };
         sc.record(route, i, outcome);
     }
     sc
+}
+
+/// [`sample_phase`] that awaits its I/O components (the others run inline, in order).
+pub(crate) async fn sample_phase_io(
+    route: &Route,
+    sample: &Sample,
+    deadline: &Deadline,
+    store: &dyn Store,
+) -> Scored {
+    let mut sc = Scored::new(route.components.len());
+    for &i in &route.order {
+        if route.has_group && route.is_group(i) {
+            continue;
+        }
+        let c = &route.components[i];
+        let outcome = match not_ready(&sc, route, i, deadline) {
+            Some(f) => Err(f),
+            None => {
+                let cx = Ctx::with_state(deadline, &sc.values, store, &c.namespace);
+                let o = if c.reward.io() {
+                    CatchPanic(c.reward.score_io(sample, &cx)).await
+                } else {
+                    catching(|| c.reward.score(sample, &cx))
+                };
+                o.and_then(|o| checked(o, deadline))
+            }
+        };
+        sc.record(route, i, outcome);
+    }
+    sc
+}
+
+/// A reward's future with [`catching`]'s contract: a panic while it is polled becomes an
+/// `error` failure with the panic's message.
+struct CatchPanic<'a>(BoxFuture<'a, Outcome>);
+
+impl std::future::Future for CatchPanic<'_> {
+    type Output = Result<Outcome, Failure>;
+
+    fn poll(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Self::Output> {
+        let fut = &mut self.0;
+        match catching(|| fut.as_mut().poll(cx)) {
+            Ok(std::task::Poll::Pending) => std::task::Poll::Pending,
+            Ok(std::task::Poll::Ready(o)) => std::task::Poll::Ready(Ok(o)),
+            Err(f) => std::task::Poll::Ready(Err(f)),
+        }
+    }
 }
 
 /// The group components of `route` over the members of one group (their per-sample phase

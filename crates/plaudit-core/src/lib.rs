@@ -25,7 +25,9 @@ pub use group::{Advantage, GroupOutput, GroupSpec};
 pub use params::{Kind, ParamSpec, Params};
 pub use registry::{example_members, Registry, RewardDoc, RewardInfo};
 pub use result::{Observation, ScoreResult, Status};
-pub use reward::{score_alone, Ctx, Failure, GroupCtx, Member, Outcome, Reward, Scope, Score};
+pub use reward::{
+    score_alone, BoxFuture, Ctx, Failure, GroupCtx, Member, Outcome, Reward, Scope, Score,
+};
 pub use sample::Sample;
 pub use spec::{Spec, SpecError};
 pub use state::{MemoryStore, NullStore, Store};

@@ -93,6 +93,10 @@ impl From<Expired> for Failure {
 
 pub type Outcome = Result<Score, Failure>;
 
+/// A boxed, sendable future: what an I/O reward's [`Reward::score_io`] returns. The engine
+/// needs no async runtime of its own; the reward's I/O (an HTTP client) brings what it needs.
+pub type BoxFuture<'a, T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send + 'a>>;
+
 /// What a reward sees besides the sample: the deadline, and the values of the components it
 /// declared as inputs (parameters of kind [`crate::Kind::Component`]).
 pub struct Ctx<'a> {
@@ -210,6 +214,22 @@ pub trait Reward: Send + Sync {
     /// threads, so that waiting for them never occupies the threads doing CPU work.
     fn blocking(&self) -> bool {
         false
+    }
+
+    /// Whether scoring waits on the network (a model behind HTTP: judges, reward models). The
+    /// engine then calls [`Reward::score_io`] instead of [`Reward::score`], and awaits the
+    /// samples of such routes together (the I/O stage), so that thousands of calls can be in
+    /// flight without a thread each. Only per-sample rewards can be I/O rewards.
+    fn io(&self) -> bool {
+        false
+    }
+
+    /// Score one sample, awaiting I/O (only called when [`Reward::io`] is true). The future
+    /// must end by `cx.deadline` (a call past it is a `timeout` failure); a panic while it is
+    /// polled is caught as in [`Reward::score`]. The default scores synchronously.
+    fn score_io<'a>(&'a self, sample: &'a Sample, cx: &'a Ctx<'a>) -> BoxFuture<'a, Outcome> {
+        let outcome = self.score(sample, cx);
+        Box::pin(std::future::ready(outcome))
     }
 
     /// Score the members of one group, one outcome per member, in order. Only called for

@@ -96,6 +96,12 @@ impl Route {
     pub fn blocking(&self) -> bool {
         self.components.iter().any(|c| c.reward.blocking())
     }
+
+    /// Whether some component waits on the network ([`Reward::io`]): the route's samples are
+    /// scored in the I/O stage.
+    pub fn io(&self) -> bool {
+        self.components.iter().any(|c| c.reward.io())
+    }
 }
 
 /// A compiled spec.
@@ -662,6 +668,14 @@ impl Spec {
             .values()
             .chain(self.fallback.iter())
             .any(|r| r.has_group)
+    }
+
+    /// Whether some route has I/O components ([`Reward::io`]).
+    pub fn has_io(&self) -> bool {
+        self.routes
+            .values()
+            .chain(self.fallback.iter())
+            .any(|r| r.io())
     }
 
     /// Whether results must wait for the whole batch: group rewards or a group stage.

@@ -7,9 +7,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use plaudit_core::{
-    score_alone, Batch, BatchOptions, Ctx, Engine, Failure, GroupCtx, Input, JsonLine, Member,
-    Outcome, Params, Registry, Reward, RewardInfo, Sample, Scope, Score, ScoreResult, Spec, Status,
-    Stop, Store,
+    score_alone, Batch, BatchOptions, BoxFuture, Ctx, Engine, Failure, GroupCtx, Input, JsonLine,
+    Member, Outcome, Params, Registry, Reward, RewardInfo, Sample, Scope, Score, ScoreResult, Spec,
+    Status, Stop, Store,
 };
 use serde_json::{json, Value};
 
@@ -70,6 +70,65 @@ impl Reward for Centred {
     }
 }
 
+/// How many calls of [`Asks`] have started, and whether every call saw all of its batch's calls
+/// started before it answered (the I/O stage awaits them together, not one after another).
+static STARTED: AtomicUsize = AtomicUsize::new(0);
+static ALL_IN_FLIGHT: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(true);
+/// The calls [`Asks`] waits for before answering: the I/O test's batch.
+const IN_FLIGHT: usize = 12;
+
+/// An I/O reward: "asks a model" on a thread of its own, which answers the response's number
+/// × 100 once all of the batch's calls have started (or after 10 s, a deadline far above the
+/// need, noting that they had not). "panic" panics while polled.
+struct Asks;
+impl Reward for Asks {
+    fn score(&self, _s: &Sample, _cx: &Ctx) -> Outcome {
+        unreachable!("an I/O reward is scored through score_io")
+    }
+    fn io(&self) -> bool {
+        true
+    }
+    fn score_io<'a>(&'a self, s: &'a Sample, _cx: &'a Ctx<'a>) -> BoxFuture<'a, Outcome> {
+        if s.response == "panic" {
+            return Box::pin(async { panic!("the judge fell over") });
+        }
+        let v: f64 = s.response.parse().unwrap_or(-1.0);
+        let slot: Arc<std::sync::Mutex<(Option<f64>, Option<std::task::Waker>)>> =
+            Default::default();
+        let mut started = false;
+        Box::pin(std::future::poll_fn(move |cx| {
+            if !started {
+                started = true;
+                STARTED.fetch_add(1, Ordering::SeqCst);
+                let slot = slot.clone();
+                std::thread::spawn(move || {
+                    let t = std::time::Instant::now();
+                    while STARTED.load(Ordering::SeqCst) < IN_FLIGHT {
+                        if t.elapsed() > std::time::Duration::from_secs(10) {
+                            ALL_IN_FLIGHT.store(false, Ordering::SeqCst);
+                            break;
+                        }
+                        std::thread::sleep(std::time::Duration::from_millis(1));
+                    }
+                    let mut g = slot.lock().unwrap();
+                    g.0 = Some(v * 100.0);
+                    if let Some(w) = g.1.take() {
+                        w.wake();
+                    }
+                });
+            }
+            let mut g = slot.lock().unwrap();
+            match g.0 {
+                Some(x) => std::task::Poll::Ready(Ok(Score::new(x))),
+                None => {
+                    g.1 = Some(cx.waker().clone());
+                    std::task::Poll::Pending
+                }
+            }
+        }))
+    }
+}
+
 fn registry() -> Registry {
     let mut r = Registry::new();
     for (name, build) in [
@@ -81,6 +140,7 @@ fn registry() -> Registry {
         ("centred", |_: &Params| {
             Ok(Arc::new(Centred) as Arc<dyn Reward>)
         }),
+        ("asks", |_: &Params| Ok(Arc::new(Asks) as Arc<dyn Reward>)),
     ] {
         r.add(RewardInfo {
             name,
@@ -257,7 +317,7 @@ fn a_split_batch_joins_back_in_input_order() {
         assert_eq!(split.cpu.len(), 17);
         let cpu = b.scorer().score(&split.cpu);
         let blocking = b.scorer().score(&split.blocking);
-        let (keys, results) = split.join.join(cpu, blocking);
+        let (keys, results) = split.join.join(cpu, blocking, Vec::new());
         let mut got = b.accept(keys, results);
         got.extend(b.finish().results);
         assert_eq!(got, whole, "{spec}");
@@ -456,7 +516,7 @@ fn a_split_batch_with_group_rewards_on_the_blocking_route_joins_back_in_order() 
     let split = b.split(inputs(30));
     let cpu = b.scorer().score(&split.cpu);
     let blocking = b.scorer().score(&split.blocking);
-    let (keys, results) = split.join.join(cpu, blocking);
+    let (keys, results) = split.join.join(cpu, blocking, Vec::new());
     let mut got = b.accept(keys, results);
     got.extend(b.finish().results);
     assert_eq!(got, whole);
@@ -495,4 +555,68 @@ fn a_stopped_batch_with_group_rewards_answers_every_input() {
     assert_eq!(out.len(), 9);
     assert!(out.iter().all(|r| r.status == Status::Timeout));
     assert_eq!(out[3].error.as_deref(), Some(plaudit_core::CANCELLED));
+}
+
+#[test]
+fn the_io_stage_awaits_the_calls_of_a_batch_together_on_every_path() {
+    // Route `ask` judges (I/O), route `cpu` computes; `c` is a per-sample component reading the
+    // judged value, after it.
+    let spec = json!({
+        "components": {"v": "num"},
+        "routes": {"ask": {"components": {"j": "asks", "v": "num"}, "reward": "j + v"}},
+        "group": {"advantage": "dr_grpo"}
+    });
+    let inputs = || -> Vec<Input> {
+        (0..2 * IN_FLIGHT)
+            .map(|i| {
+                let task = if i % 2 == 0 { "ask" } else { "cpu" };
+                Input::from_value(
+                    json!({"id": i, "group": "g", "task": task, "response": (i % 5).to_string()}),
+                )
+            })
+            .collect()
+    };
+    let e = engine(spec.clone());
+    // The synchronous path (CLI, Python): the I/O samples are awaited together on one thread.
+    STARTED.store(0, Ordering::SeqCst);
+    let sync = e.score_batch(&inputs()).unwrap();
+    assert!(
+        ALL_IN_FLIGHT.load(Ordering::SeqCst),
+        "the calls were not in flight together"
+    );
+    assert_eq!(STARTED.load(Ordering::SeqCst), IN_FLIGHT);
+    // id 2: response "2": j = 200, v = 2; id 1 (cpu route): v = 1.
+    assert_eq!((sync[2].reward, sync[2].components["j"]), (202.0, 200.0));
+    assert_eq!(sync[1].reward, 1.0);
+    assert_eq!(sync.len(), 2 * IN_FLIGHT);
+    // The async path (the server): the I/O part as a future, joined with the CPU part (a fresh
+    // engine: its state as the first one's was).
+    STARTED.store(0, Ordering::SeqCst);
+    let e = engine(spec);
+    let mut b = e.batch::<ScoreResult>(BatchOptions::default());
+    let split = b.split(inputs());
+    assert_eq!(
+        (split.io.len(), split.cpu.len(), split.blocking.len()),
+        (IN_FLIGHT, IN_FLIGHT, 0)
+    );
+    let cpu = b.scorer().score(&split.cpu);
+    let io = futures_executor::block_on(b.scorer().score_io(split.io));
+    let (keys, results) = split.join.join(cpu, Vec::new(), io);
+    let mut got = b.accept(keys, results);
+    got.extend(b.finish().results);
+    assert!(ALL_IN_FLIGHT.load(Ordering::SeqCst));
+    assert_eq!(got, sync);
+    // One sample alone (`score_input`) is awaited on the calling thread.
+    let one = e.score_input(&Input::from_value(json!({"task": "ask", "response": "3"})));
+    assert_eq!(one.components["j"], 300.0);
+    // A panic while the future is polled is that sample's error.
+    let p = e.score_input(&Input::from_value(
+        json!({"task": "ask", "response": "panic"}),
+    ));
+    assert_eq!(p.status, Status::Error);
+    let msg = p.error.unwrap();
+    assert!(
+        msg.starts_with("component `j` (asks): internal error (panic: the judge fell over at crates/plaudit-core/tests/batch.rs:"),
+        "{msg}"
+    );
 }

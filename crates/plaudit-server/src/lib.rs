@@ -619,11 +619,12 @@ async fn score_split(
     let Split {
         cpu,
         blocking,
+        io,
         join,
     } = batch.split(inputs);
     let scorer = batch.scorer();
-    let rest = move |mut batch: Batch<ScoreResult>, cpu, blocking| {
-        let (keys, results) = join.join(cpu, blocking);
+    let rest = move |mut batch: Batch<ScoreResult>, cpu, blocking, io| {
+        let (keys, results) = join.join(cpu, blocking, io);
         let mut first = batch.accept(keys, results);
         let mut done = batch.finish();
         if !first.is_empty() {
@@ -632,19 +633,22 @@ async fn score_split(
         }
         done
     };
-    if blocking.is_empty() {
+    if blocking.is_empty() && io.is_empty() {
         // Nothing waits outside the process: the whole batch in one task on the CPU pool.
         return on_pool(&inner.pool, move || {
             let results = scorer.score(&cpu);
-            rest(batch, results, Vec::new())
+            rest(batch, results, Vec::new(), Vec::new())
         })
         .await;
     }
-    let s2 = scorer.clone();
-    let (c, b) = tokio::join!(
-        on_pool(&inner.pool, move || scorer.score(&cpu)),
+    // Three parts at once: computing on the CPU pool, sandboxed runs on the blocking pool, and
+    // the I/O stage (judges, reward models) awaited on this runtime without holding a thread.
+    let (s1, s2) = (scorer.clone(), scorer.clone());
+    let (c, b, i) = tokio::join!(
+        on_pool(&inner.pool, move || s1.score(&cpu)),
         on_pool(&inner.blocking, move || s2.score(&blocking)),
+        scorer.score_io(io),
     );
     let (c, b) = (c?, b?);
-    on_pool(&inner.pool, move || rest(batch, c, b)).await
+    on_pool(&inner.pool, move || rest(batch, c, b, i)).await
 }
