@@ -620,3 +620,23 @@ fn the_io_stage_awaits_the_calls_of_a_batch_together_on_every_path() {
         "{msg}"
     );
 }
+
+#[test]
+fn an_empty_batch_has_no_results_and_no_mean() {
+    let e = engine(specs()[1].clone());
+    let done = e.batch::<ScoreResult>(BatchOptions::default()).finish();
+    assert!(done.results.is_empty());
+    assert_eq!((done.tally.n, done.tally.mean_reward()), (0, None));
+    assert_eq!(done.tally.nonzero().count(), 0);
+}
+
+#[test]
+fn json_values_are_scored_as_inputs() {
+    let e = engine(specs()[0].clone());
+    let out = e
+        .score_values(vec![json!({"id": "a", "response": "2"}), json!(7)])
+        .unwrap();
+    assert_eq!(out.len(), 2);
+    assert_eq!((out[0].id.clone(), out[0].reward), (json!("a"), 2.0));
+    assert_eq!(out[1].status, Status::InvalidInput);
+}
