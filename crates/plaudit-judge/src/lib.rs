@@ -14,6 +14,10 @@
 //! - [`master_keys`]: the replies that fool judges ("One Token to Fool LLM-as-a-Judge": `:`,
 //!   `Thought process:`, `解` …), for probing judges and for `master_key_guard`.
 //!
+//! - [`client`] (feature `client`): the async judge client — limits shared by every caller,
+//!   retries bounded by the deadline, routing across base URLs, the reply cache, usage and
+//!   budgets, typed call errors. Without the feature the crate does no I/O.
+//!
 //! Parsing reads only the judge's reply, never the response it judged; everything here is
 //! linear in its input (the `regex` crate) and deterministic.
 //!
