@@ -549,7 +549,11 @@ impl Judge {
             {
                 Ok(Ok(permit)) => permit,
                 _ => {
+                    // Nothing was sent: give back what the rate limits were charged.
                     self.refund_tpm(estimate);
+                    if let Some(rpm) = &self.rpm {
+                        rpm.adjust(-1.0);
+                    }
                     return Err(CallError::Timeout { attempts });
                 }
             };
