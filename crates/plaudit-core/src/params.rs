@@ -24,6 +24,9 @@ pub enum Kind {
     ComponentList,
     /// Any JSON value; the reward validates it itself.
     Json,
+    /// The name of a judge of the spec's `judges:` section (a model endpoint that model-backed
+    /// rewards call); the reward reads its configuration with [`Params::judge`].
+    Judge,
 }
 
 impl Kind {
@@ -39,6 +42,7 @@ impl Kind {
             Kind::Component => "a component name".into(),
             Kind::ComponentList => "a list of component names".into(),
             Kind::Json => "any JSON value".into(),
+            Kind::Judge => "a judge name (from `judges:`)".into(),
         }
     }
 }
@@ -242,7 +246,7 @@ pub(crate) fn check_kind(kind: &Kind, v: &Value) -> Result<Value, String> {
             }
         }
         Kind::Bool => v.as_bool().map(Value::from).ok_or_else(bad),
-        Kind::Str | Kind::Component => v.as_str().map(Value::from).ok_or_else(bad),
+        Kind::Str | Kind::Component | Kind::Judge => v.as_str().map(Value::from).ok_or_else(bad),
         Kind::Enum(opts) => match v.as_str() {
             Some(s) if opts.contains(&s) => Ok(v.clone()),
             Some(s) => Err(format!("`{s}` is not one of: {}", opts.join(", "))),
@@ -271,6 +275,7 @@ pub struct Params {
     values: IndexMap<&'static str, Value>,
     components: IndexMap<&'static str, usize>,
     component_lists: IndexMap<&'static str, Vec<(usize, String)>>,
+    judges: IndexMap<&'static str, (String, std::sync::Arc<Value>)>,
 }
 
 impl Params {
@@ -422,6 +427,51 @@ impl Params {
         let i = *self.components.get(name)?;
         Some((i, self.str(name).to_string()))
     }
+    /// The judge a [`Kind::Judge`] parameter names: its name and its entry of the spec's
+    /// `judges:` section (as the registry's judge check resolved it).
+    pub fn judge(&self, name: &str) -> (&str, &Value) {
+        let (n, v) = self
+            .judges
+            .get(name)
+            .unwrap_or_else(|| panic!("parameter `{name}` is not a judge"));
+        (n, v)
+    }
+
+    /// Resolve the [`Kind::Judge`] parameters of `specs` against the spec's judges (`None`: a
+    /// judge whose entry has errors, reported there: the reward is not built, and no second
+    /// error is given here).
+    pub(crate) fn resolve_judges(
+        &mut self,
+        specs: &'static [ParamSpec],
+        judges: &IndexMap<String, Option<std::sync::Arc<Value>>>,
+    ) -> Result<(), Vec<String>> {
+        let mut errors = Vec::new();
+        let mut invalid = false;
+        for p in specs.iter().filter(|p| p.kind == Kind::Judge) {
+            let name = self.str(p.name).to_string();
+            match judges.get(&name) {
+                Some(Some(v)) => {
+                    self.judges.insert(p.name, (name, v.clone()));
+                }
+                Some(None) => invalid = true,
+                None if judges.is_empty() => errors.push(format!(
+                    "parameter `{}` names judge `{name}`, but the spec has no `judges:` section",
+                    p.name
+                )),
+                None => errors.push(format!(
+                    "parameter `{}` names judge `{name}`, which `judges:` does not define (judges: {})",
+                    p.name,
+                    judges.keys().cloned().collect::<Vec<_>>().join(", ")
+                )),
+            }
+        }
+        if errors.is_empty() && !invalid {
+            Ok(())
+        } else {
+            Err(errors)
+        }
+    }
+
     /// The components a [`Kind::ComponentList`] parameter names, each as its index and name, in
     /// the order given.
     pub fn component_list(&self, name: &str) -> Vec<(usize, String)> {

@@ -267,11 +267,28 @@ pub fn example_members(example: &Value) -> Result<Vec<ExampleMember>, String> {
 #[derive(Clone, Default)]
 pub struct Registry {
     rewards: BTreeMap<&'static str, RewardInfo>,
+    judge_check: Option<JudgeCheck>,
 }
+
+/// Checks one entry of a spec's `judges:` section (its name and mapping) and gives it back with
+/// every default filled in, or every error, each naming where it is
+/// (`judges.NAME.FIELD: what is wrong`). The catalogue that has model-backed rewards sets it ([`Registry::set_judge_check`]).
+pub type JudgeCheck = fn(&str, &serde_json::Value) -> Result<serde_json::Value, Vec<String>>;
 
 impl Registry {
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// Set how entries of a spec's `judges:` section are checked (see [`JudgeCheck`]). Without
+    /// one, a spec with judges is refused: nothing in this build could call them.
+    pub fn set_judge_check(&mut self, check: JudgeCheck) {
+        self.judge_check = Some(check);
+    }
+
+    /// The check of `judges:` entries, if the catalogue has model-backed rewards.
+    pub fn judge_check(&self) -> Option<JudgeCheck> {
+        self.judge_check
     }
 
     /// Add a reward. Panics on a duplicate name (a catalogue bug the tests catch).

@@ -11,7 +11,12 @@
 //! group: {advantage: grpo}                  # grpo | dr_grpo | rloo | reinforce_pp | reward | none
 //! routes:                                   # per `task`; the top-level components are the fallback
 //!   math: {components: {correct: math_equivalence}, reward: correct}
+//! judges:                                   # named model endpoints, for model-backed rewards
+//!   grader: {base_url: "http://127.0.0.1:8000/v1", model: qwen3-8b, max_concurrency: 64}
 //! ```
+//!
+//! A `judges:` entry is checked by the registry's judge check ([`Registry::set_judge_check`]);
+//! a component names its judge with a [`crate::Kind::Judge`] parameter.
 
 use std::fmt;
 use std::sync::Arc;
@@ -148,6 +153,49 @@ fn check_keys(obj: &Map<String, Value>, valid: &[&str], path: &str, errors: &mut
 struct Defaults {
     timeout_ms: u64,
     on_error: f64,
+    /// The `judges:` section, each entry as the registry's judge check resolved it (`None`:
+    /// the entry has errors).
+    judges: IndexMap<String, Option<Arc<Value>>>,
+}
+
+/// Read the `judges:` section: named model endpoints that model-backed rewards call. Each
+/// entry is checked by the registry's judge check; the resolved section (defaults filled in)
+/// goes into the resolved spec.
+fn read_judges(
+    v: Option<&Value>,
+    registry: &Registry,
+    errors: &mut Vec<String>,
+) -> (IndexMap<String, Option<Arc<Value>>>, Option<Value>) {
+    let mut judges = IndexMap::new();
+    let entries = match v {
+        None | Some(Value::Null) => return (judges, None),
+        Some(Value::Object(o)) => o,
+        Some(other) => {
+            errors.push(format!(
+                "judges: expected a mapping of judge name → endpoint, got {}",
+                spec_type_name(other)
+            ));
+            return (judges, None);
+        }
+    };
+    let Some(check) = registry.judge_check() else {
+        errors.push("judges: this build has no model-backed rewards to call judges with".into());
+        return (judges, None);
+    };
+    let mut resolved = Map::new();
+    for (name, entry) in entries {
+        match check(name, entry) {
+            Ok(r) => {
+                resolved.insert(name.clone(), r.clone());
+                judges.insert(name.clone(), Some(Arc::new(r)));
+            }
+            Err(es) => {
+                errors.extend(es);
+                judges.insert(name.clone(), None);
+            }
+        }
+    }
+    (judges, Some(Value::Object(resolved)))
 }
 
 fn read_timeout(v: Option<&Value>, path: &str, default: u64, errors: &mut Vec<String>) -> u64 {
@@ -189,13 +237,14 @@ fn read_on_error(v: Option<&Value>, path: &str, default: f64, errors: &mut Vec<S
 }
 
 const LEAF_KEYS: [&str; 4] = ["components", "reward", "timeout_ms", "on_error"];
-const TOP_KEYS: [&str; 8] = [
+const TOP_KEYS: [&str; 9] = [
     "components",
     "reward",
     "timeout_ms",
     "on_error",
     "group",
     "routes",
+    "judges",
     "name",
     "description",
 ];
@@ -314,7 +363,9 @@ fn compile_route(
             continue;
         };
         let params =
-            match Params::validate(info.params, &given, &|n| names.iter().position(|c| c == n)) {
+            match Params::validate(info.params, &given, &|n| names.iter().position(|c| c == n))
+                .and_then(|mut p| p.resolve_judges(info.params, &defaults.judges).map(|()| p))
+            {
                 Ok(p) => p,
                 Err(es) => {
                     for e in es {
@@ -580,9 +631,11 @@ impl Spec {
         };
         let mut errors = Vec::new();
         check_keys(obj, &TOP_KEYS, "", &mut errors);
+        let (judges, judges_resolved) = read_judges(obj.get("judges"), registry, &mut errors);
         let defaults = Defaults {
             timeout_ms: read_timeout(obj.get("timeout_ms"), "", DEFAULT_TIMEOUT_MS, &mut errors),
             on_error: read_on_error(obj.get("on_error"), "", 0.0, &mut errors),
+            judges,
         };
         let (group, group_resolved) = compile_group(obj.get("group"), &mut errors);
         let mut resolved = Map::new();
@@ -591,6 +644,9 @@ impl Spec {
         }
         resolved.insert("timeout_ms".into(), json!(defaults.timeout_ms));
         resolved.insert("on_error".into(), json!(defaults.on_error));
+        if let Some(j) = judges_resolved {
+            resolved.insert("judges".into(), j);
+        }
 
         let has_leaf = obj.contains_key("components") || obj.contains_key("reward");
         let fallback = if has_leaf {

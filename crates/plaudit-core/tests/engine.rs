@@ -206,7 +206,7 @@ fn spec_errors_are_collected_and_precise() {
     assert_eq!(
         err(json!({"components": {"a": "chaos"}, "reward": "a + c", "timeout_ms": 0, "grup": 1})),
         vec![
-            "spec: unknown key `grup` (valid: components, reward, timeout_ms, on_error, group, routes, name, description)",
+            "spec: unknown key `grup` (valid: components, reward, timeout_ms, on_error, group, routes, judges, name, description)",
             "timeout_ms: must be at least 1",
             "reward: unknown component `c` (components: a) at column 5\n    a + c\n        ^",
         ]

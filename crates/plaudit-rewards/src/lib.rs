@@ -28,6 +28,7 @@ pub mod efficiency;
 pub mod estimators;
 pub mod format;
 pub mod gui;
+pub mod judges;
 pub mod length;
 pub mod math;
 pub mod problem_state;
@@ -82,6 +83,7 @@ pub fn registry() -> Registry {
     for info in all() {
         r.add(info);
     }
+    r.set_judge_check(judges::check);
     r
 }
 
