@@ -679,37 +679,24 @@ fn not_ready(sc: &Scored, route: &Route, i: usize, deadline: &Deadline) -> Optio
 }
 
 /// The per-sample components of `route` for `sample`, in evaluation order (group components are
-/// left for [`group_phase`]). An I/O component is awaited on this thread.
+/// left for [`group_phase`]). An I/O component is awaited on this thread; a route without one
+/// completes at the first poll, with no executor involved.
 pub(crate) fn sample_phase(
     route: &Route,
     sample: &Sample,
     deadline: &Deadline,
     store: &dyn Store,
 ) -> Scored {
-    let mut sc = Scored::new(route.components.len());
-    for &i in &route.order {
-        if route.has_group && route.is_group(i) {
-            continue;
-        }
-        let c = &route.components[i];
-        let outcome = match not_ready(&sc, route, i, deadline) {
-            Some(f) => Err(f),
-            None => {
-                let cx = Ctx::with_state(deadline, &sc.values, store, &c.namespace);
-                let o = if c.reward.io() {
-                    futures_executor::block_on(CatchPanic(c.reward.score_io(sample, &cx)))
-                } else {
-                    catching(|| c.reward.score(sample, &cx))
-                };
-                o.and_then(|o| checked(o, deadline))
-            }
-        };
-        sc.record(route, i, outcome);
+    let mut phase = std::pin::pin!(sample_phase_io(route, sample, deadline, store));
+    let mut cx = std::task::Context::from_waker(futures_util::task::noop_waker_ref());
+    match std::future::Future::poll(phase.as_mut(), &mut cx) {
+        std::task::Poll::Ready(sc) => sc,
+        std::task::Poll::Pending => futures_executor::block_on(phase),
     }
-    sc
 }
 
-/// [`sample_phase`] that awaits its I/O components (the others run inline, in order).
+/// The per-sample components of `route` for `sample`, in evaluation order (group components are
+/// left for [`group_phase`]), its I/O components awaited (the others run inline, in order).
 pub(crate) async fn sample_phase_io(
     route: &Route,
     sample: &Sample,
