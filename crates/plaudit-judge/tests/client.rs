@@ -737,3 +737,34 @@ fn tempdir(name: &str) -> PathBuf {
     std::fs::create_dir_all(&dir).unwrap();
     dir
 }
+
+/// The engine awaits model-backed rewards without tokio (a plain `block_on` on a rayon thread,
+/// in the CLI and the Python package): `Judge::ask` runs the call on the judges' own runtime,
+/// so it works there, many calls at once.
+#[test]
+fn ask_works_from_a_thread_without_an_async_runtime() {
+    let Some(peer) = Peer::start(&[]) else { return };
+    let judge = judge(&config(&peer));
+    let replies = futures_executor::block_on(futures_util::future::join_all((0..8).map(|i| {
+        judge.ask(
+            user(&format!("Response {i} [[judge: verdict {i}]]")),
+            soon(30),
+        )
+    })));
+    for (i, r) in replies.into_iter().enumerate() {
+        assert_eq!(
+            r.unwrap().text,
+            format!("The response was assessed. VERDICT: {i}")
+        );
+    }
+    // From inside another runtime too (the server's), which may end before the judge does.
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let r = rt.block_on(judge.ask(user("again [[judge: verdict 3]]"), soon(30)));
+    drop(rt);
+    assert_eq!(r.unwrap().text, "The response was assessed. VERDICT: 3");
+    let r = futures_executor::block_on(judge.ask(user("after [[judge: verdict 4]]"), soon(30)));
+    assert_eq!(r.unwrap().text, "The response was assessed. VERDICT: 4");
+}

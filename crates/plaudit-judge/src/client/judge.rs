@@ -276,6 +276,17 @@ impl Judge {
         cache_key(&self.request_body(messages))
     }
 
+    /// [`Judge::chat`] run on the judges' own I/O runtime ([`super::io_runtime`]), awaitable
+    /// from any executor or none (the engine's I/O stage): what model-backed rewards call.
+    pub async fn ask(
+        self: &Arc<Self>,
+        messages: Vec<Message>,
+        deadline: Instant,
+    ) -> Result<Reply, CallError> {
+        let judge = self.clone();
+        super::on_io_runtime(async move { judge.chat(&messages, deadline).await }).await
+    }
+
     /// Sends `messages` to the judge and returns its reply, under the judge's shared limits, with
     /// retries on 429, 5xx and connection errors, never waiting or attempting past `deadline`.
     ///

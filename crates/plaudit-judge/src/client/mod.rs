@@ -38,9 +38,11 @@ mod error;
 mod http;
 mod judge;
 mod limits;
+mod runtime;
 
 pub use config::{JudgeConfig, JudgeConfigError};
 pub use error::CallError;
 pub use judge::{
     EndpointSnapshot, Judge, Judges, Message, Reply, ReplySource, Usage, UsageSnapshot,
 };
+pub use runtime::{io_runtime, on_io_runtime};
