@@ -839,7 +839,9 @@ impl Drop for InFlight<'_> {
 /// process's; tests and embedders may keep their own.
 #[derive(Default)]
 pub struct Judges {
-    judges: Mutex<HashMap<String, Arc<Judge>>>,
+    /// The judges built in this process (its id), by name and configuration: a forked child
+    /// starts with none of its parent's (their connections and limits belong to the parent).
+    judges: Mutex<(u32, HashMap<String, Arc<Judge>>)>,
 }
 
 impl Judges {
@@ -860,19 +862,25 @@ impl Judges {
             "{name}\n{}",
             serde_json::to_string(config).expect("a config serializes")
         );
-        let mut judges = self.judges.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(judge) = judges.get(&key) {
+        let mut guard = self.judges.lock().unwrap_or_else(|e| e.into_inner());
+        let pid = std::process::id();
+        if guard.0 != pid {
+            // Another process's judges (a fork's parent): left alone, never dropped here.
+            std::mem::forget(std::mem::take(&mut guard.1));
+            guard.0 = pid;
+        }
+        if let Some(judge) = guard.1.get(&key) {
             return Ok(judge.clone());
         }
         let judge = Judge::build(name, config)?;
-        judges.insert(key, judge.clone());
+        guard.1.insert(key, judge.clone());
         Ok(judge)
     }
 
     /// Every judge's totals, by name.
     pub fn usage(&self) -> Vec<UsageSnapshot> {
         let judges = self.judges.lock().unwrap_or_else(|e| e.into_inner());
-        let mut out: Vec<UsageSnapshot> = judges.values().map(|j| j.usage()).collect();
+        let mut out: Vec<UsageSnapshot> = judges.1.values().map(|j| j.usage()).collect();
         out.sort_by(|a, b| a.judge.cmp(&b.judge));
         out
     }
@@ -881,6 +889,6 @@ impl Judges {
 impl fmt::Debug for Judges {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let judges = self.judges.lock().unwrap_or_else(|e| e.into_inner());
-        f.debug_list().entries(judges.values()).finish()
+        f.debug_list().entries(judges.1.values()).finish()
     }
 }
