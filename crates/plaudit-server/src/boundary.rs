@@ -41,6 +41,13 @@ pub(crate) fn check_inline(
         .map(|r| (String::new(), r))
         .chain(spec.routes.iter().map(|(n, r)| (format!("routes.{n}."), r)));
     let mut problems = Vec::new();
+    // Judges reach the host: the URLs the server calls (its network), the environment variable
+    // whose value it sends as a key, the cache file it writes. Only the operator's spec names them.
+    if spec.resolved.get("judges").is_some() {
+        problems.push(
+            "judges: a host section (the endpoints the server calls, the environment variables it sends as keys, the cache files it writes); an inline spec cannot define judges, only the server's own spec may".to_string(),
+        );
+    }
     for (at, route) in routes {
         if route.timeout > ceiling {
             problems.push(format!(

@@ -372,6 +372,13 @@ fn inline_specs_cannot_weaken_isolation_or_reach_files() {
             json!({"timeout_ms": 86_400_000, "components": {"n": "exact_match"}}),
             "timeout_ms: 86400000 ms is over this server's ceiling of 30000 ms (its own spec's longest)",
         ),
+        // A judge would make the server call any URL with any of its environment variables as
+        // the key (an internal service, the operator's secrets) and write a cache file anywhere.
+        (
+            json!({"judges": {"x": {"base_url": "http://169.254.169.254/v1", "model": "m", "api_key_env": "AWS_SECRET_ACCESS_KEY", "cache": "/etc/x.sqlite"}},
+                   "components": {"n": "exact_match"}}),
+            "judges: a host section (the endpoints the server calls, the environment variables it sends as keys, the cache files it writes); an inline spec cannot define judges, only the server's own spec may",
+        ),
     ];
     for (spec, want) in cases {
         let (code, body) = post(
