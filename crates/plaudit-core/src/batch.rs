@@ -299,12 +299,14 @@ impl Engine {
         options: BatchOptions,
     ) -> Result<Vec<ScoreResult>, crate::StateError> {
         let mut batch = self.batch::<ScoreResult>(options);
-        let mut results = batch.push(inputs);
-        let done = batch.finish();
-        results.extend(done.results);
+        let given = batch.push(inputs);
+        let done = batch.finish_after(given);
         match done.state_error {
-            None => Ok(results),
-            Some(message) => Err(crate::StateError { results, message }),
+            None => Ok(done.results),
+            Some(message) => Err(crate::StateError {
+                results: done.results,
+                message,
+            }),
         }
     }
 }
@@ -442,6 +444,17 @@ impl<O: Emit> Batch<O> {
             state_error,
             tally: self.tally,
         }
+    }
+
+    /// [`Batch::finish`] for a caller that holds every result the batch gave back so far
+    /// (`given`, in order): all of the batch's results, in input order.
+    pub fn finish_after(self, mut given: Vec<O>) -> Finished<O> {
+        let mut done = self.finish();
+        if !given.is_empty() {
+            given.append(&mut done.results);
+            done.results = given;
+        }
+        done
     }
 
     fn keys_of(&self, inputs: &[Input]) -> Vec<Option<String>> {

@@ -426,8 +426,8 @@ impl Engine {
     }
 
     /// [`Engine::score_inputs`] as a future: the samples of I/O routes await their calls
-    /// without holding a thread; the others are scored on the current rayon pool when the future
-    /// is first polled (fronts with an async runtime pass it only inputs of I/O routes).
+    /// without holding a thread; the others are scored on the thread that first polls it (fronts
+    /// with an async runtime pass it only inputs of I/O routes).
     pub(crate) async fn score_inputs_io(&self, inputs: &[Input], stop: &Stop) -> Vec<ScoreResult> {
         let mut slots: Vec<Slot> = inputs.iter().map(|i| self.first_phase(i, stop)).collect();
         self.io_phase(&mut slots).await;

@@ -168,13 +168,12 @@ impl PyEngine {
         };
         let go = |inputs: Vec<Input>| {
             let mut batch = self.engine.batch::<O>(options);
-            let mut results = batch.push(inputs);
-            let mut done = batch.finish();
-            results.append(&mut done.results);
+            let given = batch.push(inputs);
+            let done = batch.finish_after(given);
             if let Some(e) = done.state_error {
                 eprintln!("plaudit: cannot save state: {e}");
             }
-            results
+            done.results
         };
         if self.jobs == 1 {
             go(raw.into_iter().map(to_input).collect())

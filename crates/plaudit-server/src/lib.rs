@@ -625,13 +625,8 @@ async fn score_split(
     let scorer = batch.scorer();
     let rest = move |mut batch: Batch<ScoreResult>, cpu, blocking, io| {
         let (keys, results) = join.join(cpu, blocking, io);
-        let mut first = batch.accept(keys, results);
-        let mut done = batch.finish();
-        if !first.is_empty() {
-            first.append(&mut done.results);
-            done.results = first;
-        }
-        done
+        let given = batch.accept(keys, results);
+        batch.finish_after(given)
     };
     if blocking.is_empty() && io.is_empty() {
         // Nothing waits outside the process: the whole batch in one task on the CPU pool.
