@@ -419,10 +419,13 @@ impl Engine {
             .par_iter()
             .map(|i| self.first_phase(i, stop))
             .collect();
-        if slots.iter().any(|s| matches!(s, Slot::Io(..))) {
-            futures_executor::block_on(self.io_phase(&mut slots));
+        if !self.spec.has_io() {
+            return self.group_phases_cpu(slots);
         }
-        self.group_phases(slots)
+        futures_executor::block_on(async {
+            self.io_phase(&mut slots).await;
+            self.group_phases(slots).await
+        })
     }
 
     /// [`Engine::score_inputs`] as a future: the samples of I/O routes await their calls
@@ -431,7 +434,7 @@ impl Engine {
     pub(crate) async fn score_inputs_io(&self, inputs: &[Input], stop: &Stop) -> Vec<ScoreResult> {
         let mut slots: Vec<Slot> = inputs.iter().map(|i| self.first_phase(i, stop)).collect();
         self.io_phase(&mut slots).await;
-        self.group_phases(slots)
+        self.group_phases(slots).await
     }
 
     /// A sample's per-sample phase, or what it waits for: its I/O components, or its group.
@@ -477,8 +480,21 @@ impl Engine {
         }
     }
 
+    /// The group components over each group of waiting samples, then every result in order
+    /// (no group component does I/O).
+    fn group_phases_cpu(&self, slots: Vec<Slot>) -> Vec<ScoreResult> {
+        let mut phase = std::pin::pin!(self.group_phases(slots));
+        let mut cx = std::task::Context::from_waker(futures_util::task::noop_waker_ref());
+        match std::future::Future::poll(phase.as_mut(), &mut cx) {
+            std::task::Poll::Ready(r) => r,
+            std::task::Poll::Pending => futures_executor::block_on(phase),
+        }
+    }
+
     /// The group components over each group of waiting samples, then every result in order.
-    fn group_phases(&self, mut slots: Vec<Slot>) -> Vec<ScoreResult> {
+    /// Groups of routes whose group components do I/O are awaited together; the others are
+    /// scored in parallel on the current rayon pool.
+    async fn group_phases(&self, mut slots: Vec<Slot<'_>>) -> Vec<ScoreResult> {
         let store = &*self.store;
         // Groups: the waiting samples sharing route and `group`, in order of first appearance;
         // a sample without `group` is a group of one.
@@ -498,7 +514,7 @@ impl Engine {
                 }
             }
         }
-        let work: Vec<_> = groups
+        let (io_work, work): (Vec<_>, Vec<_>) = groups
             .into_iter()
             .map(|(r, key, members)| {
                 let mut samples = Vec::with_capacity(members.len());
@@ -511,19 +527,34 @@ impl Engine {
                 }
                 (r, key, members, samples, scored)
             })
-            .collect();
-        let done: Vec<Vec<(usize, ScoreResult)>> = work
-            .into_par_iter()
-            .map(|(r, key, members, samples, mut scored)| {
-                group_phase(r, &samples, &mut scored, key, store);
+            .partition(|w| w.0.group_io());
+        let results =
+            |r: &Route, members: Vec<usize>, samples: Vec<&Sample>, scored: Vec<Scored>| {
                 members
                     .into_iter()
                     .zip(samples)
                     .zip(scored)
                     .map(|((i, s), sc)| (i, sc.finish(r, s.id.clone())))
-                    .collect()
+                    .collect::<Vec<_>>()
+            };
+        let mut done: Vec<Vec<(usize, ScoreResult)>> = work
+            .into_par_iter()
+            .map(|(r, key, members, samples, mut scored)| {
+                group_phase(r, &samples, &mut scored, key, store);
+                results(r, members, samples, scored)
             })
             .collect();
+        if !io_work.is_empty() {
+            done.extend(
+                futures_util::future::join_all(io_work.into_iter().map(
+                    |(r, key, members, samples, mut scored)| async move {
+                        group_phase_io(r, &samples, &mut scored, key, store).await;
+                        results(r, members, samples, scored)
+                    },
+                ))
+                .await,
+            );
+        }
         for (i, r) in done.into_iter().flatten() {
             slots[i] = Slot::Done(r);
         }
@@ -709,9 +740,14 @@ pub(crate) async fn sample_phase_io(
             continue;
         }
         let c = &route.components[i];
-        let outcome = match not_ready(&sc, route, i, deadline) {
+        let gate = match not_ready(&sc, route, i, deadline) {
             Some(f) => Err(f),
-            None => {
+            None => c.gate.as_ref().map_or(Ok(None), |g| g.check(&sc.values)),
+        };
+        let outcome = match gate {
+            Err(f) => Err(f),
+            Ok(Some(skipped)) => Ok(skipped),
+            Ok(None) => {
                 let cx = Ctx::with_state(deadline, &sc.values, store, &c.namespace);
                 let o = if c.reward.io() {
                     CatchPanic(c.reward.score_io(sample, &cx)).await
@@ -728,10 +764,10 @@ pub(crate) async fn sample_phase_io(
 
 /// A reward's future with [`catching`]'s contract: a panic while it is polled becomes an
 /// `error` failure with the panic's message.
-struct CatchPanic<'a>(BoxFuture<'a, Outcome>);
+struct CatchPanic<'a, T>(BoxFuture<'a, T>);
 
-impl std::future::Future for CatchPanic<'_> {
-    type Output = Result<Outcome, Failure>;
+impl<T> std::future::Future for CatchPanic<'_, T> {
+    type Output = Result<T, Failure>;
 
     fn poll(
         mut self: std::pin::Pin<&mut Self>,
@@ -747,8 +783,27 @@ impl std::future::Future for CatchPanic<'_> {
 }
 
 /// The group components of `route` over the members of one group (their per-sample phase
-/// done), in evaluation order, under one deadline of the route's timeout.
+/// done), in evaluation order, under one deadline of the route's timeout. A route without I/O
+/// group components completes at the first poll, with no executor involved.
 pub(crate) fn group_phase(
+    route: &Route,
+    samples: &[&Sample],
+    scored: &mut [Scored],
+    key: Option<&str>,
+    store: &dyn Store,
+) {
+    let mut phase = std::pin::pin!(group_phase_io(route, samples, scored, key, store));
+    let mut cx = std::task::Context::from_waker(futures_util::task::noop_waker_ref());
+    if std::future::Future::poll(phase.as_mut(), &mut cx).is_pending() {
+        futures_executor::block_on(phase)
+    }
+}
+
+/// [`group_phase`], its I/O group components ([`Reward::score_group_io`]) awaited.
+///
+/// A component with a `when:` condition is called with the members where the condition holds
+/// (and whose inputs have values); the others take its `otherwise` value without a call.
+pub(crate) async fn group_phase_io(
     route: &Route,
     samples: &[&Sample],
     scored: &mut [Scored],
@@ -762,15 +817,41 @@ pub(crate) fn group_phase(
             continue;
         }
         let c = &route.components[i];
-        let outcomes: Vec<Outcome> = match deadline.check() {
-            Err(f) => vec![Err(f.into()); samples.len()],
+        // Each member's outcome decided before the call (a missing input, its condition not
+        // holding), or `None`: the member is scored with the group.
+        let mut outcomes: Vec<Option<Outcome>> = scored
+            .iter()
+            .map(|sc| match sc.missing_input(route, i) {
+                Some(dep) => Some(Err(Failure::error(format!(
+                    "its input `{dep}` has no value"
+                )))),
+                None => match c.gate.as_ref().map(|g| g.check(&sc.values)) {
+                    None | Some(Ok(None)) => None,
+                    Some(Ok(Some(skipped))) => Some(Ok(skipped)),
+                    Some(Err(f)) => Some(Err(f)),
+                },
+            })
+            .collect();
+        // Without a condition every member is in the call (a member whose input failed too: the
+        // reward sees the group as it is, and that member's outcome is its failure).
+        let called: Vec<usize> = (0..samples.len())
+            .filter(|&m| {
+                if c.gate.is_some() {
+                    outcomes[m].is_none()
+                } else {
+                    true
+                }
+            })
+            .collect();
+        let got: Vec<Outcome> = match deadline.check() {
+            _ if called.is_empty() => Vec::new(),
+            Err(f) => vec![Err(f.into()); called.len()],
             Ok(()) => {
-                let members: Vec<Member> = samples
+                let members: Vec<Member> = called
                     .iter()
-                    .zip(scored.iter())
-                    .map(|(s, sc)| Member {
-                        sample: s,
-                        values: &sc.values,
+                    .map(|&m| Member {
+                        sample: samples[m],
+                        values: &scored[m].values,
                     })
                     .collect();
                 let gcx = GroupCtx {
@@ -779,26 +860,32 @@ pub(crate) fn group_phase(
                     namespace: &c.namespace,
                     key,
                 };
-                match catching(|| c.reward.score_group(&members, &gcx)) {
-                    Ok(v) if v.len() == samples.len() => v,
+                let result = if c.reward.io() {
+                    CatchPanic(c.reward.score_group_io(&members, &gcx)).await
+                } else {
+                    catching(|| c.reward.score_group(&members, &gcx))
+                };
+                match result {
+                    Ok(v) if v.len() == called.len() => v,
                     Ok(v) => vec![
                         Err(Failure::error(format!(
                             "internal error: gave {} outcomes for a group of {}",
                             v.len(),
-                            samples.len()
+                            called.len()
                         )));
-                        samples.len()
+                        called.len()
                     ],
-                    Err(f) => vec![Err(f); samples.len()],
+                    Err(f) => vec![Err(f); called.len()],
                 }
             }
         };
+        for (m, o) in called.into_iter().zip(got) {
+            if outcomes[m].is_none() {
+                outcomes[m] = Some(checked(o, &deadline));
+            }
+        }
         for (sc, o) in scored.iter_mut().zip(outcomes) {
-            let o = match sc.missing_input(route, i) {
-                Some(dep) => Err(Failure::error(format!("its input `{dep}` has no value"))),
-                None => checked(o, &deadline),
-            };
-            sc.record(route, i, o);
+            sc.record(route, i, o.expect("every member has an outcome"));
         }
     }
 }

@@ -219,7 +219,8 @@ pub trait Reward: Send + Sync {
     /// Whether scoring waits on the network (a model behind HTTP: judges, reward models). The
     /// engine then calls [`Reward::score_io`] instead of [`Reward::score`], and awaits the
     /// samples of such routes together (the I/O stage), so that thousands of calls can be in
-    /// flight without a thread each. Only per-sample rewards can be I/O rewards.
+    /// flight without a thread each. A group reward that is an I/O reward is awaited through
+    /// [`Reward::score_group_io`], its groups together.
     fn io(&self) -> bool {
         false
     }
@@ -245,6 +246,18 @@ pub trait Reward: Send + Sync {
                 )
             })
             .collect()
+    }
+
+    /// Score the members of one group, awaiting I/O (only called for [`Scope::Group`] rewards
+    /// whose [`Reward::io`] is true): [`Reward::score_group`]'s contract, as a future that must
+    /// end by `cx.deadline`. The default scores synchronously.
+    fn score_group_io<'a>(
+        &'a self,
+        members: &'a [Member<'a>],
+        cx: &'a GroupCtx<'a>,
+    ) -> BoxFuture<'a, Vec<Outcome>> {
+        let outcomes = self.score_group(members, cx);
+        Box::pin(std::future::ready(outcomes))
     }
 
     /// After a batch: update this reward's state in `namespace` from the observations its

@@ -74,6 +74,36 @@ pub struct Component {
     pub inputs: Vec<usize>,
     /// Where this component keeps state, if its reward has any: `ROUTE/COMPONENT`.
     pub namespace: String,
+    /// The component's `when:` condition, if it has one: the reward is called only for the
+    /// samples where it holds; elsewhere the component's value is `otherwise`.
+    pub gate: Option<Gate>,
+}
+
+/// A component's `when:` condition over the other components (an expression of the
+/// [`crate::expr`] grammar, true when non-zero) and its `otherwise:` value (default 0): where the
+/// condition does not hold, the reward is not called (no judge call, no cost, no sandbox run) and
+/// the component takes `otherwise`, with `{"skipped": "when: …"}` in its details.
+#[derive(Clone, Debug)]
+pub struct Gate {
+    pub expr: Expr,
+    pub src: String,
+    pub otherwise: f64,
+}
+
+impl Gate {
+    /// Whether the reward is to be called, given the values computed so far: `Ok(None)` when
+    /// it is, `Ok(Some(score))` (the `otherwise` value) when the condition does not hold, and an
+    /// error naming the condition when it cannot be evaluated.
+    pub fn check(&self, values: &[Option<f64>]) -> Result<Option<crate::Score>, crate::Failure> {
+        match self.expr.eval(values) {
+            Ok(v) if v != 0.0 => Ok(None),
+            Ok(_) => Ok(Some(crate::Score::with_details(
+                self.otherwise,
+                json!({"skipped": format!("when: {}", self.src)}),
+            ))),
+            Err(e) => Err(crate::Failure::error(format!("`when: {}`: {e}", self.src))),
+        }
+    }
 }
 
 /// A compiled leaf spec: the components and expression used for the samples routed to it.
@@ -106,6 +136,14 @@ impl Route {
     /// scored in the I/O stage.
     pub fn io(&self) -> bool {
         self.components.iter().any(|c| c.reward.io())
+    }
+
+    /// Whether some group component waits on the network: the route's groups are awaited
+    /// together in the group phase.
+    pub fn group_io(&self) -> bool {
+        self.components
+            .iter()
+            .any(|c| c.reward.io() && c.reward.scope() == Scope::Group)
     }
 }
 
@@ -311,7 +349,7 @@ fn compile_route(
         let (rname, given): (String, IndexMap<String, Value>) = match cval {
             Value::String(s) => (s.clone(), IndexMap::new()),
             Value::Object(o) => {
-                check_keys(o, &["reward", "params"], &here, errors);
+                check_keys(o, &["reward", "params", "when", "otherwise"], &here, errors);
                 let rname = match o.get("reward") {
                     Some(Value::String(s)) => s.clone(),
                     Some(other) => {
@@ -381,12 +419,26 @@ fn compile_route(
                 continue;
             }
         };
-        resolved_comps.insert(
-            cname.clone(),
-            json!({"reward": info.name, "params": params.to_json()}),
-        );
-        let inputs = params.component_indices();
+        let gate = match compile_gate(cname, cval, &here, &names, errors) {
+            Ok(g) => g,
+            Err(()) => continue,
+        };
+        let mut resolved_comp = json!({"reward": info.name, "params": params.to_json()});
+        let mut inputs = params.component_indices();
+        if let Some(g) = &gate {
+            resolved_comp["when"] = json!(g.src);
+            resolved_comp["otherwise"] = json!(g.otherwise);
+            let mut vars = Vec::new();
+            g.expr.vars(&mut vars);
+            for v in vars {
+                if !inputs.contains(&v) {
+                    inputs.push(v);
+                }
+            }
+        }
+        resolved_comps.insert(cname.clone(), resolved_comp);
         components.push(Component {
+            gate,
             namespace: format!("{name}/{cname}"),
             name: cname.clone(),
             reward_name: info.name,
@@ -484,6 +536,80 @@ fn compile_route(
         },
         resolved,
     ))
+}
+
+/// A component's `when:` and `otherwise:` (see [`Gate`]); `Err` after reporting an error.
+fn compile_gate(
+    cname: &str,
+    cval: &Value,
+    here: &str,
+    names: &[String],
+    errors: &mut Vec<String>,
+) -> Result<Option<Gate>, ()> {
+    let Value::Object(o) = cval else {
+        return Ok(None);
+    };
+    let otherwise = match o.get("otherwise") {
+        None => 0.0,
+        Some(v) => match v.as_f64().filter(|x| x.is_finite()) {
+            Some(x) if o.contains_key("when") => x,
+            Some(_) => {
+                errors.push(format!(
+                    "{here}.otherwise: given without `when` (the value a component takes where its `when:` condition does not hold)"
+                ));
+                return Err(());
+            }
+            None => {
+                errors.push(format!(
+                    "{here}.otherwise: expected a number, got {}",
+                    spec_type_name(v)
+                ));
+                return Err(());
+            }
+        },
+    };
+    let src = match o.get("when") {
+        None => return Ok(None),
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Bool(b)) => b.to_string(),
+        Some(Value::Number(n)) => n.to_string(),
+        Some(other) => {
+            errors.push(format!(
+                "{here}.when: expected a condition over other components (e.g. `fmt > 0`), got {}",
+                spec_type_name(other)
+            ));
+            return Err(());
+        }
+    };
+    let src = match src.as_str() {
+        "true" => "1".to_string(),
+        "false" => "0".to_string(),
+        _ => src,
+    };
+    match Expr::parse(&src, names) {
+        Ok(expr) => {
+            let mut vars = Vec::new();
+            expr.vars(&mut vars);
+            if vars.iter().any(|&v| names[v] == cname) {
+                errors.push(format!(
+                    "{here}.when: `{src}` reads the component itself; a condition reads other components"
+                ));
+                return Err(());
+            }
+            Ok(Some(Gate {
+                expr,
+                src,
+                otherwise,
+            }))
+        }
+        Err(e) => {
+            errors.push(format!(
+                "{here}.when: {e}\n    {src}\n    {}^",
+                " ".repeat(e.column.saturating_sub(1))
+            ));
+            Err(())
+        }
+    }
 }
 
 /// A route's `reward` expression (the component itself when there is only one), parsed against
