@@ -329,8 +329,8 @@ fn group_rewards_that_do_io_are_awaited_together_with_the_group_stage_after() {
     assert_eq!(PEAK.load(Ordering::SeqCst), GROUPS);
     for pair in rs.chunks(2) {
         let (a, b) = (pair[0].advantage.unwrap(), pair[1].advantage.unwrap());
-        assert!((a + 0.70710).abs() < 1e-5, "{a}");
-        assert!((b - 0.70710).abs() < 1e-5, "{b}");
+        assert!((a + std::f64::consts::FRAC_1_SQRT_2).abs() < 1e-5, "{a}");
+        assert!((b - std::f64::consts::FRAC_1_SQRT_2).abs() < 1e-5, "{b}");
     }
     // A panic while the group's future is polled is that group's error, not the batch's.
     let e = engine(json!({"components": {"a": "group_ask"}}));
