@@ -71,13 +71,23 @@ impl Peer {
 
     /// The chat requests the peer received, in arrival order.
     fn requests(&self) -> Vec<Value> {
+        self.requests_to("/v1/chat/completions")
+    }
+
+    /// The requests to `path` the peer received, in arrival order.
+    fn requests_to(&self, path: &str) -> Vec<Value> {
         self.control("GET", "/_requests")["requests"]
             .as_array()
             .unwrap()
             .iter()
-            .filter(|r| r["path"] == "/v1/chat/completions")
+            .filter(|r| r["path"] == path)
             .cloned()
             .collect()
+    }
+
+    /// The base URL of a reward model's judge: the server's origin, without `/v1`.
+    fn origin(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
     }
 
     fn stats(&self) -> Value {
@@ -767,4 +777,439 @@ fn ask_works_from_a_thread_without_an_async_runtime() {
     assert_eq!(r.unwrap().text, "The response was assessed. VERDICT: 3");
     let r = futures_executor::block_on(judge.ask(user("after [[judge: verdict 4]]"), soon(30)));
     assert_eq!(r.unwrap().text, "The response was assessed. VERDICT: 4");
+}
+
+fn priced(config: &mut JudgeConfig, input: f64, output: f64) {
+    config.price_input_per_mtok = Some(input);
+    config.price_output_per_mtok = Some(output);
+}
+
+#[tokio::test]
+async fn a_call_costs_its_tokens_at_the_judges_prices() {
+    let Some(peer) = Peer::start(&[]) else { return };
+    let mut config = config(&peer);
+    priced(&mut config, 2.0, 8.0);
+    let judge = judge(&config);
+    let reply = judge
+        .chat(
+            &user("Question: 2+2\nResponse: 4 [[judge: verdict 9]]"),
+            soon(30),
+        )
+        .await
+        .unwrap();
+    // 10 prompt words at $2 per million, 6 reply words at $8 per million.
+    assert_eq!(
+        reply.usage,
+        Some(Usage {
+            prompt_tokens: 10,
+            completion_tokens: 6
+        })
+    );
+    assert_eq!(reply.cost_usd, Some(68.0 / 1e6));
+    assert_eq!(reply.cost_usd, Some(6.8e-5));
+    // One more: 3 + 4 prompt words, 6 reply words.
+    let again = judge
+        .chat(&user("again [[judge: verdict 1]]"), soon(30))
+        .await
+        .unwrap();
+    assert_eq!(
+        again.usage,
+        Some(Usage {
+            prompt_tokens: 7,
+            completion_tokens: 6
+        })
+    );
+    assert_eq!(again.cost_usd, Some((7.0 * 2.0 + 6.0 * 8.0) / 1e6));
+    let usage = judge.usage();
+    assert_eq!((usage.prompt_tokens, usage.completion_tokens), (17, 12));
+    assert_eq!(usage.cost_usd, Some((17.0 * 2.0 + 12.0 * 8.0) / 1e6));
+    assert_eq!(usage.cost_usd, Some(1.3e-4));
+
+    // Without prices there is no cost; with one price the other counts as 0.
+    let free = Judge::build("free", &self::config(&peer)).unwrap();
+    let reply = free
+        .chat(&user("[[judge: verdict 2]]"), soon(30))
+        .await
+        .unwrap();
+    assert_eq!(reply.cost_usd, None);
+    assert_eq!(free.usage().cost_usd, None);
+    let mut input_only = self::config(&peer);
+    input_only.price_input_per_mtok = Some(1.5);
+    let input_only = Judge::build("input-only", &input_only).unwrap();
+    let reply = input_only
+        .chat(&user("one two [[judge: verdict 2]]"), soon(30))
+        .await
+        .unwrap();
+    // 3 + 5 prompt words at $1.5 per million; the 6 reply words are free.
+    assert_eq!(reply.usage.unwrap().prompt_tokens, 8);
+    assert_eq!(reply.cost_usd, Some(12.0 / 1e6));
+    assert_eq!(input_only.usage().cost_usd, Some(12.0 / 1e6));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn cache_hits_and_shared_replies_cost_nothing_and_keep_their_usage() {
+    let Some(peer) = Peer::start(&[]) else { return };
+    let dir = tempdir("cost-cache");
+    let mut config = config(&peer);
+    config.cache = Some(dir.join("judge-cache.sqlite"));
+    priced(&mut config, 3.0, 15.0);
+    let judge = judge(&config);
+    let mut tasks = Vec::new();
+    for _ in 0..5 {
+        let judge = judge.clone();
+        tasks.push(tokio::spawn(async move {
+            judge
+                .chat(&user("same [[judge: sleep 300; verdict 6]]"), soon(60))
+                .await
+        }));
+    }
+    let mut replies = Vec::new();
+    for task in tasks {
+        replies.push(task.await.unwrap().unwrap());
+    }
+    let hit = judge
+        .chat(&user("same [[judge: sleep 300; verdict 6]]"), soon(60))
+        .await
+        .unwrap();
+    assert_eq!(hit.source, ReplySource::Cache);
+    replies.push(hit);
+    assert_eq!(peer.requests().len(), 1);
+    // "You grade answers." + "same [[judge: sleep 300; verdict 6]]": 3 + 6 prompt words, 6 reply
+    // words, for everyone; the one call that sent a request paid (9·3 + 6·15) / 1e6.
+    let original = Usage {
+        prompt_tokens: 9,
+        completion_tokens: 6,
+    };
+    let paid: Vec<_> = replies
+        .iter()
+        .filter(|r| r.source == ReplySource::Call)
+        .collect();
+    assert_eq!(paid.len(), 1);
+    assert_eq!(paid[0].cost_usd, Some(117.0 / 1e6));
+    for r in &replies {
+        assert_eq!(r.usage, Some(original));
+        if r.source != ReplySource::Call {
+            assert_eq!((r.attempts, r.cost_usd), (0, Some(0.0)));
+        }
+    }
+    let usage = judge.usage();
+    assert_eq!(usage.requests, 6);
+    assert_eq!((usage.prompt_tokens, usage.completion_tokens), (9, 6));
+    assert_eq!(usage.cost_usd, Some(117.0 / 1e6));
+}
+
+#[test]
+fn prices_are_checked_with_the_field_named() {
+    let check = |input: Option<f64>, output: Option<f64>| {
+        let mut config = JudgeConfig::new("http://127.0.0.1:8000/v1", "m");
+        config.price_input_per_mtok = input;
+        config.price_output_per_mtok = output;
+        config.validate("grader").map_err(|e| e.to_string())
+    };
+    assert_eq!(check(Some(0.0), Some(0.6)), Ok(()));
+    assert_eq!(
+        check(Some(-1.0), None),
+        Err(
+            "judges.grader.price_input_per_mtok: must be a finite number of USD at least 0, got -1"
+                .into()
+        )
+    );
+    assert_eq!(
+        check(None, Some(f64::NAN)),
+        Err("judges.grader.price_output_per_mtok: must be a finite number of USD at least 0, got NaN".into())
+    );
+    assert_eq!(
+        check(Some(f64::INFINITY), None),
+        Err("judges.grader.price_input_per_mtok: must be a finite number of USD at least 0, got inf".into())
+    );
+    // From the spec's JSON/YAML, as numbers.
+    let config: JudgeConfig = serde_json::from_value(json!({
+        "base_url": "http://127.0.0.1:8000/v1", "model": "m",
+        "price_input_per_mtok": 0.15, "price_output_per_mtok": 0.6,
+    }))
+    .unwrap();
+    assert_eq!(config.cost_usd(1_000_000, 1_000_000), Some(0.15 + 0.6));
+    assert_eq!(JudgeConfig::new("http://h/v1", "m").cost_usd(5, 5), None);
+}
+
+/// A reward model's judge: the server's origin as base URL, the path per call.
+fn reward_model(peer: &Peer) -> JudgeConfig {
+    let mut config = JudgeConfig::new(peer.origin(), "reward-model");
+    config.retry_base_ms = 10;
+    config
+}
+
+/// The tokens a JSON request is counted when its reply has no usage: body bytes / 4.
+fn json_estimate(body: &Value) -> u64 {
+    (serde_json::to_vec(body).unwrap().len() as u64).div_ceil(4)
+}
+
+#[tokio::test]
+async fn post_json_speaks_openrlhfs_get_reward() {
+    let Some(peer) = Peer::start(&[]) else { return };
+    let mut config = reward_model(&peer);
+    priced(&mut config, 4.0, 0.0);
+    let judge = judge(&config);
+    let body = json!({
+        "query": ["Q: 2+2? A: 4 [[judge: score 0.25]]", "Q: 3+3? A: 7 [[judge: score -0.5]]"],
+        "prompts": ["Q: 2+2?", "Q: 3+3?"],
+        "labels": ["4", "6"],
+    });
+    let reply = judge
+        .post_json("/get_reward", body.clone(), soon(30))
+        .await
+        .unwrap();
+    assert_eq!(reply.body["rewards"], json!([0.25, -0.5]));
+    assert_eq!((reply.attempts, reply.usage), (1, None));
+    // No usage in the reply: counted as the estimate, body bytes / 4 prompt tokens.
+    let estimate = json_estimate(&body);
+    assert_eq!(reply.cost_usd, Some(estimate as f64 * 4.0 / 1e6));
+    let sent = peer.requests_to("/get_reward");
+    assert_eq!(sent.len(), 1);
+    assert_eq!(sent[0]["body"], body);
+    assert_eq!(sent[0]["status"], 200);
+    let usage = judge.usage();
+    assert_eq!(
+        (
+            usage.requests,
+            usage.attempts,
+            usage.prompt_tokens,
+            usage.completion_tokens
+        ),
+        (1, 1, estimate, 0)
+    );
+    assert_eq!(usage.cost_usd, reply.cost_usd);
+}
+
+#[tokio::test]
+async fn post_json_reads_vllm_pooling_and_classify_with_their_usage() {
+    let Some(peer) = Peer::start(&[]) else { return };
+    let mut config = reward_model(&peer);
+    priced(&mut config, 1.0, 2.0);
+    let judge = judge(&config);
+    let input = "Question: 2+2 Answer: 4 [[judge: score 0.75]]";
+    let pooled = judge
+        .post_json(
+            "/pooling",
+            json!({"model": "rm", "input": [input]}),
+            soon(30),
+        )
+        .await
+        .unwrap();
+    assert_eq!(pooled.body["data"][0]["data"], json!([0.75]));
+    // 7 words in the input; pooling has no completion.
+    let seven = Usage {
+        prompt_tokens: 7,
+        completion_tokens: 0,
+    };
+    assert_eq!(pooled.usage, Some(seven));
+    assert_eq!(pooled.cost_usd, Some(7.0 / 1e6));
+    let classified = judge
+        .post_json(
+            "/classify",
+            json!({"model": "rm", "input": input}),
+            soon(30),
+        )
+        .await
+        .unwrap();
+    assert_eq!(classified.body["data"][0]["probs"], json!([0.75]));
+    assert_eq!(classified.usage, Some(seven));
+    assert_eq!(peer.requests_to("/pooling").len(), 1);
+    assert_eq!(peer.requests_to("/classify").len(), 1);
+    assert_eq!(peer.requests_to("/pooling")[0]["body"]["model"], "rm");
+    let usage = judge.usage();
+    assert_eq!((usage.requests, usage.prompt_tokens), (2, 14));
+    assert_eq!(usage.cost_usd, Some(14.0 / 1e6));
+
+    // The path is appended to the base URL as it is: under `/v1` it is `/v1/classify`.
+    let v1 = self::judge(&self::config(&peer));
+    let reply = v1
+        .post_json("/classify", json!({"input": input}), soon(30))
+        .await
+        .unwrap();
+    assert_eq!(reply.body["data"][0]["probs"], json!([0.75]));
+    assert_eq!(peer.requests_to("/v1/classify").len(), 1);
+    // A path that does not start with `/` sends nothing.
+    let error = v1
+        .post_json("classify", json!({"input": input}), soon(30))
+        .await
+        .unwrap_err();
+    assert_eq!(error.kind(), "invalid_request");
+    assert_eq!(error.attempts(), 0);
+    assert_eq!(
+        error.to_string(),
+        "the request cannot be sent: the path \"classify\" does not start with /"
+    );
+    // Three requests reached the peer: the last one was never sent.
+    assert_eq!(peer.control("GET", "/_stats")["requests"], 3);
+}
+
+#[tokio::test]
+async fn post_json_retries_a_429_after_its_retry_after() {
+    let Some(peer) = Peer::start(&[]) else { return };
+    let judge = judge(&reward_model(&peer));
+    let reply = judge
+        .post_json(
+            "/get_reward",
+            json!({"query": ["[[judge: status 429 retry-after 1 times 2; score 0.5]]"]}),
+            soon(60),
+        )
+        .await
+        .unwrap();
+    assert_eq!(reply.body["rewards"], json!([0.5]));
+    assert_eq!(reply.attempts, 3);
+    let requests = peer.requests_to("/get_reward");
+    let statuses: Vec<_> = requests.iter().map(|r| r["status"].clone()).collect();
+    assert_eq!(statuses, vec![json!(429), json!(429), json!(200)]);
+    for pair in requests.windows(2) {
+        let gap = pair[1]["t_ms"].as_f64().unwrap() - pair[0]["t_ms"].as_f64().unwrap();
+        assert!(gap >= 1000.0, "retried {gap} ms after a Retry-After of 1 s");
+    }
+    let usage = judge.usage();
+    assert_eq!((usage.requests, usage.attempts, usage.retries), (1, 3, 2));
+    // A 400 is not retried.
+    let error = judge
+        .post_json("/get_reward", json!({"query": "not a list"}), soon(30))
+        .await
+        .unwrap_err();
+    assert_eq!((error.kind(), error.attempts()), ("http_status", 1));
+    assert!(
+        error
+            .to_string()
+            .contains("query must be a list of strings"),
+        "{error}"
+    );
+}
+
+#[tokio::test]
+async fn post_json_a_body_that_is_not_json_is_malformed() {
+    let Some(peer) = Peer::start(&[]) else { return };
+    let judge = judge(&reward_model(&peer));
+    let error = judge
+        .post_json(
+            "/get_reward",
+            json!({"query": ["[[judge: malformed]]"]}),
+            soon(30),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!((error.kind(), error.attempts()), ("malformed_reply", 1));
+    assert!(
+        error
+            .to_string()
+            .starts_with("the judge's reply is malformed: not JSON ("),
+        "{error}"
+    );
+    assert_eq!(peer.requests_to("/get_reward").len(), 1);
+    let usage = judge.usage();
+    assert_eq!(usage.errors.get("malformed_reply"), Some(&1));
+    assert_eq!((usage.prompt_tokens, usage.completion_tokens), (0, 0));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn post_json_and_chat_share_one_concurrency_limit() {
+    // The peer answers 429 to a 5th model request in flight, chat or reward model alike.
+    let Some(peer) = Peer::start(&["--max-concurrency", "4"]) else {
+        return;
+    };
+    let mut config = config(&peer);
+    config.max_concurrency = 4;
+    let judge = judge(&config);
+    let mut chats = Vec::new();
+    let mut scores = Vec::new();
+    for i in 0..20 {
+        let j = judge.clone();
+        chats.push(tokio::spawn(async move {
+            j.chat(
+                &user(&format!("caller {i} [[judge: sleep 50; verdict 5]]")),
+                soon(120),
+            )
+            .await
+        }));
+        let j = judge.clone();
+        scores.push(tokio::spawn(async move {
+            j.post_json(
+                "/classify",
+                json!({"input": format!("caller {i} [[judge: sleep 50; score 0.75]]")}),
+                soon(120),
+            )
+            .await
+        }));
+    }
+    for task in chats {
+        assert_eq!(task.await.unwrap().unwrap().attempts, 1);
+    }
+    for task in scores {
+        let reply = task.await.unwrap().unwrap();
+        assert_eq!(
+            (reply.attempts, &reply.body["data"][0]["probs"]),
+            (1, &json!([0.75]))
+        );
+    }
+    let stats = peer.stats();
+    assert_eq!(stats["requests"], 40);
+    assert_eq!(stats["rejected"], 0);
+    assert!(stats["max_in_flight"].as_u64().unwrap() <= 4, "{stats}");
+    assert_eq!(peer.requests_to("/v1/classify").len(), 20);
+    let usage = judge.usage();
+    assert_eq!((usage.requests, usage.attempts), (40, 40));
+    assert_eq!(usage.peak_in_flight, 4);
+    assert_eq!(usage.in_flight, 0);
+}
+
+#[tokio::test]
+async fn post_json_is_under_the_budget_and_the_rpm_bucket() {
+    let Some(peer) = Peer::start(&[]) else { return };
+    let mut config = reward_model(&peer);
+    config.budget_tokens = Some(5);
+    config.rpm = Some(1);
+    let judge = judge(&config);
+    // 7 words counted from the reply's usage spend the budget of 5.
+    judge
+        .post_json(
+            "/pooling",
+            json!({"input": "Question: 2+2 Answer: 4 [[judge: score 0.75]]"}),
+            soon(30),
+        )
+        .await
+        .unwrap();
+    let error = judge
+        .post_json("/pooling", json!({"input": "more"}), soon(30))
+        .await
+        .unwrap_err();
+    assert_eq!(error, CallError::BudgetExhausted { used: 7, budget: 5 });
+    // Another judge on the same limits but no budget: the rpm bucket holds the next one past
+    // its deadline, so nothing is sent.
+    let mut config = reward_model(&peer);
+    config.rpm = Some(1);
+    let judge = self::judge(&config);
+    judge
+        .post_json("/pooling", json!({"input": "one"}), soon(30))
+        .await
+        .unwrap();
+    let error = judge
+        .post_json("/pooling", json!({"input": "two"}), soon(5))
+        .await
+        .unwrap_err();
+    assert_eq!(error, CallError::Timeout { attempts: 0 });
+    assert_eq!(peer.requests_to("/pooling").len(), 2);
+}
+
+#[test]
+fn ask_json_works_from_a_thread_without_an_async_runtime() {
+    let Some(peer) = Peer::start(&[]) else { return };
+    let judge = judge(&reward_model(&peer));
+    let replies = futures_executor::block_on(futures_util::future::join_all((0..4).map(|i| {
+        judge.ask_json(
+            "/get_reward".to_string(),
+            json!({"query": [format!("sample {i} [[judge: score 0.{i}]]")]}),
+            soon(30),
+        )
+    })));
+    for (i, r) in replies.into_iter().enumerate() {
+        assert_eq!(
+            r.unwrap().body["rewards"][0].as_f64().unwrap(),
+            format!("0.{i}").parse::<f64>().unwrap()
+        );
+    }
 }

@@ -82,6 +82,14 @@ pub struct JudgeConfig {
     /// How long a failing base URL is left out, in milliseconds (default 30000).
     #[serde(default = "default_eject_ms")]
     pub eject_ms: u64,
+    /// USD per million prompt tokens. With this or `price_output_per_mtok` set, every reply and
+    /// the judge's totals carry a cost (`Reply::cost_usd`, `UsageSnapshot::cost_usd`; a price
+    /// not set counts as 0); without either, costs are `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub price_input_per_mtok: Option<f64>,
+    /// USD per million completion tokens (see `price_input_per_mtok`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub price_output_per_mtok: Option<f64>,
 }
 
 fn default_max_concurrency() -> usize {
@@ -132,7 +140,21 @@ impl JudgeConfig {
             retry_base_ms: default_retry_base_ms(),
             eject_after: default_eject_after(),
             eject_ms: default_eject_ms(),
+            price_input_per_mtok: None,
+            price_output_per_mtok: None,
         }
+    }
+
+    /// The cost in USD of `prompt_tokens` and `completion_tokens` at this judge's prices:
+    /// `(prompt · price_input_per_mtok + completion · price_output_per_mtok) / 1e6`, a price not
+    /// set counting as 0; `None` when neither price is set.
+    pub fn cost_usd(&self, prompt_tokens: u64, completion_tokens: u64) -> Option<f64> {
+        if self.price_input_per_mtok.is_none() && self.price_output_per_mtok.is_none() {
+            return None;
+        }
+        let input = self.price_input_per_mtok.unwrap_or(0.0);
+        let output = self.price_output_per_mtok.unwrap_or(0.0);
+        Some((prompt_tokens as f64 * input + completion_tokens as f64 * output) / 1e6)
     }
 
     /// The base URLs, `base_url` or `base_urls`.
@@ -220,6 +242,19 @@ impl JudgeConfig {
         }
         if self.eject_after < 1 {
             return Err(err("eject_after", "must be at least 1".into()));
+        }
+        for (field, price) in [
+            ("price_input_per_mtok", self.price_input_per_mtok),
+            ("price_output_per_mtok", self.price_output_per_mtok),
+        ] {
+            if let Some(p) = price {
+                if !(p.is_finite() && p >= 0.0) {
+                    return Err(err(
+                        field,
+                        format!("must be a finite number of USD at least 0, got {p}"),
+                    ));
+                }
+            }
         }
         Ok(())
     }

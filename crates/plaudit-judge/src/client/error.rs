@@ -19,13 +19,17 @@ pub enum CallError {
     /// The deadline passed (or a limit's wait would pass it): no attempt is started or waited for
     /// past the deadline.
     Timeout { attempts: u32 },
-    /// A 200 reply that is not an OpenAI chat completion (not JSON, no `choices[0].message`, too
-    /// large). Not retried: the judge answered.
+    /// A 200 reply that cannot be read: for `chat`, not an OpenAI chat completion (not JSON, no
+    /// `choices[0].message`); for `post_json`, not JSON; or too large. Not retried: the judge
+    /// answered.
     MalformedReply { message: String, attempts: u32 },
     /// The judge's `budget_tokens` are spent; no request was sent.
     BudgetExhausted { used: u64, budget: u64 },
     /// 429 (rate limited) on every attempt until the attempts or the time ran out.
     RateLimited { message: String, attempts: u32 },
+    /// The request cannot be sent as asked (a `post_json` path that does not start with `/` or
+    /// makes no URL with a base URL); no request was sent.
+    InvalidRequest { message: String },
 }
 
 impl CallError {
@@ -38,6 +42,7 @@ impl CallError {
             CallError::MalformedReply { .. } => "malformed_reply",
             CallError::BudgetExhausted { .. } => "budget_exhausted",
             CallError::RateLimited { .. } => "rate_limited",
+            CallError::InvalidRequest { .. } => "invalid_request",
         }
     }
 
@@ -49,7 +54,7 @@ impl CallError {
             | CallError::Timeout { attempts }
             | CallError::MalformedReply { attempts, .. }
             | CallError::RateLimited { attempts, .. } => *attempts,
-            CallError::BudgetExhausted { .. } => 0,
+            CallError::BudgetExhausted { .. } | CallError::InvalidRequest { .. } => 0,
         }
     }
 
@@ -60,7 +65,7 @@ impl CallError {
             | CallError::Timeout { attempts }
             | CallError::MalformedReply { attempts, .. }
             | CallError::RateLimited { attempts, .. } => *attempts = n,
-            CallError::BudgetExhausted { .. } => {}
+            CallError::BudgetExhausted { .. } | CallError::InvalidRequest { .. } => {}
         }
         self
     }
@@ -100,7 +105,7 @@ impl fmt::Display for CallError {
             ),
             CallError::MalformedReply { message, attempts } => write!(
                 f,
-                "the judge's reply is not a chat completion: {message} ({})",
+                "the judge's reply is malformed: {message} ({})",
                 tries(*attempts)
             ),
             CallError::BudgetExhausted { used, budget } => write!(
@@ -113,6 +118,9 @@ impl fmt::Display for CallError {
                     write!(f, ": {message}")?;
                 }
                 write!(f, " ({})", tries(*attempts))
+            }
+            CallError::InvalidRequest { message } => {
+                write!(f, "the request cannot be sent: {message}")
             }
         }
     }

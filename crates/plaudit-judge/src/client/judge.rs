@@ -75,6 +75,28 @@ pub struct Reply {
     /// HTTP requests this call sent (0 for a cache hit or a shared reply).
     pub attempts: u32,
     pub source: ReplySource,
+    /// What this call cost in USD at the judge's prices (`price_input_per_mtok`,
+    /// `price_output_per_mtok`), from the tokens counted for it (the reply's usage, or the
+    /// estimate when it has none, as in [`UsageSnapshot`]); `Some(0.0)` for a cache hit or a
+    /// shared reply (no request was sent; `usage` still shows the original's); `None` when the
+    /// judge has no prices.
+    pub cost_usd: Option<f64>,
+}
+
+/// A JSON endpoint's reply to one [`Judge::post_json`] call (a reward model: vLLM's `/pooling`
+/// and `/classify`, OpenRLHF's `/get_reward`).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct JsonReply {
+    /// The reply body, parsed.
+    pub body: Value,
+    /// The body's `usage` (`prompt_tokens`, and `completion_tokens`, 0 when absent), when it has
+    /// one.
+    pub usage: Option<Usage>,
+    /// HTTP requests this call sent (retries included).
+    pub attempts: u32,
+    /// What this call cost in USD at the judge's prices (as [`Reply::cost_usd`]; without a
+    /// `usage` in the reply, from the request's estimate: body bytes / 4 prompt tokens).
+    pub cost_usd: Option<f64>,
 }
 
 /// A base URL and its health.
@@ -113,7 +135,7 @@ struct Counters {
 pub struct UsageSnapshot {
     pub judge: String,
     pub model: String,
-    /// `chat` calls.
+    /// Calls (`chat` and `post_json`).
     pub requests: u64,
     /// HTTP requests sent (first attempts and retries).
     pub attempts: u64,
@@ -126,6 +148,9 @@ pub struct UsageSnapshot {
     /// Tokens used, from the replies' usage (estimated when a reply has none).
     pub prompt_tokens: u64,
     pub completion_tokens: u64,
+    /// USD spent at the judge's prices on the tokens above (calls that sent requests only:
+    /// cache hits and shared replies cost nothing); `None` when the judge has no prices.
+    pub cost_usd: Option<f64>,
     /// Calls in flight now, and the most there ever were (never above `max_concurrency`).
     pub in_flight: u64,
     pub peak_in_flight: u64,
@@ -294,12 +319,115 @@ impl Judge {
     /// in flight at the same time make one call whose reply they share (a shared error too,
     /// except a timeout: each caller then tries under its own deadline).
     pub async fn chat(&self, messages: &[Message], deadline: Instant) -> Result<Reply, CallError> {
-        self.counters.requests.fetch_add(1, Ordering::Relaxed);
         let body = self.request_body(messages);
-        let result = match &self.cache {
-            None => self.call(&body, deadline).await,
-            Some(cache) => self.cached(cache, &body, deadline).await,
-        };
+        self.counted(async {
+            match &self.cache {
+                None => self.call(&body, deadline).await,
+                Some(cache) => self.cached(cache, &body, deadline).await,
+            }
+        })
+        .await
+    }
+
+    /// [`Judge::post_json`] run on the judges' own I/O runtime, like [`Judge::ask`]: what
+    /// rewards backed by a reward model call.
+    pub async fn ask_json(
+        self: &Arc<Self>,
+        path: String,
+        body: Value,
+        deadline: Instant,
+    ) -> Result<JsonReply, CallError> {
+        let judge = self.clone();
+        super::on_io_runtime(async move { judge.post_json(&path, body, deadline).await }).await
+    }
+
+    /// POSTs `body`, as it is, to `{base_url}{path}` and returns the reply parsed as JSON: a
+    /// reward model behind HTTP rather than a chat model. `path` starts with `/` and is appended
+    /// to each base URL (its trailing `/` dropped): a reward model's judge has
+    /// `base_url: http://h:8000` and calls `/get_reward` (OpenRLHF), `/pooling` or `/classify`
+    /// (vLLM); with `base_url: http://h:8000/v1` the path `/classify` is `/v1/classify`. The
+    /// body is not changed (no `model` is added: put it in when the server wants one).
+    ///
+    /// The same machinery as [`Judge::chat`], one attempt loop for both: the `max_concurrency`
+    /// permits, the `rpm` and `tpm` buckets (charged body bytes / 4, corrected by the reply's
+    /// `usage`), retries on 429, 5xx and connection errors with jittered backoff honouring
+    /// `Retry-After` within the deadline, routing among `base_urls` with ejection, the budget,
+    /// and the totals ([`Judge::usage`]: tokens from the reply's `usage` when it has one, else
+    /// the estimate). A 200 whose body is not JSON is [`CallError::MalformedReply`]; a `path`
+    /// that does not start with `/` is [`CallError::InvalidRequest`] (nothing sent).
+    ///
+    /// Never cached nor coalesced, even when the judge has a `cache`: the reply cache holds chat
+    /// replies only. A caller that wants to keep reward-model scores keys them itself.
+    pub async fn post_json(
+        &self,
+        path: &str,
+        body: Value,
+        deadline: Instant,
+    ) -> Result<JsonReply, CallError> {
+        self.counted(async {
+            let uris = self.path_uris(path)?;
+            let bytes = Bytes::from(serde_json::to_vec(&body).expect("a JSON value serializes"));
+            let estimate = (bytes.len() as u64).div_ceil(4);
+            let (reply, attempts) = self
+                .send(Target::Path(&uris), bytes, estimate, deadline)
+                .await?;
+            let value: Value = serde_json::from_slice(&reply).map_err(|e| {
+                self.refund_tpm(estimate);
+                CallError::MalformedReply {
+                    message: not_json(&e, &reply),
+                    attempts,
+                }
+            })?;
+            let usage = value.get("usage").and_then(|u| {
+                Some(Usage {
+                    prompt_tokens: u.get("prompt_tokens")?.as_u64()?,
+                    completion_tokens: match u.get("completion_tokens") {
+                        None | Some(Value::Null) => 0,
+                        Some(n) => n.as_u64()?,
+                    },
+                })
+            });
+            let counted = usage.unwrap_or(Usage {
+                prompt_tokens: estimate,
+                completion_tokens: 0,
+            });
+            let cost_usd = self.settle(counted, estimate);
+            Ok(JsonReply {
+                body: value,
+                usage,
+                attempts,
+                cost_usd,
+            })
+        })
+        .await
+    }
+
+    /// The URI of `path` at each base URL.
+    fn path_uris(&self, path: &str) -> Result<Vec<Uri>, CallError> {
+        if !path.starts_with('/') {
+            return Err(CallError::InvalidRequest {
+                message: format!("the path {path:?} does not start with /"),
+            });
+        }
+        self.endpoints
+            .iter()
+            .map(|e| {
+                format!("{}{path}", e.url.trim_end_matches('/'))
+                    .parse::<Uri>()
+                    .map_err(|err| CallError::InvalidRequest {
+                        message: format!("{path:?} after {:?} is not a URL ({err})", e.url),
+                    })
+            })
+            .collect()
+    }
+
+    /// Counts a call, and its error by kind.
+    async fn counted<T>(
+        &self,
+        call: impl std::future::Future<Output = Result<T, CallError>>,
+    ) -> Result<T, CallError> {
+        self.counters.requests.fetch_add(1, Ordering::Relaxed);
+        let result = call.await;
         if let Err(e) = &result {
             let mut errors = self
                 .counters
@@ -309,6 +437,29 @@ impl Judge {
             *errors.entry(e.kind().to_string()).or_insert(0) += 1;
         }
         result
+    }
+
+    /// Counts the tokens of a reply that was read, corrects the tpm bucket's charge, and gives
+    /// the call's cost.
+    fn settle(&self, counted: Usage, estimate: u64) -> Option<f64> {
+        self.counters
+            .prompt_tokens
+            .fetch_add(counted.prompt_tokens, Ordering::Relaxed);
+        self.counters
+            .completion_tokens
+            .fetch_add(counted.completion_tokens, Ordering::Relaxed);
+        if let Some(tpm) = &self.tpm {
+            tpm.adjust(
+                (counted.prompt_tokens + counted.completion_tokens) as f64 - estimate as f64,
+            );
+        }
+        self.config
+            .cost_usd(counted.prompt_tokens, counted.completion_tokens)
+    }
+
+    /// A reply that sent no request: no cost (when the judge has prices).
+    fn free(&self) -> Option<f64> {
+        self.config.cost_usd(0, 0)
     }
 
     async fn cached(
@@ -374,6 +525,7 @@ impl Judge {
                             self.counters.coalesced.fetch_add(1, Ordering::Relaxed);
                             reply.attempts = 0;
                             reply.source = ReplySource::Coalesced;
+                            reply.cost_usd = self.free();
                             return Ok(reply);
                         }
                         Err(CallError::Timeout { .. }) => continue,
@@ -395,6 +547,7 @@ impl Judge {
                     usage: stored.usage,
                     attempts: 0,
                     source: ReplySource::Cache,
+                    cost_usd: self.free(),
                 })
             }
             Ok(None) => None,
@@ -537,12 +690,27 @@ impl Judge {
         health.ejected_until = None;
     }
 
-    /// The retry loop: one HTTP request per attempt under the limits, until a reply, an error
-    /// that is not retried, the attempts run out or the next attempt could not start before the
-    /// deadline.
+    /// A chat call: one request through `send`, its reply read as a chat completion.
     async fn call(&self, body: &Value, deadline: Instant) -> Result<Reply, CallError> {
         let bytes = Bytes::from(serde_json::to_vec(body).expect("a JSON value serializes"));
         let estimate = self.estimate(body);
+        let (reply, attempts) = self.send(Target::Chat, bytes, estimate, deadline).await?;
+        self.read_reply(&reply, estimate, attempts)
+    }
+
+    /// The retry loop every call shares (chat and `post_json`): one HTTP request per attempt
+    /// under the limits (budget, rpm and tpm charged `estimate`, the `max_concurrency` permits,
+    /// the base URL with the fewest in flight), until a 2xx body (returned with the attempts, its
+    /// tpm charge still held: the caller reads it and calls `settle`, or refunds it), an
+    /// error that is not retried, the attempts run out or the next attempt could not start before
+    /// the deadline.
+    async fn send(
+        &self,
+        target: Target<'_>,
+        bytes: Bytes,
+        estimate: u64,
+        deadline: Instant,
+    ) -> Result<(Bytes, u32), CallError> {
         let tokio_deadline = tokio::time::Instant::from_std(deadline);
         let mut attempts = 0u32;
         let mut avoid = None;
@@ -578,8 +746,14 @@ impl Judge {
                 let _flight = InFlight::enter(&self.counters, &self.endpoints[idx].in_flight);
                 tokio::time::timeout_at(
                     tokio_deadline,
-                    self.transport
-                        .post(&self.endpoints[idx].uri, self.key.as_ref(), bytes.clone()),
+                    self.transport.post(
+                        match target {
+                            Target::Chat => &self.endpoints[idx].uri,
+                            Target::Path(uris) => &uris[idx],
+                        },
+                        self.key.as_ref(),
+                        bytes.clone(),
+                    ),
                 )
                 .await
             };
@@ -591,7 +765,7 @@ impl Judge {
             let (error, wait) = match outcome {
                 Outcome::Ok(reply) => {
                     self.endpoint_succeeded(idx);
-                    return self.read_reply(&reply, estimate, attempts);
+                    return Ok((reply, attempts));
                 }
                 Outcome::TooLarge => {
                     self.endpoint_succeeded(idx);
@@ -671,10 +845,8 @@ impl Judge {
             self.refund_tpm(estimate);
             CallError::MalformedReply { message, attempts }
         };
-        let value: Value = serde_json::from_slice(body).map_err(|e| {
-            let text = String::from_utf8_lossy(&body[..body.len().min(80)]).into_owned();
-            malformed(format!("not JSON ({e}): {text:?}"))
-        })?;
+        let value: Value =
+            serde_json::from_slice(body).map_err(|e| malformed(not_json(&e, body)))?;
         let choice = value
             .get("choices")
             .and_then(|c| c.get(0))
@@ -717,17 +889,7 @@ impl Judge {
             prompt_tokens: estimate - u64::from(self.config.max_tokens.unwrap_or(0)),
             completion_tokens: (text.chars().count() as u64).div_ceil(4),
         });
-        self.counters
-            .prompt_tokens
-            .fetch_add(counted.prompt_tokens, Ordering::Relaxed);
-        self.counters
-            .completion_tokens
-            .fetch_add(counted.completion_tokens, Ordering::Relaxed);
-        if let Some(tpm) = &self.tpm {
-            tpm.adjust(
-                (counted.prompt_tokens + counted.completion_tokens) as f64 - estimate as f64,
-            );
-        }
+        let cost_usd = self.settle(counted, estimate);
         Ok(Reply {
             text,
             refusal,
@@ -735,6 +897,7 @@ impl Judge {
             usage,
             attempts,
             source: ReplySource::Call,
+            cost_usd,
         })
     }
 
@@ -752,6 +915,10 @@ impl Judge {
             retries: c.retries.load(Ordering::Relaxed),
             prompt_tokens: c.prompt_tokens.load(Ordering::Relaxed),
             completion_tokens: c.completion_tokens.load(Ordering::Relaxed),
+            cost_usd: self.config.cost_usd(
+                c.prompt_tokens.load(Ordering::Relaxed),
+                c.completion_tokens.load(Ordering::Relaxed),
+            ),
             in_flight: c.in_flight.load(Ordering::Relaxed),
             peak_in_flight: c.peak_in_flight.load(Ordering::Relaxed),
             errors: c.errors.lock().unwrap_or_else(|e| e.into_inner()).clone(),
@@ -773,6 +940,21 @@ impl Judge {
                 .collect(),
         }
     }
+}
+
+/// Where a request goes at each base URL.
+#[derive(Clone, Copy)]
+enum Target<'a> {
+    /// `{base_url}/chat/completions`.
+    Chat,
+    /// One URI per base URL, in order (`post_json`).
+    Path(&'a [Uri]),
+}
+
+/// A malformed reply's message: the parse error and the body's first 80 bytes.
+fn not_json(e: &serde_json::Error, body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(&body[..body.len().min(80)]).into_owned();
+    format!("not JSON ({e}): {text:?}")
 }
 
 fn kind_of(value: &Value) -> &'static str {

@@ -8,7 +8,12 @@
 //! - [`Judge`]: `chat(messages, deadline)` → [`Reply`] (text, finish reason, usage, attempts) or
 //!   a typed [`CallError`] whose [`kind`](CallError::kind) goes into the details field
 //!   `judge_error`: `http_status`, `connection`, `timeout`, `malformed_reply`,
-//!   `budget_exhausted`, `rate_limited`.
+//!   `budget_exhausted`, `rate_limited`, `invalid_request`.
+//! - [`Judge::post_json`]`(path, body, deadline)` → [`JsonReply`]: a reward model behind HTTP
+//!   (OpenRLHF's `/get_reward`, vLLM's `/pooling` and `/classify`), `body` POSTed as it is to
+//!   `{base_url}{path}`, through the same attempt loop, limits, routing, budget and totals as
+//!   chat; never cached. [`Judge::ask`] and [`Judge::ask_json`] run either on the judges' own
+//!   I/O runtime.
 //! - Limits shared by every caller of a judge: a semaphore of `max_concurrency` calls in flight;
 //!   `rpm` and `tpm` token buckets (tpm charged with an estimate, corrected by the reply's usage);
 //!   retries only on 429, 5xx and connection errors, with jittered exponential backoff that
@@ -23,8 +28,9 @@
 //!   of the canonical request body (model, messages, sampling settings, `extra`), so a replay
 //!   makes no call. Identical requests in flight at the same time are coalesced: one call, its
 //!   reply shared ([`ReplySource::Coalesced`]). Only successful replies are kept.
-//! - Accounting: [`Judge::usage`] (calls, attempts, cache hits, retries, tokens, errors by kind,
-//!   peak in flight, each replica's state) for `/metrics`; `budget_tokens` stops further calls
+//! - Accounting: [`Judge::usage`] (calls, attempts, cache hits, retries, tokens, cost, errors by
+//!   kind, peak in flight, each replica's state) for `/metrics`; with `price_input_per_mtok` /
+//!   `price_output_per_mtok` each reply has a `cost_usd` (0 for cache hits and shared replies); `budget_tokens` stops further calls
 //!   with `budget_exhausted` (calls already in flight when it is reached finish and count).
 //! - [`Judges`]: one judge per name and configuration in the process ([`Judges::global`]), so
 //!   every component, route and request shares one limit.
@@ -43,6 +49,6 @@ mod runtime;
 pub use config::{JudgeConfig, JudgeConfigError};
 pub use error::CallError;
 pub use judge::{
-    EndpointSnapshot, Judge, Judges, Message, Reply, ReplySource, Usage, UsageSnapshot,
+    EndpointSnapshot, JsonReply, Judge, Judges, Message, Reply, ReplySource, Usage, UsageSnapshot,
 };
 pub use runtime::{io_runtime, on_io_runtime};
