@@ -31,6 +31,8 @@ Endpoints
   GET  /_requests            every request recorded so far, in arrival order (see below)
   GET  /_stats               {"requests", "in_flight", "max_in_flight", "rejected"}
   POST /_reset               clears the record, the attempt counts and the stats
+  POST /_script              replaces the `--script` mapping with the body's (same format; `{}`
+                             clears it): how documentation examples script the judge's replies
   (pooling/classify/get_reward usage: prompt_tokens = words of the inputs, completion_tokens 0.)
 
 Directives. Behaviour is picked per request from `[[judge: ...]]` blocks in the request's text
@@ -93,7 +95,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 DIRECTIVE = re.compile(r"\[\[judge:(.*?)\]\]", re.S)
 SECRET_HEADERS = ("authorization", "x-api-key", "api-key")
 REFUSAL = "I'm sorry, but I can't help with evaluating this."
-CONTROL_PATHS = ("/_requests", "/_stats", "/_reset")
+CONTROL_PATHS = ("/_requests", "/_stats", "/_reset", "/_script")
 
 
 def words(text):
@@ -330,6 +332,16 @@ class Handler(BaseHTTPRequestHandler):
             with st.lock:
                 st.reset()
             return self.send_json(200, {"reset": True})
+        if path == "/_script":
+            try:
+                script = json.loads(raw.decode("utf-8"))
+            except ValueError:
+                script = None
+            if not isinstance(script, dict) or not all(isinstance(v, str) for v in script.values()):
+                return self.error(400, "/_script: a JSON object mapping a substring to a directive string")
+            with st.lock:
+                st.script = list(script.items())
+            return self.send_json(200, {"script": len(script)})
         self.record, body = self.make_record(raw)
         routes = {"/v1/chat/completions": self.chat, "/v1/completions": self.completions,
                   "/pooling": self.pooling, "/classify": self.classify,

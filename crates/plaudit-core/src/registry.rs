@@ -128,6 +128,7 @@ impl RewardInfo {
     /// and the values of the components it reads (`components`, by name, in order; `null` for a
     /// component that failed). A group reward's example gives `"group": [{"sample", "components"},
     /// …]` instead (see [`example_members`]); its first member's components name them.
+    /// A model-backed reward's example declares its judges as a spec does (`"judges": {NAME: {…}}`).
     pub fn build_example(&self, example: &Value) -> Result<BuiltExample, String> {
         let comps_value = match example.get("group") {
             Some(Value::Array(members)) => members.first().and_then(|m| m.get("components")),
@@ -136,12 +137,24 @@ impl RewardInfo {
         };
         let comps = example_components(comps_value)?;
         let names: Vec<&str> = comps.iter().map(|(k, _)| k.as_str()).collect();
-        let params = Params::from_json(
+        let mut params = Params::from_json(
             self.params,
             example.get("params").unwrap_or(&Value::Null),
             &names,
         )
         .map_err(|e| format!("example params: {}", e.join("; ")))?;
+        // A model-backed reward's example declares its judges as a spec would (`judges:`).
+        let judges: indexmap::IndexMap<String, Option<Arc<Value>>> = match example.get("judges") {
+            None => Default::default(),
+            Some(Value::Object(j)) => j
+                .iter()
+                .map(|(k, v)| (k.clone(), Some(Arc::new(v.clone()))))
+                .collect(),
+            Some(_) => return Err("`judges` must be a mapping of name → judge".into()),
+        };
+        params
+            .resolve_judges(self.params, &judges)
+            .map_err(|e| format!("example judges: {}", e.join("; ")))?;
         let reward = (self.build)(&params).map_err(|e| format!("build: {e}"))?;
         Ok((reward, comps.into_iter().map(|(_, v)| v).collect()))
     }

@@ -75,6 +75,11 @@ impl Deadline {
     pub fn budget(&self) -> Option<Duration> {
         self.budget
     }
+
+    /// The moment it passes (`None`: no deadline), for I/O that takes an [`Instant`].
+    pub fn at(&self) -> Option<Instant> {
+        self.at
+    }
 }
 
 /// A deadline has passed: its budget (if it had one) and the time elapsed when that was seen.

@@ -1,11 +1,26 @@
-//! The spec's `judges:` section as the catalogue reads it: each entry is a
-//! [`plaudit_judge::client::JudgeConfig`] (an OpenAI-compatible endpoint, its limits, cache and
-//! sampling settings), checked when the spec is compiled so that a mistake is a spec error naming
-//! the field (`judges.grader.max_concurrency: must be at least 1`), never a failure at the first
-//! call. Model-backed rewards name their judge with a [`plaudit_core::Kind::Judge`] parameter.
+//! The spec's `judges:` section as the catalogue reads it, and what every model-backed reward
+//! (`llm_judge`, `rubric_judge`, `pairwise_judge`, `group_judge`, `remote_reward`) shares: the
+//! judge it names, the call under the sample's deadline, the failure contract and the accounting
+//! in the details.
+//!
+//! Each entry of `judges:` is a [`plaudit_judge::client::JudgeConfig`] (an OpenAI-compatible
+//! endpoint, its limits, cache and sampling settings), checked when the spec is compiled so that
+//! a mistake is a spec error naming the field (`judges.grader.max_concurrency: must be at least
+//! 1`), never a failure at the first call. Model-backed rewards name their judge with a
+//! [`plaudit_core::Kind::Judge`] parameter.
+//!
+//! The failure contract: a call that gives no reply ([`CallError`]) or a reply that gives no
+//! verdict ([`VerdictError`]) is a failed component whose details carry `judge_error` (the typed
+//! reason: `rate_limited`, `no_verdict`, `out_of_range` …), never a 0 and never a clamp; a call
+//! still running at the sample's deadline is `timeout`.
 
-use plaudit_judge::client::JudgeConfig;
-use serde_json::Value;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use plaudit_core::{Deadline, Failure, Params, Sample};
+use plaudit_judge::client::{CallError, Judge, JudgeConfig, Judges, Message, Reply, ReplySource};
+use plaudit_judge::{SampleVars, Template, VerdictError};
+use serde_json::{json, Value};
 
 /// [`plaudit_core::registry::JudgeCheck`] for the catalogue: the entry parsed as a
 /// [`JudgeConfig`] and validated, given back with every default filled in (the API key is never
@@ -15,6 +30,202 @@ pub fn check(name: &str, entry: &Value) -> Result<Value, Vec<String>> {
         serde_json::from_value(entry.clone()).map_err(|e| vec![format!("judges.{name}: {e}")])?;
     config.validate(name).map_err(|e| vec![e.to_string()])?;
     Ok(serde_json::to_value(&config).expect("a judge configuration serializes"))
+}
+
+/// The judge a model-backed reward names. It is looked up in [`Judges::global`] at each call, not
+/// kept: every component and request naming the same judge shares one set of limits, and a
+/// forked worker (a trainer's data loader) builds its own connections instead of using its
+/// parent's.
+#[derive(Clone, Debug)]
+pub(crate) struct JudgeRef {
+    name: String,
+    config: JudgeConfig,
+}
+
+impl JudgeRef {
+    /// The judge named by the [`plaudit_core::Kind::Judge`] parameter `param`.
+    pub(crate) fn from_params(p: &Params, param: &str) -> Result<JudgeRef, String> {
+        let (name, entry) = p.judge(param);
+        let config: JudgeConfig =
+            serde_json::from_value(entry.clone()).map_err(|e| format!("judge `{name}`: {e}"))?;
+        config.validate(name).map_err(|e| e.to_string())?;
+        Ok(JudgeRef {
+            name: name.to_string(),
+            config,
+        })
+    }
+
+    pub(crate) fn name(&self) -> &str {
+        &self.name
+    }
+
+    fn judge(&self) -> Result<Arc<Judge>, Failure> {
+        Judges::global().get(&self.name, &self.config).map_err(|e| {
+            Failure::error(format!("judge `{}`: {e}", self.name))
+                .with_details(json!({"judge_error": "config", "judge": self.name}))
+        })
+    }
+
+    /// One chat call under the sample's deadline: the reply, or the component's failure
+    /// (`judge_error` and the call's accounting in its details).
+    pub(crate) async fn ask(
+        &self,
+        messages: Vec<Message>,
+        deadline: &Deadline,
+        log: &mut CallLog,
+    ) -> Result<Reply, Failure> {
+        let judge = self.judge()?;
+        match judge.ask(messages, instant(deadline)).await {
+            Ok(reply) => {
+                log.add(&reply);
+                Ok(reply)
+            }
+            Err(e) => {
+                log.failed(&e);
+                Err(self.call_failure(e, log))
+            }
+        }
+    }
+
+    /// A call that gave no reply, as the component's failure.
+    pub(crate) fn call_failure(&self, e: CallError, log: &CallLog) -> Failure {
+        let what = format!("judge `{}`: {e}", self.name);
+        let details = log.details(json!({"judge_error": e.kind()}));
+        match e {
+            CallError::Timeout { .. } => Failure::timeout(what),
+            _ => Failure::error(what),
+        }
+        .with_details(details)
+    }
+
+    /// A reply that gave no usable verdict, as the component's failure (the reply's first 400
+    /// characters in the details, so the failure can be read where it is reported).
+    pub(crate) fn verdict_failure(&self, e: VerdictError, reply: &str, log: &CallLog) -> Failure {
+        Failure::error(format!("judge `{}`: {e}", self.name)).with_details(log.details(json!({
+            "judge_error": e.kind(),
+            "reply": excerpt(reply, 400),
+        })))
+    }
+}
+
+/// The deadline as the client takes it (a day away when the sample has none).
+pub(crate) fn instant(deadline: &Deadline) -> Instant {
+    deadline
+        .at()
+        .unwrap_or_else(|| Instant::now() + Duration::from_secs(86_400))
+}
+
+/// The first `n` characters of `text`, with `…` when cut.
+pub(crate) fn excerpt(text: &str, n: usize) -> String {
+    match text.char_indices().nth(n) {
+        Some((i, _)) => format!("{}…", &text[..i]),
+        None => text.to_string(),
+    }
+}
+
+/// What a sample's calls to its judge cost, for its details: calls, where the replies came from,
+/// tokens. One per component per sample (a rubric's or a pairwise judge's several calls add up).
+#[derive(Clone, Debug, Default)]
+pub(crate) struct CallLog {
+    calls: u32,
+    cached: u32,
+    attempts: u32,
+    prompt_tokens: u64,
+    completion_tokens: u64,
+}
+
+impl CallLog {
+    pub(crate) fn add(&mut self, reply: &Reply) {
+        self.calls += 1;
+        self.attempts += reply.attempts;
+        if reply.source != ReplySource::Call {
+            self.cached += 1;
+        }
+        if let Some(u) = reply.usage {
+            self.prompt_tokens += u.prompt_tokens;
+            self.completion_tokens += u.completion_tokens;
+        }
+    }
+
+    fn failed(&mut self, e: &CallError) {
+        self.calls += 1;
+        self.attempts += e.attempts();
+    }
+
+    /// `fields` with the accounting added: `calls`, `attempts` (HTTP requests sent), `cached`
+    /// (replies from the cache or shared with an identical call), `usage` (tokens the judge
+    /// reported).
+    pub(crate) fn details(&self, mut fields: Value) -> Value {
+        let m = fields.as_object_mut().expect("details are an object");
+        m.insert("calls".into(), json!(self.calls));
+        m.insert("attempts".into(), json!(self.attempts));
+        m.insert("cached".into(), json!(self.cached));
+        m.insert(
+            "usage".into(),
+            json!({"prompt_tokens": self.prompt_tokens, "completion_tokens": self.completion_tokens}),
+        );
+        fields
+    }
+}
+
+/// A sample's template variables (`{{prompt}}`, `{{response}}`, `{{reference}}`, `{{meta.KEY}}`).
+pub(crate) struct Vars {
+    meta: Value,
+}
+
+impl Vars {
+    pub(crate) fn new(sample: &Sample) -> Vars {
+        Vars {
+            meta: Value::Object(sample.meta.clone()),
+        }
+    }
+
+    pub(crate) fn of<'a>(
+        &'a self,
+        sample: &'a Sample,
+        criterion: Option<&'a str>,
+    ) -> SampleVars<'a> {
+        SampleVars {
+            prompt: &sample.prompt,
+            response: &sample.response,
+            reference: &sample.reference,
+            meta: &self.meta,
+            criterion,
+        }
+    }
+}
+
+/// `template` rendered for `sample`, or the component's `invalid_input` failure naming the
+/// placeholder the sample cannot fill (`{{meta.topic}}` of a sample without `meta.topic`).
+pub(crate) fn render(template: &Template, vars: SampleVars) -> Result<String, Failure> {
+    vars.render(template)
+        .map_err(|e| Failure::invalid_input(format!("template: {e}")))
+}
+
+/// A template parameter, parsed (an error names the placeholder and where).
+pub(crate) fn template_param(p: &Params, name: &str, default: &str) -> Result<Template, String> {
+    let text = match p.str(name) {
+        "" => default,
+        t => t,
+    };
+    Template::parse(text).map_err(|e| format!("`{name}`: {e}"))
+}
+
+/// The messages of one call: the optional system prompt, then the rendered user message.
+pub(crate) fn messages(system: &str, user: String) -> Vec<Message> {
+    let mut m = Vec::with_capacity(2);
+    if !system.is_empty() {
+        m.push(Message::system(system));
+    }
+    m.push(Message::user(user));
+    m
+}
+
+/// Runs an I/O reward's future to its end on this thread (the synchronous [`plaudit_core::Reward::score`]
+/// of a model-backed reward, for callers outside the engine's I/O stage: tests, `score_input`).
+/// The calls themselves run on the judges' own I/O runtime, so no executor is needed here.
+pub(crate) fn wait<T>(f: impl std::future::Future<Output = T>) -> T {
+    futures_executor::block_on(f)
 }
 
 #[cfg(test)]

@@ -28,6 +28,7 @@ pub mod efficiency;
 pub mod estimators;
 pub mod format;
 pub mod gui;
+pub mod judge;
 pub mod judges;
 pub mod length;
 pub mod math;
@@ -57,6 +58,7 @@ pub fn all() -> Vec<RewardInfo> {
     v.extend(efficiency::all());
     v.extend(estimators::all());
     v.extend(combine::all());
+    v.extend(judge::all());
     v
 }
 

@@ -1,0 +1,5 @@
+//! Model-backed rewards: a model's judgement of the response, through a judge of the spec's
+//! `judges:` section (see [`crate::judges`]). They are I/O rewards: the engine awaits their calls
+//! together in its I/O stage, under each judge's shared limits.
+
+crate::rewards!(llm_judge);
