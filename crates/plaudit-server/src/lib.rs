@@ -8,7 +8,8 @@
 //!   "max_pending": m}` (requests admitted now — running, queued, or still sending their body —,
 //!   those of them whose samples are being scored, and the admission limit).
 //! - `GET /metrics`: Prometheus text (requests by route and code, latency, samples by status,
-//!   reward and component histograms, requests in flight).
+//!   reward and component histograms, requests in flight; every judge's calls, tokens, cost,
+//!   errors and requests in flight, see [`judges`]).
 //!
 //! Scoring runs on two dedicated rayon pools, never on the async runtime's threads: CPU work on
 //! one (`jobs` threads), and the samples whose route waits on work outside the process (sandboxed
@@ -25,6 +26,7 @@
 //! its request has not started.
 
 pub mod boundary;
+pub mod judges;
 pub mod net;
 
 pub mod tokenizer;
@@ -281,7 +283,7 @@ async fn prometheus(State(state): State<AppState>) -> Response {
             header::CONTENT_TYPE,
             HeaderValue::from_static("text/plain; version=0.0.4"),
         )],
-        state.0.metrics.render(),
+        state.0.metrics.render() + &judges::render(),
     )
         .into_response()
 }

@@ -1,0 +1,182 @@
+//! `GET /metrics` shows the process's judges: a judge built through `Judges::global()` calls the
+//! real peer `scripts/anchors/judge_server.py`, then the server's page carries its totals.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use plaudit_core::Engine;
+use plaudit_judge::client::{JudgeConfig, Judges, Message};
+use plaudit_server::{AppState, Config};
+
+/// The judge peer on a free port; `None` (the test says SKIPPED) without python3.
+struct Peer {
+    child: Child,
+    port: u16,
+}
+
+impl Peer {
+    fn start() -> Option<Peer> {
+        let script =
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../scripts/anchors/judge_server.py");
+        let mut child = match Command::new("python3")
+            .arg(&script)
+            .args(["--port", "0"])
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+        {
+            Ok(child) => child,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                eprintln!("SKIPPED: python3 is not on PATH, so the judge peer cannot start");
+                return None;
+            }
+            Err(e) => panic!("cannot start {}: {e}", script.display()),
+        };
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        assert!(line.starts_with("listening on "), "judge_server: {line:?}");
+        let port = line.trim().rsplit(':').next().unwrap().parse().unwrap();
+        Some(Peer { child, port })
+    }
+}
+
+impl Drop for Peer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+struct Server {
+    addr: SocketAddr,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        if let Some(s) = self.stop.take() {
+            let _ = s.send(());
+        }
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+fn start() -> Server {
+    let registry = plaudit_rewards::registry();
+    let spec = plaudit_rewards::default_spec(&registry);
+    let state = AppState::new(Engine::new(spec), registry, Config::default()).unwrap();
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    let (addr_tx, addr_rx) = std::sync::mpsc::channel();
+    let thread = std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async move {
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+            addr_tx.send(listener.local_addr().unwrap()).unwrap();
+            plaudit_server::serve(listener, state, async move {
+                let _ = rx.await;
+            })
+            .await
+            .unwrap();
+        });
+    });
+    Server {
+        addr: addr_rx.recv().unwrap(),
+        stop: Some(tx),
+        thread: Some(thread),
+    }
+}
+
+fn get_metrics(addr: SocketAddr) -> String {
+    let mut s = TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
+    s.write_all(b"GET /metrics HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n")
+        .unwrap();
+    let mut out = String::new();
+    s.read_to_string(&mut out).unwrap();
+    let (head, body) = out.split_once("\r\n\r\n").unwrap();
+    assert!(head.starts_with("HTTP/1.1 200"), "{head}");
+    body.to_string()
+}
+
+#[test]
+fn metrics_show_every_judge_of_the_process() {
+    let Some(peer) = Peer::start() else { return };
+    let srv = start();
+    let mut config = JudgeConfig::new(
+        format!("http://127.0.0.1:{}/v1", peer.port),
+        "metrics-model",
+    );
+    config.retry_base_ms = 10;
+    config.price_input_per_mtok = Some(2.0);
+    config.price_output_per_mtok = Some(8.0);
+    // A name no other test of this process uses: the registry is the process's.
+    let judge = Judges::global().get("metrics_grader", &config).unwrap();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    // 3 + 11 prompt words, 6 reply words, after one 500.
+    let reply = rt
+        .block_on(judge.ask(
+            vec![
+                Message::system("You grade answers."),
+                Message::user(
+                    "Question: 2+2\nResponse: 4 [[judge: status 500 times 1; verdict 9]]",
+                ),
+            ],
+            deadline,
+        ))
+        .unwrap();
+    assert_eq!(reply.attempts, 2);
+    let usage = reply.usage.unwrap();
+    assert_eq!((usage.prompt_tokens, usage.completion_tokens), (14, 6));
+    // One that fails: a 400 is not retried.
+    let error = rt
+        .block_on(judge.ask(vec![Message::user("[[judge: status 400]]")], deadline))
+        .unwrap_err();
+    assert_eq!(error.kind(), "http_status");
+
+    let text = get_metrics(srv.addr);
+    let labels = r#"{judge="metrics_grader",model="metrics-model"}"#;
+    for (name, value) in [
+        ("plaudit_judge_requests_total", "2"),
+        ("plaudit_judge_attempts_total", "3"),
+        ("plaudit_judge_retries_total", "1"),
+        ("plaudit_judge_cache_hits_total", "0"),
+        ("plaudit_judge_coalesced_total", "0"),
+        ("plaudit_judge_prompt_tokens_total", "14"),
+        ("plaudit_judge_completion_tokens_total", "6"),
+        // (14 · $2 + 6 · $8) per million tokens.
+        ("plaudit_judge_cost_usd_total", "0.000076"),
+        ("plaudit_judge_in_flight", "0"),
+        ("plaudit_judge_peak_in_flight", "1"),
+        ("plaudit_judge_cache_errors_total", "0"),
+    ] {
+        let line = format!("{name}{labels} {value}");
+        assert!(
+            text.lines().any(|l| l == line),
+            "metrics lack {line}:\n{text}"
+        );
+    }
+    let line = r#"plaudit_judge_errors_total{judge="metrics_grader",model="metrics-model",kind="http_status"} 1"#;
+    assert!(
+        text.lines().any(|l| l == line),
+        "metrics lack {line}:\n{text}"
+    );
+    assert!(text.contains("# TYPE plaudit_judge_requests_total counter"));
+    assert!(text.contains("# TYPE plaudit_judge_in_flight gauge"));
+}
