@@ -18,7 +18,9 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use plaudit_core::{Deadline, Failure, Params, Sample};
-use plaudit_judge::client::{CallError, Judge, JudgeConfig, Judges, Message, Reply, ReplySource};
+use plaudit_judge::client::{
+    CallError, JsonReply, Judge, JudgeConfig, Judges, Message, Reply, ReplySource,
+};
 use plaudit_judge::{SampleVars, Template, VerdictError};
 use serde_json::{json, Value};
 
@@ -87,6 +89,31 @@ impl JudgeRef {
         }
     }
 
+    /// One JSON call to a reward model's endpoint (`path` appended to the base URL, see
+    /// [`Judge::post_json`]) under the sample's deadline: the reply, or the component's failure.
+    pub(crate) async fn ask_json(
+        &self,
+        path: &str,
+        body: Value,
+        deadline: &Deadline,
+        log: &mut CallLog,
+    ) -> Result<JsonReply, Failure> {
+        let judge = self.judge()?;
+        match judge
+            .ask_json(path.to_string(), body, instant(deadline))
+            .await
+        {
+            Ok(reply) => {
+                log.add_json(&reply);
+                Ok(reply)
+            }
+            Err(e) => {
+                log.failed(&e);
+                Err(self.call_failure(e, log))
+            }
+        }
+    }
+
     /// A call that gave no reply, as the component's failure.
     pub(crate) fn call_failure(&self, e: CallError, log: &CallLog) -> Failure {
         let what = format!("judge `{}`: {e}", self.name);
@@ -132,6 +159,8 @@ pub(crate) struct CallLog {
     attempts: u32,
     prompt_tokens: u64,
     completion_tokens: u64,
+    /// `None` while the judge has no prices.
+    cost_usd: Option<f64>,
 }
 
 impl CallLog {
@@ -141,9 +170,22 @@ impl CallLog {
         if reply.source != ReplySource::Call {
             self.cached += 1;
         }
-        if let Some(u) = reply.usage {
+        self.count(reply.usage, reply.cost_usd);
+    }
+
+    fn add_json(&mut self, reply: &JsonReply) {
+        self.calls += 1;
+        self.attempts += reply.attempts;
+        self.count(reply.usage, reply.cost_usd);
+    }
+
+    fn count(&mut self, usage: Option<plaudit_judge::client::Usage>, cost: Option<f64>) {
+        if let Some(u) = usage {
             self.prompt_tokens += u.prompt_tokens;
             self.completion_tokens += u.completion_tokens;
+        }
+        if let Some(c) = cost {
+            *self.cost_usd.get_or_insert(0.0) += c;
         }
     }
 
@@ -154,7 +196,7 @@ impl CallLog {
 
     /// `fields` with the accounting added: `calls`, `attempts` (HTTP requests sent), `cached`
     /// (replies from the cache or shared with an identical call), `usage` (tokens the judge
-    /// reported).
+    /// reported), and `cost_usd` when the judge has prices.
     pub(crate) fn details(&self, mut fields: Value) -> Value {
         let m = fields.as_object_mut().expect("details are an object");
         m.insert("calls".into(), json!(self.calls));
@@ -164,6 +206,9 @@ impl CallLog {
             "usage".into(),
             json!({"prompt_tokens": self.prompt_tokens, "completion_tokens": self.completion_tokens}),
         );
+        if let Some(c) = self.cost_usd {
+            m.insert("cost_usd".into(), json!(c));
+        }
         fields
     }
 }
