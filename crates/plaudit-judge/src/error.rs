@@ -39,6 +39,20 @@ pub enum VerdictError {
     },
     /// Rubric replies: an answer for a criterion that was not asked.
     UnknownCriterion { criterion: usize, count: usize },
+    /// Group replies: candidates with no line (1-based labels), out of `count`.
+    MissingCandidates {
+        candidates: Vec<usize>,
+        count: usize,
+    },
+    /// Group replies: a candidate with two lines.
+    DuplicateCandidate { candidate: usize },
+    /// Group replies: a line for a candidate that was not shown.
+    UnknownCandidate { candidate: usize, count: usize },
+    /// Group replies in rank mode: two candidates given the same rank.
+    TiedRanks {
+        rank: usize,
+        candidates: (usize, usize),
+    },
 }
 
 impl VerdictError {
@@ -56,6 +70,10 @@ impl VerdictError {
             VerdictError::MissingAnswers { .. } => "missing_answers",
             VerdictError::DuplicateAnswer { .. } => "duplicate_answer",
             VerdictError::UnknownCriterion { .. } => "unknown_criterion",
+            VerdictError::MissingCandidates { .. } => "missing_candidates",
+            VerdictError::DuplicateCandidate { .. } => "duplicate_candidate",
+            VerdictError::UnknownCandidate { .. } => "unknown_candidate",
+            VerdictError::TiedRanks { .. } => "tied_ranks",
         }
     }
 }
@@ -122,6 +140,27 @@ impl fmt::Display for VerdictError {
             VerdictError::UnknownCriterion { criterion, count } => write!(
                 f,
                 "an answer for criterion {criterion}, but only {count} were asked"
+            ),
+            VerdictError::MissingCandidates { candidates, count } => {
+                let list: Vec<String> = candidates.iter().map(|c| c.to_string()).collect();
+                let noun = if candidates.len() == 1 {
+                    "candidate"
+                } else {
+                    "candidates"
+                };
+                write!(f, "no line for {noun} {} (of {count})", list.join(", "))
+            }
+            VerdictError::DuplicateCandidate { candidate } => {
+                write!(f, "candidate {candidate} has more than one line")
+            }
+            VerdictError::UnknownCandidate { candidate, count } => write!(
+                f,
+                "a line for candidate {candidate}, but only {count} were shown"
+            ),
+            VerdictError::TiedRanks { rank, candidates } => write!(
+                f,
+                "candidates {} and {} are both ranked {rank} (ranks must not tie)",
+                candidates.0, candidates.1
             ),
         }
     }

@@ -11,6 +11,8 @@
 //!   [`kind`](VerdictError::kind) for the details field `judge_error`.
 //! - [`rubric`]: a rubric judge's numbered YES/NO answers (`1. YES`, `Criterion 2 - no`), with
 //!   errors for missing, conflicting and unknown answers.
+//! - [`group`]: a group judge's one line per candidate (`Candidate 3: 7`, a score or a rank),
+//!   every candidate exactly once, and the seeded shuffle of the order candidates are shown in.
 //! - [`master_keys`]: the replies that fool judges ("One Token to Fool LLM-as-a-Judge": `:`,
 //!   `Thought process:`, `解` …), for probing judges and for `master_key_guard`.
 //!
@@ -38,6 +40,7 @@
 //! ```
 
 pub mod error;
+pub mod group;
 pub mod master_keys;
 pub mod rubric;
 pub mod template;
@@ -47,6 +50,7 @@ pub mod verdict;
 pub mod client;
 
 pub use error::{ConfigError, VerdictError};
+pub use group::{group_seed, parse_group, shuffled, GroupMode, GroupVerdict};
 pub use master_keys::{KeyKind, MasterKey, MASTER_KEYS, OPENER_PHRASES};
 pub use rubric::{parse_rubric, parse_rubric_all};
 pub use template::{value_text, SampleVars, Template, TemplateError, DEFAULT_NAMES};
