@@ -194,6 +194,19 @@ impl CallLog {
         self.attempts += e.attempts();
     }
 
+    /// Adds `other`'s calls to these: the calls of one sample that run concurrently (a rubric's
+    /// criteria, a pairwise judge's two orders) each keep a log of their own.
+    pub(crate) fn merge(&mut self, other: &CallLog) {
+        self.calls += other.calls;
+        self.cached += other.cached;
+        self.attempts += other.attempts;
+        self.prompt_tokens += other.prompt_tokens;
+        self.completion_tokens += other.completion_tokens;
+        if let Some(c) = other.cost_usd {
+            *self.cost_usd.get_or_insert(0.0) += c;
+        }
+    }
+
     /// `fields` with the accounting added: `calls`, `attempts` (HTTP requests sent), `cached`
     /// (replies from the cache or shared with an identical call), `usage` (tokens the judge
     /// reported), and `cost_usd` when the judge has prices.
