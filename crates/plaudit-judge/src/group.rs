@@ -60,7 +60,7 @@ fn candidate_line() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
         Regex::new(
-            r"^[\s>]*(?:[-*+]\s+)?[*_`#\s]*(?i:candidate)\s*#?\s*(\d{1,6})\s*[*_`]*\s*[:=\-–—]\s*[*_`]*\s*([^\s*_`]*?)[*_`.]*\s*$",
+            r"^[\s>]*(?:[-*+]\s+)?[*_`#\s]*(?i:candidate)\s*#?\s*(\d{1,6})\s*[*_`]*\s*[:=\-–—]\s*[*_`]*\s*([^\s*_`]+?)[*_`.]*\s*$",
         )
         .expect("fixed pattern")
     })
@@ -228,9 +228,9 @@ mod tests {
         let v = parse_group(reply, 3, SCORE, Some("stop")).unwrap();
         assert_eq!(v.raw, vec![4.0, 9.5, 0.0]);
         assert_eq!(v.values, vec![0.4, 0.95, 0.0]);
-        // Reasoning lines with more than one word are not read.
+        // Headers and reasoning lines (more than one word) are not read.
         let v = parse_group(
-            "Candidate 1: gives the right answer\nCandidate 2: wrong units\nCandidate 1: 10\nCandidate 2: 3",
+            "Candidate 1:\nIt is right.\n**Candidate 2:**\nCandidate 1: gives the right answer\nCandidate 2: wrong units\nCandidate 1: 10\nCandidate 2: 3",
             2,
             SCORE,
             None,
