@@ -244,8 +244,20 @@ class Handler(BaseHTTPRequestHandler):
 
     # -- plumbing ------------------------------------------------------------------------------
 
+    def release(self):
+        # A model request stops counting as in flight before its answer is written: a client
+        # that sends its next request as soon as it reads this answer must never be seen as
+        # one over its limit.
+        if getattr(self, "counted", False):
+            self.counted = False
+            with self.state.lock:
+                self.state.in_flight -= 1
+
     def send_json(self, status, obj, headers=None, raw=None):
         body = raw if raw is not None else json.dumps(obj).encode("utf-8")
+        self.release()
+        if self.record is not None:
+            self.record["status"] = status  # before the answer: a client reading it sees it
         self.send_response(status)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(body)))
@@ -253,8 +265,6 @@ class Handler(BaseHTTPRequestHandler):
             self.send_header(k, v)
         self.end_headers()
         self.wfile.write(body)
-        if self.record is not None:
-            self.record["status"] = status
 
     def error(self, status, message, headers=None):
         kind = {401: "authentication_error", 429: "rate_limit_error", 400: "invalid_request_error",
@@ -355,6 +365,7 @@ class Handler(BaseHTTPRequestHandler):
             over = st.max_concurrency is not None and st.in_flight > st.max_concurrency
             if over:
                 st.rejected += 1
+        self.counted = True
         try:
             if over:
                 return self.error(429, f"more than {st.max_concurrency} requests in flight")
@@ -364,8 +375,7 @@ class Handler(BaseHTTPRequestHandler):
                 return self.error(400, "the body is not a JSON object")
             route(body)
         finally:
-            with st.lock:
-                st.in_flight -= 1
+            self.release()
 
     def authorized(self):
         key = self.state.require_key

@@ -1,57 +1,17 @@
-//! `GET /metrics` shows the process's judges: a judge built through `Judges::global()` calls the
-//! real peer `scripts/anchors/judge_server.py`, then the server's page carries its totals.
+//! The server with judges, against the real peer `scripts/anchors/judge_server.py`: `GET /metrics`
+//! shows the process's judges, and concurrent requests share one limit per judge.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use plaudit_core::Engine;
 use plaudit_judge::client::{JudgeConfig, Judges, Message};
 use plaudit_server::{AppState, Config};
 
-/// The judge peer on a free port; `None` (the test says SKIPPED) without python3.
-struct Peer {
-    child: Child,
-    port: u16,
-}
-
-impl Peer {
-    fn start() -> Option<Peer> {
-        let script =
-            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../scripts/anchors/judge_server.py");
-        let mut child = match Command::new("python3")
-            .arg(&script)
-            .args(["--port", "0"])
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-        {
-            Ok(child) => child,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                eprintln!("SKIPPED: python3 is not on PATH, so the judge peer cannot start");
-                return None;
-            }
-            Err(e) => panic!("cannot start {}: {e}", script.display()),
-        };
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        assert!(line.starts_with("listening on "), "judge_server: {line:?}");
-        let port = line.trim().rsplit(':').next().unwrap().parse().unwrap();
-        Some(Peer { child, port })
-    }
-}
-
-impl Drop for Peer {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
+#[path = "../../plaudit-rewards/tests/peer/mod.rs"]
+mod peer;
+use peer::Peer;
 
 struct Server {
     addr: SocketAddr,
@@ -73,6 +33,10 @@ impl Drop for Server {
 fn start() -> Server {
     let registry = plaudit_rewards::registry();
     let spec = plaudit_rewards::default_spec(&registry);
+    start_with(spec, registry)
+}
+
+fn start_with(spec: plaudit_core::Spec, registry: plaudit_core::Registry) -> Server {
     let state = AppState::new(Engine::new(spec), registry, Config::default()).unwrap();
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     let (addr_tx, addr_rx) = std::sync::mpsc::channel();
@@ -113,7 +77,7 @@ fn get_metrics(addr: SocketAddr) -> String {
 
 #[test]
 fn metrics_show_every_judge_of_the_process() {
-    let Some(peer) = Peer::start() else { return };
+    let peer = Peer::start(&[]);
     let srv = start();
     let mut config = JudgeConfig::new(
         format!("http://127.0.0.1:{}/v1", peer.port),
@@ -179,4 +143,75 @@ fn metrics_show_every_judge_of_the_process() {
     );
     assert!(text.contains("# TYPE plaudit_judge_requests_total counter"));
     assert!(text.contains("# TYPE plaudit_judge_in_flight gauge"));
+}
+
+fn post(addr: SocketAddr, path: &str, body: &serde_json::Value) -> serde_json::Value {
+    let body = body.to_string();
+    let mut s = TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(120))).unwrap();
+    write!(
+        s,
+        "POST {path} HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut out = String::new();
+    s.read_to_string(&mut out).unwrap();
+    let (head, body) = out.split_once("\r\n\r\n").unwrap();
+    assert!(head.starts_with("HTTP/1.1 200"), "{head}\n{body}");
+    serde_json::from_str(body).unwrap()
+}
+
+#[test]
+fn concurrent_requests_share_one_limit_per_judge() {
+    let peer = Peer::start(&[]);
+    peer.script(&serde_json::json!({"": "sleep 100; verdict 7"}));
+    let registry = plaudit_rewards::registry();
+    let spec = plaudit_core::Spec::from_value(
+        &serde_json::json!({
+            "timeout_ms": 60000,
+            "judges": {"serve_grader": peer.judge(serde_json::json!({"max_concurrency": 3}))},
+            "components": {"q": {"reward": "llm_judge", "params": {"judge": "serve_grader", "template": "{{prompt}}: {{response}}"}}},
+        }),
+        &registry,
+    )
+    .unwrap();
+    let srv = start_with(spec, registry);
+    // Six clients at once, eight samples each: 48 calls, never more than 3 in flight.
+    let clients: Vec<_> = (0..6)
+        .map(|c| {
+            let addr = srv.addr;
+            std::thread::spawn(move || {
+                let samples: Vec<serde_json::Value> = (0..8)
+                    .map(|i| serde_json::json!({"id": format!("{c}-{i}"), "prompt": format!("client {c}"), "response": format!("sample {i}")}))
+                    .collect();
+                post(addr, "/v1/score", &serde_json::json!({"samples": samples}))
+            })
+        })
+        .collect();
+    for (c, h) in clients.into_iter().enumerate() {
+        let body = h.join().unwrap();
+        let rs = body["results"].as_array().unwrap();
+        assert_eq!(rs.len(), 8);
+        for (i, r) in rs.iter().enumerate() {
+            assert_eq!(r["id"], format!("{c}-{i}"));
+            assert_eq!(r["status"], "ok", "{r}");
+            assert_eq!(r["reward"], 0.7, "{r}");
+        }
+    }
+    let stats = peer.stats();
+    assert_eq!(stats["requests"], 48, "{stats}");
+    assert_eq!(stats["max_in_flight"], 3, "{stats}");
+    assert_eq!(stats["rejected"], 0, "{stats}");
+    let text = get_metrics(srv.addr);
+    let line = r#"plaudit_judge_requests_total{judge="serve_grader",model="judge-model"} 48"#;
+    assert!(
+        text.lines().any(|l| l == line),
+        "metrics lack {line}:\n{text}"
+    );
+    let line = r#"plaudit_judge_peak_in_flight{judge="serve_grader",model="judge-model"} 3"#;
+    assert!(
+        text.lines().any(|l| l == line),
+        "metrics lack {line}:\n{text}"
+    );
 }
