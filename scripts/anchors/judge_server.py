@@ -234,6 +234,9 @@ class State:
 
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    # TCP_NODELAY: the headers and the body go out in two writes; with Nagle on, a keep-alive
+    # connection holds the body until the client's delayed ACK (~40 ms on Linux) on every answer.
+    disable_nagle_algorithm = True
     server_version = "judge_server/1"
     state = None  # set by main
     verbose = False
