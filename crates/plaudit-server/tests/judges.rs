@@ -1,84 +1,30 @@
 //! The server with judges, against the real peer `scripts/anchors/judge_server.py`: `GET /metrics`
 //! shows the process's judges, and concurrent requests share one limit per judge.
 
-use std::io::{Read, Write};
-use std::net::{SocketAddr, TcpStream};
+use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
-use plaudit_core::Engine;
 use plaudit_judge::client::{JudgeConfig, Judges, Message};
-use plaudit_server::{AppState, Config};
+use plaudit_server::Config;
 
 #[path = "../../plaudit-rewards/tests/peer/mod.rs"]
 mod peer;
 use peer::Peer;
 
-struct Server {
-    addr: SocketAddr,
-    stop: Option<tokio::sync::oneshot::Sender<()>>,
-    thread: Option<std::thread::JoinHandle<()>>,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        if let Some(s) = self.stop.take() {
-            let _ = s.send(());
-        }
-        if let Some(t) = self.thread.take() {
-            let _ = t.join();
-        }
-    }
-}
-
-fn start() -> Server {
-    let registry = plaudit_rewards::registry();
-    let spec = plaudit_rewards::default_spec(&registry);
-    start_with(spec, registry)
-}
-
-fn start_with(spec: plaudit_core::Spec, registry: plaudit_core::Registry) -> Server {
-    let state = AppState::new(Engine::new(spec), registry, Config::default()).unwrap();
-    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-    let (addr_tx, addr_rx) = std::sync::mpsc::channel();
-    let thread = std::thread::spawn(move || {
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .unwrap();
-        rt.block_on(async move {
-            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-            addr_tx.send(listener.local_addr().unwrap()).unwrap();
-            plaudit_server::serve(listener, state, async move {
-                let _ = rx.await;
-            })
-            .await
-            .unwrap();
-        });
-    });
-    Server {
-        addr: addr_rx.recv().unwrap(),
-        stop: Some(tx),
-        thread: Some(thread),
-    }
-}
+#[path = "support/server.rs"]
+mod server;
+use server::{request, start, start_with};
 
 fn get_metrics(addr: SocketAddr) -> String {
-    let mut s = TcpStream::connect(addr).unwrap();
-    s.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
-    s.write_all(b"GET /metrics HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n")
-        .unwrap();
-    let mut out = String::new();
-    s.read_to_string(&mut out).unwrap();
-    let (head, body) = out.split_once("\r\n\r\n").unwrap();
-    assert!(head.starts_with("HTTP/1.1 200"), "{head}");
-    body.to_string()
+    let (code, head, body) = request(addr, "GET", "/metrics", b"");
+    assert_eq!(code, 200, "{head}");
+    body
 }
 
 #[test]
 fn metrics_show_every_judge_of_the_process() {
     let peer = Peer::start(&[]);
-    let srv = start();
+    let srv = start(None, Config::default());
     let mut config = JudgeConfig::new(
         format!("http://127.0.0.1:{}/v1", peer.port),
         "metrics-model",
@@ -146,20 +92,9 @@ fn metrics_show_every_judge_of_the_process() {
 }
 
 fn post(addr: SocketAddr, path: &str, body: &serde_json::Value) -> serde_json::Value {
-    let body = body.to_string();
-    let mut s = TcpStream::connect(addr).unwrap();
-    s.set_read_timeout(Some(Duration::from_secs(120))).unwrap();
-    write!(
-        s,
-        "POST {path} HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-        body.len()
-    )
-    .unwrap();
-    let mut out = String::new();
-    s.read_to_string(&mut out).unwrap();
-    let (head, body) = out.split_once("\r\n\r\n").unwrap();
-    assert!(head.starts_with("HTTP/1.1 200"), "{head}\n{body}");
-    serde_json::from_str(body).unwrap()
+    let (code, _, text) = request(addr, "POST", path, body.to_string().as_bytes());
+    assert_eq!(code, 200, "{text}");
+    serde_json::from_str(&text).unwrap()
 }
 
 #[test]
@@ -176,7 +111,7 @@ fn concurrent_requests_share_one_limit_per_judge() {
         &registry,
     )
     .unwrap();
-    let srv = start_with(spec, registry);
+    let srv = start_with(spec, registry, Config::default());
     // Six clients at once, eight samples each: 48 calls, never more than 3 in flight.
     let clients: Vec<_> = (0..6)
         .map(|c| {
