@@ -2,4 +2,10 @@
 //! `judges:` section (see [`crate::judges`]). They are I/O rewards: the engine awaits their calls
 //! together in its I/O stage, under each judge's shared limits.
 
-crate::rewards!(llm_judge, rubric_judge, pairwise_judge, group_judge, remote_reward);
+crate::rewards!(
+    llm_judge,
+    rubric_judge,
+    pairwise_judge,
+    group_judge,
+    remote_reward
+);
