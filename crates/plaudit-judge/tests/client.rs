@@ -2,10 +2,8 @@
 //! OpenAI-compatible judge, started per test on a free port. Tests assert counts and outcomes
 //! (the peer's record of requests, attempts, peaks in flight), never durations.
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpListener;
 use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -14,93 +12,9 @@ use plaudit_judge::VerdictParser;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
-struct Peer {
-    child: Child,
-    port: u16,
-}
-
-impl Peer {
-    /// Starts the peer, or `None` (the test then says why and passes) when python3 is missing.
-    fn start(args: &[&str]) -> Option<Peer> {
-        let script =
-            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../scripts/anchors/judge_server.py");
-        let spawned = Command::new("python3")
-            .arg(&script)
-            .args(["--port", "0"])
-            .args(args)
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn();
-        let mut child = match spawned {
-            Ok(child) => child,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                eprintln!("SKIPPED: python3 is not on PATH, so the judge peer cannot start");
-                return None;
-            }
-            Err(e) => panic!("cannot start {}: {e}", script.display()),
-        };
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        assert!(
-            line.starts_with("listening on "),
-            "judge_server did not start: {line:?}"
-        );
-        let port = line.trim().rsplit(':').next().unwrap().parse().unwrap();
-        Some(Peer { child, port })
-    }
-
-    fn base_url(&self) -> String {
-        format!("http://127.0.0.1:{}/v1", self.port)
-    }
-
-    fn control(&self, method: &str, path: &str) -> Value {
-        let mut stream = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
-        write!(
-            stream,
-            "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
-        )
-        .unwrap();
-        let mut response = String::new();
-        stream.read_to_string(&mut response).unwrap();
-        let (_, body) = response.split_once("\r\n\r\n").unwrap();
-        serde_json::from_str(body).unwrap()
-    }
-
-    /// The chat requests the peer received, in arrival order.
-    fn requests(&self) -> Vec<Value> {
-        self.requests_to("/v1/chat/completions")
-    }
-
-    /// The requests to `path` the peer received, in arrival order.
-    fn requests_to(&self, path: &str) -> Vec<Value> {
-        self.control("GET", "/_requests")["requests"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter(|r| r["path"] == path)
-            .cloned()
-            .collect()
-    }
-
-    /// The base URL of a reward model's judge: the server's origin, without `/v1`.
-    fn origin(&self) -> String {
-        format!("http://127.0.0.1:{}", self.port)
-    }
-
-    fn stats(&self) -> Value {
-        self.control("GET", "/_stats")
-    }
-}
-
-impl Drop for Peer {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
+#[path = "../../plaudit-rewards/tests/peer/mod.rs"]
+mod peer;
+use peer::Peer;
 
 fn config(peer: &Peer) -> JudgeConfig {
     let mut config = JudgeConfig::new(peer.base_url(), "judge-model");
@@ -122,7 +36,7 @@ fn user(text: &str) -> Vec<Message> {
 
 #[tokio::test]
 async fn a_verdict_reply_with_its_usage() {
-    let Some(peer) = Peer::start(&[]) else { return };
+    let peer = Peer::start(&[]);
     let judge = judge(&config(&peer));
     let reply = judge
         .chat(
@@ -149,7 +63,7 @@ async fn a_verdict_reply_with_its_usage() {
         .unwrap();
     assert_eq!(verdict.value, 0.9);
 
-    let requests = peer.requests();
+    let requests = peer.requests_to("/v1/chat/completions");
     assert_eq!(requests.len(), 1);
     let body = &requests[0]["body"];
     assert_eq!(body["model"], "judge-model");
@@ -176,7 +90,7 @@ async fn a_verdict_reply_with_its_usage() {
 
 #[tokio::test]
 async fn sampling_settings_and_extra_fields_are_sent() {
-    let Some(peer) = Peer::start(&[]) else { return };
+    let peer = Peer::start(&[]);
     let mut config = config(&peer);
     config.temperature = 0.7;
     config.seed = Some(42);
@@ -195,7 +109,7 @@ async fn sampling_settings_and_extra_fields_are_sent() {
     // max_tokens is honoured by the peer: cut to 3 words, finish_reason "length".
     assert_eq!(reply.text, "one two three");
     assert_eq!(reply.finish_reason.as_deref(), Some("length"));
-    let body = &peer.requests()[0]["body"];
+    let body = &peer.requests_to("/v1/chat/completions")[0]["body"];
     assert_eq!(body["temperature"], json!(0.7));
     assert_eq!(body["seed"], 42);
     assert_eq!(body["max_tokens"], 3);
@@ -205,7 +119,7 @@ async fn sampling_settings_and_extra_fields_are_sent() {
 
 #[tokio::test]
 async fn a_429_with_retry_after_is_retried_then_answers() {
-    let Some(peer) = Peer::start(&[]) else { return };
+    let peer = Peer::start(&[]);
     let judge = judge(&config(&peer));
     let reply = judge
         .chat(
@@ -216,7 +130,7 @@ async fn a_429_with_retry_after_is_retried_then_answers() {
         .unwrap();
     assert_eq!(reply.text, "The response was assessed. VERDICT: 7");
     assert_eq!(reply.attempts, 3);
-    let requests = peer.requests();
+    let requests = peer.requests_to("/v1/chat/completions");
     let attempts: Vec<_> = requests.iter().map(|r| r["attempt"].clone()).collect();
     let statuses: Vec<_> = requests.iter().map(|r| r["status"].clone()).collect();
     assert_eq!(attempts, vec![json!(1), json!(2), json!(3)]);
@@ -232,7 +146,7 @@ async fn a_429_with_retry_after_is_retried_then_answers() {
 
 #[tokio::test]
 async fn a_500_is_retried_and_a_400_is_not() {
-    let Some(peer) = Peer::start(&[]) else { return };
+    let peer = Peer::start(&[]);
     let judge = judge(&config(&peer));
     let reply = judge
         .chat(&user("[[judge: status 500 times 2; verdict 3]]"), soon(60))
@@ -259,7 +173,7 @@ async fn a_500_is_retried_and_a_400_is_not() {
         ),
         "{error:?}"
     );
-    let requests = peer.requests();
+    let requests = peer.requests_to("/v1/chat/completions");
     assert_eq!(requests.len(), 4);
     assert_eq!(requests[3]["status"], 400);
 
@@ -287,7 +201,7 @@ async fn a_500_is_retried_and_a_400_is_not() {
 
 #[tokio::test]
 async fn a_429_storm_past_the_attempts_is_rate_limited() {
-    let Some(peer) = Peer::start(&[]) else { return };
+    let peer = Peer::start(&[]);
     let mut config = config(&peer);
     config.max_attempts = 2;
     let judge = judge(&config);
@@ -297,12 +211,12 @@ async fn a_429_storm_past_the_attempts_is_rate_limited() {
         .unwrap_err();
     assert_eq!(error.kind(), "rate_limited");
     assert_eq!(error.attempts(), 2);
-    assert_eq!(peer.requests().len(), 2);
+    assert_eq!(peer.requests_to("/v1/chat/completions").len(), 2);
 }
 
 #[tokio::test]
 async fn a_retry_after_past_the_deadline_is_not_waited_for() {
-    let Some(peer) = Peer::start(&[]) else { return };
+    let peer = Peer::start(&[]);
     let judge = judge(&config(&peer));
     // The server asks for 60 s; the deadline is 20 s away: the last error, at once, one attempt.
     let error = judge
@@ -313,12 +227,12 @@ async fn a_retry_after_past_the_deadline_is_not_waited_for() {
         matches!(error, CallError::RateLimited { attempts: 1, .. }),
         "{error:?}"
     );
-    assert_eq!(peer.requests().len(), 1);
+    assert_eq!(peer.requests_to("/v1/chat/completions").len(), 1);
 }
 
 #[tokio::test]
 async fn a_slow_reply_past_the_deadline_is_a_timeout_without_another_attempt() {
-    let Some(peer) = Peer::start(&[]) else { return };
+    let peer = Peer::start(&[]);
     let judge = judge(&config(&peer));
     let error = judge
         .chat(&user("[[judge: sleep 30000]]"), soon(2))
@@ -326,7 +240,7 @@ async fn a_slow_reply_past_the_deadline_is_a_timeout_without_another_attempt() {
         .unwrap_err();
     assert_eq!(error, CallError::Timeout { attempts: 1 });
     assert_eq!(error.kind(), "timeout");
-    let requests = peer.requests();
+    let requests = peer.requests_to("/v1/chat/completions");
     assert_eq!(requests.len(), 1);
     assert_eq!(requests[0]["attempt"], 1);
     // A deadline already passed sends nothing.
@@ -335,7 +249,7 @@ async fn a_slow_reply_past_the_deadline_is_a_timeout_without_another_attempt() {
         .await
         .unwrap_err();
     assert_eq!(error, CallError::Timeout { attempts: 0 });
-    assert_eq!(peer.requests().len(), 1);
+    assert_eq!(peer.requests_to("/v1/chat/completions").len(), 1);
     assert_eq!(judge.usage().errors.get("timeout"), Some(&2));
 }
 
@@ -343,9 +257,7 @@ async fn a_slow_reply_past_the_deadline_is_a_timeout_without_another_attempt() {
 async fn max_concurrency_holds_with_50_callers() {
     // The peer answers 429 to a 5th request in flight, so a client that passed its limit of 4
     // would see rejections.
-    let Some(peer) = Peer::start(&["--max-concurrency", "4"]) else {
-        return;
-    };
+    let peer = Peer::start(&["--max-concurrency", "4"]);
     let mut config = config(&peer);
     config.max_concurrency = 4;
     let judge = judge(&config);
@@ -377,7 +289,7 @@ async fn max_concurrency_holds_with_50_callers() {
 
 #[tokio::test]
 async fn the_registry_shares_one_judge_and_one_limit() {
-    let Some(peer) = Peer::start(&[]) else { return };
+    let peer = Peer::start(&[]);
     let judges = Judges::new();
     let config = config(&peer);
     let a = judges.get("grader", &config).unwrap();
@@ -401,7 +313,7 @@ async fn the_registry_shares_one_judge_and_one_limit() {
 
 #[tokio::test]
 async fn a_cache_hit_makes_no_second_call() {
-    let Some(peer) = Peer::start(&[]) else { return };
+    let peer = Peer::start(&[]);
     let dir = tempdir("cache-hit");
     let mut config = config(&peer);
     config.cache = Some(dir.join("judge-cache.sqlite"));
@@ -416,7 +328,7 @@ async fn a_cache_hit_makes_no_second_call() {
         (second.text.as_str(), second.usage),
         (first.text.as_str(), first.usage)
     );
-    assert_eq!(peer.requests().len(), 1);
+    assert_eq!(peer.requests_to("/v1/chat/completions").len(), 1);
 
     // A replay in a new process (a new judge on the same file) makes no call either.
     let again = Judge::build("grader", &config).unwrap();
@@ -425,7 +337,7 @@ async fn a_cache_hit_makes_no_second_call() {
         (third.source, third.text.as_str()),
         (ReplySource::Cache, first.text.as_str())
     );
-    assert_eq!(peer.requests().len(), 1);
+    assert_eq!(peer.requests_to("/v1/chat/completions").len(), 1);
     assert_eq!(again.usage().cache_hits, 1);
 
     // Other sampling settings are another request.
@@ -436,17 +348,17 @@ async fn a_cache_hit_makes_no_second_call() {
         warmer.chat(&messages, soon(30)).await.unwrap().source,
         ReplySource::Call
     );
-    assert_eq!(peer.requests().len(), 2);
+    assert_eq!(peer.requests_to("/v1/chat/completions").len(), 2);
     // Errors are not kept: a 400 is asked again.
     let bad = user("[[judge: status 400]]");
     judge.chat(&bad, soon(30)).await.unwrap_err();
     judge.chat(&bad, soon(30)).await.unwrap_err();
-    assert_eq!(peer.requests().len(), 4);
+    assert_eq!(peer.requests_to("/v1/chat/completions").len(), 4);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn identical_requests_in_flight_together_make_one_call() {
-    let Some(peer) = Peer::start(&[]) else { return };
+    let peer = Peer::start(&[]);
     let dir = tempdir("coalesce");
     let mut config = config(&peer);
     config.cache = Some(dir.join("judge-cache.sqlite"));
@@ -464,7 +376,7 @@ async fn identical_requests_in_flight_together_make_one_call() {
         let reply = task.await.unwrap().unwrap();
         assert_eq!(reply.text, "The response was assessed. VERDICT: 6");
     }
-    assert_eq!(peer.requests().len(), 1);
+    assert_eq!(peer.requests_to("/v1/chat/completions").len(), 1);
     let usage = judge.usage();
     assert_eq!(usage.requests, 10);
     assert_eq!(usage.attempts, 1);
@@ -473,7 +385,7 @@ async fn identical_requests_in_flight_together_make_one_call() {
 
 #[tokio::test]
 async fn the_api_key_is_sent_and_never_shown_or_kept() {
-    let Some(peer) = Peer::start(&[]) else { return };
+    let peer = Peer::start(&[]);
     let secret = "sk-test-plaudit-0123456789-SECRET";
     std::env::set_var("PLAUDIT_TEST_JUDGE_KEY_A", secret);
     let dir = tempdir("key");
@@ -490,7 +402,7 @@ async fn the_api_key_is_sent_and_never_shown_or_kept() {
     let messages = user("Question: 1+1\nResponse: 2");
     judge.chat(&messages, soon(30)).await.unwrap();
 
-    let requests = peer.requests();
+    let requests = peer.requests_to("/v1/chat/completions");
     let digest: String = Sha256::digest(secret.as_bytes())
         .iter()
         .map(|b| format!("{b:02x}"))
@@ -538,7 +450,7 @@ async fn the_api_key_is_sent_and_never_shown_or_kept() {
 
 #[tokio::test]
 async fn a_malformed_reply_is_malformed_and_not_retried() {
-    let Some(peer) = Peer::start(&[]) else { return };
+    let peer = Peer::start(&[]);
     let judge = judge(&config(&peer));
     let error = judge
         .chat(&user("[[judge: malformed]]"), soon(30))
@@ -546,7 +458,7 @@ async fn a_malformed_reply_is_malformed_and_not_retried() {
         .unwrap_err();
     assert_eq!(error.kind(), "malformed_reply");
     assert_eq!(error.attempts(), 1);
-    assert_eq!(peer.requests().len(), 1);
+    assert_eq!(peer.requests_to("/v1/chat/completions").len(), 1);
     // Refusals and missing usage are replies, read as they are.
     let reply = judge
         .chat(&user("[[judge: refuse-field]]"), soon(30))
@@ -564,7 +476,7 @@ async fn a_malformed_reply_is_malformed_and_not_retried() {
 
 #[tokio::test]
 async fn a_dropped_connection_is_retried() {
-    let Some(peer) = Peer::start(&[]) else { return };
+    let peer = Peer::start(&[]);
     let judge = judge(&config(&peer));
     let reply = judge
         .chat(&user("[[judge: drop times 1; verdict 4]]"), soon(30))
@@ -578,7 +490,7 @@ async fn a_dropped_connection_is_retried() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn with_one_base_url_down_every_call_goes_to_the_other() {
-    let Some(peer) = Peer::start(&[]) else { return };
+    let peer = Peer::start(&[]);
     let down = {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         format!("http://{}/v1", listener.local_addr().unwrap())
@@ -609,7 +521,7 @@ async fn with_one_base_url_down_every_call_goes_to_the_other() {
         .await
         .unwrap();
     assert_eq!(reply.attempts, 1);
-    assert_eq!(peer.requests().len(), 21);
+    assert_eq!(peer.requests_to("/v1/chat/completions").len(), 21);
     let usage = judge.usage();
     assert_eq!(usage.endpoints[0].url, down);
     assert!(usage.endpoints[0].ejected);
@@ -621,7 +533,7 @@ async fn with_one_base_url_down_every_call_goes_to_the_other() {
 
 #[tokio::test]
 async fn a_spent_budget_stops_calling() {
-    let Some(peer) = Peer::start(&[]) else { return };
+    let peer = Peer::start(&[]);
     let mut config = config(&peer);
     config.budget_tokens = Some(10);
     let judge = judge(&config);
@@ -645,13 +557,13 @@ async fn a_spent_budget_stops_calling() {
         }
     );
     assert_eq!(error.kind(), "budget_exhausted");
-    assert_eq!(peer.requests().len(), 1);
+    assert_eq!(peer.requests_to("/v1/chat/completions").len(), 1);
     assert_eq!(judge.usage().errors.get("budget_exhausted"), Some(&1));
 }
 
 #[tokio::test]
 async fn a_wait_for_rpm_past_the_deadline_sends_nothing() {
-    let Some(peer) = Peer::start(&[]) else { return };
+    let peer = Peer::start(&[]);
     let mut config = config(&peer);
     config.rpm = Some(1); // a burst of one, then one a minute
     let judge = judge(&config);
@@ -664,7 +576,7 @@ async fn a_wait_for_rpm_past_the_deadline_sends_nothing() {
         .await
         .unwrap_err();
     assert_eq!(error, CallError::Timeout { attempts: 0 });
-    assert_eq!(peer.requests().len(), 1);
+    assert_eq!(peer.requests_to("/v1/chat/completions").len(), 1);
 }
 
 #[test]
@@ -753,7 +665,7 @@ fn tempdir(name: &str) -> PathBuf {
 /// so it works there, many calls at once.
 #[test]
 fn ask_works_from_a_thread_without_an_async_runtime() {
-    let Some(peer) = Peer::start(&[]) else { return };
+    let peer = Peer::start(&[]);
     let judge = judge(&config(&peer));
     let replies = futures_executor::block_on(futures_util::future::join_all((0..8).map(|i| {
         judge.ask(
@@ -786,7 +698,7 @@ fn priced(config: &mut JudgeConfig, input: f64, output: f64) {
 
 #[tokio::test]
 async fn a_call_costs_its_tokens_at_the_judges_prices() {
-    let Some(peer) = Peer::start(&[]) else { return };
+    let peer = Peer::start(&[]);
     let mut config = config(&peer);
     priced(&mut config, 2.0, 8.0);
     let judge = judge(&config);
@@ -848,7 +760,7 @@ async fn a_call_costs_its_tokens_at_the_judges_prices() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn cache_hits_and_shared_replies_cost_nothing_and_keep_their_usage() {
-    let Some(peer) = Peer::start(&[]) else { return };
+    let peer = Peer::start(&[]);
     let dir = tempdir("cost-cache");
     let mut config = config(&peer);
     config.cache = Some(dir.join("judge-cache.sqlite"));
@@ -873,7 +785,7 @@ async fn cache_hits_and_shared_replies_cost_nothing_and_keep_their_usage() {
         .unwrap();
     assert_eq!(hit.source, ReplySource::Cache);
     replies.push(hit);
-    assert_eq!(peer.requests().len(), 1);
+    assert_eq!(peer.requests_to("/v1/chat/completions").len(), 1);
     // "You grade answers." + "same [[judge: sleep 300; verdict 6]]": 3 + 6 prompt words, 6 reply
     // words, for everyone; the one call that sent a request paid (9·3 + 6·15) / 1e6.
     let original = Usage {
@@ -946,7 +858,7 @@ fn json_estimate(body: &Value) -> u64 {
 
 #[tokio::test]
 async fn post_json_speaks_openrlhfs_get_reward() {
-    let Some(peer) = Peer::start(&[]) else { return };
+    let peer = Peer::start(&[]);
     let mut config = reward_model(&peer);
     priced(&mut config, 4.0, 0.0);
     let judge = judge(&config);
@@ -983,7 +895,7 @@ async fn post_json_speaks_openrlhfs_get_reward() {
 
 #[tokio::test]
 async fn post_json_reads_vllm_pooling_and_classify_with_their_usage() {
-    let Some(peer) = Peer::start(&[]) else { return };
+    let peer = Peer::start(&[]);
     let mut config = reward_model(&peer);
     priced(&mut config, 1.0, 2.0);
     let judge = judge(&config);
@@ -1041,12 +953,12 @@ async fn post_json_reads_vllm_pooling_and_classify_with_their_usage() {
         "the request cannot be sent: the path \"classify\" does not start with /"
     );
     // Three requests reached the peer: the last one was never sent.
-    assert_eq!(peer.control("GET", "/_stats")["requests"], 3);
+    assert_eq!(peer.stats()["requests"], 3);
 }
 
 #[tokio::test]
 async fn post_json_retries_a_429_after_its_retry_after() {
-    let Some(peer) = Peer::start(&[]) else { return };
+    let peer = Peer::start(&[]);
     let judge = judge(&reward_model(&peer));
     let reply = judge
         .post_json(
@@ -1083,7 +995,7 @@ async fn post_json_retries_a_429_after_its_retry_after() {
 
 #[tokio::test]
 async fn post_json_a_body_that_is_not_json_is_malformed() {
-    let Some(peer) = Peer::start(&[]) else { return };
+    let peer = Peer::start(&[]);
     let judge = judge(&reward_model(&peer));
     let error = judge
         .post_json(
@@ -1109,9 +1021,7 @@ async fn post_json_a_body_that_is_not_json_is_malformed() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn post_json_and_chat_share_one_concurrency_limit() {
     // The peer answers 429 to a 5th model request in flight, chat or reward model alike.
-    let Some(peer) = Peer::start(&["--max-concurrency", "4"]) else {
-        return;
-    };
+    let peer = Peer::start(&["--max-concurrency", "4"]);
     let mut config = config(&peer);
     config.max_concurrency = 4;
     let judge = judge(&config);
@@ -1159,7 +1069,7 @@ async fn post_json_and_chat_share_one_concurrency_limit() {
 
 #[tokio::test]
 async fn post_json_is_under_the_budget_and_the_rpm_bucket() {
-    let Some(peer) = Peer::start(&[]) else { return };
+    let peer = Peer::start(&[]);
     let mut config = reward_model(&peer);
     config.budget_tokens = Some(5);
     config.rpm = Some(1);
@@ -1197,7 +1107,7 @@ async fn post_json_is_under_the_budget_and_the_rpm_bucket() {
 
 #[test]
 fn ask_json_works_from_a_thread_without_an_async_runtime() {
-    let Some(peer) = Peer::start(&[]) else { return };
+    let peer = Peer::start(&[]);
     let judge = judge(&reward_model(&peer));
     let replies = futures_executor::block_on(futures_util::future::join_all((0..4).map(|i| {
         judge.ask_json(

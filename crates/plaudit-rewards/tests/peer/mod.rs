@@ -1,4 +1,5 @@
-//! The test judge: `scripts/anchors/judge_server.py`, the scriptable OpenAI-compatible peer (and
+//! The test judge, for every crate's tests (`#[path = "…/plaudit-rewards/tests/peer/mod.rs"] mod peer;`
+//! from other crates): `scripts/anchors/judge_server.py`, the scriptable OpenAI-compatible peer (and
 //! reward-model server), started on a free port for a test and killed when dropped. Its replies
 //! are chosen by `[[judge: …]]` directives in the request's text, or by the script set with
 //! [`Peer::script`] (substring → directive clauses; see the peer's docstring).
