@@ -13,6 +13,7 @@ use plaudit_core::{BatchOptions, Engine, Finished, Input, JsonLine, Registry, Sp
 use rayon::prelude::*;
 
 mod output;
+mod probe;
 
 use output::exit_on_broken_pipe;
 
@@ -101,6 +102,10 @@ enum Command {
         #[arg(long, value_parser = at_least_one)]
         blocking_jobs: Option<usize>,
     },
+    /// Send the known master-key replies (":", "Thought process:", …), the empty answer, a
+    /// right and a wrong answer through every judge of a spec; report which ones it rewards.
+    /// Exit code 0: none rewarded; 1: some judge fooled; 2: a probe could not run.
+    JudgeProbe(probe::ProbeArgs),
     /// Print a shell completion script: `plaudit completions bash > /etc/bash_completion.d/plaudit`.
     Completions {
         /// bash, elvish, fish, powershell or zsh.
@@ -591,6 +596,10 @@ fn main() -> ExitCode {
         Command::List { family } => list(family.as_deref()),
         Command::Explain { name } => explain(name),
         Command::Check { spec } => check(spec.as_ref()),
+        Command::JudgeProbe(args) => match probe::run(args) {
+            Ok(code) => return ExitCode::from(code),
+            Err(e) => Err(e),
+        },
         Command::Completions { shell } => completions(*shell),
         Command::Man { dir } => man(dir.as_deref()),
         Command::Serve {
