@@ -29,8 +29,8 @@
 //!
 //! Every criterion must be answered: a reply that leaves one out (`missing_answers`), answers it
 //! twice differently, refuses, is cut off (`truncated`) or gives no verdict fails the component
-//! with `judge_error` and the reply's first 400 characters — a missing answer is never taken as
-//! NO. Only the judge's reply is read, never the response it judged: a response that writes
+//! with `judge_error`, the reply's first 400 characters and the criteria that call asked
+//! (`asked`; `missing`: those it left unanswered) — a missing answer is never taken as NO. Only the judge's reply is read, never the response it judged: a response that writes
 //! `1. YES` or `VERDICT: 10` into itself changes nothing but what the judge sees inside
 //! `<response>`. The details hold `criteria` (each `{criterion, weight}`, with `answer`: `YES`
 //! or `NO` in explicit mode), `rubric_from` (`reference.rubric` or `params.criteria`), the mode,
