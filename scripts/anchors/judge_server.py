@@ -33,7 +33,8 @@ Endpoints
   POST /_reset               clears the record, the attempt counts and the stats
   POST /_script              replaces the `--script` mapping with the body's (same format; `{}`
                              clears it): how documentation examples script the judge's replies
-  (pooling/classify/get_reward usage: prompt_tokens = words of the inputs, completion_tokens 0.)
+  (pooling/classify usage: prompt_tokens = words of the inputs, completion_tokens 0; get_reward
+  has no usage, as OpenRLHF's servers send none.)
 
 Directives. Behaviour is picked per request from `[[judge: ...]]` blocks in the request's text
 (chat: the last user message; completions: the prompt; pooling/classify: every input; get_reward:

@@ -40,6 +40,19 @@
 //! ```
 //! (LO and HI are the ends of `range`.)
 //!
+//! In a spec, the judge goes behind the guards that cost nothing: `master_key_guard` (replies
+//! such as `:` or `Thought process:` that fool judges) and the format check, so that the judge is
+//! never called, and never fooled, for a response that has no answer:
+//! ```yaml
+//! judges:
+//!   grader: {base_url: "http://127.0.0.1:8000/v1", model: qwen3-8b, max_concurrency: 64}
+//! components:
+//!   guard: master_key_guard
+//!   fmt: think_answer_format
+//!   quality: {reward: llm_judge, when: "guard > 0 and fmt > 0", params: {judge: grader}}
+//! reward: quality + 0.1 * fmt
+//! ```
+//!
 //! ## Why
 //! Rewards for tasks without a checkable answer (chat, writing, medical and agentic tasks) come
 //! from a model's judgement: "Judging LLM-as-a-Judge with MT-Bench and Chatbot Arena" grades
