@@ -11,8 +11,8 @@
 //! it.
 //!
 //! With `mode: explicit` (the default) the judge answers YES or NO for each criterion `j`, and the
-//! reward is the explicit aggregation of "Rubrics as Rewards", normalised by the positive weights
-//! only:
+//! reward is the explicit aggregation of "Rubrics as Rewards" (`Σ_j w_j·c_j / Σ_j w_j`), here
+//! normalised by the positive weights only, so that a pitfall's weight is a deduction:
 //! ```text
 //! r = Σ_j w_j · 1[answer_j = YES]  /  Σ_{j: w_j > 0} w_j
 //! ```
@@ -110,11 +110,11 @@
 //! tasks without a checkable answer, with an explicit aggregation of per-criterion judgements
 //! (the formula above) and an implicit one where the judge weighs the rubric itself in one Likert
 //! score; "Checklists Are Better Than Reward Models For Aligning Language Models" likewise scores
-//! responses with per-item YES/NO judgements of an instruction's checklist. Asking one criterion
-//! per call gives the judge the least to confuse; several per call costs fewer calls. A judge
-//! reply with a missing answer scored as NO (or as YES) would move the reward for no reason the
-//! curve can show, so it is a failure here; gate the component with `master_key_guard` (`when:
-//! guard > 0`) so that degenerate responses (`:`) cost no call.
+//! a response item by item against a weighted checklist drawn from its instruction. Asking one
+//! criterion per call gives the judge the least to confuse; several per call costs fewer calls.
+//! A judge reply with a missing answer scored as NO (or as YES) would move the reward for no
+//! reason the curve can show, so it is a failure here; gate the component with
+//! `master_key_guard` (`when: guard > 0`) so that degenerate responses (`:`) cost no call.
 //!
 //! ## Parameters
 //! - `judge` (judge name; required): the judge of the spec's `judges:` section to ask.
