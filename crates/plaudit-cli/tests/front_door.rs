@@ -134,12 +134,13 @@ fn zero_threads_are_refused() {
 }
 
 /// Every subcommand of `plaudit`.
-const COMMANDS: [&str; 7] = [
+const COMMANDS: [&str; 8] = [
     "score",
     "list",
     "explain",
     "check",
     "serve",
+    "judge-probe",
     "completions",
     "man",
 ];
@@ -152,7 +153,11 @@ fn shell_completions_cover_every_command() {
     assert!(bash.contains("_plaudit()"), "{bash}");
     for cmd in COMMANDS {
         assert!(
-            bash.contains(&format!("cmd=\"plaudit__subcmd__{cmd}\"")),
+            // `judge-probe` is `judge__subcmd__probe` in clap_complete's names.
+            bash.contains(&format!(
+                "cmd=\"plaudit__subcmd__{}\"",
+                cmd.replace('-', "__subcmd__")
+            )),
             "bash completion lacks {cmd}"
         );
     }
@@ -180,7 +185,7 @@ fn the_manual_page_names_every_command() {
     assert!(page.contains(".TH plaudit 1"), "{page}");
     for cmd in COMMANDS {
         assert!(
-            page.contains(&format!("plaudit\\-{cmd}(1)")),
+            page.contains(&format!("plaudit\\-{}(1)", cmd.replace('-', "\\-"))),
             "manual page lacks {cmd}:\n{page}"
         );
     }
@@ -202,6 +207,7 @@ fn the_manual_page_names_every_command() {
             "plaudit-check.1",
             "plaudit-completions.1",
             "plaudit-explain.1",
+            "plaudit-judge-probe.1",
             "plaudit-list.1",
             "plaudit-man.1",
             "plaudit-score.1",
