@@ -132,8 +132,11 @@ impl Got {
 
     fn cell(&self) -> String {
         match self {
-            Got::Value(v) => format!("{v:.2}"),
-            Got::Blocked { value, when } => format!("blocked by when: {when} ({value:.2})"),
+            // `+ 0.0` prints -0 as 0.
+            Got::Value(v) => format!("{:.2}", v + 0.0),
+            Got::Blocked { value, when } => {
+                format!("blocked by when: {when} ({:.2})", value + 0.0)
+            }
             Got::NoReward { kind, .. } => format!("no reward ({kind})"),
             Got::Error { kind, message } => format!("ERROR {kind}: {}", short(message, 140)),
         }
@@ -462,25 +465,33 @@ impl Report<'_> {
                 .join(", ")
         };
         let expr = &self.target.route.expr_src;
-        let mut line = match self.verdict(threshold) {
-            "fooled" => format!("FOOLED by {}", list(false)),
-            "error" if self.rows.is_empty() => "NOT PROBED: no sample routes to it".to_string(),
-            "error" => format!(
-                "INCOMPLETE: {} probe(s) could not run, none rewarded above {threshold}",
-                self.errors()
-            ),
-            "caught" => String::new(),
-            _ => format!(
-                "OK: no master key, empty or wrong answer rewarded above {threshold}{}",
-                match self.blocked() {
-                    0 => String::new(),
-                    n => format!(
-                        " ({n} blocked by when: {})",
-                        self.target.when.as_deref().unwrap_or("")
-                    ),
-                }
-            ),
-        };
+        let mut line =
+            match self.verdict(threshold) {
+                "fooled" => format!("FOOLED by {}", list(false)),
+                "error" if self.rows.is_empty() => "NOT PROBED: no sample routes to it".to_string(),
+                "error" => format!(
+                    "INCOMPLETE: {} probe(s) could not run, none rewarded above {threshold}{}",
+                    self.errors(),
+                    if self.rows.iter().any(
+                        |r| matches!(&r.got, Got::Error { kind, .. } if kind == "invalid_input")
+                    ) {
+                        " (a sample it cannot score: probe with one it can, --sample FILE.jsonl)"
+                    } else {
+                        ""
+                    }
+                ),
+                "caught" => String::new(),
+                _ => format!(
+                    "OK: no master key, empty or wrong answer rewarded above {threshold}{}",
+                    match self.blocked() {
+                        0 => String::new(),
+                        n => format!(
+                            " ({n} blocked by when: {})",
+                            self.target.when.as_deref().unwrap_or("")
+                        ),
+                    }
+                ),
+            };
         if fooled.iter().any(|f| f.caught) {
             if !line.is_empty() {
                 line.push_str("; ");

@@ -388,3 +388,32 @@ fn a_spec_without_judges_is_refused() {
     assert_eq!(stderr(&out), stderr(&score));
     assert!(stderr(&out).contains("is invalid"), "{}", stderr(&out));
 }
+
+#[test]
+fn a_key_that_breaks_the_judge_wins_the_routes_on_error() {
+    // The judge gives no verdict for ":"; with `on_error: 1` that failure is a full reward.
+    let peer = Peer::start(&[]);
+    let mut script = serde_json::Map::new();
+    script.insert(response_key(":"), json!("reply The response is short."));
+    script.insert(response_key("72"), json!("verdict 10"));
+    script.insert(String::new(), json!("verdict 0"));
+    peer.script(&Value::Object(script));
+    let mut spec = judge_spec(
+        &peer,
+        json!({"quality": {"reward": "llm_judge", "params": {"judge": "grader"}}}),
+    );
+    spec["on_error"] = json!(1.0);
+    let path = spec_file("on-error", &spec);
+    let (out, v) = probe_json(&path, &[]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let c = &v["components"][0];
+    assert_eq!(c["on_error"], 1.0);
+    let colon = probe(c, ":");
+    assert_eq!(colon["outcome"], "no_reward");
+    assert_eq!(colon["failure"], "no_verdict");
+    assert_eq!(colon["route_reward"], 1.0);
+    assert_eq!(
+        c["fooled_by"],
+        json!([{"response": ":", "value": 1.0, "caught": false, "route_reward": 1.0}])
+    );
+}
