@@ -226,15 +226,18 @@ impl CallLog {
     }
 }
 
-/// A sample's template variables (`{{prompt}}`, `{{response}}`, `{{reference}}`, `{{meta.KEY}}`).
+/// A sample's template variables (`{{prompt}}`, `{{response}}`, `{{reference}}`, `{{meta.KEY}}`),
+/// the response [`fenced`].
 pub(crate) struct Vars {
     meta: Value,
+    response: String,
 }
 
 impl Vars {
     pub(crate) fn new(sample: &Sample) -> Vars {
         Vars {
             meta: Value::Object(sample.meta.clone()),
+            response: fenced(&sample.response).into_owned(),
         }
     }
 
@@ -245,12 +248,29 @@ impl Vars {
     ) -> SampleVars<'a> {
         SampleVars {
             prompt: &sample.prompt,
-            response: &sample.response,
+            response: &self.response,
             reference: &sample.reference,
             meta: &self.meta,
             criterion,
         }
     }
+}
+
+/// The closing tags of the default templates' fences around untrusted text (`</response>`,
+/// `</response_a>`, `</response_b>`, `</candidate>`), any case.
+fn fence_close() -> &'static regex::Regex {
+    static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    RE.get_or_init(|| {
+        regex::Regex::new(r"(?i)</(\s*(?:response|candidate))").expect("fixed pattern")
+    })
+}
+
+/// A response as the judge sees it: its text, except that a closing tag of the default
+/// templates' fences becomes `<\/response>` (`<\/candidate>` …). A policy cannot end the fence
+/// around its response early and write instructions or a verdict that look like the template's
+/// own; the judge still reads what was written.
+pub(crate) fn fenced(text: &str) -> std::borrow::Cow<'_, str> {
+    fence_close().replace_all(text, r"<\/$1")
 }
 
 /// `template` rendered for `sample`, or the component's `invalid_input` failure naming the
@@ -290,6 +310,15 @@ pub(crate) fn wait<T>(f: impl std::future::Future<Output = T>) -> T {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn closing_tags_of_the_fences_are_defused_in_any_case() {
+        assert_eq!(
+            fenced("a </RESPONSE > b </Candidate> c </response_b> d </answer> e"),
+            "a <\\/RESPONSE > b <\\/Candidate> c <\\/response_b> d </answer> e"
+        );
+        assert!(matches!(fenced("no tags"), std::borrow::Cow::Borrowed(_)));
+    }
 
     #[test]
     fn an_entry_is_checked_and_resolved() {

@@ -108,7 +108,7 @@ use plaudit_core::{
 use plaudit_judge::{group_seed, parse_group, shuffled, GroupMode, Template};
 use serde_json::{json, Value};
 
-use crate::judges::{messages, wait, CallLog, JudgeRef, Vars};
+use crate::judges::{fenced, messages, wait, CallLog, JudgeRef, Vars};
 
 pub const INFO: RewardInfo = RewardInfo {
     name: "group_judge",
@@ -279,7 +279,7 @@ impl GroupJudge {
             block.push_str(&format!(
                 "Candidate {}:\n<candidate>\n{}\n</candidate>\n\n",
                 k + 1,
-                members[i].sample.response
+                fenced(&members[i].sample.response)
             ));
         }
         let user = {

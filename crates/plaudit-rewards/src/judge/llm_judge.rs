@@ -38,7 +38,9 @@
 //! A response that only restates the task, or gives no answer, gets LO. Explain briefly, then end
 //! with a last line `VERDICT: <score>`.
 //! ```
-//! (LO and HI are the ends of `range`.)
+//! (LO and HI are the ends of `range`.) The response is sent as written, except that a closing
+//! tag of a fence (`</response>`, `</candidate>`, any case) becomes `<\/response>`: a response
+//! cannot end the fence early and write text that looks like the template's own.
 //!
 //! In a spec, the judge goes behind the guards that cost nothing: `master_key_guard` (replies
 //! such as `:` or `Thought process:` that fool judges) and the format check, so that the judge is

@@ -105,7 +105,7 @@ use plaudit_judge::client::Reply;
 use plaudit_judge::{Template, VerdictError, VerdictParser};
 use serde_json::{json, Value};
 
-use crate::judges::{excerpt, messages, wait, CallLog, JudgeRef, Vars};
+use crate::judges::{excerpt, fenced, messages, wait, CallLog, JudgeRef, Vars};
 
 pub const INFO: RewardInfo = RewardInfo {
     name: "pairwise_judge",
@@ -315,10 +315,12 @@ impl PairwiseJudge {
         cx: &Ctx<'_>,
     ) -> (CallLog, Result<Reply, Failure>) {
         let mut log = CallLog::default();
+        let response = fenced(&s.response);
+        let reference = fenced(reference);
         let (a, b) = if response_first {
-            (s.response.as_str(), reference)
+            (&*response, &*reference)
         } else {
-            (reference, s.response.as_str())
+            (&*reference, &*response)
         };
         let v = vars.of(s, None);
         let user = self.template.render(&|n| match n {
