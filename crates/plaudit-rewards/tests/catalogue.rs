@@ -41,6 +41,13 @@ fn every_reward_is_documented() {
         let doc = info.doc();
         if doc.summary().is_empty() {
             problems.push(format!("{}: no one-line summary", info.name));
+        } else if !doc.summary().ends_with('.') {
+            // `plaudit list` shows the first line: the summary is one sentence on one line.
+            problems.push(format!(
+                "{}: the summary does not end on its first line: {:?}",
+                info.name,
+                doc.summary()
+            ));
         }
         for s in ["What it computes", "Why", "Parameters", "Example"] {
             if doc.section(s).is_none() {

@@ -1,5 +1,4 @@
-//! Group judge: the rollouts of one prompt shown to a judge together, in a seeded shuffled
-//! order, and scored or ranked against each other in one call.
+//! Group judge: the rollouts of one prompt shown to a judge together, in a seeded shuffled order, and scored or ranked against each other in one call.
 //!
 //! ## What it computes
 //! A group reward: the members of a group (the samples sharing `group`) are shown to the judge

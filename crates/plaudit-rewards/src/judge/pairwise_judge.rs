@@ -1,5 +1,4 @@
-//! Pairwise judge: a model compares the response with a reference response, in both orders;
-//! how often it prefers the response is the reward.
+//! Pairwise judge: a model compares the response with a reference response, in both orders; how often it prefers the response is the reward.
 //!
 //! ## What it computes
 //! The judge is shown the task and two responses, A and B, and names the better one (`A`, `B`

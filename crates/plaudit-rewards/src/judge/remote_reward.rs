@@ -1,5 +1,4 @@
-//! Remote reward: the score of a reward model behind HTTP (OpenRLHF's `/get_reward`, another
-//! Plaudit, vLLM's pooling or classification endpoints), mapped linearly.
+//! Remote reward: the score of a reward model behind HTTP (OpenRLHF's `/get_reward`, another Plaudit, vLLM's pooling or classification endpoints), mapped linearly.
 //!
 //! ## What it computes
 //! The sample's text `input` (a template; by default the prompt followed directly by the

@@ -1,5 +1,4 @@
-//! Rubric judge: a model checks the response against a list of weighted criteria (pitfalls
-//! included); the weighted share of the criteria it meets is the reward.
+//! Rubric judge: a model checks the response against a list of weighted criteria (pitfalls included); the weighted share of the criteria it meets is the reward.
 //!
 //! ## What it computes
 //! The rubric is the sample's `reference.rubric` when it has one, else the parameter `criteria`
