@@ -3,46 +3,21 @@
 //! flaw of the reply failing the whole group with a typed reason (never 0s); the call's cost
 //! shared by the members.
 
-use plaudit_core::{Engine, Input, ScoreResult, Spec, Status};
+use plaudit_core::{ScoreResult, Status};
 use serde_json::{json, Value};
 
+mod judging;
 mod peer;
+use judging::{engine, score, spec_error};
 use peer::Peer;
-
-fn engine(spec: Value) -> Engine {
-    let reg = plaudit_rewards::registry();
-    Engine::new(Spec::from_value(&spec, &reg).unwrap_or_else(|e| panic!("{e}")))
-}
-
-fn score(e: &Engine, samples: Vec<Value>) -> Vec<ScoreResult> {
-    let inputs: Vec<Input> = samples
-        .into_iter()
-        .enumerate()
-        .map(|(i, mut s)| {
-            s["id"] = json!(i);
-            Input::from_value(s)
-        })
-        .collect();
-    e.score_batch(&inputs).unwrap()
-}
 
 /// A spec with one `group_judge` component `g` (params merged in) on the peer's judge `grader`.
 fn judged(peer: &Peer, params: Value) -> Value {
-    let mut p = json!({"judge": "grader"});
-    p.as_object_mut()
-        .unwrap()
-        .extend(params.as_object().unwrap().clone());
-    json!({
-        "timeout_ms": 20000,
-        "judges": {"grader": peer.judge(json!({}))},
-        "components": {"g": {"reward": "group_judge", "params": p}},
-    })
+    judging::one_judged("grader", peer.judge(json!({})), "g", "group_judge", params)
 }
 
 fn details(r: &ScoreResult) -> &Value {
-    &r.details
-        .as_ref()
-        .unwrap_or_else(|| panic!("no details: {r:?}"))["g"]
+    judging::details(r, "g")
 }
 
 fn rollouts(group: &str, responses: &[&str]) -> Vec<Value> {
@@ -257,19 +232,11 @@ fn a_rate_limited_call_is_retried_and_counted() {
 #[test]
 fn a_template_without_the_candidates_or_with_a_per_sample_field_is_a_spec_error() {
     let peer = Peer::start(&[]);
-    let reg = plaudit_rewards::registry();
-    let e = Spec::from_value(&judged(&peer, json!({"template": "Rate {{prompt}}"})), &reg)
-        .err()
-        .unwrap();
-    assert!(e.to_string().contains("{{candidates}}"), "{e}");
-    let e = Spec::from_value(
-        &judged(&peer, json!({"template": "{{candidates}} {{response}}"})),
-        &reg,
-    )
-    .err()
-    .unwrap();
-    assert!(
-        e.to_string().contains("unknown placeholder `{{response}}`"),
-        "{e}"
-    );
+    let e = spec_error(judged(&peer, json!({"template": "Rate {{prompt}}"})));
+    assert!(e.contains("{{candidates}}"), "{e}");
+    let e = spec_error(judged(
+        &peer,
+        json!({"template": "{{candidates}} {{response}}"}),
+    ));
+    assert!(e.contains("unknown placeholder `{{response}}`"), "{e}");
 }

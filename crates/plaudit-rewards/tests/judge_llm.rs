@@ -2,46 +2,21 @@
 //! replies give, every failure typed (never a 0, never a clamp), the judge's limits, the cache, the
 //! cost, and the gates that keep a judge from being called (and fooled).
 
-use plaudit_core::{Engine, Input, ScoreResult, Spec, Status};
+use plaudit_core::{ScoreResult, Status};
 use serde_json::{json, Value};
 
+mod judging;
 mod peer;
+use judging::{engine, score, spec_error};
 use peer::Peer;
-
-fn engine(spec: Value) -> Engine {
-    let reg = plaudit_rewards::registry();
-    Engine::new(Spec::from_value(&spec, &reg).unwrap_or_else(|e| panic!("{e}")))
-}
-
-fn score(e: &Engine, samples: Vec<Value>) -> Vec<ScoreResult> {
-    let inputs: Vec<Input> = samples
-        .into_iter()
-        .enumerate()
-        .map(|(i, mut s)| {
-            s["id"] = json!(i);
-            Input::from_value(s)
-        })
-        .collect();
-    e.score_batch(&inputs).unwrap()
-}
 
 /// A spec with one `llm_judge` component `q` (params merged in) on the peer's judge `grader`.
 fn judged(peer: &Peer, judge: Value, params: Value) -> Value {
-    let mut p = json!({"judge": "grader"});
-    p.as_object_mut()
-        .unwrap()
-        .extend(params.as_object().unwrap().clone());
-    json!({
-        "timeout_ms": 20000,
-        "judges": {"grader": peer.judge(judge)},
-        "components": {"q": {"reward": "llm_judge", "params": p}},
-    })
+    judging::one_judged("grader", peer.judge(judge), "q", "llm_judge", params)
 }
 
 fn details(r: &ScoreResult) -> &Value {
-    &r.details
-        .as_ref()
-        .unwrap_or_else(|| panic!("no details: {r:?}"))["q"]
+    judging::details(r, "q")
 }
 
 #[test]
@@ -267,27 +242,18 @@ fn calls_share_the_judges_limit_and_a_replay_from_the_cache_makes_no_call() {
 
 #[test]
 fn a_spec_naming_a_judge_it_does_not_define_is_refused() {
-    let reg = plaudit_rewards::registry();
-    let err = Spec::from_value(
-        &json!({"judges": {"grader": {"base_url": "http://127.0.0.1:9/v1", "model": "m"}},
+    let err = spec_error(
+        json!({"judges": {"grader": {"base_url": "http://127.0.0.1:9/v1", "model": "m"}},
                 "components": {"q": {"reward": "llm_judge", "params": {"judge": "grade"}}}}),
-        &reg,
-    )
-    .err()
-    .unwrap()
-    .to_string();
+    );
     assert_eq!(
         err,
         "components.q.params: parameter `judge` names judge `grade`, which `judges:` does not define (judges: grader)"
     );
-    let err = Spec::from_value(
-        &json!({"components": {"q": {"reward": "llm_judge", "params": {"judge": "grader", "range": [10, 0]}}},
+    let err = spec_error(
+        json!({"components": {"q": {"reward": "llm_judge", "params": {"judge": "grader", "range": [10, 0]}}},
                 "judges": {"grader": {"base_url": "http://127.0.0.1:9/v1", "model": "m"}}}),
-        &reg,
-    )
-    .err()
-    .unwrap()
-    .to_string();
+    );
     assert!(err.starts_with("components.q.params: "), "{err}");
     assert!(err.contains("range"), "{err}");
 }

@@ -2,42 +2,21 @@
 //! server: what each protocol sends and where it reads the score, the mapping, one request per
 //! sample, retries, and every reply without a usable score a typed failure (never a 0).
 
-use plaudit_core::{Engine, Input, ScoreResult, Spec, Status};
+use plaudit_core::{Engine, ScoreResult, Status};
 use serde_json::{json, Value};
 
+mod judging;
 mod peer;
+use judging::{score, spec_error};
 use peer::Peer;
 
 fn engine(peer: &Peer, params: Value) -> Engine {
-    let mut p = json!({"judge": "rm"});
-    p.as_object_mut()
-        .unwrap()
-        .extend(params.as_object().unwrap().clone());
-    let spec = json!({
-        "timeout_ms": 20000,
-        "judges": {"rm": peer.judge(json!({"base_url": peer.origin(), "model": "rm-7b"}))},
-        "components": {"r": {"reward": "remote_reward", "params": p}},
-    });
-    let reg = plaudit_rewards::registry();
-    Engine::new(Spec::from_value(&spec, &reg).unwrap_or_else(|e| panic!("{e}")))
-}
-
-fn score(e: &Engine, samples: Vec<Value>) -> Vec<ScoreResult> {
-    let inputs: Vec<Input> = samples
-        .into_iter()
-        .enumerate()
-        .map(|(i, mut s)| {
-            s["id"] = json!(i);
-            Input::from_value(s)
-        })
-        .collect();
-    e.score_batch(&inputs).unwrap()
+    let rm = peer.judge(json!({"base_url": peer.origin(), "model": "rm-7b"}));
+    judging::engine(judging::one_judged("rm", rm, "r", "remote_reward", params))
 }
 
 fn details(r: &ScoreResult) -> &Value {
-    &r.details
-        .as_ref()
-        .unwrap_or_else(|| panic!("no details: {r:?}"))["r"]
+    judging::details(r, "r")
 }
 
 #[test]
@@ -188,14 +167,9 @@ fn a_rate_limited_request_is_retried() {
 #[test]
 fn bad_parameters_are_spec_errors() {
     let peer = Peer::start(&[]);
-    let reg = plaudit_rewards::registry();
     let spec = |params: Value| {
-        let mut p = json!({"judge": "rm"});
-        p.as_object_mut()
-            .unwrap()
-            .extend(params.as_object().unwrap().clone());
         json!({"judges": {"rm": peer.judge(json!({"base_url": peer.origin()}))},
-               "components": {"r": {"reward": "remote_reward", "params": p}}})
+               "components": {"r": {"reward": "remote_reward", "params": judging::params_on("rm", params)}}})
     };
     for (params, want) in [
         (json!({"path": "get_reward"}), "`path` must start with `/`"),
@@ -209,9 +183,7 @@ fn bad_parameters_are_spec_errors() {
             "unknown placeholder `{{answer}}`",
         ),
     ] {
-        let e = Spec::from_value(&spec(params.clone()), &reg)
-            .err()
-            .unwrap_or_else(|| panic!("{params}"));
-        assert!(e.to_string().contains(want), "{params}: {e}");
+        let e = spec_error(spec(params.clone()));
+        assert!(e.contains(want), "{params}: {e}");
     }
 }

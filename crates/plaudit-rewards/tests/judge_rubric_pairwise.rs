@@ -4,54 +4,21 @@
 //! every failure typed (a missing answer is never a NO), retries counted, gates that make no call,
 //! and responses that imitate the judge's answers changing nothing.
 
-use plaudit_core::{Engine, Input, ScoreResult, Spec, Status};
+use plaudit_core::{ScoreResult, Status};
 use serde_json::{json, Value};
 
+mod judging;
 mod peer;
+use judging::{engine, score, spec_error};
 use peer::Peer;
-
-fn engine(spec: Value) -> Engine {
-    let reg = plaudit_rewards::registry();
-    Engine::new(Spec::from_value(&spec, &reg).unwrap_or_else(|e| panic!("{e}")))
-}
-
-fn spec_error(spec: Value) -> String {
-    let reg = plaudit_rewards::registry();
-    match Spec::from_value(&spec, &reg) {
-        Ok(_) => panic!("the spec compiled: {spec}"),
-        Err(e) => e.to_string(),
-    }
-}
-
-fn score(e: &Engine, samples: Vec<Value>) -> Vec<ScoreResult> {
-    let inputs: Vec<Input> = samples
-        .into_iter()
-        .enumerate()
-        .map(|(i, mut s)| {
-            s["id"] = json!(i);
-            Input::from_value(s)
-        })
-        .collect();
-    e.score_batch(&inputs).unwrap()
-}
 
 /// A spec with one component `q` of `reward` (params merged into `{"judge": "grader"}`).
 fn judged(peer: &Peer, reward: &str, params: Value) -> Value {
-    let mut p = json!({"judge": "grader"});
-    p.as_object_mut()
-        .unwrap()
-        .extend(params.as_object().unwrap().clone());
-    json!({
-        "timeout_ms": 20000,
-        "judges": {"grader": peer.judge(json!({}))},
-        "components": {"q": {"reward": reward, "params": p}},
-    })
+    judging::one_judged("grader", peer.judge(json!({})), "q", reward, params)
 }
 
 fn details(r: &ScoreResult) -> &Value {
-    &r.details
-        .as_ref()
-        .unwrap_or_else(|| panic!("no details: {r:?}"))["q"]
+    judging::details(r, "q")
 }
 
 fn close(a: f64, b: f64) -> bool {
