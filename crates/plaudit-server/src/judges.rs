@@ -18,20 +18,45 @@ use std::fmt::Write;
 
 use plaudit_judge::client::{Judges, UsageSnapshot};
 
-/// One judge's numbers, summed over the judges that share its labels.
+/// The series in the order they are written: name (after `plaudit_judge_`), type and help,
+/// each value taken from [`values`] at the same place.
+const SERIES: [&str; 11] = [
+    "requests_total counter Judge calls (chat and post_json).",
+    "attempts_total counter HTTP requests sent to judges, retries included.",
+    "retries_total counter HTTP requests to judges that were retries.",
+    "cache_hits_total counter Judge calls answered from the reply cache.",
+    "coalesced_total counter Judge calls answered by an identical call in flight.",
+    "prompt_tokens_total counter Prompt tokens used by judge calls (estimated when a reply has no usage).",
+    "completion_tokens_total counter Completion tokens used by judge calls (estimated when a reply has no usage).",
+    "cost_usd_total counter USD spent on judge calls at the judges' prices.",
+    "cache_errors_total counter Judge reply cache reads or writes that failed.",
+    "in_flight gauge HTTP requests to judges in flight.",
+    "peak_in_flight gauge The most HTTP requests to a judge ever in flight at once.",
+];
+
+/// One judge's numbers in [`SERIES`]' order (`None`: not written, the cost of a judge without
+/// prices).
+fn values(s: &UsageSnapshot) -> [Option<f64>; 11] {
+    let n = |v: u64| Some(v as f64);
+    [
+        n(s.requests),
+        n(s.attempts),
+        n(s.retries),
+        n(s.cache_hits),
+        n(s.coalesced),
+        n(s.prompt_tokens),
+        n(s.completion_tokens),
+        s.cost_usd,
+        n(s.cache_errors),
+        n(s.in_flight),
+        n(s.peak_in_flight),
+    ]
+}
+
+/// One judge's numbers, over the judges that share its labels: summed, peaks the larger.
 #[derive(Default)]
 struct Totals {
-    requests: u64,
-    attempts: u64,
-    retries: u64,
-    cache_hits: u64,
-    coalesced: u64,
-    prompt_tokens: u64,
-    completion_tokens: u64,
-    cost_usd: Option<f64>,
-    cache_errors: u64,
-    in_flight: u64,
-    peak_in_flight: u64,
+    values: [Option<f64>; 11],
     errors: BTreeMap<String, u64>,
 }
 
@@ -47,109 +72,42 @@ pub fn render_snapshots(snapshots: &[UsageSnapshot]) -> String {
         let t = by_labels
             .entry((s.judge.clone(), s.model.clone()))
             .or_default();
-        t.requests += s.requests;
-        t.attempts += s.attempts;
-        t.retries += s.retries;
-        t.cache_hits += s.cache_hits;
-        t.coalesced += s.coalesced;
-        t.prompt_tokens += s.prompt_tokens;
-        t.completion_tokens += s.completion_tokens;
-        if let Some(c) = s.cost_usd {
-            t.cost_usd = Some(t.cost_usd.unwrap_or(0.0) + c);
+        for ((total, v), series) in t.values.iter_mut().zip(values(s)).zip(SERIES) {
+            let Some(v) = v else { continue };
+            let old = total.unwrap_or(0.0);
+            *total = Some(if series.starts_with("peak_") {
+                old.max(v)
+            } else {
+                old + v
+            });
         }
-        t.cache_errors += s.cache_errors;
-        t.in_flight += s.in_flight;
-        t.peak_in_flight = t.peak_in_flight.max(s.peak_in_flight);
         for (kind, n) in &s.errors {
             *t.errors.entry(kind.clone()).or_insert(0) += n;
         }
     }
     let mut out = String::new();
-    if by_labels.is_empty() {
-        return out;
-    }
-    type Get = fn(&Totals) -> Option<f64>;
-    let series: [(&str, &str, &str, Get); 11] = [
-        (
-            "plaudit_judge_requests_total",
-            "counter",
-            "Judge calls (chat and post_json).",
-            |t| Some(t.requests as f64),
-        ),
-        (
-            "plaudit_judge_attempts_total",
-            "counter",
-            "HTTP requests sent to judges, retries included.",
-            |t| Some(t.attempts as f64),
-        ),
-        (
-            "plaudit_judge_retries_total",
-            "counter",
-            "HTTP requests to judges that were retries.",
-            |t| Some(t.retries as f64),
-        ),
-        (
-            "plaudit_judge_cache_hits_total",
-            "counter",
-            "Judge calls answered from the reply cache.",
-            |t| Some(t.cache_hits as f64),
-        ),
-        (
-            "plaudit_judge_coalesced_total",
-            "counter",
-            "Judge calls answered by an identical call in flight.",
-            |t| Some(t.coalesced as f64),
-        ),
-        (
-            "plaudit_judge_prompt_tokens_total",
-            "counter",
-            "Prompt tokens used by judge calls (estimated when a reply has no usage).",
-            |t| Some(t.prompt_tokens as f64),
-        ),
-        (
-            "plaudit_judge_completion_tokens_total",
-            "counter",
-            "Completion tokens used by judge calls (estimated when a reply has no usage).",
-            |t| Some(t.completion_tokens as f64),
-        ),
-        (
-            "plaudit_judge_cost_usd_total",
-            "counter",
-            "USD spent on judge calls at the judges' prices.",
-            |t| t.cost_usd,
-        ),
-        (
-            "plaudit_judge_cache_errors_total",
-            "counter",
-            "Judge reply cache reads or writes that failed.",
-            |t| Some(t.cache_errors as f64),
-        ),
-        (
-            "plaudit_judge_in_flight",
-            "gauge",
-            "HTTP requests to judges in flight.",
-            |t| Some(t.in_flight as f64),
-        ),
-        (
-            "plaudit_judge_peak_in_flight",
-            "gauge",
-            "The most HTTP requests to a judge ever in flight at once.",
-            |t| Some(t.peak_in_flight as f64),
-        ),
-    ];
-    for (name, kind, help, get) in series {
+    for (i, series) in SERIES.iter().enumerate() {
+        let mut parts = series.splitn(3, ' ');
+        let (name, kind, help) = (
+            parts.next().unwrap(),
+            parts.next().unwrap(),
+            parts.next().unwrap(),
+        );
         let rows: Vec<_> = by_labels
             .iter()
-            .filter_map(|(labels, t)| get(t).map(|v| (labels, v)))
+            .filter_map(|(labels, t)| t.values[i].map(|v| (labels, v)))
             .collect();
         if rows.is_empty() {
             continue;
         }
-        let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} {kind}");
+        let _ = writeln!(
+            out,
+            "# HELP plaudit_judge_{name} {help}\n# TYPE plaudit_judge_{name} {kind}"
+        );
         for ((judge, model), v) in rows {
             let _ = writeln!(
                 out,
-                "{name}{{judge=\"{}\",model=\"{}\"}} {v}",
+                "plaudit_judge_{name}{{judge=\"{}\",model=\"{}\"}} {v}",
                 escape(judge),
                 escape(model)
             );
