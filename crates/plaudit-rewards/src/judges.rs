@@ -17,7 +17,7 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use plaudit_core::{Deadline, Failure, Params, Sample};
+use plaudit_core::{Deadline, Failure, Kind, ParamSpec, Params, Sample};
 use plaudit_judge::client::{
     CallError, JsonReply, Judge, JudgeConfig, Judges, Message, Reply, ReplySource,
 };
@@ -305,6 +305,51 @@ pub(crate) fn messages(system: &str, user: String) -> Vec<Message> {
 pub(crate) fn wait<T>(f: impl std::future::Future<Output = T>) -> T {
     futures_executor::block_on(f)
 }
+
+/// The `judge` parameter of a reward that asks a chat judge.
+pub(crate) const JUDGE_PARAM: ParamSpec =
+    ParamSpec::required("judge", Kind::Judge, "the judge to ask (from `judges:`)");
+/// The `template` parameter of a reward with one built-in user message.
+pub(crate) const TEMPLATE_PARAM: ParamSpec = ParamSpec::new(
+    "template",
+    Kind::Str,
+    "\"\"",
+    "the user message; \"\": the built-in one",
+);
+/// The `system` parameter of a reward that asks a chat judge.
+pub(crate) const SYSTEM_PARAM: ParamSpec = ParamSpec::new(
+    "system",
+    Kind::Str,
+    "\"\"",
+    "system message, sent when not empty",
+);
+
+/// `impl Reward` for a per-sample model-backed reward whose `async fn $method(&self, s, cx) ->
+/// Outcome` scores a sample: `io()` true, `score_io` that future, `score` the same [`wait`]ed.
+macro_rules! io_reward {
+    ($ty:ty, $method:ident) => {
+        impl plaudit_core::Reward for $ty {
+            fn score(
+                &self,
+                s: &plaudit_core::Sample,
+                cx: &plaudit_core::Ctx,
+            ) -> plaudit_core::Outcome {
+                $crate::judges::wait(self.$method(s, cx))
+            }
+            fn io(&self) -> bool {
+                true
+            }
+            fn score_io<'a>(
+                &'a self,
+                s: &'a plaudit_core::Sample,
+                cx: &'a plaudit_core::Ctx<'a>,
+            ) -> plaudit_core::BoxFuture<'a, plaudit_core::Outcome> {
+                Box::pin(self.$method(s, cx))
+            }
+        }
+    };
+}
+pub(crate) use io_reward;
 
 #[cfg(test)]
 mod tests {

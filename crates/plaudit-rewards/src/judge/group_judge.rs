@@ -107,7 +107,7 @@ use plaudit_core::{
 use plaudit_judge::{group_seed, parse_group, shuffled, GroupMode, Template};
 use serde_json::{json, Value};
 
-use crate::judges::{fenced, messages, wait, CallLog, JudgeRef, Vars};
+use crate::judges::{fenced, messages, wait, CallLog, JudgeRef, Vars, JUDGE_PARAM, SYSTEM_PARAM, TEMPLATE_PARAM};
 
 pub const INFO: RewardInfo = RewardInfo {
     name: "group_judge",
@@ -118,7 +118,7 @@ pub const INFO: RewardInfo = RewardInfo {
 };
 
 const PARAMS: &[ParamSpec] = &[
-    ParamSpec::required("judge", Kind::Judge, "the judge to ask (from `judges:`)"),
+    JUDGE_PARAM,
     ParamSpec::new(
         "mode",
         Kind::Enum(&["score", "rank"]),
@@ -131,18 +131,8 @@ const PARAMS: &[ParamSpec] = &[
         "[0, 10]",
         "the score's scale [lo, hi]",
     ),
-    ParamSpec::new(
-        "template",
-        Kind::Str,
-        "\"\"",
-        "the user message; \"\": the built-in one",
-    ),
-    ParamSpec::new(
-        "system",
-        Kind::Str,
-        "\"\"",
-        "system message, sent when not empty",
-    ),
+    TEMPLATE_PARAM,
+    SYSTEM_PARAM,
     ParamSpec::new(
         "seed",
         Kind::Int,

@@ -94,11 +94,11 @@
 
 use std::sync::Arc;
 
-use plaudit_core::{BoxFuture, Ctx, Kind, Outcome, ParamSpec, Params, Reward, RewardInfo, Sample, Score};
+use plaudit_core::{Ctx, Kind, Outcome, ParamSpec, Params, Reward, RewardInfo, Sample, Score};
 use plaudit_judge::{Template, VerdictParser};
 use serde_json::{json, Value};
 
-use crate::judges::{messages, render, template_param, wait, CallLog, JudgeRef, Vars};
+use crate::judges::{io_reward, messages, render, template_param, CallLog, JudgeRef, Vars, JUDGE_PARAM, SYSTEM_PARAM, TEMPLATE_PARAM};
 
 pub const INFO: RewardInfo = RewardInfo {
     name: "llm_judge",
@@ -109,9 +109,9 @@ pub const INFO: RewardInfo = RewardInfo {
 };
 
 const PARAMS: &[ParamSpec] = &[
-    ParamSpec::required("judge", Kind::Judge, "the judge to ask (from `judges:`)"),
-    ParamSpec::new("template", Kind::Str, "\"\"", "the user message; \"\": the built-in one"),
-    ParamSpec::new("system", Kind::Str, "\"\"", "system message, sent when not empty"),
+    JUDGE_PARAM,
+    TEMPLATE_PARAM,
+    SYSTEM_PARAM,
     ParamSpec::new("range", Kind::FloatList, "[]", "the verdict's scale [lo, hi]; []: [0, 10] (or labels only)"),
     ParamSpec::new("labels", Kind::Json, "{}", "verdict words and their values"),
     ParamSpec::new("keyword", Kind::Str, "\"VERDICT\"", "keyword of the verdict line"),
@@ -219,14 +219,4 @@ impl LlmJudge {
     }
 }
 
-impl Reward for LlmJudge {
-    fn score(&self, s: &Sample, cx: &Ctx) -> Outcome {
-        wait(self.judge(s, cx))
-    }
-    fn io(&self) -> bool {
-        true
-    }
-    fn score_io<'a>(&'a self, s: &'a Sample, cx: &'a Ctx<'a>) -> BoxFuture<'a, Outcome> {
-        Box::pin(self.judge(s, cx))
-    }
-}
+io_reward!(LlmJudge, judge);

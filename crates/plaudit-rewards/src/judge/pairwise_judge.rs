@@ -98,13 +98,13 @@ use std::sync::Arc;
 
 use futures_util::future::join_all;
 use plaudit_core::{
-    BoxFuture, Ctx, Failure, Kind, Outcome, ParamSpec, Params, Reward, RewardInfo, Sample, Score,
+    Ctx, Failure, Kind, Outcome, ParamSpec, Params, Reward, RewardInfo, Sample, Score,
 };
 use plaudit_judge::client::Reply;
 use plaudit_judge::{Template, VerdictError, VerdictParser};
 use serde_json::{json, Value};
 
-use crate::judges::{excerpt, fenced, messages, wait, CallLog, JudgeRef, Vars};
+use crate::judges::{excerpt, fenced, io_reward, messages, CallLog, JudgeRef, Vars, JUDGE_PARAM, SYSTEM_PARAM, TEMPLATE_PARAM};
 
 pub const INFO: RewardInfo = RewardInfo {
     name: "pairwise_judge",
@@ -115,25 +115,15 @@ pub const INFO: RewardInfo = RewardInfo {
 };
 
 const PARAMS: &[ParamSpec] = &[
-    ParamSpec::required("judge", Kind::Judge, "the judge to ask (from `judges:`)"),
+    JUDGE_PARAM,
     ParamSpec::new(
         "reference_key",
         Kind::Str,
         "\"\"",
         "the reference response is reference.KEY; \"\": reference",
     ),
-    ParamSpec::new(
-        "template",
-        Kind::Str,
-        "\"\"",
-        "the user message; \"\": the built-in one",
-    ),
-    ParamSpec::new(
-        "system",
-        Kind::Str,
-        "\"\"",
-        "system message, sent when not empty",
-    ),
+    TEMPLATE_PARAM,
+    SYSTEM_PARAM,
     ParamSpec::new(
         "both_orders",
         Kind::Bool,
@@ -427,14 +417,4 @@ impl PairwiseJudge {
     }
 }
 
-impl Reward for PairwiseJudge {
-    fn score(&self, s: &Sample, cx: &Ctx) -> Outcome {
-        wait(self.judge(s, cx))
-    }
-    fn io(&self) -> bool {
-        true
-    }
-    fn score_io<'a>(&'a self, s: &'a Sample, cx: &'a Ctx<'a>) -> BoxFuture<'a, Outcome> {
-        Box::pin(self.judge(s, cx))
-    }
-}
+io_reward!(PairwiseJudge, judge);

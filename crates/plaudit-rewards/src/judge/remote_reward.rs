@@ -68,12 +68,12 @@
 use std::sync::Arc;
 
 use plaudit_core::{
-    BoxFuture, Ctx, Failure, Kind, Outcome, ParamSpec, Params, Reward, RewardInfo, Sample, Score,
+    Ctx, Failure, Kind, Outcome, ParamSpec, Params, Reward, RewardInfo, Sample, Score,
 };
 use plaudit_judge::Template;
 use serde_json::{json, Value};
 
-use crate::judges::{excerpt, render, template_param, wait, CallLog, JudgeRef, Vars};
+use crate::judges::{excerpt, io_reward, render, template_param, CallLog, JudgeRef, Vars};
 
 pub const INFO: RewardInfo = RewardInfo {
     name: "remote_reward",
@@ -286,14 +286,4 @@ impl RemoteReward {
     }
 }
 
-impl Reward for RemoteReward {
-    fn score(&self, s: &Sample, cx: &Ctx) -> Outcome {
-        wait(self.call(s, cx))
-    }
-    fn io(&self) -> bool {
-        true
-    }
-    fn score_io<'a>(&'a self, s: &'a Sample, cx: &'a Ctx<'a>) -> BoxFuture<'a, Outcome> {
-        Box::pin(self.call(s, cx))
-    }
-}
+io_reward!(RemoteReward, call);

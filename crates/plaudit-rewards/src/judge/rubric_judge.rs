@@ -154,13 +154,13 @@ use std::sync::Arc;
 
 use futures_util::future::join_all;
 use plaudit_core::{
-    BoxFuture, Ctx, Failure, Kind, Outcome, ParamSpec, Params, Reward, RewardInfo, Sample, Score,
+    Ctx, Failure, Kind, Outcome, ParamSpec, Params, Reward, RewardInfo, Sample, Score,
 };
 use plaudit_judge::client::Reply;
 use plaudit_judge::{parse_rubric_all, Template, VerdictError, VerdictParser, DEFAULT_NAMES};
 use serde_json::{json, Value};
 
-use crate::judges::{excerpt, messages, render, wait, CallLog, JudgeRef, Vars};
+use crate::judges::{excerpt, io_reward, messages, render, CallLog, JudgeRef, Vars, JUDGE_PARAM, SYSTEM_PARAM};
 
 pub const INFO: RewardInfo = RewardInfo {
     name: "rubric_judge",
@@ -171,7 +171,7 @@ pub const INFO: RewardInfo = RewardInfo {
 };
 
 const PARAMS: &[ParamSpec] = &[
-    ParamSpec::required("judge", Kind::Judge, "the judge to ask (from `judges:`)"),
+    JUDGE_PARAM,
     ParamSpec::new(
         "criteria",
         Kind::Json,
@@ -197,12 +197,7 @@ const PARAMS: &[ParamSpec] = &[
         "\"\"",
         "the user message; \"\": the built-in one for the mode",
     ),
-    ParamSpec::new(
-        "system",
-        Kind::Str,
-        "\"\"",
-        "system message, sent when not empty",
-    ),
+    SYSTEM_PARAM,
     ParamSpec::new(
         "range",
         Kind::FloatList,
@@ -694,14 +689,4 @@ impl RubricJudge {
     }
 }
 
-impl Reward for RubricJudge {
-    fn score(&self, s: &Sample, cx: &Ctx) -> Outcome {
-        wait(self.judge(s, cx))
-    }
-    fn io(&self) -> bool {
-        true
-    }
-    fn score_io<'a>(&'a self, s: &'a Sample, cx: &'a Ctx<'a>) -> BoxFuture<'a, Outcome> {
-        Box::pin(self.judge(s, cx))
-    }
-}
+io_reward!(RubricJudge, judge);
