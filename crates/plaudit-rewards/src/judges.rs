@@ -282,11 +282,43 @@ pub(crate) fn render(template: &Template, vars: SampleVars) -> Result<String, Fa
 
 /// A template parameter, parsed (an error names the placeholder and where).
 pub(crate) fn template_param(p: &Params, name: &str, default: &str) -> Result<Template, String> {
+    template_param_with(p, name, default, plaudit_judge::DEFAULT_NAMES)
+}
+
+/// [`template_param`] for a template that knows exactly the placeholders `known`.
+pub(crate) fn template_param_with(
+    p: &Params,
+    name: &str,
+    default: &str,
+    known: &[&str],
+) -> Result<Template, String> {
     let text = match p.str(name) {
         "" => default,
         t => t,
     };
-    Template::parse(text).map_err(|e| format!("`{name}`: {e}"))
+    Template::parse_with(text, known).map_err(|e| format!("`{name}`: {e}"))
+}
+
+/// The `range` parameter: `None` when it is empty, else its two numbers (the verdict parser
+/// checks their order).
+pub(crate) fn range_param(p: &Params) -> Result<Option<(f64, f64)>, String> {
+    match p.f64s("range")[..] {
+        [] => Ok(None),
+        [lo, hi] => Ok(Some((lo, hi))),
+        ref r => Err(format!(
+            "`range` must be two numbers [lo, hi], got {} numbers",
+            r.len()
+        )),
+    }
+}
+
+/// A number as a template or a detail writes it: a whole number without `.0`.
+pub(crate) fn number(x: f64) -> String {
+    if x.fract() == 0.0 && x.abs() < 1e15 {
+        format!("{}", x as i64)
+    } else {
+        x.to_string()
+    }
 }
 
 /// The messages of one call: the optional system prompt, then the rendered user message.

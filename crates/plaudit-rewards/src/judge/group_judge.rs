@@ -107,7 +107,10 @@ use plaudit_core::{
 use plaudit_judge::{group_seed, parse_group, shuffled, GroupMode, Template};
 use serde_json::{json, Value};
 
-use crate::judges::{fenced, messages, wait, CallLog, JudgeRef, Vars, JUDGE_PARAM, SYSTEM_PARAM, TEMPLATE_PARAM};
+use crate::judges::{
+    fenced, messages, number, range_param, template_param_with, wait, CallLog, JudgeRef, Vars,
+    JUDGE_PARAM, SYSTEM_PARAM, TEMPLATE_PARAM,
+};
 
 pub const INFO: RewardInfo = RewardInfo {
     name: "group_judge",
@@ -185,39 +188,23 @@ struct GroupJudge {
     max_group: usize,
 }
 
-fn number(x: f64) -> String {
-    if x.fract() == 0.0 && x.abs() < 1e15 {
-        format!("{}", x as i64)
-    } else {
-        x.to_string()
-    }
-}
-
 fn build(p: &Params) -> Result<Arc<dyn Reward>, String> {
     let judge = JudgeRef::from_params(p, "judge")?;
     let (mode, tail) = match p.str("mode") {
         "rank" => (GroupMode::Rank, RANK_TAIL.to_string()),
-        _ => match p.f64s("range")[..] {
-            [lo, hi] => (
+        _ => {
+            let (lo, hi) =
+                range_param(p)?.ok_or("`range` must be two numbers [lo, hi], got 0 numbers")?;
+            (
                 GroupMode::score(lo, hi).map_err(|e| format!("`range`: {e}"))?,
                 SCORE_TAIL
                     .replace("{lo}", &number(lo))
                     .replace("{hi}", &number(hi)),
-            ),
-            ref r => {
-                return Err(format!(
-                    "`range` must be two numbers [lo, hi], got {} numbers",
-                    r.len()
-                ))
-            }
-        },
+            )
+        }
     };
     let default = format!("{HEAD}\n{tail}");
-    let text = match p.str("template") {
-        "" => default.as_str(),
-        t => t,
-    };
-    let template = Template::parse_with(text, NAMES).map_err(|e| format!("`template`: {e}"))?;
+    let template = template_param_with(p, "template", &default, NAMES)?;
     if !template.uses("candidates") {
         return Err("`template` must show the candidates with `{{candidates}}`".into());
     }

@@ -104,7 +104,10 @@ use plaudit_judge::client::Reply;
 use plaudit_judge::{Template, VerdictError, VerdictParser};
 use serde_json::{json, Value};
 
-use crate::judges::{excerpt, fenced, io_reward, messages, CallLog, JudgeRef, Vars, JUDGE_PARAM, SYSTEM_PARAM, TEMPLATE_PARAM};
+use crate::judges::{
+    excerpt, fenced, io_reward, messages, template_param_with, CallLog, JudgeRef, Vars,
+    JUDGE_PARAM, SYSTEM_PARAM, TEMPLATE_PARAM,
+};
 
 pub const INFO: RewardInfo = RewardInfo {
     name: "pairwise_judge",
@@ -191,11 +194,7 @@ struct PairwiseJudge {
 
 fn build(p: &Params) -> Result<Arc<dyn Reward>, String> {
     let judge = JudgeRef::from_params(p, "judge")?;
-    let text = match p.str("template") {
-        "" => DEFAULT_TEMPLATE,
-        t => t,
-    };
-    let template = Template::parse_with(text, NAMES).map_err(|e| format!("`template`: {e}"))?;
+    let template = template_param_with(p, "template", DEFAULT_TEMPLATE, NAMES)?;
     for name in ["response_a", "response_b"] {
         if !template.uses(name) {
             return Err(format!(

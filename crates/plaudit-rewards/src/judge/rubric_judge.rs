@@ -160,7 +160,10 @@ use plaudit_judge::client::Reply;
 use plaudit_judge::{parse_rubric_all, Template, VerdictError, VerdictParser, DEFAULT_NAMES};
 use serde_json::{json, Value};
 
-use crate::judges::{excerpt, io_reward, messages, render, CallLog, JudgeRef, Vars, JUDGE_PARAM, SYSTEM_PARAM};
+use crate::judges::{
+    excerpt, io_reward, messages, number, range_param, render, template_param_with, CallLog,
+    JudgeRef, Vars, JUDGE_PARAM, SYSTEM_PARAM,
+};
 
 pub const INFO: RewardInfo = RewardInfo {
     name: "rubric_judge",
@@ -389,14 +392,6 @@ fn criteria_of(v: &Value, at: &str) -> Result<Vec<Criterion>, String> {
     Ok(out)
 }
 
-fn number(x: f64) -> String {
-    if x.fract() == 0.0 && x.abs() < 1e15 {
-        format!("{}", x as i64)
-    } else {
-        x.to_string()
-    }
-}
-
 fn build(p: &Params) -> Result<Arc<dyn Reward>, String> {
     let judge = JudgeRef::from_params(p, "judge")?;
     let criteria = match p.json("criteria") {
@@ -411,23 +406,14 @@ fn build(p: &Params) -> Result<Arc<dyn Reward>, String> {
     if mode == Mode::Implicit && per_call != 1 {
         return Err("`criteria_per_call` is for `mode: explicit` (implicit mode asks one call with every criterion)".to_string());
     }
-    let (lo, hi) = match &p.f64s("range")[..] {
-        [] => (1.0, 10.0),
-        &[lo, hi] => {
-            if mode != Mode::Implicit {
-                return Err(
-                    "`range` is for `mode: implicit` (explicit mode reads YES/NO answers)"
-                        .to_string(),
-                );
-            }
-            (lo, hi)
+    let (lo, hi) = match range_param(p)? {
+        None => (1.0, 10.0),
+        Some(_) if mode != Mode::Implicit => {
+            return Err(
+                "`range` is for `mode: implicit` (explicit mode reads YES/NO answers)".to_string(),
+            )
         }
-        r => {
-            return Err(format!(
-                "`range` must be two numbers [lo, hi], got {} numbers",
-                r.len()
-            ))
-        }
+        Some(range) => range,
     };
     let keyword = p.str("keyword");
     let likert = VerdictParser::range(lo, hi)
@@ -453,11 +439,7 @@ fn build(p: &Params) -> Result<Arc<dyn Reward>, String> {
         .filter(|n| *n != "criterion")
         .collect();
     names.push(own);
-    let text = match p.str("template") {
-        "" => default.as_str(),
-        t => t,
-    };
-    let template = Template::parse_with(text, &names).map_err(|e| format!("`template`: {e}"))?;
+    let template = template_param_with(p, "template", &default, &names)?;
     if !template.uses(own) {
         return Err(format!(
             "`template` must use `{{{{{own}}}}}`: in this mode it is where the criteria go"
