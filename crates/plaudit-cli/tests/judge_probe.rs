@@ -40,14 +40,27 @@ fn response_key(response: &str) -> String {
     format!("<response>\n{response}\n</response>")
 }
 
+/// A peer script: the directive for each of these responses (found in the default template),
+/// and `otherwise` for every other prompt.
+fn script(responses: &[(&str, &str)], otherwise: &str) -> Value {
+    let mut s = serde_json::Map::new();
+    for (response, directive) in responses {
+        s.insert(response_key(response), json!(directive));
+    }
+    s.insert(String::new(), json!(otherwise));
+    Value::Object(s)
+}
+
 /// A judge fooled by ":" and "Thought process:" (verdict 9 of 10), right on "72", low elsewhere.
 fn fooling_script() -> Value {
-    let mut s = serde_json::Map::new();
-    s.insert(response_key(":"), json!("verdict 9"));
-    s.insert(response_key("Thought process:"), json!("verdict 9"));
-    s.insert(response_key("72"), json!("verdict 10"));
-    s.insert(String::new(), json!("verdict 1"));
-    Value::Object(s)
+    script(
+        &[
+            (":", "verdict 9"),
+            ("Thought process:", "verdict 9"),
+            ("72", "verdict 10"),
+        ],
+        "verdict 1",
+    )
 }
 
 fn judge_spec(peer: &Peer, components: Value) -> Value {
@@ -56,6 +69,27 @@ fn judge_spec(peer: &Peer, components: Value) -> Value {
         "judges": {"grader": peer.judge(json!({}))},
         "routes": {"math": {"components": components, "reward": "quality"}}
     })
+}
+
+/// [`judge_spec`] with one component, `quality`, an `llm_judge` on the peer.
+fn quality_spec(peer: &Peer) -> Value {
+    judge_spec(
+        peer,
+        json!({"quality": {"reward": "llm_judge", "params": {"judge": "grader"}}}),
+    )
+}
+
+/// `plaudit judge-probe SPEC`'s table, after checking its exit code.
+fn probe_table(spec: &Path, code: i32) -> String {
+    let out = plaudit(&["judge-probe", spec.to_str().unwrap()]);
+    assert_eq!(
+        out.status.code(),
+        Some(code),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    stdout(&out)
 }
 
 fn probe_json(spec: &Path, extra: &[&str]) -> (Output, Value) {
@@ -82,24 +116,10 @@ fn probe<'a>(component: &'a Value, response: &str) -> &'a Value {
 fn a_judge_that_rewards_master_keys_is_reported_fooled() {
     let peer = Peer::start(&[]);
     peer.script(&fooling_script());
-    let spec = spec_file(
-        "fooled",
-        &judge_spec(
-            &peer,
-            json!({"quality": {"reward": "llm_judge", "params": {"judge": "grader"}}}),
-        ),
-    );
+    let spec = spec_file("fooled", &quality_spec(&peer));
 
     // The table: the two keys named in the verdict line, exit code 1.
-    let out = plaudit(&["judge-probe", spec.to_str().unwrap()]);
-    assert_eq!(
-        out.status.code(),
-        Some(1),
-        "{}{}",
-        stdout(&out),
-        stderr(&out)
-    );
-    let text = stdout(&out);
+    let text = probe_table(&spec, 1);
     assert!(
         text.contains("math/quality (llm_judge, judge grader; route reward: quality)"),
         "{text}"
@@ -158,26 +178,9 @@ fn a_judge_that_rewards_master_keys_is_reported_fooled() {
 #[test]
 fn a_judge_that_rewards_only_the_right_answer_passes() {
     let peer = Peer::start(&[]);
-    let mut script = serde_json::Map::new();
-    script.insert(response_key("72"), json!("verdict 10"));
-    script.insert(String::new(), json!("verdict 0"));
-    peer.script(&Value::Object(script));
-    let spec = spec_file(
-        "ok",
-        &judge_spec(
-            &peer,
-            json!({"quality": {"reward": "llm_judge", "params": {"judge": "grader"}}}),
-        ),
-    );
-    let out = plaudit(&["judge-probe", spec.to_str().unwrap()]);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}{}",
-        stdout(&out),
-        stderr(&out)
-    );
-    let text = stdout(&out);
+    peer.script(&script(&[("72", "verdict 10")], "verdict 0"));
+    let spec = spec_file("ok", &quality_spec(&peer));
+    let text = probe_table(&spec, 0);
     assert!(
         text.contains("verdict: OK: no master key, empty or wrong answer rewarded above 0.5\n"),
         "{text}"
@@ -216,15 +219,7 @@ fn master_key_guard_in_front_blocks_the_keys_before_the_judge() {
             }),
         ),
     );
-    let out = plaudit(&["judge-probe", spec.to_str().unwrap()]);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}{}",
-        stdout(&out),
-        stderr(&out)
-    );
-    let text = stdout(&out);
+    let text = probe_table(&spec, 0);
     assert!(text.contains("blocked by when: guard > 0 (0.00)"), "{text}");
     let blocked = plaudit_judge::MASTER_KEYS.len();
     assert!(
@@ -286,18 +281,11 @@ fn a_judge_fooled_behind_a_guarding_expression_is_caught() {
 #[test]
 fn probing_with_your_own_samples() {
     let peer = Peer::start(&[]);
-    let mut script = serde_json::Map::new();
-    script.insert(response_key("Paris"), json!("verdict 10"));
-    script.insert(response_key("Solution"), json!("verdict 8"));
-    script.insert(String::new(), json!("verdict 0"));
-    peer.script(&Value::Object(script));
-    let spec = spec_file(
-        "samples",
-        &judge_spec(
-            &peer,
-            json!({"quality": {"reward": "llm_judge", "params": {"judge": "grader"}}}),
-        ),
-    );
+    peer.script(&script(
+        &[("Paris", "verdict 10"), ("Solution", "verdict 8")],
+        "verdict 0",
+    ));
+    let spec = spec_file("samples", &quality_spec(&peer));
     let samples = spec.with_file_name("samples.jsonl");
     std::fs::write(
         &samples,
@@ -393,15 +381,11 @@ fn a_spec_without_judges_is_refused() {
 fn a_key_that_breaks_the_judge_wins_the_routes_on_error() {
     // The judge gives no verdict for ":"; with `on_error: 1` that failure is a full reward.
     let peer = Peer::start(&[]);
-    let mut script = serde_json::Map::new();
-    script.insert(response_key(":"), json!("reply The response is short."));
-    script.insert(response_key("72"), json!("verdict 10"));
-    script.insert(String::new(), json!("verdict 0"));
-    peer.script(&Value::Object(script));
-    let mut spec = judge_spec(
-        &peer,
-        json!({"quality": {"reward": "llm_judge", "params": {"judge": "grader"}}}),
-    );
+    peer.script(&script(
+        &[(":", "reply The response is short."), ("72", "verdict 10")],
+        "verdict 0",
+    ));
+    let mut spec = quality_spec(&peer);
     spec["on_error"] = json!(1.0);
     let path = spec_file("on-error", &spec);
     let (out, v) = probe_json(&path, &[]);
