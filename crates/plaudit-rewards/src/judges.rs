@@ -356,6 +356,14 @@ pub(crate) const SYSTEM_PARAM: ParamSpec = ParamSpec::new(
     "system message, sent when not empty",
 );
 
+/// The `keyword` parameter of a reward that reads a verdict line.
+pub(crate) const KEYWORD_PARAM: ParamSpec = ParamSpec::new(
+    "keyword",
+    Kind::Str,
+    "\"VERDICT\"",
+    "keyword of the verdict line",
+);
+
 /// `impl Reward` for a per-sample model-backed reward whose `async fn $method(&self, s, cx) ->
 /// Outcome` scores a sample: `io()` true, `score_io` that future, `score` the same [`wait`]ed.
 macro_rules! io_reward {

@@ -100,7 +100,7 @@ use serde_json::{json, Value};
 
 use crate::judges::{
     io_reward, messages, number, range_param, render, template_param, CallLog, JudgeRef, Vars,
-    JUDGE_PARAM, SYSTEM_PARAM, TEMPLATE_PARAM,
+    JUDGE_PARAM, KEYWORD_PARAM, SYSTEM_PARAM, TEMPLATE_PARAM,
 };
 
 pub const INFO: RewardInfo = RewardInfo {
@@ -122,12 +122,7 @@ const PARAMS: &[ParamSpec] = &[
         "the verdict's scale [lo, hi]; []: [0, 10] (or labels only)",
     ),
     ParamSpec::new("labels", Kind::Json, "{}", "verdict words and their values"),
-    ParamSpec::new(
-        "keyword",
-        Kind::Str,
-        "\"VERDICT\"",
-        "keyword of the verdict line",
-    ),
+    KEYWORD_PARAM,
 ];
 
 /// The default template; `{lo}` and `{hi}` are the range's ends, written in when it is built.

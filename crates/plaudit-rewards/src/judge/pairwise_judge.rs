@@ -106,7 +106,7 @@ use serde_json::{json, Value};
 
 use crate::judges::{
     excerpt, fenced, io_reward, messages, template_param_with, CallLog, JudgeRef, Vars,
-    JUDGE_PARAM, SYSTEM_PARAM, TEMPLATE_PARAM,
+    JUDGE_PARAM, KEYWORD_PARAM, SYSTEM_PARAM, TEMPLATE_PARAM,
 };
 
 pub const INFO: RewardInfo = RewardInfo {
@@ -140,12 +140,7 @@ const PARAMS: &[ParamSpec] = &[
         "\"average\"",
         "the reward when the two orders disagree",
     ),
-    ParamSpec::new(
-        "keyword",
-        Kind::Str,
-        "\"VERDICT\"",
-        "keyword of the verdict line",
-    ),
+    KEYWORD_PARAM,
 ];
 
 const DEFAULT_TEMPLATE: &str =

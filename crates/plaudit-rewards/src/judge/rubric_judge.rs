@@ -162,7 +162,7 @@ use serde_json::{json, Value};
 
 use crate::judges::{
     excerpt, io_reward, messages, number, range_param, render, template_param_with, CallLog,
-    JudgeRef, Vars, JUDGE_PARAM, SYSTEM_PARAM,
+    JudgeRef, Vars, JUDGE_PARAM, KEYWORD_PARAM, SYSTEM_PARAM,
 };
 
 pub const INFO: RewardInfo = RewardInfo {
@@ -207,12 +207,7 @@ const PARAMS: &[ParamSpec] = &[
         "[]",
         "implicit mode: the verdict's scale [lo, hi]; []: [1, 10]",
     ),
-    ParamSpec::new(
-        "keyword",
-        Kind::Str,
-        "\"VERDICT\"",
-        "keyword of the verdict line",
-    ),
+    KEYWORD_PARAM,
 ];
 
 const SINGLE_TEMPLATE: &str =
