@@ -69,7 +69,8 @@ reward-model score without `score` is `int(sha256(INPUT)[:8], 16) % 1001 / 1000`
 Usage counts tokens as whitespace-separated words: prompt_tokens over every message's content,
 completion_tokens over the reply. `stream: true` is refused with 400.
 
-Options. `--max-concurrency N`: model requests beyond N in flight are answered 429 at once (no
+Options. `--exit-with-stdin`: exit when stdin reaches its end, so a peer started by a test with a
+piped stdin never outlives the test process. `--max-concurrency N`: model requests beyond N in flight are answered 429 at once (no
 Retry-After), counted in /_stats "rejected"; /_stats "max_in_flight" is the peak of model
 requests in flight, rejected ones included, so a test sees whether a client ever passed its limit.
 `--require-key KEY`: model requests without `Authorization: Bearer KEY` get 401.
@@ -87,6 +88,7 @@ prints headers or bodies; `--verbose` logs request lines to stderr.
 import argparse
 import hashlib
 import json
+import os
 import re
 import sys
 import threading
@@ -552,6 +554,14 @@ class Server(ThreadingHTTPServer):
     request_queue_size = 1024  # a benchmark opens hundreds of connections at once
 
 
+def exit_at_stdin_end():
+    # A test process that ends without stopping its peer (a panic, a peer kept in a static)
+    # closes the pipe: the peer ends too instead of outliving it.
+    while sys.stdin.buffer.read(65536):
+        pass
+    os._exit(0)
+
+
 def load_script(path):
     if path is None:
         return []
@@ -571,7 +581,11 @@ def main(argv=None):
     ap.add_argument("--require-key")
     ap.add_argument("--model", default="judge-peer")
     ap.add_argument("--verbose", action="store_true")
+    ap.add_argument("--exit-with-stdin", action="store_true",
+                    help="exit when stdin reaches its end (the parent that holds the pipe is gone)")
     args = ap.parse_args(argv)
+    if args.exit_with_stdin:
+        threading.Thread(target=exit_at_stdin_end, daemon=True).start()
     Handler.state = State(load_script(args.script), args.max_concurrency, args.require_key, args.model)
     Handler.verbose = args.verbose
     server = Server((args.host, args.port), Handler)

@@ -7,6 +7,9 @@ use plaudit_core::{Ctx, Deadline, Reward, Sample, Status};
 use proptest::prelude::*;
 use serde_json::{json, Value};
 
+mod peer;
+use peer::Peer;
+
 /// A reward by name, built, with the component values it reads.
 type Built = (&'static str, std::sync::Arc<dyn Reward>, Vec<Option<f64>>);
 
@@ -16,11 +19,20 @@ fn rewards() -> Vec<Built> {
         .into_iter()
         .map(|info| {
             let ex = info.doc().examples().unwrap().into_iter().next().unwrap();
+            // A model-backed reward asks the test peer (its unscripted verdicts).
+            let ex = match ex.get("judges") {
+                Some(_) => PEER.get_or_init(|| Peer::start(&[])).runnable(&ex),
+                None => ex,
+            };
             let (reward, values) = info.build_example(&ex).unwrap();
             (info.name, reward, values)
         })
         .collect()
 }
+
+/// The test peer for the model-backed rewards, started once for this test process (it exits
+/// with it: `--exit-with-stdin`).
+static PEER: std::sync::OnceLock<Peer> = std::sync::OnceLock::new();
 
 fn fragment() -> impl Strategy<Value = String> {
     prop_oneof![
@@ -114,7 +126,9 @@ fn huge_inputs_stop_at_the_deadline() {
         (out, t.elapsed())
     };
     let mut stopped = 0;
-    for (name, r, values) in rewards() {
+    // A model-backed reward's work is the judge's; its calls' bound by the deadline is tested
+    // against the peer (`judge_llm.rs`: a judge past the deadline is `timeout`).
+    for (name, r, values) in rewards().into_iter().filter(|(_, r, _)| !r.io()) {
         let (out, budgeted) = timed(&*r, &values, Duration::from_secs(1));
         if let Err(f) = &out {
             assert!(

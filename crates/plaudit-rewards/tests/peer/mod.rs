@@ -14,6 +14,9 @@ use serde_json::{json, Value};
 
 pub struct Peer {
     child: Child,
+    /// The peer's stdin: when this process ends (even without dropping the peer: a panic, a
+    /// peer in a static), the pipe closes and the peer exits (`--exit-with-stdin`).
+    _stdin: std::process::ChildStdin,
     pub port: u16,
 }
 
@@ -25,9 +28,9 @@ impl Peer {
             PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../scripts/anchors/judge_server.py");
         let mut child = Command::new("python3")
             .arg(&script)
-            .args(["--port", "0"])
+            .args(["--port", "0", "--exit-with-stdin"])
             .args(args)
-            .stdin(Stdio::null())
+            .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
@@ -41,7 +44,12 @@ impl Peer {
             "judge_server did not start: {line:?}"
         );
         let port = line.trim().rsplit(':').next().unwrap().parse().unwrap();
-        Peer { child, port }
+        let stdin = child.stdin.take().unwrap();
+        Peer {
+            child,
+            _stdin: stdin,
+            port,
+        }
     }
 
     /// The OpenAI base URL (`http://127.0.0.1:PORT/v1`).
@@ -77,6 +85,26 @@ impl Peer {
         stream.read_to_string(&mut response).unwrap();
         let (_, body) = response.split_once("\r\n\r\n").unwrap();
         serde_json::from_str(body).unwrap()
+    }
+
+    /// A model-backed reward's documented example, made runnable against this peer: its judges'
+    /// base URLs point here (an OpenAI base URL ending in `/v1` stays one; a reward model's
+    /// origin stays an origin), their other settings kept, and the peer scripted as the
+    /// example's `judge_says` says (`{}` without it). Other examples come back unchanged.
+    pub fn runnable(&self, ex: &Value) -> Value {
+        let Some(Value::Object(judges)) = ex.get("judges") else {
+            return ex.clone();
+        };
+        self.script(ex.get("judge_says").unwrap_or(&json!({})));
+        let mut ex = ex.clone();
+        for (name, entry) in judges {
+            let chat = entry["base_url"]
+                .as_str()
+                .is_some_and(|u| u.ends_with("/v1"));
+            ex["judges"][name]["base_url"] =
+                json!(if chat { self.base_url() } else { self.origin() });
+        }
+        ex
     }
 
     /// Replace the peer's script: the first substring found in a request's text picks its
