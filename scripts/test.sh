@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Plaudit's whole test suite, from a fresh clone: Rust unit, integration and property tests, the
 # differential tests against the Python anchors (in the .venv this script creates), the checks in
-# scripts/check, the Python package's tests, then the trainer tier.
+# scripts/check, the Python package's tests, the browser tier (scripts/browser.sh installs chromium),
+# then the trainer tier.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -32,6 +33,10 @@ PATH="$root/.venv/bin:$PATH" .venv/bin/python -m pip wheel --quiet --disable-pip
 wheel="$(ls "$root"/target/plaudit-wheel/plaudit-*.whl)"
 .venv/bin/python -m pip install --quiet --disable-pip-version-check --no-deps --force-reinstall "$wheel"
 PLAUDIT_BIN="$root/target/debug/plaudit" .venv/bin/python -m pytest -q python/tests
+
+echo "== Browser tier (Debian's chromium, headless through Playwright; screenshots in target/test-artefacts/browser)"
+bash scripts/browser.sh
+PLAUDIT_BIN="$root/target/debug/plaudit" .venv/bin/python -m pytest -q python/tests_browser
 
 echo "== Trainer tier (.venv-trainers: TRL, verl and OpenRLHF on CPU, then python/tests_trainers)"
 bash scripts/trainer_venv.sh "$wheel"
