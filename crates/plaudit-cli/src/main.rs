@@ -14,6 +14,7 @@ use rayon::prelude::*;
 
 mod output;
 mod probe;
+mod report;
 
 use output::exit_on_broken_pipe;
 
@@ -106,6 +107,9 @@ enum Command {
     /// right and a wrong answer through every judge of a spec; report which ones it rewards.
     /// Exit code 0: none rewarded; 1: some judge fooled; 2: a probe could not run.
     JudgeProbe(probe::ProbeArgs),
+    /// One self-contained HTML page over a results file: the trainers' figures, distributions,
+    /// failures clustered, judge figures and a rollout browser (or the statistics with --json).
+    Report(report::ReportArgs),
     /// Print a shell completion script: `plaudit completions bash > /etc/bash_completion.d/plaudit`.
     Completions {
         /// bash, elvish, fish, powershell or zsh.
@@ -600,6 +604,7 @@ fn main() -> ExitCode {
             Ok(code) => return ExitCode::from(code),
             Err(e) => Err(e),
         },
+        Command::Report(args) => report::run(args),
         Command::Completions { shell } => completions(*shell),
         Command::Man { dir } => man(dir.as_deref()),
         Command::Serve {

@@ -134,13 +134,14 @@ fn zero_threads_are_refused() {
 }
 
 /// Every subcommand of `plaudit`.
-const COMMANDS: [&str; 8] = [
+const COMMANDS: [&str; 9] = [
     "score",
     "list",
     "explain",
     "check",
     "serve",
     "judge-probe",
+    "report",
     "completions",
     "man",
 ];
@@ -210,6 +211,7 @@ fn the_manual_page_names_every_command() {
             "plaudit-judge-probe.1",
             "plaudit-list.1",
             "plaudit-man.1",
+            "plaudit-report.1",
             "plaudit-score.1",
             "plaudit-serve.1",
             "plaudit.1"
