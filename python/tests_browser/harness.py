@@ -6,7 +6,8 @@ from urllib.parse import urlsplit
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 CHROMIUM = os.environ.get("PLAUDIT_CHROMIUM", "/usr/bin/chromium")
-ARTEFACTS = os.environ.get("PLAUDIT_TEST_ARTEFACTS") or os.path.join(ROOT, "target", "test-artefacts", "browser")
+ARTEFACTS = os.environ.get("PLAUDIT_TEST_ARTEFACTS") or os.path.join(
+    ROOT, "target", "test-artefacts", "browser")
 LOCAL_SCHEMES = ("file", "data", "blob", "about")
 
 
@@ -24,7 +25,8 @@ class Rendered:
     def _on_console(self, msg):
         if msg.type == "error":
             loc = msg.location or {}
-            self.errors.append(f"console.error: {msg.text} ({loc.get('url', '')}:{loc.get('lineNumber', '')})")
+            where = f"{loc.get('url', '')}:{loc.get('lineNumber', '')}"
+            self.errors.append(f"console.error: {msg.text} ({where})")
 
     def _on_request(self, route):
         url = route.request.url
@@ -55,4 +57,5 @@ class Rendered:
         content = el.text_content()
         assert text in content, f"{selector} does not show {text!r} as text: {content[:500]!r}"
         scripts = el.evaluate("e => e.querySelectorAll('script').length")
-        assert scripts == 0, f"{selector} holds {scripts} <script> element(s): an untrusted text became markup"
+        assert scripts == 0, \
+            f"{selector} holds {scripts} <script> element(s): an untrusted text became markup"

@@ -64,7 +64,8 @@ def test_console_error_page_error_and_network_are_recorded(browser, tmp_path):
 def test_markup_made_from_untrusted_text_is_caught(browser, tmp_path):
     # innerHTML: the <script> does not run, but it became an element: the check must say so.
     target = page(tmp_path, """<pre id="out"></pre>
-        <script>document.getElementById("out").innerHTML = "shown: <" + "script>window.__pwned=1<" + "/script>";</script>""")
+        <script>document.getElementById("out").innerHTML =
+          "shown: <" + "script>window.__pwned=1<" + "/script>";</script>""")
     ctx, r = bare(browser, target)
     try:
         with pytest.raises(AssertionError, match="<script> element"):
@@ -74,7 +75,8 @@ def test_markup_made_from_untrusted_text_is_caught(browser, tmp_path):
 
 
 def test_fixture_fails_the_test_on_a_console_error(pytester, monkeypatch, tmp_path):
-    """A test using `render` on a page that logs an error fails at teardown, and still leaves its screenshot."""
+    """A test using `render` on a page that logs an error fails at teardown, and still leaves its
+    screenshot."""
     shots = tmp_path / "shots"
     monkeypatch.setenv("PLAUDIT_TEST_ARTEFACTS", str(shots))
     pytester.makeconftest(open(os.path.join(HERE, "conftest.py")).read())

@@ -1,6 +1,7 @@
 """`plaudit report`'s page in the browser: the README's first score (examples/quickstart.jsonl) plus a
-rollout whose response is a script (and one whose prompt opens an HTML comment and a script), reported, opened offline in headless Chromium. No console error,
-charts drawn, the rollout browser filled, and the script shown as text and never run."""
+rollout whose response is a script (and one whose prompt opens an HTML comment and a script),
+reported, opened offline in headless Chromium. No console error, charts drawn, the rollout browser
+filled, and the hostile text shown as text and never run."""
 import json
 import os
 import subprocess
@@ -30,7 +31,8 @@ def report(plaudit_bin, tmp_path_factory):
     d = tmp_path_factory.mktemp("report")
     with open(os.path.join(ROOT, "examples", "quickstart.jsonl")) as f:
         lines = [line for line in f.read().splitlines() if line.strip()]
-    hostile = {"id": "xss-1", "group": "xss", "task": "math", "prompt": PROMPT, "response": PWNED, "reference": "1"}
+    hostile = {"id": "xss-1", "group": "xss", "task": "math", "prompt": PROMPT, "response": PWNED,
+               "reference": "1"}
     lines.append(json.dumps(hostile))
     lines.append(json.dumps({"id": "xss-2", "group": "xss", "task": "math", "prompt": SWALLOW,
                              "response": "<answer>1</answer>", "reference": "1"}))
@@ -40,7 +42,8 @@ def report(plaudit_bin, tmp_path_factory):
     subprocess.run([plaudit_bin, "score", "--quiet", "--out", str(results), str(samples)], check=True)
     assert len(results.read_text().splitlines()) == len(lines)
     html = d / "report.html"
-    subprocess.run([plaudit_bin, "report", str(results), "--input", str(samples), "-o", str(html)], check=True)
+    subprocess.run([plaudit_bin, "report", str(results), "--input", str(samples), "-o", str(html)],
+                   check=True)
     return samples, results, html
 
 
