@@ -516,26 +516,19 @@ pub fn build<R: BufRead, I: BufRead>(
             bucket(&mut routes, route.clone()).push(&r);
         }
         let key = opts.by.as_deref().map(|path| {
+            let from_result = || match path.split_once('.') {
+                // The result's own fields, for keys such as `details.correct.method`.
+                Some(("details", rest)) => lookup(&r.details, rest).map(key_text),
+                Some(("components", rest)) => r.components.get(rest).map(key_text),
+                None if path == "status" => Some(r.status.clone()),
+                _ => None,
+            };
             sample
                 .as_ref()
                 .and_then(|s| lookup(&s.value, path))
-                .or_else(|| {
-                    // The result's own fields, for keys such as `details.correct.method`.
-                    match path.split_once('.') {
-                        Some(("details", rest)) => lookup(&r.details, rest),
-                        Some(("components", rest)) => r.components.get(rest),
-                        _ if path == "status" => None,
-                        _ => None,
-                    }
-                })
                 .map(key_text)
-                .unwrap_or_else(|| {
-                    if path == "status" {
-                        r.status.clone()
-                    } else {
-                        "(none)".into()
-                    }
-                })
+                .or_else(from_result)
+                .unwrap_or_else(|| "(none)".into())
         });
         if let Some(k) = &key {
             bucket(&mut keys, k.clone()).push(&r);
