@@ -21,10 +21,14 @@ use std::io::{self, BufRead};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+mod figures;
 mod html;
 pub mod stats;
+mod window;
 
 pub use html::{external_refs, render_html};
+pub use figures::{FigureSample, Figures};
+pub use window::{build_kept, KeptSample};
 use stats::{
     cluster_key, Bins, Histogram, LengthBin, LengthBins, Moments, Reservoir, Rng, Summary,
 };
@@ -249,13 +253,15 @@ struct ResultLine {
 }
 
 /// What is kept of one input sample.
-#[derive(Default)]
+#[derive(Clone, Debug, Default)]
 struct Sample {
     value: Value,
     route: Option<String>,
     group: Option<String>,
     tokens: Option<u64>,
     chars: u64,
+    /// Texts already cut (samples kept in memory, [`window`]); `None`: read them from `value`.
+    shown: Option<window::Shown>,
 }
 
 #[derive(Default)]
@@ -391,6 +397,7 @@ fn parse_sample(line: &[u8]) -> Result<Sample, String> {
         group,
         tokens,
         chars,
+        shown: None,
     })
 }
 
@@ -419,6 +426,24 @@ fn bad(file: &mut BadFile, line: u64, error: String) {
 
 /// Reads `results` (and `input`, joined by line order) in one pass; see the crate's doc.
 pub fn build<R: BufRead, I: BufRead>(
+    results: R,
+    input: Option<I>,
+    opts: &Options,
+) -> io::Result<Report> {
+    build_with(results, input.map(|r| InputLines(r, Vec::new())), opts)
+}
+
+/// An input JSONL file, one sample per line.
+struct InputLines<I>(I, Vec<u8>);
+
+impl<I: BufRead> window::Samples for InputLines<I> {
+    fn next_sample(&mut self) -> io::Result<Option<Result<Sample, String>>> {
+        Ok(next_line(&mut self.0, &mut self.1)?.then(|| parse_sample(&self.1)))
+    }
+}
+
+/// [`build`] over samples from a file or from memory ([`build_kept`]).
+fn build_with<R: BufRead, I: window::Samples>(
     mut results: R,
     mut input: Option<I>,
     opts: &Options,
@@ -447,28 +472,26 @@ pub fn build<R: BufRead, I: BufRead>(
     let mut bad_lines = BadLines::default();
     let mut join = input.as_ref().map(|_| InputJoin::default());
 
-    let (mut rbuf, mut ibuf) = (Vec::new(), Vec::new());
+    let mut rbuf = Vec::new();
     let mut line = 0u64;
     loop {
         let have_result = next_line(&mut results, &mut rbuf)?;
-        let have_input = match input.as_mut() {
-            Some(i) => next_line(i, &mut ibuf)?,
-            None => false,
+        let next = match input.as_mut() {
+            Some(i) => i.next_sample()?,
+            None => None,
         };
+        let have_input = next.is_some();
         if !have_result && !have_input {
             break;
         }
         line += 1;
-        let sample = if have_input {
-            match parse_sample(&ibuf) {
-                Ok(s) => Some(s),
-                Err(e) => {
-                    bad(&mut bad_lines.input, line, e);
-                    None
-                }
+        let sample = match next {
+            Some(Ok(s)) => Some(s),
+            Some(Err(e)) => {
+                bad(&mut bad_lines.input, line, e);
+                None
             }
-        } else {
-            None
+            None => None,
         };
         if !have_result {
             if let Some(j) = join.as_mut() {
@@ -642,18 +665,9 @@ pub fn build<R: BufRead, I: BufRead>(
                 components: r.components.clone(),
                 error: r.error.clone().map(|e| cut(e, 2000)),
                 details: cut_value(r.details.clone(), 600),
-                prompt: sample
-                    .as_ref()
-                    .and_then(|s| s.value.get("prompt").and_then(text))
-                    .map(|t| cut(t, 1500)),
-                response: sample
-                    .as_ref()
-                    .and_then(|s| s.value.get("response").and_then(text))
-                    .map(|t| cut(t, 3000)),
-                reference: sample
-                    .as_ref()
-                    .and_then(|s| s.value.get("reference").cloned())
-                    .map(|v| cut_value(v, 600)),
+                prompt: sample.as_ref().and_then(Sample::prompt_text),
+                response: sample.as_ref().and_then(Sample::response_text),
+                reference: sample.as_ref().and_then(Sample::reference_value),
                 length,
             };
             if let Some(slot) = status_slot {
@@ -674,47 +688,8 @@ pub fn build<R: BufRead, I: BufRead>(
 
     // Groups.
     let mut group_std = Histogram::default();
-    let mut g = Groups {
-        source: "none".into(),
-        ..Groups::default()
-    };
-    let mut std_sum = 0.0;
-    if joined > 0 && groups.values().any(|m| m.n() > 1) {
-        g.source = "input".into();
-        g.count = groups.len() as u64;
-        for m in groups.values() {
-            if let Some(s) = m.std() {
-                g.with_std += 1;
-                g.zero_std += (s <= ZERO_STD) as u64;
-                std_sum += s;
-                group_std.push(s);
-            }
-        }
-        g.zero_variance_fraction = Some(g.zero_std as f64 / g.with_std as f64);
-        g.mean_std = Some(std_sum / g.with_std as f64);
-    } else if marked > 0 {
-        g.source = "zero_variance_marks".into();
-        g.zero_variance_fraction = Some(marked_zero as f64 / marked as f64);
-    }
+    let g = figures::groups(&groups, joined, marked, marked_zero, &mut group_std);
 
-    // The trainers' figures.
-    let mut trainers = Map::new();
-    let mut put = |k: &str, v: Option<f64>| {
-        if let Some(v) = v {
-            trainers.insert(k.into(), Value::from(v));
-        }
-    };
-    put("reward", reward.mean());
-    put("reward_std", g.mean_std.or_else(|| reward.std()));
-    put("frac_reward_zero_std", g.zero_variance_fraction);
-    for (name, (m, _)) in &components {
-        put(&format!("rewards/{name}/mean"), m.mean());
-        put(&format!("rewards/{name}/std"), m.std());
-    }
-    let s = reward.summary();
-    put("critic/score/mean", s.as_ref().map(|s| s.mean));
-    put("critic/score/max", s.as_ref().map(|s| s.max));
-    put("critic/score/min", s.as_ref().map(|s| s.min));
     let length = (joined > 0).then(|| {
         let tokens = all_tokens && tokens_m.n() > 0;
         Length {
@@ -731,13 +706,16 @@ pub fn build<R: BufRead, I: BufRead>(
             },
         }
     });
-    if let Some(l) = length.as_ref().filter(|l| l.unit == "tokens") {
-        let s = l.summary.as_ref();
-        put("response_length/mean", s.map(|s| s.mean));
-        put("response_length/max", s.map(|s| s.max));
-        put("response_length/min", s.map(|s| s.min));
-    }
-    put("rollout/reward_mean", reward.mean());
+    // The trainers' figures.
+    let trainers = figures::trainers(
+        &reward,
+        &g,
+        components.iter().map(|(k, (m, _))| (k, m)),
+        length
+            .as_ref()
+            .filter(|l| l.unit == "tokens")
+            .and_then(|l| l.summary.as_ref()),
+    );
 
     let mut cl: Vec<Cluster> = clusters
         .into_values()
