@@ -93,3 +93,35 @@ def test_filters_and_sort(render, report):
     p.select_option("#sort", "reward-desc")
     rewards = [float(t or "-inf") for t in rows.evaluate_all("rs => rs.map(r => r.cells[4].textContent)")]
     assert rewards == sorted(rewards, reverse=True) and rewards[0] == 1.0
+
+
+def test_compare_shows_the_confusion_table_and_opens_a_flipped_rollout(render, report, plaudit_bin, tmp_path):
+    """`plaudit report --compare A B`: B is A with the hostile rollout failing and the first one timed out."""
+    samples, results, _ = report
+    rows = [json.loads(line) for line in results.read_text().splitlines()]
+    ids = [r.get("id") for r in rows]
+    b = [dict(r) for r in rows]
+    x = ids.index("xss-1")
+    assert rows[x]["reward"] == 1.0  # its response ends up holding the answer, 1
+    b[x].update(reward=0.0, status="no_answer", error="no answer")
+    b[0].update(reward=0.0, status="timeout", error="deadline passed")
+    other = tmp_path / "b.jsonl"
+    other.write_text("".join(json.dumps(r) + "\n" for r in b))
+    html = tmp_path / "compare.html"
+    subprocess.run([plaudit_bin, "report", "--compare", str(results), str(other), "--input", str(samples),
+                    "-o", str(html)], check=True)
+    r = render(str(html))
+    p = r.page
+    assert "37" in p.locator("#compare-headline").inner_text()
+    assert p.locator("#confusion table").count() >= 2
+    assert p.locator("#charts svg").count() > 0
+    flipped = p.locator("#rollouts tr.rollout.flipped")
+    assert flipped.count() == 1 + (rows[0]["reward"] > 0.5)
+    first = p.locator("#rollouts tr.rollout").first
+    assert "flipped" in first.get_attribute("class")
+    row = p.locator("#rollouts tr.rollout", has_text="xss-1")
+    assert "pass→fail" in row.inner_text()
+    row.click()
+    r.text_shown_as_text("#rollout-detail", PWNED)
+    assert p.locator("#rollout-detail table.pair").count() == 1
+    assert p.evaluate("typeof window.__pwned") == "undefined"

@@ -182,3 +182,122 @@ fn a_page_over_100k_results_stays_under_2_mb() {
     assert!(plaudit_report::external_refs(&html).is_empty());
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+#[test]
+fn compare_two_scorings_of_the_same_rollouts() {
+    let dir = temp_dir("compare");
+    let (input, a, b, page) = (
+        dir.join("in.jsonl"),
+        dir.join("a.jsonl"),
+        dir.join("b.jsonl"),
+        dir.join("c.html"),
+    );
+    write_lines(&input, samples());
+    let out = plaudit(&[
+        "score",
+        "--quiet",
+        input.to_str().unwrap(),
+        "-o",
+        a.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    // B: a second scoring where g1-a lost its reward and g2-a passed with a timeout status.
+    let rows: Vec<Value> = std::fs::read_to_string(&a)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(
+        rows.iter()
+            .map(|r| r["reward"].as_f64())
+            .collect::<Vec<_>>(),
+        [Some(1.0), Some(0.0), Some(0.0), Some(0.0)]
+    );
+    let mut changed = rows.clone();
+    changed[0]["reward"] = json!(0.0);
+    changed[2]["reward"] = json!(0.75);
+    changed[2]["status"] = json!("timeout");
+    write_lines(&b, changed);
+
+    let out = plaudit(&[
+        "report",
+        "--compare",
+        a.to_str().unwrap(),
+        b.to_str().unwrap(),
+        "--input",
+        input.to_str().unwrap(),
+        "--json",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let s: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(s["samples"], 4);
+    assert_eq!(s["flipped"], 2);
+    assert_eq!(s["status_changed"], 1);
+    assert_eq!(
+        s["by_route"]["math"],
+        json!({"pass_pass": 0, "pass_fail": 1, "fail_pass": 1, "fail_fail": 2, "status_changed": 1})
+    );
+    assert_eq!(s["flips"][0]["id"], "g1-a");
+    assert_eq!(s["flips"][1]["verdict"], "fail→pass");
+    assert!((s["mean_abs_delta"].as_f64().unwrap() - 1.75 / 4.0).abs() < 1e-12);
+    assert_eq!(s["join"]["input_id_mismatches"], 0);
+
+    // A threshold above every reward: nothing passes, nothing flips.
+    let out = plaudit(&[
+        "report",
+        "--compare",
+        a.to_str().unwrap(),
+        b.to_str().unwrap(),
+        "--threshold",
+        "1",
+        "--json",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let s: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        (s["flipped"].as_u64(), s["confusion"]["fail_fail"].as_u64()),
+        (Some(0), Some(4))
+    );
+
+    let out = plaudit(&[
+        "report",
+        "--compare",
+        a.to_str().unwrap(),
+        b.to_str().unwrap(),
+        "--input",
+        input.to_str().unwrap(),
+        "-o",
+        page.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("comparison of 4 rollouts (2 flipped)"),
+        "{}",
+        stderr(&out)
+    );
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert!(plaudit_report::external_refs(&html).is_empty());
+    for id in [
+        "compare-headline",
+        "confusion",
+        "charts",
+        "rollouts",
+        "rollout-detail",
+    ] {
+        assert!(html.contains(&format!("id=\"{id}\"")), "#{id} missing");
+    }
+    assert!(!html.contains("<script>alert(1)"));
+
+    // --compare takes two files, and no RESULTS besides.
+    let out = plaudit(&["report", "--compare", a.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let out = plaudit(&[
+        "report",
+        a.to_str().unwrap(),
+        "--compare",
+        a.to_str().unwrap(),
+        b.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    std::fs::remove_dir_all(dir).unwrap();
+}

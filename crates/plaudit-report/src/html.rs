@@ -13,6 +13,9 @@ use crate::stats::{Bins, Summary};
 use crate::{KeyStats, Report, Rollout};
 use plotters::prelude::*;
 
+mod compare_page;
+pub use compare_page::render_compare_html;
+
 /// The JSON block's budget: rollouts past it are left out (failures kept first).
 const ROLLOUT_BYTES: usize = 1_400_000;
 

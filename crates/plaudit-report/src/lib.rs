@@ -22,11 +22,14 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 mod figures;
+pub mod compare;
 mod html;
 pub mod stats;
 mod window;
 
 pub use html::{external_refs, render_html};
+pub use compare::{compare, CompareOptions, Comparison};
+pub use html::render_compare_html;
 pub use figures::{FigureSample, Figures};
 pub use window::{build_kept, KeptSample};
 use stats::{
