@@ -12,6 +12,7 @@ use plaudit_core::engine::LineReader;
 use plaudit_core::{BatchOptions, Engine, Finished, Input, JsonLine, Registry, Spec, Tally};
 use rayon::prelude::*;
 
+mod convert;
 mod output;
 mod probe;
 mod report;
@@ -110,6 +111,9 @@ enum Command {
     /// One self-contained HTML page over a results file: the trainers' figures, distributions,
     /// failures clustered, judge figures and a rollout browser (or the statistics with --json).
     Report(report::ReportArgs),
+    /// Rollouts where a trainer left them (verl's rollout_data_dir JSONL) as Plaudit samples
+    /// JSONL, to re-score with a spec; TRL's parquet: `python -m plaudit.convert trl`.
+    Convert(convert::ConvertArgs),
     /// Print a shell completion script: `plaudit completions bash > /etc/bash_completion.d/plaudit`.
     Completions {
         /// bash, elvish, fish, powershell or zsh.
@@ -605,6 +609,7 @@ fn main() -> ExitCode {
             Err(e) => Err(e),
         },
         Command::Report(args) => report::run(args),
+        Command::Convert(args) => convert::run(args),
         Command::Completions { shell } => completions(*shell),
         Command::Man { dir } => man(dir.as_deref()),
         Command::Serve {
