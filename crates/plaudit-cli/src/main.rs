@@ -9,13 +9,14 @@ use std::time::{Duration, Instant};
 use clap::{CommandFactory, Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use plaudit_core::engine::LineReader;
-use plaudit_core::{BatchOptions, Engine, Finished, Input, JsonLine, Registry, Spec, Tally};
+use plaudit_core::{BatchOptions, Engine, Finished, Input, Registry, Spec, Tally};
 use rayon::prelude::*;
 
 mod convert;
 mod output;
 mod probe;
 mod report;
+mod summary;
 
 use output::exit_on_broken_pipe;
 
@@ -49,7 +50,8 @@ enum Command {
     Explain { name: String },
     /// Validate a spec and print it with every default filled in (the built-in spec when none given).
     Check { spec: Option<PathBuf> },
-    /// Serve rewards over HTTP: POST /v1/score, POST /get_reward (OpenRLHF), GET /healthz, GET /metrics.
+    /// Serve rewards over HTTP: POST /v1/score, POST /get_reward (OpenRLHF), GET / (the report
+    /// page over recent requests), GET /healthz, GET /metrics.
     Serve {
         /// Reward spec (YAML or JSON). Without it, the built-in default spec.
         #[arg(long, short)]
@@ -103,6 +105,10 @@ enum Command {
         /// one per core; each runs one sandboxed program at a time).
         #[arg(long, value_parser = at_least_one)]
         blocking_jobs: Option<usize>,
+        /// Results the report page at GET / covers: the most recent ones, kept in memory with
+        /// their samples' texts cut to a few KB (0: no page data kept).
+        #[arg(long, default_value_t = 10_000)]
+        report_window: usize,
     },
     /// Send the known master-key replies (":", "Thought process:", …), the empty answer, a
     /// right and a wrong answer through every judge of a spec; report which ones it rewards.
@@ -157,6 +163,11 @@ struct ScoreArgs {
     /// `tokens` get the token count of their response, so `unit: tokens` rewards run.
     #[arg(long)]
     tokenizer: Option<PathBuf>,
+    /// Write the run's summary as JSON: samples, statuses and the trainers' figures under their
+    /// names (`reward`, `reward_std`, `frac_reward_zero_std`, `critic/score/mean`, …), as
+    /// `plaudit report` computes them.
+    #[arg(long)]
+    summary_json: Option<PathBuf>,
 }
 
 /// A thread count: 1 or more (leaving the option out means all cores).
@@ -200,8 +211,9 @@ fn load_spec(path: Option<&PathBuf>, registry: &Registry) -> Result<Spec, Fatal>
     }
 }
 
-/// The summary line on standard error: `N samples in T s (R samples/s) · ok n · … · mean reward m`.
-fn summary_line(tally: &Tally, elapsed: Duration) -> String {
+/// The summary line on standard error: `N samples in T s (R samples/s) · ok n · … · mean reward m
+/// · reward_std s · frac_reward_zero_std f` (the last two as trainers log them, when defined).
+fn summary_line(tally: &Tally, elapsed: Duration, trainers: &serde_json::Map<String, serde_json::Value>) -> String {
     let secs = elapsed.as_secs_f64().max(1e-9);
     let mut parts = vec![format!(
         "{} samples in {:.2} s ({:.0} samples/s)",
@@ -213,6 +225,7 @@ fn summary_line(tally: &Tally, elapsed: Duration) -> String {
     if let Some(m) = tally.mean_reward() {
         parts.push(format!("mean reward {m:.4}"));
     }
+    parts.extend(summary::line_part(trainers));
     parts.join(" · ")
 }
 
@@ -244,6 +257,7 @@ fn score(args: &ScoreArgs) -> Result<(), Fatal> {
         quiet,
         state,
         tokenizer,
+        summary_json,
     } = args;
     let (spec, out, state, tokenizer) = (
         spec.as_ref(),
@@ -325,9 +339,10 @@ fn score(args: &ScoreArgs) -> Result<(), Fatal> {
     // One batch for the whole input: results go out as each chunk is scored, or at the end when
     // the spec's group stage or group rewards need all of it. Stateful rewards update once,
     // after the whole input: every sample reads the state as it was before the run.
-    let done = pool.install(|| -> Result<Finished<JsonLine>, Fatal> {
+    let mut figures = summary::Summary::default();
+    let done = pool.install(|| -> Result<Finished<summary::Scored>, Fatal> {
         let mut lines = LineReader::new(reader, max_line_bytes);
-        let mut batch = engine.batch::<JsonLine>(BatchOptions::default());
+        let mut batch = engine.batch::<summary::Scored>(BatchOptions::default());
         loop {
             let mut inputs = lines
                 .next_chunk(CHUNK)
@@ -338,8 +353,10 @@ fn score(args: &ScoreArgs) -> Result<(), Fatal> {
             if let Some(count) = &count_tokens {
                 fill_tokens(&mut inputs, count);
             }
-            for line in batch.push(inputs) {
-                out.write_all(&line.0)
+            figures.inputs(&inputs);
+            for r in batch.push(inputs) {
+                figures.result(&r);
+                out.write_all(&r.line.0)
                     .map_err(|e| write_error(e, unsaved))?;
             }
         }
@@ -353,14 +370,35 @@ fn score(args: &ScoreArgs) -> Result<(), Fatal> {
     };
     done.results
         .iter()
-        .try_for_each(|line| out.write_all(&line.0))
+        .try_for_each(|r| {
+            figures.result(r);
+            out.write_all(&r.line.0)
+        })
         .and_then(|()| out.flush())
         .map_err(|e| write_error(e, &state_note))?;
     if let Some(b) = bar {
         b.finish_and_clear();
     }
+    let trainers = figures.trainers();
     if !quiet {
-        eprintln!("plaudit: {}", summary_line(&done.tally, start.elapsed()));
+        eprintln!(
+            "plaudit: {}",
+            summary_line(&done.tally, start.elapsed(), &trainers)
+        );
+    }
+    if let Some(p) = summary_json {
+        let status: serde_json::Map<String, serde_json::Value> = done
+            .tally
+            .nonzero()
+            .map(|(st, c)| (st.as_str().to_string(), c.into()))
+            .collect();
+        let body = serde_json::json!({
+            "samples": done.tally.n,
+            "status": status,
+            "trainers": trainers,
+        });
+        std::fs::write(p, serde_json::to_string_pretty(&body)? + "\n")
+            .map_err(|e| Fatal(format!("cannot write {}: {e}", p.display())))?;
     }
     // Every result is written; a state that could not be saved still fails the run.
     match done.state_error {
@@ -523,7 +561,7 @@ fn serve(
         let local = listener.local_addr()?;
         let state = plaudit_server::AppState::new(engine, registry, config)?;
         let source = spec_path.map(|p| p.display().to_string()).unwrap_or_else(|| "built-in default spec".into());
-        eprintln!("plaudit: serving {source} on http://{local} (POST /v1/score, POST /get_reward, GET /healthz, GET /metrics)");
+        eprintln!("plaudit: serving {source} on http://{local} (POST /v1/score, POST /get_reward, GET / (report page), GET /healthz, GET /metrics)");
         for line in plaudit_server::openrlhf_warnings(&state) {
             eprintln!("plaudit: warning: {line}");
         }
@@ -628,6 +666,7 @@ fn main() -> ExitCode {
             header_timeout_ms,
             body_timeout_ms,
             blocking_jobs,
+            report_window,
         } => {
             let mut openrlhf = plaudit_wire::openrlhf::Options::default();
             if let Some(p) = tokenizer {
@@ -656,6 +695,7 @@ fn main() -> ExitCode {
                 header_timeout: Duration::from_millis(*header_timeout_ms),
                 body_timeout: Duration::from_millis(*body_timeout_ms),
                 allow_inline_specs: *allow_inline_specs,
+                report_window: *report_window,
             };
             serve(
                 spec.as_ref(),

@@ -21,8 +21,8 @@ use std::io::{self, BufRead};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-mod figures;
 pub mod compare;
+mod figures;
 mod html;
 pub mod stats;
 mod window;

@@ -24,11 +24,7 @@ fn data() -> (Vec<Value>, Vec<Value>) {
 #[test]
 fn kept_equals_files_and_figures_equal_the_report() {
     let (results, inputs) = data();
-    let lines = |v: &[Value]| {
-        v.iter()
-            .map(|x| x.to_string() + "\n")
-            .collect::<String>()
-    };
+    let lines = |v: &[Value]| v.iter().map(|x| x.to_string() + "\n").collect::<String>();
     let (r, i) = (lines(&results), lines(&inputs));
     let opts = Options::default();
     let from_files = build(r.as_bytes(), Some(i.as_bytes()), &opts).unwrap();

@@ -7,6 +7,9 @@
 //! - `GET /healthz`: `{"status": "ok", "requests_admitted": n, "requests_scoring": s,
 //!   "max_pending": m}` (requests admitted now — running, queued, or still sending their body —,
 //!   those of them whose samples are being scored, and the admission limit).
+//! - `GET /`: the report page (`plaudit report`'s, built by the same code) over the last
+//!   `report_window` samples scored, by either scoring route, inline specs included; it reloads
+//!   itself every 10 s until the reader opens a rollout or changes a filter.
 //! - `GET /metrics`: Prometheus text (requests by route and code, latency, samples by status,
 //!   reward and component histograms, requests in flight; every judge's calls, tokens, cost,
 //!   errors and requests in flight, see [`judges`]).
@@ -31,8 +34,9 @@ pub mod net;
 
 pub mod tokenizer;
 
+use std::collections::VecDeque;
 use std::future::Future;
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use axum::body::{Body, Bytes};
@@ -76,6 +80,8 @@ pub struct Config {
     pub body_timeout: Duration,
     /// Accept inline specs in `POST /v1/score` (within [`boundary`]'s rules); off: 403.
     pub allow_inline_specs: bool,
+    /// Results the report page at `GET /` covers: the most recent ones (0: none kept).
+    pub report_window: usize,
 }
 
 impl Default for Config {
@@ -91,6 +97,7 @@ impl Default for Config {
             header_timeout: Duration::from_secs(30),
             body_timeout: Duration::from_secs(60),
             allow_inline_specs: false,
+            report_window: 10_000,
         }
     }
 }
@@ -108,7 +115,12 @@ struct Inner {
     scoring: std::sync::atomic::AtomicUsize,
     config: Config,
     metrics: PrometheusHandle,
+    /// The last `report_window` results with what the page shows of their samples, oldest first.
+    window: Mutex<VecDeque<Arc<Kept>>>,
 }
+
+/// One scored sample in the report window.
+type Kept = (ScoreResult, plaudit_report::KeptSample);
 
 /// Counts a request in [`Inner::scoring`] while it lives.
 struct Scoring<'a>(&'a std::sync::atomic::AtomicUsize);
@@ -155,6 +167,7 @@ impl AppState {
             blocking,
             admission: Arc::new(Semaphore::new(config.max_pending.max(1))),
             scoring: Default::default(),
+            window: Mutex::new(VecDeque::with_capacity(config.report_window.min(1 << 16))),
             config,
             metrics: metrics_handle(),
         })))
@@ -229,6 +242,7 @@ pub fn router(state: AppState) -> Router {
         .route("/get_reward", post(get_reward))
         .route("/healthz", get(healthz))
         .route("/metrics", get(prometheus))
+        .route("/", get(report_page))
         .fallback(not_found)
         .with_state(state)
 }
@@ -291,7 +305,7 @@ async fn prometheus(State(state): State<AppState>) -> Response {
 async fn not_found() -> Response {
     error(
         StatusCode::NOT_FOUND,
-        "no such route (routes: POST /v1/score, POST /get_reward, GET /healthz, GET /metrics)",
+        "no such route (routes: POST /v1/score, POST /get_reward, GET /, GET /healthz, GET /metrics)",
     )
 }
 
@@ -516,6 +530,60 @@ enum Answer {
     OpenRlhf(openrlhf::Request),
 }
 
+/// A request body as a job (on the CPU pool).
+fn parse_job(st: &AppState, route: &'static str, bytes: Bytes) -> Result<Job, Refusal> {
+    let inner = &st.0;
+    let bad = |m: String| (StatusCode::BAD_REQUEST, m);
+    let body: Value =
+        serde_json::from_slice(&bytes).map_err(|e| bad(format!("invalid JSON: {e}")))?;
+    if route == "/get_reward" {
+        return parse_openrlhf(body, inner.engine.spec(), &inner.config.openrlhf).map_err(bad);
+    }
+    if !inner.config.allow_inline_specs && body.get("spec").is_some_and(|s| !s.is_null()) {
+        return Err((
+            StatusCode::FORBIDDEN,
+            "field `spec`: inline specs are disabled on this server (its operator can allow them with `plaudit serve --allow-inline-specs`); send samples only, to be scored with the server's spec".into(),
+        ));
+    }
+    let req = plaudit_wire::score_request(body, &inner.registry).map_err(bad)?;
+    let job = Job::Score {
+        inputs: req.inputs,
+        spec: req.spec,
+    };
+    if let Job::Score {
+        spec: Some(spec), ..
+    } = &job
+    {
+        boundary::check_inline(spec, &inner.registry, inner.inline_timeout_ceiling).map_err(
+            |e| {
+                (
+                    StatusCode::FORBIDDEN,
+                    format!("field `spec` is not allowed here:\n{e}"),
+                )
+            },
+        )?;
+    }
+    Ok(job)
+}
+
+/// What the report page keeps of an input (texts cut to the page's limits).
+fn kept_sample(input: &Input) -> plaudit_report::KeptSample {
+    match input {
+        Input::Sample(s) => plaudit_report::KeptSample::new(
+            &s.id,
+            s.task.as_deref(),
+            s.group.as_deref(),
+            &s.prompt,
+            &s.response,
+            &s.reference,
+            s.tokens,
+        ),
+        Input::Invalid { id, group, .. } => {
+            plaudit_report::KeptSample::invalid(id, group.as_deref())
+        }
+    }
+}
+
 /// Parse (CPU pool), score (CPU and blocking pools), then build the body (CPU pool).
 async fn run(
     state: &AppState,
@@ -524,32 +592,21 @@ async fn run(
     stop: Stop,
 ) -> Result<(Vec<u8>, Summary), Refusal> {
     let st = state.clone();
-    let job = on_pool(&state.0.pool, move || -> Result<Job, Refusal> {
-        let inner = &st.0;
-        let bad = |m: String| (StatusCode::BAD_REQUEST, m);
-        let body: Value =
-            serde_json::from_slice(&bytes).map_err(|e| bad(format!("invalid JSON: {e}")))?;
-        if route == "/get_reward" {
-            return parse_openrlhf(body, inner.engine.spec(), &inner.config.openrlhf).map_err(bad);
-        }
-        if !inner.config.allow_inline_specs && body.get("spec").is_some_and(|s| !s.is_null()) {
-            return Err((
-                StatusCode::FORBIDDEN,
-                "field `spec`: inline specs are disabled on this server (its operator can allow them with `plaudit serve --allow-inline-specs`); send samples only, to be scored with the server's spec".into(),
-            ));
-        }
-        let req = plaudit_wire::score_request(body, &inner.registry).map_err(bad)?;
-        let job = Job::Score {
-            inputs: req.inputs,
-            spec: req.spec,
-        };
-        if let Job::Score { spec: Some(spec), .. } = &job {
-            boundary::check_inline(spec, &inner.registry, inner.inline_timeout_ceiling)
-                .map_err(|e| (StatusCode::FORBIDDEN, format!("field `spec` is not allowed here:\n{e}")))?;
-        }
-        Ok(job)
-    })
+    let keep = state.0.config.report_window > 0;
+    let job = on_pool(
+        &state.0.pool,
+        move || -> Result<(Job, Vec<plaudit_report::KeptSample>), Refusal> {
+            let job = parse_job(&st, route, bytes)?;
+            let kept = match &job {
+                _ if !keep => Vec::new(),
+                Job::Score { inputs, .. } => inputs.iter().map(kept_sample).collect(),
+                Job::OpenRlhf(req) => req.inputs.iter().map(kept_sample).collect(),
+            };
+            Ok((job, kept))
+        },
+    )
     .await??;
+    let (job, kept) = job;
     let (engine, inputs, answer) = match job {
         Job::Score { inputs, spec: None } => (
             state.0.engine.clone(),
@@ -585,7 +642,7 @@ async fn run(
                 "the client went away: samples not started were cancelled"
             );
         }
-        match answer {
+        let out = match answer {
             Answer::Score { inline } => {
                 let mut body = b"{\"results\":".to_vec();
                 serde_json::to_writer(&mut body, &results).expect("results serialize");
@@ -598,9 +655,98 @@ async fn run(
                 let body = serde_json::to_vec(&response).expect("responses serialize");
                 (body, record(&results, &tally, false))
             }
-        }
+        };
+        remember(&st, results, kept);
+        out
     })
     .await
+}
+
+/// Adds a request's results (the body already built) to the report window: the lock is held
+/// only to move pointers in; what falls out is freed after it is released.
+fn remember(state: &AppState, results: Vec<ScoreResult>, kept: Vec<plaudit_report::KeptSample>) {
+    let cap = state.0.config.report_window;
+    if cap == 0 || kept.len() != results.len() {
+        return;
+    }
+    let skip = results.len().saturating_sub(cap);
+    let fresh: Vec<Arc<Kept>> = results
+        .into_iter()
+        .zip(kept)
+        .skip(skip)
+        .map(Arc::new)
+        .collect();
+    let mut old = Vec::new();
+    {
+        let mut w = state.0.window.lock().unwrap_or_else(|e| e.into_inner());
+        let over = (w.len() + fresh.len()).saturating_sub(cap);
+        old.extend(w.drain(..over));
+        w.extend(fresh);
+    }
+    drop(old);
+}
+
+/// `GET /`: the report page over the window, built on the CPU pool from a snapshot of it.
+async fn report_page(State(state): State<AppState>) -> Response {
+    let snapshot: Vec<Arc<Kept>> = state
+        .0
+        .window
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .iter()
+        .cloned()
+        .collect();
+    let cap = state.0.config.report_window;
+    let page = on_pool(&state.0.pool, move || {
+        let report = plaudit_report::build_kept(
+            snapshot.iter().map(|k| (&k.0, &k.1)),
+            &plaudit_report::Options::default(),
+        )?;
+        let title = format!(
+            "the last {} samples served (window {cap})",
+            report.stats.samples
+        );
+        Ok::<_, std::io::Error>(live_page(plaudit_report::render_html(&report, &title)))
+    })
+    .await;
+    match page {
+        Ok(Ok(html)) => (
+            StatusCode::OK,
+            [
+                (
+                    header::CONTENT_TYPE,
+                    HeaderValue::from_static("text/html; charset=utf-8"),
+                ),
+                (
+                    header::CONTENT_SECURITY_POLICY,
+                    HeaderValue::from_static(
+                        "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:",
+                    ),
+                ),
+                (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
+            ],
+            html,
+        )
+            .into_response(),
+        Ok(Err(e)) => error(StatusCode::INTERNAL_SERVER_ERROR, format!("the report failed: {e}")),
+        Err((code, msg)) => error(code, msg),
+    }
+}
+
+/// The page reloads itself every 10 s, until the reader opens a rollout or changes a filter.
+const LIVE: &str = "<p id=\"live\">Live: reloads every 10 s until you open a rollout or change a filter.</p>\
+<script>(function(){var still=true;function stop(){still=false;var p=document.getElementById(\"live\");\
+if(p)p.textContent=\"Live: reloading paused (reload the page to resume).\";}\
+document.addEventListener(\"click\",function(e){if(e.target.closest&&e.target.closest(\"tr.rollout\"))stop();});\
+document.addEventListener(\"change\",stop);document.addEventListener(\"input\",stop);\
+setInterval(function(){if(still)location.reload();},10000);})();</script>";
+
+fn live_page(mut html: String) -> String {
+    match html.rfind("</body>") {
+        Some(i) => html.insert_str(i, LIVE),
+        None => html.push_str(LIVE),
+    }
+    html
 }
 
 /// Score a batch with the core pipeline ([`plaudit_core::Batch`]): the samples of blocking

@@ -1,0 +1,86 @@
+//! `plaudit score`'s summary figures: the ones trainers log (TRL's `reward`, `reward_std`,
+//! `frac_reward_zero_std`, verl's `critic/score/mean`, …), computed by `plaudit report`'s code
+//! ([`plaudit_report::Figures`]) as the results are written.
+
+use std::collections::VecDeque;
+
+use plaudit_core::{Emit, Input, JsonLine, ScoreResult};
+use plaudit_report::{FigureSample, Figures};
+use serde_json::{Map, Value};
+
+/// A result line, with what the figures need of its result.
+pub struct Scored {
+    pub line: JsonLine,
+    reward: f64,
+    components: Vec<(String, f64)>,
+    zero_variance: Option<bool>,
+}
+
+impl Emit for Scored {
+    fn emit(mut result: ScoreResult) -> Self {
+        let (reward, zero_variance) = (result.reward, result.zero_variance);
+        let mut b = serde_json::to_vec(&result).expect("results always serialize");
+        b.push(b'\n');
+        Scored {
+            line: JsonLine(b),
+            reward,
+            components: std::mem::take(&mut result.components).into_iter().collect(),
+            zero_variance,
+        }
+    }
+
+    fn complete(&mut self, advantage: Option<f64>, zero_variance: Option<bool>) {
+        self.line.complete(advantage, zero_variance);
+        self.zero_variance = zero_variance;
+    }
+}
+
+/// The figures over the results written so far; each result joins its input by order, as
+/// `plaudit report --input` joins them. An input that could not be read as a sample counts as a
+/// result without input.
+#[derive(Default)]
+pub struct Summary {
+    figures: Figures,
+    /// The group and token count of each input whose result has not come out yet, in order.
+    pending: VecDeque<Option<(Option<String>, Option<u64>)>>,
+}
+
+impl Summary {
+    /// Inputs about to be scored, in order.
+    pub fn inputs(&mut self, inputs: &[Input]) {
+        self.pending.extend(inputs.iter().map(|i| match i {
+            Input::Sample(s) => Some((s.group.clone(), s.tokens)),
+            Input::Invalid { .. } => None,
+        }));
+    }
+
+    /// The next result, in input order.
+    pub fn result(&mut self, r: &Scored) {
+        let sample = self.pending.pop_front().flatten();
+        self.figures.push(
+            Some(r.reward),
+            r.components.iter().map(|(k, v)| (k.as_str(), *v)),
+            r.zero_variance,
+            sample.as_ref().map(|(group, tokens)| FigureSample {
+                group: group.as_deref(),
+                tokens: *tokens,
+            }),
+        );
+    }
+
+    pub fn trainers(&self) -> Map<String, Value> {
+        self.figures.trainers()
+    }
+}
+
+/// The end-of-run line's part for the figures: `reward_std s · frac_reward_zero_std f`, and which
+/// trainer names the mean reward goes by.
+pub fn line_part(t: &Map<String, Value>) -> Vec<String> {
+    let mut parts = Vec::new();
+    for k in ["reward_std", "frac_reward_zero_std"] {
+        if let Some(x) = t.get(k).and_then(Value::as_f64) {
+            parts.push(format!("{k} {x:.4}"));
+        }
+    }
+    parts
+}
