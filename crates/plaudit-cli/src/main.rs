@@ -213,7 +213,11 @@ fn load_spec(path: Option<&PathBuf>, registry: &Registry) -> Result<Spec, Fatal>
 
 /// The summary line on standard error: `N samples in T s (R samples/s) · ok n · … · mean reward m
 /// · reward_std s · frac_reward_zero_std f` (the last two as trainers log them, when defined).
-fn summary_line(tally: &Tally, elapsed: Duration, trainers: &serde_json::Map<String, serde_json::Value>) -> String {
+fn summary_line(
+    tally: &Tally,
+    elapsed: Duration,
+    trainers: &serde_json::Map<String, serde_json::Value>,
+) -> String {
     let secs = elapsed.as_secs_f64().max(1e-9);
     let mut parts = vec![format!(
         "{} samples in {:.2} s ({:.0} samples/s)",
