@@ -47,7 +47,11 @@ fn script_json(v: &impl serde::Serialize) -> String {
 }
 
 fn num(x: f64) -> String {
-    if x == x.trunc() && x.abs() < 1e15 {
+    if x.abs() < 1e-12 {
+        // Rounding noise of a mean that is 0 (GRPO advantages sum to 0 in each group); the
+        // statistics in `--json` keep the exact value.
+        "0".into()
+    } else if x == x.trunc() && x.abs() < 1e15 {
         format!("{x:.0}")
     } else if x.abs() >= 1e-3 && x.abs() < 1e6 {
         format!("{x:.4}")
@@ -530,4 +534,18 @@ pub fn external_refs(html: &str) -> Vec<String> {
         }
     }
     found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::num;
+
+    #[test]
+    fn numbers_read_as_figures() {
+        assert_eq!(num(1.2688e-17), "0");
+        assert_eq!(num(-3e-13), "0");
+        assert_eq!(num(7e-5), "7.0000e-5");
+        assert_eq!(num(0.49321), "0.4932");
+        assert_eq!(num(35.0), "35");
+    }
 }
