@@ -27,14 +27,14 @@ mod html;
 pub mod stats;
 mod window;
 
-pub use html::{external_refs, render_html};
 pub use compare::{compare, CompareOptions, Comparison};
-pub use html::render_compare_html;
 pub use figures::{FigureSample, Figures};
-pub use window::{build_kept, KeptSample};
+pub use html::render_compare_html;
+pub use html::{external_refs, render_html};
 use stats::{
     cluster_key, Bins, Histogram, LengthBin, LengthBins, Moments, Reservoir, Rng, Summary,
 };
+pub use window::{build_kept, KeptSample};
 
 /// Distinct values kept per breakdown (`--by`, routes); later values go to `(other)`.
 pub const MAX_KEYS: usize = 200;
