@@ -36,8 +36,7 @@ impl Emit for Scored {
 }
 
 /// The figures over the results written so far; each result joins its input by order, as
-/// `plaudit report --input` joins them. An input that could not be read as a sample counts as a
-/// result without input.
+/// `plaudit report --input` joins them.
 #[derive(Default)]
 pub struct Summary {
     figures: Figures,
@@ -48,8 +47,11 @@ pub struct Summary {
 impl Summary {
     /// Inputs about to be scored, in order.
     pub fn inputs(&mut self, inputs: &[Input]) {
+        // An input that is not a sample still takes part in its group with its failure value
+        // (as in the group stage, and as `plaudit report --input` reads the same line).
         self.pending.extend(inputs.iter().map(|i| match i {
             Input::Sample(s) => Some((s.group.clone(), s.tokens)),
+            Input::Invalid { group: Some(g), .. } => Some((Some(g.clone()), None)),
             Input::Invalid { .. } => None,
         }));
     }

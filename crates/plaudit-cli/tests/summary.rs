@@ -76,3 +76,38 @@ fn score_prints_and_writes_the_trainers_figures() {
     let r: Value = serde_json::from_slice(&report.stdout).unwrap();
     assert_eq!(&r["trainers"], t);
 }
+
+#[test]
+fn the_shipped_example_gives_the_reports_figures() {
+    // The quickstart has samples that are invalid inputs but name their group: they take part in
+    // it with their failure value, in the summary as in the report.
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let input = root.join("examples/quickstart.jsonl");
+    let (out, summary) = (temp("qs-out.jsonl"), temp("qs-summary.json"));
+    let run = Command::new(env!("CARGO_BIN_EXE_plaudit"))
+        .arg("score")
+        .arg(&input)
+        .arg("-o")
+        .arg(&out)
+        .arg("--summary-json")
+        .arg(&summary)
+        .output()
+        .unwrap();
+    assert!(run.status.success());
+    let s: Value = serde_json::from_slice(&std::fs::read(&summary).unwrap()).unwrap();
+    let report = Command::new(env!("CARGO_BIN_EXE_plaudit"))
+        .arg("report")
+        .arg(&out)
+        .arg("--input")
+        .arg(&input)
+        .arg("--json")
+        .output()
+        .unwrap();
+    assert!(report.status.success());
+    let r: Value = serde_json::from_slice(&report.stdout).unwrap();
+    assert_eq!(r["trainers"], s["trainers"]);
+    assert_eq!(
+        s["trainers"]["frac_reward_zero_std"].as_f64().unwrap(),
+        1.0 / 9.0
+    );
+}
