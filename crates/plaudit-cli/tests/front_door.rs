@@ -134,7 +134,7 @@ fn zero_threads_are_refused() {
 }
 
 /// Every subcommand of `plaudit`.
-const COMMANDS: [&str; 9] = [
+const COMMANDS: [&str; 10] = [
     "score",
     "list",
     "explain",
@@ -142,6 +142,7 @@ const COMMANDS: [&str; 9] = [
     "serve",
     "judge-probe",
     "report",
+    "convert",
     "completions",
     "man",
 ];
@@ -207,6 +208,7 @@ fn the_manual_page_names_every_command() {
         [
             "plaudit-check.1",
             "plaudit-completions.1",
+            "plaudit-convert.1",
             "plaudit-explain.1",
             "plaudit-judge-probe.1",
             "plaudit-list.1",
