@@ -468,12 +468,12 @@ pub fn render_html(report: &Report, title: &str) -> String {
 
     // Judges.
     if !s.judges.is_empty() {
-        o.push_str("<section id=\"judges\"><h2>Judges</h2><table><tr><th>component</th><th>results</th><th>calls</th><th>attempts</th><th>cached</th><th>prompt tokens</th><th>completion tokens</th><th>cost (USD)</th><th>judge_error</th></tr>");
+        o.push_str("<section id=\"judges\"><h2>Judges</h2><table><tr><th>component</th><th>results</th><th>calls</th><th>attempts</th><th>cached</th><th>prompt tokens</th><th>completion tokens</th><th>cost (USD)</th><th>latency per call (ms)</th><th>judge_error</th></tr>");
         for (name, j) in &s.judges {
             let errs: Vec<String> = j.errors.iter().map(|(k, v)| format!("{k} {v}")).collect();
             let _ = write!(
                 o,
-                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{:.4}</td><td>{}</td></tr>",
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{:.4}</td><td>{}</td><td>{}</td></tr>",
                 esc(name),
                 j.samples,
                 j.calls,
@@ -482,6 +482,11 @@ pub fn render_html(report: &Report, title: &str) -> String {
                 j.prompt_tokens,
                 j.completion_tokens,
                 j.cost_usd,
+                if j.timed_calls > 0 {
+                    format!("{:.1}", j.latency_ms / j.timed_calls as f64)
+                } else {
+                    "—".into()
+                },
                 esc(&errs.join(", "))
             );
         }

@@ -186,6 +186,10 @@ pub struct JudgeStats {
     pub prompt_tokens: u64,
     pub completion_tokens: u64,
     pub cost_usd: f64,
+    /// The calls' waiting time (`latency_ms` in the details), summed, in milliseconds.
+    pub latency_ms: f64,
+    /// Calls whose results gave a `latency_ms` (for its mean per call).
+    pub timed_calls: u64,
     /// `judge_error` reasons and their counts.
     pub errors: BTreeMap<String, u64>,
 }
@@ -603,6 +607,10 @@ fn build_with<R: BufRead, I: window::Samples>(
                     j.completion_tokens += t("completion_tokens");
                 }
                 j.cost_usd += f.get("cost_usd").and_then(Value::as_f64).unwrap_or(0.0);
+                if let Some(ms) = f.get("latency_ms").and_then(Value::as_f64) {
+                    j.latency_ms += ms;
+                    j.timed_calls += n("calls");
+                }
                 if let Some(e) = f.get("judge_error").filter(|e| !e.is_null()) {
                     *j.errors.entry(key_text(e)).or_default() += 1;
                 }

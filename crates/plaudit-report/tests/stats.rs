@@ -14,7 +14,7 @@ fn fixture() -> (String, String) {
         json!({"id": "b", "reward": 0.0, "components": {"correct": 0.0, "fmt": 0.0}, "status": "ok", "details": {}, "advantage": -1.0}),
         json!({"id": "c", "reward": 0.5, "components": {"correct": 0.0, "fmt": 1.0}, "status": "ok", "details": {}, "advantage": 0.0}),
         json!({"id": "d", "reward": 0.0, "components": {}, "status": "timeout", "error": "deadline of 30000 ms passed in `correct`", "details": {}, "advantage": 0.0, "zero_variance": true}),
-        json!({"id": "e", "reward": 0.0, "components": {"fmt": 0.0}, "status": "no_answer", "error": "no answer found in response 17 (\"foo 12\")", "details": {"judge": {"calls": 1, "attempts": 2, "cached": 0, "usage": {"prompt_tokens": 100, "completion_tokens": 7}, "cost_usd": 0.002, "judge_error": "no_verdict"}}, "advantage": 0.0, "zero_variance": true}),
+        json!({"id": "e", "reward": 0.0, "components": {"fmt": 0.0}, "status": "no_answer", "error": "no answer found in response 17 (\"foo 12\")", "details": {"judge": {"calls": 1, "attempts": 2, "cached": 0, "usage": {"prompt_tokens": 100, "completion_tokens": 7}, "cost_usd": 0.002, "latency_ms": 812.5, "judge_error": "no_verdict"}}, "advantage": 0.0, "zero_variance": true}),
         json!({"id": "f", "reward": 0.0, "components": {}, "status": "timeout", "error": "deadline of 5000 ms passed in `judge`", "details": {"judge": {"calls": 1, "attempts": 1, "cached": 1, "usage": {"prompt_tokens": 0, "completion_tokens": 0}}}, "advantage": 0.0, "zero_variance": true}),
     ]);
     let input = lines(&[
@@ -108,6 +108,8 @@ fn errors_are_clustered_with_examples_and_judges_summed() {
         (2, 2, 3, 1, 100, 7)
     );
     close(j.cost_usd, 0.002);
+    // One result gave its call's latency: 812.5 ms over 1 call (the other, cached, none).
+    assert_eq!((j.latency_ms, j.timed_calls), (812.5, 1));
     assert_eq!(j.errors["no_verdict"], 1);
 }
 

@@ -77,7 +77,10 @@ impl JudgeRef {
         log: &mut CallLog,
     ) -> Result<Reply, Failure> {
         let judge = self.judge()?;
-        match judge.ask(messages, instant(deadline)).await {
+        let started = Instant::now();
+        let result = judge.ask(messages, instant(deadline)).await;
+        log.waited(started.elapsed());
+        match result {
             Ok(reply) => {
                 log.add(&reply);
                 Ok(reply)
@@ -99,10 +102,12 @@ impl JudgeRef {
         log: &mut CallLog,
     ) -> Result<JsonReply, Failure> {
         let judge = self.judge()?;
-        match judge
+        let started = Instant::now();
+        let result = judge
             .ask_json(path.to_string(), body, instant(deadline))
-            .await
-        {
+            .await;
+        log.waited(started.elapsed());
+        match result {
             Ok(reply) => {
                 log.add_json(&reply);
                 Ok(reply)
@@ -161,6 +166,8 @@ pub(crate) struct CallLog {
     completion_tokens: u64,
     /// `None` while the judge has no prices.
     cost_usd: Option<f64>,
+    /// Time spent waiting for the calls (limits, retries and the replies), summed over them.
+    latency: Duration,
 }
 
 impl CallLog {
@@ -189,6 +196,10 @@ impl CallLog {
         }
     }
 
+    fn waited(&mut self, d: Duration) {
+        self.latency += d;
+    }
+
     fn failed(&mut self, e: &CallError) {
         self.calls += 1;
         self.attempts += e.attempts();
@@ -205,11 +216,13 @@ impl CallLog {
         if let Some(c) = other.cost_usd {
             *self.cost_usd.get_or_insert(0.0) += c;
         }
+        self.latency += other.latency;
     }
 
     /// `fields` with the accounting added: `calls`, `attempts` (HTTP requests sent), `cached`
     /// (replies from the cache or shared with an identical call), `usage` (tokens the judge
-    /// reported), and `cost_usd` when the judge has prices.
+    /// reported), `cost_usd` when the judge has prices, and `latency_ms` (the time spent waiting
+    /// for the calls, summed over them: queueing under the judge's limits, retries and replies).
     pub(crate) fn details(&self, mut fields: Value) -> Value {
         let m = fields.as_object_mut().expect("details are an object");
         m.insert("calls".into(), json!(self.calls));
@@ -222,6 +235,8 @@ impl CallLog {
         if let Some(c) = self.cost_usd {
             m.insert("cost_usd".into(), json!(c));
         }
+        let ms = (self.latency.as_secs_f64() * 1e6).round() / 1e3;
+        m.insert("latency_ms".into(), json!(ms));
         fields
     }
 }

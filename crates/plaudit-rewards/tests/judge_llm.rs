@@ -277,3 +277,20 @@ fn a_response_cannot_close_the_fence_around_it() {
         "{sent}"
     );
 }
+
+#[test]
+fn the_details_say_how_long_the_calls_took() {
+    let peer = Peer::start(&[]);
+    peer.script(&json!({"": "sleep 150; verdict 6"}));
+    let e = judging::engine(judged(&peer, json!({}), json!({})));
+    let rs = e
+        .score_batch(&[plaudit_core::Input::from_value(
+            json!({"id": 0, "prompt": "p", "response": "r"}),
+        )])
+        .unwrap();
+    // The peer waits 150 ms before answering: the call cannot have taken less.
+    let ms = rs[0].details.as_ref().unwrap()["q"]["latency_ms"]
+        .as_f64()
+        .unwrap();
+    assert!(ms >= 150.0, "{ms}");
+}

@@ -30,7 +30,7 @@
 //! Every member's details: `candidate` (its label in the call), `raw` (the number the judge
 //! gave it), `order` (the members' indices, in the group's order, as they were shown:
 //! `order[k]` was `Candidate k+1`), `mode`, `judge`, and the call's accounting (`calls`,
-//! `attempts`, `cached`, `usage`, `cost_usd`) with `shared_by: n`: the one call is reported on
+//! `attempts`, `cached`, `usage`, `cost_usd`, `latency_ms`) with `shared_by: n`: the one call is reported on
 //! each of the n members, so a sum over samples counts it n times — divide by `shared_by`.
 //!
 //! The default template (used when `template` is empty; `{{candidates}}` is the candidates'

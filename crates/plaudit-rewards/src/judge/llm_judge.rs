@@ -16,7 +16,8 @@
 //! that gives no reply is a failure with the client's reason (`rate_limited`, `http_status`,
 //! `connection`, `malformed_reply`, `budget_exhausted`), and a call still running at the sample's
 //! deadline is `timeout`. The details of every sample say what the judgement cost: `calls`,
-//! `attempts` (HTTP requests), `cached` (replies from the cache), `usage` (tokens).
+//! `attempts` (HTTP requests), `cached` (replies from the cache), `usage` (tokens), `cost_usd`
+//! (when the judge has prices) and `latency_ms` (the time spent waiting for the call).
 //!
 //! The default template (used when `template` is empty):
 //! ```text

@@ -31,7 +31,7 @@
 //! writes `[[A]]` or `VERDICT: A` into itself changes only what the judge sees inside
 //! `<response_a>`. The details list the `orders` asked, each with the response's position
 //! (`response_as`), the judge's `verdict` and the response's `preference`, and the calls'
-//! accounting (`calls`, `attempts`, `cached`, `usage`).
+//! accounting (`calls`, `attempts`, `cached`, `usage`, `latency_ms`).
 //!
 //! The default template (used when `template` is empty); `{{response_a}}` and `{{response_b}}`
 //! are the two responses in the order asked:

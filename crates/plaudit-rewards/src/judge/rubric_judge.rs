@@ -33,7 +33,7 @@
 //! `1. YES` or `VERDICT: 10` into itself changes nothing but what the judge sees inside
 //! `<response>`. The details hold `criteria` (each `{criterion, weight}`, with `answer`: `YES`
 //! or `NO` in explicit mode), `rubric_from` (`reference.rubric` or `params.criteria`), the mode,
-//! and the calls' accounting (`calls`, `attempts`, `cached`, `usage`).
+//! and the calls' accounting (`calls`, `attempts`, `cached`, `usage`, `latency_ms`).
 //!
 //! The default templates (used when `template` is empty). One criterion per call, with
 //! `{{criterion}}` the criterion's text:
