@@ -296,8 +296,9 @@ impl Engine {
         }
     }
 
-    /// Apply the observations of a batch's results to the state, in input order (see
-    /// [`crate::state`]). [`crate::Batch::finish`] calls it once per batch.
+    /// Apply the observations of a batch's results to the state, in input order, as one
+    /// [`Store::transaction`] (see [`crate::state`]). [`crate::Batch::finish`] calls it once per
+    /// batch.
     pub(crate) fn commit_observations(&self, observations: Vec<Observation>) -> Result<(), String> {
         if observations.is_empty() {
             return Ok(());
@@ -313,6 +314,7 @@ impl Engine {
                 None => groups.push((o.route, o.component, vec![o.value])),
             }
         }
+        let mut updates = Vec::with_capacity(groups.len());
         for (route, comp, obs) in groups {
             let r = if &*route == "*" {
                 self.spec.fallback.as_ref()
@@ -324,11 +326,19 @@ impl Engine {
                     "observations for an unknown component ({route}, {comp})"
                 ));
             };
-            c.reward
-                .update(&obs, &*self.store, &c.namespace)
-                .map_err(|e| format!("cannot update the state of component `{}`: {e}", c.name))?;
+            updates.push((c, obs));
         }
-        Ok(())
+        // One write transaction for the whole commit: every component's read-modify-write
+        // lands together, and no other commit on the same state (another request, another
+        // replica sharing the state file) interleaves with it.
+        self.store.transaction(&mut |tx| {
+            for (c, obs) in &updates {
+                c.reward.update(obs, tx, &c.namespace).map_err(|e| {
+                    format!("cannot update the state of component `{}`: {e}", c.name)
+                })?;
+            }
+            Ok(())
+        })
     }
 
     pub fn spec(&self) -> &Spec {
@@ -341,7 +351,7 @@ impl Engine {
     }
 
     /// The reward given to failed samples of this input (its route's `on_error`).
-    fn failure_value(&self, task: Option<&str>) -> f64 {
+    pub fn failure_value(&self, task: Option<&str>) -> f64 {
         self.spec
             .route_for(task)
             .map(|r| r.on_error)

@@ -20,8 +20,10 @@ use rayon::prelude::*;
 use serde_json::Value;
 
 mod convert;
+mod shares;
 
 use convert::{result_to_py, to_py, to_value};
+use shares::SharedStore;
 
 /// Scoring allocates many small short-lived strings on several threads at once (as in the CLI).
 #[global_allocator]
@@ -142,6 +144,8 @@ struct PyEngine {
     engine: Engine,
     /// Threads per call: 1 scores on the calling thread, n > 1 on a process-wide pool of n.
     jobs: usize,
+    /// The engine's state store (in memory), which `plaudit.ray` reads and writes.
+    store: Arc<SharedStore>,
 }
 
 impl PyEngine {
@@ -151,9 +155,11 @@ impl PyEngine {
             Some(0) => return Err(PyValueError::new_err("jobs: must be at least 1")),
             Some(n) => n,
         };
+        let store = Arc::new(SharedStore::default());
         Ok(PyEngine {
-            engine: Engine::new(spec),
+            engine: Engine::with_store(spec, store.clone()),
             jobs,
+            store,
         })
     }
 
@@ -179,6 +185,15 @@ impl PyEngine {
             go(raw.into_iter().map(to_input).collect())
         } else {
             pool(self.jobs).install(|| go(raw.into_par_iter().map(to_input).collect()))
+        }
+    }
+
+    /// Run `f` with this engine's parallelism (see `jobs`).
+    fn install<T: Send>(&self, f: impl FnOnce() -> T + Send) -> T {
+        if self.jobs == 1 {
+            f()
+        } else {
+            pool(self.jobs).install(f)
         }
     }
 
@@ -345,6 +360,116 @@ impl PyEngine {
             Ok(v) => to_py(py, &v),
             Err(msg) => Err(PyValueError::new_err(msg)),
         }
+    }
+
+    // -- scoring across processes (plaudit.ray; see shares.rs)
+
+    /// Score a share of a batch (whole groups) without the group stage and without committing:
+    /// the results with their group keys and observations, as bytes for `merge`.
+    fn score_share<'py>(
+        &self,
+        py: Python<'py>,
+        samples: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyBytes>> {
+        let raw = raw_samples(samples)?;
+        let bytes = py.detach(|| {
+            self.install(|| {
+                let inputs: Vec<Input> = raw.into_par_iter().map(to_input).collect();
+                let keys: Vec<Option<String>> = inputs.iter().map(Input::group).collect();
+                let scorer = self
+                    .engine
+                    .batch::<ScoreResult>(BatchOptions {
+                        skip_group_stage: true,
+                        ..Default::default()
+                    })
+                    .scorer();
+                shares::encode_share(keys, scorer.score(&inputs))
+            })
+        });
+        Ok(PyBytes::new(py, &bytes))
+    }
+
+    /// Finish a batch from shares scored elsewhere: `parts` are `(input indices, share bytes)`
+    /// covering `0..n`; the observations are committed once in input order and (with `group`)
+    /// the group stage runs over the whole batch. One result dict per input, in input order.
+    fn merge<'py>(
+        &self,
+        py: Python<'py>,
+        parts: Vec<(Vec<usize>, Vec<u8>)>,
+        n: usize,
+        group: bool,
+    ) -> PyResult<Bound<'py, PyList>> {
+        let done = py.detach(|| -> Result<Vec<ScoreResult>, String> {
+            let (keys, results) = shares::decode_shares(parts, n)?;
+            Ok(self.install(|| {
+                let mut batch = self.engine.batch::<ScoreResult>(BatchOptions {
+                    skip_group_stage: !group,
+                    ..Default::default()
+                });
+                let given = batch.accept(keys, results);
+                let done = batch.finish_after(given);
+                if let Some(e) = done.state_error {
+                    eprintln!("plaudit: cannot save state: {e}");
+                }
+                done.results
+            }))
+        });
+        let results = done.map_err(PyValueError::new_err)?;
+        let out = PyList::empty(py);
+        for r in &results {
+            out.append(result_to_py(py, r)?)?;
+        }
+        Ok(out)
+    }
+
+    /// A share no scorer could score (its actors kept dying): an `error` result for each input,
+    /// worth its route's `on_error`, with `message`; as bytes for `merge`, like `score_share`.
+    fn fail_share<'py>(
+        &self,
+        py: Python<'py>,
+        samples: &Bound<'py, PyAny>,
+        message: &str,
+    ) -> PyResult<Bound<'py, PyBytes>> {
+        let raw = raw_samples(samples)?;
+        let inputs: Vec<Input> = raw.into_iter().map(to_input).collect();
+        let keys: Vec<Option<String>> = inputs.iter().map(Input::group).collect();
+        let results = inputs
+            .iter()
+            .map(|i| {
+                let (id, task) = match i {
+                    Input::Sample(s) => (s.id.clone(), s.task.as_deref()),
+                    Input::Invalid { id, .. } => (id.clone(), None),
+                };
+                let value = self.engine.failure_value(task);
+                ScoreResult::failed(id, plaudit_core::Status::Error, value, message.to_string())
+            })
+            .collect();
+        Ok(PyBytes::new(py, &shares::encode_share(keys, results)))
+    }
+
+    /// Record what commits write to the state, for `state_written` (a pool's driver).
+    fn record_state(&self, on: bool) {
+        self.store.record(on)
+    }
+
+    /// Every state entry `[namespace, key, value]`, as JSON bytes.
+    fn state_entries<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
+        let bytes = serde_json::to_vec(&self.store.entries()).expect("entries serialize");
+        PyBytes::new(py, &bytes)
+    }
+
+    /// The state entries written since the last call (while recording), as JSON bytes.
+    fn state_written<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
+        let bytes = serde_json::to_vec(&self.store.take_written()).expect("entries serialize");
+        PyBytes::new(py, &bytes)
+    }
+
+    /// Write state entries (`state_entries` / `state_written` bytes of another engine).
+    fn load_state(&self, data: &[u8]) -> PyResult<()> {
+        let entries: Vec<(String, String, Value)> = serde_json::from_slice(data)
+            .map_err(|e| PyValueError::new_err(format!("state entries: {e}")))?;
+        self.store.load(entries);
+        Ok(())
     }
 
     /// Components scored per group (`route …: component `c` (reward)`), for the adapters' warnings.

@@ -1,0 +1,338 @@
+"""Plaudit on Ray: a pool of scorer actors that gives the results one in-process
+:class:`plaudit.Reward` gives, for any number of actors.
+
+    import ray, plaudit.ray
+    ray.init()
+    pool = plaudit.ray.RewardPool("spec.yaml", num_actors=8, num_cpus_per_actor=4)
+    results = pool.score(samples)          # one result per sample, in input order
+    rewards = pool.rewards(samples)
+
+How a batch is scored:
+
+* **Groups stay whole.** The batch is cut into shares of whole groups (a sample's ``group``;
+  samples without one are their own group), about ``shares_per_actor`` per actor, and the
+  shares go to the actors as they become free. Group rewards see whole groups.
+* **One state.** The actors score against the state as it was before the batch and commit
+  nothing: each result carries its stateful rewards' observations back. The pool's driver (this
+  object, in the caller's process) puts the shares back in input order, commits the
+  observations once, in input order, and runs the group stage (advantages) over the whole
+  batch. Results and state are those of one ``Reward`` scoring the same batches, whatever the
+  number of actors. The next batch sends each actor only the state entries written since the
+  version it holds (all of them to a new or restarted actor).
+* **Nothing lost.** An actor that dies mid-batch has its shares rescored on another (Ray
+  restarts it, ``max_restarts``); a share is tried ``max_attempts`` times, then split in two
+  and tried again, and a single group that still kills every actor it meets gets ``error``
+  results naming why. A batch always returns one result per sample.
+* **One judge budget.** With ``judge_limits=True`` (the default when the spec declares
+  ``judges:``), the judges' ``max_concurrency``, ``rpm``, ``tpm`` and ``budget_tokens`` hold
+  for the whole cluster: every actor's calls go through one named limiter actor
+  (:class:`JudgeLimiter`) instead of each process having its own.
+
+:class:`RewardPool.named` shares one pool between processes (verl's reward-loop workers): the
+pool runs as a named Ray actor, and every handle scores through it.
+
+For offline re-scoring of large rollout sets with Ray Data, see :class:`DataScorer` and
+:func:`score_dataset`.
+
+The Ray-facing pieces import ``ray`` when called; ``import plaudit.ray`` itself needs only
+``plaudit``.
+"""
+from __future__ import annotations
+
+import json
+import math
+import os
+import sys
+import threading
+from typing import Any, Iterable, Mapping, Sequence
+
+from plaudit._reward import Reward, Result, Sample
+
+__all__ = ["RewardPool", "ScorerActor", "JudgeLimiter", "DataScorer", "score_dataset", "group_key"]
+
+
+def group_key(sample: Any) -> str | None:
+    """The group a sample belongs to, as the engine reads it: a string ``group`` as is, a number
+    as its text; anything else (no group, a sample that is not a dict) is a group of its own."""
+    if not isinstance(sample, Mapping):
+        return None
+    g = sample.get("group")
+    if isinstance(g, str):
+        return g
+    if isinstance(g, (int, float)) and not isinstance(g, bool):
+        return str(g)
+    return None
+
+
+def _split(samples: Sequence[Any], shares: int) -> list[list[int]]:
+    """Input indices cut into at most ``shares`` shares of whole groups, of about equal sizes, in
+    order of first appearance; each share's indices ascending."""
+    units: list[list[int]] = []
+    where: dict[str, int] = {}
+    for i, s in enumerate(samples):
+        k = group_key(s)
+        if k is None:
+            units.append([i])
+            continue
+        u = where.get(k)
+        if u is None:
+            where[k] = len(units)
+            units.append([i])
+        else:
+            units[u].append(i)
+    if not units:
+        return []
+    target = max(1, math.ceil(len(samples) / max(1, shares)))
+    out: list[list[int]] = []
+    cur: list[int] = []
+    for u in units:
+        cur.extend(u)
+        if len(cur) >= target:
+            out.append(sorted(cur))
+            cur = []
+    if cur:
+        out.append(sorted(cur))
+    return out
+
+
+class _Scorer:
+    """What a scorer actor does (the actor class is made from it when Ray is imported)."""
+
+    def __init__(self, source: tuple[Any, ...], jobs: int | None, limiter: str | None = None,
+                 namespace: str | None = None):
+        self.reward = Reward._build(source, jobs)
+        self.version = -1  # the state version this actor holds (-1: none yet)
+        if limiter is not None:
+            from plaudit import _plaudit
+
+            _install_limiter(limiter, namespace)
+
+    def pid(self) -> int:
+        return os.getpid()
+
+    def score(self, version: int, base: int, payload: Any, samples: list[Any]) -> tuple[str, Any]:
+        """Bring the state to ``version`` (``payload``: ``None`` when already there, a list of
+        deltas from ``base``, or ``("full", entries)``), then score a share. ``("stale", v)``
+        when this actor is not at ``base`` (restarted, or never sent a state)."""
+        engine = self.reward._engine
+        if isinstance(payload, tuple) and payload and payload[0] == "full":
+            engine.load_state(payload[1])
+            self.version = version
+        elif self.version != base:
+            return ("stale", self.version)
+        else:
+            for delta in payload or ():
+                engine.load_state(delta)
+            self.version = version
+        return ("ok", engine.score_share(samples))
+
+
+_actor_classes: dict[str, Any] = {}
+
+
+def _actor_class(name: str, cls: type) -> Any:
+    import ray
+
+    if name not in _actor_classes:
+        _actor_classes[name] = ray.remote(cls)
+    return _actor_classes[name]
+
+
+def ScorerActor(**options: Any) -> Any:  # noqa: N802 - a class factory, named as the class it makes
+    """The scorer actor class with Ray options (``num_cpus``, ``max_restarts`` …):
+    ``ScorerActor(num_cpus=1).remote(source, jobs)``. :class:`RewardPool` makes them."""
+    return _actor_class("scorer", _Scorer).options(**options)
+
+
+class RewardPool:
+    """A pool of scorer actors holding one compiled spec (see the module's documentation).
+
+    ``spec``: what :class:`plaudit.Reward` takes (``None``: the built-in default, a path, a
+    dict), or a ``Reward``. ``num_actors`` actors of ``num_cpus_per_actor`` CPUs each, each
+    scoring on ``jobs_per_actor`` threads (default: ``num_cpus_per_actor``). The driver's own
+    work (merging, the group stage, the commit) runs in the caller's process.
+
+    ``pool.actors`` are the actor handles (for operations and tests); ``pool.reward`` is the
+    driver's ``Reward``, whose state is the pool's.
+    """
+
+    def __init__(self, spec: Any = None, *, num_actors: int = 2, num_cpus_per_actor: float = 1,
+                 jobs_per_actor: int | None = None, shares_per_actor: int = 2, max_attempts: int = 3,
+                 max_restarts: int = 4, judge_limits: bool | None = None,
+                 actor_options: Mapping[str, Any] | None = None):
+        import ray
+
+        if num_actors < 1:
+            raise ValueError(f"num_actors: must be at least 1, got {num_actors}")
+        if shares_per_actor < 1:
+            raise ValueError(f"shares_per_actor: must be at least 1, got {shares_per_actor}")
+        if max_attempts < 1:
+            raise ValueError(f"max_attempts: must be at least 1, got {max_attempts}")
+        if not ray.is_initialized():
+            raise RuntimeError("RewardPool needs a Ray cluster: call ray.init() first")
+        self.reward = spec if isinstance(spec, Reward) else Reward(spec, jobs=1)
+        self.reward._engine.record_state(True)
+        self._source = self.reward._source
+        self.shares_per_actor = shares_per_actor
+        self.max_attempts = max_attempts
+        jobs = jobs_per_actor if jobs_per_actor is not None else max(1, int(num_cpus_per_actor))
+        judges = self.reward.spec.get("judges") or {}
+        if judge_limits is None:
+            judge_limits = bool(judges)
+        self.limiter = None
+        limiter_name = None
+        namespace = ray.get_runtime_context().namespace
+        if judge_limits and judges:
+            self.limiter, limiter_name = _limiter_for(judges)
+        opts = {"num_cpus": num_cpus_per_actor, "max_restarts": max_restarts, "max_task_retries": 0}
+        opts.update(actor_options or {})
+        self.actors = [ScorerActor(**opts).remote(self._source, jobs, limiter_name, namespace)
+                       for _ in range(num_actors)]
+        self._alive = [True] * num_actors
+        # State versions: the driver's is `_version`; `_deltas[v]` moves a store from v - 1 to v.
+        self._version = 0
+        self._deltas: dict[int, bytes] = {}
+        self._held = [-1] * num_actors  # the version each actor was last known to hold
+        self._lock = threading.Lock()
+        self.stats = {"batches": 0, "shares": 0, "rescored": 0, "stale": 0, "failed_samples": 0}
+
+    # ------------------------------------------------------------------ scoring
+
+    def score(self, samples: Iterable[Sample]) -> list[Result]:
+        """Score a batch: one result per sample, in input order, group stage included, state
+        committed once — the results of :meth:`plaudit.Reward.score`."""
+        return self._run(list(samples), True)
+
+    def rewards(self, samples: Iterable[Sample]) -> list[float]:
+        """Only the rewards, in order (no group stage; the state is still committed)."""
+        return [r["reward"] for r in self._run(list(samples), False)]
+
+    __call__ = rewards
+
+    def _payload(self, actor: int) -> tuple[int, Any]:
+        held = self._held[actor]
+        if held == self._version:
+            return held, None
+        if held >= 0 and all(v in self._deltas for v in range(held + 1, self._version + 1)):
+            return held, [self._deltas[v] for v in range(held + 1, self._version + 1)]
+        return held, ("full", self.reward._engine.state_entries())
+
+    def _run(self, samples: list[Any], group: bool) -> list[Result]:
+        import ray
+        from ray.exceptions import RayActorError
+
+        with self._lock:
+            n = len(samples)
+            if n == 0:
+                return []
+            live = [i for i, a in enumerate(self._alive) if a]
+            queue: list[tuple[list[int], int]] = [
+                (idx, 0) for idx in _split(samples, self.shares_per_actor * max(1, len(live)))]
+            done: list[tuple[list[int], bytes]] = []
+            running: dict[Any, tuple[int, list[int], int]] = {}
+            busy = {i: 0 for i in range(len(self.actors))}
+            while queue or running:
+                live = [i for i, a in enumerate(self._alive) if a]
+                if not live and not running:
+                    # Every actor is gone for good: the driver scores what is left itself.
+                    print("plaudit.ray: every scorer actor is dead; scoring the rest in the "
+                          "driver's process", file=sys.stderr)
+                    for idx, _ in queue:
+                        done.append((idx, self.reward._engine.score_share([samples[i] for i in idx])))
+                    queue = []
+                    break
+                # Hand out shares: at most two in flight per live actor, least busy first.
+                while queue and live:
+                    a = min(live, key=lambda i: busy[i])
+                    if busy[a] >= 2:
+                        break
+                    idx, attempts = queue.pop(0)
+                    base, payload = self._payload(a)
+                    ref = self.actors[a].score.remote(self._version, base, payload,
+                                                      [samples[i] for i in idx])
+                    running[ref] = (a, idx, attempts)
+                    busy[a] += 1
+                    self._held[a] = self._version
+                    self.stats["shares"] += 1
+                ready, _ = ray.wait(list(running), num_returns=1)
+                ref = ready[0]
+                a, idx, attempts = running.pop(ref)
+                busy[a] -= 1
+                try:
+                    kind, value = ray.get(ref)
+                except RayActorError as e:
+                    self._held[a] = -1
+                    if _dead_for_good(e):
+                        self._alive[a] = False
+                    self.stats["rescored"] += 1
+                    self._retry(queue, samples, done, idx, attempts + 1, e)
+                    continue
+                if kind == "stale":
+                    self._held[a] = value
+                    self.stats["stale"] += 1
+                    queue.insert(0, (idx, attempts))
+                    continue
+                done.append((idx, value))
+            results = self.reward._engine.merge(done, n, group)
+            delta = self.reward._engine.state_written()
+            if delta != b"[]":
+                self._version += 1
+                self._deltas[self._version] = delta
+                oldest = min([v for v, al in zip(self._held, self._alive) if al and v >= 0],
+                             default=self._version)
+                for v in [v for v in self._deltas if v <= oldest]:
+                    del self._deltas[v]
+            self.stats["batches"] += 1
+            return results
+
+    def _retry(self, queue: list[tuple[list[int], int]], samples: list[Any],
+               done: list[tuple[list[int], bytes]], idx: list[int], attempts: int,
+               error: BaseException) -> None:
+        if attempts < self.max_attempts:
+            queue.insert(0, (idx, attempts))
+            return
+        halves = _split([samples[i] for i in idx], 2)
+        if len(halves) > 1:
+            for h in reversed(halves):
+                queue.insert(0, ([idx[j] for j in h], 0))
+            return
+        message = (f"plaudit.ray: the scorer actors died {attempts} times scoring this sample's "
+                   f"group ({type(error).__name__}); it was not scored")
+        self.stats["failed_samples"] += len(idx)
+        print(message, file=sys.stderr)
+        done.append((idx, self.reward._engine.fail_share([samples[i] for i in idx], message)))
+
+    # ------------------------------------------------------------------ introspection
+
+    @property
+    def state_version(self) -> int:
+        """How many batches have changed the state."""
+        return self._version
+
+    def state(self) -> list[list[Any]]:
+        """The pool's state: every entry ``[namespace, key, value]`` (the driver's)."""
+        return json.loads(self.reward._engine.state_entries())
+
+    def shutdown(self) -> None:
+        """Kill the actors (the pool cannot score after)."""
+        import ray
+
+        for a in self.actors:
+            ray.kill(a, no_restart=True)
+        self._alive = [False] * len(self.actors)
+
+
+def _dead_for_good(e: BaseException) -> bool:
+    """Whether an actor error means the actor will not come back (restarts exhausted, killed
+    with ``no_restart``)."""
+    text = str(e)
+    return "will not be restarted" in text or "no_restart=True" in text or \
+        "max_restarts" in text and "exceeded" in text
+
+
+def _limiter_for(judges: Mapping[str, Any]) -> tuple[Any, str | None]:
+    return None, None
+
+
+def _install_limiter(name: str, namespace: str | None) -> None:
+    pass
