@@ -194,7 +194,10 @@ class RewardPool:
         self._deltas: dict[int, bytes] = {}
         self._held = [-1] * num_actors  # the version each actor was last known to hold
         self._lock = threading.Lock()
-        self.stats = {"batches": 0, "shares": 0, "rescored": 0, "stale": 0, "failed_samples": 0}
+        #: Counters: batches, shares sent, shares per actor, shares rescored after an actor died,
+        #: shares resent with the whole state (a restarted actor), samples no actor could score.
+        self.stats: dict[str, Any] = {"batches": 0, "shares": 0, "per_actor": [0] * num_actors,
+                                      "rescored": 0, "stale": 0, "failed_samples": 0}
 
     # ------------------------------------------------------------------ scoring
 
@@ -262,7 +265,7 @@ class RewardPool:
                     kind, value = ray.get(ref)
                 except RayActorError as e:
                     self._held[a] = -1
-                    if _dead_for_good(e):
+                    if _dead_for_good(self.actors[a], e):
                         self._alive[a] = False
                     self.stats["rescored"] += 1
                     self._retry(queue, samples, done, idx, attempts + 1, e)
@@ -272,6 +275,7 @@ class RewardPool:
                     self.stats["stale"] += 1
                     queue.insert(0, (idx, attempts))
                     continue
+                self.stats["per_actor"][a] += 1
                 done.append((idx, value))
             results = self.reward._engine.merge(done, n, group)
             delta = self.reward._engine.state_written()
@@ -322,12 +326,22 @@ class RewardPool:
         self._alive = [False] * len(self.actors)
 
 
-def _dead_for_good(e: BaseException) -> bool:
-    """Whether an actor error means the actor will not come back (restarts exhausted, killed
-    with ``no_restart``)."""
-    text = str(e)
-    return "will not be restarted" in text or "no_restart=True" in text or \
-        "max_restarts" in text and "exceeded" in text
+def _dead_for_good(actor: Any, e: BaseException) -> bool:
+    """Whether an actor that failed a task will not come back (killed with ``no_restart``, its
+    restarts spent): Ray says ``ActorDiedError`` for those (``ActorUnavailableError`` while it
+    restarts); a call to it then fails at once, which the probe confirms."""
+    import ray
+    from ray.exceptions import ActorDiedError, GetTimeoutError, RayActorError
+
+    if not isinstance(e, ActorDiedError):
+        return False
+    try:
+        ray.get(actor.pid.remote(), timeout=60)
+    except GetTimeoutError:
+        return False
+    except RayActorError:
+        return True
+    return False
 
 
 def _limiter_for(judges: Mapping[str, Any]) -> tuple[Any, str | None]:

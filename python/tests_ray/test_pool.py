@@ -1,0 +1,155 @@
+"""plaudit.ray.RewardPool on a real local Ray cluster: the same results and state as one
+in-process Reward for any number of actors, groups kept whole, nothing lost when actors die."""
+import json
+import os
+import threading
+
+import pytest
+
+import plaudit
+import plaudit.ray as pr
+from judge_peer import JudgePeer
+from rollouts import rollouts
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+# Group rewards (drpo_length, laser_d_length, cohort_efficiency), three stateful rewards
+# (laser_d_length, shortest_correct_anchor, tightening_cost_reference), GRPO advantages.
+EFFICIENCY = os.path.join(ROOT, "examples", "efficiency.yaml")
+
+
+def state_of(reward):
+    return json.loads(reward._engine.state_entries())
+
+
+def test_twenty_thousand_samples_three_batches_same_results_and_state_as_in_process(cluster):
+    ref = plaudit.Reward(EFFICIENCY, jobs=1)
+    pool = pr.RewardPool(EFFICIENCY, num_actors=2)
+    for seed in range(3):
+        batch = rollouts(seed, n_groups=2500)  # 20,000 samples, groups interleaved
+        want = ref.score(batch)
+        got = pool.score(batch)
+        assert len(got) == 20_000
+        assert got == want, f"batch {seed}: the pool's results differ from one Reward's"
+        assert [r["id"] for r in got] == [s["id"] for s in batch]
+    assert pool.state() == state_of(ref)
+    assert pool.state_version == 3
+    # The state carried over: the third batch scored afresh (no state) differs.
+    fresh = plaudit.Reward(EFFICIENCY, jobs=1).score(rollouts(2, n_groups=2500))
+    assert fresh != want
+    # Both actors scored shares of every batch.
+    assert all(n >= 3 for n in pool.stats["per_actor"]), pool.stats
+    assert pool.stats["rescored"] == 0 and pool.stats["failed_samples"] == 0
+
+
+@pytest.mark.parametrize("actors", [1, 3])
+def test_any_number_of_actors_gives_the_same_results(cluster, actors):
+    ref = plaudit.Reward(EFFICIENCY, jobs=1)
+    pool = pr.RewardPool(EFFICIENCY, num_actors=actors, num_cpus_per_actor=0.5, jobs_per_actor=1)
+    for seed in range(3):
+        batch = rollouts(10 + seed, n_groups=250)
+        assert pool.score(batch) == ref.score(batch)
+        assert pool.rewards(batch[:16]) == ref.rewards(batch[:16])
+    assert pool.state() == state_of(ref)
+    pool.shutdown()
+
+
+def test_a_group_stays_whole_whatever_its_key_type(cluster):
+    # `group: 1` and `group: "1"` are one group to the engine: one share must hold both.
+    spec = {"components": {"correct": {"reward": "exact_match"}, "drpo": {"reward": "drpo_length"}},
+            "reward": "drpo", "group": {"advantage": "grpo"}}
+    batch = []
+    for i in range(12):
+        g = [1, "1", 2.5, "2.5"][i % 4]
+        batch.append({"id": i, "group": g, "response": "<answer>4</answer>" + "x" * i,
+                      "reference": "4", "tokens": 10 + i})
+    batch.append({"id": "bad"})  # no response: invalid_input, a group of its own
+    batch.append("not a sample")
+    ref = plaudit.Reward.from_dict(spec, jobs=1)
+    pool = pr.RewardPool(spec, num_actors=2, shares_per_actor=4)
+    got = pool.score(batch)
+    assert got == ref.score(batch)
+    assert got[12]["status"] == "invalid_input" and got[13]["status"] == "invalid_input"
+    assert pr.group_key({"group": 1}) == pr.group_key({"group": "1"}) == "1"
+    assert pr.group_key({"group": True}) is None and pr.group_key("x") is None
+
+
+@pytest.fixture(scope="module")
+def peer():
+    with JudgePeer() as p:
+        yield p
+
+
+def judged(peer):
+    return {"judges": {"grader": {"base_url": peer.base_url, "model": "judge-peer", "max_concurrency": 16}},
+            "components": {"quality": {"reward": "llm_judge",
+                                       "params": {"judge": "grader", "range": [0, 10]}}},
+            "group": {"advantage": "grpo"}}
+
+
+def stable(results):
+    """Results without the judge's wall-clock `latency_ms` (checked to be a time first)."""
+    out = json.loads(json.dumps(results))
+    for r in out:
+        for d in (r.get("details") or {}).values():
+            if isinstance(d, dict) and "latency_ms" in d:
+                assert isinstance(d.pop("latency_ms"), (int, float))
+    return out
+
+
+def slow_judged_batch(n):
+    # The peer answers each call after 400 ms, with a verdict that depends on the sample.
+    return [{"id": i, "group": f"g{i // 4}", "prompt": f"q{i}",
+             "response": f"answer {i} [[judge: sleep 400; verdict {i % 11}]]", "reference": "x"}
+            for i in range(n)]
+
+
+def score_while(pool, batch):
+    """Score `batch` on a thread; its results land in the dict returned with the thread."""
+    out = {}
+    t = threading.Thread(target=lambda: out.setdefault("results", pool.score(batch)))
+    t.start()
+    return t, out
+
+
+def wait_in_flight(peer):
+    while peer.stats()["in_flight"] < 1:
+        pass
+
+
+def test_an_actor_killed_mid_batch_has_its_shares_rescored_elsewhere(cluster, peer):
+    import ray
+
+    batch = slow_judged_batch(32)
+    want = stable(plaudit.Reward.from_dict(judged(peer), jobs=1).score(batch))
+    assert [r["reward"] for r in want[:3]] == [0.0, 0.1, 0.2]
+    pool = pr.RewardPool(judged(peer), num_actors=2, judge_limits=False)
+    pid = ray.get(pool.actors[0].pid.remote())
+    peer.reset()
+    t, out = score_while(pool, batch)
+    wait_in_flight(peer)
+    ray.kill(pool.actors[0], no_restart=False)  # Ray restarts it
+    t.join()
+    got = stable(out["results"])
+    assert len(got) == 32 and got == want  # nothing lost, nothing twice, same values
+    assert pool.stats["rescored"] >= 1
+    assert ray.get(pool.actors[0].pid.remote()) != pid  # restarted: a new process
+    # The restarted actor holds no state version: it is sent the whole state and scores again.
+    assert stable(pool.score(batch[:8])) == want[:8]
+
+
+def test_an_actor_gone_for_good_leaves_the_others_to_finish(cluster, peer):
+    import ray
+
+    batch = slow_judged_batch(24)
+    want = stable(plaudit.Reward.from_dict(judged(peer), jobs=1).score(batch))
+    pool = pr.RewardPool(judged(peer), num_actors=2, judge_limits=False)
+    peer.reset()
+    t, out = score_while(pool, batch)
+    wait_in_flight(peer)
+    ray.kill(pool.actors[1], no_restart=True)
+    t.join()
+    assert stable(out["results"]) == want
+    assert stable(pool.score(batch)) == want  # one actor left
+    pool.shutdown()
+    # No actor at all: the driver scores the batch itself (and says so on stderr).
+    assert stable(pool.score(batch[:4])) == want[:4]
