@@ -7,11 +7,15 @@
 //! input order ([`crate::Reward::update`]), and the reward writes its new state. The same inputs in
 //! the same order give the same state, whatever the number of threads.
 //!
+//! A batch's whole commit (every component's read-modify-write) is one [`Store::transaction`]:
+//! commits are serialised, within a process and, with the SQLite store, across the processes
+//! sharing its file (several `plaudit serve` replicas), so none loses another's update.
+//!
 //! State is JSON by (namespace, key). The engine gives each stateful component the namespace
 //! `ROUTE/COMPONENT` (`*` is the fallback route), so renaming a component starts it afresh.
 
 use std::collections::HashMap;
-use std::sync::RwLock;
+use std::sync::{Mutex, RwLock};
 
 use serde_json::Value;
 
@@ -22,12 +26,48 @@ pub trait Store: Send + Sync {
     fn get(&self, namespace: &str, key: &str) -> Result<Option<Value>, String>;
     /// Store all `entries` under `namespace`, atomically.
     fn put(&self, namespace: &str, entries: Vec<(String, Value)>) -> Result<(), String>;
+
+    /// Run `f` as one write transaction: the reads and writes it makes through the store it is
+    /// given (not through `self`) happen at once or not at all, and no other transaction on the
+    /// same state (another thread, or another process sharing the store) runs between them, so
+    /// a read-modify-write inside loses no update. [`crate::Engine`] runs each batch's commit
+    /// (every stateful component's update) as one transaction. An error from `f` abandons its
+    /// writes where the store can (SQLite rolls back) and is returned.
+    ///
+    /// The default runs `f` on the store itself, with no isolation: right for a store that
+    /// nothing else writes while it runs.
+    fn transaction(
+        &self,
+        f: &mut dyn FnMut(&dyn Store) -> Result<(), String>,
+    ) -> Result<(), String> {
+        f(&Direct(self))
+    }
 }
 
-/// State in memory, for one process.
+/// A store seen through a reference: what the default [`Store::transaction`] hands its closure.
+struct Direct<'a, S: ?Sized>(&'a S);
+
+impl<S: Store + ?Sized> Store for Direct<'_, S> {
+    fn get(&self, namespace: &str, key: &str) -> Result<Option<Value>, String> {
+        self.0.get(namespace, key)
+    }
+    fn put(&self, namespace: &str, entries: Vec<(String, Value)>) -> Result<(), String> {
+        self.0.put(namespace, entries)
+    }
+    fn transaction(
+        &self,
+        f: &mut dyn FnMut(&dyn Store) -> Result<(), String>,
+    ) -> Result<(), String> {
+        f(self)
+    }
+}
+
+/// State in memory, for one process. Its transactions are serialised within the process.
 #[derive(Default)]
 pub struct MemoryStore {
     map: RwLock<HashMap<(String, String), Value>>,
+    /// Held for the length of a [`Store::transaction`].
+    writer: Mutex<()>,
 }
 
 impl MemoryStore {
@@ -54,6 +94,15 @@ impl Store for MemoryStore {
             map.insert((namespace.to_string(), k), v);
         }
         Ok(())
+    }
+
+    fn transaction(
+        &self,
+        f: &mut dyn FnMut(&dyn Store) -> Result<(), String>,
+    ) -> Result<(), String> {
+        // A panic in an earlier transaction left no lock behind that matters: take it anyway.
+        let _writer = self.writer.lock().unwrap_or_else(|e| e.into_inner());
+        f(self)
     }
 }
 
@@ -96,6 +145,46 @@ mod tests {
         .unwrap();
         assert_eq!(s.get("a", "k").unwrap(), Some(json!(3)));
         assert_eq!(s.get("b", "k").unwrap(), None);
+    }
+
+    #[test]
+    fn memory_store_transactions_lose_no_update() {
+        let s = std::sync::Arc::new(MemoryStore::new());
+        let threads: Vec<_> = (0..4)
+            .map(|_| {
+                let s = s.clone();
+                std::thread::spawn(move || {
+                    for _ in 0..100 {
+                        s.transaction(&mut |tx| {
+                            let n = tx.get("a", "n")?.and_then(|v| v.as_u64()).unwrap_or(0);
+                            tx.put("a", vec![("n".into(), json!(n + 1))])
+                        })
+                        .unwrap();
+                    }
+                })
+            })
+            .collect();
+        for t in threads {
+            t.join().unwrap();
+        }
+        assert_eq!(s.get("a", "n").unwrap(), Some(json!(400)));
+    }
+
+    #[test]
+    fn the_default_transaction_runs_on_the_store_itself() {
+        let mut seen = None;
+        NullStore
+            .transaction(&mut |tx| {
+                tx.put("a", vec![("k".into(), json!(1))])?;
+                seen = Some(tx.get("a", "k")?);
+                Ok(())
+            })
+            .unwrap();
+        assert_eq!(seen, Some(None));
+        assert_eq!(
+            NullStore.transaction(&mut |_| Err("no".into())),
+            Err("no".to_string())
+        );
     }
 
     #[test]

@@ -1,18 +1,35 @@
 //! The state of stateful reward mechanisms in a SQLite file (`--state PATH`): it survives
 //! restarts, several processes can share it, and a copy of the file is a checkpoint.
 //!
-//! One table, `state(namespace, key, value)`, with `value` as JSON text. Each batch's update is
-//! one transaction, so a crash leaves the state of the batch before or after, never half.
+//! One table, `state(namespace, key, value)`, with `value` as JSON text. Each batch's commit is
+//! one write transaction (`BEGIN IMMEDIATE` … `COMMIT`, [`Store::transaction`]), so a crash
+//! leaves the state of the batch before or after, never half, and processes sharing the file
+//! (several `plaudit serve` replicas on one host) take turns: no commit reads a value another is
+//! about to overwrite. The file is in WAL mode: reads never wait for a writer. Every read goes
+//! to the file (no values are kept in the process), so a replica sees the others' commits.
+//!
+//! The file must be on a local filesystem: SQLite's locks are not reliable over a network
+//! filesystem (NFS, SMB), and WAL mode needs shared memory between the processes.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
+use std::time::Duration;
 
 use plaudit_core::Store;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde_json::Value;
 
+/// How long a commit waits for another process's (or connection's) write transaction on the
+/// same file before it fails: far longer than a batch's commit takes, so replicas committing
+/// at the same time wait for each other instead of failing.
+pub const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
+
 pub struct SqliteStore {
     conn: Mutex<Connection>,
+    path: PathBuf,
+    /// The connection's busy timeout, in ms (for messages).
+    busy_ms: AtomicU64,
 }
 
 impl SqliteStore {
@@ -20,9 +37,10 @@ impl SqliteStore {
     pub fn open(path: &Path) -> Result<SqliteStore, String> {
         let conn = Connection::open(path)
             .map_err(|e| format!("cannot open state store {}: {e}", path.display()))?;
+        conn.busy_timeout(BUSY_TIMEOUT)
+            .map_err(|e| format!("cannot set up state store {}: {e}", path.display()))?;
         let setup = "PRAGMA journal_mode = WAL;
                      PRAGMA synchronous = NORMAL;
-                     PRAGMA busy_timeout = 5000;
                      CREATE TABLE IF NOT EXISTS state (
                          namespace TEXT NOT NULL,
                          key TEXT NOT NULL,
@@ -34,7 +52,19 @@ impl SqliteStore {
         check_integrity(&conn, path)?;
         Ok(SqliteStore {
             conn: Mutex::new(conn),
+            path: path.to_path_buf(),
+            busy_ms: AtomicU64::new(BUSY_TIMEOUT.as_millis() as u64),
         })
+    }
+
+    /// Wait at most `timeout` for another writer's transaction (default [`BUSY_TIMEOUT`]).
+    pub fn set_busy_timeout(&self, timeout: Duration) -> Result<(), String> {
+        self.lock()?
+            .busy_timeout(timeout)
+            .map_err(|e| format!("cannot set the busy timeout: {e}"))?;
+        self.busy_ms
+            .store(timeout.as_millis() as u64, Ordering::Relaxed);
+        Ok(())
     }
 
     fn lock(&self) -> Result<std::sync::MutexGuard<'_, Connection>, String> {
@@ -71,21 +101,39 @@ fn check_integrity(conn: &Connection, path: &Path) -> Result<(), String> {
     }
 }
 
+/// The value under (namespace, key).
+fn read(conn: &Connection, namespace: &str, key: &str) -> Result<Option<Value>, String> {
+    let text: Option<String> = conn
+        .prepare_cached("SELECT value FROM state WHERE namespace = ?1 AND key = ?2")
+        .and_then(|mut st| {
+            st.query_row(params![namespace, key], |row| row.get(0))
+                .optional()
+        })
+        .map_err(|e| format!("cannot read state: {e}"))?;
+    text.map(|t| {
+        serde_json::from_str(&t).map_err(|e| format!("corrupt state for {namespace}/{key}: {e}"))
+    })
+    .transpose()
+}
+
+/// Write `entries` under `namespace`, in the transaction `conn` is in.
+fn write(conn: &Connection, namespace: &str, entries: Vec<(String, Value)>) -> Result<(), String> {
+    let mut st = conn
+        .prepare_cached(
+            "INSERT INTO state (namespace, key, value) VALUES (?1, ?2, ?3)
+             ON CONFLICT (namespace, key) DO UPDATE SET value = excluded.value",
+        )
+        .map_err(|e| format!("cannot write state: {e}"))?;
+    for (k, v) in entries {
+        st.execute(params![namespace, k, v.to_string()])
+            .map_err(|e| format!("cannot write state: {e}"))?;
+    }
+    Ok(())
+}
+
 impl Store for SqliteStore {
     fn get(&self, namespace: &str, key: &str) -> Result<Option<Value>, String> {
-        let conn = self.lock()?;
-        let text: Option<String> = conn
-            .prepare_cached("SELECT value FROM state WHERE namespace = ?1 AND key = ?2")
-            .and_then(|mut st| {
-                st.query_row(params![namespace, key], |row| row.get(0))
-                    .optional()
-            })
-            .map_err(|e| format!("cannot read state: {e}"))?;
-        text.map(|t| {
-            serde_json::from_str(&t)
-                .map_err(|e| format!("corrupt state for {namespace}/{key}: {e}"))
-        })
-        .transpose()
+        read(&*self.lock()?, namespace, key)
     }
 
     fn put(&self, namespace: &str, entries: Vec<(String, Value)>) -> Result<(), String> {
@@ -93,19 +141,79 @@ impl Store for SqliteStore {
         let tx = conn
             .transaction()
             .map_err(|e| format!("cannot write state: {e}"))?;
-        {
-            let mut st = tx
-                .prepare_cached(
-                    "INSERT INTO state (namespace, key, value) VALUES (?1, ?2, ?3)
-                     ON CONFLICT (namespace, key) DO UPDATE SET value = excluded.value",
-                )
-                .map_err(|e| format!("cannot write state: {e}"))?;
-            for (k, v) in entries {
-                st.execute(params![namespace, k, v.to_string()])
-                    .map_err(|e| format!("cannot write state: {e}"))?;
-            }
-        }
+        write(&tx, namespace, entries)?;
         tx.commit().map_err(|e| format!("cannot write state: {e}"))
+    }
+
+    /// `BEGIN IMMEDIATE` (the file's write lock, waiting up to the busy timeout for another
+    /// writer), `f`, then `COMMIT`; `ROLLBACK` if `f` fails or panics. The process's other
+    /// threads wait for the connection meanwhile.
+    fn transaction(
+        &self,
+        f: &mut dyn FnMut(&dyn Store) -> Result<(), String>,
+    ) -> Result<(), String> {
+        let mut conn = self.lock()?;
+        if let Err(e) = conn.execute_batch("BEGIN IMMEDIATE") {
+            let waited = self.busy_ms.load(Ordering::Relaxed);
+            return Err(match e.sqlite_error_code() {
+                Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => {
+                    format!(
+                        "cannot lock state store {} for writing: another process (or connection) held its write lock for over {} ms ({e}); is a replica stuck, or is the file on a network filesystem?",
+                        self.path.display(),
+                        waited
+                    )
+                }
+                _ => format!(
+                    "cannot begin a transaction on state store {}: {e}",
+                    self.path.display()
+                ),
+            });
+        }
+        let tx = Tx {
+            conn: Mutex::new(&mut *conn),
+        };
+        f(&tx)?;
+        tx.commit()
+            .map_err(|e| format!("cannot commit state to {}: {e}", self.path.display()))
+    }
+}
+
+/// A write transaction open on the store's connection: the store [`SqliteStore::transaction`]
+/// hands its closure. Dropped without [`Tx::commit`] (an error, a panic), it rolls back.
+struct Tx<'a> {
+    conn: Mutex<&'a mut Connection>,
+}
+
+impl<'a> Tx<'a> {
+    fn lock(&self) -> Result<std::sync::MutexGuard<'_, &'a mut Connection>, String> {
+        self.conn
+            .lock()
+            .map_err(|_| "state transaction lock poisoned".to_string())
+    }
+
+    /// `COMMIT`. On failure the transaction is still open: dropping `self` rolls it back.
+    fn commit(mut self) -> Result<(), rusqlite::Error> {
+        let conn = self.conn.get_mut().unwrap_or_else(|e| e.into_inner());
+        conn.execute_batch("COMMIT")
+    }
+}
+
+impl Drop for Tx<'_> {
+    fn drop(&mut self) {
+        let conn = self.conn.get_mut().unwrap_or_else(|e| e.into_inner());
+        if !conn.is_autocommit() {
+            let _ = conn.execute_batch("ROLLBACK");
+        }
+    }
+}
+
+impl Store for Tx<'_> {
+    fn get(&self, namespace: &str, key: &str) -> Result<Option<Value>, String> {
+        read(&*self.lock()?, namespace, key)
+    }
+
+    fn put(&self, namespace: &str, entries: Vec<(String, Value)>) -> Result<(), String> {
+        write(&*self.lock()?, namespace, entries)
     }
 }
 
