@@ -82,7 +82,7 @@ pub fn extract(text: &str, order: &[Method], tag: &str) -> Option<(String, Metho
                 // "… \boxed{255} … Final Answer: The final answer is $10,455$": a final-answer
                 // statement after the last box supersedes it.
                 if order.contains(&Method::Marker) {
-                    let box_end = text.rfind("\\boxed").max(text.rfind("\\fbox")).unwrap_or(0);
+                    let box_end = box_starts_rev(text).next().map_or(0, |(st, _)| st);
                     let tail = text.get(box_end..).unwrap_or("");
                     if let Some((_, m)) = marker_answer(tail) {
                         if !m.contains("\\boxed") && !is_prose(&m) {
@@ -182,15 +182,26 @@ fn only_separators(s: &str) -> bool {
         .all(|c| c.is_whitespace() || matches!(c, '$' | ',' | ';' | '&' | '.'))
 }
 
+/// Every `\\boxed` (with its length, 6) and `\\fbox` (5) in `text`, the last first: one scan
+/// from the end for their `x`.
+fn box_starts_rev(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
+    let b = text.as_bytes();
+    memchr::memrchr_iter(b'x', b).filter_map(move |p| {
+        if p >= 3 && b[p - 3..].starts_with(b"\\boxed") {
+            Some((p - 3, 6))
+        } else if p >= 4 && b[p - 4..].starts_with(b"\\fbox") {
+            Some((p - 4, 5))
+        } else {
+            None
+        }
+    })
+}
+
 /// The last boxed answer. Boxed answers separated only by commas, "and", "or" or spacing are
 /// taken together as a list.
 pub fn last_boxed(text: &str) -> Option<String> {
-    let mut starts: Vec<(usize, usize)> =
-        text.match_indices("\\boxed").map(|(i, _)| (i, 6)).collect();
-    starts.extend(text.match_indices("\\fbox").map(|(i, _)| (i, 5)));
-    starts.sort_unstable();
     let mut found: Vec<(usize, usize, usize, usize)> = Vec::new();
-    for &(st, len) in starts.iter().rev() {
+    for (st, len) in box_starts_rev(text) {
         let Some((a, b, end)) = boxed_at(text, st, len) else {
             continue;
         };
@@ -252,15 +263,41 @@ pub fn last_boxes(text: &str, k: usize) -> Option<String> {
     Some(parts[parts.len() - k..].join(", "))
 }
 
-fn rfind_ci(hay: &str, needle: &str) -> Option<usize> {
-    let h = hay.as_bytes();
-    let n = needle.as_bytes();
-    if n.len() > h.len() {
-        return None;
+/// Where the last answer marker ends, scanning once from the end (ASCII case-insensitive): the
+/// greatest end of "answer is", "answer:" and "####", and with `full` also of "answer is:",
+/// "final answer", "final answer is" and "final answer:". Every end of an "answer" marker lies 6
+/// to 10 bytes after its "answer", and two "answer"s are at least 6 bytes apart, so the last
+/// "answer" that carries a marker holds the greatest end among them.
+pub fn last_marker_end(text: &str, full: bool) -> Option<usize> {
+    let b = text.as_bytes();
+    let hashes = memchr::memmem::rfind(b, b"####").map(|p| p + 4);
+    let mut end = b.len();
+    let mut found = None;
+    // "answer" found by its `w`, the rarest of its letters in prose.
+    while let Some(w) = memchr::memrchr2(b'w', b'W', &b[..end]) {
+        end = w;
+        if w < 3 || w + 3 > b.len() || !b[w - 3..w + 3].eq_ignore_ascii_case(b"answer") {
+            continue;
+        }
+        let q = w - 3;
+        let after = &b[q + 6..];
+        let e = if full && after.len() >= 4 && after[..4].eq_ignore_ascii_case(b" is:") {
+            Some(q + 10)
+        } else if after.len() >= 3 && after[..3].eq_ignore_ascii_case(b" is") {
+            Some(q + 9)
+        } else if after.first() == Some(&b':') {
+            Some(q + 7)
+        } else if full && q >= 6 && b[q - 6..q].eq_ignore_ascii_case(b"final ") {
+            Some(q + 6)
+        } else {
+            None
+        };
+        if e.is_some() {
+            found = e;
+            break;
+        }
     }
-    (0..=h.len() - n.len())
-        .rev()
-        .find(|&i| h[i..i + n.len()].eq_ignore_ascii_case(n))
+    found.max(hashes)
 }
 
 /// The answer after the last answer marker.
@@ -270,24 +307,9 @@ pub fn after_marker(text: &str) -> Option<String> {
 
 /// The answer after the last answer marker, with the marker's position.
 fn marker_answer(text: &str) -> Option<(usize, String)> {
-    let mut best: Option<usize> = None;
-    for m in [
-        "final answer is",
-        "final answer:",
-        "answer is",
-        "answer:",
-        "####",
-        "answer is:",
-        "final answer",
-    ] {
-        if let Some(p) = rfind_ci(text, m) {
-            let e = p + m.len();
-            if best.is_none_or(|b| e > b) {
-                best = Some(e);
-            }
-        }
-    }
-    let at = best?;
+    // The greatest end of "final answer is", "final answer:", "answer is", "answer:", "####",
+    // "answer is:" or "final answer" (ASCII case-insensitive).
+    let at = last_marker_end(text, true)?;
     let rest = &text[at..];
     let rest = rest.trim_start_matches(|c: char| c == ':' || c == '*' || c.is_whitespace());
     // "**Answer:** $x$"

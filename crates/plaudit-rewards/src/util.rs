@@ -1,9 +1,6 @@
 //! Helpers shared by several rewards: length units, answer extraction, text normalisation.
 //! Not rewards themselves; every function here is linear in its input.
 
-use std::sync::LazyLock;
-
-use aho_corasick::AhoCorasick;
 use plaudit_core::{Failure, Kind, ParamSpec, Sample};
 use unicode_normalization::UnicodeNormalization;
 
@@ -73,13 +70,8 @@ pub use plaudit_math::extract::tag_content;
 /// The text after the last answer marker ("final answer is", "answer is", "answer:", GSM8K's
 /// "####"), to the end of its line, without a trailing period.
 pub fn after_answer_marker(text: &str) -> Option<&str> {
-    static MARKERS: LazyLock<AhoCorasick> = LazyLock::new(|| {
-        AhoCorasick::builder()
-            .ascii_case_insensitive(true)
-            .build(["answer is", "answer:", "####"])
-            .expect("fixed patterns build")
-    });
-    let start = MARKERS.find_overlapping_iter(text).map(|m| m.end()).max()?;
+    // The greatest end of the three markers (ASCII case-insensitive), found from the end.
+    let start = plaudit_math::extract::last_marker_end(text, false)?;
     let rest = &text[start..];
     let rest = rest.trim_start_matches([':', ' ', '\t']);
     let line = rest.split('\n').next().unwrap_or("").trim();
@@ -135,24 +127,38 @@ pub fn normalize_basic(s: &str, case_sensitive: bool) -> String {
     // collapsed to one space.
     let mut out = String::with_capacity(s.len());
     let mut pending_space = false;
-    let chars: Box<dyn Iterator<Item = char>> = if s.is_ascii() {
-        Box::new(s.chars())
+    if s.is_ascii() {
+        // Byte by byte: the ASCII characters `char::is_whitespace` accepts, ASCII lower case.
+        for &b in s.as_bytes() {
+            if matches!(b, b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | b' ') {
+                pending_space = !out.is_empty();
+                continue;
+            }
+            if pending_space {
+                out.push(' ');
+                pending_space = false;
+            }
+            out.push(char::from(if case_sensitive {
+                b
+            } else {
+                b.to_ascii_lowercase()
+            }));
+        }
     } else {
-        Box::new(s.nfkc())
-    };
-    for c in chars {
-        if c.is_whitespace() {
-            pending_space = !out.is_empty();
-            continue;
-        }
-        if pending_space {
-            out.push(' ');
-            pending_space = false;
-        }
-        if case_sensitive {
-            out.push(c);
-        } else {
-            out.extend(c.to_lowercase());
+        for c in s.nfkc() {
+            if c.is_whitespace() {
+                pending_space = !out.is_empty();
+                continue;
+            }
+            if pending_space {
+                out.push(' ');
+                pending_space = false;
+            }
+            if case_sensitive {
+                out.push(c);
+            } else {
+                out.extend(c.to_lowercase());
+            }
         }
     }
     let mut t = out.as_str();
@@ -166,9 +172,15 @@ pub fn normalize_basic(s: &str, case_sensitive: bool) -> String {
             t = &t[1..t.len() - 1];
         }
         if t.len() == before {
-            return t.to_string();
+            break;
         }
     }
+    // The kept part, cut from `out` in place.
+    let start = t.as_ptr() as usize - out.as_ptr() as usize;
+    let end = start + t.len();
+    out.truncate(end);
+    out.drain(..start);
+    out
 }
 
 /// SQuAD's answer normalisation: lower case, punctuation removed, the articles a/an/the removed,
