@@ -171,12 +171,18 @@ fn batches_alternating_between_two_replicas_match_one_replica() {
     }
     for (n, (got, want)) in alternating.iter().zip(&single).enumerate() {
         assert_eq!(got, want, "batch {n}");
-        assert!(got.iter().all(|r| r["status"] == "ok"), "batch {n}: {got:?}");
+        assert!(
+            got.iter().all(|r| r["status"] == "ok"),
+            "batch {n}: {got:?}"
+        );
     }
     // Replica B's first batch read what A's committed: the anchor of prompt 0 is batch 0's
     // shortest correct rollout (40 tokens), shorter than any of batch 1's.
     let first_on_b = &alternating[1][0];
-    assert_eq!(first_on_b["details"]["anchor"]["anchor"], 40.0, "{first_on_b}");
+    assert_eq!(
+        first_on_b["details"]["anchor"]["anchor"], 40.0,
+        "{first_on_b}"
+    );
     for r in [a, b, one] {
         r.stop();
     }
@@ -238,10 +244,7 @@ fn concurrent_batches_on_two_replicas_lose_no_update() {
     let spec = d.join("spec.yaml");
     std::fs::write(&spec, COMMUTATIVE_SPEC).unwrap();
     let state = d.join("shared.sqlite");
-    let replicas = Arc::new([
-        Replica::start(&spec, &state),
-        Replica::start(&spec, &state),
-    ]);
+    let replicas = Arc::new([Replica::start(&spec, &state), Replica::start(&spec, &state)]);
     let clients = 2 * CLIENTS_PER_REPLICA;
     let start = Arc::new(Barrier::new(clients as usize));
     let threads: Vec<_> = (0..clients)
