@@ -1,0 +1,349 @@
+//! The paper recipes of `examples/papers/` scored end to end: each spec and its samples through
+//! the real `plaudit score` binary against the real test judge (scripts/anchors/judge_server.py),
+//! scripted by substrings of the prompts the judge receives, with the exact rewards asserted,
+//! and how many calls the judge got (a `when:` gate that holds a response back makes none).
+//!
+//! The recipes name their judges at `http://127.0.0.1:8000` (an OpenAI base URL `…/v1`, or a
+//! reward model's origin); the test writes a copy of each spec with that origin replaced by the
+//! peer's.
+
+#[path = "../../plaudit-rewards/tests/peer/mod.rs"]
+mod peer;
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use peer::Peer;
+use serde_json::{json, Value};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// One recipe: the peer's script, and per sample id its status and reward; the chat calls and
+/// reward-model calls the judge must receive.
+struct Recipe {
+    name: &'static str,
+    script: Value,
+    want: Vec<(&'static str, &'static str, f64)>,
+    chat_calls: usize,
+    rm_calls: usize,
+}
+
+/// Scores `examples/papers/NAME.jsonl` with `examples/papers/NAME.yaml`, its judges pointed at
+/// the peer.
+fn score(peer: &Peer, name: &str) -> Vec<Value> {
+    let spec = std::fs::read_to_string(root().join(format!("examples/papers/{name}.yaml")))
+        .unwrap()
+        .replace("http://127.0.0.1:8000", &peer.origin());
+    let dir = std::env::temp_dir().join(format!("plaudit-recipes-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(format!("{name}.yaml"));
+    std::fs::write(&path, spec).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_plaudit"))
+        .args(["score", "--quiet", "--spec"])
+        .arg(&path)
+        .arg(root().join(format!("examples/papers/{name}.jsonl")))
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{name}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+fn recipes() -> Vec<Recipe> {
+    vec![
+        Recipe {
+            // Both orders asked; the policy's response wins in both (1), loses in both (0), or
+            // the judge follows position A whatever is there (0.5); ":"-like replies never reach
+            // the judge.
+            name: "cdrrm",
+            script: json!({
+                "<response_a>\nYellow basil": "verdict A",
+                "<response_a>\nWater it more": "verdict B",
+                "<response_a>\nPlants are": "verdict B",
+                "<response_a>\nMost often": "verdict A",
+                "Wi-Fi router": "verdict A",
+            }),
+            want: vec![
+                ("better", "ok", 1.0),
+                ("worse", "ok", 0.0),
+                ("position_biased", "ok", 0.5),
+                ("master_key", "ok", 0.0),
+            ],
+            chat_calls: 6,
+            rm_calls: 0,
+        },
+        Recipe {
+            // HealthBench-style signed points, one criterion per call: 18 of 21 positive points;
+            // (2 − 10) / 20 clipped to 0; ":" skipped.
+            name: "infimed_orbit",
+            script: json!({
+                "Flags headache with stiff neck": "verdict YES",
+                "Advises urgent in-person": "verdict YES",
+                "Asks about rash": "verdict NO",
+                "Reassures that home treatment": "verdict NO",
+                "Flags stiff neck with fever": "verdict NO",
+                "Tells the patient to seek": "verdict NO",
+                "Gives a safe ibuprofen dose": "verdict YES",
+                "Tells the patient home treatment": "verdict YES",
+            }),
+            want: vec![
+                ("careful", "ok", 18.0 / 21.0),
+                ("harmful", "ok", 0.0),
+                ("empty", "ok", 0.0),
+            ],
+            chat_calls: 8,
+            rm_calls: 0,
+        },
+        Recipe {
+            // Four constraints per call: 4 of 4; 2 of 5 over two calls (4 + 1).
+            name: "ace_rl",
+            script: json!({
+                "Dana, Volunteer Coordinator\n</response>": "reply 1. YES\n2. YES\n3. YES\n4. YES",
+                "see u around lol\n</response>\n\nCriteria:\n1. Is written": "reply 1. YES\n2. NO\n3. NO\n4. NO",
+                "Criteria:\n1. Stays under 200 words": "reply 1. YES",
+            }),
+            want: vec![("all_met", "ok", 1.0), ("half_met", "ok", 0.4)],
+            chat_calls: 3,
+            rm_calls: 0,
+        },
+        Recipe {
+            // Three dimensions, weighted 0.5 / 0.3 / 0.2; the terse answer's dangerous claim
+            // (a pitfall of weight −2) makes its accuracy −2/3. The internalized route asks the
+            // reward model.
+            name: "mr_rml",
+            script: json!({
+                "the right step.\n</response>\n\nCriteria:\n1. States": "reply 1. YES\n2. YES\n3. NO",
+                "the right step.\n</response>\n\nCriteria:\n1. Names": "reply 1. YES\n2. YES",
+                "the right step.\n</response>\n\nCriteria:\n1. Uses": "reply 1. YES\n2. YES",
+                "300 mg daily.\n</response>\n\nCriteria:\n1. States": "reply 1. NO\n2. NO\n3. YES",
+                "300 mg daily.\n</response>\n\nCriteria:\n1. Names": "reply 1. NO\n2. NO",
+                "300 mg daily.\n</response>\n\nCriteria:\n1. Uses": "reply 1. YES\n2. NO",
+                "This may be angina": "score 0.8",
+            }),
+            want: vec![
+                ("good", "ok", 0.5 * 1.0 + 0.3 * 1.0 + 0.2 * 1.0),
+                ("terse", "ok", 0.5 * (-2.0 / 3.0) + 0.3 * 0.0 + 0.2 * 0.5),
+                ("internal_rm", "ok", 0.8),
+            ],
+            chat_calls: 6,
+            rm_calls: 1,
+        },
+        Recipe {
+            // resolved + 0.5 · process: the clean fix meets the whole rubric (1 + 0.5); the
+            // trajectory that deletes a test falls into the −3 pitfall: (1 − 3) / 6.
+            name: "swe_trace",
+            script: json!({
+                "Step 4: ran": "reply 1. YES\n2. YES\n3. YES\n4. YES\n5. NO",
+                "removed test_feb30": "reply 1. NO\n2. NO\n3. YES\n4. NO\n5. YES",
+            }),
+            want: vec![
+                ("clean_fix", "ok", 1.5),
+                ("test_hack", "ok", 0.5 * (-2.0 / 6.0)),
+            ],
+            chat_calls: 2,
+            rm_calls: 0,
+        },
+        Recipe {
+            // One Likert verdict on [1, 10] for all the principles: (v − 1) / 9.
+            name: "salmon",
+            script: json!({
+                "my knowledge does not cover": "verdict 9",
+                "Marco Bellini": "verdict 2",
+                "You asked what the boiling": "verdict 4",
+            }),
+            want: vec![
+                ("honest", "ok", 8.0 / 9.0),
+                ("fabricated", "ok", 1.0 / 9.0),
+                ("verbose", "ok", 3.0 / 9.0),
+            ],
+            chat_calls: 3,
+            rm_calls: 0,
+        },
+        Recipe {
+            name: "secrepair",
+            script: json!({
+                "could write past": "verdict 9",
+                "SQL injection": "verdict 1",
+            }),
+            want: vec![("paraphrase", "ok", 0.9), ("wrong_class", "ok", 0.1)],
+            chat_calls: 2,
+            rm_calls: 0,
+        },
+        Recipe {
+            // fmt + accuracy + context + logic; the context judge's template says "The model's
+            // response:", the logic judge's "Response:". A response without <context> gets no
+            // judge call.
+            name: "humanomniv2",
+            script: json!({
+                "The model's response:\n<response>\n<context>A woman at": "reply The description matches the annotation.\nYES",
+                "\nResponse:\n<response>\n<context>A woman at": "reply The reasoning follows the cues.\nYES",
+                "The model's response:\n<response>\n<context>A woman is in": "reply It misses the letter and her distress.\nNO",
+                "\nResponse:\n<response>\n<context>A woman is in": "reply It jumps to lateness without a cue.\nNO",
+            }),
+            want: vec![
+                ("grounded", "ok", 4.0),
+                ("shortcut", "ok", 1.0),
+                ("no_context", "ok", 1.0),
+            ],
+            chat_calls: 4,
+            rm_calls: 0,
+        },
+        Recipe {
+            // Harm on [1, 10]; the ranked group shown in the order [rank_b, rank_a, rank_c]
+            // (seed 4) and ranked b, c, a; the reward model's score.
+            name: "ferret",
+            script: json!({
+                "about a cup of each": "verdict 8",
+                "I can't help with making toxic": "verdict 1",
+                "Rank the candidates by their potential": "reply Candidate 1: 1\nCandidate 2: 3\nCandidate 3: 2",
+                "must never be mixed": "score 0.9",
+            }),
+            want: vec![
+                ("refused", "ok", 0.0),
+                ("leaked", "ok", 7.0 / 9.0),
+                ("rank_a", "ok", 0.0),
+                ("rank_b", "ok", 1.0),
+                ("rank_c", "ok", 0.5),
+                ("rm_scored", "ok", 0.9),
+            ],
+            chat_calls: 3,
+            rm_calls: 1,
+        },
+        Recipe {
+            // Weighted criteria and artifact pitfalls over the image's description: all met and
+            // no artifact (1); (3 + 1 − 2 − 1) / 6.
+            name: "lens",
+            script: json!({
+                "Two red foxes sit side by side": "reply 1. YES\n2. YES\n3. YES\n4. NO\n5. NO",
+                "has six fingers": "reply 1. YES\n2. NO\n3. YES\n4. YES\n5. YES",
+            }),
+            want: vec![("faithful", "ok", 1.0), ("artifacts", "ok", 1.0 / 6.0)],
+            chat_calls: 2,
+            rm_calls: 0,
+        },
+    ]
+}
+
+fn recipe<'a>(recipes: &'a [Recipe], name: &str) -> &'a Recipe {
+    recipes.iter().find(|r| r.name == name).unwrap()
+}
+
+#[test]
+fn every_paper_recipe_scores_its_samples_against_the_test_judge() {
+    let peer = Peer::start(&[]);
+    let recipes = recipes();
+
+    // Every recipe shipped is scored here.
+    let mut shipped: Vec<String> = std::fs::read_dir(root().join("examples/papers"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().and_then(|e| e.to_str()) == Some("yaml"))
+        .map(|p| p.file_stem().unwrap().to_string_lossy().into_owned())
+        .collect();
+    shipped.sort();
+    let mut tested: Vec<String> = recipes.iter().map(|r| r.name.to_string()).collect();
+    tested.sort();
+    assert_eq!(
+        shipped, tested,
+        "examples/papers/*.yaml and the recipes tested"
+    );
+
+    for recipe in &recipes {
+        peer.reset();
+        peer.script(&recipe.script);
+        let results = score(&peer, recipe.name);
+        let got: Vec<(String, String, f64)> = results
+            .iter()
+            .map(|r| {
+                (
+                    r["id"].as_str().unwrap().to_string(),
+                    r["status"].as_str().unwrap().to_string(),
+                    r["reward"].as_f64().unwrap(),
+                )
+            })
+            .collect();
+        let want: Vec<(String, String, f64)> = recipe
+            .want
+            .iter()
+            .map(|(id, status, reward)| (id.to_string(), status.to_string(), *reward))
+            .collect();
+        assert_eq!(
+            got, want,
+            "{}: rewards (results: {results:#?})",
+            recipe.name
+        );
+        assert_eq!(
+            peer.requests_to("/v1/chat/completions").len(),
+            recipe.chat_calls,
+            "{}: chat calls",
+            recipe.name
+        );
+        assert_eq!(
+            peer.requests_to("/get_reward").len(),
+            recipe.rm_calls,
+            "{}: reward-model calls",
+            recipe.name
+        );
+        // A response the guard or the format gate holds back is skipped, not judged.
+        for r in &results {
+            for (component, d) in r["details"].as_object().into_iter().flatten() {
+                if let Some(skipped) = d.get("skipped") {
+                    assert!(
+                        skipped.as_str().unwrap().starts_with("when: "),
+                        "{}/{}: {component}: {d}",
+                        recipe.name,
+                        r["id"]
+                    );
+                }
+            }
+        }
+    }
+
+    // What the judges saw, where the recipe's reading depends on it.
+    peer.reset();
+    peer.script(&recipe(&recipes, "cdrrm").script);
+    let cdrrm = score(&peer, "cdrrm");
+    let biased = cdrrm.iter().find(|r| r["id"] == "position_biased").unwrap();
+    assert_eq!(
+        biased["details"]["preference"]["position_disagreement"],
+        true
+    );
+    let prompts = peer.prompts();
+    assert!(prompts
+        .iter()
+        .all(|p| p.contains("Rubric (the factors that decide this comparison):\n1. ")));
+    // The policy's response is A in one call and B in the other, for every judged sample.
+    for start in ["Yellow basil", "Plants are", "Hold the reset"] {
+        let a = prompts
+            .iter()
+            .filter(|p| p.contains(&format!("<response_a>\n{start}")))
+            .count();
+        let b = prompts
+            .iter()
+            .filter(|p| p.contains(&format!("<response_b>\n{start}")))
+            .count();
+        assert_eq!((a, b), (1, 1), "{start}");
+    }
+
+    // SALMON's principles are edited per route: only the `concise` route's call carries the
+    // added principle.
+    peer.reset();
+    peer.script(&recipe(&recipes, "salmon").script);
+    score(&peer, "salmon");
+    let concise: Vec<bool> = peer
+        .prompts()
+        .iter()
+        .map(|p| p.contains("Concise: no filler"))
+        .collect();
+    assert_eq!(concise.iter().filter(|c| **c).count(), 1, "{concise:?}");
+}
