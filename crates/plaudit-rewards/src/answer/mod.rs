@@ -7,4 +7,5 @@ crate::rewards! {
     answer_match,
     multiple_choice,
     token_f1,
+    ranking_reward,
 }

@@ -12,4 +12,5 @@ crate::rewards! {
     cohort_efficiency,
     tightening_cost_reference,
     edit_efficiency,
+    routing_cost,
 }

@@ -17,4 +17,5 @@ crate::rewards! {
     difficulty_scaled,
     tree_advantage,
     turn_advantage,
+    embedding_diversity,
 }

@@ -15,4 +15,5 @@ crate::rewards! {
     gated_process,
     prime_implicit,
     info_gain_turn,
+    likelihood_reward,
 }

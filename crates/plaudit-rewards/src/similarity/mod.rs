@@ -1,7 +1,8 @@
 //! Similarity to a reference text: BLEU, ROUGE-L, chrF, normalised edit distance.
 //!
 //! All four compare the response (or its extracted final answer) to the sample's reference
-//! text(s) and give a value in [0, 1]. What they share: which text is compared ([`texts`]),
+//! text(s) and give a value in [0, 1]; `group_similarity` compares it with the other rollouts of
+//! its group instead. What they share: which text is compared ([`texts`]),
 //! n-gram counting ([`ngrams`]) and the LCS and Levenshtein programmes ([`sequences`]).
 
 pub(crate) mod ngrams;
@@ -13,4 +14,5 @@ crate::rewards! {
     chrf,
     edit_similarity,
     rouge_l,
+    group_similarity,
 }
