@@ -209,11 +209,11 @@ impl Drop for Tx<'_> {
 
 impl Store for Tx<'_> {
     fn get(&self, namespace: &str, key: &str) -> Result<Option<Value>, String> {
-        read(&*self.lock()?, namespace, key)
+        read(*self.lock()?, namespace, key)
     }
 
     fn put(&self, namespace: &str, entries: Vec<(String, Value)>) -> Result<(), String> {
-        write(&*self.lock()?, namespace, entries)
+        write(*self.lock()?, namespace, entries)
     }
 }
 
