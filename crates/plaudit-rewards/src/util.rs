@@ -201,6 +201,113 @@ pub fn is_punctuation(c: char) -> bool {
     c.is_ascii_punctuation()
 }
 
+/// Words for phrase matching (`entity_match`, `keyword_chain`): Unicode NFKC, lower case, every
+/// run of characters other than letters and digits a separator, the articles a/an/the dropped.
+/// "The U.S.-based firm" gives `u s based firm`.
+pub fn match_words(s: &str) -> Vec<String> {
+    let lower: String = s.nfkc().flat_map(char::to_lowercase).collect();
+    lower
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty() && !matches!(*w, "a" | "an" | "the"))
+        .map(str::to_string)
+        .collect()
+}
+
+/// Where each word of a text (its [`match_words`]) occurs, to find phrases in it.
+pub struct WordIndex<'a> {
+    words: &'a [String],
+    at: std::collections::HashMap<&'a str, Vec<usize>>,
+}
+
+impl<'a> WordIndex<'a> {
+    pub fn new(words: &'a [String]) -> Self {
+        let mut at: std::collections::HashMap<&str, Vec<usize>> = Default::default();
+        for (i, w) in words.iter().enumerate() {
+            at.entry(w.as_str()).or_default().push(i);
+        }
+        WordIndex { words, at }
+    }
+
+    /// The start of every occurrence of `phrase` (a non-empty word sequence) as consecutive
+    /// words, in increasing order.
+    pub fn find(&self, phrase: &[String]) -> Vec<usize> {
+        let Some(first) = phrase.first() else {
+            return Vec::new();
+        };
+        let Some(starts) = self.at.get(first.as_str()) else {
+            return Vec::new();
+        };
+        starts
+            .iter()
+            .copied()
+            .filter(|&s| {
+                self.words
+                    .get(s..s + phrase.len())
+                    .is_some_and(|ws| ws == phrase)
+            })
+            .collect()
+    }
+}
+
+/// A list of phrases from a sample (`what` names where it was read, for messages): each item a
+/// string, or a non-empty list of strings that are aliases of one item. Each alias as its
+/// [`match_words`]; `invalid_input` for an empty list, an item of another type, or an alias with
+/// no words.
+pub fn phrase_list(v: &serde_json::Value, what: &str) -> Result<Vec<Vec<Vec<String>>>, Failure> {
+    use serde_json::Value;
+    let bad = |m: String| Failure::invalid_input(format!("`{what}` {m}"));
+    let Value::Array(items) = v else {
+        return Err(bad("must be a list of strings (or of lists of aliases)".into()));
+    };
+    if items.is_empty() {
+        return Err(bad("is an empty list".into()));
+    }
+    let alias = |a: &Value, i: usize| -> Result<Vec<String>, Failure> {
+        let Value::String(s) = a else {
+            return Err(bad(format!(
+                "item {i} must be a string or a list of strings, got {}",
+                plaudit_core::sample::type_name(a)
+            )));
+        };
+        let ws = match_words(s);
+        if ws.is_empty() {
+            return Err(bad(format!("item {i} ({s:?}) has no words to match")));
+        }
+        Ok(ws)
+    };
+    items
+        .iter()
+        .enumerate()
+        .map(|(i, item)| match item {
+            Value::Array(al) if al.is_empty() => Err(bad(format!("item {i} is an empty list"))),
+            Value::Array(al) => al.iter().map(|a| alias(a, i)).collect(),
+            other => Ok(vec![alias(other, i)?]),
+        })
+        .collect()
+}
+
+/// `text` without its `<tag>…</tag>` blocks, for each of `tags` (an unclosed block runs to the
+/// end).
+pub fn without_blocks(text: &str, tags: &[String]) -> String {
+    let mut out = text.to_string();
+    for t in tags.iter().filter(|t| !t.is_empty()) {
+        let (open, close) = (format!("<{t}>"), format!("</{t}>"));
+        let mut kept = String::with_capacity(out.len());
+        let mut rest = out.as_str();
+        while let Some(i) = rest.find(&open) {
+            kept.push_str(&rest[..i]);
+            kept.push(' ');
+            rest = match rest[i + open.len()..].find(&close) {
+                Some(j) => &rest[i + open.len() + j + close.len()..],
+                None => "",
+            };
+        }
+        kept.push_str(rest);
+        out = kept;
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

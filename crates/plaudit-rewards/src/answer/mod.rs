@@ -8,4 +8,5 @@ crate::rewards! {
     multiple_choice,
     token_f1,
     ranking_reward,
+    entity_match,
 }

@@ -14,5 +14,8 @@ crate::rewards! {
     chrf,
     edit_similarity,
     rouge_l,
+    meteor,
+    keyword_chain,
+    protocol_match,
     group_similarity,
 }

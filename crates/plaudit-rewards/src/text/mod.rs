@@ -3,4 +3,5 @@
 crate::rewards! {
     repetition_penalty,
     reasoning_phrases,
+    redundancy_penalty,
 }

@@ -1,0 +1,394 @@
+//! Redundant-reasoning penalty (DECS): minus `weight` times the share (or the count past a budget) of the reasoning that comes after the correct answer was first reached.
+//!
+//! ## What it computes
+//! The reasoning is the text before the response's last `</think>` (without its `<think>`), the
+//! text after an unclosed `<think>`, or, with no think tags or with `region: response`, the whole
+//! response. It is split into paragraphs on `delimiter`. The reference's final answer is its
+//! GSM8K `#### …` answer, its last `\boxed{…}`, or else the whole reference (trimmed); a list of
+//! references gives several. Paragraph k is the first that reaches the answer:
+//! - `detect: conclusion` (default): the paragraph states it as a conclusion: a `\boxed{…}`
+//!   whose content is the answer, or an `answer is` / `answer:` marker followed by it.
+//! - `detect: mention`: the paragraph contains the answer anywhere as a whole word (`72` is in
+//!   `= 72.` but not in `720`, `7.72`, `-72` or `72/5`).
+//!
+//! Answers are compared after lower-casing, NFKC and collapsing whitespace, and as numbers when
+//! both sides are numbers (`72.0` = `72`, `1,000` = `1000`). Paragraphs 0…k are the exploration
+//! that found the answer; every paragraph after k is redundant. With R the redundant units, T the
+//! reasoning's units (whitespace-separated words, or non-whitespace characters with
+//! `unit: chars`):
+//! ```text
+//! measure: share   r = −weight · R / T
+//! measure: count   r = −weight · max(0, R − budget)
+//! ```
+//! and r = 0 when the answer is never reached (or T = 0). The details give k (`reached_at`,
+//! null when never), R and T.
+//!
+//! ## Why
+//! "Overthinking Reduction with Decoupled Rewards and Curriculum Data Scheduling" (DECS) finds
+//! that trajectory-level length penalties both penalise "essential exploratory tokens" and reward
+//! "partial redundancy", and replaces them with "a decoupled token-level reward mechanism that
+//! surgically distinguishes and penalizes redundant tokens". The abstract does not say how
+//! redundancy is detected; Plaudit's reading: the tokens after the paragraph where the reasoning
+//! first reaches the correct answer are redundant, the ones before are exploration and cost
+//! nothing. Per-token rewards summed over a response are `count`'s −weight·R; `share` gives
+//! one number in [−weight, 0] per response, as a sequence-level trainer needs it. The curriculum
+//! batch scheduling is the trainer's. Gate the penalty on correctness in the spec's expression
+//! (DECS penalises redundancy in correct responses).
+//!
+//! What a policy could do against it: never write the answer in the reasoning (nothing is then
+//! redundant), or move its verification after `</think>` (outside the default region). The first
+//! loses the answer's conclusion the model reached, the second is measured with
+//! `region: response`; pair the reward with a length penalty where either matters. `mention` has
+//! false positives for short answers (a `2` in `x^2`); `conclusion` misses a reached answer that
+//! is never stated as one.
+//!
+//! ## Parameters
+//! - `detect` (conclusion | mention; default `conclusion`): what counts as reaching the answer.
+//! - `measure` (share | count; default `share`): the redundant share, or the redundant units past
+//!   `budget`.
+//! - `weight` (number ≥ 0; default 1.0): the penalty at share 1, or per unit past the budget.
+//! - `budget` (integer ≥ 0; default 0): redundant units allowed free with `measure: count`.
+//! - `unit` (words | chars; default `words`): how R and T are counted.
+//! - `delimiter` (string; default `"\n\n"`): what separates paragraphs.
+//! - `region` (reasoning | response; default `reasoning`): where redundancy is measured.
+//!
+//! ## Example
+//! ```json
+//! {"sample": {"response": "<think>Half of 48 is 24.\n\nSo 48 + 24 = 72, and the answer is 72.\n\nWait, let me double check: 24 + 48 = 72. Yes.</think>The answer is \\boxed{72}.", "reference": "#### 72"}, "value": -0.4074074074074074}
+//! {"params": {"measure": "count", "weight": 0.01, "budget": 5}, "sample": {"response": "<think>Half of 48 is 24.\n\nSo 48 + 24 = 72, and the answer is 72.\n\nWait, let me double check: 24 + 48 = 72. Yes.</think>The answer is \\boxed{72}.", "reference": "#### 72"}, "value": -0.06}
+//! {"sample": {"response": "<think>Is it 72? Let me compute.\n\n48 / 2 = 24, and 48 + 24 = 72.\n\nSo the answer is 72.</think>\\boxed{72}", "reference": "72"}, "value": 0.0}
+//! {"params": {"detect": "mention"}, "sample": {"response": "<think>Is it 72? Let me compute.\n\n48 / 2 = 24, and 48 + 24 = 72.\n\nSo the answer is 72.</think>\\boxed{72}", "reference": "72"}, "value": -0.7272727272727273}
+//! {"sample": {"response": "The answer is 72.", "reference": "72"}, "value": 0.0}
+//! {"sample": {"response": "The answer is 72."}, "status": "invalid_input"}
+//! ```
+
+use std::sync::Arc;
+
+use plaudit_core::deadline::Ticker;
+use plaudit_core::{
+    Ctx, Failure, Kind, Outcome, ParamSpec, Params, Reward, RewardInfo, Sample, Score,
+};
+use serde_json::json;
+
+use crate::util::{after_answer_marker, last_boxed, normalize_basic};
+
+pub const INFO: RewardInfo = RewardInfo {
+    name: "redundancy_penalty",
+    family: "text",
+    source: include_str!("redundancy_penalty.rs"),
+    params: PARAMS,
+    build,
+};
+
+const PARAMS: &[ParamSpec] = &[
+    ParamSpec::new(
+        "detect",
+        Kind::Enum(&["conclusion", "mention"]),
+        "\"conclusion\"",
+        "what counts as reaching the answer",
+    ),
+    ParamSpec::new(
+        "measure",
+        Kind::Enum(&["share", "count"]),
+        "\"share\"",
+        "redundant share, or redundant units past the budget",
+    ),
+    ParamSpec::new(
+        "weight",
+        Kind::Float,
+        "1.0",
+        "penalty at share 1, or per unit past the budget",
+    )
+    .min(0.0),
+    ParamSpec::new(
+        "budget",
+        Kind::Int,
+        "0",
+        "redundant units allowed free (measure: count)",
+    )
+    .min(0.0),
+    ParamSpec::new(
+        "unit",
+        Kind::Enum(&["words", "chars"]),
+        "\"words\"",
+        "words or non-whitespace characters",
+    ),
+    ParamSpec::new(
+        "delimiter",
+        Kind::Str,
+        "\"\\n\\n\"",
+        "what separates paragraphs",
+    ),
+    ParamSpec::new(
+        "region",
+        Kind::Enum(&["reasoning", "response"]),
+        "\"reasoning\"",
+        "the reasoning, or the whole response",
+    ),
+];
+
+struct Redundancy {
+    mention: bool,
+    count: bool,
+    weight: f64,
+    budget: f64,
+    chars: bool,
+    delimiter: String,
+    whole_response: bool,
+}
+
+fn build(p: &Params) -> Result<Arc<dyn Reward>, String> {
+    let delimiter = p.str("delimiter").to_string();
+    if delimiter.is_empty() {
+        return Err("`delimiter` must not be empty".into());
+    }
+    Ok(Arc::new(Redundancy {
+        mention: p.str("detect") == "mention",
+        count: p.str("measure") == "count",
+        weight: p.f64("weight"),
+        budget: p.i64("budget") as f64,
+        chars: p.str("unit") == "chars",
+        delimiter,
+        whole_response: p.str("region") == "response",
+    }))
+}
+
+/// The reasoning part of a response (see the module documentation).
+fn reasoning(response: &str) -> &str {
+    match response.rfind("</think>") {
+        Some(end) => {
+            let r = &response[..end];
+            match r.find("<think>") {
+                Some(s) => &r[s + "<think>".len()..],
+                None => r,
+            }
+        }
+        None => match response.find("<think>") {
+            Some(s) => &response[s + "<think>".len()..],
+            None => response,
+        },
+    }
+}
+
+/// The final answer a reference text marks: `#### x`, the last `\boxed{x}`, else all of it.
+fn reference_answer(r: &str) -> String {
+    let a = if r.contains("####") {
+        after_answer_marker(r)
+    } else {
+        last_boxed(r)
+    };
+    normalize_basic(a.unwrap_or(r), false)
+}
+
+/// A number written plainly (`72`, `-3.5`, `1,000`), for comparing answers as numbers.
+fn as_number(s: &str) -> Option<f64> {
+    let t = s.trim().trim_matches('$').replace(',', "");
+    if t.is_empty() || !t.bytes().any(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    t.parse::<f64>().ok().filter(|x| x.is_finite())
+}
+
+/// Whether `a` and `b` (both normalised) are the same answer.
+fn same_answer(a: &str, b: &str) -> bool {
+    a == b || matches!((as_number(a), as_number(b)), (Some(x), Some(y)) if x == y)
+}
+
+fn is_numeric_edge(c: char) -> bool {
+    c.is_ascii_digit()
+}
+
+/// Whether the occurrence of `answer` at byte `start` of `text` stands as a whole word.
+fn whole_word_at(text: &str, start: usize, answer: &str) -> bool {
+    let end = start + answer.len();
+    let before = text[..start].chars().next_back();
+    let mut after_chars = text[end..].chars();
+    let after = after_chars.next();
+    let after2 = after_chars.next();
+    let first = answer.chars().next();
+    let last = answer.chars().next_back();
+    if before.is_some_and(|c| c.is_alphanumeric() || c == '_') {
+        return false;
+    }
+    if after.is_some_and(|c| c.is_alphanumeric() || c == '_') {
+        return false;
+    }
+    // A number does not continue a number: not `7.72`, `-72`, `1/72`, `72/5`, `72.5`, `72,000`.
+    if first.is_some_and(is_numeric_edge) && before.is_some_and(|c| ".-/^,".contains(c)) {
+        return false;
+    }
+    if last.is_some_and(is_numeric_edge)
+        && (after == Some('/')
+            || after == Some('^')
+            || (matches!(after, Some('.') | Some(','))
+                && after2.is_some_and(|c| c.is_ascii_digit())))
+    {
+        return false;
+    }
+    true
+}
+
+/// Whether `text` (normalised) contains `answer` (normalised, non-empty) as a whole word.
+fn mentions(text: &str, answer: &str) -> bool {
+    text.match_indices(answer)
+        .any(|(i, _)| whole_word_at(text, i, answer))
+}
+
+/// The content of every `\boxed{…}` of `text`, braces balanced.
+fn all_boxed(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    for (i, _) in text.match_indices("\\boxed") {
+        let rest = text[i + "\\boxed".len()..].trim_start();
+        let Some(inner) = rest.strip_prefix('{') else {
+            continue;
+        };
+        let mut depth = 1usize;
+        for (j, c) in inner.char_indices() {
+            match c {
+                '{' => depth += 1,
+                '}' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        out.push(&inner[..j]);
+                        break;
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    out
+}
+
+/// Whether a paragraph states `answer` as its conclusion: a `\boxed{answer}`, or `answer is` /
+/// `answer:` followed by it.
+fn concludes(paragraph: &str, answer: &str) -> bool {
+    if all_boxed(paragraph)
+        .iter()
+        .any(|b| same_answer(&normalize_basic(b, false), answer))
+    {
+        return true;
+    }
+    let lower = paragraph.to_lowercase();
+    for marker in ["answer is", "answer:"] {
+        for (i, _) in lower.match_indices(marker) {
+            let rest = lower[i + marker.len()..].trim_start_matches([' ', ':', '*', '$', '\t']);
+            let line = rest.split('\n').next().unwrap_or("");
+            let line = normalize_basic(line, false);
+            if same_answer(&line, answer)
+                || (line.starts_with(answer) && whole_word_at(&line, 0, answer))
+            {
+                return true;
+            }
+        }
+    }
+    // `after_answer_marker` reads `####` too.
+    after_answer_marker(paragraph).is_some_and(|a| same_answer(&normalize_basic(a, false), answer))
+}
+
+impl Redundancy {
+    fn units(&self, s: &str) -> usize {
+        if self.chars {
+            s.chars().filter(|c| !c.is_whitespace()).count()
+        } else {
+            s.split_whitespace().count()
+        }
+    }
+}
+
+impl Reward for Redundancy {
+    fn score(&self, sample: &Sample, cx: &Ctx) -> Outcome {
+        let refs = sample.reference_texts();
+        let answers: Vec<String> = refs
+            .iter()
+            .map(|r| reference_answer(r))
+            .filter(|a| !a.is_empty())
+            .collect();
+        if answers.is_empty() {
+            return Err(Failure::invalid_input(
+                "redundancy_penalty needs the correct answer: `reference` must be an answer (a string, a number, `#### x`, `\\boxed{x}`), a list of them, or {\"answer\": …}",
+            ));
+        }
+        let region = if self.whole_response {
+            sample.response.as_str()
+        } else {
+            reasoning(&sample.response)
+        };
+        let tick = Ticker::new(cx.deadline, 256);
+        let paragraphs: Vec<&str> = region.split(self.delimiter.as_str()).collect();
+        let mut reached = None;
+        for (k, p) in paragraphs.iter().enumerate() {
+            tick.tick()?;
+            let hit = if self.mention {
+                let norm = normalize_basic(p, false);
+                answers.iter().any(|a| mentions(&norm, a))
+            } else {
+                answers.iter().any(|a| concludes(p, a))
+            };
+            if hit {
+                reached = Some(k);
+                break;
+            }
+        }
+        let total = self.units(region);
+        let redundant: usize = match reached {
+            Some(k) => paragraphs[k + 1..].iter().map(|p| self.units(p)).sum(),
+            None => 0,
+        };
+        let value = if redundant == 0 || total == 0 {
+            0.0
+        } else if self.count {
+            -self.weight * (redundant as f64 - self.budget).max(0.0)
+        } else {
+            -self.weight * redundant as f64 / total as f64
+        };
+        // −0.0 reads as 0.
+        let value = if value == 0.0 { 0.0 } else { value };
+        Ok(Score::with_details(
+            value,
+            json!({"reached_at": reached, "redundant": redundant, "reasoning": total}),
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn whole_words_only() {
+        assert!(mentions("so x = 72.", "72"));
+        assert!(mentions("72", "72"));
+        assert!(mentions("is it 72?", "72"));
+        for t in [
+            "720", "7.72", "x = -72", "72/5", "72.5", "72,000", "a72", "1/72",
+        ] {
+            assert!(!mentions(t, "72"), "{t}");
+        }
+        assert!(mentions("the capital is paris, france", "paris"));
+        assert!(!mentions("comparison", "paris"));
+    }
+
+    #[test]
+    fn conclusions() {
+        assert!(concludes("so \\boxed{72} it is", "72"));
+        assert!(concludes("the answer is $72$, since", "72"));
+        assert!(concludes("Final answer: 72.0", "72"));
+        assert!(concludes("#### 1,000", "1000"));
+        assert!(!concludes("the answer is 720", "72"));
+        assert!(!concludes("we get 72 here", "72"));
+        assert_eq!(
+            all_boxed("\\boxed{1} and \\boxed {\\frac{1}{2}}"),
+            ["1", "\\frac{1}{2}"]
+        );
+    }
+
+    #[test]
+    fn reasoning_region() {
+        assert_eq!(reasoning("<think>a</think>b"), "a");
+        assert_eq!(reasoning("<think>a cut off"), "a cut off");
+        assert_eq!(reasoning("plain"), "plain");
+        assert_eq!(reference_answer("so 48+24 = 72\n#### 72"), "72");
+        assert_eq!(reference_answer("is $\\boxed{\\frac12}$"), "\\frac12");
+    }
+}
