@@ -103,8 +103,6 @@ class _Scorer:
         self.reward = Reward._build(source, jobs)
         self.version = -1  # the state version this actor holds (-1: none yet)
         if limiter is not None:
-            from plaudit import _plaudit
-
             _install_limiter(limiter, namespace)
 
     def pid(self) -> int:
@@ -344,9 +342,189 @@ def _dead_for_good(actor: Any, e: BaseException) -> bool:
     return False
 
 
+# ---------------------------------------------------------------------- judges' limits
+
+class _Bucket:
+    """A token bucket of ``per_minute`` refilled continuously; a reservation may go into debt
+    and says how long to wait (the judge client's own buckets work the same way)."""
+
+    def __init__(self, per_minute: float):
+        import time
+
+        self.rate = per_minute / 60.0
+        self.capacity = float(per_minute)
+        self.level = float(per_minute)
+        self.at = time.monotonic()
+
+    def reserve(self, n: float) -> float:
+        import time
+
+        now = time.monotonic()
+        self.level = min(self.capacity, self.level + (now - self.at) * self.rate)
+        self.at = now
+        self.level -= n
+        return 0.0 if self.level >= 0 else -self.level / self.rate
+
+    def adjust(self, delta: float) -> None:
+        self.level = min(self.capacity, self.level - delta)
+
+
+class _Limiter:
+    """The judges' limits for a whole cluster (the :class:`JudgeLimiter` actor's body): per
+    judge, at most ``max_concurrency`` requests in flight across every process, ``rpm``
+    requests and ``tpm`` tokens a minute, and ``budget_tokens`` in all. A lease not given back
+    (its process died) is taken back once its call's deadline is long past."""
+
+    def __init__(self, judges: Mapping[str, Mapping[str, Any]]):
+        import asyncio
+
+        self.judges: dict[str, dict[str, Any]] = {}
+        for name, cfg in judges.items():
+            self.judges[name] = {
+                "max": int(cfg.get("max_concurrency") or 16),
+                "rpm": _Bucket(cfg["rpm"]) if cfg.get("rpm") else None,
+                "tpm": _Bucket(cfg["tpm"]) if cfg.get("tpm") else None,
+                "budget": cfg.get("budget_tokens"),
+                "used": 0, "leases": {}, "peak": 0, "granted": 0, "refused": 0,
+                "cond": asyncio.Condition(),
+            }
+        self.next = 0
+
+    def _reclaim(self, j: dict[str, Any]) -> None:
+        import time
+
+        now = time.monotonic()
+        for lease, until in list(j["leases"].items()):
+            if until < now:
+                del j["leases"][lease]
+
+    async def acquire(self, judge: str, tokens: int, timeout: float) -> tuple[str, Any, Any]:
+        import asyncio
+        import time
+
+        j = self.judges.get(judge)
+        if j is None:  # a judge the pool's spec does not declare: not limited here
+            self.next += 1
+            return ("ok", self.next, None)
+        if j["budget"] is not None and j["used"] >= j["budget"]:
+            j["refused"] += 1
+            return ("budget", j["used"], j["budget"])
+        end = time.monotonic() + timeout
+        async with j["cond"]:
+            while True:
+                self._reclaim(j)
+                if len(j["leases"]) < j["max"]:
+                    break
+                left = end - time.monotonic()
+                if left <= 0:
+                    return ("timeout", None, None)
+                try:
+                    await asyncio.wait_for(j["cond"].wait(), timeout=min(left, 1.0))
+                except asyncio.TimeoutError:
+                    pass
+            wait = 0.0
+            if j["rpm"] is not None:
+                wait = max(wait, j["rpm"].reserve(1))
+            if j["tpm"] is not None:
+                wait = max(wait, j["tpm"].reserve(tokens))
+            if time.monotonic() + wait > end:
+                if j["rpm"] is not None:
+                    j["rpm"].adjust(-1)
+                if j["tpm"] is not None:
+                    j["tpm"].adjust(-tokens)
+                return ("timeout", None, None)
+            # The budget counts the estimate now, corrected by `settle`: a call admitted
+            # before an earlier one settled cannot overrun it by more than the estimates' error.
+            j["used"] += tokens
+            self.next += 1
+            lease = self.next
+            # Taken back if never released: well after the call's deadline.
+            j["leases"][lease] = end + 60.0
+            j["peak"] = max(j["peak"], len(j["leases"]))
+            j["granted"] += 1
+        if wait > 0:
+            await asyncio.sleep(wait)
+        return ("ok", lease, None)
+
+    async def release(self, judge: str, lease: int) -> None:
+        j = self.judges.get(judge)
+        if j is None:
+            return
+        async with j["cond"]:
+            j["leases"].pop(lease, None)
+            j["cond"].notify_all()
+
+    async def settle(self, judge: str, used: int, estimate: int) -> None:
+        j = self.judges.get(judge)
+        if j is None:
+            return
+        j["used"] += used - estimate
+        if j["tpm"] is not None:
+            j["tpm"].adjust(used - estimate)
+
+    async def usage(self) -> dict[str, dict[str, Any]]:
+        """Per judge: ``in_flight``, ``peak`` in flight, ``granted``, ``refused`` (budget),
+        ``used`` tokens, and the limits."""
+        return {name: {"in_flight": len(j["leases"]), "peak": j["peak"], "granted": j["granted"],
+                       "refused": j["refused"], "used": j["used"], "max_concurrency": j["max"],
+                       "budget_tokens": j["budget"]}
+                for name, j in self.judges.items()}
+
+
+class JudgeLimiter:
+    """The cluster-wide judge limiter: one named Ray actor per set of judges
+    (``plaudit-judges-<hash of their configuration>``), shared by every pool that declares the
+    same judges. :meth:`for_judges` finds or starts it; :meth:`usage` reads it."""
+
+    @staticmethod
+    def name_for(judges: Mapping[str, Any]) -> str:
+        import hashlib
+
+        text = json.dumps(judges, sort_keys=True, default=str)
+        return "plaudit-judges-" + hashlib.sha256(text.encode()).hexdigest()[:16]
+
+    @staticmethod
+    def for_judges(judges: Mapping[str, Any]) -> tuple[Any, str]:
+        """The limiter actor for these judges (started if none runs), and its name."""
+        name = JudgeLimiter.name_for(judges)
+        cls = _actor_class("limiter", _Limiter)
+        actor = cls.options(name=name, get_if_exists=True, num_cpus=0,
+                            max_concurrency=1000).remote(dict(judges))
+        return actor, name
+
+    @staticmethod
+    def usage(actor: Any) -> dict[str, dict[str, Any]]:
+        import ray
+
+        return ray.get(actor.usage.remote())
+
+
+class _LimiterClient:
+    """What a scorer actor's judges call (through ``_plaudit.set_judge_limiter``): the limiter
+    actor's methods, answered synchronously on the judges' blocking threads."""
+
+    def __init__(self, actor: Any):
+        self.actor = actor
+
+    def acquire(self, judge: str, tokens: int, timeout: float) -> tuple[str, Any, Any]:
+        import ray
+
+        return tuple(ray.get(self.actor.acquire.remote(judge, tokens, timeout)))
+
+    def release(self, judge: str, lease: int) -> None:
+        self.actor.release.remote(judge, lease)
+
+    def settle(self, judge: str, used: int, estimate: int) -> None:
+        self.actor.settle.remote(judge, used, estimate)
+
+
 def _limiter_for(judges: Mapping[str, Any]) -> tuple[Any, str | None]:
-    return None, None
+    return JudgeLimiter.for_judges(judges)
 
 
 def _install_limiter(name: str, namespace: str | None) -> None:
-    pass
+    import ray
+
+    from plaudit import _plaudit
+
+    _plaudit.set_judge_limiter(_LimiterClient(ray.get_actor(name, namespace=namespace)))

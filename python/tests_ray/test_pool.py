@@ -153,3 +153,66 @@ def test_an_actor_gone_for_good_leaves_the_others_to_finish(cluster, peer):
     pool.shutdown()
     # No actor at all: the driver scores the batch itself (and says so on stderr).
     assert stable(pool.score(batch[:4])) == want[:4]
+
+
+def limited(peer, **limits):
+    spec = judged(peer)
+    spec["judges"]["grader"].update(limits)
+    return spec
+
+
+def released(pool):
+    """The limiter's usage once every lease is back (releases are sent without waiting)."""
+    for _ in range(10_000):
+        usage = pr.JudgeLimiter.usage(pool.limiter)["grader"]
+        if usage["in_flight"] == 0:
+            return usage
+    raise AssertionError(f"leases never came back: {usage}")
+
+
+def test_judge_limits_hold_for_the_whole_cluster(cluster, peer):
+    # Each actor's process would allow 2 calls in flight: 4 for the pair without the limiter.
+    batch = [{"id": i, "group": f"g{i // 4}", "prompt": f"q{i}",
+              "response": f"answer {i} [[judge: sleep 150; verdict 5]]", "reference": "x"}
+             for i in range(24)]
+    free = pr.RewardPool(limited(peer, max_concurrency=2), num_actors=2, judge_limits=False)
+    peer.reset()
+    assert [r["reward"] for r in free.score(batch)] == [0.5] * 24
+    assert peer.stats()["max_in_flight"] > 2  # the test can tell the difference
+    free.shutdown()
+
+    pool = pr.RewardPool(limited(peer, max_concurrency=2), num_actors=2)
+    peer.reset()
+    results = pool.score(batch)
+    assert [r["reward"] for r in results] == [0.5] * 24
+    assert peer.stats()["max_in_flight"] == 2
+    usage = released(pool)
+    assert usage["granted"] == 24 and usage["peak"] == 2 and usage["in_flight"] == 0
+    assert sum(pool.stats["per_actor"]) >= 2 and all(pool.stats["per_actor"])
+
+
+def tokens_spent(results):
+    return sum(sum(r["details"]["quality"]["usage"].values()) for r in results if r["status"] == "ok")
+
+
+def test_one_token_budget_for_the_whole_cluster(cluster, peer):
+    batch = [{"id": i, "group": f"g{i // 4}", "prompt": "q",
+              "response": f"a{i} [[judge: verdict 5]]", "reference": "x"} for i in range(40)]
+    one = plaudit.Reward.from_dict(judged(peer), jobs=1).score(batch[:1])
+    per_call = tokens_spent(one)  # every call here uses the same number of tokens
+    budget = 8 * per_call
+    # Without the limiter each actor spends a budget of its own: more than the budget in all.
+    free = pr.RewardPool(limited(peer, max_concurrency=1, budget_tokens=budget), num_actors=2,
+                         judge_limits=False)
+    assert tokens_spent(free.score(batch)) > budget
+    free.shutdown()
+
+    pool = pr.RewardPool(limited(peer, max_concurrency=1, budget_tokens=budget), num_actors=2)
+    peer.reset()
+    results = pool.score(batch)
+    ok = [r for r in results if r["status"] == "ok"]
+    spent = [r for r in results if r["details"]["quality"].get("judge_error") == "budget_exhausted"]
+    assert len(ok) + len(spent) == 40 and ok and spent
+    assert tokens_spent(results) <= budget + per_call  # one call past it at most
+    assert peer.stats()["requests"] == len(ok)
+    assert "budget" in spent[0]["error"] or "budget" in json.dumps(spent[0]["details"])

@@ -561,6 +561,20 @@ fn default_spec_text() -> &'static str {
     plaudit_rewards::DEFAULT_SPEC
 }
 
+/// Install a shared judge limiter for this process (`plaudit.ray`; `None` removes it): every
+/// judge call's attempts are admitted by `limiter.acquire(judge, tokens, timeout_s)` →
+/// `("ok", lease, None)` | `("budget", used, budget)` | `("timeout", None, None)`, then
+/// `limiter.release(judge, lease)`, and `limiter.settle(judge, used, estimate)` once the
+/// tokens are known. The calls come from the judges' threads, holding the interpreter.
+#[pyfunction]
+#[pyo3(signature = (limiter))]
+fn set_judge_limiter(limiter: Option<Py<PyAny>>) {
+    plaudit_judge::client::set_shared_limit(
+        limiter
+            .map(|l| Arc::new(shares::PyLimiter(l)) as Arc<dyn plaudit_judge::client::SharedLimit>),
+    );
+}
+
 #[pymodule]
 fn _plaudit(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyEngine>()?;
@@ -570,6 +584,7 @@ fn _plaudit(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(default_spec_text, m)?)?;
     m.add_function(wrap_pyfunction!(openrlhf_response_text, m)?)?;
     m.add_function(wrap_pyfunction!(default_end_markers, m)?)?;
+    m.add_function(wrap_pyfunction!(set_judge_limiter, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

@@ -172,3 +172,54 @@ impl Store for SharedStore {
         Ok(())
     }
 }
+
+/// A shared judge limiter written in Python (`plaudit.ray`'s client of its limiter actor): an
+/// object with `acquire(judge, tokens, timeout_s)` → `("ok", lease)` | `("budget", used,
+/// budget)` | `("timeout",)`, `release(judge, lease)` and `settle(judge, used, estimate)`.
+pub struct PyLimiter(pub pyo3::Py<pyo3::PyAny>);
+
+impl plaudit_judge::client::SharedLimit for PyLimiter {
+    fn acquire(
+        &self,
+        judge: &str,
+        tokens: u64,
+        timeout: std::time::Duration,
+    ) -> plaudit_judge::client::Admission {
+        use plaudit_judge::client::Admission;
+        use pyo3::prelude::*;
+        Python::attach(|py| {
+            let answer = self
+                .0
+                .call_method1(py, "acquire", (judge, tokens, timeout.as_secs_f64()))
+                .and_then(|a| a.extract::<(String, Option<u64>, Option<u64>)>(py));
+            match answer {
+                Ok((kind, a, _)) if kind == "ok" => Admission::Granted(a.unwrap_or(0)),
+                Ok((kind, used, budget)) if kind == "budget" => Admission::Budget {
+                    used: used.unwrap_or(0),
+                    budget: budget.unwrap_or(0),
+                },
+                Ok((kind, _, _)) if kind == "timeout" => Admission::Timeout,
+                Ok((kind, _, _)) => Admission::Failed(format!("unknown answer {kind:?}")),
+                Err(e) => Admission::Failed(e.to_string()),
+            }
+        })
+    }
+
+    fn release(&self, judge: &str, lease: u64) {
+        use pyo3::prelude::*;
+        Python::attach(|py| {
+            if let Err(e) = self.0.call_method1(py, "release", (judge, lease)) {
+                eprintln!("plaudit: the shared judge limiter: release failed: {e}");
+            }
+        })
+    }
+
+    fn settle(&self, judge: &str, used: u64, estimate: u64) {
+        use pyo3::prelude::*;
+        Python::attach(|py| {
+            if let Err(e) = self.0.call_method1(py, "settle", (judge, used, estimate)) {
+                eprintln!("plaudit: the shared judge limiter: settle failed: {e}");
+            }
+        })
+    }
+}

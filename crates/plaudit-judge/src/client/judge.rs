@@ -441,7 +441,45 @@ impl Judge {
 
     /// Counts the tokens of a reply that was read, corrects the tpm bucket's charge, and gives
     /// the call's cost.
+    /// Admission by the shared limiter (see [`super::shared`]): the lease, or why not.
+    async fn admit(
+        &self,
+        limit: Arc<dyn super::shared::SharedLimit>,
+        estimate: u64,
+        deadline: Instant,
+        attempts: u32,
+    ) -> Result<(Arc<dyn super::shared::SharedLimit>, u64), CallError> {
+        use super::shared::Admission;
+        let timeout = deadline.saturating_duration_since(Instant::now());
+        let (name, asked) = (self.name.clone(), limit.clone());
+        let answer = tokio::time::timeout_at(
+            tokio::time::Instant::from_std(deadline),
+            tokio::task::spawn_blocking(move || asked.acquire(&name, estimate, timeout)),
+        )
+        .await;
+        match answer {
+            Ok(Ok(Admission::Granted(id))) => Ok((limit, id)),
+            Ok(Ok(Admission::Budget { used, budget })) => {
+                Err(CallError::BudgetExhausted { used, budget })
+            }
+            Ok(Ok(Admission::Timeout)) | Err(_) => Err(CallError::Timeout { attempts }),
+            Ok(Ok(Admission::Failed(message))) => Err(CallError::Connection {
+                message: format!("the shared limiter: {message}"),
+                attempts,
+            }),
+            Ok(Err(e)) => Err(CallError::Connection {
+                message: format!("the shared limiter failed: {e}"),
+                attempts,
+            }),
+        }
+    }
+
     fn settle(&self, counted: Usage, estimate: u64) -> Option<f64> {
+        if let Some(limit) = super::shared::shared_limit() {
+            let name = self.name.clone();
+            let used = counted.prompt_tokens + counted.completion_tokens;
+            super::shared::detached(move || limit.settle(&name, used, estimate));
+        }
         self.counters
             .prompt_tokens
             .fetch_add(counted.prompt_tokens, Ordering::Relaxed);
@@ -736,6 +774,21 @@ impl Judge {
                     return Err(CallError::Timeout { attempts });
                 }
             };
+            // The cluster's limits, when a shared limiter is installed (plaudit.ray).
+            let lease = match super::shared::shared_limit() {
+                None => None,
+                Some(limit) => match self.admit(limit, estimate, deadline, attempts).await {
+                    Ok(lease) => Some(lease),
+                    Err(e) => {
+                        drop(permit);
+                        self.refund_tpm(estimate);
+                        if let Some(rpm) = &self.rpm {
+                            rpm.adjust(-1.0);
+                        }
+                        return Err(e);
+                    }
+                },
+            };
             let idx = self.pick(avoid);
             attempts += 1;
             self.counters.attempts.fetch_add(1, Ordering::Relaxed);
@@ -758,6 +811,10 @@ impl Judge {
                 .await
             };
             drop(permit);
+            if let Some((limit, id)) = lease {
+                let name = self.name.clone();
+                super::shared::detached(move || limit.release(&name, id));
+            }
             let outcome = match outcome {
                 Ok(outcome) => outcome,
                 Err(_) => return Err(CallError::Timeout { attempts }),

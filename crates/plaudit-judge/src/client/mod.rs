@@ -45,6 +45,7 @@ mod http;
 mod judge;
 mod limits;
 mod runtime;
+mod shared;
 
 pub use config::{JudgeConfig, JudgeConfigError};
 pub use error::CallError;
@@ -52,3 +53,4 @@ pub use judge::{
     EndpointSnapshot, JsonReply, Judge, Judges, Message, Reply, ReplySource, Usage, UsageSnapshot,
 };
 pub use runtime::{io_runtime, on_io_runtime};
+pub use shared::{set_shared_limit, Admission, SharedLimit};
