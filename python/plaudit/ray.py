@@ -28,8 +28,8 @@ How a batch is scored:
   for the whole cluster: every actor's calls go through one named limiter actor
   (:class:`JudgeLimiter`) instead of each process having its own.
 
-:class:`RewardPool.named` shares one pool between processes (verl's reward-loop workers): the
-pool runs as a named Ray actor, and every handle scores through it.
+:func:`shared_pool` shares one pool between processes (verl's reward-loop workers): the pool
+runs as a named Ray actor, and every handle (:class:`SharedPool`) scores through it.
 
 For offline re-scoring of large rollout sets with Ray Data, see :class:`DataScorer` and
 :func:`score_dataset`.
@@ -48,7 +48,8 @@ from typing import Any, Iterable, Mapping, Sequence
 
 from plaudit._reward import Reward, Result, Sample
 
-__all__ = ["RewardPool", "ScorerActor", "JudgeLimiter", "DataScorer", "score_dataset", "group_key"]
+__all__ = ["RewardPool", "SharedPool", "shared_pool", "ScorerActor", "JudgeLimiter", "DataScorer",
+           "score_dataset", "group_key"]
 
 
 def group_key(sample: Any) -> str | None:
@@ -322,6 +323,110 @@ class RewardPool:
         for a in self.actors:
             ray.kill(a, no_restart=True)
         self._alive = [False] * len(self.actors)
+
+
+class _PoolActor:
+    """A :class:`RewardPool` run as a named actor (:func:`shared_pool`): its driver — the state,
+    the merge, the group stage — lives in this actor, so every process that scores through it
+    shares one state and one set of scorer actors. Batches are scored one at a time, in the
+    order they arrive."""
+
+    def __init__(self, spec: Any, options: Mapping[str, Any]):
+        self.pool = RewardPool(spec, **options)
+
+    def score(self, samples: list[Any]) -> list[Result]:
+        return self.pool.score(samples)
+
+    def rewards(self, samples: list[Any]) -> list[float]:
+        return self.pool.rewards(samples)
+
+    def state(self) -> list[list[Any]]:
+        return self.pool.state()
+
+    def stats(self) -> dict[str, Any]:
+        return dict(self.pool.stats, state_version=self.pool.state_version)
+
+    def spec(self) -> dict[str, Any]:
+        return self.pool.reward.spec
+
+
+class SharedPool:
+    """A handle on a pool shared by name (see :func:`shared_pool`): ``score``, ``rewards`` and
+    ``state`` go to the named pool actor; ``spec`` and ``components`` are read from a local
+    compile of the same spec. Picklable: it is found again by name wherever it goes."""
+
+    def __init__(self, name: str, namespace: str | None, spec: Any, actor: Any = None):
+        self.name, self.namespace = name, namespace
+        self.reward = spec if isinstance(spec, Reward) else Reward(spec, jobs=1)
+        # Holding the handle keeps the pool alive (Ray ends an actor nobody holds).
+        self._actor = actor
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (SharedPool, (self.name, self.namespace, self.reward))
+
+    @property
+    def actor(self) -> Any:
+        import ray
+
+        if self._actor is None:
+            self._actor = ray.get_actor(self.name, namespace=self.namespace)
+        return self._actor
+
+    def score(self, samples: Iterable[Sample]) -> list[Result]:
+        import ray
+
+        return ray.get(self.actor.score.remote(list(samples)))
+
+    def rewards(self, samples: Iterable[Sample]) -> list[float]:
+        import ray
+
+        return ray.get(self.actor.rewards.remote(list(samples)))
+
+    __call__ = rewards
+
+    def state(self) -> list[list[Any]]:
+        import ray
+
+        return ray.get(self.actor.state.remote())
+
+    def stats(self) -> dict[str, Any]:
+        import ray
+
+        return ray.get(self.actor.stats.remote())
+
+    @property
+    def spec(self) -> dict[str, Any]:
+        return self.reward.spec
+
+    @property
+    def components(self) -> list[str]:
+        return self.reward.components
+
+
+def shared_pool(name: str, spec: Any = None, *, detached: bool = False, **options: Any) -> SharedPool:
+    """The pool named ``name`` in this Ray namespace, started with ``spec`` and ``options``
+    (:class:`RewardPool`'s keywords) by the first caller; later callers get the same pool
+    (their ``spec`` must compile to the same spec: a different one is refused, naming the
+    pool). verl's reward-loop workers each call this with the same name
+    (:class:`plaudit.verl.PlauditRewardManager`'s ``pool``).
+
+    The pool lives while a handle on it does (Ray ends an actor nobody holds) and while the
+    process that started it does; ``detached=True`` makes it outlive them (end it with
+    ``ray.kill(handle.actor)``)."""
+    import ray
+
+    if not ray.is_initialized():
+        raise RuntimeError("shared_pool needs a Ray cluster: call ray.init() first")
+    namespace = ray.get_runtime_context().namespace
+    local = spec if isinstance(spec, Reward) else Reward(spec, jobs=1)
+    source = local._source
+    cls = _actor_class("pool", _PoolActor)
+    actor = cls.options(name=name, get_if_exists=True, num_cpus=0, max_restarts=0,
+                        lifetime="detached" if detached else None).remote(
+        Reward._build(source, 1), dict(options))
+    if ray.get(actor.spec.remote()) != local.spec:
+        raise ValueError(f"the pool {name!r} runs another spec; give this one another name")
+    return SharedPool(name, namespace, local, actor)
 
 
 def _dead_for_good(actor: Any, e: BaseException) -> bool:

@@ -381,6 +381,11 @@ class PlauditRewardManager:
     ``score``, ``acc`` and ``plaudit_ok`` go to ``reward_extra_info`` (same keys for every sample),
     and ``acc`` also to ``data.batch["acc"]`` as verl's ``batch`` and ``prime`` managers do.
     The reward loop gives one rollout per call, so there a spec with group rewards is refused.
+
+    ``pool=NAME`` (or ``reward.reward_kwargs.pool``; with ``pool_actors``, default 2, and
+    ``pool_cpus_per_actor``, default 1): score through the Ray pool of that name
+    (:func:`plaudit.ray.shared_pool`, started by the first worker), so that every reward-loop
+    worker of a multi-node job shares one state (stateful rewards) and one judge budget.
     """
 
     def __init__(self, tokenizer: Any = None, num_examine: int = 0, compute_score: Any = None,
@@ -395,6 +400,24 @@ class PlauditRewardManager:
                 _cfg_get(config, "reward", "custom_reward_function", "reward_kwargs", "spec")
         self.reward = _reward(spec)
         self.shape = _shape(self.reward)
+        # A pool shared by name (plaudit.ray): every worker that names it scores through one
+        # set of scorer actors and one state.
+        pool = kwargs.get("pool")
+        if pool is None and config is not None:
+            pool = _cfg_get(config, "reward", "reward_kwargs", "pool")
+        self.scorer: Any = self.reward
+        if pool:
+            from plaudit.ray import shared_pool
+
+            def opt(key: str, default: Any) -> Any:
+                v = kwargs.get(key)
+                if v is None and config is not None:
+                    v = _cfg_get(config, "reward", "reward_kwargs", key)
+                return default if v is None else v
+
+            self.scorer = shared_pool(str(pool), self.reward,
+                                      num_actors=int(opt("pool_actors", 2)),
+                                      num_cpus_per_actor=float(opt("pool_cpus_per_actor", 1)))
         self.report = FailureReport("verl PlauditRewardManager")
         eos = getattr(tokenizer, "eos_token", None)
         self.end_markers = list(_plaudit.default_end_markers())
@@ -436,7 +459,7 @@ class PlauditRewardManager:
         return samples, lengths
 
     def _score(self, samples: list[dict[str, Any]]) -> list[VerlScore]:
-        results = self.reward.score(samples)
+        results = self.scorer.score(samples)
         self.report(results)
         return [self.shape.row(s, r) for s, r in zip(samples, results)]
 
