@@ -220,6 +220,23 @@ fn recipes() -> Vec<Recipe> {
             rm_calls: 1,
         },
         Recipe {
+            // Content: half keyword coverage, half in-order coverage (4 and 3 of the 5
+            // keywords: "scattered" and "scattering" are not the keyword "scatter"); style: the
+            // judge's YES / NO. No keyword, no style call.
+            name: "rlvrr",
+            script: json!({
+                "so blue is what we see": "reply Friendly, simple words, two sentences.\nYES",
+                "Rayleigh scattering": "reply Uses words a child does not know.\nNO",
+            }),
+            want: vec![
+                ("faithful", "ok", 0.5 * 0.8 + 0.5 * 1.0),
+                ("jargon", "ok", 0.5 * 0.6 + 0.5 * 0.0),
+                ("off_topic", "ok", 0.0),
+            ],
+            chat_calls: 2,
+            rm_calls: 0,
+        },
+        Recipe {
             // Weighted criteria and artifact pitfalls over the image's description: all met and
             // no artifact (1); (3 + 1 − 2 − 1) / 6.
             name: "lens",
