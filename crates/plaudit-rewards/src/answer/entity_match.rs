@@ -156,7 +156,7 @@ impl Reward for EntityMatch {
         let entities = self.entities(sample)?;
         let (idx, name) = &self.correctness;
         let correct = cx.component(*idx, name)? >= self.threshold;
-        let tick = Ticker::new(cx.deadline, 64);
+        let tick = Ticker::new(cx.deadline, 1);
         let text = match_words(&without_blocks(&sample.response, &self.ignore_tags));
         let index = WordIndex::new(&text);
         let prompt = match_words(&sample.prompt);

@@ -151,7 +151,7 @@ impl Reward for KeywordChain {
         };
         let text = match_words(hypothesis(sample, &self.extract, &self.tag)?);
         let index = WordIndex::new(&text);
-        let tick = Ticker::new(cx.deadline, 64);
+        let tick = Ticker::new(cx.deadline, 1);
         // Every occurrence of every keyword, as (position, keyword index).
         let mut occurrences: Vec<(usize, usize)> = Vec::new();
         let mut found: Vec<Value> = Vec::new();

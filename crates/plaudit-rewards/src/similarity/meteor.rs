@@ -95,6 +95,16 @@ const PARAMS: &[ParamSpec] = &[
     .range(0.0, 1.0),
 ];
 
+/// One reference's score and what it is made of.
+#[derive(Default)]
+struct Single {
+    value: f64,
+    precision: f64,
+    recall: f64,
+    chunks: usize,
+    matches: usize,
+}
+
 struct Meteor {
     extract: String,
     tag: String,
@@ -128,15 +138,15 @@ impl Meteor {
         }
     }
 
-    /// (METEOR, P, R, chunks, matches) of one hypothesis against one reference.
+    /// METEOR of one hypothesis against one reference.
     fn single(
         &self,
         hyp: &[String],
         reference: &[String],
         tick: &Ticker,
-    ) -> Result<(f64, f64, f64, usize, usize), Failure> {
+    ) -> Result<Single, Failure> {
         if hyp.is_empty() || reference.is_empty() {
-            return Ok((0.0, 0.0, 0.0, 0, 0));
+            return Ok(Single::default());
         }
         // Unaligned reference positions of each word, ascending: NLTK aligns a hypothesis word
         // (taken from the last) with the last unaligned equal reference word.
@@ -153,7 +163,7 @@ impl Meteor {
         }
         let m = pairs.len();
         if m == 0 {
-            return Ok((0.0, 0.0, 0.0, 0, 0));
+            return Ok(Single::default());
         }
         pairs.reverse(); // by hypothesis position
         let chunks = 1 + pairs
@@ -164,7 +174,13 @@ impl Meteor {
         let recall = m as f64 / reference.len() as f64;
         let fmean = (precision * recall) / (self.alpha * precision + (1.0 - self.alpha) * recall);
         let penalty = self.gamma * (chunks as f64 / m as f64).powf(self.beta);
-        Ok(((1.0 - penalty) * fmean, precision, recall, chunks, m))
+        Ok(Single {
+            value: (1.0 - penalty) * fmean,
+            precision,
+            recall,
+            chunks,
+            matches: m,
+        })
     }
 }
 
@@ -173,18 +189,18 @@ impl Reward for Meteor {
         let refs = references(sample)?;
         let hyp = self.tokens(hypothesis(sample, &self.extract, &self.tag)?);
         let tick = Ticker::new(cx.deadline, 4096);
-        let mut best: Option<((f64, f64, f64, usize, usize), usize)> = None;
+        let mut best: Option<(Single, usize)> = None;
         for (i, r) in refs.iter().enumerate() {
             cx.deadline.check()?;
             let s = self.single(&hyp, &self.tokens(r), &tick)?;
-            if best.is_none_or(|(b, _)| s.0 > b.0) {
+            if best.as_ref().is_none_or(|(b, _)| s.value > b.value) {
                 best = Some((s, i));
             }
         }
-        let ((value, p, r, chunks, m), i) = best.unwrap_or(((0.0, 0.0, 0.0, 0, 0), 0));
+        let (s, i) = best.unwrap_or_default();
         Ok(Score::with_details(
-            value,
-            json!({"precision": p, "recall": r, "matches": m, "chunks": chunks, "reference_index": i}),
+            s.value,
+            json!({"precision": s.precision, "recall": s.recall, "matches": s.matches, "chunks": s.chunks, "reference_index": i}),
         ))
     }
 }
