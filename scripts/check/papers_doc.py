@@ -139,7 +139,10 @@ def row_problems(doc: str) -> list[str]:
                 mech = cells[3]
                 reason = mech[len("none: "):] if mech.startswith("none: ") else None
                 if reason is None:
-                    problems.append(f"line {no}: a \"no\" row's mechanisms cell must be `none: REASON`, not {mech!r}")
+                    problems.append(
+                        f"line {no}: a \"no\" row's mechanisms cell must be"
+                        f" `none: REASON`, not {mech!r}"
+                    )
                 else:
                     given[reason] = given.get(reason, 0) + 1
     if not counts:
@@ -149,15 +152,20 @@ def row_problems(doc: str) -> list[str]:
             problems.append(f"reason {reason!r} ({n} rows) is not in the \"Out of scope\" list")
     for reason, n in sorted(reasons.items()):
         if given.get(reason, 0) != n:
-            problems.append(f"\"Out of scope\": {reason} says {n} rows, the tables give {given.get(reason, 0)}")
+            got = given.get(reason, 0)
+            problems.append(f"\"Out of scope\": {reason} says {n} rows, the tables give {got}")
     total = [0, 0, 0, 0]
     for table, c in counts.items():
         want = [c["yes"] + c["partial"] + c["no"], c["yes"], c["partial"], c["no"]]
         total = [a + b for a, b in zip(total, want)]
         if summary.get(table) != want:
-            problems.append(f"summary row {table}: {summary.get(table)} but the table counts (rows, yes, partial, no) {want}")
+            problems.append(
+                f"summary row {table}: {summary.get(table)} but the table counts"
+                f" (rows, yes, partial, no) {want}"
+            )
     if summary.get("all rows") != total:
-        problems.append(f"summary row all rows: {summary.get('all rows')} but the tables count {total}")
+        got = summary.get("all rows")
+        problems.append(f"summary row all rows: {got} but the tables count {total}")
     extra = set(summary) - set(counts) - {"all rows"}
     if extra:
         problems.append(f"summary rows without a table: {sorted(extra)}")
@@ -173,7 +181,7 @@ def main() -> int:
     text = pathlib.Path(args.doc).read_text(encoding="utf-8")
     problems = row_problems(text)
     if problems:
-        print(f"papers_doc: {len(problems)} problem(s) with the rows and their counts:", file=sys.stderr)
+        print(f"papers_doc: {len(problems)} problem(s) with the rows' counts:", file=sys.stderr)
         for p in problems:
             print(f"  {p}", file=sys.stderr)
         return 1
