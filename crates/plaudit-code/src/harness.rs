@@ -28,29 +28,71 @@ pub fn preload_judge() {
 }
 
 /// The program of a Python unit-test run: the judge (the fork server's preloaded module, else
-/// compiled from the source carried here as a string), then `_plaudit_judge(SOLUTION)`. The tests
-/// are not in it: they come on standard input ([`python_job`]), read by the judge only after it
-/// has forked the solution's process, which closes standard input first.
+/// compiled from the source that heads standard input, see [`python_job`]), then
+/// `_plaudit_judge(SOLUTION)`. The tests are not in it: they come on standard input after the
+/// judge's source, read by the judge only after it has forked the solution's process, which
+/// closes standard input first. The judge's source is not a literal of the program: a run on a
+/// fork server, which has it preloaded, skips it unread instead of compiling ~30 KB of escaped
+/// string.
 pub fn python_judge(solution: &str) -> String {
-    let mut s = String::with_capacity(JUDGE_PY.len() + solution.len() + 512);
-    s.push_str("import sys as _ps\n_pj = _ps.modules.get(");
-    s.push_str(&py_literal(JUDGE_MODULE));
-    s.push_str(")\nif _pj is None:\n    import types as _pt\n    _pj = _pt.ModuleType(");
-    s.push_str(&py_literal(JUDGE_MODULE));
-    s.push_str(")\n    exec(compile(");
-    s.push_str(&py_literal(JUDGE_PY));
-    s.push_str(", \"<plaudit_judge>\", \"exec\"), _pj.__dict__)\n_pj._plaudit_judge(");
+    let mut s = String::with_capacity(JUDGE_LOADER.len() + solution.len() + 64);
+    s.push_str(JUDGE_LOADER);
+    s.push_str("_pj._plaudit_judge(");
     s.push_str(&py_literal(solution));
     s.push_str(")\n");
     s
 }
 
-/// The judge's standard input: `{"mode": "tests" | "check", "code": …, "entry": …, "prompt": …}`.
+/// The start of [`python_judge`]'s program: read the judge's source length from standard input,
+/// then skip the source (the module is preloaded) or compile it.
+const JUDGE_LOADER: &str = r#"import sys as _ps, os as _po
+def _pj_load():
+    h = b""
+    while not h.endswith(b"\n") and len(h) < 24:
+        c = _po.read(0, 1)
+        if not c:
+            break
+        h += c
+    n = int(h)
+    m = _ps.modules.get("plaudit_judge")
+    if m is not None:
+        try:
+            _po.lseek(0, n, 1)
+        except OSError:
+            while n > 0:
+                c = _po.read(0, min(n, 65536))
+                if not c:
+                    break
+                n -= len(c)
+        return m
+    b = b""
+    while len(b) < n:
+        c = _po.read(0, n - len(b))
+        if not c:
+            break
+        b += c
+    import types as _pt
+    m = _pt.ModuleType("plaudit_judge")
+    exec(compile(b.decode(), "<plaudit_judge>", "exec"), m.__dict__)
+    return m
+_pj = _pj_load()
+del _pj_load
+"#;
+
+/// The judge's standard input: the judge's source (`LEN\n` then `LEN` bytes, compiled only where
+/// the judge is not preloaded, see [`python_judge`]), then the job `{"mode": "tests" | "check",
+/// "code": …, "entry": …, "prompt": …}`.
 pub fn python_job(mode: &str, code: &str, entry: Option<&str>, prompt: Option<&str>) -> Vec<u8> {
-    serde_json::to_vec(
+    let job = serde_json::to_vec(
         &serde_json::json!({"mode": mode, "code": code, "entry": entry, "prompt": prompt}),
     )
-    .expect("a JSON object serialises")
+    .expect("a JSON object serialises");
+    let head = format!("{}\n", JUDGE_PY.len());
+    let mut out = Vec::with_capacity(head.len() + JUDGE_PY.len() + job.len());
+    out.extend_from_slice(head.as_bytes());
+    out.extend_from_slice(JUDGE_PY.as_bytes());
+    out.extend_from_slice(&job);
+    out
 }
 
 /// A Python program that compiles `solution` (exit [`SYNTAX_EXIT`] with the error on standard
@@ -85,5 +127,19 @@ mod tests {
             p.ends_with("_plaudit_judge(\"x = '''\\\"\\\"\\\"'''\")\n"),
             "{p}"
         );
+        // The judge's source is not in the program; it heads standard input.
+        assert!(!p.contains("_plaudit_cmp"));
+        assert!(JUDGE_LOADER.contains(&format!("\"{JUDGE_MODULE}\"")));
+        let job = python_job("check", "def check(c): pass", Some("f"), None);
+        let head = format!("{}\n", JUDGE_PY.len());
+        assert!(job.starts_with(head.as_bytes()));
+        assert_eq!(
+            &job[head.len()..head.len() + JUDGE_PY.len()],
+            JUDGE_PY.as_bytes()
+        );
+        let rest: serde_json::Value =
+            serde_json::from_slice(&job[head.len() + JUDGE_PY.len()..]).unwrap();
+        assert_eq!(rest["mode"], "check");
+        assert_eq!(rest["entry"], "f");
     }
 }
