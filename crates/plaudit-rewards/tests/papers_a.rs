@@ -717,3 +717,56 @@ fn meteor_options() {
     );
     assert!(stuffed < once, "{stuffed} ≥ {once}");
 }
+
+// ---------------------------------------------------------------------------------------------
+// Deadlines
+
+/// The status of scoring `ex` with a deadline that has already passed.
+fn expired_status(name: &str, ex: Value) -> Status {
+    let info = plaudit_rewards::all()
+        .into_iter()
+        .find(|i| i.name == name)
+        .unwrap();
+    let (reward, values) = info.build_example(&ex).unwrap();
+    let sample = plaudit_core::Sample::from_value(ex["sample"].clone()).unwrap();
+    let d = Deadline::after(std::time::Duration::ZERO);
+    match reward.score(&sample, &Ctx::new(&d, &values)) {
+        Ok(s) => panic!("{name}: scored {} past its deadline", s.value),
+        Err(f) => f.status,
+    }
+}
+
+#[test]
+fn long_inputs_stop_at_the_deadline() {
+    let steps: String = (1..=2000)
+        .map(|i| format!("{i}. step number {i} of many\n"))
+        .collect();
+    let words: Vec<String> = (0..5000).map(|i| format!("w{i}")).collect();
+    let text = words.join(" ");
+    let cases = [
+        (
+            "protocol_match",
+            json!({"sample": {"response": steps, "reference": steps}}),
+        ),
+        (
+            "keyword_chain",
+            json!({"sample": {"response": text, "reference": {"keywords": words}}}),
+        ),
+        (
+            "entity_match",
+            json!({"components": {"correct": 0.0},
+                "sample": {"response": text, "reference": {"entities": words}}}),
+        ),
+        (
+            "redundancy_penalty",
+            json!({"sample": {"response": words.join("\n\n"), "reference": "x"}}),
+        ),
+        (
+            "meteor",
+            json!({"sample": {"response": text, "reference": text}}),
+        ),
+    ];
+    for (name, ex) in cases {
+        assert_eq!(expired_status(name, ex), Status::Timeout, "{name}");
+    }
+}

@@ -1,4 +1,4 @@
-//! Answer matching: exact match, answer match (math or exact by the reference), multiple choice, token F1.
+//! Answer matching: exact match, answer match (math or exact by the reference), multiple choice, token F1, entity-match partial credit.
 
 pub(crate) mod extraction;
 

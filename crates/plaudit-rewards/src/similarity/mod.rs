@@ -1,7 +1,8 @@
-//! Similarity to a reference text: BLEU, ROUGE-L, chrF, normalised edit distance.
+//! Similarity to a reference text: BLEU, ROUGE-L, chrF, METEOR, normalised edit distance, keyword chains, protocol steps.
 //!
-//! All four compare the response (or its extracted final answer) to the sample's reference
-//! text(s) and give a value in [0, 1]; `group_similarity` compares it with the other rollouts of
+//! They compare the response (or its extracted final answer) to the sample's reference text(s)
+//! (`keyword_chain` to the reference's keywords, `protocol_match` to its steps) and give a value
+//! in [0, 1]; `group_similarity` compares it with the other rollouts of
 //! its group instead. What they share: which text is compared ([`texts`]),
 //! n-gram counting ([`ngrams`]) and the LCS and Levenshtein programmes ([`sequences`]).
 

@@ -1,4 +1,4 @@
-//! Text rewards: n-gram repetition, reasoning phrases.
+//! Text rewards: n-gram repetition, reasoning phrases, redundant reasoning after the answer.
 
 crate::rewards! {
     repetition_penalty,
