@@ -250,6 +250,9 @@ impl<R: Read> Read for Counting<R> {
 }
 
 const CHUNK: usize = 8192;
+/// A chunk also ends once its lines hold this many bytes (long chain-of-thought responses: about
+/// a thousand lines), so the memory of one chunk is reused by the next.
+const CHUNK_BYTES: usize = 4 << 20;
 
 fn score(args: &ScoreArgs) -> Result<(), Fatal> {
     let ScoreArgs {
@@ -349,7 +352,7 @@ fn score(args: &ScoreArgs) -> Result<(), Fatal> {
         let mut batch = engine.batch::<summary::Scored>(BatchOptions::default());
         loop {
             let mut inputs = lines
-                .next_chunk(CHUNK)
+                .next_chunk_bytes(CHUNK, CHUNK_BYTES)
                 .map_err(|e| Fatal(format!("cannot read input {input}: {e}")))?;
             if inputs.is_empty() {
                 break;

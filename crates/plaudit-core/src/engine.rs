@@ -95,6 +95,8 @@ pub struct LineReader<R> {
     inner: R,
     max_line_bytes: usize,
     line_no: usize,
+    /// The lines of the last chunk, kept for the next (see [`LineReader::next_chunk_bytes`]).
+    chunk_buf: Vec<u8>,
 }
 
 /// A raw line, or a line that was over the cap (with its length).
@@ -109,12 +111,31 @@ impl<R: BufRead> LineReader<R> {
             inner,
             max_line_bytes,
             line_no: 0,
+            chunk_buf: Vec::new(),
         }
     }
 
     /// The next line and its 1-based number; `None` at the end of input.
     pub fn next_line(&mut self) -> std::io::Result<Option<(usize, RawLine)>> {
         let mut buf = Vec::new();
+        Ok(self.append_line(&mut buf)?.map(|(no, r)| {
+            (
+                no,
+                match r {
+                    Ok(()) => RawLine::Line(buf),
+                    Err(total) => RawLine::TooLong(total),
+                },
+            )
+        }))
+    }
+
+    /// The next line appended to `buf`, with its 1-based number; `Err(length)` (and `buf` as it
+    /// was) when it is over the cap; `None` at the end of input.
+    fn append_line(
+        &mut self,
+        buf: &mut Vec<u8>,
+    ) -> std::io::Result<Option<(usize, Result<(), usize>)>> {
+        let start = buf.len();
         let mut total = 0usize;
         let mut too_long = false;
         let mut saw_any = false;
@@ -124,7 +145,7 @@ impl<R: BufRead> LineReader<R> {
                 break;
             }
             saw_any = true;
-            let (take, done) = match chunk.iter().position(|&b| b == b'\n') {
+            let (take, done) = match memchr::memchr(b'\n', chunk) {
                 Some(p) => (p, true),
                 None => (chunk.len(), false),
             };
@@ -132,7 +153,7 @@ impl<R: BufRead> LineReader<R> {
             if !too_long {
                 if total > self.max_line_bytes {
                     too_long = true;
-                    buf = Vec::new();
+                    buf.truncate(start);
                 } else {
                     buf.extend_from_slice(&chunk[..take]);
                 }
@@ -148,29 +169,39 @@ impl<R: BufRead> LineReader<R> {
         self.line_no += 1;
         Ok(Some((
             self.line_no,
-            if too_long {
-                RawLine::TooLong(total)
-            } else {
-                RawLine::Line(buf)
-            },
+            if too_long { Err(total) } else { Ok(()) },
         )))
     }
 
     /// Up to `n` inputs, parsed in parallel.
     pub fn next_chunk(&mut self, n: usize) -> std::io::Result<Vec<Input>> {
-        let mut raw = Vec::with_capacity(n);
-        while raw.len() < n {
-            match self.next_line()? {
-                Some(l) => raw.push(l),
+        self.next_chunk_bytes(n, usize::MAX)
+    }
+
+    /// Up to `n` inputs, fewer once their lines hold `max_bytes` (at least one line): a chunk of
+    /// long lines takes no more memory than a chunk of short ones, and that memory is reused by
+    /// the next chunk instead of being taken fresh from the system. The lines are read into one
+    /// buffer kept from chunk to chunk (no allocation per line), then parsed in parallel.
+    pub fn next_chunk_bytes(&mut self, n: usize, max_bytes: usize) -> std::io::Result<Vec<Input>> {
+        let mut buf = std::mem::take(&mut self.chunk_buf);
+        buf.clear();
+        // (line number, its range in `buf` or its length when over the cap)
+        let mut lines: Vec<(usize, Result<std::ops::Range<usize>, usize>)> =
+            Vec::with_capacity(n.min(1 << 16));
+        while lines.len() < n && buf.len() < max_bytes {
+            let st = buf.len();
+            match self.append_line(&mut buf)? {
+                Some((no, r)) => lines.push((no, r.map(|()| st..buf.len()))),
                 None => break,
             }
         }
         let max = self.max_line_bytes;
-        Ok(raw
+        let text = &buf[..];
+        let out = lines
             .into_par_iter()
             .map(|(no, l)| match l {
-                RawLine::Line(b) => Input::from_line(&b, no),
-                RawLine::TooLong(len) => Input::Invalid {
+                Ok(range) => Input::from_line(&text[range], no),
+                Err(len) => Input::Invalid {
                     id: Value::Null,
                     group: None,
                     message: format!(
@@ -178,7 +209,9 @@ impl<R: BufRead> LineReader<R> {
                     ),
                 },
             })
-            .collect())
+            .collect();
+        self.chunk_buf = buf;
+        Ok(out)
     }
 }
 

@@ -107,12 +107,44 @@ pub fn extract(text: &str, order: &[Method], tag: &str) -> Option<(String, Metho
     None
 }
 
+/// The start of the last occurrence of `needle` in `hay`, as `str::rfind`, found from the end
+/// by its first byte (`memrchr`): fast for needles opening with a byte rare in prose (`<`, `\\`).
+pub fn rfind_by_first(hay: &str, needle: &str) -> Option<usize> {
+    let (h, n) = (hay.as_bytes(), needle.as_bytes());
+    let Some(&first) = n.first() else {
+        return Some(h.len());
+    };
+    if n.len() > h.len() {
+        return None;
+    }
+    memchr::memrchr_iter(first, &h[..=h.len() - n.len()]).find(|&p| h[p..].starts_with(n))
+}
+
+/// Whether `hay` contains `needle`, looked for by its first byte (`memchr`).
+pub fn contains_by_first(hay: &str, needle: &str) -> bool {
+    let (h, n) = (hay.as_bytes(), needle.as_bytes());
+    let Some(&first) = n.first() else {
+        return true;
+    };
+    memchr::memchr_iter(first, h).any(|p| h[p..].starts_with(n))
+}
+
 /// The content of the last `<tag>…</tag>`.
 pub fn tag_content<'a>(text: &'a str, tag: &str) -> Option<&'a str> {
-    let open = format!("<{tag}>");
-    let close = format!("</{tag}>");
-    let end = text.rfind(&close)?;
-    let start = text[..end].rfind(&open)? + open.len();
+    // The last `</tag>`, then the last `<tag>` before it: from the end, by their `<`, with no
+    // formatted needles.
+    let b = text.as_bytes();
+    let t = tag.as_bytes();
+    let close_at = |p: usize| {
+        b[p..].starts_with(b"</")
+            && b[p + 2..].starts_with(t)
+            && b.get(p + 2 + t.len()) == Some(&b'>')
+    };
+    let end = memchr::memrchr_iter(b'<', b).find(|&p| close_at(p))?;
+    let open_at = |p: usize| {
+        b[p + 1..].starts_with(t) && b.get(p + 1 + t.len()) == Some(&b'>') && p + 2 + t.len() <= end
+    };
+    let start = memchr::memrchr_iter(b'<', &b[..end]).find(|&p| open_at(p))? + t.len() + 2;
     Some(&text[start..end])
 }
 

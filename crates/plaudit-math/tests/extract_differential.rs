@@ -17,7 +17,7 @@ const PIECES: &[&str] = &[
     "$$", "\\(", "\\)", "\\[", "\\]", "\\", "<answer>", "</answer>", "<ans>", "</ans>", "<think>",
     "</think>", "1", "42", "-3", "1,000", "2 500", "0.5", "\\frac{1}{2}", ".", ", ", " and ", " or ",
     "\\text{ and }", "The ", "the ", "is ", "I hope it is correct.", "é", "ß", "𝑥", "(B)", "B",
-    "**", "; ", " because ", " since ",
+    "**", "; ", " because ", " since ", "<", ">", "</", "<a>b>", "</a>b>", "<>", "</>", "<é>", "</é>",
 ];
 
 fn text() -> impl Strategy<Value = String> {
@@ -58,6 +58,27 @@ fn same(text: &str, order: &[Method], tag: &str) {
     );
 }
 
+/// The finders from the end against `str`'s.
+fn same_finders(text: &str) {
+    for tag in ["answer", "ans", "", "a>b", "think", "é"] {
+        assert_eq!(
+            new::tag_content(text, tag),
+            old::tag_content(text, tag),
+            "tag_content({text:?}, {tag:?})"
+        );
+    }
+    for n in [
+        "</think>", "<think>", "\\boxed", "\\fbox", "<", "", "answer", "é",
+    ] {
+        assert_eq!(
+            new::rfind_by_first(text, n),
+            text.rfind(n),
+            "rfind({text:?}, {n:?})"
+        );
+        assert_eq!(new::contains_by_first(text, n), text.contains(n));
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(4000))]
 
@@ -66,6 +87,7 @@ proptest! {
         same(&t, &o, "answer");
         same(&t, new::DEFAULT_ORDER, "answer");
         same(&t, new::DEFAULT_ORDER, "ans");
+        same_finders(&t);
     }
 }
 
@@ -112,5 +134,6 @@ fn long_responses_match_the_old_extractor() {
         same(&t, new::DEFAULT_ORDER, "answer");
         same(&t, &[Method::Boxed, Method::Marker, Method::Env], "answer");
         same(&t, &[Method::Marker, Method::Number], "answer");
+        same_finders(&t);
     }
 }

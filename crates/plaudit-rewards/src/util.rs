@@ -29,8 +29,8 @@ pub fn response_length(sample: &Sample, unit: &str) -> Result<f64, Failure> {
 /// The content of the last `\boxed{…}` or `\fbox{…}` (braces balanced), or of `\boxed x` up to
 /// the next whitespace or `$`.
 pub fn last_boxed(text: &str) -> Option<&str> {
-    let b = text.rfind("\\boxed");
-    let f = text.rfind("\\fbox");
+    let b = rfind_by_first(text, "\\boxed");
+    let f = rfind_by_first(text, "\\fbox");
     let (start, cmd_len) = match (b, f) {
         (Some(b), Some(f)) if f > b => (f, 5),
         (Some(b), _) => (b, 6),
@@ -66,6 +66,7 @@ pub fn last_boxed(text: &str) -> Option<&str> {
 
 /// The content of the last `<tag>…</tag>` block (shared with the math verifier).
 pub use plaudit_math::extract::tag_content;
+use plaudit_math::extract::{contains_by_first, rfind_by_first};
 
 /// The text after the last answer marker ("final answer is", "answer is", "answer:", GSM8K's
 /// "####"), to the end of its line, without a trailing period.
@@ -91,9 +92,9 @@ pub const EXTRACT_MODES: &[&str] = &["auto", "answer_tag", "boxed", "marker", "l
 /// a `<think>` block was opened and never closed (the response was cut off mid-reasoning); else the
 /// whole response. An answer written inside the reasoning does not count.
 pub fn answer_region(response: &str) -> Option<&str> {
-    match response.rfind("</think>") {
+    match rfind_by_first(response, "</think>") {
         Some(p) => Some(&response[p + "</think>".len()..]),
-        None if response.contains("<think>") => None,
+        None if contains_by_first(response, "<think>") => None,
         None => Some(response),
     }
 }

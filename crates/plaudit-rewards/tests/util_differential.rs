@@ -16,7 +16,7 @@ const PIECES: &[&str] = &[
     ":", "final ", "Final ", " ", "  ", "\n", "\t", "\r", "\u{b}", "\u{c}", "####", "###", "#",
     "\\boxed", "\\boxed{", "\\fbox{", "{", "}", "$", "$$", "<answer>", "</answer>", "<think>",
     "</think>", "1", "42", "-3", ".", "..", ", ", "The ", "PARIS", "Paris", "é", "É", "ß", "ＡＢ",
-    "ﬁ", "\u{a0}", "\u{2003}", "İ", "Σ", "$.", ".$",
+    "ﬁ", "<", "</", "think>", "\\", "\u{a0}", "\u{2003}", "İ", "Σ", "$.", ".$",
 ];
 
 fn text() -> impl Strategy<Value = String> {
@@ -29,6 +29,8 @@ proptest! {
     #[test]
     fn helpers_match_the_old_ones(t in text()) {
         prop_assert_eq!(new::after_answer_marker(&t), old::after_answer_marker(&t));
+        prop_assert_eq!(new::answer_region(&t), old::answer_region(&t));
+        prop_assert_eq!(new::last_boxed(&t), old::last_boxed(&t));
         for cs in [false, true] {
             prop_assert_eq!(new::normalize_basic(&t, cs), old::normalize_basic(&t, cs));
         }
