@@ -382,15 +382,13 @@ fn routing_cost_has_no_free_calls() {
     )
     .unwrap_err();
     assert!(f.message.contains("no `meta.calls`"), "{}", f.message);
-    // No call at all costs nothing.
-    assert_eq!(
-        value(&one(
-            "routing_cost",
-            json!({"prices": prices}),
-            calls(json!([]))
-        )),
-        0.0
-    );
+    // No call at all costs nothing (0, not −0).
+    let free = value(&one(
+        "routing_cost",
+        json!({"prices": prices}),
+        calls(json!([])),
+    ));
+    assert_eq!(free.to_bits(), 0.0f64.to_bits());
 }
 
 // ---- likelihood_reward ----

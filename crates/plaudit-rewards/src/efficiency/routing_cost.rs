@@ -241,7 +241,8 @@ impl Reward for RoutingCost {
         let value = if self.budget {
             1.0 - ratio.min(1.0)
         } else {
-            -ratio
+            // 0 − x, not −x: no calls is 0, not −0.
+            0.0 - ratio
         };
         if !value.is_finite() {
             return Err(Failure::invalid_input(format!(
