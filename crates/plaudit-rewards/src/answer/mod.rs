@@ -1,4 +1,4 @@
-//! Answer matching: exact match, answer match (math or exact by the reference), multiple choice, token F1, entity-match partial credit.
+//! Answer matching: exact match, answer match (math or exact by the reference), multiple choice, token F1, entity-match partial credit, ranking metrics (NDCG, MRR, hit, recall).
 
 pub(crate) mod extraction;
 

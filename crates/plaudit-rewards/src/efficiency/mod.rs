@@ -1,4 +1,4 @@
-//! Efficiency shaping that needs the group or the model's history: difficulty-aware targets, shortest-correct anchors, cohort-relative costs.
+//! Efficiency shaping that needs the group or the model's history: difficulty-aware targets, shortest-correct anchors, cohort-relative costs, the price of routed model calls.
 //!
 //! What the family shares is in [`costs`] (tool-call counts, order statistics),
 //! [`crate::problem_state`] (the state key and entries) and [`crate::components`] (correctness).

@@ -1,4 +1,4 @@
-//! Group estimators and data selection: pass@k-style advantages, novelty sharpening, tree and turn credit, variance-aware selection.
+//! Group estimators and data selection: pass@k-style advantages, novelty sharpening, tree and turn credit, variance-aware selection, embedding diversity (Vendi).
 //!
 //! Every reward here is a group reward: its value for one rollout depends on the other rollouts
 //! of the same prompt. Those that already compute an advantage are meant for specs with

@@ -1,8 +1,9 @@
-//! Process rewards: step-level scores aggregated, transformed and gated into a sample's reward.
+//! Process rewards: step-level scores aggregated, transformed and gated into a sample's reward; likelihoods of reference continuations.
 //!
 //! The step scores come from the sample (`step_scores`, one number per reasoning step, from a
 //! process reward model), the token log-probs from `logprobs` and `meta.ref_logprobs`, the
-//! per-turn answer probabilities from `meta.answer_probs`. What the rewards of the family share is
+//! per-turn answer probabilities from `meta.answer_probs`, the log-probs of a reference continuation
+//! from `meta.gold_logprobs`. What the rewards of the family share is
 //! in [`steps`].
 
 mod steps;

@@ -1,4 +1,4 @@
-//! Similarity to a reference text: BLEU, ROUGE-L, chrF, METEOR, normalised edit distance, keyword chains, protocol steps.
+//! Similarity to a reference text: BLEU, ROUGE-L, chrF, METEOR, normalised edit distance, keyword chains, protocol steps; consistency between the rollouts of a group.
 //!
 //! They compare the response (or its extracted final answer) to the sample's reference text(s)
 //! (`keyword_chain` to the reference's keywords, `protocol_match` to its steps) and give a value
