@@ -64,6 +64,7 @@ def cli_table(corpora, repeat, tmp, exe=None):
         specs.append((name, path))
     print(f"plaudit score --jobs 1, samples/s (best of {repeat}); ratio = floor / spec")
     print(f"{'corpus':10s} {'spec':26s} {'samples/s':>10s} {'floor/spec':>11s}")
+    rates = {}
     for cname, lines in corpora:
         path = os.path.join(tmp, f"{cname}.jsonl")
         with open(path, "w") as f:
@@ -73,7 +74,19 @@ def cli_table(corpora, repeat, tmp, exe=None):
         for name, sp in specs:
             r = cli_rate(exe, sp, path, n, repeat)
             floor = floor or r
+            rates[cname, name] = r
             print(f"{cname:10s} {name:26s} {r:10.0f} {floor / r:9.2f}x")
+    return rates
+
+
+def mv_rate(sub):
+    """math-verify's samples/s on `sub`, one process (after a warm-up)."""
+    for p in sub[:5]:
+        _mv(p)  # warm-up (sympy caches, grammar load)
+    t = time.time()
+    for p in sub:
+        _mv(p)
+    return len(sub) / (time.time() - t)
 
 
 def run_plaudit(exe, inp, threads):
@@ -111,7 +124,7 @@ def main():
     cot = long_cot.samples(a.n, 18)
     import tempfile
     with tempfile.TemporaryDirectory() as tmp:
-        cli_table([
+        rates = cli_table([
             ("mathgen", "".join(json.dumps({"id": p["id"], "response": p["response"], "reference": p["reference"]})
                                 + "\n" for p in pairs)),
             ("long_cot", "".join(json.dumps({"id": p["id"], "response": p["response"], "reference": p["reference"]})
@@ -119,6 +132,12 @@ def main():
         ], a.repeat, tmp, a.exe)
     if a.cli_only:
         return
+    _init()
+    print(f"math-verify, one process, on the first {a.mv_n} responses of each corpus (it is too slow for all):")
+    for cname, corpus in (("mathgen", pairs), ("long_cot", cot)):
+        mv = mv_rate(corpus[: a.mv_n])
+        pl = rates[cname, "math_equivalence"]
+        print(f"{cname:10s} math-verify {mv:8.1f} samples/s; plaudit score math_equivalence {pl:8.0f}: {pl / mv:6.0f}x")
     sizes = sorted(len(p["response"]) for p in pairs)
     print(f"corpus: {len(pairs)} responses, {sizes[0]}-{sizes[-1]} bytes (median {sizes[len(sizes) // 2]}), "
           f"{len(set(p['kind'] for p in pairs))} answer kinds, seed {a.seed}; {a.cores} cores")
