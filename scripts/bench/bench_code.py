@@ -84,7 +84,7 @@ def run_harness(problems, check_correctness, items, workers, timeout):
     return verdicts, dt
 
 
-def run_plaudit(problems, items, workers, timeout, tmp):
+def run_plaudit(problems, items, workers, timeout, tmp, binary=BIN):
     data = tmp / "humaneval.jsonl"
     with data.open("w") as f:
         for t, c in items:
@@ -102,7 +102,7 @@ def run_plaudit(problems, items, workers, timeout, tmp):
         f"  correct: {{reward: code_pass, params: {{time_limit_ms: {int(timeout * 1000)}}}}}\n"
         "group: {advantage: none}\n"
     )
-    cmd = [str(BIN), "score", "--quiet", "--jobs", str(workers), "--spec", str(spec), str(data)]
+    cmd = [str(binary), "score", "--quiet", "--jobs", str(workers), "--spec", str(spec), str(data)]
     # The sandbox runs the same interpreter as the harness (this venv's): `python3` found first on
     # PATH, as in an activated venv, instead of a pyenv shim that costs ~0.1 s of bash to resolve.
     env = dict(os.environ, PATH=str(pathlib.Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", ""))
@@ -163,8 +163,11 @@ def main():
     ap.add_argument("--timeout", type=float, default=3.0, help="per-check time limit, seconds (the harness's default)")
     ap.add_argument("--repeat", type=int, default=1, help="runs of each; the best time counts")
     ap.add_argument("--no-build", action="store_true", help="use target/release/plaudit as it is")
+    ap.add_argument("--bin", type=pathlib.Path, default=None,
+                    help="the plaudit executable to time (default: target/release/plaudit, built first)")
     args = ap.parse_args()
-    if not args.no_build:
+    binary = args.bin or BIN
+    if not args.no_build and args.bin is None:
         subprocess.run(["cargo", "build", "--release", "-q", "-p", "plaudit-cli"], cwd=ROOT, check=True)
     problems, check_correctness = load_harness()
     sets = completions(problems)
@@ -183,7 +186,7 @@ def main():
         best_h = best_p = best_k = None
         for _ in range(args.repeat):
             hv, dh = run_harness(problems, check_correctness, items, args.workers, args.timeout)
-            pv, dp = run_plaudit(problems, items, args.workers, args.timeout, tmp)
+            pv, dp = run_plaudit(problems, items, args.workers, args.timeout, tmp, binary)
             best_h = dh if best_h is None else min(best_h, dh)
             best_p = dp if best_p is None else min(best_p, dp)
             if reward is not None:

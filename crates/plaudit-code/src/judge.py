@@ -19,7 +19,7 @@
 # Expected values never enter the solution's process (except what the test code itself passes
 # to the solution's functions).
 import os as _o, sys as _s, json as _j, ast as _a, types as _ty, builtins as _bi
-import importlib as _il, resource as _rs, ctypes as _ct, signal as _sg
+import importlib as _il, resource as _rs, ctypes as _ct, signal as _sg, re as _re
 
 # Python 3.11+ refuses int <-> str conversions above 4300 digits; a solution's int crosses as
 # decimal text, and the test code may print or parse big ints: no limit in either process.
@@ -486,6 +486,31 @@ def _frame(obj):
     return len(b).to_bytes(8, "little") + b
 
 
+_LINE = _re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
+
+
+def _source_lines(source):
+    # The source's lines with their ends, split as the parser splits them (at \r\n, \r or \n
+    # only): what ast.get_source_segment splits, character by character, at every call.
+    return _LINE.findall(source)
+
+
+def _segment(lines, node):
+    # ast.get_source_segment(source, node) on the source's lines (column offsets are UTF-8 byte
+    # offsets); None when the node has no end position.
+    try:
+        if node.end_lineno is None or node.end_col_offset is None:
+            return None
+        first, last = node.lineno - 1, node.end_lineno - 1
+        col, end_col = node.col_offset, node.end_col_offset
+    except AttributeError:
+        return None
+    if first == last:
+        return lines[first].encode()[col:end_col].decode()
+    return "".join([lines[first].encode()[col:].decode()] + lines[first + 1:last]
+                   + [lines[last].encode()[:end_col].decode()])
+
+
 def _run_literal(j, code, tree, plan, cand, entry):
     g = {"__name__": "plaudit_test", "__builtins__": _bi}
     if cand:
@@ -518,9 +543,12 @@ def _run_literal(j, code, tree, plan, cand, entry):
     # answers read in order: the solution's process evaluates exactly the same expressions in
     # the same order as one request at a time, without a round trip between them.
     frames = {}
+    lines = None
     for i, (kind, side, exp) in enumerate(plan[:stop]):
         if kind != "const":
-            src = _a.get_source_segment(code, side) or _a.unparse(side)
+            if lines is None:
+                lines = _source_lines(code)
+            src = _segment(lines, side) or _a.unparse(side)
             frames[i] = _frame(["eval", "(\n%s\n)" % src, cand, entry if cand else None])
     order = sorted(frames)
     sent = 0  # requests sent
