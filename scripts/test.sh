@@ -17,7 +17,7 @@ echo "== Differential tests against the anchors"
 PLAUDIT_BIN="$root/target/debug/plaudit" .venv/bin/python -m pytest -q tests/anchors
 
 echo "== Checks (scripts/check)"
-# Every name docs/PAPERS.md gives as a mechanism exists (rewards from the debug CLI just built).
+# docs/PAPERS.md: mechanism names exist (debug CLI's list), "no" rows give a reason, counts match.
 python3 scripts/check/papers_doc.py --list-file <(target/debug/plaudit list)
 # The math verifier against math-verify on 2 000 generated pairs: Plaudit must agree with every
 # construction label (the debug example cargo test built; math-verify's misses are only reported).
