@@ -644,6 +644,11 @@ pub fn last_number(text: &str) -> Option<&str> {
 /// A multiple-choice letter (A–J) when `s` is one: `B`, `(B)`, `\text{(B)}`, `B) 12`, `B. 12`.
 /// With `strict`, nothing may follow the letter.
 pub fn choice_letter(s: &str, strict: bool) -> Option<char> {
+    // The letter is one of `s`'s own characters (the rewriting below only removes text): without
+    // any A–J there is none, and nothing to allocate.
+    if !s.bytes().any(|b| (b'A'..=b'J').contains(&b)) {
+        return None;
+    }
     let mut t = s.trim().to_string();
     for w in [
         "\\textbf{",

@@ -17,7 +17,7 @@ const PIECES: &[&str] = &[
     "$$", "\\(", "\\)", "\\[", "\\]", "\\", "<answer>", "</answer>", "<ans>", "</ans>", "<think>",
     "</think>", "1", "42", "-3", "1,000", "2 500", "0.5", "\\frac{1}{2}", ".", ", ", " and ", " or ",
     "\\text{ and }", "The ", "the ", "is ", "I hope it is correct.", "é", "ß", "𝑥", "(B)", "B",
-    "**", "; ", " because ", " since ", "<", ">", "</", "<a>b>", "</a>b>", "<>", "</>", "<é>", "</é>",
+    "**", "; ", " because ", " since ", "option ", "Option ", "\\textbf{", "(C)", "J", "K", "a", "<", ">", "</", "<a>b>", "</a>b>", "<>", "</>", "<é>", "</é>",
 ];
 
 fn text() -> impl Strategy<Value = String> {
@@ -43,6 +43,13 @@ fn old_order(o: &[Method]) -> Vec<old::Method> {
 }
 
 fn same(text: &str, order: &[Method], tag: &str) {
+    for strict in [false, true] {
+        assert_eq!(
+            new::choice_letter(text, strict),
+            old::choice_letter(text, strict),
+            "choice_letter({text:?}, {strict})"
+        );
+    }
     let a = new::extract(text, order, tag).map(|(s, m)| (s, m.name()));
     let b = old::extract(text, &old_order(order), tag).map(|(s, m)| (s, m.name()));
     assert_eq!(a, b, "extract({text:?}, {order:?}, {tag:?})");
