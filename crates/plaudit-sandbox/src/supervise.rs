@@ -13,6 +13,12 @@ use crate::SandboxError;
 /// How long a Python worker may take to start (a loaded machine), outside the run's wall limit.
 const STARTUP_WALL: Duration = Duration::from_secs(30);
 
+const SCRATCH_LEN: usize = 64 << 10;
+
+thread_local! {
+    static SCRATCH: std::cell::Cell<Vec<u8>> = const { std::cell::Cell::new(Vec::new()) };
+}
+
 /// Output kept up to a cap.
 #[derive(Debug, Default)]
 pub(crate) struct Capped {
@@ -119,7 +125,12 @@ pub(crate) fn supervise(
     let mut stderr = Capped::new(output_bytes);
     let mut status = Vec::new();
     let mut replies = Vec::new();
-    let mut scratch = vec![0u8; 64 << 10];
+    // The read buffer, kept by the thread between runs (a fresh 64 KiB each run cost page faults
+    // and zeroing; only the bytes a read returns are ever looked at).
+    let mut scratch = SCRATCH.with(|s| s.take());
+    if scratch.len() < SCRATCH_LEN {
+        scratch = vec![0u8; SCRATCH_LEN];
+    }
     let mut killed_at: Option<Instant> = None;
     let mut ended: Option<Instant> = None;
     let mut exited = child.pidfd.is_none() && child.weak;
@@ -253,6 +264,7 @@ pub(crate) fn supervise(
             }
         });
     }
+    SCRATCH.with(|s| s.set(scratch));
     let end = match (ended, killed_at) {
         (Some(e), Some(k)) => e.min(k),
         (Some(e), None) => e,
