@@ -447,6 +447,107 @@ def _dead_for_good(actor: Any, e: BaseException) -> bool:
     return False
 
 
+# ---------------------------------------------------------------------- Ray Data
+
+#: Columns :class:`DataScorer` adds (plus ``component_<name>`` for each of the spec's components).
+RESULT_COLUMNS = ("reward", "status", "error", "advantage")
+
+
+def _plain(v: Any) -> Any:
+    """A Ray Data cell as JSON-like Python: numpy scalars and arrays to numbers and lists."""
+    item = getattr(v, "item", None)
+    if callable(item) and getattr(v, "shape", None) == ():
+        return item()
+    tolist = getattr(v, "tolist", None)
+    if callable(tolist):
+        return [_plain(x) for x in tolist()]
+    if isinstance(v, dict):
+        return {k: _plain(x) for k, x in v.items()}
+    if isinstance(v, (list, tuple)):
+        return [_plain(x) for x in v]
+    return v
+
+
+class DataScorer:
+    """A callable class for Ray Data: ``ds.map_batches(DataScorer, fn_constructor_kwargs={"spec":
+    ...}, batch_format="pandas", concurrency=N)``, or (groups kept whole) :func:`score_dataset`.
+
+    Each row is a sample (its columns ``id``, ``group``, ``task``, ``prompt``, ``response``,
+    ``reference``, ``meta``, ``tokens`` … as :meth:`plaudit.Reward.score` reads them; empty
+    cells are left out). The batch comes back with ``reward``, ``status``, ``error``,
+    ``advantage`` (the group stage over the batch's groups; NaN without one) and
+    ``component_<name>`` (NaN where the sample's route has no such component or it failed).
+
+    ``state``: entries ``[namespace, key, value]`` (:meth:`RewardPool.state`) that stateful
+    rewards read, e.g. a training run's state at some step; the scorer never changes it, so
+    every batch is scored against the same state whatever the partitioning.
+    """
+
+    def __init__(self, spec: Any = None, *, state: Sequence[Sequence[Any]] | None = None,
+                 jobs: int = 1, details: bool = False):
+        self.reward = spec if isinstance(spec, Reward) else Reward(spec, jobs=jobs)
+        if state:
+            self.reward._engine.load_state(json.dumps([list(e) for e in state]).encode())
+        self.components = self.reward.components
+        self.details = details
+
+    def __call__(self, batch: Any) -> Any:
+        import pandas as pd
+
+        frame = batch if isinstance(batch, pd.DataFrame) else pd.DataFrame(batch)
+        samples = []
+        for row in frame.to_dict("records"):
+            sample = {}
+            for k, v in row.items():
+                if k in RESULT_COLUMNS or k.startswith("component_") or k == "details":
+                    continue
+                v = _plain(v)
+                if v is None or (isinstance(v, float) and math.isnan(v)):
+                    continue
+                sample[k] = v
+            samples.append(sample)
+        n = len(samples)
+        engine = self.reward._engine
+        results = engine.merge([(list(range(n)), engine.score_share(samples))], n, True, False) if n else []
+        out = frame.copy()
+        out["reward"] = [r["reward"] for r in results]
+        out["status"] = [r["status"] for r in results]
+        out["error"] = [r.get("error") for r in results]
+        out["advantage"] = [r.get("advantage", float("nan")) for r in results]
+        for c in self.components:
+            out[f"component_{c}"] = [r["components"].get(c, float("nan")) for r in results]
+        if self.details:
+            out["details"] = [json.dumps(r.get("details")) for r in results]
+        return out
+
+
+def score_dataset(ds: Any, spec: Any = None, *, group_column: str = "group", concurrency: int = 2,
+                  num_cpus: float = 1, state: Sequence[Sequence[Any]] | None = None,
+                  details: bool = False, num_partitions: int | None = None) -> Any:
+    """Score a Ray Dataset of rollouts with whole groups: rows grouped by ``group_column``
+    (every row must have one) and each group scored together by :class:`DataScorer` actors
+    (``concurrency`` of them): group rewards see whole groups and the group stage's
+    advantages are those of the group. Returns the scored dataset (lazy, as Ray Data is).
+    ``num_partitions``: the shuffle's partitions (Ray Data's default when ``None``; a few per
+    CPU of the cluster is plenty). The shuffle that brings a group's rows together runs tasks
+    of its own: leave it CPUs (``concurrency × num_cpus`` below the cluster's), or it waits.
+
+    Advantages that whiten over the whole batch (``reinforce_pp``) have no per-group meaning
+    and are refused."""
+    reward = spec if isinstance(spec, Reward) else Reward(spec, jobs=1)
+    group = reward.spec.get("group") or {}
+    if group.get("advantage") == "reinforce_pp":
+        raise ValueError("score_dataset scores group by group, and reinforce_pp whitens advantages "
+                         "over the whole batch: use grpo, dr_grpo or rloo here, or score the whole "
+                         "set with RewardPool")
+    if group_column not in ds.columns():
+        raise ValueError(f"score_dataset: the dataset has no column {group_column!r} to keep "
+                         f"groups together (its columns: {', '.join(ds.columns())})")
+    return ds.groupby(group_column, num_partitions=num_partitions).map_groups(
+        DataScorer, batch_format="pandas", concurrency=concurrency, num_cpus=num_cpus,
+        fn_constructor_args=(reward,), fn_constructor_kwargs={"state": state, "details": details})
+
+
 # ---------------------------------------------------------------------- judges' limits
 
 class _Bucket:

@@ -392,15 +392,24 @@ impl PyEngine {
     /// Finish a batch from shares scored elsewhere: `parts` are `(input indices, share bytes)`
     /// covering `0..n`; the observations are committed once in input order and (with `group`)
     /// the group stage runs over the whole batch. One result dict per input, in input order.
+    /// Without `commit`, the observations are dropped: the state stays as it was (`plaudit.ray`'s
+    /// Ray Data scorer scores against a fixed state).
+    #[pyo3(signature = (parts, n, group, commit=true))]
     fn merge<'py>(
         &self,
         py: Python<'py>,
         parts: Vec<(Vec<usize>, Vec<u8>)>,
         n: usize,
         group: bool,
+        commit: bool,
     ) -> PyResult<Bound<'py, PyList>> {
         let done = py.detach(|| -> Result<Vec<ScoreResult>, String> {
-            let (keys, results) = shares::decode_shares(parts, n)?;
+            let (keys, mut results) = shares::decode_shares(parts, n)?;
+            if !commit {
+                for r in &mut results {
+                    r.observations.clear();
+                }
+            }
             Ok(self.install(|| {
                 let mut batch = self.engine.batch::<ScoreResult>(BatchOptions {
                     skip_group_stage: !group,
