@@ -2,7 +2,7 @@
 # Plaudit's whole test suite, from a fresh clone: Rust unit, integration and property tests, the
 # differential tests against the Python anchors (in the .venv this script creates), the checks in
 # scripts/check, the Python package's tests, the browser tier (scripts/browser.sh installs chromium),
-# then the trainer tier.
+# then the trainer tier and the Ray tier.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -24,6 +24,9 @@ python3 scripts/check/papers_doc.py --list-file <(target/debug/plaudit list)
 .venv/bin/python scripts/check/diff_math.py --check --n 2000 --show 0 \
   --exe "$root/target/debug/examples/verify_jsonl"
 
+echo "== Speed beside the floor (scripts/bench/guard.py: samples/s per family, printed, never asserted)"
+python3 scripts/bench/guard.py --exe "$root/target/debug/plaudit"
+
 echo "== Python package (a wheel built once, installed into .venv, then its tests)"
 # maturin (pinned in requirements-dev.txt) builds the extension in release mode, once, in target/;
 # the same abi3 wheel is installed into .venv and .venv-trainers.
@@ -43,3 +46,7 @@ bash scripts/trainer_venv.sh "$wheel"
 PLAUDIT_BIN="$root/target/debug/plaudit" HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 HF_DATASETS_OFFLINE=1 \
   .venv-trainers/bin/python -m pytest -q python/tests_trainers \
   python/tests/test_openrlhf.py::test_tensors_when_asked  # where torch is installed: runs, not skipped
+
+echo "== Ray tier (.venv-trainers' pinned ray: plaudit.ray on a local cluster of 2 CPUs, verl's RewardLoopManager)"
+PLAUDIT_BIN="$root/target/debug/plaudit" HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 HF_DATASETS_OFFLINE=1 \
+  .venv-trainers/bin/python -m pytest -q python/tests_ray
