@@ -44,6 +44,7 @@ import math
 import os
 import sys
 import threading
+import time
 from typing import Any, Iterable, Mapping, Sequence
 
 from plaudit._reward import Reward, Result, Sample
@@ -194,9 +195,13 @@ class RewardPool:
         self._held = [-1] * num_actors  # the version each actor was last known to hold
         self._lock = threading.Lock()
         #: Counters: batches, shares sent, shares per actor, shares rescored after an actor died,
-        #: shares resent with the whole state (a restarted actor), samples no actor could score.
+        #: shares resent with the whole state (a restarted actor), samples no actor could score,
+        #: samples scored, and the seconds the driver itself worked (cutting batches into shares,
+        #: sending them, reading results, the merge, the commit and the group stage), which bounds
+        #: what one pool can score whatever its number of actors.
         self.stats: dict[str, Any] = {"batches": 0, "shares": 0, "per_actor": [0] * num_actors,
-                                      "rescored": 0, "stale": 0, "failed_samples": 0}
+                                      "rescored": 0, "stale": 0, "failed_samples": 0,
+                                      "samples": 0, "driver_s": 0.0}
 
     # ------------------------------------------------------------------ scoring
 
@@ -219,7 +224,26 @@ class RewardPool:
             return held, [self._deltas[v] for v in range(held + 1, self._version + 1)]
         return held, ("full", self.reward._engine.state_entries())
 
-    def _run(self, samples: list[Any], group: bool) -> list[Result]:
+    def score_many(self, batches: Sequence[Sequence[Sample]]) -> list[list[Result]]:
+        """Several batches scored in one pass of the actors: each batch its own group stage,
+        and its observations committed after those of the batches before it; all of them read
+        the state as it was before the first (:class:`SharedPool` gathers concurrent callers'
+        batches this way)."""
+        lists = [list(b) for b in batches]
+        bounds, start = [], 0
+        for b in lists:
+            bounds.append((start, start + len(b)))
+            start += len(b)
+        flat = [s for b in lists for s in b]
+        results = self._run(flat, True, [(a, b) for a, b in bounds if b > a]) if flat else []
+        out, i = [], 0
+        for b in lists:
+            out.append(results[i:i + len(b)])
+            i += len(b)
+        return out
+
+    def _run(self, samples: list[Any], group: bool,
+             bounds: list[tuple[int, int]] | None = None) -> list[Result]:
         import ray
         from ray.exceptions import RayActorError
 
@@ -227,9 +251,15 @@ class RewardPool:
             n = len(samples)
             if n == 0:
                 return []
+            t0 = time.perf_counter()
             live = [i for i, a in enumerate(self._alive) if a]
-            queue: list[tuple[list[int], int]] = [
-                (idx, 0) for idx in _split(samples, self.shares_per_actor * max(1, len(live)))]
+            segments = bounds or [(0, n)]
+            want = self.shares_per_actor * max(1, len(live))
+            queue: list[tuple[list[int], int]] = []
+            for a, b in segments:
+                k = max(1, math.ceil(want * (b - a) / n))
+                queue.extend(([a + i for i in idx], 0) for idx in _split(samples[a:b], k))
+            driver = time.perf_counter() - t0
             done: list[tuple[list[int], bytes]] = []
             running: dict[Any, tuple[int, list[int], int]] = {}
             busy = {i: 0 for i in range(len(self.actors))}
@@ -244,6 +274,7 @@ class RewardPool:
                     queue = []
                     break
                 # Hand out shares: at most two in flight per live actor, least busy first.
+                t0 = time.perf_counter()
                 while queue and live:
                     a = min(live, key=lambda i: busy[i])
                     if busy[a] >= 2:
@@ -256,12 +287,15 @@ class RewardPool:
                     busy[a] += 1
                     self._held[a] = self._version
                     self.stats["shares"] += 1
+                driver += time.perf_counter() - t0
                 ready, _ = ray.wait(list(running), num_returns=1)
                 ref = ready[0]
                 a, idx, attempts = running.pop(ref)
                 busy[a] -= 1
                 try:
+                    t0 = time.perf_counter()
                     kind, value = ray.get(ref)
+                    driver += time.perf_counter() - t0
                 except RayActorError as e:
                     self._held[a] = -1
                     if _dead_for_good(self.actors[a], e):
@@ -276,7 +310,14 @@ class RewardPool:
                     continue
                 self.stats["per_actor"][a] += 1
                 done.append((idx, value))
-            results = self.reward._engine.merge(done, n, group)
+            t0 = time.perf_counter()
+            if len(segments) == 1:
+                results = self.reward._engine.merge(done, n, group)
+            else:  # each batch its own merge (its group stage), in order
+                results = []
+                for a, b in segments:
+                    parts = [([i - a for i in idx], v) for idx, v in done if a <= idx[0] < b]
+                    results.extend(self.reward._engine.merge(parts, b - a, group))
             delta = self.reward._engine.state_written()
             if delta != b"[]":
                 self._version += 1
@@ -286,6 +327,8 @@ class RewardPool:
                 for v in [v for v in self._deltas if v <= oldest]:
                     del self._deltas[v]
             self.stats["batches"] += 1
+            self.stats["samples"] += n
+            self.stats["driver_s"] += driver + time.perf_counter() - t0
             return results
 
     def _retry(self, queue: list[tuple[list[int], int]], samples: list[Any],
@@ -328,17 +371,50 @@ class RewardPool:
 class _PoolActor:
     """A :class:`RewardPool` run as a named actor (:func:`shared_pool`): its driver — the state,
     the merge, the group stage — lives in this actor, so every process that scores through it
-    shares one state and one set of scorer actors. Batches are scored one at a time, in the
-    order they arrive."""
+    shares one state and one set of scorer actors.
+
+    An asyncio actor: the batches callers send while the pool is busy wait together and are
+    scored in one pass (:meth:`RewardPool.score_many`: each its own group stage, committed in
+    arrival order), so many callers of one rollout each (verl's reward loop) cost one pass per
+    gathering, not one round trip each."""
 
     def __init__(self, spec: Any, options: Mapping[str, Any]):
         self.pool = RewardPool(spec, **options)
+        self.waiting: list[tuple[list[Any], Any]] = []
+        self.draining = False
 
-    def score(self, samples: list[Any]) -> list[Result]:
-        return self.pool.score(samples)
+    async def score(self, samples: list[Any]) -> list[Result]:
+        import asyncio
 
-    def rewards(self, samples: list[Any]) -> list[float]:
-        return self.pool.rewards(samples)
+        fut = asyncio.get_running_loop().create_future()
+        self.waiting.append((samples, fut))
+        if not self.draining:
+            self.draining = True
+            asyncio.get_running_loop().create_task(self._drain())
+        return await fut
+
+    async def _drain(self) -> None:
+        import asyncio
+
+        loop = asyncio.get_running_loop()
+        try:
+            while self.waiting:
+                taken, self.waiting = self.waiting, []
+                try:
+                    out = await loop.run_in_executor(
+                        None, self.pool.score_many, [samples for samples, _ in taken])
+                except BaseException as e:  # every caller hears of it
+                    for _, fut in taken:
+                        fut.set_exception(e)
+                    continue
+                self.pool.stats["gathered"] = self.pool.stats.get("gathered", 0) + 1
+                for (_, fut), results in zip(taken, out):
+                    fut.set_result(results)
+        finally:
+            self.draining = False
+
+    async def rewards(self, samples: list[Any]) -> list[float]:
+        return [r["reward"] for r in await self.score(samples)]
 
     def state(self) -> list[list[Any]]:
         return self.pool.state()
@@ -421,7 +497,7 @@ def shared_pool(name: str, spec: Any = None, *, detached: bool = False, **option
     local = spec if isinstance(spec, Reward) else Reward(spec, jobs=1)
     source = local._source
     cls = _actor_class("pool", _PoolActor)
-    actor = cls.options(name=name, get_if_exists=True, num_cpus=0, max_restarts=0,
+    actor = cls.options(name=name, get_if_exists=True, num_cpus=0, max_restarts=0, max_concurrency=1000,
                         lifetime="detached" if detached else None).remote(
         Reward._build(source, 1), dict(options))
     if ray.get(actor.spec.remote()) != local.spec:

@@ -216,3 +216,32 @@ def test_one_token_budget_for_the_whole_cluster(cluster, peer):
     assert tokens_spent(results) <= budget + per_call  # one call past it at most
     assert peer.stats()["requests"] == len(ok)
     assert "budget" in spent[0]["error"] or "budget" in json.dumps(spent[0]["details"])
+
+
+def test_score_many_keeps_each_batch_its_own_group_stage(cluster):
+    spec = {"components": {"correct": "exact_match"}, "group": {"advantage": "grpo"}}
+    one = [{"id": i, "group": "g", "response": f"<answer>{i % 2}</answer>", "reference": "1"} for i in range(4)]
+    two = [{"id": i, "group": "g", "response": f"<answer>{int(i < 3)}</answer>", "reference": "1"} for i in range(4)]
+    ref = plaudit.Reward.from_dict(spec, jobs=1)
+    pool = pr.RewardPool(spec, num_actors=2)
+    assert pool.score_many([one, [], two]) == [ref.score(one), [], ref.score(two)]
+    # Scored as one batch, the two groups "g" would be one group of 8: other advantages.
+    assert ref.score(one + two)[:4] != ref.score(one)
+
+
+def test_a_shared_pool_gathers_concurrent_callers(cluster):
+    from concurrent.futures import ThreadPoolExecutor
+
+    spec = {"components": {"correct": "exact_match"}}
+    samples = [{"id": i, "response": f"<answer>{i % 3}</answer>", "reference": "1"} for i in range(64)]
+    want = plaudit.Reward.from_dict(spec, jobs=1).score(samples)
+    handle = pr.shared_pool("plaudit-gather-test", spec, num_actors=2, num_cpus_per_actor=0.5)
+    again = pr.shared_pool("plaudit-gather-test", spec)  # the same pool, found by name
+    with ThreadPoolExecutor(32) as ex:  # 64 callers of one sample each, as verl's reward loop
+        got = list(ex.map(lambda s: (handle if s["id"] % 2 else again).score([s])[0], samples))
+    assert got == want
+    stats = handle.stats()
+    # 64 callers' batches in fewer passes of the actors (each pass: the batches that waited).
+    assert stats["samples"] == 64 and stats["gathered"] == stats["batches"] < 64, stats
+    with pytest.raises(ValueError, match="the pool 'plaudit-gather-test' runs another spec"):
+        pr.shared_pool("plaudit-gather-test", {"components": {"c": "token_f1"}})
