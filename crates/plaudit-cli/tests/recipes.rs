@@ -248,6 +248,19 @@ fn recipes() -> Vec<Recipe> {
             chat_calls: 2,
             rm_calls: 0,
         },
+        Recipe {
+            // Outcome plus the mean over steps of the gold-CoT suffix's probability after each
+            // prefix: a right answer reached by a faithful path, a lucky guess, a wrong answer.
+            name: "p2s",
+            script: json!({}),
+            want: vec![
+                ("faithful", "ok", 1.0 + ((-1.0f64).exp() + (-1.0f64).exp()) / 2.0),
+                ("lucky_guess", "ok", 1.0 + ((-6.0f64).exp() + (-4.0f64).exp()) / 2.0),
+                ("wrong", "ok", ((-3.0f64).exp() + (-4.0f64).exp()) / 2.0),
+            ],
+            chat_calls: 0,
+            rm_calls: 0,
+        },
     ]
 }
 
