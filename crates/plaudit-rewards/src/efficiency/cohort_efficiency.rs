@@ -8,11 +8,16 @@
 //! ```text
 //! form: minmax   e_d = (max − c_i) / (max − min)     (1 when max = min)
 //! form: ratio    e_d = min / c_i                     (1 when c_i = 0)
+//! form: zscore   e_d = (mean − c_i) / (std + eps)    (0 when the cohort has one member or std + eps = 0)
 //! r = (tool_weight · e_tools + token_weight · e_tokens) / (tool_weight + token_weight)
 //! ```
-//! so r is in [0, 1]: the cohort's cheapest rollout gets 1, and with `minmax` its most
-//! expensive gets 0. It is a shaping term: `reward: correct + 0.5 * eff`. A dimension with weight
-//! 0 is not read. Details carry the member's `tool_calls`, `length` and the cohort size.
+//! With `minmax` and `ratio`, r is in [0, 1]: the cohort's cheapest rollout gets 1, and with
+//! `minmax` its most expensive gets 0. It is a shaping term: `reward: correct + 0.5 * eff`. With
+//! `zscore`, r is a conditional advantage: the cheaper-than-average correct rollouts get a
+//! positive value, the dearer ones a negative value, its mean over the cohort is 0, and every
+//! wrong rollout gets exactly 0 (mean and std are taken over the cohort only, `std` and `eps` as
+//! in `group_normalize`). A dimension with weight 0 is not read. Details carry the member's
+//! `tool_calls`, `length` and the cohort size.
 //!
 //! ## Why
 //! "SlimSearcher: Training Efficiency-Aware Web Agents via Adaptive Reward Gating" trains deep
@@ -24,17 +29,33 @@
 //! nothing). The abstract gives no formula: min-max or ratio normalisation within the correct
 //! cohort and a weighted mean of the two dimensions are Plaudit's documented choices.
 //!
+//! `form: zscore` is the efficiency channel of "Act Wisely: Cultivating Meta-Cognitive Tool Use
+//! in Agentic Multimodal Models" (HDPO, the Metis model), which keeps "an accuracy channel that
+//! maximizes task correctness, and an efficiency channel that enforces execution economy
+//! exclusively within accurate trajectories via conditional advantage estimation": the
+//! efficiency advantage is estimated among the correct rollouts only, and a wrong rollout has no
+//! efficiency signal at all (so a short wrong answer is never preferred to a correct one for its
+//! economy). The research catalogue's reading, which this computes with `tool_weight: 1,
+//! token_weight: 0`, is the standard group advantage of −(tool calls) over the correct cohort, 0
+//! for the others. The accuracy channel is `group_normalize` of the correctness component; HDPO
+//! keeps the two channels apart in its loss, which is the trainer's: read both components, or
+//! sum them in the expression as a Plaudit choice (`reward: acc + 0.5 * eff` with
+//! `group: {advantage: reward}`).
+//!
 //! ## Parameters
 //! - `correctness` (component name; default `correct`): the component that says whether the
 //!   answer is right.
 //! - `threshold` (number; default 0.5): the correctness value counted as correct.
-//! - `form` (minmax | ratio; default `minmax`): how a cost is normalised within the cohort.
+//! - `form` (minmax | ratio | zscore; default `minmax`): how a cost is normalised within the
+//!   cohort.
 //! - `tool_weight` (number ≥ 0; default 0.5): weight of tool-call efficiency.
 //! - `token_weight` (number ≥ 0; default 0.5): weight of length efficiency. The two weights may
 //!   not both be 0.
 //! - `tool_calls` (component name; default empty): a component whose value is the tool-call
 //!   count; empty reads the sample's `meta.tool_calls` (a number, or a list of calls).
 //! - `unit` (tokens | chars | words; default `tokens`): how length is counted.
+//! - `std` (`sample` | `population`; default `sample`): the standard deviation of `zscore`.
+//! - `eps` (number ≥ 0; default 1e-6): added to the standard deviation under `zscore`.
 //!
 //! ## Example
 //! ```json
@@ -44,6 +65,9 @@
 //! {"group": [{"sample": {"response": "…", "tokens": 900, "meta": {"tool_calls": 9}}, "components": {"correct": 1.0}}, {"sample": {"response": "…", "tokens": 10, "meta": {"tool_calls": 0}}, "components": {"correct": 0.0}}], "values": [1.0, 0.0]}
 //! {"group": [{"sample": {"response": "…", "tokens": 100}, "components": {"correct": 1.0}}, {"sample": {"response": "…", "tokens": 100, "meta": {"tool_calls": 1}}, "components": {"correct": 1.0}}, {"sample": {"response": "…", "tokens": 300, "meta": {"tool_calls": 3}}, "components": {"correct": 1.0}}, {"sample": {"response": "…", "tokens": 50, "meta": {"tool_calls": 0}}, "components": {"correct": null}}], "values": ["invalid_input", 1.0, 0.0, "error"]}
 //! {"params": {"tool_calls": "calls", "token_weight": 0.0}, "group": [{"sample": {"response": "…"}, "components": {"correct": 1.0, "calls": 2.0}}, {"sample": {"response": "…"}, "components": {"correct": 1.0, "calls": 6.0}}, {"sample": {"response": "…"}, "components": {"correct": 1.0, "calls": 4.0}}], "values": [1.0, 0.0, 0.5]}
+//! {"params": {"form": "zscore", "tool_weight": 1.0, "token_weight": 0.0, "eps": 0.0}, "group": [{"sample": {"response": "…", "meta": {"tool_calls": 1}}, "components": {"correct": 1.0}}, {"sample": {"response": "…", "meta": {"tool_calls": 3}}, "components": {"correct": 1.0}}, {"sample": {"response": "…", "meta": {"tool_calls": 2}}, "components": {"correct": 1.0}}, {"sample": {"response": "…", "meta": {"tool_calls": 0}}, "components": {"correct": 0.0}}], "values": [1.0, -1.0, 0.0, 0.0]}
+//! {"params": {"form": "zscore", "std": "population", "eps": 0.0}, "group": [{"sample": {"response": "…", "tokens": 100, "meta": {"tool_calls": 1}}, "components": {"correct": 1.0}}, {"sample": {"response": "…", "tokens": 300, "meta": {"tool_calls": 3}}, "components": {"correct": 1.0}}, {"sample": {"response": "…", "tokens": 5, "meta": {"tool_calls": 0}}, "components": {"correct": 0.0}}], "values": [1.0, -1.0, 0.0]}
+//! {"params": {"form": "zscore"}, "group": [{"sample": {"response": "…", "tokens": 100, "meta": {"tool_calls": 4}}, "components": {"correct": 1.0}}, {"sample": {"response": "…", "tokens": 5, "meta": {"tool_calls": 0}}, "components": {"correct": 0.0}}], "values": [0.0, 0.0]}
 //! ```
 
 use std::sync::Arc;
@@ -57,6 +81,7 @@ use serde_json::json;
 use super::costs::tool_calls;
 use crate::components::{correctness, missing};
 use crate::components::{CORRECTNESS_PARAM, THRESHOLD_PARAM};
+use crate::estimators::stats::{mean_std, EPS_PARAM, STD_PARAM};
 use crate::util::{response_length, UNIT_PARAM};
 
 pub const INFO: RewardInfo = RewardInfo {
@@ -72,7 +97,7 @@ const PARAMS: &[ParamSpec] = &[
     THRESHOLD_PARAM,
     ParamSpec::new(
         "form",
-        Kind::Enum(&["minmax", "ratio"]),
+        Kind::Enum(&["minmax", "ratio", "zscore"]),
         "\"minmax\"",
         "how a cost is normalised within the correct cohort",
     ),
@@ -97,12 +122,33 @@ const PARAMS: &[ParamSpec] = &[
         "component giving the tool-call count (empty: `meta.tool_calls`)",
     ),
     UNIT_PARAM,
+    STD_PARAM,
+    EPS_PARAM,
 ];
+
+#[derive(Clone, Copy, PartialEq)]
+enum Form {
+    MinMax,
+    Ratio,
+    ZScore,
+}
+
+/// A cost dimension's statistics over the cohort.
+#[derive(Clone, Copy)]
+struct Stats {
+    lo: f64,
+    hi: f64,
+    mean: f64,
+    std: f64,
+    n: usize,
+}
 
 struct Cohort {
     correctness: (usize, String),
     threshold: f64,
-    ratio: bool,
+    form: Form,
+    sample_std: bool,
+    eps: f64,
     tool_weight: f64,
     token_weight: f64,
     tool_component: Option<(usize, String)>,
@@ -120,7 +166,13 @@ fn build(p: &Params) -> Result<Arc<dyn Reward>, String> {
     Ok(Arc::new(Cohort {
         correctness,
         threshold: p.f64("threshold"),
-        ratio: p.str("form") == "ratio",
+        form: match p.str("form") {
+            "ratio" => Form::Ratio,
+            "zscore" => Form::ZScore,
+            _ => Form::MinMax,
+        },
+        sample_std: p.str("std") == "sample",
+        eps: p.f64("eps"),
         tool_weight,
         token_weight,
         tool_component: p.component("tool_calls"),
@@ -159,18 +211,56 @@ impl Cohort {
         Ok((t, l))
     }
 
-    /// Efficiency of cost `c` in a cohort whose costs range over [lo, hi].
-    fn efficiency(&self, c: f64, lo: f64, hi: f64) -> f64 {
-        if self.ratio {
-            if c <= 0.0 {
-                1.0
-            } else {
-                (lo / c).clamp(0.0, 1.0)
-            }
-        } else if hi > lo {
-            ((hi - c) / (hi - lo)).clamp(0.0, 1.0)
+    /// Statistics of one cost dimension over the cohort.
+    fn stats(&self, xs: &[f64]) -> Stats {
+        let (lo, hi) = xs
+            .iter()
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &x| {
+                (lo.min(x), hi.max(x))
+            });
+        let (mean, std) = if self.form == Form::ZScore {
+            mean_std(xs, self.sample_std)
         } else {
-            1.0
+            (0.0, 0.0)
+        };
+        Stats {
+            lo,
+            hi,
+            mean,
+            std,
+            n: xs.len(),
+        }
+    }
+
+    /// Efficiency of cost `c` in a cohort with statistics `s`.
+    fn efficiency(&self, c: f64, s: &Stats) -> f64 {
+        match self.form {
+            Form::Ratio => {
+                if c <= 0.0 {
+                    1.0
+                } else {
+                    (s.lo / c).clamp(0.0, 1.0)
+                }
+            }
+            Form::MinMax => {
+                if s.hi > s.lo {
+                    ((s.hi - c) / (s.hi - s.lo)).clamp(0.0, 1.0)
+                } else {
+                    1.0
+                }
+            }
+            Form::ZScore => {
+                if s.n < 2 {
+                    return 0.0;
+                }
+                let z = (s.mean - c) / (s.std + self.eps);
+                // 0/0 only when every cost equals the mean.
+                if z.is_nan() {
+                    0.0
+                } else {
+                    z
+                }
+            }
         }
     }
 }
@@ -192,16 +282,9 @@ impl Reward for Cohort {
             .map(|(m, c)| (*c == Some(true)).then(|| self.costs(m)))
             .collect();
         let cohort: Vec<Costs> = costs.iter().flatten().flatten().copied().collect();
-        let range = |f: fn(&Costs) -> f64| {
-            cohort
-                .iter()
-                .map(f)
-                .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), x| {
-                    (lo.min(x), hi.max(x))
-                })
-        };
-        let (t_lo, t_hi) = range(|c| c.0);
-        let (l_lo, l_hi) = range(|c| c.1);
+        let tools: Vec<f64> = cohort.iter().map(|c| c.0).collect();
+        let lengths: Vec<f64> = cohort.iter().map(|c| c.1).collect();
+        let (t_stats, l_stats) = (self.stats(&tools), self.stats(&lengths));
         let total = self.tool_weight + self.token_weight;
         correct
             .into_iter()
@@ -211,9 +294,14 @@ impl Reward for Cohort {
                 (Some(false), _) | (_, None) => Ok(Score::new(0.0)),
                 (Some(true), Some(cost)) => {
                     let (t, l) = cost?;
-                    let e = (self.tool_weight * self.efficiency(t, t_lo, t_hi)
-                        + self.token_weight * self.efficiency(l, l_lo, l_hi))
+                    let e = (self.tool_weight * self.efficiency(t, &t_stats)
+                        + self.token_weight * self.efficiency(l, &l_stats))
                         / total;
+                    if !e.is_finite() {
+                        return Err(Failure::error(
+                            "the cohort's costs are too large for its statistics (they overflow)",
+                        ));
+                    }
                     Ok(Score::with_details(
                         e,
                         json!({"tool_calls": t, "length": l, "cohort": cohort.len()}),
