@@ -114,15 +114,19 @@ class _Scorer:
         """Bring the state to ``version`` (``payload``: ``None`` when already there, a list of
         deltas from ``base``, or ``("full", entries)``), then score a share. ``("stale", v)``
         when this actor is not at ``base`` (restarted, or never sent a state)."""
+        import ray
+
         engine = self.reward._engine
+        # Entries travel through the object store (one copy per node, not per actor).
+        fetch = lambda e: ray.get(e) if isinstance(e, ray.ObjectRef) else e  # noqa: E731
         if isinstance(payload, tuple) and payload and payload[0] == "full":
-            engine.load_state(payload[1])
+            engine.load_state(fetch(payload[1]))
             self.version = version
         elif self.version != base:
             return ("stale", self.version)
         else:
             for delta in payload or ():
-                engine.load_state(delta)
+                engine.load_state(fetch(delta))
             self.version = version
         return ("ok", engine.score_share(samples))
 
@@ -191,7 +195,8 @@ class RewardPool:
         self._alive = [True] * num_actors
         # State versions: the driver's is `_version`; `_deltas[v]` moves a store from v - 1 to v.
         self._version = 0
-        self._deltas: dict[int, bytes] = {}
+        self._deltas: dict[int, Any] = {}  # object refs of the entries' bytes
+        self._full: tuple[int, Any] | None = None  # (version, object ref of every entry)
         self._held = [-1] * num_actors  # the version each actor was last known to hold
         self._lock = threading.Lock()
         #: Counters: batches, shares sent, shares per actor, shares rescored after an actor died,
@@ -222,7 +227,11 @@ class RewardPool:
             return held, None
         if held >= 0 and all(v in self._deltas for v in range(held + 1, self._version + 1)):
             return held, [self._deltas[v] for v in range(held + 1, self._version + 1)]
-        return held, ("full", self.reward._engine.state_entries())
+        if self._full is None or self._full[0] != self._version:
+            import ray
+
+            self._full = (self._version, ray.put(self.reward._engine.state_entries()))
+        return held, ("full", self._full[1])
 
     def score_many(self, batches: Sequence[Sequence[Sample]]) -> list[list[Result]]:
         """Several batches scored in one pass of the actors: each batch its own group stage,
@@ -321,7 +330,9 @@ class RewardPool:
             delta = self.reward._engine.state_written()
             if delta != b"[]":
                 self._version += 1
-                self._deltas[self._version] = delta
+                import ray
+
+                self._deltas[self._version] = ray.put(delta)
                 oldest = min([v for v, al in zip(self._held, self._alive) if al and v >= 0],
                              default=self._version)
                 for v in [v for v in self._deltas if v <= oldest]:

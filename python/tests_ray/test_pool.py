@@ -245,3 +245,23 @@ def test_a_shared_pool_gathers_concurrent_callers(cluster):
     assert stats["samples"] == 64 and stats["gathered"] == stats["batches"] < 64, stats
     with pytest.raises(ValueError, match="the pool 'plaudit-gather-test' runs another spec"):
         pr.shared_pool("plaudit-gather-test", {"components": {"c": "token_f1"}})
+
+
+def test_a_restarted_actor_is_sent_the_whole_state(cluster):
+    import ray
+
+    ref = plaudit.Reward(EFFICIENCY, jobs=1)
+    pool = pr.RewardPool(EFFICIENCY, num_actors=1)
+    first, second = rollouts(30, n_groups=100), rollouts(31, n_groups=100)
+    assert pool.score(first) == ref.score(first)
+    pid = ray.get(pool.actors[0].pid.remote())
+    ray.kill(pool.actors[0], no_restart=False)  # between batches: the pool does not know
+    while True:  # wait for Ray to have restarted it
+        try:
+            if ray.get(pool.actors[0].pid.remote()) != pid:
+                break
+        except ray.exceptions.RayActorError:
+            pass
+    assert pool.score(second) == ref.score(second)  # it answered "stale", then got every entry
+    assert pool.stats["stale"] >= 1
+    assert pool.state() == state_of(ref)

@@ -121,6 +121,22 @@ def main():
         print(f"{name:9} pool overhead per batch of {size}: {over * 1000:.0f} ms "
               f"({over / size * 1e6:.1f} µs per sample); the driver's own work: "
               f"{driver * 1e6:.1f} µs per sample (at most {1 / driver:.0f} samples/s per pool)")
+    # verl's reward loop: many callers of one rollout each, through one shared pool.
+    from concurrent.futures import ThreadPoolExecutor
+
+    spec, batches = workloads["math"]
+    rows = batches[0][:2048]
+    for callers in (1, 64):
+        handle = pr.shared_pool(f"bench-{callers}", spec, num_actors=2)
+        handle.score(rows[:8])
+        t = time.perf_counter()
+        with ThreadPoolExecutor(callers) as ex:
+            list(ex.map(lambda s: handle.score([s]), rows))
+        dt = time.perf_counter() - t
+        st = handle.stats()
+        print(f"shared pool, {callers:2} callers of 1 sample: {len(rows) / dt:8.0f} samples/s "
+              f"({dt / len(rows) * 1e3:.2f} ms per call; {st['samples'] / st['batches']:.1f} samples per pass)")
+        ray.kill(handle.actor)
     ray.shutdown()
 
 
