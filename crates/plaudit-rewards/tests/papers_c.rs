@@ -22,7 +22,6 @@ fn sample(v: Value) -> Sample {
     Sample::from_value(v).unwrap()
 }
 
-#[allow(dead_code)]
 fn one(name: &str, params: Value, s: Value) -> Outcome {
     let d = Deadline::none();
     reward(name, params, &[]).score(&sample(s), &Ctx::new(&d, &[]))
@@ -60,7 +59,6 @@ fn assert_values(got: &[Outcome], want: &[f64], tol: f64) {
     }
 }
 
-#[allow(dead_code)]
 fn status(o: &Outcome) -> Status {
     o.as_ref().expect_err("a failure").status
 }
@@ -179,4 +177,123 @@ fn hdpo_the_cohorts_advantages_sum_to_zero_and_the_existing_forms_are_unchanged(
         &CORRECT,
     );
     assert_values(&ratio, &[1.0, 0.3, 120.0 / 900.0, 0.0, 0.08, 0.0], 1e-15);
+}
+
+// ---- temporal_iou (Temporal-R1) ----
+
+fn tiou(response: &str, reference: Value) -> Outcome {
+    one(
+        "temporal_iou",
+        json!({}),
+        json!({"response": response, "reference": reference}),
+    )
+}
+
+#[test]
+fn temporal_iou_matches_numpy_over_the_accepted_notations() {
+    let cases: [(&str, Value, f64); 7] = [
+        ("<answer>[12.5, 30.0]</answer>", json!([10, 30]), 0.875),
+        (
+            "<answer>1:02:03.5 - 1:02:33.5</answer>",
+            json!([3720, 3750]),
+            0.7910447761194029,
+        ),
+        (
+            "<answer>(5 sec, 17.25 seconds)</answer>",
+            json!([[0, 4], [6, 20]]),
+            0.75,
+        ),
+        (
+            "The answer is <answer>between 3 and 9 seconds</answer>",
+            json!("[0, 6]"),
+            0.3333333333333333,
+        ),
+        (
+            "<answer>12.5–30.0</answer>",
+            json!([11, 29.75]),
+            0.9078947368421053,
+        ),
+        (
+            "<answer>[0, 3600]</answer>",
+            json!([10, 30]),
+            0.005555555555555556,
+        ),
+        (
+            "<answer>1:05.5 ~ 70.25s</answer>",
+            json!([60, 70]),
+            0.43902439024390244,
+        ),
+    ];
+    for (response, reference, want) in cases {
+        let got = value(&tiou(response, reference));
+        assert!((got - want).abs() < 1e-15, "{response}: {got} != {want}");
+    }
+    let d = tiou("<answer>[5s, 17.25s]</answer>", json!([[0, 4], [6, 20]]));
+    assert_eq!(
+        d.unwrap().details,
+        Some(
+            json!({"start": 5.0, "end": 17.25, "intersection": 11.25, "union": 15.0, "reference_index": 1})
+        )
+    );
+}
+
+#[test]
+fn temporal_iou_resists_hedging_and_malformed_answers() {
+    // Two candidate intervals: nothing, even when one of them is exact.
+    for r in [
+        "<answer>[10, 30] or [0, 5]</answer>",
+        "<answer>10 - 20, 20 - 30</answer>",
+    ] {
+        assert_eq!(status(&tiou(r, json!([10, 30]))), Status::NoAnswer, "{r}");
+    }
+    // The same interval written twice is one interval.
+    assert_eq!(
+        value(&tiou(
+            "<answer>from 10s to 30s, i.e. [10, 30]</answer>",
+            json!([10, 30])
+        )),
+        1.0
+    );
+    // Reversed, malformed clock times, absurdly long numbers, no interval, an interval only in
+    // the reasoning: no_answer.
+    let long = format!("<answer>[0, {}]</answer>", "9".repeat(400));
+    for r in [
+        "<answer>30 - 10</answer>",
+        "<answer>1:75 - 2:00</answer>",
+        "<answer>1:5 - 2:00</answer>",
+        long.as_str(),
+        "<answer>the whole clip</answer>",
+        "<think>[10, 30]</think><answer>not sure</answer>",
+    ] {
+        assert_eq!(status(&tiou(r, json!([10, 30]))), Status::NoAnswer, "{r}");
+    }
+    // A zero-length prediction has no overlap; the whole video is paid for by its union.
+    assert_eq!(
+        value(&tiou("<answer>[20, 20]</answer>", json!([10, 30]))),
+        0.0
+    );
+    assert!(value(&tiou("<answer>[0, 100000]</answer>", json!([10, 30]))) < 1e-3);
+}
+
+#[test]
+fn temporal_iou_bad_references_are_invalid_input() {
+    for reference in [
+        json!([10]),
+        json!([-1, 5]),
+        json!([5, 5]),
+        json!([30, 10]),
+        json!({"start": 1, "end": 2}),
+        json!([[0, 1], "x"]),
+        json!([]),
+        json!(""),
+        json!("soon"),
+        json!("[1, 2] or [3, 4]"),
+        json!(null),
+    ] {
+        assert_eq!(
+            status(&tiou("<answer>[0, 1]</answer>", reference.clone())),
+            Status::InvalidInput,
+            "{reference}"
+        );
+    }
 }

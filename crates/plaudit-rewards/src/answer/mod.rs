@@ -1,4 +1,4 @@
-//! Answer matching: exact match, answer match (math or exact by the reference), multiple choice, token F1, entity-match partial credit, ranking metrics (NDCG, MRR, hit, recall).
+//! Answer matching: exact match, answer match (math or exact by the reference), multiple choice, token F1, entity-match partial credit, ranking metrics (NDCG, MRR, hit, recall), temporal IoU of time intervals.
 
 pub(crate) mod extraction;
 
@@ -9,4 +9,5 @@ crate::rewards! {
     token_f1,
     ranking_reward,
     entity_match,
+    temporal_iou,
 }
