@@ -6,7 +6,9 @@
 
 use std::sync::Arc;
 
-use plaudit_core::{Ctx, Deadline, GroupCtx, Member, Outcome, Params, Reward, Sample, Status};
+use plaudit_core::{
+    Ctx, Deadline, Engine, GroupCtx, Input, Member, Outcome, Params, Reward, Sample, Spec, Status,
+};
 use serde_json::{json, Value};
 
 fn reward(name: &str, params: Value, components: &[&str]) -> Arc<dyn Reward> {
@@ -295,5 +297,184 @@ fn temporal_iou_bad_references_are_invalid_input() {
             Status::InvalidInput,
             "{reference}"
         );
+    }
+}
+
+// ---- turn_accumulate (A²TGPO) ----
+
+fn turns(rows: &[(Value, u64, Option<f64>)], params: Value) -> Vec<Outcome> {
+    let rows = rows
+        .iter()
+        .map(|(r, t, z)| {
+            (
+                json!({"response": "…", "meta": {"rollout": r, "turn": t}}),
+                vec![*z],
+            )
+        })
+        .collect();
+    group_with("turn_accumulate", params, &["z"], rows)
+}
+
+#[test]
+fn turn_accumulate_is_the_discounted_return_over_root_terms() {
+    // Interleaved members; γ = 0.9; values from numpy.
+    let rows = [
+        (json!("A"), 2, Some(0.7)),
+        (json!("B"), 0, Some(-1.2)),
+        (json!("A"), 0, Some(0.3)),
+        (json!("B"), 1, Some(0.4)),
+        (json!("A"), 1, Some(-0.5)),
+        (json!("A"), 3, Some(1.1)),
+    ];
+    let want_sqrt = [
+        1.1950104602052651,
+        -0.5939696961966998,
+        0.60945,
+        0.4,
+        0.589474624842608,
+        1.1,
+    ];
+    let want_none = [
+        1.69,
+        -0.8399999999999999,
+        1.2189,
+        0.4,
+        1.0210000000000001,
+        1.1,
+    ];
+    assert_values(
+        &turns(&rows, json!({"of": "z", "gamma": 0.9})),
+        &want_sqrt,
+        1e-12,
+    );
+    assert_values(
+        &turns(&rows, json!({"of": "z", "gamma": 0.9, "rescale": "none"})),
+        &want_none,
+        1e-12,
+    );
+    let out = turns(&rows, json!({"of": "z", "gamma": 0.9}));
+    assert_eq!(
+        out[2].as_ref().unwrap().details.as_ref().unwrap()["terms"],
+        json!(4)
+    );
+}
+
+#[test]
+fn turn_accumulate_keeps_magnitudes_comparable_across_depths() {
+    // Every turn's signal is 1 with γ = 1: without rescaling the first turn of a 9-turn rollout
+    // gets 9, with it 3 = √9 (a sum of n unit terms has spread √n, not n).
+    let rows: Vec<(Value, u64, Option<f64>)> = (0..9).map(|t| (json!(0), t, Some(1.0))).collect();
+    let out = turns(&rows, json!({"of": "z"}));
+    for (t, o) in out.iter().enumerate() {
+        assert!((value(o) - ((9 - t) as f64).sqrt()).abs() < 1e-12);
+    }
+}
+
+#[test]
+fn turn_accumulate_refuses_incomplete_rollouts() {
+    // A repeated turn (a trainer sending a turn twice to double its weight) and a gap.
+    let out = turns(
+        &[
+            (json!("A"), 0, Some(1.0)),
+            (json!("A"), 1, Some(5.0)),
+            (json!("A"), 1, Some(5.0)),
+            (json!("B"), 0, Some(1.0)),
+            (json!("B"), 2, Some(1.0)),
+            (json!("C"), 4, Some(2.0)),
+        ],
+        json!({"of": "z"}),
+    );
+    for o in &out[..5] {
+        assert_eq!(status(o), Status::InvalidInput);
+    }
+    // A rollout may start at any index (turns 4.. of a long rollout): one term.
+    assert_eq!(value(&out[5]), 2.0);
+    // A failed middle turn fails itself and the turns before it, not those after.
+    let out = turns(
+        &[
+            (json!("A"), 0, Some(1.0)),
+            (json!("A"), 1, Some(1.0)),
+            (json!("A"), 2, None),
+            (json!("A"), 3, Some(4.0)),
+        ],
+        json!({"of": "z"}),
+    );
+    assert_eq!(status(&out[0]), Status::Error);
+    assert_eq!(status(&out[1]), Status::Error);
+    assert_eq!(status(&out[2]), Status::Error);
+    assert_eq!(value(&out[3]), 4.0);
+    // Bad ids and turn indices.
+    let rows = vec![
+        (
+            json!({"response": "…", "meta": {"rollout": 1.5, "turn": 0}}),
+            vec![Some(1.0)],
+        ),
+        (
+            json!({"response": "…", "meta": {"rollout": "A", "turn": -1}}),
+            vec![Some(1.0)],
+        ),
+        (
+            json!({"response": "…", "meta": {"rollout": "A", "turn": "0"}}),
+            vec![Some(1.0)],
+        ),
+        (
+            json!({"response": "…", "meta": {"turn": 0}}),
+            vec![Some(1.0)],
+        ),
+        (
+            json!({"response": "…", "meta": {"rollout": "A", "turn": 0}}),
+            vec![Some(1.0)],
+        ),
+    ];
+    let out = group_with("turn_accumulate", json!({"of": "z"}), &["z"], rows);
+    for o in &out[..4] {
+        assert_eq!(status(o), Status::InvalidInput);
+    }
+    assert_eq!(value(&out[4]), 1.0);
+}
+
+#[test]
+fn a2tgpo_information_gain_normalised_by_turn_group_then_accumulated_end_to_end() {
+    // IG per turn (info_gain_turn over [p_before, p_after]), normalised within each turn index
+    // (turn_advantage, sample std + 1e-6), accumulated with γ = 0.9 and √terms; numpy values.
+    let reg = plaudit_rewards::registry();
+    let spec = Spec::from_text(
+        "components:\n  ig: info_gain_turn\n  z: {reward: turn_advantage, params: {of: ig}}\n  acc: {reward: turn_accumulate, params: {of: z, gamma: 0.9}}\nreward: acc\ngroup: {advantage: reward}\n",
+        &reg,
+    )
+    .unwrap();
+    let probs = [
+        ("A", vec![0.1, 0.3, 0.2, 0.7]),
+        ("B", vec![0.1, 0.15, 0.5, 0.6]),
+        ("C", vec![0.1, 0.6, 0.9]),
+    ];
+    let mut inputs = Vec::new();
+    for t in 0..3usize {
+        for (r, p) in &probs {
+            if t + 1 < p.len() {
+                inputs.push(Input::from_value(json!({
+                    "id": format!("{r}{t}"), "group": "q", "response": "…",
+                    "meta": {"rollout": r, "turn": t, "answer_probs": [p[t], p[t + 1]]}
+                })));
+            }
+        }
+    }
+    let out = Engine::new(spec).score_batch(&inputs).unwrap();
+    let want = [
+        ("A0", -0.3922150922534676),
+        ("B0", -0.4835083594137791),
+        ("C0", 1.0725378061868007),
+        ("A1", -0.3622897179886801),
+        ("B1", 0.02781813628113119),
+        ("C1", 0.4730142470791967),
+        ("A2", 0.7071042811953865),
+        ("B2", -0.7071042811953863),
+    ];
+    assert_eq!(out.len(), want.len());
+    for (r, (id, a)) in out.iter().zip(want) {
+        assert_eq!(r.id, json!(id));
+        assert_eq!(r.status, Status::Ok, "{:?}", r.error);
+        assert!((r.reward - a).abs() < 1e-9, "{id}: {} != {a}", r.reward);
+        assert!((r.advantage.unwrap() - a).abs() < 1e-9, "{id}");
     }
 }

@@ -1,4 +1,4 @@
-//! Group estimators and data selection: pass@k-style advantages, novelty sharpening, tree and turn credit, variance-aware selection, embedding diversity (Vendi).
+//! Group estimators and data selection: pass@k-style advantages, novelty sharpening, tree and turn credit (turn-group advantages and their rescaled accumulation), variance-aware selection, embedding diversity (Vendi).
 //!
 //! Every reward here is a group reward: its value for one rollout depends on the other rollouts
 //! of the same prompt. Those that already compute an advantage are meant for specs with
@@ -17,5 +17,6 @@ crate::rewards! {
     difficulty_scaled,
     tree_advantage,
     turn_advantage,
+    turn_accumulate,
     embedding_diversity,
 }
