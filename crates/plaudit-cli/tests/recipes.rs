@@ -254,11 +254,176 @@ fn recipes() -> Vec<Recipe> {
             name: "p2s",
             script: json!({}),
             want: vec![
-                ("faithful", "ok", 1.0 + ((-1.0f64).exp() + (-1.0f64).exp()) / 2.0),
-                ("lucky_guess", "ok", 1.0 + ((-6.0f64).exp() + (-4.0f64).exp()) / 2.0),
+                (
+                    "faithful",
+                    "ok",
+                    1.0 + ((-1.0f64).exp() + (-1.0f64).exp()) / 2.0,
+                ),
+                (
+                    "lucky_guess",
+                    "ok",
+                    1.0 + ((-6.0f64).exp() + (-4.0f64).exp()) / 2.0,
+                ),
                 ("wrong", "ok", ((-3.0f64).exp() + (-4.0f64).exp()) / 2.0),
             ],
             chat_calls: 0,
+            rm_calls: 0,
+        },
+        Recipe {
+            // correct + 0.5 · mean progress over the steps, the prover's success probability
+            // from 0.25: (1 − 0.25) / 3 for both right answers, the detour loses 0.25 at once.
+            name: "pav",
+            script: json!({}),
+            want: vec![
+                ("progressing", "ok", 1.0 + 0.5 * 0.25),
+                ("detour", "ok", 0.5 * (-0.25 / 3.0)),
+                ("recovered", "ok", 1.0 + 0.5 * 0.25),
+            ],
+            chat_calls: 0,
+            rm_calls: 0,
+        },
+        Recipe {
+            // correct + mean accuracy gain per step (from 0.5): the overthinking response's
+            // three checks after the first step change nothing, and dilute the mean.
+            name: "vsrm",
+            script: json!({}),
+            want: vec![
+                ("effective", "ok", 1.0 + 0.5 / 3.0),
+                ("overthinking", "ok", 1.0 + 0.5 / 4.0),
+                ("derailed", "ok", -0.5 / 3.0),
+            ],
+            chat_calls: 0,
+            rm_calls: 0,
+        },
+        Recipe {
+            // GRPO advantages (1 − 0.75) / 0.5 and (0 − 0.75) / 0.5; the correct response whose
+            // mean log-likelihood (−2) lies 1/√0.75 cohort standard deviations below the
+            // cohort's mean (−1) is sharpened to 0.5 · (1 + 0.5 / √0.75).
+            name: "xrpo",
+            script: json!({}),
+            want: vec![
+                ("typical", "ok", 0.5),
+                ("also_typical", "ok", 0.5),
+                ("novel", "ok", 0.7886751345948129),
+                ("wrong", "ok", -1.5),
+            ],
+            chat_calls: 0,
+            rm_calls: 0,
+        },
+        Recipe {
+            // Sibling-relative step advantages, averaged: the shared first token earns 0; <b_2>
+            // (value 0.5) against <b_5> (0) earns ±0.25; <c_6> (1) against <c_7> (0) ±0.5.
+            name: "vstar",
+            script: json!({}),
+            want: vec![
+                ("hit", "ok", (0.0 + 0.25 + 0.5) / 3.0),
+                ("near_miss", "ok", (0.0 + 0.25 - 0.5) / 3.0),
+                ("other_branch", "ok", -0.25 / 3.0),
+                ("other_branch_2", "ok", -0.25 / 3.0),
+            ],
+            chat_calls: 0,
+            rm_calls: 0,
+        },
+        Recipe {
+            // Truncation: correct within 40 words (1), else 0; the advantages are checked below.
+            name: "dler",
+            script: json!({}),
+            want: vec![
+                ("q1_short", "ok", 1.0),
+                ("q1_long", "ok", 0.0),
+                ("q1_wrong", "ok", 0.0),
+                ("q1_short_2", "ok", 1.0),
+                ("q2_a", "ok", 1.0),
+                ("q2_b", "ok", 1.0),
+            ],
+            chat_calls: 0,
+            rm_calls: 0,
+        },
+        Recipe {
+            // The easy group (2 of 3 right ≥ λ = 0.5) is length-penalised: 1 word gives
+            // 0.75 + 0.25·cos(π/60), 60 words or more 0.5; the hard group (1 of 3) keeps 0/1.
+            name: "grpo_lambda",
+            script: json!({}),
+            want: vec![
+                ("easy_short", "ok", 0.9996573836886434),
+                ("easy_long", "ok", 0.5),
+                ("easy_wrong", "ok", 0.0),
+                ("hard_right", "ok", 1.0),
+                ("hard_wrong", "ok", 0.0),
+                ("hard_wrong_2", "ok", 0.0),
+            ],
+            chat_calls: 0,
+            rm_calls: 0,
+        },
+        Recipe {
+            // Batch-wise Pareto front over four supplied scores: the dominated image earns 0,
+            // the others the sum of their scores.
+            name: "parrot",
+            script: json!({}),
+            want: vec![
+                ("balanced", "ok", 2.5),
+                ("pretty_off_prompt", "ok", 2.0),
+                ("dominated", "ok", 0.0),
+                ("faithful_plain", "ok", 2.25),
+            ],
+            chat_calls: 0,
+            rm_calls: 0,
+        },
+        Recipe {
+            // One judge call per step, each with its kind's template; the ":" answer is held
+            // back by the guard (0). GRPO advantages over each prefix's continuations below.
+            name: "slate",
+            script: json!({
+                "<query>\nSpirited Away director": "verdict 9",
+                "<query>\nfamous Japanese": "verdict 2",
+                "<step>\nThe director is Hayao": "verdict 8",
+                "<step>\nThe director was born in 2001": "verdict 1",
+                "<answer>\n1941": "verdict 10",
+            }),
+            want: vec![
+                ("query_targeted", "ok", 0.9),
+                ("query_vague", "ok", 0.2),
+                ("step_grounded", "ok", 0.8),
+                ("step_unsupported", "ok", 0.1),
+                ("answer_right", "ok", 1.0),
+                ("answer_master_key", "ok", 0.0),
+            ],
+            chat_calls: 5,
+            rm_calls: 0,
+        },
+        Recipe {
+            // (granularity + order + judged fidelity) / 3: the faithful protocol matches every
+            // step in order; the paraphrase matches 3 of 4 steps lexically, and the judge
+            // credits its meaning; the swapped, wrong-condition protocol keeps its steps but
+            // loses order and fidelity.
+            name: "thoth",
+            script: json!({
+                "Transfer 5 ml of the overnight culture into": "verdict 9",
+                "Pour the 5 ml culture": "verdict 8",
+                "400 g for 1 min": "verdict 2",
+            }),
+            want: vec![
+                ("faithful", "ok", (2.0 * 1.0 + 0.9) / 3.0),
+                ("paraphrased", "ok", (2.0 * 0.75 + 0.8) / 3.0),
+                ("wrong_order", "ok", (2.0 * 0.875 + 0.2) / 3.0),
+            ],
+            chat_calls: 3,
+            rm_calls: 0,
+        },
+        Recipe {
+            // accuracy + observation: the same right answer earns 2 on grounded observations,
+            // 1 on hallucinated ones; no tags, no judge call.
+            name: "rewatch_r1",
+            script: json!({
+                "lifts out a carton of eggs": "reply The eggs come from the middle shelf, as captioned.\nYES",
+                "His phone rings": "reply The caption has no phone and no woman.\nNO",
+            }),
+            want: vec![
+                ("grounded", "ok", 2.0),
+                ("hallucinated", "ok", 1.0),
+                ("unformatted", "ok", 1.0),
+            ],
+            chat_calls: 2,
             rm_calls: 0,
         },
     ]
@@ -376,4 +541,41 @@ fn every_paper_recipe_scores_its_samples_against_the_test_judge() {
         .map(|p| p.contains("Concise: no filler"))
         .collect();
     assert_eq!(concise.iter().filter(|c| **c).count(), 1, "{concise:?}");
+
+    // DLER's batch-wise normalisation: r minus the group mean (±0.5 in q1, 0 in q2), divided
+    // by the batch's standard deviation of those (√0.2, sample) plus eps; the all-equal group
+    // is flagged for dynamic sampling to drop.
+    let dler = score(&peer, "dler");
+    let adv: Vec<(f64, bool)> = dler
+        .iter()
+        .map(|r| {
+            (
+                r["advantage"].as_f64().unwrap(),
+                r["zero_variance"].as_bool().unwrap(),
+            )
+        })
+        .collect();
+    let a = 0.5 / (0.2f64.sqrt() + 1e-6);
+    assert_eq!(
+        adv,
+        vec![
+            (a, false),
+            (-a, false),
+            (-a, false),
+            (a, false),
+            (0.0, true),
+            (0.0, true)
+        ]
+    );
+
+    // SLATE: the continuations of one prefix are compared with each other (GRPO within the
+    // prefix's group): the better query, step and answer get the positive advantage.
+    peer.reset();
+    peer.script(&recipe(&recipes, "slate").script);
+    let slate = score(&peer, "slate");
+    let signs: Vec<bool> = slate
+        .iter()
+        .map(|r| r["advantage"].as_f64().unwrap() > 0.0)
+        .collect();
+    assert_eq!(signs, vec![true, false, true, false, true, false]);
 }
