@@ -374,11 +374,11 @@ fn recipes() -> Vec<Recipe> {
             // back by the guard (0). GRPO advantages over each prefix's continuations below.
             name: "slate",
             script: json!({
-                "<query>\nSpirited Away director": "verdict 9",
-                "<query>\nfamous Japanese": "verdict 2",
-                "<step>\nThe director is Hayao": "verdict 8",
-                "<step>\nThe director was born in 2001": "verdict 1",
-                "<answer>\n1941": "verdict 10",
+                "<response>\nSpirited Away director": "verdict 9",
+                "<response>\nfamous Japanese": "verdict 2",
+                "<response>\nThe director is Hayao": "verdict 8",
+                "<response>\nThe director was born in 2001": "verdict 1",
+                "<response>\n1941": "verdict 10",
             }),
             want: vec![
                 ("query_targeted", "ok", 0.9),
