@@ -478,3 +478,140 @@ fn a2tgpo_information_gain_normalised_by_turn_group_then_accumulated_end_to_end(
         assert!((r.advantage.unwrap() - a).abs() < 1e-9, "{id}");
     }
 }
+
+// ---- embedding_similarity (VideoRFT) ----
+
+const A8: [f64; 8] = [-0.516, -1.212, -0.549, -1.225, 0.294, 0.046, 1.2, -1.463];
+const V8: [f64; 8] = [1.093, -0.079, 0.405, -0.188, 1.547, 1.386, 1.069, 0.259];
+
+fn esim(params: Value, text: Value, visual: Value) -> Outcome {
+    one(
+        "embedding_similarity",
+        params,
+        json!({"response": "…", "meta": {"text_embedding": text, "visual_embedding": visual}}),
+    )
+}
+
+#[test]
+fn embedding_similarity_is_numpys_cosine_and_scale_free() {
+    let cos = 0.13621126611715093;
+    assert!((value(&esim(json!({}), json!(A8), json!(V8))) - cos).abs() < 1e-15);
+    let unit = value(&esim(json!({"map": "unit"}), json!(A8), json!(V8)));
+    assert!((unit - (1.0 + cos) / 2.0).abs() < 1e-15);
+    // Scaling either vector (even to huge magnitudes) changes nothing.
+    let big: Vec<f64> = A8.iter().map(|x| x * 1e300).collect();
+    let tiny: Vec<f64> = V8.iter().map(|x| x * 1e-300).collect();
+    assert!((value(&esim(json!({}), json!(big), json!(tiny))) - cos).abs() < 1e-15);
+    // A negated visual embedding is maximally dissimilar, and `positive` floors it at 0.
+    let neg: Vec<f64> = A8.iter().map(|x| -x).collect();
+    assert!((value(&esim(json!({}), json!(A8), json!(neg.clone()))) + 1.0).abs() < 1e-15);
+    assert_eq!(
+        value(&esim(json!({"map": "positive"}), json!(A8), json!(neg))),
+        0.0
+    );
+}
+
+#[test]
+fn embedding_similarity_refuses_what_is_not_an_embedding() {
+    for (text, visual) in [
+        (json!([0.0, 0.0]), json!([1.0, 0.0])),
+        (json!([1.0, 0.0]), json!([1.0, 0.0, 0.0])),
+        (json!([]), json!([])),
+        (json!([1.0, "x"]), json!([1.0, 0.0])),
+        (json!("1 0"), json!([1.0, 0.0])),
+        (json!(null), json!([1.0, 0.0])),
+        (json!([[1.0, 0.0]]), json!([1.0, 0.0])),
+    ] {
+        assert_eq!(
+            status(&esim(json!({}), text.clone(), visual.clone())),
+            Status::InvalidInput,
+            "{text} {visual}"
+        );
+    }
+}
+
+// ---- bmas (Mixed-R1) ----
+
+fn bmas(resp: Value, gold: Value) -> Outcome {
+    one(
+        "bmas",
+        json!({}),
+        json!({"response": "…", "meta": {"response_embeddings": resp, "reference_embeddings": gold}}),
+    )
+}
+
+#[test]
+fn bmas_matches_numpy_max_average_in_both_directions() {
+    let resp = json!([
+        [-0.37, 0.994, 0.416, -0.618, 0.672],
+        [-1.45, 0.593, -0.562, 0.631, 0.439],
+        [-0.767, 0.528, 0.342, -0.646, 2.001],
+        [0.802, -1.182, -0.988, 0.317, 0.312]
+    ]);
+    let gold = json!([
+        [-0.727, 1.216, 0.097, -0.863, -0.375],
+        [-0.179, -1.553, -0.832, -1.81, -0.294],
+        [0.613, -1.286, 0.322, -1.183, -0.164]
+    ]);
+    let s = bmas(resp.clone(), gold.clone()).unwrap();
+    assert!((s.value - 0.4647447877481899).abs() < 1e-15);
+    let d = s.details.unwrap();
+    assert!((d["forward"].as_f64().unwrap() - 0.4286099573962493).abs() < 1e-15);
+    assert!((d["backward"].as_f64().unwrap() - 0.5008796181001305).abs() < 1e-15);
+    // Swapping response and reference swaps the directions: the same BMAS.
+    assert!((value(&bmas(gold, resp)) - 0.4647447877481899).abs() < 1e-15);
+}
+
+#[test]
+fn bmas_cannot_be_gamed_by_repetition_or_padding() {
+    let e = |i: usize| {
+        let mut v = vec![0.0; 4];
+        v[i] = 1.0;
+        v
+    };
+    let gold = json!([e(0), e(1), e(2), e(3)]);
+    assert_eq!(value(&bmas(gold.clone(), gold.clone())), 1.0);
+    // One matching token repeated: forward 1, backward 1/4.
+    let repeat = json!(vec![e(0); 20]);
+    assert_eq!(value(&bmas(repeat, gold.clone())), 0.625);
+    // Every reference token, padded with 12 unrelated tokens: backward 1, forward 4/16.
+    let mut padded = vec![e(0), e(1), e(2), e(3)];
+    padded.extend(std::iter::repeat_n(vec![-1.0, -1.0, -1.0, -1.0], 12));
+    let pad = value(&bmas(json!(padded), gold.clone()));
+    assert!(
+        (pad - (1.0 + (4.0 - 12.0 * 0.5) / 16.0) / 2.0).abs() < 1e-15,
+        "{pad}"
+    );
+    // Bad inputs.
+    assert_eq!(status(&bmas(json!([]), gold.clone())), Status::NoAnswer);
+    for (r, g) in [
+        (json!([e(0)]), json!([])),
+        (json!([e(0), [0.0, 0.0, 0.0, 0.0]]), gold.clone()),
+        (json!([e(0), [1.0, 0.0]]), gold.clone()),
+        (json!([[1.0, 0.0]]), gold.clone()),
+        (json!(e(0)), gold.clone()),
+        (json!(null), gold.clone()),
+    ] {
+        assert_eq!(status(&bmas(r.clone(), g)), Status::InvalidInput, "{r}");
+    }
+    let too_many = json!(vec![e(0); 5]);
+    let out = one(
+        "bmas",
+        json!({"max_tokens": 4}),
+        json!({"response": "…", "meta": {"response_embeddings": too_many, "reference_embeddings": gold}}),
+    );
+    assert_eq!(status(&out), Status::InvalidInput);
+}
+
+#[test]
+fn bmas_stops_at_its_deadline_on_long_inputs() {
+    let rows: Vec<Vec<f64>> = (0..2000)
+        .map(|i| (0..16).map(|k| ((i * 7 + k) % 13) as f64 - 6.0).collect())
+        .collect();
+    let s = sample(
+        json!({"response": "…", "meta": {"response_embeddings": rows, "reference_embeddings": rows}}),
+    );
+    let d = Deadline::after(std::time::Duration::ZERO);
+    let out = reward("bmas", json!({}), &[]).score(&s, &Ctx::new(&d, &[]));
+    assert_eq!(status(&out), Status::Timeout);
+}
