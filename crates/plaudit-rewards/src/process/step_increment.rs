@@ -1,7 +1,8 @@
 //! Step-increment rewards: each step earns the change in score it made, and turning points that bend the trend toward the trajectory's overall direction earn the change from there to the end.
 //!
 //! ## What it computes
-//! With s_1 … s_T the sample's `step_scores` (T ≥ 1) and s_0 = `initial`:
+//! With s_1 … s_T the sample's `step_scores` (T ≥ 1) and s_0 = `initial` (or the sample's own
+//! `meta.<initial_field>`):
 //! ```text
 //! increment:     r_t = s_t − s_{t−1}                   (t = 1 … T; Σ_t r_t = s_T − s_0)
 //! overall trend: D = s_T − s_0
@@ -28,10 +29,13 @@
 //! previous increment to the sign of s_T − s_0; its long-term reward is the sum of the increments
 //! from it to the end. The zero-increment rule, s_0 and the aggregation into one value are
 //! Plaudit's documented choices. The same increments are the dense rewards of step-score "gain"
-//! methods (DenseGRPO's "step-wise reward gain").
+//! methods (DenseGRPO's "step-wise reward gain", where s_0 is the score of what the model would
+//! produce before the first step, different for every sample: `initial_field`).
 //!
 //! ## Parameters
 //! - `initial` (number; default 0): s_0, the score before the first step.
+//! - `initial_field` (string; default empty: none): read s_0 from the sample's `meta.<initial_field>`
+//!   instead (a number; missing or not finite is `invalid_input`, naming the field).
 //! - `turning_points` (boolean; default true): give turning points their long-term reward; with
 //!   false every step earns its increment and the sum is s_T − s_0.
 //! - `aggregation` (min | last | mean | product | sum; default `sum`): how the step rewards combine
@@ -54,13 +58,17 @@
 //! {"params": {}, "sample": {"response": "…", "step_scores": [0.5, 0.5, 0.3, 0.6, 0.7]}, "value": 0.8}
 //! {"params": {}, "sample": {"response": "…", "step_scores": [0.5, 0.0]}, "value": 0.0}
 //! {"params": {"initial": 0.2}, "sample": {"response": "…", "step_scores": [0.7]}, "value": 0.5}
+//! {"params": {"initial_field": "start", "turning_points": false}, "sample": {"response": "…", "step_scores": [0.6, 0.9], "meta": {"start": 0.4}}, "value": 0.5}
+//! {"params": {"initial_field": "start"}, "sample": {"response": "…", "step_scores": [0.6, 0.9]}, "status": "invalid_input"}
 //! {"params": {"steps_from": "field"}, "sample": {"response": "…", "steps": ["a", "b", "c"], "step_scores": [0.1, 0.2]}, "status": "invalid_input"}
 //! {"params": {}, "sample": {"response": "…"}, "status": "invalid_input"}
 //! ```
 
 use std::sync::Arc;
 
-use plaudit_core::{Ctx, Kind, Outcome, ParamSpec, Params, Reward, RewardInfo, Sample, Score};
+use plaudit_core::{
+    Ctx, Failure, Kind, Outcome, ParamSpec, Params, Reward, RewardInfo, Sample, Score,
+};
 use serde_json::json;
 
 use super::steps::{
@@ -84,6 +92,12 @@ const PARAMS: &[ParamSpec] = &[
         "s_0, the score before the first step",
     ),
     ParamSpec::new(
+        "initial_field",
+        Kind::Str,
+        "\"\"",
+        "the key under `meta` of the sample's own s_0 (empty: use `initial`)",
+    ),
+    ParamSpec::new(
         "turning_points",
         Kind::Bool,
         "true",
@@ -102,6 +116,7 @@ const PARAMS: &[ParamSpec] = &[
 
 struct StepIncrement {
     initial: f64,
+    initial_field: Option<String>,
     turning_points: bool,
     aggregation: Aggregation,
     source: StepSource,
@@ -111,6 +126,7 @@ struct StepIncrement {
 fn build(p: &Params) -> Result<Arc<dyn Reward>, String> {
     Ok(Arc::new(StepIncrement {
         initial: p.f64("initial"),
+        initial_field: Some(p.str("initial_field").to_string()).filter(|f| !f.is_empty()),
         turning_points: p.bool("turning_points"),
         aggregation: Aggregation::from_params(p, "aggregation")?,
         source: StepSource::from_params(p)?,
@@ -159,18 +175,32 @@ fn increments_and_turns(initial: f64, scores: &[f64]) -> Result<(Vec<f64>, Vec<u
 impl Reward for StepIncrement {
     fn score(&self, sample: &Sample, _cx: &Ctx) -> Outcome {
         let s = self.source.read(sample)?.scores;
-        let (inc, turns) = match increments_and_turns(self.initial, s) {
+        let initial = match &self.initial_field {
+            None => self.initial,
+            Some(f) => match sample.meta.get(f).and_then(|v| v.as_f64()) {
+                Some(x) if x.is_finite() => x,
+                Some(_) => {
+                    return Err(Failure::invalid_input(format!(
+                        "`meta.{f}` (s_0, `initial_field`) is not a finite number"
+                    )))
+                }
+                None => {
+                    return Err(Failure::invalid_input(format!(
+                        "`meta.{f}` (s_0, `initial_field`) is missing or not a number"
+                    )))
+                }
+            },
+        };
+        let (inc, turns) = match increments_and_turns(initial, s) {
             Ok(v) => v,
             Err(what) => return Err(overflow(&what)),
         };
         let last = s[s.len() - 1];
-        let overall = finite(last - self.initial, || {
-            "the overall change s_T − s_0".into()
-        })?;
+        let overall = finite(last - initial, || "the overall change s_T − s_0".into())?;
         let mut rho = inc.clone();
         if self.turning_points {
             for &t in &turns {
-                let before = if t == 0 { self.initial } else { s[t - 1] };
+                let before = if t == 0 { initial } else { s[t - 1] };
                 rho[t] = finite(last - before, || {
                     format!("the long-term reward of step {t}")
                 })?;
