@@ -325,6 +325,19 @@ fn recipes() -> Vec<Recipe> {
             rm_calls: 0,
         },
         Recipe {
+            // The gains from each sample's own s_0 add up to s_T − s_0; a sample without its
+            // s_0 is refused, not scored from 0.
+            name: "dense_grpo",
+            script: json!({}),
+            want: vec![
+                ("improving", "ok", 0.4),
+                ("late_drop", "ok", 0.25),
+                ("no_initial", "invalid_input", 0.0),
+            ],
+            chat_calls: 0,
+            rm_calls: 0,
+        },
+        Recipe {
             // Truncation: correct within 40 words (1), else 0; the advantages are checked below.
             name: "dler",
             script: json!({}),
