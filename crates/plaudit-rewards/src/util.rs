@@ -258,7 +258,9 @@ pub fn phrase_list(v: &serde_json::Value, what: &str) -> Result<Vec<Vec<Vec<Stri
     use serde_json::Value;
     let bad = |m: String| Failure::invalid_input(format!("`{what}` {m}"));
     let Value::Array(items) = v else {
-        return Err(bad("must be a list of strings (or of lists of aliases)".into()));
+        return Err(bad(
+            "must be a list of strings (or of lists of aliases)".into()
+        ));
     };
     if items.is_empty() {
         return Err(bad("is an empty list".into()));
