@@ -25,6 +25,7 @@ pub mod code;
 pub mod combine;
 pub mod components;
 pub mod efficiency;
+pub mod embeddings;
 pub mod estimators;
 pub mod format;
 pub mod gui;

@@ -60,12 +60,13 @@
 use std::sync::Arc;
 
 use plaudit_core::deadline::Ticker;
-use plaudit_core::sample::type_name;
 use plaudit_core::{
     score_alone, Ctx, Deadline, Failure, GroupCtx, Kind, Member, Outcome, ParamSpec, Params,
     Reward, RewardInfo, Sample, Scope, Score,
 };
-use serde_json::{json, Value};
+use serde_json::json;
+
+use crate::embeddings::{meta_value, unit_vector};
 
 pub const INFO: RewardInfo = RewardInfo {
     name: "embedding_diversity",
@@ -117,45 +118,12 @@ fn build(p: &Params) -> Result<Arc<dyn Reward>, String> {
 
 /// The member's embedding as a unit vector, or `invalid_input` naming the problem.
 fn unit_embedding(sample: &Sample, key: &str) -> Result<Vec<f64>, Failure> {
-    let items = match sample.meta.get(key) {
-        None | Some(Value::Null) => {
-            return Err(Failure::invalid_input(format!(
-                "sample has no `meta.{key}` (the embedding of the response, a list of numbers computed by the trainer)"
-            )))
-        }
-        Some(Value::Array(items)) => items,
-        Some(other) => {
-            return Err(Failure::invalid_input(format!(
-                "`meta.{key}`: expected a list of numbers, got {}",
-                type_name(other)
-            )))
-        }
-    };
-    if items.is_empty() {
-        return Err(Failure::invalid_input(format!("`meta.{key}` is empty")));
-    }
-    let x = items
-        .iter()
-        .enumerate()
-        .map(|(i, v)| {
-            v.as_f64().filter(|f| f.is_finite()).ok_or_else(|| {
-                Failure::invalid_input(format!(
-                    "`meta.{key}[{i}]`: expected a finite number, got {}",
-                    type_name(v)
-                ))
-            })
-        })
-        .collect::<Result<Vec<f64>, _>>()?;
-    // Scaled by the largest magnitude first, so that the norm cannot overflow.
-    let big = x.iter().fold(0.0f64, |m, v| m.max(v.abs()));
-    if big == 0.0 {
-        return Err(Failure::invalid_input(format!(
-            "`meta.{key}` is the zero vector, whose cosine similarity is undefined"
-        )));
-    }
-    let scaled: Vec<f64> = x.iter().map(|v| v / big).collect();
-    let norm = scaled.iter().map(|v| v * v).sum::<f64>().sqrt();
-    Ok(scaled.into_iter().map(|v| v / norm).collect())
+    let v = meta_value(
+        sample,
+        key,
+        "the embedding of the response, a list of numbers",
+    )?;
+    unit_vector(v, &format!("meta.{key}"))
 }
 
 /// The eigenvalues of the symmetric n × n matrix `a` (row-major; destroyed), by cyclic Jacobi

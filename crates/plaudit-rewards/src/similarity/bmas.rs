@@ -58,7 +58,7 @@ use plaudit_core::{
 };
 use serde_json::json;
 
-use super::embeddings::{cosine, meta_value, unit_vectors};
+use crate::embeddings::{cosine, meta_value, unit_vectors};
 
 pub const INFO: RewardInfo = RewardInfo {
     name: "bmas",

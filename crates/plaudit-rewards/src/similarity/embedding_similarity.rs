@@ -50,7 +50,7 @@ use plaudit_core::{
 };
 use serde_json::json;
 
-use super::embeddings::{cosine, meta_value, unit_vector};
+use crate::embeddings::{cosine, meta_value, unit_vector};
 
 pub const INFO: RewardInfo = RewardInfo {
     name: "embedding_similarity",

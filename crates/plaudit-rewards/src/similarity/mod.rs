@@ -8,7 +8,6 @@
 //! `embedding_similarity` and `bmas` compare embeddings the trainer supplies in `meta` instead
 //! (cosines, in [−1, 1]), read and checked by [`embeddings`].
 
-pub(crate) mod embeddings;
 pub(crate) mod ngrams;
 pub(crate) mod sequences;
 pub(crate) mod texts;

@@ -1,5 +1,5 @@
-//! Embeddings the trainer supplies in `meta` for the embedding similarities (`embedding_similarity`,
-//! `bmas`): one vector or a list of vectors under a named key, read strictly (finite numbers, not
+//! Embeddings the trainer supplies in `meta`, for the rewards that compare them
+//! (`embedding_similarity`, `bmas`, `embedding_diversity`): one vector or a list of vectors under a named key, read strictly (finite numbers, not
 //! empty, not the zero vector, one dimension) and returned as unit vectors, so that a cosine is a
 //! dot product. Vectors are scaled by their largest magnitude before the norm is taken, so that
 //! the norm of huge values cannot overflow.
@@ -10,7 +10,7 @@ use plaudit_core::{Failure, Sample};
 use serde_json::Value;
 
 /// `v` (named `what` in messages) as a unit vector, or `invalid_input` naming the problem.
-pub(crate) fn unit_vector(v: &Value, what: &str) -> Result<Vec<f64>, Failure> {
+pub fn unit_vector(v: &Value, what: &str) -> Result<Vec<f64>, Failure> {
     let items = match v {
         Value::Array(items) => items,
         other => {
@@ -47,11 +47,7 @@ pub(crate) fn unit_vector(v: &Value, what: &str) -> Result<Vec<f64>, Failure> {
 }
 
 /// The value of `meta.<key>`, or `invalid_input` saying it is missing and what it should hold.
-pub(crate) fn meta_value<'a>(
-    sample: &'a Sample,
-    key: &str,
-    holds: &str,
-) -> Result<&'a Value, Failure> {
+pub fn meta_value<'a>(sample: &'a Sample, key: &str, holds: &str) -> Result<&'a Value, Failure> {
     match sample.meta.get(key) {
         None | Some(Value::Null) => Err(Failure::invalid_input(format!(
             "sample has no `meta.{key}` ({holds}, computed by the trainer)"
@@ -62,7 +58,7 @@ pub(crate) fn meta_value<'a>(
 
 /// A list of vectors (`meta.<key>`, one per token), each as a unit vector, all of one dimension;
 /// at most `max` of them. An empty list is returned as such (the caller decides what it means).
-pub(crate) fn unit_vectors(
+pub fn unit_vectors(
     v: &Value,
     key: &str,
     max: usize,
@@ -101,7 +97,7 @@ pub(crate) fn unit_vectors(
 
 /// The dot product of two vectors of one dimension (the cosine of two unit vectors), clamped to
 /// [−1, 1] against rounding.
-pub(crate) fn cosine(a: &[f64], b: &[f64]) -> f64 {
+pub fn cosine(a: &[f64], b: &[f64]) -> f64 {
     a.iter()
         .zip(b)
         .map(|(x, y)| x * y)
