@@ -48,3 +48,28 @@ def test_interpreter_runs_while_rust_scores():
     assert result["error"].startswith("component `e` (edit_similarity): deadline of 1500 ms exceeded"), result
     slices = {min(9, int(10 * (t - t0) / (t1 - t0))) for t in seen if t0 <= t <= t1}
     assert len(slices) >= 6, f"the spinner ran in {sorted(slices)} of 10 slices of the call"
+
+
+def test_threads_sharing_a_reward_lose_no_state_update():
+    # Each call is a batch whose commit reads then writes the state (shortest_correct_anchor
+    # counts its updates per prompt); eight threads' commits must take turns, or counts are lost.
+    spec = {"components": {"correct": "exact_match",
+                           "anchor": {"reward": "shortest_correct_anchor", "params": {"key": "group"}}},
+            "reward": "correct + anchor"}
+    reward = Reward.from_dict(spec, jobs=1)
+    batch = [{"id": i, "group": "q", "response": "<answer>4</answer>", "reference": "4", "tokens": 10 + i}
+             for i in range(4)]
+
+    def work():
+        for _ in range(50):
+            reward.score(batch)
+
+    threads = [threading.Thread(target=work) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    import json
+
+    state = json.loads(reward._engine.state_entries())
+    assert state == [["*/anchor", "q", {"anchor": 10.0, "updates": 400}]], state

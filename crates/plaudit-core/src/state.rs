@@ -187,6 +187,44 @@ mod tests {
         );
     }
 
+    /// A store with the default transaction (like a front's own store that nothing else
+    /// writes): what the closure reads and writes goes to the store.
+    #[derive(Default)]
+    struct Plain(Mutex<HashMap<(String, String), Value>>);
+
+    impl Store for Plain {
+        fn get(&self, namespace: &str, key: &str) -> Result<Option<Value>, String> {
+            let map = self.0.lock().unwrap();
+            Ok(map.get(&(namespace.to_string(), key.to_string())).cloned())
+        }
+        fn put(&self, namespace: &str, entries: Vec<(String, Value)>) -> Result<(), String> {
+            let mut map = self.0.lock().unwrap();
+            for (k, v) in entries {
+                map.insert((namespace.to_string(), k), v);
+            }
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn the_default_transaction_reads_and_writes_the_store() {
+        let s = Plain::default();
+        s.put("a", vec![("k".into(), json!(1))]).unwrap();
+        let mut seen = Vec::new();
+        s.transaction(&mut |tx| {
+            seen.push(tx.get("a", "k")?);
+            tx.put("a", vec![("k".into(), json!(2))])?;
+            // A transaction inside one runs its closure on the same store.
+            tx.transaction(&mut |inner| {
+                seen.push(inner.get("a", "k")?);
+                inner.put("a", vec![("j".into(), json!(3))])
+            })
+        })
+        .unwrap();
+        assert_eq!(seen, vec![Some(json!(1)), Some(json!(2))]);
+        assert_eq!(s.get("a", "j").unwrap(), Some(json!(3)));
+    }
+
     #[test]
     fn text_key_is_stable() {
         assert_eq!(text_key(""), "cbf29ce484222325");

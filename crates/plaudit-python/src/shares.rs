@@ -110,6 +110,9 @@ type Entries = Vec<(String, String, Value)>;
 #[derive(Default)]
 pub struct SharedStore {
     map: RwLock<HashMap<(String, String), Value>>,
+    /// Held for the length of a transaction: two threads' commits (a `Reward` is shared between
+    /// threads) take turns, so neither loses the other's update.
+    writer: Mutex<()>,
     /// Record what `put` writes (only a pool's driver asks: nobody else would take it).
     recording: AtomicBool,
     written: Mutex<Entries>,
@@ -170,6 +173,14 @@ impl Store for SharedStore {
                 .extend(written);
         }
         Ok(())
+    }
+
+    fn transaction(
+        &self,
+        f: &mut dyn FnMut(&dyn Store) -> Result<(), String>,
+    ) -> Result<(), String> {
+        let _writer = self.writer.lock().unwrap_or_else(|e| e.into_inner());
+        f(self)
     }
 }
 
