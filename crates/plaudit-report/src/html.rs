@@ -80,6 +80,42 @@ fn summary_cells(s: Option<&Summary>) -> String {
 type Chart = Result<String, String>;
 
 /// A count axis' label: whole numbers only.
+/// A histogram's chart on `root`: its caption, the x range, counts up to `ymax`, the mesh and
+/// labels every histogram (one report's or a comparison's) shares.
+pub(crate) fn histogram_axes<'a, 'b>(
+    root: &'a DrawingArea<SVGBackend<'b>, plotters::coord::Shift>,
+    title: &str,
+    x_desc: &str,
+    x: std::ops::Range<f64>,
+    ymax: f64,
+) -> Result<
+    ChartContext<
+        'a,
+        SVGBackend<'b>,
+        Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>,
+    >,
+    String,
+> {
+    let mut chart = ChartBuilder::on(root)
+        .caption(title, ("sans-serif", 15))
+        .margin(8)
+        .x_label_area_size(30)
+        .y_label_area_size(50)
+        .build_cartesian_2d(x, 0f64..ymax)
+        .map_err(|e| e.to_string())?;
+    chart
+        .configure_mesh()
+        .disable_x_mesh()
+        .light_line_style(WHITE)
+        .x_desc(x_desc)
+        .x_labels(6)
+        .y_labels(5)
+        .y_label_formatter(&count_label)
+        .draw()
+        .map_err(|e| e.to_string())?;
+    Ok(chart)
+}
+
 fn count_label(y: &f64) -> String {
     if y.fract() == 0.0 {
         format!("{y:.0}")
@@ -99,23 +135,7 @@ fn histogram(title: &str, x_desc: &str, bins: &Bins) -> Chart {
             _ => (0.0, 1.0),
         };
         let ymax = bins.counts.iter().copied().max().unwrap_or(1).max(1) as f64 * 1.05;
-        let mut chart = ChartBuilder::on(&root)
-            .caption(title, ("sans-serif", 15))
-            .margin(8)
-            .x_label_area_size(30)
-            .y_label_area_size(50)
-            .build_cartesian_2d(x0..x1, 0f64..ymax)
-            .map_err(|e| e.to_string())?;
-        chart
-            .configure_mesh()
-            .disable_x_mesh()
-            .light_line_style(WHITE)
-            .x_desc(x_desc)
-            .x_labels(6)
-            .y_labels(5)
-            .y_label_formatter(&count_label)
-            .draw()
-            .map_err(|e| e.to_string())?;
+        let mut chart = histogram_axes(&root, title, x_desc, x0..x1, ymax)?;
         chart
             .draw_series(bins.counts.iter().enumerate().map(|(i, &c)| {
                 Rectangle::new(

@@ -9,7 +9,7 @@ use std::fmt::Write;
 
 use plotters::prelude::*;
 
-use super::{count_label, esc, histogram, num, opt, script_json, Chart, ROLLOUT_BYTES};
+use super::{esc, histogram, histogram_axes, num, opt, script_json, Chart, ROLLOUT_BYTES};
 use super::{SCRIPT, STYLE};
 use crate::compare::{ComparedRollout, Comparison, Confusion};
 use crate::stats::{Bins, Summary};
@@ -36,23 +36,7 @@ fn overlaid(title: &str, x_desc: &str, a: &Bins, b: &Bins) -> Chart {
             .unwrap_or(1)
             .max(1) as f64
             * 1.1;
-        let mut chart = ChartBuilder::on(&root)
-            .caption(title, ("sans-serif", 15))
-            .margin(8)
-            .x_label_area_size(30)
-            .y_label_area_size(50)
-            .build_cartesian_2d(x0..x1, 0f64..ymax)
-            .map_err(|e| e.to_string())?;
-        chart
-            .configure_mesh()
-            .disable_x_mesh()
-            .light_line_style(WHITE)
-            .x_desc(x_desc)
-            .x_labels(6)
-            .y_labels(5)
-            .y_label_formatter(&count_label)
-            .draw()
-            .map_err(|e| e.to_string())?;
+        let mut chart = histogram_axes(&root, title, x_desc, x0..x1, ymax)?;
         for (name, bins, color) in [("A", a, A_COLOR), ("B", b, B_COLOR)] {
             chart
                 .draw_series(bins.counts.iter().enumerate().map(|(i, &c)| {
