@@ -18,6 +18,16 @@
 //! `step_advantages` (one per step, to broadcast to that step's tokens) and `through` (how many
 //! rollouts pass through each step's node).
 //!
+//! With `merge: graph` the rollouts are merged into a graph instead: a node is a step text,
+//! whatever came before it, so two rollouts that reach the same step by different routes share
+//! its node. V(node) is still the mean outcome of the rollouts that pass through it (a rollout
+//! that repeats a step counts once there); a node's parent is the step the rollout took just
+//! before it (the root for the first step), and its siblings are every node some rollout of the
+//! group took right after that parent. A step's advantage is then taken along the rollout's own
+//! edge, parent → node, with the baselines above; `baseline: parent` with `aggregate: sum` still
+//! telescopes to V(last step) − V(root). In a group whose paths share no step text out of
+//! position, the graph is the prefix tree and both merges give the same values.
+//!
 //! Steps are compared as text, after trimming and collapsing whitespace when
 //! `normalize_whitespace` is on; with `source: response`, empty pieces between delimiters are
 //! dropped. A member with no steps, or with `source: steps` and no `steps` field, is
@@ -33,7 +43,14 @@
 //! decisions". The research catalogue's inferred forms, which this implements: nodes merge by
 //! identical prefix, V(n) = the mean outcome through n, and A(n) = V(n) − V(parent) or the
 //! sibling-relative V(n) − mean over siblings. SALT's own node-merging rule is not in its
-//! abstract; merging by identical step prefix is Plaudit's documented choice.
+//! abstract; merging by identical step prefix (`merge: tree`, the default) is Plaudit's
+//! documented choice. `merge: graph` is Plaudit's reading of SALT's "graph": steps with the same
+//! (normalised) text are the same node regardless of what preceded them, which is what lets a
+//! graph, unlike a tree, pool the outcomes of every rollout that took a step; the abstract does
+//! not say which equivalence of steps SALT uses (exact text, environment state, or a learned
+//! one), and another equivalence is a different number. For agent trajectories, put the
+//! observation and the action in each step's text when the same action means different things in
+//! different states.
 //!
 //! ## Parameters
 //! - `outcome` (component name; default `correct`): each rollout's outcome reward.
@@ -45,6 +62,8 @@
 //!   value.
 //! - `normalize_whitespace` (boolean; default true): compare steps after trimming and collapsing
 //!   runs of whitespace.
+//! - `merge` (`tree` | `graph`; default `tree`): merge steps by identical prefix, or by their text
+//!   alone (SALT's trajectory graph, Plaudit's reading).
 //!
 //! ## Example
 //! ```json
@@ -54,10 +73,13 @@
 //! {"params": {"source": "response", "delimiter": "\n"}, "group": [{"sample": {"response": "plan\nsearch x"}, "components": {"correct": 1.0}}, {"sample": {"response": "plan \n  search   y"}, "components": {"correct": 0.0}}, {"sample": {"response": "plan\n\nsearch y\n"}, "components": {"correct": 0.0}}], "values": [0.25, -0.25, -0.25]}
 //! {"params": {"source": "response", "delimiter": "\n", "normalize_whitespace": false}, "group": [{"sample": {"response": "plan\nsearch x"}, "components": {"correct": 1.0}}, {"sample": {"response": "plan \n  search   y"}, "components": {"correct": 0.0}}, {"sample": {"response": "plan\n\nsearch y\n"}, "components": {"correct": 0.0}}], "values": [0.375, -0.125, -0.125]}
 //! {"params": {}, "group": [{"sample": {"response": "a", "steps": ["A", "B"]}, "components": {"correct": 1.0}}, {"sample": {"response": "b", "steps": ["A", "C"]}, "components": {"correct": 0.0}}, {"sample": {"response": "c"}, "components": {"correct": 1.0}}, {"sample": {"response": "d", "steps": []}, "components": {"correct": 1.0}}, {"sample": {"response": "e", "steps": ["A"]}, "components": {"correct": null}}], "values": [0.25, -0.25, "invalid_input", "invalid_input", "error"]}
+//! {"params": {"merge": "graph"}, "group": [{"sample": {"response": "a", "steps": ["A", "B"]}, "components": {"correct": 1.0}}, {"sample": {"response": "b", "steps": ["C", "B"]}, "components": {"correct": 0.0}}, {"sample": {"response": "c", "steps": ["C", "D"]}, "components": {"correct": 0.0}}, {"sample": {"response": "d", "steps": ["A", "D"]}, "components": {"correct": 0.0}}], "values": [0.25, 0.0, -0.25, 0.0]}
+//! {"params": {"merge": "tree"}, "group": [{"sample": {"response": "a", "steps": ["A", "B"]}, "components": {"correct": 1.0}}, {"sample": {"response": "b", "steps": ["C", "B"]}, "components": {"correct": 0.0}}, {"sample": {"response": "c", "steps": ["C", "D"]}, "components": {"correct": 0.0}}, {"sample": {"response": "d", "steps": ["A", "D"]}, "components": {"correct": 0.0}}], "values": [0.375, -0.125, -0.125, -0.125]}
+//! {"params": {"merge": "graph", "baseline": "parent", "aggregate": "sum"}, "group": [{"sample": {"response": "a", "steps": ["A", "B"]}, "components": {"correct": 1.0}}, {"sample": {"response": "b", "steps": ["C", "B"]}, "components": {"correct": 0.0}}, {"sample": {"response": "c", "steps": ["C", "D"]}, "components": {"correct": 0.0}}, {"sample": {"response": "d", "steps": ["A", "D"]}, "components": {"correct": 0.0}}], "values": [0.25, 0.25, -0.25, -0.25]}
 //! ```
 
 use std::borrow::Cow;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use plaudit_core::{
@@ -113,6 +135,12 @@ const PARAMS: &[ParamSpec] = &[
         "true",
         "compare steps after trimming and collapsing whitespace",
     ),
+    ParamSpec::new(
+        "merge",
+        Kind::Enum(&["tree", "graph"]),
+        "\"tree\"",
+        "merge steps by identical prefix (tree) or by their text alone (graph)",
+    ),
 ];
 
 struct TreeAdvantage {
@@ -122,6 +150,7 @@ struct TreeAdvantage {
     siblings: bool,
     sum: bool,
     normalize: bool,
+    graph: bool,
 }
 
 fn build(p: &Params) -> Result<Arc<dyn Reward>, String> {
@@ -140,6 +169,7 @@ fn build(p: &Params) -> Result<Arc<dyn Reward>, String> {
         siblings: p.str("baseline") == "siblings",
         sum: p.str("aggregate") == "sum",
         normalize: p.bool("normalize_whitespace"),
+        graph: p.str("merge") == "graph",
     }))
 }
 
@@ -162,7 +192,6 @@ fn collapse(s: &str) -> Cow<'_, str> {
 type Path<'a> = (f64, Vec<Cow<'a, str>>);
 
 struct Node {
-    parent: usize,
     sum: f64,
     count: usize,
     children: Vec<usize>,
@@ -227,17 +256,19 @@ impl Reward for TreeAdvantage {
             })
             .collect();
         let mut nodes = vec![Node {
-            parent: 0,
             sum: 0.0,
             count: 0,
             children: Vec::new(),
         }];
+        // A node is keyed by (parent, text) in the tree, by its text alone in the graph.
         let mut index: HashMap<(usize, &str), usize> = HashMap::new();
+        let mut edges: HashSet<(usize, usize)> = HashSet::new();
         let ticker = Ticker::new(cx.deadline, 1024);
         // Each member's node ids, root excluded.
         let mut node_paths: Vec<Vec<usize>> = Vec::with_capacity(paths.len());
         for p in &paths {
             let mut ids = Vec::new();
+            let mut seen: HashSet<usize> = HashSet::new();
             if let Ok((r, steps)) = p {
                 nodes[0].sum += r;
                 nodes[0].count += 1;
@@ -246,26 +277,32 @@ impl Reward for TreeAdvantage {
                     if let Err(f) = ticker.tick() {
                         return members.iter().map(|_| Err(f.into())).collect();
                     }
-                    let next = *index.entry((at, step.as_ref())).or_insert_with(|| {
+                    let key = (if self.graph { 0 } else { at }, step.as_ref());
+                    let next = *index.entry(key).or_insert_with(|| {
                         nodes.push(Node {
-                            parent: at,
                             sum: 0.0,
                             count: 0,
                             children: Vec::new(),
                         });
-                        let id = nodes.len() - 1;
-                        nodes[at].children.push(id);
-                        id
+                        nodes.len() - 1
                     });
-                    nodes[next].sum += r;
-                    nodes[next].count += 1;
+                    if edges.insert((at, next)) {
+                        nodes[at].children.push(next);
+                    }
+                    // A rollout counts once at each node it passes through (in the graph it
+                    // can come back to a step; in the tree every step is a new node).
+                    if !self.graph || seen.insert(next) {
+                        nodes[next].sum += r;
+                        nodes[next].count += 1;
+                    }
                     ids.push(next);
                     at = next;
                 }
             }
             node_paths.push(ids);
         }
-        // Node values, the mean value of each node's children, and each node's advantage.
+        // Node values, the mean value of each node's children, and each step's advantage along
+        // the edge the rollout took (parent → node).
         let values: Vec<f64> = nodes
             .iter()
             .map(|n| {
@@ -286,8 +323,7 @@ impl Reward for TreeAdvantage {
                 }
             })
             .collect();
-        let node_advantage = |id: usize| {
-            let parent = nodes[id].parent;
+        let edge_advantage = |parent: usize, id: usize| {
             let base = if self.siblings {
                 child_mean[parent]
             } else {
@@ -300,7 +336,11 @@ impl Reward for TreeAdvantage {
             .zip(node_paths)
             .map(|(p, ids)| {
                 p?;
-                let advs: Vec<f64> = ids.iter().map(|&id| node_advantage(id)).collect();
+                let advs: Vec<f64> = ids
+                    .iter()
+                    .enumerate()
+                    .map(|(i, &id)| edge_advantage(if i == 0 { 0 } else { ids[i - 1] }, id))
+                    .collect();
                 let total: f64 = advs.iter().sum();
                 let v = if self.sum {
                     total

@@ -1,0 +1,164 @@
+//! Issue 19, fourth part: SALT's trajectory graph (`tree_advantage`'s `merge: graph`), PRL's
+//! entropy-regularised process rewards (`prl_process`) and DECS's token-level redundancy penalty
+//! (`redundancy_penalty`'s `output: tokens`), against values worked out by hand from the
+//! documented formulas (the arithmetic is in the comments), and against the inputs a careless
+//! trainer could send.
+
+use std::sync::Arc;
+
+use plaudit_core::{Ctx, Deadline, GroupCtx, Member, Outcome, Params, Reward, Sample, Status};
+use serde_json::{json, Value};
+
+fn reward(name: &str, params: Value, components: &[&str]) -> Arc<dyn Reward> {
+    let info = plaudit_rewards::all()
+        .into_iter()
+        .find(|i| i.name == name)
+        .unwrap_or_else(|| panic!("no reward {name}"));
+    let p = Params::from_json(info.params, &params, components).unwrap();
+    (info.build)(&p).unwrap()
+}
+
+fn sample(v: Value) -> Sample {
+    Sample::from_value(v).unwrap()
+}
+
+/// Scores a group whose members carry the value of the component `correct`.
+fn group(name: &str, params: Value, rows: &[(Value, Option<f64>)]) -> Vec<Outcome> {
+    let samples: Vec<Sample> = rows.iter().map(|(s, _)| sample(s.clone())).collect();
+    let values: Vec<Vec<Option<f64>>> = rows.iter().map(|(_, v)| vec![*v]).collect();
+    let members: Vec<Member> = samples
+        .iter()
+        .zip(&values)
+        .map(|(s, v)| Member {
+            sample: s,
+            values: v,
+        })
+        .collect();
+    let d = Deadline::none();
+    reward(name, params, &["correct"]).score_group(&members, &GroupCtx::new(&d, Some("g")))
+}
+
+fn value(o: &Outcome) -> f64 {
+    o.as_ref().unwrap_or_else(|f| panic!("{f:?}")).value
+}
+
+fn details(o: &Outcome) -> &Value {
+    o.as_ref()
+        .unwrap_or_else(|f| panic!("{f:?}"))
+        .details
+        .as_ref()
+        .expect("details")
+}
+
+fn assert_values(got: &[Outcome], want: &[f64]) {
+    assert_eq!(got.len(), want.len());
+    for (i, (g, w)) in got.iter().zip(want).enumerate() {
+        let g = value(g);
+        assert!((g - w).abs() <= 1e-12, "member {i}: got {g}, want {w}");
+    }
+}
+
+fn status(o: &Outcome) -> Status {
+    o.as_ref().expect_err("a failure").status
+}
+
+// ---- tree_advantage, merge: graph (SALT) ----
+
+fn paths(rows: &[(&[&str], f64)]) -> Vec<(Value, Option<f64>)> {
+    rows.iter()
+        .enumerate()
+        .map(|(i, (steps, r))| (json!({"response": i.to_string(), "steps": steps}), Some(*r)))
+        .collect()
+}
+
+#[test]
+fn salt_graph_pools_a_step_reached_by_different_routes() {
+    // a: A→B (1), b: C→B (0), c: C→D (0), d: A→D (0).
+    let g = paths(&[
+        (&["A", "B"], 1.0),
+        (&["C", "B"], 0.0),
+        (&["C", "D"], 0.0),
+        (&["A", "D"], 0.0),
+    ]);
+    // Graph: V(root) = 1/4; V(A) = 1/2, V(C) = 0, V(B) = (1+0)/2 = 1/2, V(D) = 0.
+    // Children: root → {A, C} (mean 1/4); A → {B, D} and C → {B, D} (mean 1/4 each).
+    // a: A 1/2−1/4, B 1/2−1/4 → mean 1/4; b: C −1/4, B +1/4 → 0; c: −1/4, −1/4; d: +1/4, −1/4.
+    let got = group("tree_advantage", json!({"merge": "graph"}), &g);
+    assert_values(&got, &[0.25, 0.0, -0.25, 0.0]);
+    assert_eq!(details(&got[1])["step_advantages"], json!([-0.25, 0.25]));
+    assert_eq!(details(&got[1])["through"], json!([2, 2]));
+    // The prefix tree keeps C→B apart from A→B: b's B has value 0 like its sibling C→D.
+    // Tree: V(A) = 1/2, V(C) = 0 (mean 1/4); under A: B 1, D 0 (mean 1/2); under C: 0, 0.
+    // a: (1/4 + 1/2)/2; b: (−1/4 + 0)/2; c: same; d: (1/4 − 1/2)/2.
+    let tree = group("tree_advantage", json!({}), &g);
+    assert_values(&tree, &[0.375, -0.125, -0.125, -0.125]);
+    // parent baseline, sum: telescopes to V(last) − V(root) in the graph too.
+    let tel = group(
+        "tree_advantage",
+        json!({"merge": "graph", "baseline": "parent", "aggregate": "sum"}),
+        &g,
+    );
+    assert_values(&tel, &[0.25, 0.25, -0.25, -0.25]);
+}
+
+#[test]
+fn salt_graph_counts_a_rollout_once_at_a_step_it_repeats() {
+    // a: A→A→B (1), b: A→C (0). V(root) = 1/2, V(A) = (1+0)/2 (a counted once), V(B) = 1,
+    // V(C) = 0. Children: root → {A}; A → {A, B, C} (mean (1/2 + 1 + 0)/3 = 1/2).
+    // a: A 0, A→A 0, A→B 1/2 → mean 1/6; b: A 0, A→C −1/2 → mean −1/4.
+    let g = paths(&[(&["A", "A", "B"], 1.0), (&["A", "C"], 0.0)]);
+    let got = group("tree_advantage", json!({"merge": "graph"}), &g);
+    assert_values(&got, &[1.0 / 6.0, -0.25]);
+    assert_eq!(details(&got[0])["through"], json!([2, 2, 1]));
+    let tel = group(
+        "tree_advantage",
+        json!({"merge": "graph", "baseline": "parent", "aggregate": "sum"}),
+        &g,
+    );
+    assert_values(&tel, &[0.5, -0.5]);
+}
+
+#[test]
+fn salt_graph_is_the_tree_when_no_step_recurs_out_of_position() {
+    let g = paths(&[
+        (&["A", "B"], 1.0),
+        (&["A", "C"], 0.0),
+        (&["D"], 0.0),
+        (&["A", "B"], 1.0),
+        (&["D", "E", "F"], 1.0),
+    ]);
+    for params in [
+        json!({}),
+        json!({"baseline": "parent"}),
+        json!({"aggregate": "sum"}),
+    ] {
+        let mut graph = params.clone();
+        graph["merge"] = json!("graph");
+        let t: Vec<f64> = group("tree_advantage", params, &g)
+            .iter()
+            .map(value)
+            .collect();
+        let gr = group("tree_advantage", graph, &g);
+        assert_values(&gr, &t);
+    }
+    // Steps merge after whitespace normalisation, and failures stay per member.
+    let rows = vec![
+        (
+            json!({"response": "a", "steps": ["look  up", "buy"]}),
+            Some(1.0),
+        ),
+        (
+            json!({"response": "b", "steps": ["search", " look up"]}),
+            Some(0.0),
+        ),
+        (json!({"response": "c"}), Some(1.0)),
+        (json!({"response": "d", "steps": ["buy"]}), None),
+    ];
+    let got = group("tree_advantage", json!({"merge": "graph"}), &rows);
+    // V(root) = 1/2; V(look up) = 1/2 (a, b), V(buy) = 1, V(search) = 0.
+    // root → {look up, search} (mean 1/4); look up → {buy} (mean 1); search → {look up}.
+    // a: 1/2−1/4, 1−1 → 1/8; b: 0−1/4, 1/2−1/2 → −1/8.
+    assert_values(&got[..2], &[0.125, -0.125]);
+    assert_eq!(status(&got[2]), Status::InvalidInput);
+    assert_eq!(status(&got[3]), Status::Error);
+}
