@@ -162,3 +162,93 @@ fn salt_graph_is_the_tree_when_no_step_recurs_out_of_position() {
     assert_eq!(status(&got[2]), Status::InvalidInput);
     assert_eq!(status(&got[3]), Status::Error);
 }
+
+// ---- prl_process (PRL) ----
+
+fn prl(params: Value, r: Option<f64>, s: Value) -> Outcome {
+    let d = Deadline::none();
+    let values = [r];
+    reward("prl_process", params, &["correct"]).score(&sample(s), &Ctx::new(&d, &values))
+}
+
+const LP: [f64; 7] = [-0.5, -1.0, -0.25, -2.0, -0.125, -1.5, -0.75];
+const REF: [f64; 7] = [-1.0, -0.5, -0.25, -1.0, -0.625, -1.5, -0.25];
+
+#[test]
+fn prl_step_rewards_are_the_outcome_minus_beta_times_the_log_ratio_still_to_come() {
+    // Token log-ratios: 0.5, −0.5, 0, −1, 0.5, 0, −0.5. Steps of 3 tokens: [0..3), [3..6), [6..7)
+    // with d = 0, −0.5, −0.5. β = 0.5, r = 1:
+    // ρ_3 = 1; ρ_2 = 1 − 0.5·(−0.5) = 1.25; ρ_1 = 1 − 0.5·(−1) = 1.5; G = ρ_1 (d_1 = 0).
+    let s = json!({"response": "…", "logprobs": LP, "meta": {"ref_logprobs": REF}});
+    let o = prl(json!({"beta": 0.5, "step_length": 3}), Some(1.0), s.clone());
+    assert_eq!(value(&o), 1.25);
+    let det = details(&o);
+    assert_eq!(det["step_rewards"], json!([1.5, 1.25, 1.0]));
+    assert_eq!(det["step_ends"], json!([3, 6, 7]));
+    assert_eq!(det["regularized_return"], json!(1.5));
+    assert_eq!(det["log_ratio"], json!(-1.0));
+    for (agg, want) in [("min", 1.0), ("first", 1.5), ("last", 1.0), ("sum", 3.75)] {
+        let o = prl(
+            json!({"beta": 0.5, "step_length": 3, "aggregation": agg}),
+            Some(1.0),
+            s.clone(),
+        );
+        assert_eq!(value(&o), want, "{agg}");
+    }
+    // The same cut from the trainer's step lengths gives the same numbers.
+    let mut f = s.clone();
+    f["meta"]["step_lengths"] = json!([3, 3, 1]);
+    let o = prl(json!({"beta": 0.5, "segment": "field"}), Some(1.0), f);
+    assert_eq!(details(&o)["step_rewards"], json!([1.5, 1.25, 1.0]));
+    // One step holding every token: its reward is the outcome, and G is the sequence objective
+    // r − β·Σ(ℓ − ℓ_ref) = 0 − 0.5·(−1).
+    let o = prl(json!({"beta": 0.5}), Some(0.0), s.clone());
+    assert_eq!(value(&o), 0.0);
+    assert_eq!(details(&o)["regularized_return"], json!(0.5));
+    // A policy equal to the reference adds nothing: every step's reward is the outcome.
+    let same = json!({"response": "…", "logprobs": REF, "meta": {"ref_logprobs": REF}});
+    let o = prl(json!({"step_length": 2}), Some(0.7), same);
+    assert_eq!(details(&o)["step_rewards"], json!([0.7, 0.7, 0.7, 0.7]));
+    // Consecutive step rewards differ by β times the later step's log-ratio.
+    let o = prl(json!({"beta": 2.0, "step_length": 1}), Some(1.0), s);
+    let rw: Vec<f64> = serde_json::from_value(details(&o)["step_rewards"].clone()).unwrap();
+    let ratios: Vec<f64> = LP.iter().zip(REF).map(|(a, b)| a - b).collect();
+    for k in 1..rw.len() {
+        assert!(
+            (rw[k] - rw[k - 1] - 2.0 * ratios[k]).abs() < 1e-12,
+            "step {k}"
+        );
+    }
+}
+
+#[test]
+fn prl_refuses_inputs_that_do_not_line_up() {
+    let base = json!({"response": "…", "logprobs": LP, "meta": {"ref_logprobs": REF}});
+    let field = json!({"segment": "field"});
+    for lengths in [
+        json!(null),
+        json!([]),
+        json!([3, 3]),
+        json!([3, 3, 2]),
+        json!([3, 0, 4]),
+        json!([3, 1.5, 2.5]),
+        json!([3, "3", 1]),
+        json!("3,3,1"),
+    ] {
+        let mut s = base.clone();
+        s["meta"]["step_lengths"] = lengths.clone();
+        let o = prl(field.clone(), Some(1.0), s);
+        assert_eq!(status(&o), Status::InvalidInput, "{lengths}");
+    }
+    // Probabilities sent for log-probabilities, missing or short lists.
+    let mut s = base.clone();
+    s["logprobs"] = json!([0.5, 0.4, 0.3, 0.2, 0.1, 0.2, 0.3]);
+    assert_eq!(status(&prl(json!({}), Some(1.0), s)), Status::InvalidInput);
+    let mut s = base.clone();
+    s["meta"]["ref_logprobs"] = json!([-1.0]);
+    assert_eq!(status(&prl(json!({}), Some(1.0), s)), Status::InvalidInput);
+    let s = json!({"response": "…", "logprobs": LP});
+    assert_eq!(status(&prl(json!({}), Some(1.0), s)), Status::InvalidInput);
+    // A failed outcome is an error, never a reward computed from nothing.
+    assert_eq!(status(&prl(json!({}), None, base)), Status::Error);
+}

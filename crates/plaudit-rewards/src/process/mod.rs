@@ -15,6 +15,7 @@ crate::rewards! {
     step_increment,
     gated_process,
     prime_implicit,
+    prl_process,
     info_gain_turn,
     likelihood_reward,
 }

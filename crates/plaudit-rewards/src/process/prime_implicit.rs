@@ -93,7 +93,7 @@ fn build(p: &Params) -> Result<Arc<dyn Reward>, String> {
 }
 
 /// Every entry of `xs` is a log-probability (≤ 0), else `invalid_input` naming `field[i]`.
-fn check_logprobs(xs: &[f64], field: &str) -> Result<(), Failure> {
+pub(super) fn check_logprobs(xs: &[f64], field: &str) -> Result<(), Failure> {
     match xs.iter().position(|x| *x > 0.0) {
         Some(i) => Err(Failure::invalid_input(format!(
             "`{field}[{i}]` is {}, but a log-probability is at most 0",
