@@ -252,3 +252,146 @@ fn prl_refuses_inputs_that_do_not_line_up() {
     // A failed outcome is an error, never a reward computed from nothing.
     assert_eq!(status(&prl(json!({}), None, base)), Status::Error);
 }
+
+// ---- redundancy_penalty, output: tokens (DECS) ----
+
+/// The response the tokens spell, and each token's [start, end) in characters.
+fn tokenised(tokens: &[&str]) -> (String, Value) {
+    let mut at = 0;
+    let offsets: Vec<[usize; 2]> = tokens
+        .iter()
+        .map(|t| {
+            let n = t.chars().count();
+            at += n;
+            [at - n, at]
+        })
+        .collect();
+    (tokens.concat(), json!(offsets))
+}
+
+fn decs(params: Value, response: &str, reference: &str, meta: Value) -> Outcome {
+    let d = Deadline::none();
+    let s = json!({"response": response, "reference": reference, "meta": meta});
+    reward("redundancy_penalty", params, &[]).score(&sample(s), &Ctx::new(&d, &[]))
+}
+
+const TOKENS: [&str; 14] = [
+    "<think>", "So", " the", " answer", " is", " 72", ".", "\n\n", "Let", " me", " check", ".",
+    "</think>", "72",
+];
+
+#[test]
+fn decs_penalises_each_token_after_the_first_correct_answer_and_nothing_before() {
+    let (response, offsets) = tokenised(&TOKENS);
+    let meta = json!({ "token_offsets": offsets });
+    // 11 reasoning tokens ("So" … "."), the last 4 redundant ("Let me check."): each −1/11.
+    let o = decs(json!({"output": "tokens"}), &response, "72", meta.clone());
+    let third = -1.0 / 11.0;
+    let mut want = vec![0.0; 14];
+    want[8..12].fill(third);
+    let d = details(&o);
+    assert_eq!(d["token_rewards"], json!(want));
+    assert_eq!(d["first_redundant_token"], json!(8));
+    assert_eq!(
+        (d["redundant"].clone(), d["reasoning"].clone()),
+        (json!(4), json!(11))
+    );
+    assert!((value(&o) - want.iter().sum::<f64>()).abs() < 1e-15);
+    assert_eq!(value(&o), -4.0 / 11.0);
+    // The sequence output counts words instead: 3 redundant of 8.
+    let o = decs(json!({}), &response, "72", meta.clone());
+    assert_eq!(value(&o), -0.375);
+    assert!(details(&o).get("token_rewards").is_none());
+    // count: the first `budget` redundant tokens are free, every later one costs `weight`.
+    let o = decs(
+        json!({"output": "tokens", "measure": "count", "weight": 0.5, "budget": 1}),
+        &response,
+        "72",
+        meta.clone(),
+    );
+    assert_eq!(
+        details(&o)["token_rewards"],
+        json!([0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, -0.5, -0.5, -0.5, 0.0, 0.0])
+    );
+    assert_eq!(value(&o), -1.5);
+    // Never reached (a wrong reference): every token 0.
+    let o = decs(json!({"output": "tokens"}), &response, "73", meta);
+    assert_eq!(value(&o), 0.0);
+    assert_eq!(details(&o)["token_rewards"], json!(vec![0.0; 14]));
+    assert_eq!(details(&o)["first_redundant_token"], Value::Null);
+}
+
+#[test]
+fn decs_offsets_count_characters_and_an_empty_span_is_no_token_of_the_text() {
+    // Multi-byte characters before the boundary: offsets are in characters, not bytes.
+    let toks = [
+        "<think>",
+        "Café",
+        " à",
+        " 72",
+        " €;",
+        " answer",
+        " is",
+        " 72",
+        "\n\n",
+        "Vérifié",
+        " ✓",
+        "</think>",
+        "72",
+    ];
+    let (response, offsets) = tokenised(&toks);
+    let mut offsets = offsets.as_array().unwrap().clone();
+    // An end-of-sequence token with the empty span tokenizers give special tokens.
+    offsets.push(json!([0, 0]));
+    let o = decs(
+        json!({"output": "tokens", "measure": "count"}),
+        &response,
+        "72",
+        json!({ "token_offsets": offsets }),
+    );
+    let mut want = vec![0.0; 14];
+    want[9] = -1.0;
+    want[10] = -1.0;
+    assert_eq!(details(&o)["token_rewards"], json!(want));
+    assert_eq!(details(&o)["reasoning"], json!(10));
+    assert_eq!(value(&o), -2.0);
+}
+
+#[test]
+fn decs_refuses_offsets_that_do_not_describe_the_response() {
+    let (response, offsets) = tokenised(&TOKENS);
+    let n = response.chars().count();
+    let bad = [
+        json!(null),
+        json!("0-7"),
+        json!([[0, 7], [7]]),
+        json!([[0, 7], [7, "9"]]),
+        json!([[0, 7], [9, 7]]),
+        json!([[0, 7], [7, n + 1]]),
+        json!([[7, 9], [0, 7]]),
+        json!([[0, -1]]),
+    ];
+    for b in bad {
+        let o = decs(
+            json!({"output": "tokens"}),
+            &response,
+            "72",
+            json!({"token_offsets": b}),
+        );
+        assert_eq!(status(&o), Status::InvalidInput, "{b}");
+    }
+    // A count that differs from the sample's own token count or log-probs.
+    let d = Deadline::none();
+    let r = reward("redundancy_penalty", json!({"output": "tokens"}), &[]);
+    for extra in [json!({"tokens": 13}), json!({ "logprobs": vec![-0.1; 13] })] {
+        let mut s =
+            json!({"response": response, "reference": "72", "meta": {"token_offsets": offsets}});
+        for (k, v) in extra.as_object().unwrap() {
+            s[k] = v.clone();
+        }
+        let o = r.score(&sample(s), &Ctx::new(&d, &[]));
+        assert_eq!(status(&o), Status::InvalidInput, "{extra}");
+    }
+    let s = json!({"response": response, "reference": "72", "tokens": 14, "meta": {"token_offsets": offsets}});
+    assert!(r.score(&sample(s), &Ctx::new(&d, &[])).is_ok());
+}

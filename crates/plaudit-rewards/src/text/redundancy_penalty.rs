@@ -23,6 +23,24 @@
 //! and r = 0 when the answer is never reached (or T = 0). The details give k (`reached_at`,
 //! null when never), R and T.
 //!
+//! **Per-token output** (`output: tokens`). The trainer supplies where each response token sits
+//! in the response text, `meta.token_offsets`: one `[start, end)` pair per token, in characters
+//! (Unicode code points, as Python string indices and tokenizers' offset mappings count them).
+//! The units are then these tokens: a token is in the reasoning when its start lies in the
+//! region, and redundant when its start lies at or after the start of paragraph k + 1 (a token
+//! whose span is empty, like an end-of-sequence token, is neither). Each token gets its own
+//! reward, in `token_rewards` (one per entry of `meta.token_offsets`, in order):
+//! ```text
+//! measure: share   −weight / T for each redundant token, 0 for every other token
+//! measure: count   −weight for each redundant token after the first `budget` of them, else 0
+//! ```
+//! so the tokens before and at the first correct answer (exploration) and the answer after
+//! `</think>` cost nothing, and the value, their sum, is the formula above counted in tokens.
+//! The details also give `first_redundant_token` (its index, null when none). Offsets that are
+//! missing, not pairs of integers, past the end of the response, with start > end, or whose
+//! non-empty spans do not start in order are `invalid_input`; so is a count of offsets that
+//! differs from the sample's `logprobs` or `tokens` when the sample has them.
+//!
 //! ## Why
 //! "Overthinking Reduction with Decoupled Rewards and Curriculum Data Scheduling" (DECS) finds
 //! that trajectory-level length penalties both penalise "essential exploratory tokens" and reward
@@ -30,8 +48,11 @@
 //! surgically distinguishes and penalizes redundant tokens". The abstract does not say how
 //! redundancy is detected; Plaudit's reading: the tokens after the paragraph where the reasoning
 //! first reaches the correct answer are redundant, the ones before are exploration and cost
-//! nothing. Per-token rewards summed over a response are `count`'s −weight·R; `share` gives
-//! one number in [−weight, 0] per response, as a sequence-level trainer needs it. The curriculum
+//! nothing. `output: tokens` is the token-level mechanism: a per-token penalty on the redundant
+//! tokens and 0 on the others, for a trainer that adds a reward to each token (its sum over a
+//! response is `count`'s −weight·R in tokens); `output: sequence` gives one number per response,
+//! as a sequence-level trainer needs it. How the trainer folds the per-token rewards into its
+//! advantages (DECS's "decoupled" update) is the trainer's. The curriculum
 //! batch scheduling is the trainer's. Gate the penalty on correctness in the spec's expression
 //! (DECS penalises redundancy in correct responses).
 //!
@@ -51,6 +72,9 @@
 //! - `unit` (words | chars; default `words`): how R and T are counted.
 //! - `delimiter` (string; default `"\n\n"`): what separates paragraphs.
 //! - `region` (reasoning | response; default `reasoning`): where redundancy is measured.
+//! - `output` (sequence | tokens; default `sequence`): one value, or with `tokens` also a reward
+//!   per token (`token_rewards`) from `meta.token_offsets`, counting R and T in those tokens
+//!   (`unit` is then unused).
 //!
 //! ## Example
 //! ```json
@@ -60,15 +84,20 @@
 //! {"params": {"detect": "mention"}, "sample": {"response": "<think>Is it 72? Let me compute.\n\n48 / 2 = 24, and 48 + 24 = 72.\n\nSo the answer is 72.</think>\\boxed{72}", "reference": "72"}, "value": -0.7272727272727273}
 //! {"sample": {"response": "The answer is 72.", "reference": "72"}, "value": 0.0}
 //! {"sample": {"response": "The answer is 72."}, "status": "invalid_input"}
+//! {"params": {"output": "tokens"}, "sample": {"response": "<think>So the answer is 72.\n\nLet me check.</think>72", "reference": "72", "meta": {"token_offsets": [[0, 7], [7, 9], [9, 13], [13, 20], [20, 23], [23, 26], [26, 27], [27, 29], [29, 32], [32, 35], [35, 41], [41, 42], [42, 50], [50, 52]]}}, "value": -0.36363636363636365}
+//! {"params": {"output": "tokens", "measure": "count", "weight": 0.5, "budget": 1}, "sample": {"response": "<think>So the answer is 72.\n\nLet me check.</think>72", "reference": "72", "meta": {"token_offsets": [[0, 7], [7, 9], [9, 13], [13, 20], [20, 23], [23, 26], [26, 27], [27, 29], [29, 32], [32, 35], [35, 41], [41, 42], [42, 50], [50, 52]]}}, "value": -1.5}
+//! {"params": {"output": "tokens"}, "sample": {"response": "<think>So the answer is 72.\n\nLet me check.</think>72", "reference": "72"}, "status": "invalid_input"}
+//! {"params": {"output": "tokens"}, "sample": {"response": "<think>So the answer is 72.</think>72", "reference": "72", "logprobs": [-0.1, -0.2], "meta": {"token_offsets": [[0, 7], [7, 27], [27, 35], [35, 37]]}}, "status": "invalid_input"}
 //! ```
 
 use std::sync::Arc;
 
 use plaudit_core::deadline::Ticker;
+use plaudit_core::sample::type_name;
 use plaudit_core::{
     Ctx, Failure, Kind, Outcome, ParamSpec, Params, Reward, RewardInfo, Sample, Score,
 };
-use serde_json::json;
+use serde_json::{json, Value};
 
 use crate::util::{after_answer_marker, last_boxed, normalize_basic};
 
@@ -125,6 +154,12 @@ const PARAMS: &[ParamSpec] = &[
         "\"reasoning\"",
         "the reasoning, or the whole response",
     ),
+    ParamSpec::new(
+        "output",
+        Kind::Enum(&["sequence", "tokens"]),
+        "\"sequence\"",
+        "one value, or also a reward per token from `meta.token_offsets`",
+    ),
 ];
 
 struct Redundancy {
@@ -135,6 +170,7 @@ struct Redundancy {
     chars: bool,
     delimiter: String,
     whole_response: bool,
+    tokens: bool,
 }
 
 fn build(p: &Params) -> Result<Arc<dyn Reward>, String> {
@@ -150,6 +186,7 @@ fn build(p: &Params) -> Result<Arc<dyn Reward>, String> {
         chars: p.str("unit") == "chars",
         delimiter,
         whole_response: p.str("region") == "response",
+        tokens: p.str("output") == "tokens",
     }))
 }
 
@@ -309,6 +346,11 @@ impl Reward for Redundancy {
                 "redundancy_penalty needs the correct answer: `reference` must be an answer (a string, a number, `#### x`, `\\boxed{x}`), a list of them, or {\"answer\": …}",
             ));
         }
+        let offsets = if self.tokens {
+            Some(token_offsets(sample)?)
+        } else {
+            None
+        };
         let region = if self.whole_response {
             sample.response.as_str()
         } else {
@@ -330,11 +372,24 @@ impl Reward for Redundancy {
                 break;
             }
         }
+        if let Some(offsets) = offsets {
+            return Ok(self.per_token(sample, region, &paragraphs, reached, &offsets));
+        }
         let total = self.units(region);
         let redundant: usize = match reached {
             Some(k) => paragraphs[k + 1..].iter().map(|p| self.units(p)).sum(),
             None => 0,
         };
+        Ok(Score::with_details(
+            self.penalty(redundant, total),
+            json!({"reached_at": reached, "redundant": redundant, "reasoning": total}),
+        ))
+    }
+}
+
+impl Redundancy {
+    /// The penalty for `redundant` of `total` units (see the module documentation).
+    fn penalty(&self, redundant: usize, total: usize) -> f64 {
         let value = if redundant == 0 || total == 0 {
             0.0
         } else if self.count {
@@ -343,12 +398,140 @@ impl Reward for Redundancy {
             -self.weight * redundant as f64 / total as f64
         };
         // −0.0 reads as 0.
-        let value = if value == 0.0 { 0.0 } else { value };
-        Ok(Score::with_details(
-            value,
-            json!({"reached_at": reached, "redundant": redundant, "reasoning": total}),
-        ))
+        if value == 0.0 {
+            0.0
+        } else {
+            value
+        }
     }
+
+    /// `output: tokens`: the units are the trainer's tokens, each with its own reward.
+    fn per_token(
+        &self,
+        sample: &Sample,
+        region: &str,
+        paragraphs: &[&str],
+        reached: Option<usize>,
+        offsets: &[(usize, usize)],
+    ) -> Score {
+        let response = sample.response.as_str();
+        // Byte positions in the response, then in characters (the offsets' unit).
+        let base = region.as_ptr() as usize - response.as_ptr() as usize;
+        let end = base + region.len();
+        let from = match reached {
+            Some(k) if k + 1 < paragraphs.len() => {
+                base + paragraphs[..=k].iter().map(|p| p.len()).sum::<usize>()
+                    + (k + 1) * self.delimiter.len()
+            }
+            _ => end,
+        };
+        let chars = |byte: usize| response[..byte].chars().count();
+        let (lo, hi, from) = (chars(base), chars(end), chars(from));
+        let in_region = |&(s, e): &(usize, usize)| s < e && lo <= s && s < hi;
+        let is_redundant = |&(s, e): &(usize, usize)| s < e && from <= s && s < hi;
+        let total = offsets.iter().filter(|t| in_region(t)).count();
+        let redundant = offsets.iter().filter(|t| is_redundant(t)).count();
+        let mut seen = 0usize;
+        let mut first = None;
+        let rewards: Vec<f64> = offsets
+            .iter()
+            .enumerate()
+            .map(|(i, t)| {
+                if !is_redundant(t) {
+                    return 0.0;
+                }
+                first.get_or_insert(i);
+                seen += 1;
+                let r = if !self.count {
+                    -self.weight / total as f64
+                } else if seen as f64 > self.budget {
+                    -self.weight
+                } else {
+                    0.0
+                };
+                if r == 0.0 {
+                    0.0
+                } else {
+                    r
+                }
+            })
+            .collect();
+        Score::with_details(
+            self.penalty(redundant, total),
+            json!({
+                "reached_at": reached,
+                "redundant": redundant,
+                "reasoning": total,
+                "first_redundant_token": first,
+                "token_rewards": rewards,
+            }),
+        )
+    }
+}
+
+/// `meta.token_offsets`: one `[start, end)` pair of character offsets into the response per
+/// token, checked (see the module documentation).
+fn token_offsets(sample: &Sample) -> Result<Vec<(usize, usize)>, Failure> {
+    let items = match sample.meta.get("token_offsets") {
+        None | Some(Value::Null) => {
+            return Err(Failure::invalid_input(
+                "sample has no `meta.token_offsets` (`output: tokens` needs each response token's [start, end) character offsets in the response)",
+            ))
+        }
+        Some(Value::Array(items)) => items,
+        Some(other) => {
+            return Err(Failure::invalid_input(format!(
+                "`meta.token_offsets`: expected a list of [start, end] pairs, got {}",
+                type_name(other)
+            )))
+        }
+    };
+    let n_chars = sample.response.chars().count();
+    let mut out = Vec::with_capacity(items.len());
+    let mut last_start = 0usize;
+    for (i, item) in items.iter().enumerate() {
+        let pair = match item.as_array().map(|a| a.as_slice()) {
+            Some([s, e]) => s.as_u64().zip(e.as_u64()),
+            _ => None,
+        };
+        let Some((s, e)) = pair else {
+            return Err(Failure::invalid_input(format!(
+                "`meta.token_offsets[{i}]`: expected a [start, end] pair of character offsets, got {item}"
+            )));
+        };
+        let (s, e) = (s as usize, e as usize);
+        if s > e || e > n_chars {
+            return Err(Failure::invalid_input(format!(
+                "`meta.token_offsets[{i}]` is [{s}, {e}], but a token's span must have start ≤ end ≤ {n_chars} (the response's length in characters)"
+            )));
+        }
+        if s < e {
+            if s < last_start {
+                return Err(Failure::invalid_input(format!(
+                    "`meta.token_offsets[{i}]` starts at {s}, before the previous token (at {last_start}): the tokens must be in order"
+                )));
+            }
+            last_start = s;
+        }
+        out.push((s, e));
+    }
+    let n = out.len();
+    if let Some(lp) = &sample.logprobs {
+        if lp.len() != n {
+            return Err(Failure::invalid_input(format!(
+                "`meta.token_offsets` has {n} tokens but `logprobs` has {}",
+                lp.len()
+            )));
+        }
+    }
+    if let Some(t) = sample.tokens {
+        if t != n as u64 {
+            return Err(Failure::invalid_input(format!(
+                "`meta.token_offsets` has {n} tokens but the sample's `tokens` is {t}"
+            )));
+        }
+    }
+    Ok(out)
 }
 
 #[cfg(test)]
