@@ -338,6 +338,51 @@ fn recipes() -> Vec<Recipe> {
             rm_calls: 0,
         },
         Recipe {
+            // Correct and concise: 1; correct with 14 of its 31 reasoning tokens after the first
+            // paragraph concluding 72: 1 − 0.5·14/31; wrong: 0 (the penalty is not computed);
+            // correct without token offsets: refused. The token rewards are checked below.
+            name: "decs",
+            script: json!({}),
+            want: vec![
+                ("concise", "ok", 1.0),
+                ("overthinks", "ok", 24.0 / 31.0),
+                ("wrong", "ok", 0.0),
+                ("no_offsets", "invalid_input", 0.0),
+            ],
+            chat_calls: 0,
+            rm_calls: 0,
+        },
+        Recipe {
+            // Steps of 4 tokens with log-ratios summing to −1 and 0.5, β = 0.1: right gets
+            // (1 − 0.1·0.5 + 1)/2, wrong (−0.05 + 0)/2; 2 per token away from the reference
+            // costs the first step 0.1·8: (0.2 + 1)/2. Missing reference log-probs: refused.
+            name: "prl",
+            script: json!({}),
+            want: vec![
+                ("right", "ok", 0.975),
+                ("wrong", "ok", -0.025),
+                ("right_far_from_reference", "ok", 0.6),
+                ("no_reference_logprobs", "invalid_input", 0.0),
+            ],
+            chat_calls: 0,
+            rm_calls: 0,
+        },
+        Recipe {
+            // The graph of 4 rollouts (A→B 1, C→B 0, C→D 0, A→D 0): V(A) = V(B) = 1/2,
+            // V(C) = V(D) = 0, every sibling mean 1/4; a rollout without steps is refused.
+            name: "salt",
+            script: json!({}),
+            want: vec![
+                ("right_route", "ok", 0.25),
+                ("good_item_wrong_size", "ok", 0.0),
+                ("vague_search", "ok", -0.25),
+                ("wrong_item", "ok", 0.0),
+                ("no_steps", "invalid_input", 0.0),
+            ],
+            chat_calls: 0,
+            rm_calls: 0,
+        },
+        Recipe {
             // Truncation: correct within 40 words (1), else 0; the advantages are checked below.
             name: "dler",
             script: json!({}),
@@ -591,4 +636,32 @@ fn every_paper_recipe_scores_its_samples_against_the_test_judge() {
         .map(|r| r["advantage"].as_f64().unwrap() > 0.0)
         .collect();
     assert_eq!(signs, vec![true, false, true, false, true, false]);
+
+    // DECS: one reward per token of `meta.token_offsets`: 0 up to the paragraph that concludes
+    // 72 (tokens 0–17), −0.5/31 on each of the 14 redundant reasoning tokens (18–31), 0 on
+    // `</think>` and the boxed answer.
+    let decs = score(&peer, "decs");
+    let tokens = &decs[1]["details"]["redundant"]["token_rewards"];
+    let mut want = vec![0.0; 34];
+    want[18..32].fill(-0.5 / 31.0);
+    assert_eq!(tokens, &json!(want));
+    assert_eq!(
+        decs[0]["details"]["redundant"]["token_rewards"],
+        json!(vec![0.0; 19])
+    );
+
+    // PRL: the per-step rewards and where each step ends, and the KL-regularised return.
+    let prl = score(&peer, "prl");
+    let right = &prl[0]["details"]["process"];
+    assert_eq!(right["step_rewards"], json!([0.95, 1.0]));
+    assert_eq!(right["step_ends"], json!([4, 8]));
+    assert_eq!(right["regularized_return"], json!(1.05));
+
+    // SALT: each step's advantage along the rollout's own edge of the graph.
+    let salt = score(&peer, "salt");
+    assert_eq!(
+        salt[1]["details"]["credit"]["step_advantages"],
+        json!([-0.25, 0.25])
+    );
+    assert_eq!(salt[0]["advantage"], json!(0.25));
 }
