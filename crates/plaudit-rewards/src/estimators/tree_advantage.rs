@@ -1,4 +1,4 @@
-//! Step-level credit from outcome rewards alone: the group's rollouts merged into a prefix tree of their steps, each step valued by the outcomes of the rollouts through it.
+//! Step-level credit from outcome rewards alone: the group's rollouts merged into a prefix tree of their steps (or a graph of step texts, SALT), each step valued by the outcomes of the rollouts through it.
 //!
 //! ## What it computes
 //! Each member is a path of steps (its `steps`, or its response split on `delimiter`). Rollouts

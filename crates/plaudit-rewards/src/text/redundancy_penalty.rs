@@ -1,4 +1,4 @@
-//! Redundant-reasoning penalty (DECS): minus `weight` times the share (or the count past a budget) of the reasoning that comes after the correct answer was first reached.
+//! Redundant-reasoning penalty (DECS): minus `weight` times the share (or the count past a budget) of the reasoning that comes after the correct answer was first reached, per sequence or per token.
 //!
 //! ## What it computes
 //! The reasoning is the text before the response's last `</think>` (without its `<think>`), the
