@@ -8,8 +8,8 @@ use std::time::{Duration, Instant};
 
 use clap::{CommandFactory, Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use plaudit_core::engine::LineReader;
-use plaudit_core::{BatchOptions, Engine, Finished, Input, Registry, Spec, Tally};
+use plaudit_core::engine::{LineReader, RawChunk};
+use plaudit_core::{Batch, BatchOptions, Engine, Input, Registry, Spec, Tally};
 use rayon::prelude::*;
 
 mod convert;
@@ -249,7 +249,17 @@ impl<R: Read> Read for Counting<R> {
     }
 }
 
-const CHUNK: usize = 8192;
+/// Lines per chunk: small enough that a chunk's samples and results stay in the cache and the
+/// reader, the scorers and the writer overlap finely, large enough to share out over the pool.
+const CHUNK: usize = 2048;
+
+/// What `plaudit score`'s writer thread is given, in input order.
+enum ToWriter {
+    /// What the summary needs of a chunk's inputs, before any of their results.
+    Inputs(Vec<summary::Pending>),
+    /// Results to write.
+    Results(Vec<summary::Scored>),
+}
 /// A chunk also ends once its lines hold this many bytes (long chain-of-thought responses: about
 /// a thousand lines), so the memory of one chunk is reused by the next.
 const CHUNK_BYTES: usize = 4 << 20;
@@ -346,29 +356,80 @@ fn score(args: &ScoreArgs) -> Result<(), Fatal> {
     // One batch for the whole input: results go out as each chunk is scored, or at the end when
     // the spec's group stage or group rewards need all of it. Stateful rewards update once,
     // after the whole input: every sample reads the state as it was before the run.
-    let mut figures = summary::Summary::default();
-    let done = pool.install(|| -> Result<Finished<summary::Scored>, Fatal> {
+    //
+    // Three stages overlap: a reader thread cuts the next chunk's lines while the pool parses
+    // and scores the current one, and a writer thread writes the previous one's results (and
+    // the summary figures). The writer hands the output back before the batch is finished, so
+    // the state is committed only once every result streamed so far is written.
+    let (chunks, chunk_rx) = std::sync::mpsc::sync_channel::<io::Result<RawChunk>>(2);
+    let (spare, spare_rx) = std::sync::mpsc::channel::<Vec<u8>>();
+    std::thread::spawn(move || {
         let mut lines = LineReader::new(reader, max_line_bytes);
-        let mut batch = engine.batch::<summary::Scored>(BatchOptions::default());
         loop {
-            let mut inputs = lines
-                .next_chunk_bytes(CHUNK, CHUNK_BYTES)
-                .map_err(|e| Fatal(format!("cannot read input {input}: {e}")))?;
-            if inputs.is_empty() {
+            let buf = spare_rx.try_recv().unwrap_or_default();
+            let chunk = lines.next_raw_chunk(CHUNK, CHUNK_BYTES, buf);
+            let last = matches!(&chunk, Ok(c) if c.is_empty()) || chunk.is_err();
+            if chunks.send(chunk).is_err() || last {
+                return;
+            }
+        }
+    });
+    let (to_writer, writer_rx) = std::sync::mpsc::sync_channel::<ToWriter>(4);
+    let writer_thread = std::thread::spawn(move || {
+        let mut figures = summary::Summary::default();
+        let mut result = Ok(());
+        for msg in writer_rx {
+            match msg {
+                ToWriter::Inputs(p) => figures.pending(p),
+                ToWriter::Results(rs) => {
+                    for r in &rs {
+                        figures.result(r);
+                    }
+                    result = rs.iter().try_for_each(|r| out.write_all(&r.line.0));
+                    if result.is_err() {
+                        break;
+                    }
+                }
+            }
+        }
+        (out, figures, result)
+    });
+    let scored = pool.install(|| -> Result<Option<Batch<summary::Scored>>, Fatal> {
+        let mut batch = engine.batch::<summary::Scored>(BatchOptions::default());
+        // Owned by the pool's closure: dropped when it returns, which ends the reader thread.
+        for chunk in chunk_rx {
+            let chunk = chunk.map_err(|e| Fatal(format!("cannot read input {input}: {e}")))?;
+            if chunk.is_empty() {
                 break;
             }
+            let mut inputs = chunk.parse();
+            let _ = spare.send(chunk.into_buffer());
             if let Some(count) = &count_tokens {
                 fill_tokens(&mut inputs, count);
             }
-            figures.inputs(&inputs);
-            for r in batch.push(inputs) {
-                figures.result(&r);
-                out.write_all(&r.line.0)
-                    .map_err(|e| write_error(e, unsaved))?;
+            let pending = summary::Summary::pending_of(&inputs);
+            let results = batch.push(inputs);
+            if to_writer.send(ToWriter::Inputs(pending)).is_err()
+                || (!results.is_empty() && to_writer.send(ToWriter::Results(results)).is_err())
+            {
+                // The writer stopped on an error, reported below; the batch is not finished
+                // (its state is not saved).
+                return Ok(None);
             }
         }
-        Ok(batch.finish())
-    })?;
+        Ok(Some(batch))
+    });
+    // Every result streamed so far is written (or the writer stopped on an error) before the
+    // batch is finished. The reader thread ends by itself: at the end of the input, on an
+    // error, or when its next chunk finds nobody to take it.
+    drop(to_writer);
+    let (mut out, mut figures, written) = writer_thread
+        .join()
+        .expect("the writer thread does not panic");
+    let batch = scored?;
+    written.map_err(|e| write_error(e, unsaved))?;
+    let batch = batch.expect("the batch stops early only when the writer failed");
+    let done = pool.install(|| batch.finish());
     // The state is committed (or failed to be): say which if the rest cannot be written.
     let state_note = match (&done.state_error, state) {
         (Some(e), _) => format!("; cannot save state either: {e}"),

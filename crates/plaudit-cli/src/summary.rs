@@ -41,19 +41,31 @@ impl Emit for Scored {
 pub struct Summary {
     figures: Figures,
     /// The group and token count of each input whose result has not come out yet, in order.
-    pending: VecDeque<Option<(Option<String>, Option<u64>)>>,
+    pending: VecDeque<Pending>,
 }
 
+/// What the figures need of an input: its group and token count (`None`: not a sample, and in
+/// no group).
+pub type Pending = Option<(Option<String>, Option<u64>)>;
+
 impl Summary {
-    /// Inputs about to be scored, in order.
-    pub fn inputs(&mut self, inputs: &[Input]) {
+    /// What the figures need of `inputs`, to give [`Summary::pending`] before their results.
+    pub fn pending_of(inputs: &[Input]) -> Vec<Pending> {
         // An input that is not a sample still takes part in its group with its failure value
         // (as in the group stage, and as `plaudit report --input` reads the same line).
-        self.pending.extend(inputs.iter().map(|i| match i {
-            Input::Sample(s) => Some((s.group.clone(), s.tokens)),
-            Input::Invalid { group: Some(g), .. } => Some((Some(g.clone()), None)),
-            Input::Invalid { .. } => None,
-        }));
+        inputs
+            .iter()
+            .map(|i| match i {
+                Input::Sample(s) => Some((s.group.clone(), s.tokens)),
+                Input::Invalid { group: Some(g), .. } => Some((Some(g.clone()), None)),
+                Input::Invalid { .. } => None,
+            })
+            .collect()
+    }
+
+    /// Inputs about to be scored, in order (see [`Summary::pending_of`]).
+    pub fn pending(&mut self, pending: Vec<Pending>) {
+        self.pending.extend(pending);
     }
 
     /// The next result, in input order.

@@ -183,11 +183,24 @@ impl<R: BufRead> LineReader<R> {
     /// the next chunk instead of being taken fresh from the system. The lines are read into one
     /// buffer kept from chunk to chunk (no allocation per line), then parsed in parallel.
     pub fn next_chunk_bytes(&mut self, n: usize, max_bytes: usize) -> std::io::Result<Vec<Input>> {
-        let mut buf = std::mem::take(&mut self.chunk_buf);
+        let buf = std::mem::take(&mut self.chunk_buf);
+        let raw = self.next_raw_chunk(n, max_bytes, buf)?;
+        let out = raw.parse();
+        self.chunk_buf = raw.into_buffer();
+        Ok(out)
+    }
+
+    /// The lines of the next chunk (as [`LineReader::next_chunk_bytes`] cuts it), not parsed yet:
+    /// a reader thread can cut the next chunk while the current one is parsed and scored. `buf`
+    /// is a buffer to reuse (a previous chunk's [`RawChunk::into_buffer`]).
+    pub fn next_raw_chunk(
+        &mut self,
+        n: usize,
+        max_bytes: usize,
+        mut buf: Vec<u8>,
+    ) -> std::io::Result<RawChunk> {
         buf.clear();
-        // (line number, its range in `buf` or its length when over the cap)
-        let mut lines: Vec<(usize, Result<std::ops::Range<usize>, usize>)> =
-            Vec::with_capacity(n.min(1 << 16));
+        let mut lines = Vec::with_capacity(n.min(1 << 16));
         while lines.len() < n && buf.len() < max_bytes {
             let st = buf.len();
             match self.append_line(&mut buf)? {
@@ -195,12 +208,37 @@ impl<R: BufRead> LineReader<R> {
                 None => break,
             }
         }
+        Ok(RawChunk {
+            buf,
+            lines,
+            max_line_bytes: self.max_line_bytes,
+        })
+    }
+}
+
+/// The lines of a chunk of JSONL input, read and not parsed yet (see
+/// [`LineReader::next_raw_chunk`]).
+pub struct RawChunk {
+    buf: Vec<u8>,
+    /// (line number, its range in `buf` or its length when over the cap)
+    lines: Vec<(usize, Result<std::ops::Range<usize>, usize>)>,
+    max_line_bytes: usize,
+}
+
+impl RawChunk {
+    /// No line: the end of the input.
+    pub fn is_empty(&self) -> bool {
+        self.lines.is_empty()
+    }
+
+    /// The chunk's inputs, parsed in parallel on the current rayon pool.
+    pub fn parse(&self) -> Vec<Input> {
         let max = self.max_line_bytes;
-        let text = &buf[..];
-        let out = lines
-            .into_par_iter()
+        let text = &self.buf[..];
+        self.lines
+            .par_iter()
             .map(|(no, l)| match l {
-                Ok(range) => Input::from_line(&text[range], no),
+                Ok(range) => Input::from_line(&text[range.clone()], *no),
                 Err(len) => Input::Invalid {
                     id: Value::Null,
                     group: None,
@@ -209,9 +247,12 @@ impl<R: BufRead> LineReader<R> {
                     ),
                 },
             })
-            .collect();
-        self.chunk_buf = buf;
-        Ok(out)
+            .collect()
+    }
+
+    /// The chunk's buffer, to read another chunk into.
+    pub fn into_buffer(self) -> Vec<u8> {
+        self.buf
     }
 }
 

@@ -51,9 +51,9 @@ pub(crate) fn spec_type_name(v: &Value) -> &'static str {
     }
 }
 
-fn text_field(name: &str, v: &Value) -> Result<String, String> {
+fn text_field(name: &str, v: Value) -> Result<String, String> {
     match v {
-        Value::String(s) => Ok(s.clone()),
+        Value::String(s) => Ok(s),
         Value::Array(items) => {
             let mut out = String::new();
             for (i, m) in items.iter().enumerate() {
@@ -85,19 +85,19 @@ fn text_field(name: &str, v: &Value) -> Result<String, String> {
         }
         other => Err(format!(
             "field `{name}`: expected a string or a list of chat messages, got {}",
-            type_name(other)
+            type_name(&other)
         )),
     }
 }
 
-fn key_field(name: &str, v: &Value) -> Result<Option<String>, String> {
+fn key_field(name: &str, v: Value) -> Result<Option<String>, String> {
     match v {
         Value::Null => Ok(None),
-        Value::String(s) => Ok(Some(s.clone())),
+        Value::String(s) => Ok(Some(s)),
         Value::Number(n) => Ok(Some(n.to_string())),
         other => Err(format!(
             "field `{name}`: expected a string or a number, got {}",
-            type_name(other)
+            type_name(&other)
         )),
     }
 }
@@ -157,18 +157,18 @@ impl Fields {
             id: self.id.unwrap_or(Value::Null),
             ..Default::default()
         };
-        if let Some(v) = &self.group {
+        if let Some(v) = self.group {
             s.group = key_field("group", v)?;
         }
-        if let Some(v) = &self.task {
+        if let Some(v) = self.task {
             s.task = key_field("task", v)?;
         }
-        if let Some(v) = &self.prompt {
+        if let Some(v) = self.prompt {
             if !v.is_null() {
                 s.prompt = text_field("prompt", v)?;
             }
         }
-        s.response = match &self.response {
+        s.response = match self.response {
             None => return Err("missing field `response`".into()),
             Some(Value::Null) => return Err("field `response`: expected a string, got null".into()),
             Some(v) => text_field("response", v)?,
