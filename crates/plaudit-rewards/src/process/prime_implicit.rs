@@ -92,8 +92,42 @@ fn build(p: &Params) -> Result<Arc<dyn Reward>, String> {
     }))
 }
 
+/// The sample's `logprobs` (`whose` log-probability of each response token, e.g. "the policy's")
+/// and `meta.ref_logprobs` (the reference model's): present, of the same non-zero length, and
+/// log-probabilities, else `invalid_input` naming the field.
+pub(super) fn token_logprobs<'s>(
+    sample: &'s Sample,
+    whose: &str,
+) -> Result<(&'s [f64], Vec<f64>), Failure> {
+    let lp = sample.logprobs.as_deref().ok_or_else(|| {
+        Failure::invalid_input(format!(
+            "sample has no `logprobs` ({whose} log-probability of each response token)"
+        ))
+    })?;
+    let reference = meta_floats(
+        sample,
+        "ref_logprobs",
+        "the reference model's log-probability of each response token",
+    )?;
+    if lp.len() != reference.len() {
+        return Err(Failure::invalid_input(format!(
+            "`logprobs` has {} tokens but `meta.ref_logprobs` has {}",
+            lp.len(),
+            reference.len()
+        )));
+    }
+    if lp.is_empty() {
+        return Err(Failure::invalid_input(
+            "`logprobs` and `meta.ref_logprobs` are empty: there is no token to score",
+        ));
+    }
+    check_logprobs(lp, "logprobs")?;
+    check_logprobs(&reference, "meta.ref_logprobs")?;
+    Ok((lp, reference))
+}
+
 /// Every entry of `xs` is a log-probability (≤ 0), else `invalid_input` naming `field[i]`.
-pub(super) fn check_logprobs(xs: &[f64], field: &str) -> Result<(), Failure> {
+fn check_logprobs(xs: &[f64], field: &str) -> Result<(), Failure> {
     match xs.iter().position(|x| *x > 0.0) {
         Some(i) => Err(Failure::invalid_input(format!(
             "`{field}[{i}]` is {}, but a log-probability is at most 0",
@@ -105,30 +139,7 @@ pub(super) fn check_logprobs(xs: &[f64], field: &str) -> Result<(), Failure> {
 
 impl Reward for PrimeImplicit {
     fn score(&self, sample: &Sample, _cx: &Ctx) -> Outcome {
-        let lp = sample.logprobs.as_deref().ok_or_else(|| {
-            Failure::invalid_input(
-                "sample has no `logprobs` (the implicit PRM's log-probability of each response token)",
-            )
-        })?;
-        let reference = meta_floats(
-            sample,
-            "ref_logprobs",
-            "the reference model's log-probability of each response token",
-        )?;
-        if lp.len() != reference.len() {
-            return Err(Failure::invalid_input(format!(
-                "`logprobs` has {} tokens but `meta.ref_logprobs` has {}",
-                lp.len(),
-                reference.len()
-            )));
-        }
-        if lp.is_empty() {
-            return Err(Failure::invalid_input(
-                "`logprobs` and `meta.ref_logprobs` are empty: there is no token to score",
-            ));
-        }
-        check_logprobs(lp, "logprobs")?;
-        check_logprobs(&reference, "meta.ref_logprobs")?;
+        let (lp, reference) = token_logprobs(sample, "the implicit PRM's")?;
         let mut rewards = Vec::with_capacity(lp.len());
         for (t, (a, b)) in lp.iter().zip(&reference).enumerate() {
             rewards.push(finite(self.beta * (a - b), || {

@@ -66,8 +66,8 @@ use plaudit_core::{
 };
 use serde_json::{json, Value};
 
-use super::prime_implicit::check_logprobs;
-use super::steps::{detail_limit, finite, listed, meta_floats, Aggregation, DETAIL_LIMIT_PARAM};
+use super::prime_implicit::token_logprobs;
+use super::steps::{detail_limit, finite, listed, Aggregation, DETAIL_LIMIT_PARAM};
 
 pub const INFO: RewardInfo = RewardInfo {
     name: "prl_process",
@@ -181,30 +181,7 @@ impl Reward for PrlProcess {
     fn score(&self, sample: &Sample, cx: &Ctx) -> Outcome {
         let (idx, name) = &self.outcome;
         let r = cx.component(*idx, name)?;
-        let lp = sample.logprobs.as_deref().ok_or_else(|| {
-            Failure::invalid_input(
-                "sample has no `logprobs` (the policy's log-probability of each response token)",
-            )
-        })?;
-        let reference = meta_floats(
-            sample,
-            "ref_logprobs",
-            "the reference model's log-probability of each response token",
-        )?;
-        if lp.len() != reference.len() {
-            return Err(Failure::invalid_input(format!(
-                "`logprobs` has {} tokens but `meta.ref_logprobs` has {}",
-                lp.len(),
-                reference.len()
-            )));
-        }
-        if lp.is_empty() {
-            return Err(Failure::invalid_input(
-                "`logprobs` and `meta.ref_logprobs` are empty: there is no token to score",
-            ));
-        }
-        check_logprobs(lp, "logprobs")?;
-        check_logprobs(&reference, "meta.ref_logprobs")?;
+        let (lp, reference) = token_logprobs(sample, "the policy's")?;
         let n = lp.len();
         let ends: Vec<usize> = if self.from_field {
             field_ends(sample, n)?
