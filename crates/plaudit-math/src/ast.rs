@@ -1,10 +1,10 @@
 //! The expression tree every answer is parsed into, and its normalised printed form.
 
-use std::fmt;
+use std::fmt::{self, Display};
 
 use num_bigint::BigInt;
 use num_rational::BigRational;
-use num_traits::{One, Signed, Zero};
+use num_traits::{One, Signed, ToPrimitive, Zero};
 
 /// Mathematical constants.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -181,28 +181,22 @@ impl Node {
         Node::Num(BigRational::from_integer(BigInt::from(i)), None)
     }
 
+    /// Whether the node is `Node::int(-1)` (`== Node::int(-1)` without building one).
+    pub fn is_minus_one(&self) -> bool {
+        matches!(self, Node::Num(q, None)
+            if !q.numer().is_zero()
+                && q.numer().sign() != q.denom().sign()
+                && q.numer().magnitude() == q.denom().magnitude())
+    }
+
     /// Whether the node contains a free symbol.
     pub fn has_symbols(&self) -> bool {
-        let mut found = false;
-        self.walk(&mut |n| {
-            if matches!(n, Node::Sym(_)) {
-                found = true;
-            }
-        });
-        found
+        self.any(&|n| matches!(n, Node::Sym(_)))
     }
 
     /// Whether the node contains the symbol `name`.
     pub fn has_symbol(&self, name: &str) -> bool {
-        let mut found = false;
-        self.walk(&mut |n| {
-            if let Node::Sym(s) = n {
-                if s == name {
-                    found = true;
-                }
-            }
-        });
-        found
+        self.any(&|n| matches!(n, Node::Sym(s) if s == name))
     }
 
     /// The free symbols, sorted and deduplicated.
@@ -230,12 +224,32 @@ impl Node {
         }
     }
 
+    /// The children in the order of [`Node::children`], without collecting them: `f` until
+    /// it returns `false` (then `false`).
+    fn each_child(&self, f: &mut dyn FnMut(&Node) -> bool) -> bool {
+        match self {
+            Node::Num(..) | Node::Const(_) | Node::Sym(_) | Node::Text(_) => true,
+            Node::Add(v)
+            | Node::Mul(v)
+            | Node::Apply(_, v)
+            | Node::Tuple(v, ..)
+            | Node::Set(v)
+            | Node::Union(v)
+            | Node::List(v)
+            | Node::Rel(v, _) => v.iter().all(f),
+            Node::Neg(a) | Node::Percent(a) | Node::Degree(a) => f(a),
+            Node::Div(a, b) | Node::Pow(a, b) | Node::Pm(a, b) => f(a) && f(b),
+            Node::Matrix(rows) => rows.iter().flatten().all(f),
+        }
+    }
+
     /// Visit every node, depth first. Trees are depth-bounded by the parser, so recursion is safe.
     pub fn walk(&self, f: &mut dyn FnMut(&Node)) {
         f(self);
-        for c in self.children() {
+        self.each_child(&mut |c| {
             c.walk(f);
-        }
+            true
+        });
     }
 
     /// Whether any node satisfies `pred`.
@@ -243,7 +257,7 @@ impl Node {
         if pred(self) {
             return true;
         }
-        self.children().into_iter().any(|c| c.any(pred))
+        !self.each_child(&mut |c| !c.any(pred))
     }
 
     /// A scalar expression (not a set, tuple, relation, list or text).
@@ -262,6 +276,14 @@ impl Node {
 }
 
 fn fmt_rational(q: &BigRational, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    // Machine integers print the same digits without a big-integer conversion.
+    if let (Some(n), Some(d)) = (q.numer().to_i64(), q.denom().to_i64()) {
+        return if d == 1 {
+            write!(f, "{n}")
+        } else {
+            write!(f, "{n}/{d}")
+        };
+    }
     if q.denom().is_one() {
         write!(f, "{}", q.numer())
     } else {
@@ -274,7 +296,7 @@ fn join(f: &mut fmt::Formatter<'_>, items: &[Node], sep: &str) -> fmt::Result {
         if i > 0 {
             f.write_str(sep)?;
         }
-        write!(f, "{x}")?;
+        x.fmt(f)?;
     }
     Ok(())
 }
@@ -287,17 +309,19 @@ fn atomic(n: &Node) -> bool {
     }
 }
 
-struct Paren<'a>(&'a Node);
-impl fmt::Display for Paren<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if atomic(self.0) {
-            write!(f, "{}", self.0)
-        } else {
-            write!(f, "({})", self.0)
-        }
+/// `n`, in parentheses unless it is atomic.
+fn paren(n: &Node, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    if atomic(n) {
+        n.fmt(f)
+    } else {
+        f.write_str("(")?;
+        n.fmt(f)?;
+        f.write_str(")")
     }
 }
 
+// Nodes print through the formatter directly (no `write!` per node: the printed form is built
+// for every comparison); nothing formats a node with a width or other flags.
 impl fmt::Display for Node {
     /// The normalised form shown in result details: plain-text mathematics.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -319,49 +343,80 @@ impl fmt::Display for Node {
             Node::Add(v) => {
                 for (i, x) in v.iter().enumerate() {
                     match x {
-                        Node::Neg(inner) if i > 0 => write!(f, " - {}", Paren(inner))?,
-                        _ if i > 0 => write!(f, " + {x}")?,
-                        _ => write!(f, "{x}")?,
+                        Node::Neg(inner) if i > 0 => {
+                            f.write_str(" - ")?;
+                            paren(inner, f)?;
+                        }
+                        _ if i > 0 => {
+                            f.write_str(" + ")?;
+                            x.fmt(f)?;
+                        }
+                        _ => x.fmt(f)?,
                     }
                 }
                 Ok(())
             }
             Node::Mul(v) => {
-                let inv = |x: &Node| match x {
-                    Node::Pow(b, e) if **e == Node::int(-1) => Some(b.as_ref().clone()),
-                    _ => None,
-                };
-                let num: Vec<&Node> = v.iter().filter(|x| inv(x).is_none()).collect();
-                let den: Vec<Node> = v.iter().filter_map(inv).collect();
-                if num.is_empty() {
+                fn inv(x: &Node) -> Option<&Node> {
+                    match x {
+                        Node::Pow(b, e) if e.is_minus_one() => Some(&**b),
+                        _ => None,
+                    }
+                }
+                let num_len = v.iter().filter(|x| inv(x).is_none()).count();
+                let has_den = num_len < v.len();
+                if num_len == 0 {
                     f.write_str("1")?;
                 }
-                for (i, x) in num.iter().enumerate() {
+                for (i, x) in v.iter().filter(|x| inv(x).is_none()).enumerate() {
                     if i > 0 {
                         f.write_str("*")?;
                     }
-                    if num.len() == 1 && den.is_empty() {
-                        write!(f, "{x}")?;
+                    if num_len == 1 && !has_den {
+                        x.fmt(f)?;
                     } else {
-                        write!(f, "{}", Paren(x))?;
+                        paren(x, f)?;
                     }
                 }
-                for d in &den {
-                    write!(f, "/{}", Paren(d))?;
+                for d in v.iter().filter_map(inv) {
+                    f.write_str("/")?;
+                    paren(d, f)?;
                 }
                 Ok(())
             }
-            Node::Neg(a) => write!(f, "-{}", Paren(a)),
-            Node::Div(a, b) => write!(f, "{}/{}", Paren(a), Paren(b)),
-            Node::Pow(a, b) => write!(f, "{}^{}", Paren(a), Paren(b)),
+            Node::Neg(a) => {
+                f.write_str("-")?;
+                paren(a, f)
+            }
+            Node::Div(a, b) => {
+                paren(a, f)?;
+                f.write_str("/")?;
+                paren(b, f)
+            }
+            Node::Pow(a, b) => {
+                paren(a, f)?;
+                f.write_str("^")?;
+                paren(b, f)
+            }
             Node::Apply(func, args) => {
-                write!(f, "{}(", func.name())?;
+                f.write_str(func.name())?;
+                f.write_str("(")?;
                 join(f, args, ", ")?;
                 f.write_str(")")
             }
-            Node::Pm(a, b) => write!(f, "{} ± {}", a, Paren(b)),
-            Node::Percent(a) => write!(f, "{}%", Paren(a)),
-            Node::Degree(a) => write!(f, "{}°", Paren(a)),
+            Node::Pm(a, b) => {
+                a.fmt(f)?;
+                f.write_str(" ± ")?;
+                paren(b, f)
+            }
+            Node::Percent(a) => {
+                paren(a, f)?;
+                f.write_str("%")
+            }
+            Node::Degree(a) => {
+                paren(a, f)?;
+                f.write_str("°")
+            }
             Node::Tuple(v, o, c) => {
                 f.write_str(if *o == Bracket::Round { "(" } else { "[" })?;
                 join(f, v, ", ")?;
@@ -386,14 +441,20 @@ impl fmt::Display for Node {
             Node::Rel(items, ops) => {
                 for (i, x) in items.iter().enumerate() {
                     if i > 0 {
-                        write!(f, " {} ", ops[i - 1].symbol())?;
+                        f.write_str(" ")?;
+                        f.write_str(ops[i - 1].symbol())?;
+                        f.write_str(" ")?;
                     }
-                    write!(f, "{x}")?;
+                    x.fmt(f)?;
                 }
                 Ok(())
             }
             Node::List(v) => join(f, v, "; "),
-            Node::Text(s) => write!(f, "\"{s}\""),
+            Node::Text(s) => {
+                f.write_str("\"")?;
+                f.write_str(s)?;
+                f.write_str("\"")
+            }
         }
     }
 }

@@ -91,6 +91,11 @@ fn int_root(x: &BigInt, n: u32) -> Option<BigInt> {
         }
         return None;
     }
+    if n >= 2 {
+        if let Some(v) = x.to_u64() {
+            return small_root(v, n).map(BigInt::from);
+        }
+    }
     let r = x.nth_root(n);
     if num_traits::pow(r.clone(), n as usize) == *x {
         Some(r)
@@ -99,8 +104,84 @@ fn int_root(x: &BigInt, n: u32) -> Option<BigInt> {
     }
 }
 
+/// [`int_root`] of a machine integer (`n >= 2`): the root is below 2^32, where the
+/// floating-point estimate is within one of it, and each candidate is checked exactly.
+fn small_root(x: u64, n: u32) -> Option<u64> {
+    let est = (x as f64).powf(1.0 / f64::from(n)).round() as u64;
+    (est.saturating_sub(1)..=est + 1).find(|&c| u128::from(c).checked_pow(n) == Some(u128::from(x)))
+}
+
 fn rat_root(q: &Q, n: u32) -> Option<Q> {
     Some(Q::new(int_root(q.numer(), n)?, int_root(q.denom(), n)?))
+}
+
+/// A small exact value `n / d`: reduced, `d > 0`, both below [`SMALL_BOUND`] in magnitude.
+/// Sums and products of two of them fit an `i128` before reduction.
+pub(crate) type Small = (i128, i128);
+
+/// [`q_to_f64`] of a [`Small`].
+pub(crate) fn small_to_f64((n, d): Small) -> f64 {
+    const EXACT: u128 = 1 << f64::MANTISSA_DIGITS;
+    if n.unsigned_abs() <= EXACT && d.unsigned_abs() <= EXACT {
+        return n as f64 / d as f64;
+    }
+    q_to_f64(&Q::new_raw(BigInt::from(n), BigInt::from(d)))
+}
+
+const SMALL_BOUND: u128 = 1 << 62;
+
+/// The small path runs only under size limits it cannot reach: its values have at most 124
+/// bits, and a power it computes passes the big path's pre-check (`bits(b) * |k|` is at most
+/// 2 · 124 when `b^k` is small).
+const SMALL_PATH_MIN_BITS: u64 = 1024;
+
+/// `n / d` (`d != 0`, both below 2^125 in magnitude) reduced, if it is a [`Small`].
+fn small(n: i128, d: i128) -> Option<Small> {
+    let (n, d) = if d < 0 { (-n, -d) } else { (n, d) };
+    let (a, b) = (n.unsigned_abs(), d.unsigned_abs());
+    let (a, b) = match (u64::try_from(a), u64::try_from(b)) {
+        // The usual case, in 64-bit arithmetic (128-bit division is a slow library call).
+        (Ok(a), Ok(b)) => {
+            let g = gcd_u64(a, b);
+            (a / g, b / g)
+        }
+        _ => {
+            let (mut x, mut y) = (a, b);
+            while y != 0 {
+                (x, y) = (y, x % y);
+            }
+            // x = gcd > 0 since d != 0.
+            let (a, b) = (a / x, b / x);
+            if a >= SMALL_BOUND || b >= SMALL_BOUND {
+                return None;
+            }
+            (a as u64, b as u64)
+        }
+    };
+    if u128::from(a) >= SMALL_BOUND || u128::from(b) >= SMALL_BOUND {
+        return None;
+    }
+    let a = a as i128;
+    Some((if n < 0 { -a } else { a }, b as i128))
+}
+
+/// Binary gcd; `gcd(0, b) = b`.
+fn gcd_u64(mut a: u64, mut b: u64) -> u64 {
+    if a == 0 || b == 0 {
+        return a | b;
+    }
+    let shift = (a | b).trailing_zeros();
+    a >>= a.trailing_zeros();
+    loop {
+        b >>= b.trailing_zeros();
+        if a > b {
+            std::mem::swap(&mut a, &mut b);
+        }
+        b -= a;
+        if b == 0 {
+            return a << shift;
+        }
+    }
 }
 
 /// Exact evaluation context.
@@ -136,7 +217,12 @@ impl Exact<'_> {
             if (bits(b) as u128) * (k.unsigned_abs() as u128) > self.limits.max_bits as u128 {
                 return Ok(None);
             }
-            let p = num_traits::pow(b.clone(), k.unsigned_abs() as usize);
+            // The numerator and denominator apart: one reduction, not one per multiplication.
+            let k_abs = k.unsigned_abs() as usize;
+            let p = Q::new(
+                num_traits::pow(b.numer().clone(), k_abs),
+                num_traits::pow(b.denom().clone(), k_abs),
+            );
             return self.guard(if k < 0 { p.recip() } else { p });
         }
         // Rational exponent p/q: exact when the base is a perfect q-th power.
@@ -155,13 +241,120 @@ impl Exact<'_> {
     /// The exact rational value of `n`, or `None` when it is not rational or not computable
     /// within the limits (then floating point takes over).
     pub fn eval(&self, n: &Node) -> Result<Option<Q>, MathError> {
+        // Small values (the common answer) in machine integers; anything else, or any
+        // overflow, in big rationals. The size limit cannot bind on values below 2^62 (see
+        // `Small`), so both paths give the same value whenever the small one gives one.
+        if self.limits.max_bits >= SMALL_PATH_MIN_BITS {
+            if let Some((a, b)) = self.eval_small(n)? {
+                return Ok(Some(Q::new_raw(BigInt::from(a), BigInt::from(b))));
+            }
+        }
+        self.eval_big(n)
+    }
+
+    /// [`Exact::eval`] when it is a [`Small`] (`n / d`, reduced), else `None` (then
+    /// [`Exact::eval`] decides). For comparisons that need no big rational.
+    pub(crate) fn small_value(&self, n: &Node) -> Result<Option<Small>, MathError> {
+        if self.limits.max_bits >= SMALL_PATH_MIN_BITS {
+            self.eval_small(n)
+        } else {
+            Ok(None)
+        }
+    }
+
+    /// [`Exact::eval`] on machine integers: `Some` only when every value on the way is a
+    /// [`Small`], `None` when one is not or the node is not one this path knows (then
+    /// [`Exact::eval_big`] decides). Ticks the deadline at every node, as the big path does.
+    fn eval_small(&self, n: &Node) -> Result<Option<Small>, MathError> {
+        self.ticker.tick()?;
+        Ok(match n {
+            Node::Num(q, _) => match (q.numer().to_i64(), q.denom().to_i64()) {
+                (Some(a), Some(b)) if b != 0 => small(i128::from(a), i128::from(b)),
+                _ => None,
+            },
+            Node::Add(v) => {
+                let mut acc: Small = (0, 1);
+                for x in v {
+                    let Some((a, b)) = self.eval_small(x)? else {
+                        return Ok(None);
+                    };
+                    let Some(next) = small(acc.0 * b + a * acc.1, acc.1 * b) else {
+                        return Ok(None);
+                    };
+                    acc = next;
+                }
+                Some(acc)
+            }
+            Node::Mul(v) => {
+                let mut acc: Small = (1, 1);
+                for x in v {
+                    let Some((a, b)) = self.eval_small(x)? else {
+                        return Ok(None);
+                    };
+                    let Some(next) = small(acc.0 * a, acc.1 * b) else {
+                        return Ok(None);
+                    };
+                    acc = next;
+                }
+                Some(acc)
+            }
+            Node::Neg(a) => self.eval_small(a)?.map(|(a, b)| (-a, b)),
+            Node::Div(a, b) => match (self.eval_small(a)?, self.eval_small(b)?) {
+                (Some((p, q)), Some((r, s))) if r != 0 => small(p * s, q * r),
+                _ => None,
+            },
+            Node::Pow(b, e) => {
+                let Some((k, 1)) = self.eval_small(e)? else {
+                    return Ok(None);
+                };
+                let Some((p, q)) = self.eval_small(b)? else {
+                    return Ok(None);
+                };
+                if p == 0 {
+                    // 0^k: as the big path (0 for k > 0, 1 for k = 0; k < 0 is undefined).
+                    return Ok(match k {
+                        1.. => Some((0, 1)),
+                        0 => Some((1, 1)),
+                        _ => None,
+                    });
+                }
+                if q == 1 && (p == 1 || p == -1) {
+                    return Ok(Some(if k % 2 == 0 { (1, 1) } else { (p, 1) }));
+                }
+                if k.unsigned_abs() > 64 {
+                    return Ok(None);
+                }
+                let (mut num, mut den) = (1i128, 1i128);
+                for _ in 0..k.unsigned_abs() {
+                    num *= p;
+                    den *= q;
+                    if num.unsigned_abs() >= SMALL_BOUND || den.unsigned_abs() >= SMALL_BOUND {
+                        return Ok(None);
+                    }
+                }
+                if k < 0 {
+                    small(den, num)
+                } else {
+                    small(num, den)
+                }
+            }
+            Node::Percent(a) => match self.eval_small(a)? {
+                Some((a, b)) => small(a, b * 100),
+                None => None,
+            },
+            _ => None,
+        })
+    }
+
+    /// [`Exact::eval`] in big rationals.
+    fn eval_big(&self, n: &Node) -> Result<Option<Q>, MathError> {
         self.ticker.tick()?;
         Ok(match n {
             Node::Num(q, _) => Some(q.clone()),
             Node::Add(v) => {
                 let mut acc = Fraction::new(Q::zero());
                 for x in v {
-                    let Some(q) = self.eval(x)? else {
+                    let Some(q) = self.eval_big(x)? else {
                         return Ok(None);
                     };
                     acc.add(&q);
@@ -174,7 +367,7 @@ impl Exact<'_> {
             Node::Mul(v) => {
                 let mut acc = Fraction::new(Q::one());
                 for x in v {
-                    let Some(q) = self.eval(x)? else {
+                    let Some(q) = self.eval_big(x)? else {
                         return Ok(None);
                     };
                     acc.mul(&q);
@@ -184,16 +377,16 @@ impl Exact<'_> {
                 }
                 self.guard(acc.done())?
             }
-            Node::Neg(a) => self.eval(a)?.map(|q| -q),
-            Node::Div(a, b) => match (self.eval(a)?, self.eval(b)?) {
+            Node::Neg(a) => self.eval_big(a)?.map(|q| -q),
+            Node::Div(a, b) => match (self.eval_big(a)?, self.eval_big(b)?) {
                 (Some(a), Some(b)) if !b.is_zero() => self.guard(a / b)?,
                 _ => None,
             },
             Node::Pow(b, e) => {
-                let Some(e) = self.eval(e)? else {
+                let Some(e) = self.eval_big(e)? else {
                     return Ok(None);
                 };
-                let Some(b) = self.eval(b)? else {
+                let Some(b) = self.eval_big(b)? else {
                     return Ok(None);
                 };
                 if e.is_negative() && b.is_zero() {
@@ -207,7 +400,7 @@ impl Exact<'_> {
             Node::Apply(f, args) => {
                 let mut vals = Vec::with_capacity(args.len());
                 for a in args {
-                    let Some(q) = self.eval(a)? else {
+                    let Some(q) = self.eval_big(a)? else {
                         return Ok(None);
                     };
                     vals.push(q);
@@ -308,6 +501,14 @@ pub struct Numeric<'a> {
 }
 
 pub fn q_to_f64(q: &Q) -> f64 {
+    // `Ratio::to_f64`'s own fast track (both sides exact in a double: one correctly rounded
+    // division), taken without its big-integer sign and size checks.
+    const EXACT: i64 = 1 << f64::MANTISSA_DIGITS;
+    if let (Some(n), Some(d)) = (q.numer().to_i64(), q.denom().to_i64()) {
+        if (-EXACT..=EXACT).contains(&n) && (-EXACT..=EXACT).contains(&d) && d != 0 {
+            return n as f64 / d as f64;
+        }
+    }
     q.to_f64().unwrap_or(f64::NAN)
 }
 
@@ -324,6 +525,10 @@ fn is_real(z: C) -> bool {
 /// (`2^{-100000}` to `3^{-100000}`, `e^{-1000}` to `e^{-2000}`). Like an overflow, it is not a
 /// value: the comparison falls back to the written forms.
 fn underflowed(z: C) -> bool {
+    // |z| is at least its larger component: no `hypot` unless both are tiny.
+    if z.re.abs() >= f64::MIN_POSITIVE || z.im.abs() >= f64::MIN_POSITIVE {
+        return false;
+    }
     z.norm() < f64::MIN_POSITIVE
 }
 
@@ -375,7 +580,8 @@ impl Numeric<'_> {
                     let Some(z) = self.eval(x)? else {
                         return Ok(None);
                     };
-                    zero_factor |= z.norm() == 0.0;
+                    // `z.norm() == 0.0` without a `hypot` (values here are never NaN).
+                    zero_factor |= z.re == 0.0 && z.im == 0.0;
                     acc *= z;
                 }
                 if !zero_factor && underflowed(acc) {
@@ -652,7 +858,7 @@ pub fn rational_of(n: &Node) -> Option<Q> {
         Node::Num(q, _) => Some(q.clone()),
         Node::Neg(a) => rational_of(a).map(|q| -q),
         Node::Mul(v) if v.len() == 2 => match (&v[0], &v[1]) {
-            (Node::Num(a, _), Node::Pow(b, e)) if **e == Node::int(-1) => {
+            (Node::Num(a, _), Node::Pow(b, e)) if e.is_minus_one() => {
                 let b = rational_of(b)?;
                 if b.is_zero() {
                     None
@@ -722,5 +928,96 @@ mod fraction_tests {
             assert!(acc.fits(1 << 14));
         }
         assert_eq!(acc.done(), Q::one());
+    }
+}
+
+#[cfg(test)]
+mod small_path_tests {
+    use super::*;
+    use plaudit_deadline::Deadline;
+
+    /// A seeded tree of the nodes the small path knows (and a few it does not), with small,
+    /// large, zero and decimal numbers.
+    fn tree(seed: &mut u64, depth: u32) -> Node {
+        *seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        let r = (*seed >> 33) as u32;
+        let num = |r: u32| -> Node {
+            match r % 6 {
+                0 => Node::int(0),
+                1 => Node::int(i64::from(r % 13) - 6),
+                2 => Node::Num(Q::new(BigInt::from(r % 1000), BigInt::from(100)), Some(2)),
+                3 => Node::int(i64::MAX - i64::from(r % 3)),
+                4 => Node::int((1i64 << 61) + i64::from(r % 5)),
+                _ => Node::int(i64::from(r % 97) + 2),
+            }
+        };
+        if depth == 0 {
+            return num(r >> 3);
+        }
+        let kid = |s: &mut u64| Box::new(tree(s, depth - 1));
+        match r % 9 {
+            0 => Node::Add(vec![*kid(seed), *kid(seed), *kid(seed)]),
+            1 => Node::Mul(vec![*kid(seed), *kid(seed)]),
+            2 => Node::Neg(kid(seed)),
+            3 => Node::Div(kid(seed), kid(seed)),
+            4 => Node::Pow(kid(seed), Box::new(Node::int(i64::from(r % 9) - 4))),
+            5 => Node::Pow(kid(seed), kid(seed)),
+            6 => Node::Percent(kid(seed)),
+            7 => Node::Const(Const::Pi),
+            _ => num(r >> 3),
+        }
+    }
+
+    #[test]
+    fn the_small_path_gives_what_the_big_path_gives() {
+        let d = Deadline::none();
+        let ticker = Ticker::new(&d, 64);
+        let limits = Limits::default();
+        let ex = Exact {
+            limits: &limits,
+            ticker: &ticker,
+        };
+        let mut seed = 7u64;
+        let mut small_hits = 0;
+        for i in 0..20_000 {
+            let n = tree(&mut seed, 1 + i % 4);
+            let big = ex.eval_big(&n).unwrap();
+            if let Some((a, b)) = ex.eval_small(&n).unwrap() {
+                small_hits += 1;
+                let q = Q::new_raw(BigInt::from(a), BigInt::from(b));
+                assert_eq!(Some(&q), big.as_ref(), "{n}");
+                // The same representation: reduced, positive denominator.
+                let r = big.as_ref().unwrap();
+                assert_eq!((q.numer(), q.denom()), (r.numer(), r.denom()), "{n}");
+            }
+            assert_eq!(ex.eval(&n).unwrap(), big, "{n}");
+        }
+        assert!(small_hits > 5_000, "{small_hits}");
+    }
+
+    #[test]
+    fn roots_of_machine_integers_are_exact() {
+        for n in 2..=6u32 {
+            for r in [0u64, 1, 2, 3, 10, 99, 1000, 65_535, 2_642_245] {
+                let Some(x) = u128::from(r)
+                    .checked_pow(n)
+                    .filter(|x| *x <= u128::from(u64::MAX))
+                else {
+                    continue;
+                };
+                for y in [x, x + 1, x.saturating_sub(1)] {
+                    let big = BigInt::from(y);
+                    let want = {
+                        let r = big.nth_root(n);
+                        (num_traits::pow(r.clone(), n as usize) == big).then_some(r)
+                    };
+                    assert_eq!(int_root(&big, n), want, "{y} {n}");
+                }
+            }
+        }
+        assert_eq!(int_root(&BigInt::from(u64::MAX), 2), None);
+        assert_eq!(int_root(&BigInt::from(-27), 3), Some(BigInt::from(-3)));
     }
 }

@@ -190,6 +190,12 @@ fn boxed_at(text: &str, cmd_start: usize, cmd_len: usize) -> Option<(usize, usiz
 }
 
 fn only_separators(s: &str) -> bool {
+    let allowed = |c: char| c.is_whitespace() || matches!(c, '$' | ',' | ';' | '&' | '.');
+    // Every word removed below starts with `\\`, `a` or `o`: without those bytes nothing is
+    // removed.
+    if !s.bytes().any(|c| matches!(c, b'\\' | b'a' | b'o')) {
+        return s.chars().all(allowed);
+    }
     let mut t = s.to_string();
     for w in [
         "\\text{and}",
@@ -210,19 +216,114 @@ fn only_separators(s: &str) -> bool {
     ] {
         t = t.replace(w, "");
     }
-    t.chars()
-        .all(|c| c.is_whitespace() || matches!(c, '$' | ',' | ';' | '&' | '.'))
+    t.chars().all(allowed)
+}
+
+/// Every start of `needle` in a text, the last first: windows of the text from its end, each
+/// searched forward (vectorised substring search, which the reverse search is not), their
+/// starts partitioning the positions. With `fold_case`, ASCII case is ignored (each window is
+/// lower-cased into a buffer; `needle` is lower case). The needle must not overlap itself
+/// (the forward search yields non-overlapping occurrences).
+struct RevFinds<'h> {
+    hay: &'h [u8],
+    finder: &'static memchr::memmem::Finder<'static>,
+    fold_case: bool,
+    /// Starts below this are still to be searched.
+    limit: usize,
+    /// The current window's starts, in increasing order; the first `n` are not yet yielded.
+    hits: [usize; RevFinds::HITS],
+    n: usize,
+    buf: [u8; RevFinds::WINDOW + RevFinds::MAX_NEEDLE],
+}
+
+impl<'h> RevFinds<'h> {
+    const WINDOW: usize = 512;
+    const MAX_NEEDLE: usize = 8;
+    /// Non-overlapping occurrences of a needle of at least 3 bytes in one window.
+    const HITS: usize = (Self::WINDOW + Self::MAX_NEEDLE) / 3 + 1;
+
+    /// `finder`: built once (see [`finder`]).
+    fn new(
+        hay: &'h [u8],
+        finder: &'static memchr::memmem::Finder<'static>,
+        fold_case: bool,
+    ) -> Self {
+        debug_assert!(finder.needle().len() >= 3 && finder.needle().len() <= Self::MAX_NEEDLE);
+        RevFinds {
+            hay,
+            finder,
+            fold_case,
+            limit: hay.len() + 1,
+            hits: [0; Self::HITS],
+            n: 0,
+            buf: [0; Self::WINDOW + Self::MAX_NEEDLE],
+        }
+    }
+}
+
+/// A substring searcher built once per process (building one costs more than searching a
+/// short window).
+fn finder(
+    cell: &'static std::sync::OnceLock<memchr::memmem::Finder<'static>>,
+    needle: &'static [u8],
+) -> &'static memchr::memmem::Finder<'static> {
+    cell.get_or_init(|| memchr::memmem::Finder::new(needle))
+}
+
+static BOX_FINDER: std::sync::OnceLock<memchr::memmem::Finder<'static>> =
+    std::sync::OnceLock::new();
+static ANSWER_FINDER: std::sync::OnceLock<memchr::memmem::Finder<'static>> =
+    std::sync::OnceLock::new();
+
+impl Iterator for RevFinds<'_> {
+    type Item = usize;
+
+    fn next(&mut self) -> Option<usize> {
+        loop {
+            if self.n > 0 {
+                self.n -= 1;
+                return Some(self.hits[self.n]);
+            }
+            if self.limit == 0 {
+                return None;
+            }
+            // Starts in [lo, limit): the window reaches far enough for the longest needle.
+            let lo = self.limit.saturating_sub(Self::WINDOW);
+            let hi = (self.limit + Self::MAX_NEEDLE).min(self.hay.len());
+            let limit = self.limit;
+            self.limit = lo;
+            if lo >= hi {
+                continue;
+            }
+            let w: &[u8] = if self.fold_case {
+                let w = &mut self.buf[..hi - lo];
+                w.copy_from_slice(&self.hay[lo..hi]);
+                w.make_ascii_lowercase();
+                w
+            } else {
+                &self.hay[lo..hi]
+            };
+            for k in self.finder.find_iter(w) {
+                if lo + k < limit {
+                    self.hits[self.n] = lo + k;
+                    self.n += 1;
+                }
+            }
+        }
+    }
 }
 
 /// Every `\\boxed` (with its length, 6) and `\\fbox` (5) in `text`, the last first: one scan
 /// from the end for their `x`.
 fn box_starts_rev(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
+    // By their common "box": a `\\boxed` starts one byte before it, a `\\fbox` two.
+    // Occurrences of "box" are at least three bytes apart, so the starts come in order.
     let b = text.as_bytes();
-    memchr::memrchr_iter(b'x', b).filter_map(move |p| {
-        if p >= 3 && b[p - 3..].starts_with(b"\\boxed") {
-            Some((p - 3, 6))
-        } else if p >= 4 && b[p - 4..].starts_with(b"\\fbox") {
-            Some((p - 4, 5))
+    RevFinds::new(b, finder(&BOX_FINDER, b"box"), false).filter_map(move |p| {
+        if p >= 1 && b[p - 1..].starts_with(b"\\boxed") {
+            Some((p - 1, 6))
+        } else if p >= 2 && b[p - 2..].starts_with(b"\\fbox") {
+            Some((p - 2, 5))
         } else {
             None
         }
@@ -302,18 +403,10 @@ pub fn last_boxes(text: &str, k: usize) -> Option<String> {
 /// "answer" that carries a marker holds the greatest end among them.
 pub fn last_marker_end(text: &str, full: bool) -> Option<usize> {
     let b = text.as_bytes();
-    let hashes = memchr::memmem::rfind(b, b"####").map(|p| p + 4);
-    let mut end = b.len();
-    let mut found = None;
-    // "answer" found by its `w`, the rarest of its letters in prose.
-    while let Some(w) = memchr::memrchr2(b'w', b'W', &b[..end]) {
-        end = w;
-        if w < 3 || w + 3 > b.len() || !b[w - 3..w + 3].eq_ignore_ascii_case(b"answer") {
-            continue;
-        }
-        let q = w - 3;
+    let hashes = rfind_by_first(text, "####").map(|p| p + 4);
+    let marker_at = |q: usize| {
         let after = &b[q + 6..];
-        let e = if full && after.len() >= 4 && after[..4].eq_ignore_ascii_case(b" is:") {
+        if full && after.len() >= 4 && after[..4].eq_ignore_ascii_case(b" is:") {
             Some(q + 10)
         } else if after.len() >= 3 && after[..3].eq_ignore_ascii_case(b" is") {
             Some(q + 9)
@@ -323,13 +416,15 @@ pub fn last_marker_end(text: &str, full: bool) -> Option<usize> {
             Some(q + 6)
         } else {
             None
-        };
-        if e.is_some() {
-            found = e;
-            break;
+        }
+    };
+    // Every "answer" (any case), the last first.
+    for q in RevFinds::new(b, finder(&ANSWER_FINDER, b"answer"), true) {
+        if let Some(e) = marker_at(q) {
+            return Some(e).max(hashes);
         }
     }
-    found.max(hashes)
+    hashes
 }
 
 /// The answer after the last answer marker.
@@ -447,6 +542,11 @@ fn envs<'a>(text: &'a str, mut f: impl FnMut(&'a str) -> bool) {
                 let mut close = None;
                 let mut eol = false;
                 while j < n {
+                    // Straight to the next byte that matters.
+                    match memchr::memchr3(b'\\', b'$', b'\n', &b[j..]) {
+                        Some(k) => j += k,
+                        None => break,
+                    }
                     if b[j] == b'\\' {
                         j += 2;
                         continue;
@@ -457,11 +557,8 @@ fn envs<'a>(text: &'a str, mut f: impl FnMut(&'a str) -> bool) {
                     }
                     // Inline `$…$` stays on one line: a `$` without a partner on its line is a
                     // currency sign or a stray.
-                    if b[j] == b'\n' {
-                        eol = true;
-                        break;
-                    }
-                    j += 1;
+                    eol = true;
+                    break;
                 }
                 match close {
                     Some(j) => {
@@ -477,7 +574,8 @@ fn envs<'a>(text: &'a str, mut f: impl FnMut(&'a str) -> bool) {
                     }
                 }
             }
-            _ => i += 1,
+            // Straight to the next `\\` or `$`.
+            _ => i = memchr::memchr2(b'\\', b'$', &b[i + 1..]).map_or(n, |k| i + 1 + k),
         }
     }
 }

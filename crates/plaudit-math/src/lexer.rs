@@ -299,7 +299,8 @@ fn lex_at(s: &str, limits: &Limits, ticker: &Ticker, depth: usize) -> Result<Vec
         s,
         b: s.as_bytes(),
         i: 0,
-        out: Vec::new(),
+        // About a token per byte or two in short answers: no regrowth for the common case.
+        out: Vec::with_capacity(s.len().min(256)),
         ticker,
         limits,
         bracket_depth: 0,

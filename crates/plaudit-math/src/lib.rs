@@ -199,13 +199,31 @@ fn form(n: &Node, opts: &Options, ticker: &Ticker) -> Result<String, MathError> 
             limits: &opts.limits,
             ticker,
         };
+        // A small rational prints as `Node::Num` does (`0`, `n`, `n/d`) without big integers.
+        if let Some((a, b)) = ex.small_value(n)? {
+            return Ok(if a == 0 {
+                "0".to_string()
+            } else if b == 1 {
+                a.to_string()
+            } else {
+                format!("{a}/{b}")
+            });
+        }
         if let Some(q) = ex.eval(n)? {
             if q.numer().bits() + q.denom().bits() <= 256 {
                 return Ok(Node::Num(q, None).to_string());
             }
         }
     }
-    Ok(n.to_string())
+    Ok(print(n))
+}
+
+/// `n.to_string()`, into a buffer sized for a typical answer (no regrowth as it is written).
+fn print(n: &Node) -> String {
+    use std::fmt::Write;
+    let mut s = String::with_capacity(64);
+    let _ = write!(s, "{n}");
+    s
 }
 
 /// Verify `response` against `reference`.

@@ -84,6 +84,9 @@ struct Parser<'a> {
 }
 
 fn num_from_text(t: &str) -> Result<Node, MathError> {
+    if let Some(n) = small_num(t) {
+        return Ok(n);
+    }
     let (mant, exp) = match t.find('e') {
         Some(k) => (&t[..k], t[k + 1..].parse::<i64>().ok()),
         None => (t, None),
@@ -118,6 +121,33 @@ fn num_from_text(t: &str) -> Result<Node, MathError> {
     Ok(Node::Num(q, places))
 }
 
+/// The common number, `123` or `12.5` with at most 18 digits, in machine integers: the same
+/// reduced value and places as the general path, without parsing a big integer or a big gcd.
+fn small_num(t: &str) -> Option<Node> {
+    let (int, frac) = match t.find('.') {
+        Some(k) => (&t[..k], &t[k + 1..]),
+        None => (t, ""),
+    };
+    let len = int.len() + frac.len();
+    if len == 0 || len > 18 || !int.bytes().chain(frac.bytes()).all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    let mut n: u64 = 0;
+    for c in int.bytes().chain(frac.bytes()) {
+        n = n * 10 + u64::from(c - b'0');
+    }
+    if frac.is_empty() {
+        return Some(Node::Num(BigRational::from_integer(BigInt::from(n)), None));
+    }
+    let d = 10u64.pow(frac.len() as u32);
+    let (mut a, mut b) = (n, d);
+    while b != 0 {
+        (a, b) = (b, a % b);
+    }
+    let q = BigRational::new_raw(BigInt::from(n / a), BigInt::from(d / a));
+    Some(Node::Num(q, Some(frac.len() as u32)))
+}
+
 fn starts_primary(t: &Tok, abs_open: bool) -> bool {
     match t {
         Tok::Num(_)
@@ -144,6 +174,14 @@ impl Parser<'_> {
 
     fn peek_at(&self, k: usize) -> Option<&Tok> {
         self.toks.get(self.pos + k)
+    }
+
+    /// The token at the position, moved out (the caller then steps past it; nothing reads a
+    /// token behind the position, so no copy is needed).
+    fn take(&mut self) -> Option<Tok> {
+        self.toks
+            .get_mut(self.pos)
+            .map(|t| std::mem::replace(t, Tok::Sep))
     }
 
     fn eat(&mut self, t: &Tok) -> bool {
@@ -195,7 +233,16 @@ impl Parser<'_> {
     /// Items separated by `,` `;` "and" "or" `\\`.
     fn list(&mut self) -> Result<Node, MathError> {
         self.enter()?;
-        let mut items = vec![self.rel()?];
+        let first = self.rel()?;
+        // The common case, one item: no list built.
+        if !matches!(
+            self.peek(),
+            Some(Tok::Comma | Tok::Semi | Tok::Sep | Tok::RowSep)
+        ) {
+            self.leave();
+            return Ok(first);
+        }
+        let mut items = vec![first];
         while matches!(
             self.peek(),
             Some(Tok::Comma | Tok::Semi | Tok::Sep | Tok::RowSep)
@@ -223,7 +270,11 @@ impl Parser<'_> {
     }
 
     fn rel(&mut self) -> Result<Node, MathError> {
-        let mut items = vec![self.ratio()?];
+        let first = self.ratio()?;
+        if !matches!(self.peek(), Some(Tok::Rel(_) | Tok::Approx)) {
+            return Ok(first);
+        }
+        let mut items = vec![first];
         let mut ops = Vec::new();
         loop {
             match self.peek() {
@@ -257,7 +308,11 @@ impl Parser<'_> {
     /// `a : b` (a ratio, also a time `12:00`) as the quotient `a / b`; three or more parts as
     /// a tuple.
     fn ratio(&mut self) -> Result<Node, MathError> {
-        let mut items = vec![self.union()?];
+        let first = self.union()?;
+        if self.peek() != Some(&Tok::Colon) {
+            return Ok(first);
+        }
+        let mut items = vec![first];
         while self.eat(&Tok::Colon) {
             if matches!(self.peek(), None | Some(Tok::Comma | Tok::Semi | Tok::Sep)) {
                 break;
@@ -277,7 +332,11 @@ impl Parser<'_> {
     }
 
     fn union(&mut self) -> Result<Node, MathError> {
-        let mut items = vec![self.add()?];
+        let first = self.add()?;
+        if self.peek() != Some(&Tok::Cup) {
+            return Ok(first);
+        }
+        let mut items = vec![first];
         while self.eat(&Tok::Cup) {
             items.push(self.add()?);
             self.check_items(items.len())?;
@@ -290,7 +349,11 @@ impl Parser<'_> {
     }
 
     fn add(&mut self) -> Result<Node, MathError> {
-        let mut terms = vec![self.mul()?];
+        let first = self.mul()?;
+        if !matches!(self.peek(), Some(Tok::Plus | Tok::Minus | Tok::Pm)) {
+            return Ok(first);
+        }
+        let mut terms = vec![first];
         let mut pms = 0;
         loop {
             match self.peek() {
@@ -328,7 +391,13 @@ impl Parser<'_> {
     }
 
     fn mul(&mut self) -> Result<Node, MathError> {
-        let mut factors = vec![self.unary()?];
+        let first = self.unary()?;
+        match self.peek() {
+            Some(Tok::Star | Tok::Slash) => {}
+            Some(t) if starts_primary(t, self.abs_depth > 0) => {}
+            _ => return Ok(first),
+        }
+        let mut factors = vec![first];
         loop {
             match self.peek() {
                 Some(Tok::Star) => {
@@ -453,7 +522,7 @@ impl Parser<'_> {
         let mut depth = 0i32;
         loop {
             self.ticker.tick()?;
-            let Some(t) = self.toks.get(self.pos).cloned() else {
+            let Some(t) = self.take() else {
                 break;
             };
             self.pos += 1;
@@ -700,7 +769,7 @@ impl Parser<'_> {
 
     fn primary(&mut self) -> Result<Node, MathError> {
         self.enter()?;
-        let Some(t) = self.toks.get(self.pos).cloned() else {
+        let Some(t) = self.take() else {
             return Err(MathError::Parse("unexpected end".into()));
         };
         self.pos += 1;

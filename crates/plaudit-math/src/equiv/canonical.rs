@@ -2,6 +2,8 @@
 //! answers, `x \in S` as `S`, chains `x = a = b` as `x = b`, solved equations and their values,
 //! sums and products of matrices folded into one matrix.
 
+use std::borrow::Cow;
+
 use num_traits::Zero;
 
 use crate::ast::{Bracket, Func, Node, Rel};
@@ -191,7 +193,13 @@ fn expand_pm(n: &Node) -> Vec<Node> {
 /// Canonical top-level shape: `±` expanded into several answers, `x \in S` as `S`, chains
 /// `x = a = b` as `x = b`, several solved equations of one variable as their values.
 pub fn normalize(n: &Node) -> Node {
-    match n {
+    normalized(n).into_owned()
+}
+
+/// [`normalize`], borrowing `n` when it is already in canonical shape (the common case: no
+/// copy of the tree).
+pub fn normalized(n: &Node) -> Cow<'_, Node> {
+    Cow::Owned(match n {
         Node::List(items) | Node::Set(items) => {
             let mut out = Vec::new();
             for it in items {
@@ -237,31 +245,34 @@ pub fn normalize(n: &Node) -> Node {
                                 let mut out = vec![Node::int(0), Node::int(0)];
                                 out[k] = (**x).clone();
                                 out[other] = Node::Neg(Box::new(items[other].clone()));
-                                return normalize(&Node::Rel(out, vec![ops[0].flip()]));
+                                return Cow::Owned(normalize(&Node::Rel(out, vec![ops[0].flip()])));
                             }
                         }
                     }
                 }
             }
             if ops.len() == 1 && ops[0] == Rel::In && matches!(items[0], Node::Sym(_)) {
-                return normalize(&items[1]);
+                return normalized(&items[1]);
             }
             if ops.len() >= 2
                 && ops.iter().all(|o| *o == Rel::Eq)
                 && matches!(items[0], Node::Sym(_))
             {
                 let last = items[items.len() - 1].clone();
-                return normalize(&Node::Rel(vec![items[0].clone(), last], vec![Rel::Eq]));
+                return Cow::Owned(normalize(&Node::Rel(
+                    vec![items[0].clone(), last],
+                    vec![Rel::Eq],
+                )));
             }
             if has_pm(n) {
-                return normalize(&Node::List(expand_pm(n)));
+                return Cow::Owned(normalize(&Node::List(expand_pm(n))));
             }
-            n.clone()
+            return Cow::Borrowed(n);
         }
         Node::Add(_) | Node::Mul(_) | Node::Neg(_) if n.any(&|x| matches!(x, Node::Matrix(_))) => {
             match matrix_fold(n, 0) {
                 Some(rows) => Node::Matrix(rows),
-                None => n.clone(),
+                None => return Cow::Borrowed(n),
             }
         }
         _ if has_pm(n) && n.is_scalar() => {
@@ -272,8 +283,8 @@ pub fn normalize(n: &Node) -> Node {
                 Node::List(v)
             }
         }
-        _ => n.clone(),
-    }
+        _ => return Cow::Borrowed(n),
+    })
 }
 
 type Rows = Vec<Vec<Node>>;

@@ -66,8 +66,8 @@ fn norm_text(s: &str) -> String {
 impl Comparer<'_> {
     /// Whether `pred` (the response's answer) is equivalent to `gold` (the reference).
     pub fn equivalent(&self, gold: &Node, pred: &Node) -> Result<bool, MathError> {
-        let g = normalize(gold);
-        let p = normalize(pred);
+        let g = canonical::normalized(gold);
+        let p = canonical::normalized(pred);
         self.cmp(&g, &p)
     }
 

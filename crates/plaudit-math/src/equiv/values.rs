@@ -3,7 +3,7 @@
 //! random points, and equations up to a constant factor.
 
 use crate::ast::{Const, Node};
-use crate::eval::{q_to_f64, Exact, Mode, Numeric, C};
+use crate::eval::{q_to_f64, small_to_f64, Exact, Mode, Numeric, C};
 use crate::limits::MathError;
 
 use super::Comparer;
@@ -34,22 +34,25 @@ impl Rng {
 }
 
 impl Rng {
-    /// The variables' values at point `k`: each real part from `point(k, j)`, then (complex
-    /// mode) its imaginary part from `point(k + 1, j)`.
-    fn env(&mut self, vars: &[String], k: usize, mode: Mode) -> Vec<(String, C)> {
-        vars.iter()
-            .enumerate()
-            .map(|(j, v)| {
-                let re = self.point(k, j);
-                let im = if mode == Mode::Complex {
-                    self.point(k + 1, j)
-                } else {
-                    0.0
-                };
-                (v.clone(), C::new(re, im))
-            })
-            .collect()
+    /// The variables' values at point `k`, written into `env` (one entry per variable, named
+    /// once): each real part from `point(k, j)`, then (complex mode) its imaginary part from
+    /// `point(k + 1, j)`.
+    fn env(&mut self, env: &mut [(String, C)], k: usize, mode: Mode) {
+        for (j, (_, value)) in env.iter_mut().enumerate() {
+            let re = self.point(k, j);
+            let im = if mode == Mode::Complex {
+                self.point(k + 1, j)
+            } else {
+                0.0
+            };
+            *value = C::new(re, im);
+        }
     }
+}
+
+/// An environment naming `vars`, its values to be set by [`Rng::env`].
+fn env_of(vars: &[String]) -> Vec<(String, C)> {
+    vars.iter().map(|v| (v.clone(), C::new(0.0, 0.0))).collect()
 }
 
 fn close(a: C, b: C, tol: f64) -> bool {
@@ -108,6 +111,7 @@ impl Comparer<'_> {
         let mut ratio: Option<C> = None;
         let mut valid = 0;
         let mut rng = Rng(self.opts.seed ^ 0x5eed);
+        let mut env = env_of(&vars);
         for k in 0..40 {
             let mode = if k < 32 || !complex_ok {
                 Mode::Real
@@ -117,7 +121,7 @@ impl Comparer<'_> {
             if k >= 32 && (valid >= 4 || !complex_ok) {
                 break;
             }
-            let env = rng.env(&vars, k, mode);
+            rng.env(&mut env, k, mode);
             let ev = Numeric {
                 ticker: self.ticker,
                 env: &env,
@@ -158,18 +162,18 @@ impl Comparer<'_> {
     }
 
     /// Percentages and degrees may be written with or without their sign.
-    fn alternatives(n: &Node) -> Vec<Node> {
-        match n {
-            Node::Percent(x) => vec![n.clone(), (**x).clone()],
-            Node::Degree(x) => vec![n.clone(), (**x).clone()],
-            _ => vec![n.clone()],
-        }
+    fn alternatives(n: &Node) -> impl Iterator<Item = &Node> {
+        let bare = match n {
+            Node::Percent(x) | Node::Degree(x) => Some(&**x),
+            _ => None,
+        };
+        std::iter::once(n).chain(bare)
     }
 
     pub(super) fn scalar_eq(&self, g: &Node, p: &Node) -> Result<bool, MathError> {
         for a in Self::alternatives(g) {
             for b in Self::alternatives(p) {
-                if self.value_eq(&a, &b)? {
+                if self.value_eq(a, b)? {
                     return Ok(true);
                 }
             }
@@ -208,6 +212,15 @@ impl Comparer<'_> {
             limits: self.limits,
             ticker: self.ticker,
         };
+        // Two small rationals (the common case): compared without big integers.
+        if let Some(x) = ex.small_value(a)? {
+            if let Some(y) = ex.small_value(b)? {
+                if x == y {
+                    return Ok(true);
+                }
+                return Ok(self.decimal_match(a, b, small_to_f64(x), small_to_f64(y)));
+            }
+        }
         let qa = ex.eval(a)?;
         let qb = ex.eval(b)?;
         if let (Some(x), Some(y)) = (&qa, &qb) {
@@ -274,6 +287,7 @@ impl Comparer<'_> {
         let complex_ok = !has_real_only(a) && !has_real_only(b);
         let tol = self.opts.rel_tol.max(1e-8);
         let mut rng = Rng(self.opts.seed);
+        let mut env = env_of(vars);
         let mut valid = 0;
         let mut total = 0;
         for k in 0..40 {
@@ -281,7 +295,7 @@ impl Comparer<'_> {
             if mode == Mode::Complex && (valid >= 3 || !complex_ok) {
                 break;
             }
-            let env = rng.env(vars, k, mode);
+            rng.env(&mut env, k, mode);
             let ev = Numeric {
                 ticker: self.ticker,
                 env: &env,
