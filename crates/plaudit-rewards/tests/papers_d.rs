@@ -395,3 +395,59 @@ fn decs_refuses_offsets_that_do_not_describe_the_response() {
     let s = json!({"response": response, "reference": "72", "tokens": 14, "meta": {"token_offsets": offsets}});
     assert!(r.score(&sample(s), &Ctx::new(&d, &[])).is_ok());
 }
+
+#[test]
+fn decs_a_stray_think_tag_does_not_hide_the_reasoning_before_it() {
+    // With the chat template's `<think>` in the prompt, the response opens with the reasoning; a
+    // `<think>` written just before `</think>` must not turn the reasoning into "" (penalty 0).
+    // Words: "So the answer is 72." (5), "Wait, let me verify: 24 + 48 = 72. Yes." (10), then
+    // the stray tag "<think>" (1 word): 11 redundant of 16.
+    let stray = "So the answer is 72.\n\nWait, let me verify: 24 + 48 = 72. Yes.\n\n<think></think>\\boxed{72}";
+    let o = decs(json!({}), stray, "72", json!({}));
+    assert_eq!(value(&o), -11.0 / 16.0);
+    // Unclosed, the same: the tag at the end hides nothing.
+    let unclosed = "So the answer is 72.\n\nWait, let me verify: 24 + 48 = 72. Yes.\n\n<think>";
+    assert_eq!(
+        value(&decs(json!({}), unclosed, "72", json!({}))),
+        -11.0 / 16.0
+    );
+    // Without the stray tag: 10 of 15. A leading `<think>` (after whitespace) is still dropped.
+    let plain =
+        "So the answer is 72.\n\nWait, let me verify: 24 + 48 = 72. Yes.</think>\\boxed{72}";
+    assert_eq!(
+        value(&decs(json!({}), plain, "72", json!({}))),
+        -10.0 / 15.0
+    );
+    let opened =
+        "\n<think>So the answer is 72.\n\nWait, let me verify: 24 + 48 = 72. Yes.</think>72";
+    assert_eq!(
+        value(&decs(json!({}), opened, "72", json!({}))),
+        -10.0 / 15.0
+    );
+}
+
+#[test]
+fn decs_refuses_offsets_with_no_token_of_a_non_empty_response() {
+    // No offsets, or only empty spans, for a response with text: the offsets do not describe
+    // it, and every token reward would be a silent 0.
+    let (response, _) = tokenised(&TOKENS);
+    for b in [json!([]), json!([[0, 0], [3, 3]])] {
+        let o = decs(
+            json!({"output": "tokens"}),
+            &response,
+            "72",
+            json!({ "token_offsets": b }),
+        );
+        assert_eq!(status(&o), Status::InvalidInput, "{b}");
+        let msg = &o.as_ref().unwrap_err().message;
+        assert!(msg.contains("`meta.token_offsets`"), "{msg}");
+    }
+    // An empty response has no token: nothing to penalise.
+    let o = decs(
+        json!({"output": "tokens"}),
+        "",
+        "72",
+        json!({ "token_offsets": [] }),
+    );
+    assert_eq!(value(&o), 0.0);
+}

@@ -1,11 +1,13 @@
 //! Redundant-reasoning penalty (DECS): minus `weight` times the share (or the count past a budget) of the reasoning that comes after the correct answer was first reached, per sequence or per token.
 //!
 //! ## What it computes
-//! The reasoning is the text before the response's last `</think>` (without its `<think>`), the
-//! text after an unclosed `<think>`, or, with no think tags or with `region: response`, the whole
-//! response. It is split into paragraphs on `delimiter`. The reference's final answer is its
-//! GSM8K `#### …` answer, its last `\boxed{…}`, or else the whole reference (trimmed); a list of
-//! references gives several. Paragraph k is the first that reaches the answer:
+//! The reasoning is the text before the response's last `</think>` (without the `<think>` that
+//! opens the response), the text after an unclosed `<think>` that opens it, or, with no think
+//! tags or with `region: response`, the whole response. A `<think>` that does not open the
+//! response is text of the reasoning: it hides nothing before it. The reasoning is split into
+//! paragraphs on `delimiter`. The reference's final answer is its GSM8K `#### …` answer, its last
+//! `\boxed{…}`, or else the whole reference (trimmed); a list of references gives several.
+//! Paragraph k is the first that reaches the answer:
 //! - `detect: conclusion` (default): the paragraph states it as a conclusion: a `\boxed{…}`
 //!   whose content is the answer, or an `answer is` / `answer:` marker followed by it.
 //! - `detect: mention`: the paragraph contains the answer anywhere as a whole word (`72` is in
@@ -38,8 +40,9 @@
 //! `</think>` cost nothing, and the value, their sum, is the formula above counted in tokens.
 //! The details also give `first_redundant_token` (its index, null when none). Offsets that are
 //! missing, not pairs of integers, past the end of the response, with start > end, or whose
-//! non-empty spans do not start in order are `invalid_input`; so is a count of offsets that
-//! differs from the sample's `logprobs` or `tokens` when the sample has them.
+//! non-empty spans do not start in order are `invalid_input`; so are offsets with no non-empty
+//! span for a non-empty response, and a count of offsets that differs from the sample's
+//! `logprobs` or `tokens` when the sample has them.
 //!
 //! ## Why
 //! "Overthinking Reduction with Decoupled Rewards and Curriculum Data Scheduling" (DECS) finds
@@ -59,9 +62,13 @@
 //! What a policy could do against it: never write the answer in the reasoning (nothing is then
 //! redundant), or move its verification after `</think>` (outside the default region). The first
 //! loses the answer's conclusion the model reached, the second is measured with
-//! `region: response`; pair the reward with a length penalty where either matters. `mention` has
-//! false positives for short answers (a `2` in `x^2`); `conclusion` misses a reached answer that
-//! is never stated as one.
+//! `region: response`; pair the reward with a length penalty where either matters. The unit of
+//! redundancy is the paragraph, so reasoning written without a `delimiter` (one paragraph, or
+//! single line breaks with the default `"\n\n"`) is never redundant: the paragraph that reaches
+//! the answer holds the verification after it too. With `detect: conclusion`, verification
+//! written before the answer is first stated as a conclusion (`= 72`, checks, then `the answer
+//! is 72` in the last paragraph) costs nothing either. `mention` has false positives for short
+//! answers (a `2` in `x^2`); `conclusion` misses a reached answer that is never stated as one.
 //!
 //! ## Parameters
 //! - `detect` (conclusion | mention; default `conclusion`): what counts as reaching the answer.
@@ -190,21 +197,16 @@ fn build(p: &Params) -> Result<Arc<dyn Reward>, String> {
     }))
 }
 
-/// The reasoning part of a response (see the module documentation).
+/// The reasoning part of a response (see the module documentation): the text before the last
+/// `</think>` (all of it when there is none), without the `<think>` that opens it. Only a
+/// `<think>` at the start (after whitespace) opens it: a `<think>` written later does not hide
+/// the text before it.
 fn reasoning(response: &str) -> &str {
-    match response.rfind("</think>") {
-        Some(end) => {
-            let r = &response[..end];
-            match r.find("<think>") {
-                Some(s) => &r[s + "<think>".len()..],
-                None => r,
-            }
-        }
-        None => match response.find("<think>") {
-            Some(s) => &response[s + "<think>".len()..],
-            None => response,
-        },
-    }
+    let r = match response.rfind("</think>") {
+        Some(end) => &response[..end],
+        None => response,
+    };
+    r.trim_start().strip_prefix("<think>").unwrap_or(r)
 }
 
 /// The final answer a reference text marks: `#### x`, the last `\boxed{x}`, else all of it.
@@ -515,6 +517,11 @@ fn token_offsets(sample: &Sample) -> Result<Vec<(usize, usize)>, Failure> {
         }
         out.push((s, e));
     }
+    if n_chars > 0 && out.iter().all(|&(s, e)| s == e) {
+        return Err(Failure::invalid_input(format!(
+            "`meta.token_offsets` has no token with a non-empty span, but the response has {n_chars} characters: the offsets do not describe the response"
+        )));
+    }
     let n = out.len();
     if let Some(lp) = &sample.logprobs {
         if lp.len() != n {
@@ -571,6 +578,9 @@ mod tests {
         assert_eq!(reasoning("<think>a</think>b"), "a");
         assert_eq!(reasoning("<think>a cut off"), "a cut off");
         assert_eq!(reasoning("plain"), "plain");
+        assert_eq!(reasoning(" <think>a</think>b"), "a");
+        assert_eq!(reasoning("a <think></think>b"), "a <think>");
+        assert_eq!(reasoning("a <think>b"), "a <think>b");
         assert_eq!(reference_answer("so 48+24 = 72\n#### 72"), "72");
         assert_eq!(reference_answer("is $\\boxed{\\frac12}$"), "\\frac12");
     }
