@@ -451,3 +451,43 @@ fn decs_refuses_offsets_with_no_token_of_a_non_empty_response() {
     );
     assert_eq!(value(&o), 0.0);
 }
+
+#[test]
+fn salt_graph_weaknesses_the_documentation_names() {
+    // A failing rollout that repeats a step the successful ones wrote: V(think) = 1,
+    // V(verify) = 2/3 (each rollout counted once), V(submit) = 1/2, V(guess) = 0; verify's
+    // children {submit, verify} and guess's have mean 7/12, so guess→verify and each of the 49
+    // verify→verify earn +1/12, verify→submit −1/12. The padded failure:
+    // (−1/2 + 1/12 + 49/12 − 1/12)/52 = 0.0689…; as a tree each padded step earns 0.
+    let mut padded = vec!["guess"];
+    padded.extend(std::iter::repeat_n("verify", 50));
+    padded.push("submit");
+    let g = paths(&[
+        (&["think", "verify", "submit"], 1.0),
+        (&["think", "verify", "submit"], 1.0),
+        (&["guess", "submit"], 0.0),
+        (&padded, 0.0),
+    ]);
+    let graph = group("tree_advantage", json!({"merge": "graph"}), &g);
+    let padded_value = (-0.5 + 49.0 / 12.0) / 52.0;
+    assert_values(
+        &graph,
+        &[
+            5.0 / 36.0,
+            5.0 / 36.0,
+            -(0.5 + 1.0 / 12.0) / 2.0,
+            padded_value,
+        ],
+    );
+    assert!((padded_value - 0.0689).abs() < 1e-4);
+    let tree = group("tree_advantage", json!({}), &g);
+    assert_values(&tree, &[1.0 / 6.0, 1.0 / 6.0, -0.25, -0.5 / 52.0]);
+    // A step every rollout ends with: V(click[Buy Now]) = V(root), so parent/sum is 0 for all.
+    let g = paths(&[
+        (&["search[red mug]", "click[B01]", "click[Buy Now]"], 1.0),
+        (&["search[mug]", "click[B02]", "click[Buy Now]"], 0.0),
+        (&["search[mug]", "click[B03]", "click[Buy Now]"], 0.0),
+    ]);
+    let p = json!({"merge": "graph", "baseline": "parent", "aggregate": "sum"});
+    assert_values(&group("tree_advantage", p, &g), &[0.0, 0.0, 0.0]);
+}

@@ -25,8 +25,19 @@
 //! before it (the root for the first step), and its siblings are every node some rollout of the
 //! group took right after that parent. A step's advantage is then taken along the rollout's own
 //! edge, parent → node, with the baselines above; `baseline: parent` with `aggregate: sum` still
-//! telescopes to V(last step) − V(root). In a group whose paths share no step text out of
-//! position, the graph is the prefix tree and both merges give the same values.
+//! telescopes to V(last step) − V(root). In a group where no step text follows two different
+//! prefixes (nor recurs within a path), the graph is the prefix tree and both merges give the
+//! same values.
+//!
+//! What a policy could do against `merge: graph`: a step text that successful rollouts write
+//! lends its value to every rollout that writes it, and a step's advantage counts at each
+//! occurrence while its value counts a rollout once. A failing rollout that repeats such a step
+//! collects its advantage at each repetition: with the defaults (`siblings`, `mean`), the group
+//! think→verify→submit (1, twice), guess→submit (0), guess→verify×50→submit (0) gives the last
+//! rollout +0.069 (−0.010 as a tree, −0.25 for the failure that did not pad). And a step every
+//! rollout ends with (a `submit`, a `click[Buy Now]`) has V = V(root), so `baseline: parent` with
+//! `aggregate: sum` gives every rollout 0. Put the observation in each step's text, and check the
+//! per-step advantages before training on them.
 //!
 //! Steps are compared as text, after trimming and collapsing whitespace when
 //! `normalize_whitespace` is on; with `source: response`, empty pieces between delimiters are
