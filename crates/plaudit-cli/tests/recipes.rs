@@ -353,15 +353,16 @@ fn recipes() -> Vec<Recipe> {
             rm_calls: 0,
         },
         Recipe {
-            // Steps of 4 tokens with log-ratios summing to −1 and 0.5, β = 0.1: right gets
-            // (1 − 0.1·0.5 + 1)/2, wrong (−0.05 + 0)/2; 2 per token away from the reference
-            // costs the first step 0.1·8: (0.2 + 1)/2. Missing reference log-probs: refused.
+            // Steps of 4 tokens with log-ratios −1 and 0.5, β = 0.125, each step r/2 − β·d_k,
+            // summed: right (0.5 + 0.125) + (0.5 − 0.0625) = 1.0625, wrong 0.125 − 0.0625;
+            // 2 per token away from the reference costs each step 0.125·8: 2·(0.5 − 1) = −1.
+            // Missing reference log-probs: refused.
             name: "prl",
             script: json!({}),
             want: vec![
-                ("right", "ok", 0.975),
-                ("wrong", "ok", -0.025),
-                ("right_far_from_reference", "ok", 0.6),
+                ("right", "ok", 1.0625),
+                ("wrong", "ok", 0.0625),
+                ("right_far_from_reference", "ok", -1.0),
                 ("no_reference_logprobs", "invalid_input", 0.0),
             ],
             chat_calls: 0,
@@ -653,9 +654,9 @@ fn every_paper_recipe_scores_its_samples_against_the_test_judge() {
     // PRL: the per-step rewards and where each step ends, and the KL-regularised return.
     let prl = score(&peer, "prl");
     let right = &prl[0]["details"]["process"];
-    assert_eq!(right["step_rewards"], json!([0.95, 1.0]));
+    assert_eq!(right["step_rewards"], json!([0.625, 0.4375]));
     assert_eq!(right["step_ends"], json!([4, 8]));
-    assert_eq!(right["regularized_return"], json!(1.05));
+    assert_eq!(right["regularized_return"], json!(1.0625));
 
     // SALT: each step's advantage along the rollout's own edge of the graph.
     let salt = score(&peer, "salt");

@@ -1,4 +1,4 @@
-//! PRL's entropy-regularised process rewards: each step's reward is the outcome minus β times the log-ratio of the policy to the reference over the tokens after that step.
+//! PRL's entropy-regularised process rewards: the outcome reward and β times the policy/reference log-ratio, split over the steps of the response.
 //!
 //! ## What it computes
 //! With r the `outcome` component, ℓ_1 … ℓ_n the sample's `logprobs` (the policy's
@@ -7,10 +7,14 @@
 //! of `step_length` tokens, the last one shorter, or the lengths in `meta.step_lengths`), and
 //! d_k = Σ_{t in step k} (ℓ_t − ℓ^ref_t) is step k's log-ratio. Then
 //! ```text
-//! ρ_k = r − β · Σ_{j > k} d_j        the process reward of the prefix ending with step k (ρ_K = r)
-//! G   = r − β · Σ_{j ≥ 1} d_j        the KL-regularised return of the whole response
+//! form: share   ρ_k = r/K − β · d_k          step k's share of the outcome minus its own log-ratio
+//! form: to_go   ρ_k = r − β · Σ_{j > k} d_j  the value of the prefix ending with step k (ρ_K = r)
+//! G   = r − β · Σ_{j ≥ 1} d_j                the KL-regularised return of the whole response
 //! value = aggregation(ρ_1 … ρ_K)
 //! ```
+//! With `form: share` the step rewards add up to G (`aggregation: sum` gives G itself); with
+//! `form: to_go` (the default) each step is charged for the log-ratio of what follows it, so the
+//! first step's own log-ratio enters only G, and a response of one step scores r.
 //! Both log-prob lists must be present, non-empty, of the same length, and every entry a
 //! log-probability (≤ 0); `meta.step_lengths` (with `segment: field`) must be positive integers
 //! that add up to n. Anything else is `invalid_input` naming the field; a failed `outcome` is
@@ -31,12 +35,16 @@
 //! that follows it: a one-sample estimate, with the current policy for π*, of that prefix's
 //! entropy-regularised value. The last step's reward is the outcome itself, earlier steps are
 //! charged for how far the rest of the response strays from the reference, and ρ_0 = G is the
-//! sequence objective. How steps are cut (fixed token chunks by default), β's default and the
-//! aggregation are Plaudit's choices. Both models' forward passes are the trainer's; Plaudit
+//! sequence objective. `form: share` is the research catalogue's reading of the same sentence:
+//! each step gets an equal share of the outcome minus β times its own log-ratio, so the step
+//! rewards decompose G exactly and every step pays for its own divergence. How steps are cut
+//! (fixed token chunks by default), the form, β's default and the aggregation are Plaudit's
+//! choices. Both models' forward passes are the trainer's; Plaudit
 //! computes the arithmetic.
 //!
 //! ## Parameters
 //! - `outcome` (component name; default `correct`): r, the outcome reward.
+//! - `form` (to_go | share; default `to_go`): the step reward's form (above).
 //! - `beta` (number > 0; default 0.05): β, the weight of the log-ratio (1/η for the objective
 //!   r − (1/η)·KL).
 //! - `segment` (length | field; default `length`): cut the tokens into chunks of `step_length`,
@@ -50,6 +58,8 @@
 //! ## Example
 //! ```json
 //! {"params": {"beta": 0.5, "step_length": 2}, "components": {"correct": 1.0}, "sample": {"response": "…", "logprobs": [-1.0, -0.5, -2.0, -0.25], "meta": {"ref_logprobs": [-1.5, -0.5, -1.0, -0.75]}}, "value": 1.125}
+//! {"params": {"form": "share", "beta": 0.5, "step_length": 2, "aggregation": "sum"}, "components": {"correct": 1.0}, "sample": {"response": "…", "logprobs": [-1.0, -0.5, -2.0, -0.25], "meta": {"ref_logprobs": [-1.5, -0.5, -1.0, -0.75]}}, "value": 1.0}
+//! {"params": {"form": "share", "beta": 0.5, "step_length": 2, "aggregation": "first"}, "components": {"correct": 1.0}, "sample": {"response": "…", "logprobs": [-1.0, -0.5, -2.0, -0.25], "meta": {"ref_logprobs": [-1.5, -0.5, -1.0, -0.75]}}, "value": 0.25}
 //! {"params": {"beta": 0.5, "step_length": 2, "aggregation": "first"}, "components": {"correct": 1.0}, "sample": {"response": "…", "logprobs": [-1.0, -0.5, -2.0, -0.25], "meta": {"ref_logprobs": [-1.5, -0.5, -1.0, -0.75]}}, "value": 1.25}
 //! {"params": {"beta": 0.5, "segment": "field", "aggregation": "first"}, "components": {"correct": 0.0}, "sample": {"response": "…", "logprobs": [-1.0, -0.5, -2.0, -0.25], "meta": {"ref_logprobs": [-1.5, -0.5, -1.0, -0.75], "step_lengths": [1, 3]}}, "value": 0.25}
 //! {"params": {"beta": 0.5, "segment": "field", "aggregation": "sum"}, "components": {"correct": 1.0}, "sample": {"response": "…", "logprobs": [-1.0, -0.5, -2.0, -0.25], "meta": {"ref_logprobs": [-1.5, -0.5, -1.0, -0.75], "step_lengths": [3, 1]}}, "value": 1.75}
@@ -85,6 +95,12 @@ const PARAMS: &[ParamSpec] = &[
         "the outcome reward r",
     ),
     ParamSpec::new(
+        "form",
+        Kind::Enum(&["to_go", "share"]),
+        "\"to_go\"",
+        "step k gets r − β·(log-ratio after it), or r/K − β·(its own log-ratio)",
+    ),
+    ParamSpec::new(
         "beta",
         Kind::Float,
         "0.05",
@@ -115,6 +131,8 @@ const PARAMS: &[ParamSpec] = &[
 
 struct PrlProcess {
     outcome: (usize, String),
+    /// `form: share`: r/K − β·d_k (else r − β·Σ_{j>k} d_j).
+    share: bool,
     beta: f64,
     from_field: bool,
     step_length: usize,
@@ -128,6 +146,7 @@ fn build(p: &Params) -> Result<Arc<dyn Reward>, String> {
         .ok_or("parameter `outcome` must name the outcome reward")?;
     Ok(Arc::new(PrlProcess {
         outcome,
+        share: p.str("form") == "share",
         beta: p.f64("beta"),
         from_field: p.str("segment") == "field",
         step_length: p.usize("step_length")?,
@@ -203,9 +222,15 @@ impl Reward for PrlProcess {
             start = end;
         }
         let mut rewards = vec![0.0; d.len()];
+        let share = r / d.len() as f64;
         let mut after = 0.0;
         for k in (0..d.len()).rev() {
-            rewards[k] = finite(r - self.beta * after, || format!("the reward of step {k}"))?;
+            let rho = if self.share {
+                share - self.beta * d[k]
+            } else {
+                r - self.beta * after
+            };
+            rewards[k] = finite(rho, || format!("the reward of step {k}"))?;
             after += d[k];
         }
         let regularized = finite(r - self.beta * after, || "the KL-regularised return".into())?;
