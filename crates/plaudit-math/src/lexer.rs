@@ -593,8 +593,27 @@ impl Lexer<'_, '_> {
     }
 
     fn plain_word(&mut self, w: &str) {
-        let lower = w.to_ascii_lowercase();
-        let t = match lower.as_str() {
+        // Lower-cased in a stack buffer when short (the usual word): no allocation.
+        let mut buf = [0u8; 24];
+        let owned: String;
+        let lower: &str = match buf.get_mut(..w.len()) {
+            Some(b) => {
+                b.copy_from_slice(w.as_bytes());
+                b.make_ascii_lowercase();
+                match std::str::from_utf8(b) {
+                    Ok(l) => l,
+                    Err(_) => {
+                        owned = w.to_ascii_lowercase();
+                        &owned
+                    }
+                }
+            }
+            None => {
+                owned = w.to_ascii_lowercase();
+                &owned
+            }
+        };
+        let t = match lower {
             "pi" => Tok::Const(Const::Pi),
             "inf" | "infty" | "infinity" | "oo" => Tok::Const(Const::Inf),
             "and" | "or" => Tok::Sep,
@@ -608,7 +627,7 @@ impl Lexer<'_, '_> {
             "degrees" | "degree" | "deg" => Tok::Degree,
             "percent" => Tok::Percent,
             _ => {
-                if let Some(f) = func_named(&lower) {
+                if let Some(f) = func_named(lower) {
                     Tok::Func(f)
                 } else if w.len() == 1 {
                     Tok::Ident(w.to_string())

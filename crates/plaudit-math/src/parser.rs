@@ -12,8 +12,37 @@ use crate::limits::{Limits, MathError, Ticker};
 
 /// Parse one answer (LaTeX or plain text) into a tree.
 pub fn parse(s: &str, limits: &Limits, ticker: &Ticker) -> Result<Node, MathError> {
+    if let Some(n) = plain_number(s, limits) {
+        ticker.tick()?;
+        return Ok(n);
+    }
     let toks = lex(s, limits, ticker)?;
     parse_tokens(toks, limits, ticker)
+}
+
+/// A plain number, `123`, `-4` or `2.5` (at most 18 digits), as lexing and parsing give it (a
+/// minus sign is a `Neg` around the number), without them; `None` for anything else, or when a
+/// limit could bind (then the general path decides).
+fn plain_number(s: &str, limits: &Limits) -> Option<Node> {
+    let (neg, body) = match s.strip_prefix('-') {
+        Some(b) => (true, b),
+        None => (false, s),
+    };
+    let (int, frac) = match body.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (body, None),
+    };
+    let digits = |t: &str| !t.is_empty() && t.bytes().all(|c| c.is_ascii_digit());
+    if !digits(int)
+        || frac.is_some_and(|f| !digits(f))
+        || s.len() > limits.max_answer_len
+        || body.len() > limits.max_digits
+        || limits.max_depth < 8
+    {
+        return None;
+    }
+    let n = small_num(body)?;
+    Some(if neg { Node::Neg(Box::new(n)) } else { n })
 }
 
 fn parse_tokens(toks: Vec<Tok>, limits: &Limits, ticker: &Ticker) -> Result<Node, MathError> {

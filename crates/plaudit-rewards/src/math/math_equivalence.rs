@@ -65,7 +65,6 @@ use plaudit_core::{
     Ctx, Failure, Kind, Outcome, ParamSpec, Params, Reward, RewardInfo, Sample, Score,
 };
 use plaudit_math::{CompareOptions, MathError, Method, Options, Policy, VerifyError};
-use serde_json::json;
 
 pub const INFO: RewardInfo = RewardInfo {
     name: "math_equivalence",
@@ -172,11 +171,14 @@ impl Reward for MathEquivalence {
             let res = plaudit_math::verify(r, region, &self.opts, cx.deadline);
             match res {
                 Ok(v) => {
-                    let details = json!({
-                        "answer": v.answer, "method": v.method.name(),
-                        "answer_normalized": v.answer_form, "reference_normalized": v.reference_form,
-                        "basis": v.basis,
-                    });
+                    // As `json!` builds it, in the same key order, without regrowing the map.
+                    let mut d = serde_json::Map::with_capacity(5);
+                    d.insert("answer".into(), v.answer.into());
+                    d.insert("method".into(), v.method.name().into());
+                    d.insert("answer_normalized".into(), v.answer_form.into());
+                    d.insert("reference_normalized".into(), v.reference_form.into());
+                    d.insert("basis".into(), v.basis.into());
+                    let details = serde_json::Value::Object(d);
                     if v.correct {
                         return Ok(Score::with_details(1.0, details));
                     }
@@ -216,7 +218,7 @@ impl Reward for MathEquivalence {
 mod tests {
     use super::*;
     use plaudit_core::{Deadline, Status};
-    use serde_json::Value;
+    use serde_json::{json, Value};
     use std::time::Duration;
 
     fn score(params: Value, response: &str, reference: Value) -> Outcome {
