@@ -338,14 +338,14 @@ fn recipes() -> Vec<Recipe> {
             rm_calls: 0,
         },
         Recipe {
-            // Correct and concise: 1; correct with 14 of its 31 reasoning tokens after the first
-            // paragraph concluding 72: 1 − 0.5·14/31; wrong: 0 (the penalty is not computed);
+            // Correct and concise: 1; correct with 15 of its 31 reasoning tokens after the first
+            // sentence concluding 72: 1 − 0.5·15/31; wrong: 0 (the penalty is not computed);
             // correct without token offsets: refused. The token rewards are checked below.
             name: "decs",
             script: json!({}),
             want: vec![
                 ("concise", "ok", 1.0),
-                ("overthinks", "ok", 24.0 / 31.0),
+                ("overthinks", "ok", 23.5 / 31.0),
                 ("wrong", "ok", 0.0),
                 ("no_offsets", "invalid_input", 0.0),
             ],
@@ -638,13 +638,13 @@ fn every_paper_recipe_scores_its_samples_against_the_test_judge() {
         .collect();
     assert_eq!(signs, vec![true, false, true, false, true, false]);
 
-    // DECS: one reward per token of `meta.token_offsets`: 0 up to the paragraph that concludes
-    // 72 (tokens 0–17), −0.5/31 on each of the 14 redundant reasoning tokens (18–31), 0 on
-    // `</think>` and the boxed answer.
+    // DECS: one reward per token of `meta.token_offsets`: 0 up to the sentence that concludes
+    // 72 (tokens 0–16), −0.5/31 on each of the 15 redundant reasoning tokens (17–31: the
+    // "\n\n" after it onwards), 0 on `</think>` and the boxed answer.
     let decs = score(&peer, "decs");
     let tokens = &decs[1]["details"]["redundant"]["token_rewards"];
     let mut want = vec![0.0; 34];
-    want[18..32].fill(-0.5 / 31.0);
+    want[17..32].fill(-0.5 / 31.0);
     assert_eq!(tokens, &json!(want));
     assert_eq!(
         decs[0]["details"]["redundant"]["token_rewards"],

@@ -267,12 +267,21 @@ fn redundancy_penalty_detection_and_region() {
     // Never reached (a wrong answer throughout): no penalty.
     close(rp(GSM, json!("73"), json!({})), 0.0);
     // `mention` reaches 72 in "= 72," of the second paragraph too; here the first mention is a
-    // guess in the first paragraph, which `conclusion` does not count.
+    // guess in the first sentence, which `conclusion` does not count. Words 6 + 11 + 5: after
+    // the guess "Is it 72?", 3 + 11 + 5 are redundant; after its paragraph, 11 + 5.
     let guess = "<think>Is it 72? Let me compute.\n\n48 / 2 = 24, and 48 + 24 = 72.\n\n\
                  So the answer is 72.</think>\\boxed{72}";
     close(rp(guess, json!("72"), json!({})), 0.0);
     close(
         rp(guess, json!("72"), json!({"detect": "mention"})),
+        -19.0 / 22.0,
+    );
+    close(
+        rp(
+            guess,
+            json!("72"),
+            json!({"detect": "mention", "split": "paragraph"}),
+        ),
         -16.0 / 22.0,
     );
     // `mention` needs a whole number: 720, 7.2, -72, 72.5 are not 72.

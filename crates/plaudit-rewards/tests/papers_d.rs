@@ -284,19 +284,32 @@ const TOKENS: [&str; 14] = [
 fn decs_penalises_each_token_after_the_first_correct_answer_and_nothing_before() {
     let (response, offsets) = tokenised(&TOKENS);
     let meta = json!({ "token_offsets": offsets });
-    // 11 reasoning tokens ("So" … "."), the last 4 redundant ("Let me check."): each −1/11.
+    // 11 reasoning tokens ("So" … "."), the last 5 redundant ("\n\n" and "Let me check."): the
+    // reasoning went on after the sentence that concluded 72 instead of closing. Each −1/11.
     let o = decs(json!({"output": "tokens"}), &response, "72", meta.clone());
-    let third = -1.0 / 11.0;
+    let eleventh = -1.0 / 11.0;
     let mut want = vec![0.0; 14];
-    want[8..12].fill(third);
+    want[7..12].fill(eleventh);
     let d = details(&o);
     assert_eq!(d["token_rewards"], json!(want));
-    assert_eq!(d["first_redundant_token"], json!(8));
+    assert_eq!(d["first_redundant_token"], json!(7));
     assert_eq!(
         (d["redundant"].clone(), d["reasoning"].clone()),
-        (json!(4), json!(11))
+        (json!(5), json!(11))
     );
     assert!((value(&o) - want.iter().sum::<f64>()).abs() < 1e-15);
+    assert_eq!(value(&o), -5.0 / 11.0);
+    // `split: paragraph`: redundancy starts with the next paragraph, after the delimiter.
+    let o = decs(
+        json!({"output": "tokens", "split": "paragraph"}),
+        &response,
+        "72",
+        meta.clone(),
+    );
+    let mut want = vec![0.0; 14];
+    want[8..12].fill(eleventh);
+    assert_eq!(details(&o)["token_rewards"], json!(want));
+    assert_eq!(details(&o)["first_redundant_token"], json!(8));
     assert_eq!(value(&o), -4.0 / 11.0);
     // The sequence output counts words instead: 3 redundant of 8.
     let o = decs(json!({}), &response, "72", meta.clone());
@@ -311,9 +324,9 @@ fn decs_penalises_each_token_after_the_first_correct_answer_and_nothing_before()
     );
     assert_eq!(
         details(&o)["token_rewards"],
-        json!([0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, -0.5, -0.5, -0.5, 0.0, 0.0])
+        json!([0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, -0.5, -0.5, -0.5, -0.5, 0.0, 0.0])
     );
-    assert_eq!(value(&o), -1.5);
+    assert_eq!(value(&o), -2.0);
     // Never reached (a wrong reference): every token 0.
     let o = decs(json!({"output": "tokens"}), &response, "73", meta);
     assert_eq!(value(&o), 0.0);
@@ -343,17 +356,28 @@ fn decs_offsets_count_characters_and_an_empty_span_is_no_token_of_the_text() {
     let mut offsets = offsets.as_array().unwrap().clone();
     // An end-of-sequence token with the empty span tokenizers give special tokens.
     offsets.push(json!([0, 0]));
+    let meta = json!({ "token_offsets": offsets });
+    // The sentence that concludes 72 ends its paragraph: "\n\n", "Vérifié", " ✓" are redundant.
     let o = decs(
         json!({"output": "tokens", "measure": "count"}),
         &response,
         "72",
-        json!({ "token_offsets": offsets }),
+        meta.clone(),
     );
     let mut want = vec![0.0; 14];
-    want[9] = -1.0;
-    want[10] = -1.0;
+    want[8..11].fill(-1.0);
     assert_eq!(details(&o)["token_rewards"], json!(want));
     assert_eq!(details(&o)["reasoning"], json!(10));
+    assert_eq!(value(&o), -3.0);
+    // By paragraphs, the delimiter token is not.
+    let o = decs(
+        json!({"output": "tokens", "measure": "count", "split": "paragraph"}),
+        &response,
+        "72",
+        meta,
+    );
+    want[8] = 0.0;
+    assert_eq!(details(&o)["token_rewards"], json!(want));
     assert_eq!(value(&o), -2.0);
 }
 
@@ -490,4 +514,84 @@ fn salt_graph_weaknesses_the_documentation_names() {
     ]);
     let p = json!({"merge": "graph", "baseline": "parent", "aggregate": "sum"});
     assert_values(&group("tree_advantage", p, &g), &[0.0, 0.0, 0.0]);
+}
+
+#[test]
+fn decs_verification_in_the_same_paragraph_is_redundant() {
+    // The review's evasion: no blank line, so one paragraph. Words: "Half of 48 is 24." (5),
+    // "48 + 24 = 72, so the answer is 72." (10), "Wait, let me verify…" (4), "Yes, 72." (2):
+    // after the sentence that concludes 72, 6 of 21 are redundant; by paragraphs, none.
+    let toks: Vec<&str> =
+        "<think>|Half| of| 48| is| 24|.| 48| +| 24| =| 72|,| so| the| answer| is| 72|.\
+                           | Wait|,| let| me| verify|…| Yes|,| 72|.|\n|</think>|\\boxed{72}"
+            .split('|')
+            .collect();
+    assert_eq!(toks.len(), 32);
+    let (response, offsets) = tokenised(&toks);
+    assert_eq!(
+        response,
+        "<think>Half of 48 is 24. 48 + 24 = 72, so the answer is 72. Wait, let me verify… Yes, 72.\n</think>\\boxed{72}"
+    );
+    let o = decs(json!({}), &response, "72", json!({}));
+    assert_eq!(value(&o), -6.0 / 21.0);
+    assert_eq!(
+        details(&o),
+        &json!({"reached_at": 1, "redundant": 6, "reasoning": 21})
+    );
+    let paragraph = json!({"split": "paragraph"});
+    assert_eq!(value(&decs(paragraph, &response, "72", json!({}))), 0.0);
+    // Per token: 29 reasoning tokens ("Half" … "\n"); " Wait" … "." (10) are redundant, the
+    // "\n" that ends the reasoning is not.
+    let meta = json!({ "token_offsets": offsets });
+    let o = decs(json!({"output": "tokens"}), &response, "72", meta.clone());
+    let mut want = vec![0.0; 32];
+    want[19..29].fill(-1.0 / 29.0);
+    assert_eq!(details(&o)["token_rewards"], json!(want));
+    assert_eq!(details(&o)["first_redundant_token"], json!(19));
+    assert_eq!(value(&o), -10.0 / 29.0);
+    let o = decs(
+        json!({"output": "tokens", "split": "paragraph"}),
+        &response,
+        "72",
+        meta,
+    );
+    assert_eq!(value(&o), 0.0);
+    assert_eq!(details(&o)["first_redundant_token"], Value::Null);
+    // A concise response whose reasoning ends with a line break: nothing is redundant.
+    let (concise, offsets) = tokenised(&["<think>", "So", " 72", ".", "\n", "</think>", "72"]);
+    let o = decs(
+        json!({"output": "tokens"}),
+        &concise,
+        "72",
+        json!({ "token_offsets": offsets }),
+    );
+    assert_eq!(value(&o), 0.0);
+    assert_eq!(details(&o)["first_redundant_token"], Value::Null);
+}
+
+#[test]
+fn decs_sentence_ends() {
+    let v = |response: &str, reference: &str, params: Value| {
+        value(&decs(params, response, reference, json!({})))
+    };
+    // A decimal point ends nothing: "The answer is 2.5 m." (5) then "Check: 2.5 * 2 = 5." (6).
+    let decimal = "<think>The answer is 2.5 m. Check: 2.5 * 2 = 5.</think>2.5";
+    assert_eq!(v(decimal, "2.5", json!({})), -6.0 / 11.0);
+    // A line break ends a sentence: after "The answer is 72" (4), 6 + 1 of 11 words.
+    let lines = "<think>The answer is 72\nCheck 24 + 48 = 72\nok</think>72";
+    assert_eq!(v(lines, "72", json!({})), -7.0 / 11.0);
+    assert_eq!(v(lines, "72", json!({"split": "paragraph"})), 0.0);
+    // A box mid-paragraph: its sentence ends after "\boxed{72}."; "Let me check. Fine." (4 of 7).
+    let boxed = "<think>We get \\boxed{72}. Let me check. Fine.</think>72";
+    assert_eq!(v(boxed, "72", json!({})), -4.0 / 7.0);
+    // A box holding a sentence end is found where it closes: "So \boxed{7. 2} hmm." is the
+    // concluding sentence for the answer "7. 2"; "Ok." (1 of 5) follows.
+    let odd = "<think>So \\boxed{7. 2} hmm. Ok.</think>";
+    assert_eq!(v(odd, "\\boxed{7. 2}", json!({})), -1.0 / 5.0);
+    // With `conclusion`, checks written before the first stated conclusion are exploration
+    // (inherent: documented). Words 11 + (6 + 1) + 5: `mention` stops at the first "= 72.".
+    let late = "<think>48 / 2 = 24 and 48 + 24 = 72.\n\nCheck: 72 - 24 = 48. Yes.\n\n\
+                So the answer is 72.</think>\\boxed{72}";
+    assert_eq!(v(late, "72", json!({})), 0.0);
+    assert_eq!(v(late, "72", json!({"detect": "mention"})), -12.0 / 23.0);
 }

@@ -5,33 +5,47 @@
 //! opens the response), the text after an unclosed `<think>` that opens it, or, with no think
 //! tags or with `region: response`, the whole response. A `<think>` that does not open the
 //! response is text of the reasoning: it hides nothing before it. The reasoning is split into
-//! paragraphs on `delimiter`. The reference's final answer is its GSM8K `#### …` answer, its last
-//! `\boxed{…}`, or else the whole reference (trimmed); a list of references gives several.
-//! Paragraph k is the first that reaches the answer:
-//! - `detect: conclusion` (default): the paragraph states it as a conclusion: a `\boxed{…}`
-//!   whose content is the answer, or an `answer is` / `answer:` marker followed by it.
-//! - `detect: mention`: the paragraph contains the answer anywhere as a whole word (`72` is in
-//!   `= 72.` but not in `720`, `7.72`, `-72` or `72/5`).
+//! paragraphs on `delimiter`, and with `split: sentence` (default) each paragraph into sentences.
+//! The reference's final answer is its GSM8K `#### …` answer, its last `\boxed{…}`, or else the
+//! whole reference (trimmed); a list of references gives several. The reasoning first reaches
+//! the answer in sentence (or paragraph) k:
+//! - `detect: conclusion` (default): it states the answer as a conclusion: a `\boxed{…}` whose
+//!   content is the answer, or an `answer is` / `answer:` marker followed by it. With sentences,
+//!   the paragraph that states it is found first, then the sentence where its `\boxed{…}`
+//!   closes or its marker ends.
+//! - `detect: mention`: it contains the answer anywhere as a whole word (`72` is in `= 72.` but
+//!   not in `720`, `7.72`, `-72` or `72/5`).
+//!
+//! A sentence ends after a run of `.`, `!`, `?` or `…` (with any `)`, `]`, quote, `*` or `$`
+//! right after it) that is followed by whitespace or ends the paragraph, after `。`, `！` or `？`,
+//! and at a line break. So `2.5`, `$x.y$`, `a.b` end nothing; an abbreviation followed by a
+//! space (`e.g. 72`) does end a sentence (then the redundant part starts a little early). The
+//! whitespace after a sentence belongs to what follows it.
 //!
 //! Answers are compared after lower-casing, NFKC and collapsing whitespace, and as numbers when
-//! both sides are numbers (`72.0` = `72`, `1,000` = `1000`). Paragraphs 0…k are the exploration
-//! that found the answer; every paragraph after k is redundant. With R the redundant units, T the
-//! reasoning's units (whitespace-separated words, or non-whitespace characters with
-//! `unit: chars`):
+//! both sides are numbers (`72.0` = `72`, `1,000` = `1000`). The reasoning up to the end of
+//! sentence k (or of paragraph k) is the exploration that found the answer; everything after it
+//! is redundant (with `split: paragraph`: paragraphs k + 1…, without their delimiters). With R
+//! the redundant units, T the reasoning's units (whitespace-separated words, or non-whitespace
+//! characters with `unit: chars`):
 //! ```text
 //! measure: share   r = −weight · R / T
 //! measure: count   r = −weight · max(0, R − budget)
 //! ```
-//! and r = 0 when the answer is never reached (or T = 0). The details give k (`reached_at`,
-//! null when never), R and T.
+//! and r = 0 when the answer is never reached (or T = 0). The details give k (`reached_at`, the
+//! index of the sentence among the reasoning's non-blank ones, or of the paragraph; null when
+//! never), R and T.
 //!
 //! **Per-token output** (`output: tokens`). The trainer supplies where each response token sits
 //! in the response text, `meta.token_offsets`: one `[start, end)` pair per token, in characters
 //! (Unicode code points, as Python string indices and tokenizers' offset mappings count them).
 //! The units are then these tokens: a token is in the reasoning when its start lies in the
-//! region, and redundant when its start lies at or after the start of paragraph k + 1 (a token
-//! whose span is empty, like an end-of-sequence token, is neither). Each token gets its own
-//! reward, in `token_rewards` (one per entry of `meta.token_offsets`, in order):
+//! region, and redundant when its start lies at or after the end of sentence k (with `split:
+//! paragraph`, the start of paragraph k + 1) and before the whitespace that ends the reasoning
+//! (a token whose span is empty, like an end-of-sequence token, is neither). So with sentences
+//! the first token after the sentence that reached the answer is redundant even when it is a
+//! line break: the reasoning could have ended there. Each token gets its own reward, in
+//! `token_rewards` (one per entry of `meta.token_offsets`, in order):
 //! ```text
 //! measure: share   −weight / T for each redundant token, 0 for every other token
 //! measure: count   −weight for each redundant token after the first `budget` of them, else 0
@@ -49,7 +63,7 @@
 //! that trajectory-level length penalties both penalise "essential exploratory tokens" and reward
 //! "partial redundancy", and replaces them with "a decoupled token-level reward mechanism that
 //! surgically distinguishes and penalizes redundant tokens". The abstract does not say how
-//! redundancy is detected; Plaudit's reading: the tokens after the paragraph where the reasoning
+//! redundancy is detected; Plaudit's reading: the tokens after the sentence where the reasoning
 //! first reaches the correct answer are redundant, the ones before are exploration and cost
 //! nothing. `output: tokens` is the token-level mechanism: a per-token penalty on the redundant
 //! tokens and 0 on the others, for a trainer that adds a reward to each token (its sum over a
@@ -59,25 +73,35 @@
 //! batch scheduling is the trainer's. Gate the penalty on correctness in the spec's expression
 //! (DECS penalises redundancy in correct responses).
 //!
-//! What a policy could do against it: never write the answer in the reasoning (nothing is then
-//! redundant), or move its verification after `</think>` (outside the default region). The first
-//! loses the answer's conclusion the model reached, the second is measured with
-//! `region: response`; pair the reward with a length penalty where either matters. The unit of
-//! redundancy is the paragraph, so reasoning written without a `delimiter` (one paragraph, or
-//! single line breaks with the default `"\n\n"`) is never redundant: the paragraph that reaches
-//! the answer holds the verification after it too. With `detect: conclusion`, verification
-//! written before the answer is first stated as a conclusion (`= 72`, checks, then `the answer
-//! is 72` in the last paragraph) costs nothing either. `mention` has false positives for short
-//! answers (a `2` in `x^2`); `conclusion` misses a reached answer that is never stated as one.
+//! The sentence is the default unit because the paragraph is easy to evade: with `split:
+//! paragraph`, reasoning written without a `delimiter` (one paragraph, or single line breaks
+//! with the default `"\n\n"`) is never redundant, as the paragraph that reaches the answer also
+//! holds the verification after it (`…so the answer is 72. Wait, let me verify… Yes, 72.` costs
+//! 0 there, 6 of its 21 words with sentences). `split: paragraph` keeps the coarser reading
+//! (each reasoning step a paragraph) for a policy that writes its reasoning that way.
+//!
+//! What a policy could still do against it: never write the answer in the reasoning (nothing is
+//! then redundant); move its verification after `</think>` (outside the default region, measured
+//! with `region: response`); run its verification on in the sentence that states the answer,
+//! with no sentence end (`the answer is 72 and checking 24 + 48 = 72 yes`). With `detect:
+//! conclusion`, checks written before the answer is first stated as a conclusion (`= 72`,
+//! checks, then `the answer is 72` last) cost nothing: this is inherent to the detector, which
+//! cannot tell a check of an unstated result from the exploration that finds it; `detect:
+//! mention` ends the exploration at the first `72` instead, and then counts a guess (`Is it
+//! 72?`) or a `2` in `x^2` as reaching it. Pair the reward with a length penalty where any of
+//! these matters.
 //!
 //! ## Parameters
 //! - `detect` (conclusion | mention; default `conclusion`): what counts as reaching the answer.
+//! - `split` (sentence | paragraph; default `sentence`): the redundant part starts after the
+//!   sentence, or after the paragraph, that first reaches the answer.
 //! - `measure` (share | count; default `share`): the redundant share, or the redundant units past
 //!   `budget`.
 //! - `weight` (number ≥ 0; default 1.0): the penalty at share 1, or per unit past the budget.
 //! - `budget` (integer ≥ 0; default 0): redundant units allowed free with `measure: count`.
 //! - `unit` (words | chars; default `words`): how R and T are counted.
-//! - `delimiter` (string; default `"\n\n"`): what separates paragraphs.
+//! - `delimiter` (string; default `"\n\n"`): what separates paragraphs (sentences never span
+//!   one).
 //! - `region` (reasoning | response; default `reasoning`): where redundancy is measured.
 //! - `output` (sequence | tokens; default `sequence`): one value, or with `tokens` also a reward
 //!   per token (`token_rewards`) from `meta.token_offsets`, counting R and T in those tokens
@@ -88,11 +112,13 @@
 //! {"sample": {"response": "<think>Half of 48 is 24.\n\nSo 48 + 24 = 72, and the answer is 72.\n\nWait, let me double check: 24 + 48 = 72. Yes.</think>The answer is \\boxed{72}.", "reference": "#### 72"}, "value": -0.4074074074074074}
 //! {"params": {"measure": "count", "weight": 0.01, "budget": 5}, "sample": {"response": "<think>Half of 48 is 24.\n\nSo 48 + 24 = 72, and the answer is 72.\n\nWait, let me double check: 24 + 48 = 72. Yes.</think>The answer is \\boxed{72}.", "reference": "#### 72"}, "value": -0.06}
 //! {"sample": {"response": "<think>Is it 72? Let me compute.\n\n48 / 2 = 24, and 48 + 24 = 72.\n\nSo the answer is 72.</think>\\boxed{72}", "reference": "72"}, "value": 0.0}
-//! {"params": {"detect": "mention"}, "sample": {"response": "<think>Is it 72? Let me compute.\n\n48 / 2 = 24, and 48 + 24 = 72.\n\nSo the answer is 72.</think>\\boxed{72}", "reference": "72"}, "value": -0.7272727272727273}
+//! {"params": {"detect": "mention"}, "sample": {"response": "<think>Is it 72? Let me compute.\n\n48 / 2 = 24, and 48 + 24 = 72.\n\nSo the answer is 72.</think>\\boxed{72}", "reference": "72"}, "value": -0.8636363636363636}
+//! {"sample": {"response": "<think>Half of 48 is 24. 48 + 24 = 72, so the answer is 72. Wait, let me verify… Yes, 72.</think>\\boxed{72}", "reference": "72"}, "value": -0.2857142857142857}
+//! {"params": {"split": "paragraph"}, "sample": {"response": "<think>Half of 48 is 24. 48 + 24 = 72, so the answer is 72. Wait, let me verify… Yes, 72.</think>\\boxed{72}", "reference": "72"}, "value": 0.0}
 //! {"sample": {"response": "The answer is 72.", "reference": "72"}, "value": 0.0}
 //! {"sample": {"response": "The answer is 72."}, "status": "invalid_input"}
-//! {"params": {"output": "tokens"}, "sample": {"response": "<think>So the answer is 72.\n\nLet me check.</think>72", "reference": "72", "meta": {"token_offsets": [[0, 7], [7, 9], [9, 13], [13, 20], [20, 23], [23, 26], [26, 27], [27, 29], [29, 32], [32, 35], [35, 41], [41, 42], [42, 50], [50, 52]]}}, "value": -0.36363636363636365}
-//! {"params": {"output": "tokens", "measure": "count", "weight": 0.5, "budget": 1}, "sample": {"response": "<think>So the answer is 72.\n\nLet me check.</think>72", "reference": "72", "meta": {"token_offsets": [[0, 7], [7, 9], [9, 13], [13, 20], [20, 23], [23, 26], [26, 27], [27, 29], [29, 32], [32, 35], [35, 41], [41, 42], [42, 50], [50, 52]]}}, "value": -1.5}
+//! {"params": {"output": "tokens"}, "sample": {"response": "<think>So the answer is 72.\n\nLet me check.</think>72", "reference": "72", "meta": {"token_offsets": [[0, 7], [7, 9], [9, 13], [13, 20], [20, 23], [23, 26], [26, 27], [27, 29], [29, 32], [32, 35], [35, 41], [41, 42], [42, 50], [50, 52]]}}, "value": -0.45454545454545453}
+//! {"params": {"output": "tokens", "measure": "count", "weight": 0.5, "budget": 1}, "sample": {"response": "<think>So the answer is 72.\n\nLet me check.</think>72", "reference": "72", "meta": {"token_offsets": [[0, 7], [7, 9], [9, 13], [13, 20], [20, 23], [23, 26], [26, 27], [27, 29], [29, 32], [32, 35], [35, 41], [41, 42], [42, 50], [50, 52]]}}, "value": -2.0}
 //! {"params": {"output": "tokens"}, "sample": {"response": "<think>So the answer is 72.\n\nLet me check.</think>72", "reference": "72"}, "status": "invalid_input"}
 //! {"params": {"output": "tokens"}, "sample": {"response": "<think>So the answer is 72.</think>72", "reference": "72", "logprobs": [-0.1, -0.2], "meta": {"token_offsets": [[0, 7], [7, 27], [27, 35], [35, 37]]}}, "status": "invalid_input"}
 //! ```
@@ -150,6 +176,12 @@ const PARAMS: &[ParamSpec] = &[
         "words or non-whitespace characters",
     ),
     ParamSpec::new(
+        "split",
+        Kind::Enum(&["sentence", "paragraph"]),
+        "\"sentence\"",
+        "the redundant part starts after the sentence, or the paragraph, that reaches the answer",
+    ),
+    ParamSpec::new(
         "delimiter",
         Kind::Str,
         "\"\\n\\n\"",
@@ -175,6 +207,7 @@ struct Redundancy {
     weight: f64,
     budget: f64,
     chars: bool,
+    sentences: bool,
     delimiter: String,
     whole_response: bool,
     tokens: bool,
@@ -191,6 +224,7 @@ fn build(p: &Params) -> Result<Arc<dyn Reward>, String> {
         weight: p.f64("weight"),
         budget: p.i64("budget") as f64,
         chars: p.str("unit") == "chars",
+        sentences: p.str("split") == "sentence",
         delimiter,
         whole_response: p.str("region") == "response",
         tokens: p.str("output") == "tokens",
@@ -273,14 +307,17 @@ fn mentions(text: &str, answer: &str) -> bool {
         .any(|(i, _)| whole_word_at(text, i, answer))
 }
 
-/// The content of every `\boxed{…}` of `text`, braces balanced.
-fn all_boxed(text: &str) -> Vec<&str> {
+/// The content of every `\boxed{…}` of `text`, braces balanced, with the byte offset just after
+/// its closing brace.
+fn all_boxed(text: &str) -> Vec<(&str, usize)> {
     let mut out = Vec::new();
     for (i, _) in text.match_indices("\\boxed") {
-        let rest = text[i + "\\boxed".len()..].trim_start();
+        let after = &text[i + "\\boxed".len()..];
+        let rest = after.trim_start();
         let Some(inner) = rest.strip_prefix('{') else {
             continue;
         };
+        let open = text.len() - inner.len();
         let mut depth = 1usize;
         for (j, c) in inner.char_indices() {
             match c {
@@ -288,7 +325,7 @@ fn all_boxed(text: &str) -> Vec<&str> {
                 '}' => {
                     depth -= 1;
                     if depth == 0 {
-                        out.push(&inner[..j]);
+                        out.push((&inner[..j], open + j + 1));
                         break;
                     }
                 }
@@ -299,30 +336,87 @@ fn all_boxed(text: &str) -> Vec<&str> {
     out
 }
 
-/// Whether a paragraph states `answer` as its conclusion: a `\boxed{answer}`, or `answer is` /
-/// `answer:` followed by it.
-fn concludes(paragraph: &str, answer: &str) -> bool {
-    if all_boxed(paragraph)
-        .iter()
-        .any(|b| same_answer(&normalize_basic(b, false), answer))
-    {
-        return true;
-    }
-    let lower = paragraph.to_lowercase();
-    for marker in ["answer is", "answer:"] {
-        for (i, _) in lower.match_indices(marker) {
-            let rest = lower[i + marker.len()..].trim_start_matches([' ', ':', '*', '$', '\t']);
+/// Where a paragraph first states `answer` as its conclusion (see [`concludes`]): the byte offset
+/// just after the earliest matching `\boxed{…}`, or just after the earliest `answer is` /
+/// `answer:` marker followed by the answer, or after the last answer marker (`####` too) when
+/// [`after_answer_marker`] reads the answer there; `None` when it states none.
+fn conclusion_at(paragraph: &str, answer: &str) -> Option<usize> {
+    let boxed = all_boxed(paragraph)
+        .into_iter()
+        .filter(|(b, _)| same_answer(&normalize_basic(b, false), answer))
+        .map(|(_, end)| end)
+        .next();
+    // The markers are ASCII: found case-insensitively in the text itself, so that the offsets
+    // are the paragraph's.
+    let bytes = paragraph.as_bytes();
+    let mut marked = None;
+    'markers: for (i, _) in paragraph.char_indices() {
+        for marker in ["answer is", "answer:"] {
+            let end = i + marker.len();
+            if end > bytes.len() || !bytes[i..end].eq_ignore_ascii_case(marker.as_bytes()) {
+                continue;
+            }
+            let rest = paragraph[end..].trim_start_matches([' ', ':', '*', '$', '\t']);
             let line = rest.split('\n').next().unwrap_or("");
             let line = normalize_basic(line, false);
             if same_answer(&line, answer)
                 || (line.starts_with(answer) && whole_word_at(&line, 0, answer))
             {
-                return true;
+                marked = Some(end);
+                break 'markers;
             }
         }
     }
     // `after_answer_marker` reads `####` too.
-    after_answer_marker(paragraph).is_some_and(|a| same_answer(&normalize_basic(a, false), answer))
+    let last = after_answer_marker(paragraph)
+        .filter(|a| same_answer(&normalize_basic(a, false), answer))
+        .and_then(|_| plaudit_math::extract::last_marker_end(paragraph, false));
+    [boxed, marked, last].into_iter().flatten().min()
+}
+
+/// Whether a paragraph states `answer` as its conclusion: a `\boxed{answer}`, or `answer is` /
+/// `answer:` followed by it.
+#[cfg(test)]
+fn concludes(paragraph: &str, answer: &str) -> bool {
+    conclusion_at(paragraph, answer).is_some()
+}
+
+/// Where each sentence of `paragraph` ends: increasing byte offsets, the last one the
+/// paragraph's length. A sentence ends after a run of `.`, `!`, `?` or `…` (with the closing
+/// `)`, `]`, quotes, `*` or `$` right after it) that is followed by whitespace or ends the
+/// paragraph, after a `。`, `！` or `？`, and before a line break. Sentence `i` is the text from
+/// the previous end (0 for the first) to `ends[i]`: the whitespace after a sentence starts the
+/// next one.
+fn sentence_ends(paragraph: &str) -> Vec<usize> {
+    let mut ends: Vec<usize> = Vec::new();
+    let push = |e: usize, ends: &mut Vec<usize>| {
+        if e > ends.last().copied().unwrap_or(0) {
+            ends.push(e);
+        }
+    };
+    let mut chars = paragraph.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '\n' => push(i, &mut ends),
+            '。' | '！' | '？' => push(i + c.len_utf8(), &mut ends),
+            '.' | '!' | '?' | '…' => {
+                let mut end = i + c.len_utf8();
+                while let Some(&(j, d)) = chars.peek() {
+                    if !".!?…)]\"'”’*$".contains(d) {
+                        break;
+                    }
+                    end = j + d.len_utf8();
+                    chars.next();
+                }
+                if chars.peek().is_none_or(|&(_, d)| d.is_whitespace()) {
+                    push(end, &mut ends);
+                }
+            }
+            _ => {}
+        }
+    }
+    push(paragraph.len(), &mut ends);
+    ends
 }
 
 impl Redundancy {
@@ -360,32 +454,105 @@ impl Reward for Redundancy {
         };
         let tick = Ticker::new(cx.deadline, 256);
         let paragraphs: Vec<&str> = region.split(self.delimiter.as_str()).collect();
-        let mut reached = None;
-        for (k, p) in paragraphs.iter().enumerate() {
-            tick.tick()?;
-            let hit = if self.mention {
-                let norm = normalize_basic(p, false);
-                answers.iter().any(|a| mentions(&norm, a))
-            } else {
-                answers.iter().any(|a| concludes(p, a))
-            };
-            if hit {
-                reached = Some(k);
-                break;
-            }
-        }
+        let (reached, from) = if self.sentences {
+            self.first_sentence(&paragraphs, &answers, &tick)?
+        } else {
+            self.first_paragraph(&paragraphs, &answers, &tick)?
+        };
         if let Some(offsets) = offsets {
-            return Ok(self.per_token(sample, region, &paragraphs, reached, &offsets));
+            return Ok(self.per_token(sample, region, reached, from, &offsets));
         }
         let total = self.units(region);
         let redundant: usize = match reached {
-            Some(k) => paragraphs[k + 1..].iter().map(|p| self.units(p)).sum(),
             None => 0,
+            Some(k) if !self.sentences => paragraphs[k + 1..].iter().map(|p| self.units(p)).sum(),
+            Some(_) => self.units(&region[from..]),
         };
         Ok(Score::with_details(
             self.penalty(redundant, total),
             json!({"reached_at": reached, "redundant": redundant, "reasoning": total}),
         ))
+    }
+}
+
+impl Redundancy {
+    /// Whether `text` (a sentence, or a paragraph) reaches one of the answers: see the module
+    /// documentation.
+    fn hits(&self, text: &str, answers: &[String]) -> bool {
+        if self.mention {
+            let norm = normalize_basic(text, false);
+            answers.iter().any(|a| mentions(&norm, a))
+        } else {
+            answers.iter().any(|a| conclusion_at(text, a).is_some())
+        }
+    }
+
+    /// `split: paragraph`: the index k of the first paragraph that reaches the answer, and the
+    /// byte offset in the region where paragraph k + 1 starts (the region's length when there is
+    /// none, or when the answer is never reached).
+    fn first_paragraph(
+        &self,
+        paragraphs: &[&str],
+        answers: &[String],
+        tick: &Ticker,
+    ) -> Result<(Option<usize>, usize), Failure> {
+        let len: usize = paragraphs.iter().map(|p| p.len()).sum::<usize>()
+            + (paragraphs.len() - 1) * self.delimiter.len();
+        for (k, p) in paragraphs.iter().enumerate() {
+            tick.tick()?;
+            if self.hits(p, answers) {
+                let from = if k + 1 < paragraphs.len() {
+                    paragraphs[..=k].iter().map(|p| p.len()).sum::<usize>()
+                        + (k + 1) * self.delimiter.len()
+                } else {
+                    len
+                };
+                return Ok((Some(k), from));
+            }
+        }
+        Ok((None, len))
+    }
+
+    /// `split: sentence`: the index k of the first sentence that reaches the answer (counting
+    /// the sentences that are not blank, across paragraphs), and the byte offset in the region
+    /// where it ends (the region's length when the answer is never reached). A stated conclusion
+    /// is found in its paragraph (a `\boxed{…}` may hold a sentence end), then located: its
+    /// sentence is the one where the `\boxed{…}` closes or the answer marker ends.
+    fn first_sentence(
+        &self,
+        paragraphs: &[&str],
+        answers: &[String],
+        tick: &Ticker,
+    ) -> Result<(Option<usize>, usize), Failure> {
+        let mut base = 0usize;
+        let mut index = 0usize;
+        for p in paragraphs {
+            tick.tick()?;
+            let ends = sentence_ends(p);
+            let anchor = if self.mention {
+                None
+            } else {
+                answers.iter().filter_map(|a| conclusion_at(p, a)).min()
+            };
+            let mut start = 0usize;
+            for &end in &ends {
+                tick.tick()?;
+                let sentence = &p[start..end];
+                let hit = match anchor {
+                    Some(at) => end >= at,
+                    None => self.mention && self.hits(sentence, answers),
+                };
+                if hit {
+                    return Ok((Some(index), base + end));
+                }
+                if !sentence.trim().is_empty() {
+                    index += 1;
+                }
+                start = end;
+            }
+            base += p.len() + self.delimiter.len();
+        }
+        Ok((None, base - self.delimiter.len()))
     }
 }
 
@@ -407,30 +574,27 @@ impl Redundancy {
         }
     }
 
-    /// `output: tokens`: the units are the trainer's tokens, each with its own reward.
+    /// `output: tokens`: the units are the trainer's tokens, each with its own reward; `from` is
+    /// the byte offset in the region where the redundant part starts.
     fn per_token(
         &self,
         sample: &Sample,
         region: &str,
-        paragraphs: &[&str],
         reached: Option<usize>,
+        from: usize,
         offsets: &[(usize, usize)],
     ) -> Score {
         let response = sample.response.as_str();
-        // Byte positions in the response, then in characters (the offsets' unit).
+        // Byte positions in the response, then in characters (the offsets' unit). The
+        // whitespace that ends the reasoning (before `</think>`) is not redundant.
         let base = region.as_ptr() as usize - response.as_ptr() as usize;
         let end = base + region.len();
-        let from = match reached {
-            Some(k) if k + 1 < paragraphs.len() => {
-                base + paragraphs[..=k].iter().map(|p| p.len()).sum::<usize>()
-                    + (k + 1) * self.delimiter.len()
-            }
-            _ => end,
-        };
+        let text_end = base + region.trim_end().len();
+        let from = if reached.is_some() { base + from } else { end };
         let chars = |byte: usize| response[..byte].chars().count();
-        let (lo, hi, from) = (chars(base), chars(end), chars(from));
+        let (lo, hi, from, text_hi) = (chars(base), chars(end), chars(from), chars(text_end));
         let in_region = |&(s, e): &(usize, usize)| s < e && lo <= s && s < hi;
-        let is_redundant = |&(s, e): &(usize, usize)| s < e && from <= s && s < hi;
+        let is_redundant = |&(s, e): &(usize, usize)| s < e && from <= s && s < text_hi;
         let total = offsets.iter().filter(|t| in_region(t)).count();
         let redundant = offsets.iter().filter(|t| is_redundant(t)).count();
         let mut seen = 0usize;
@@ -569,8 +733,43 @@ mod tests {
         assert!(!concludes("we get 72 here", "72"));
         assert_eq!(
             all_boxed("\\boxed{1} and \\boxed {\\frac{1}{2}}"),
-            ["1", "\\frac{1}{2}"]
+            [("1", 9), ("\\frac{1}{2}", 34)]
         );
+        // Where the conclusion is: after the box, after the marker, after `####`.
+        assert_eq!(conclusion_at("so \\boxed{72}. ok", "72"), Some(13));
+        assert_eq!(conclusion_at("x. The Answer is 72. y", "72"), Some(16));
+        assert_eq!(conclusion_at("x\n#### 72", "72"), Some(6));
+        assert_eq!(conclusion_at("72 is it", "72"), None);
+    }
+
+    #[test]
+    fn sentences() {
+        let ends = |p: &str| {
+            let mut start = 0;
+            sentence_ends(p)
+                .into_iter()
+                .map(|e| {
+                    let s = &p[start..e];
+                    start = e;
+                    s.to_string()
+                })
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            ends("Half of 48 is 24. So 72! Sure? Yes"),
+            ["Half of 48 is 24.", " So 72!", " Sure?", " Yes"]
+        );
+        // Decimal points, `$x.y$`, a dot before a word are not ends; closers stay with theirs.
+        assert_eq!(
+            ends("2.5 and $x.y$ or a.b (ok.) \"yes.\" Wait... so"),
+            ["2.5 and $x.y$ or a.b (ok.)", " \"yes.\"", " Wait...", " so"]
+        );
+        // A line break ends a sentence; the break starts the next one.
+        assert_eq!(ends("a\nb.\nc"), ["a", "\nb.", "\nc"]);
+        // Full-width ends need no space; the end of the text ends the last one.
+        assert_eq!(ends("是72。对吗？"), ["是72。", "对吗？"]);
+        assert_eq!(ends("done."), ["done."]);
+        assert!(sentence_ends("").is_empty());
     }
 
     #[test]
