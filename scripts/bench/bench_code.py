@@ -224,6 +224,9 @@ def main():
     problems, check_correctness = load_harness()
     sets = completions(problems)
     tmp = pathlib.Path(tempfile.mkdtemp(prefix="bench_code_"))
+    # First: the sandbox's processes (started with the Reward below) must be in the meter's cgroup.
+    meter = CpuMeter()
+    print(f"CPU time measured by {meter.kind}")
     try:
         import plaudit
         reward = plaudit.Reward.from_dict(spec_dict(args.timeout), jobs=args.workers)
@@ -231,8 +234,6 @@ def main():
     except ImportError:
         reward = None
         print("(the plaudit Python package is not installed in this venv: in-process figures skipped)")
-    meter = CpuMeter()
-    print(f"CPU time measured by {meter.kind}")
     total_h = total_p = total_k = 0.0
     cpu_h = cpu_p = cpu_k = 0.0
     n_all = 0
