@@ -690,6 +690,9 @@ def _run_any(j, tree, mode, entry, helpers=None):
 
 
 _LIBC = _ct.CDLL(None, use_errno=True)
+# Looked up now (ctypes keeps them on the handle): a fork server that preloads this module does it
+# once, not in every run.
+_LIBC.prctl, _LIBC.fcntl
 
 
 def _plaudit_judge(solution):

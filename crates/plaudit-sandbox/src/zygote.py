@@ -46,6 +46,13 @@ import io, abc, enum, numbers, hashlib, array, time, atexit, signal, weakref, gc
 import ast, importlib, resource  # plaudit-code's unit-test judge
 _libc = ctypes.CDLL(None, use_errno=True)
 _ul = ctypes.c_ulong
+# Looked up once here (ctypes keeps them on the handle), not with dlsym in every run's G and P.
+for _f in ("mount", "umount2", "unshare", "setns", "prctl", "capset", "syscall", "malloc_trim"):
+    try:
+        getattr(_libc, _f)
+    except AttributeError:
+        pass
+del _f
 
 
 class _Fprog(ctypes.Structure):
