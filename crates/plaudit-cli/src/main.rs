@@ -402,13 +402,17 @@ fn score(args: &ScoreArgs) -> Result<(), Fatal> {
             if chunk.is_empty() {
                 break;
             }
-            let mut inputs = chunk.parse();
+            let (results, pending) = match &count_tokens {
+                // Parsed, scored and serialized in one pass per line.
+                None => batch.push_lines(&chunk, summary::Summary::pending_one),
+                Some(count) => {
+                    let mut inputs = chunk.parse();
+                    fill_tokens(&mut inputs, count);
+                    let pending = inputs.iter().map(summary::Summary::pending_one).collect();
+                    (batch.push(inputs), pending)
+                }
+            };
             let _ = spare.send(chunk.into_buffer());
-            if let Some(count) = &count_tokens {
-                fill_tokens(&mut inputs, count);
-            }
-            let pending = summary::Summary::pending_of(&inputs);
-            let results = batch.push(inputs);
             if to_writer.send(ToWriter::Inputs(pending)).is_err()
                 || (!results.is_empty() && to_writer.send(ToWriter::Results(results)).is_err())
             {

@@ -49,21 +49,18 @@ pub struct Summary {
 pub type Pending = Option<(Option<String>, Option<u64>)>;
 
 impl Summary {
-    /// What the figures need of `inputs`, to give [`Summary::pending`] before their results.
-    pub fn pending_of(inputs: &[Input]) -> Vec<Pending> {
+    /// What the figures need of an input, to give [`Summary::pending`] before its result.
+    pub fn pending_one(input: &Input) -> Pending {
         // An input that is not a sample still takes part in its group with its failure value
         // (as in the group stage, and as `plaudit report --input` reads the same line).
-        inputs
-            .iter()
-            .map(|i| match i {
-                Input::Sample(s) => Some((s.group.clone(), s.tokens)),
-                Input::Invalid { group: Some(g), .. } => Some((Some(g.clone()), None)),
-                Input::Invalid { .. } => None,
-            })
-            .collect()
+        match input {
+            Input::Sample(s) => Some((s.group.clone(), s.tokens)),
+            Input::Invalid { group: Some(g), .. } => Some((Some(g.clone()), None)),
+            Input::Invalid { .. } => None,
+        }
     }
 
-    /// Inputs about to be scored, in order (see [`Summary::pending_of`]).
+    /// Inputs about to be scored, in order (see [`Summary::pending_one`]).
     pub fn pending(&mut self, pending: Vec<Pending>) {
         self.pending.extend(pending);
     }

@@ -93,6 +93,16 @@ impl Emit for JsonLine {
     }
 }
 
+/// One input of [`Batch::push_lines`], scored and in its output form.
+struct Done<O, N> {
+    out: O,
+    observations: Vec<Observation>,
+    status: Status,
+    reward: f64,
+    key: Option<String>,
+    note: N,
+}
+
 /// Counts of a batch's results: by status, and the sum of their rewards.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Tally {
@@ -104,8 +114,12 @@ pub struct Tally {
 
 impl Tally {
     pub fn add(&mut self, r: &ScoreResult) {
-        self.counts[status_index(r.status)] += 1;
-        self.reward_sum += r.reward;
+        self.count(r.status, r.reward);
+    }
+
+    fn count(&mut self, status: Status, reward: f64) {
+        self.counts[status_index(status)] += 1;
+        self.reward_sum += reward;
         self.n += 1;
     }
 
@@ -326,6 +340,60 @@ impl<O: Emit> Batch<O> {
         let results = self.score(&inputs);
         let keys = self.keys_of(&inputs);
         self.accept(keys, results)
+    }
+
+    /// [`Batch::push`] of a chunk of JSONL lines: where the spec allows (no group rewards, no
+    /// I/O routes) each line is parsed, scored and put in its output form in one pass on the
+    /// pool, with no vector of inputs or of results in between; otherwise the chunk is parsed,
+    /// then pushed. `note` is called with each input (the front's own bookkeeping, e.g. the
+    /// summary's groups), its values returned in input order beside the results.
+    pub fn push_lines<N: Send>(
+        &mut self,
+        chunk: &crate::engine::RawChunk,
+        note: impl Fn(&Input) -> N + Sync + Send,
+    ) -> (Vec<O>, Vec<N>) {
+        let spec = self.engine.spec();
+        if self.whole || spec.has_group_rewards() || spec.has_io() {
+            let inputs = chunk.parse();
+            let notes = inputs.iter().map(&note).collect();
+            return (self.push(inputs), notes);
+        }
+        let (engine, stop, keyed) = (&self.engine, &self.stop, self.stage.is_some());
+        let done: Vec<Done<O, N>> = (0..chunk.len())
+            .into_par_iter()
+            .map(|i| {
+                let input = chunk.input(i);
+                let note = note(&input);
+                let key = if keyed { input.group() } else { None };
+                let mut r = match stop.reason() {
+                    None => engine.score_input(&input),
+                    Some(why) => engine.stopped(&input, why),
+                };
+                Done {
+                    observations: std::mem::take(&mut r.observations),
+                    status: r.status,
+                    reward: r.reward,
+                    key,
+                    note,
+                    out: O::emit(r),
+                }
+            })
+            .collect();
+        let mut outs = Vec::with_capacity(done.len());
+        let mut notes = Vec::with_capacity(done.len());
+        for mut d in done {
+            self.observations.append(&mut d.observations);
+            self.tally.count(d.status, d.reward);
+            if self.stage.is_some() {
+                self.keys.push(d.key);
+                self.rewards.push(d.reward);
+                self.held.push(d.out);
+            } else {
+                outs.push(d.out);
+            }
+            notes.push(d.note);
+        }
+        (outs, notes)
     }
 
     /// The score stage, to run elsewhere (see [`Scorer::score`]).

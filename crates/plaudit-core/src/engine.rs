@@ -233,21 +233,31 @@ impl RawChunk {
 
     /// The chunk's inputs, parsed in parallel on the current rayon pool.
     pub fn parse(&self) -> Vec<Input> {
-        let max = self.max_line_bytes;
-        let text = &self.buf[..];
-        self.lines
-            .par_iter()
-            .map(|(no, l)| match l {
-                Ok(range) => Input::from_line(&text[range.clone()], *no),
-                Err(len) => Input::Invalid {
-                    id: Value::Null,
-                    group: None,
-                    message: format!(
-                        "line {no}: {len} bytes, over the limit of {max} bytes per line"
-                    ),
-                },
-            })
+        (0..self.lines.len())
+            .into_par_iter()
+            .map(|i| self.input(i))
             .collect()
+    }
+
+    /// How many lines the chunk has.
+    pub fn len(&self) -> usize {
+        self.lines.len()
+    }
+
+    /// Line `i` of the chunk, parsed.
+    pub fn input(&self, i: usize) -> Input {
+        let (no, l) = &self.lines[i];
+        match l {
+            Ok(range) => Input::from_line(&self.buf[range.clone()], *no),
+            Err(len) => Input::Invalid {
+                id: Value::Null,
+                group: None,
+                message: format!(
+                    "line {no}: {len} bytes, over the limit of {} bytes per line",
+                    self.max_line_bytes
+                ),
+            },
+        }
     }
 
     /// The chunk's buffer, to read another chunk into.
@@ -475,7 +485,7 @@ impl Engine {
     }
 
     /// A `timeout` result for an input the batch gave up on.
-    fn stopped(&self, input: &Input, why: String) -> ScoreResult {
+    pub(crate) fn stopped(&self, input: &Input, why: String) -> ScoreResult {
         let (id, task) = match input {
             Input::Sample(s) => (s.id.clone(), s.task.as_deref()),
             Input::Invalid { id, .. } => (id.clone(), None),
