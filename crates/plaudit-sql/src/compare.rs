@@ -62,23 +62,104 @@ fn column(t: &Table, j: usize) -> Vec<Key> {
     c
 }
 
-/// A permutation `perm` with pred column `perm[j]` holding the same multiset of values as gold
-/// column `j` (identity preferred), when the column counts agree.
-fn align(gold: &Table, pred: &Table, ncols: usize) -> Option<Vec<usize>> {
+/// How many cells the column-alignment search of one comparison may look at in all: far more
+/// than any realistic result with tied columns needs, and a bound when a huge table has many of
+/// them (the alignments past it are not tried: at worst a false negative, never a false match).
+const ALIGN_BUDGET_CELLS: usize = 1_000_000;
+
+/// Calls `try_it` with permutations `perm` (pred column `perm[j]` for gold column `j`) under
+/// which every pred column holds the same multiset of values as its gold column, the identity
+/// first, until `try_it` returns true (then true) or the search or its budget ends (then false).
+/// Several gold columns can hold the same multiset paired differently with the other columns,
+/// so the first such permutation is not always the one under which the rows agree. With
+/// `paired`, only permutations under which the rows agree as multisets are tried: a partial
+/// permutation is pursued only while the rows, cut to the columns placed so far, agree.
+fn alignments(
+    gold: &Table,
+    pred: &Table,
+    ncols: usize,
+    paired: bool,
+    mut try_it: impl FnMut(&[usize]) -> bool,
+) -> bool {
     let gcols: Vec<Vec<Key>> = (0..ncols).map(|j| column(gold, j)).collect();
     let pcols: Vec<Vec<Key>> = (0..ncols).map(|j| column(pred, j)).collect();
-    let mut used = vec![false; ncols];
-    let mut perm = Vec::with_capacity(ncols);
-    for (j, g) in gcols.iter().enumerate() {
-        let pick = if !used[j] && pcols[j] == *g {
-            Some(j)
-        } else {
-            (0..ncols).find(|&k| !used[k] && pcols[k] == *g)
-        }?;
-        used[pick] = true;
-        perm.push(pick);
+    // Candidates for each gold column: the pred columns with its multiset, itself first.
+    let candidates: Vec<Vec<usize>> = (0..ncols)
+        .map(|j| {
+            let mut c: Vec<usize> = (0..ncols).filter(|&k| pcols[k] == gcols[j]).collect();
+            if let Some(i) = c.iter().position(|&k| k == j) {
+                c[..=i].rotate_right(1);
+            }
+            c
+        })
+        .collect();
+    if candidates.iter().any(Vec::is_empty) {
+        return false;
     }
-    Some(perm)
+    let mut s = Search {
+        gold,
+        pred,
+        candidates,
+        paired,
+        budget: ALIGN_BUDGET_CELLS,
+        perm: Vec::with_capacity(ncols),
+        used: vec![false; ncols],
+    };
+    s.run(&mut try_it)
+}
+
+struct Search<'a> {
+    gold: &'a Table,
+    pred: &'a Table,
+    candidates: Vec<Vec<usize>>,
+    paired: bool,
+    budget: usize,
+    perm: Vec<usize>,
+    used: Vec<bool>,
+}
+
+impl Search<'_> {
+    fn run(&mut self, try_it: &mut dyn FnMut(&[usize]) -> bool) -> bool {
+        let j = self.perm.len();
+        if j == self.candidates.len() {
+            return try_it(&self.perm);
+        }
+        for i in 0..self.candidates[j].len() {
+            let k = self.candidates[j][i];
+            if self.used[k] {
+                continue;
+            }
+            // Each step costs what it looks at: the rows cut to the placed columns (with
+            // `paired`), or the rows rebuilt by `try_it` at the end.
+            let cost = self.gold.len().max(1) * (j + 1);
+            if self.budget < cost {
+                return false;
+            }
+            self.budget -= cost;
+            self.used[k] = true;
+            self.perm.push(k);
+            if (!self.paired || self.prefix_agrees()) && self.run(try_it) {
+                return true;
+            }
+            self.perm.pop();
+            self.used[k] = false;
+        }
+        false
+    }
+
+    /// Do gold's rows and pred's, cut to the columns placed so far, agree as multisets?
+    fn prefix_agrees(&self) -> bool {
+        let cut = |t: &Table, cols: &mut dyn Iterator<Item = usize>| -> Vec<Vec<Key>> {
+            let cols: Vec<usize> = cols.collect();
+            let mut rows: Vec<Vec<Key>> = t
+                .iter()
+                .map(|r| cols.iter().map(|&c| r[c].clone()).collect())
+                .collect();
+            rows.sort();
+            rows
+        };
+        cut(self.gold, &mut (0..self.perm.len())) == cut(self.pred, &mut self.perm.iter().copied())
+    }
 }
 
 fn permute(t: &Table, perm: &[usize]) -> Table {
@@ -120,10 +201,9 @@ pub fn results_match(
     if !column_order_free || gold_cols < 2 {
         return false;
     }
-    match align(&g, &p, gold_cols) {
-        Some(perm) if perm.iter().enumerate().any(|(i, k)| i != *k) => same(&permute(&p, &perm)),
-        _ => false,
-    }
+    alignments(&g, &p, gold_cols, true, |perm| {
+        perm.iter().enumerate().any(|(i, k)| i != *k) && same(&permute(&p, perm))
+    })
 }
 
 fn f1(matched: usize, n_pred: usize, n_gold: usize) -> f64 {
@@ -139,27 +219,44 @@ fn f1(matched: usize, n_pred: usize, n_gold: usize) -> f64 {
 }
 
 /// Row F1: rows matched as a multiset (columns aligned to gold's when a permutation of pred's
-/// columns holds the same values), precision over pred's rows, recall over gold's.
+/// columns holds the same values: the alignment matching the most rows), precision over pred's
+/// rows, recall over gold's.
 pub fn row_f1(gold: &[Vec<Cell>], gold_cols: usize, pred: &[Vec<Cell>], pred_cols: usize) -> f64 {
     let g = keys(gold);
-    let mut p = keys(pred);
-    if gold_cols == pred_cols && gold_cols > 1 {
-        if let Some(perm) = align(&g, &p, gold_cols) {
-            p = permute(&p, &perm);
+    let p = keys(pred);
+    let mut matched = matched_rows(&g, &p);
+    if gold_cols == pred_cols && gold_cols > 1 && matched < g.len() {
+        // The first alignment by value multisets, then (if it does not pair every row) one
+        // under which the rows agree, if any.
+        let best = |perm: &[usize]| matched_rows(&g, &permute(&p, perm));
+        alignments(&g, &p, gold_cols, false, |perm| {
+            matched = matched.max(best(perm));
+            true
+        });
+        if matched < g.len() {
+            alignments(&g, &p, gold_cols, true, |perm| {
+                matched = matched.max(best(perm));
+                true
+            });
         }
     }
+    f1(matched, p.len(), g.len())
+}
+
+/// How many of `pred`'s rows match a row of `gold`, each gold row at most as often as it occurs.
+fn matched_rows(gold: &Table, pred: &Table) -> usize {
     let mut counts: HashMap<&Vec<Key>, usize> = HashMap::new();
-    for r in &g {
+    for r in gold {
         *counts.entry(r).or_default() += 1;
     }
     let mut matched = 0;
-    for r in &p {
+    for r in pred {
         if let Some(c) = counts.get_mut(r).filter(|c| **c > 0) {
             *c -= 1;
             matched += 1;
         }
     }
-    f1(matched, p.len(), g.len())
+    matched
 }
 
 /// Column F1: a predicted column matches a gold column when both hold the same multiset of

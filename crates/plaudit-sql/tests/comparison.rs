@@ -107,3 +107,44 @@ fn column_f1_counts_equal_columns_only() {
     );
     assert_eq!(column_f1(&t(&[&[1, 2]]), 2, &t(&[&[2, 1]]), 2), 1.0);
 }
+
+#[test]
+fn column_alignment_tries_every_permutation_of_tied_columns() {
+    // Gold's second and third columns hold the same values ({10, 20}) paired differently with
+    // the first; pred has gold's columns in the order 2, 3, 1. The first alignment by value
+    // multisets (gold column 2 ← pred column 1) pairs the rows wrongly; the right one is tried
+    // next. A result whose rows no alignment pairs correctly still does not match.
+    let gold = t(&[&[1, 10, 20], &[2, 20, 10]]);
+    let pred = t(&[&[10, 20, 1], &[20, 10, 2]]);
+    assert!(results_match(&gold, 3, &pred, 3, false, true));
+    assert!(results_match(&gold, 3, &pred, 3, true, true));
+    assert!(!results_match(&gold, 3, &pred, 3, false, false));
+    assert_eq!(row_f1(&gold, 3, &pred, 3), 1.0);
+    let wrong = t(&[&[10, 10, 1], &[20, 20, 2]]);
+    assert!(!results_match(&gold, 3, &wrong, 3, false, true));
+    assert_eq!(row_f1(&gold, 3, &wrong, 3), 0.0);
+}
+
+#[test]
+fn many_tied_columns_are_searched_within_a_bound() {
+    // Twelve columns holding the same values ({0, 1}): 12! alignments by value multisets. The
+    // search follows only partial alignments under which the rows agree so far, so it finds the
+    // one that pairs the rows (the first two columns swapped) at once, and refuses a result that
+    // no alignment pairs within its bound.
+    let gold: Vec<Vec<Cell>> = (0..2)
+        .map(|r| {
+            (0..12)
+                .map(|c| Cell::Int(i64::from((r + c) % 2 == 0)))
+                .collect()
+        })
+        .collect();
+    let mut swapped = gold.clone();
+    for row in &mut swapped {
+        row.swap(0, 1);
+    }
+    assert!(results_match(&gold, 12, &swapped, 12, false, true));
+    let unpairable: Vec<Vec<Cell>> = (0..2)
+        .map(|r| (0..12).map(|c| Cell::Int(i64::from(c < 7) ^ r)).collect())
+        .collect();
+    assert!(!results_match(&gold, 12, &unpairable, 12, false, true));
+}
