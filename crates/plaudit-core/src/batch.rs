@@ -352,8 +352,8 @@ impl<O: Emit> Batch<O> {
         chunk: &crate::engine::RawChunk,
         note: impl Fn(&Input) -> N + Sync + Send,
     ) -> (Vec<O>, Vec<N>) {
-        let spec = self.engine.spec();
-        if self.whole || spec.has_group_rewards() || spec.has_io() {
+        // `whole`: the spec has group rewards.
+        if self.whole || self.engine.spec().has_io() {
             let inputs = chunk.parse();
             let notes = inputs.iter().map(&note).collect();
             return (self.push(inputs), notes);
