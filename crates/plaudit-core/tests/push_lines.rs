@@ -6,8 +6,9 @@ use std::sync::Arc;
 
 use plaudit_core::engine::LineReader;
 use plaudit_core::{
-    BatchOptions, Ctx, Engine, Failure, Input, JsonLine, MemoryStore, Outcome, Params, Registry,
-    Reward, RewardInfo, Sample, Score, ScoreResult, Spec, Store,
+    score_alone, BatchOptions, Ctx, Engine, Failure, GroupCtx, Input, JsonLine, Member,
+    MemoryStore, Outcome, Params, Registry, Reward, RewardInfo, Sample, Scope, Score, ScoreResult,
+    Spec, Store,
 };
 use serde_json::{json, Value};
 
@@ -31,8 +32,31 @@ impl Reward for Observes {
     }
 }
 
+/// Group reward: the mean of the group's first component (members without one left out).
+struct GroupMean;
+impl Reward for GroupMean {
+    fn score(&self, s: &Sample, cx: &Ctx) -> Outcome {
+        score_alone(self, s, cx)
+    }
+    fn scope(&self) -> Scope {
+        Scope::Group
+    }
+    fn score_group(&self, members: &[Member], _cx: &GroupCtx) -> Vec<Outcome> {
+        let vals: Vec<f64> = members.iter().filter_map(|m| m.value(0)).collect();
+        let mean = vals.iter().sum::<f64>() / vals.len().max(1) as f64;
+        members.iter().map(|_| Ok(Score::new(mean))).collect()
+    }
+}
+
 fn engine(spec: Value, store: Arc<MemoryStore>) -> Engine {
     let mut r = Registry::new();
+    r.add(RewardInfo {
+        name: "group_mean",
+        family: "test",
+        source: "//! Test reward.",
+        params: &[],
+        build: |_: &Params| Ok(Arc::new(GroupMean) as Arc<dyn Reward>),
+    });
     r.add(RewardInfo {
         name: "observes",
         family: "test",
@@ -139,4 +163,20 @@ fn fused_lines_give_what_parse_and_push_give() {
         assert_eq!(seen[0], json!(0.0));
         assert_eq!(seen[2], json!(2.0));
     }
+}
+
+#[test]
+fn a_spec_with_group_rewards_waits_for_whole_groups() {
+    // Group rewards need every member: nothing comes out before the end of the batch, and the
+    // group's mean is the same whichever way the lines went in.
+    let spec = json!({"components": {"n": "observes", "g": "group_mean"}, "reward": "g"});
+    let (results, notes, tally, state) = run::<ScoreResult>(&spec, true);
+    let expected = run::<ScoreResult>(&spec, false);
+    assert_eq!(results, expected.0);
+    assert_eq!(notes, expected.1);
+    assert_eq!(tally, expected.2);
+    assert_eq!(state, expected.3);
+    // Lines 0–2 are group g0 with responses 0, 1, 2: each gets their mean.
+    let first: Vec<f64> = results[..3].iter().map(|r| r.reward).collect();
+    assert_eq!(first, [1.0, 1.0, 1.0]);
 }
