@@ -149,16 +149,16 @@ impl Search<'_> {
 
     /// Do gold's rows and pred's, cut to the columns placed so far, agree as multisets?
     fn prefix_agrees(&self) -> bool {
-        let cut = |t: &Table, cols: &mut dyn Iterator<Item = usize>| -> Vec<Vec<Key>> {
-            let cols: Vec<usize> = cols.collect();
-            let mut rows: Vec<Vec<Key>> = t
+        fn cut<'t>(t: &'t Table, cols: &[usize]) -> Vec<Vec<&'t Key>> {
+            let mut rows: Vec<Vec<&Key>> = t
                 .iter()
-                .map(|r| cols.iter().map(|&c| r[c].clone()).collect())
+                .map(|r| cols.iter().map(|&c| &r[c]).collect())
                 .collect();
             rows.sort();
             rows
-        };
-        cut(self.gold, &mut (0..self.perm.len())) == cut(self.pred, &mut self.perm.iter().copied())
+        }
+        let placed: Vec<usize> = (0..self.perm.len()).collect();
+        cut(self.gold, &placed) == cut(self.pred, &self.perm)
     }
 }
 
