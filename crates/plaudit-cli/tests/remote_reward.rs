@@ -2,17 +2,17 @@
 //! `/get_reward`, and `plaudit score` with a spec whose component is `remote_reward` (its judge
 //! the server's origin) gets the server's verdicts as its rewards.
 
-use std::io::{BufRead, BufReader, Write};
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 
 use serde_json::{json, Value};
 
+mod common;
+
 /// A file in this test process's own temporary directory.
 fn temp(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("plaudit-remote-reward-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir.join(name)
+    common::temp_dir("remote-reward").join(name)
 }
 
 /// The server, killed (by its own pid) when dropped.
@@ -23,33 +23,14 @@ struct Server {
 
 impl Server {
     fn start(spec: &PathBuf) -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_plaudit"))
-            .args(["serve", "--addr", "127.0.0.1:0", "--spec"])
+        let mut cmd = common::serve_command();
+        cmd.arg("--spec")
             .arg(spec)
             .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let mut err = BufReader::new(child.stderr.take().unwrap());
-        let mut line = String::new();
-        err.read_line(&mut line).unwrap();
-        let addr = line
-            .split("http://")
-            .nth(1)
-            .unwrap_or_else(|| panic!("no address in {line:?}"))
-            .split(' ')
-            .next()
-            .unwrap()
-            .trim()
-            .to_string();
+            .stdout(Stdio::null());
+        let (child, err, addr) = common::start_serve(cmd);
         // Keep reading stderr so the server never blocks on a full pipe.
-        std::thread::spawn(move || {
-            let mut sink = String::new();
-            while err.read_line(&mut sink).unwrap_or(0) > 0 {
-                sink.clear();
-            }
-        });
+        common::drain(err);
         Server { child, addr }
     }
 }

@@ -3,18 +3,18 @@
 //! server. Every step waits for an event (the address line a server prints, a reply, an exit),
 //! never for a time.
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command};
 use std::sync::{Arc, Barrier};
 use std::time::Duration;
 
 use serde_json::{json, Value};
 
+mod common;
+
 /// A fresh directory for one test.
 fn dir(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("plaudit-replicas-{name}-{}", std::process::id()));
+    let d = common::temp_dir("replicas").join(name);
     let _ = std::fs::remove_dir_all(&d);
     std::fs::create_dir_all(&d).unwrap();
     d
@@ -31,49 +31,28 @@ impl Replica {
     /// Starts `plaudit serve --spec SPEC --state STATE` on a free port; returns once the server
     /// has printed the address it listens on. Its stderr is drained on a thread of its own.
     fn start(spec: &Path, state: &Path) -> Replica {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_plaudit"))
-            .args(["serve", "--addr", "127.0.0.1:0", "--spec"])
-            .arg(spec)
-            .arg("--state")
-            .arg(state)
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let mut err = BufReader::new(child.stderr.take().unwrap());
-        let mut line = String::new();
-        err.read_line(&mut line).unwrap();
-        let addr = line
-            .split("http://")
-            .nth(1)
-            .unwrap_or_else(|| panic!("no address in {line:?}"))
-            .split(' ')
-            .next()
-            .unwrap()
-            .to_string();
-        let log = std::thread::spawn(move || {
-            let mut rest = String::new();
-            let _ = err.read_to_string(&mut rest);
-            rest
-        });
-        Replica { child, addr, log }
+        let mut cmd = common::serve_command();
+        cmd.arg("--spec").arg(spec).arg("--state").arg(state);
+        let (child, err, addr) = common::start_serve(cmd);
+        Replica {
+            child,
+            addr,
+            log: common::drain(err),
+        }
     }
 
     /// POST /v1/score with `samples`; the reply's `results`.
     fn score(&self, samples: &[Value]) -> Vec<Value> {
         let body = json!({ "samples": samples }).to_string();
-        let mut s = TcpStream::connect(&self.addr).unwrap();
-        s.set_read_timeout(Some(Duration::from_secs(120))).unwrap();
-        write!(
-            s,
-            "POST /v1/score HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-            body.len()
-        )
-        .unwrap();
-        let mut out = String::new();
-        s.read_to_string(&mut out).unwrap();
-        let (head, body) = out.split_once("\r\n\r\n").unwrap();
-        assert!(head.starts_with("HTTP/1.1 200"), "{head}\n{body}");
-        let mut v: Value = serde_json::from_str(body).unwrap();
+        let (status, body) = common::http_with(
+            &self.addr,
+            "POST",
+            "/v1/score",
+            &body,
+            Duration::from_secs(120),
+        );
+        assert_eq!(status, 200, "{body}");
+        let mut v: Value = serde_json::from_str(&body).unwrap();
         let Value::Array(results) = v["results"].take() else {
             panic!("no results: {body}")
         };

@@ -3,7 +3,7 @@
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::Duration;
 
 #[path = "../../plaudit-server/tests/support/partial.rs"]
@@ -14,30 +14,12 @@ fn post(addr: &str, body: &str) -> (u16, String) {
     http(addr, "POST", "/v1/score", body)
 }
 
-/// One HTTP/1.1 request with `Connection: close`; returns the status and the body.
-fn http(addr: &str, method: &str, path: &str, body: &str) -> (u16, String) {
-    let mut s = TcpStream::connect(addr).unwrap();
-    s.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
-    write!(
-        s,
-        "{method} {path} HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-        body.len()
-    )
-    .unwrap();
-    let mut out = String::new();
-    s.read_to_string(&mut out).unwrap();
-    let (head, body) = out.split_once("\r\n\r\n").unwrap();
-    (
-        head.split(' ').nth(1).unwrap().parse().unwrap(),
-        body.to_string(),
-    )
-}
+mod common;
+use common::http;
 
 /// A file in this test process's own temporary directory.
 fn temp(name: &str) -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("plaudit-serve-guarantees-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir.join(name)
+    common::temp_dir("serve-guarantees").join(name)
 }
 
 /// GET /healthz's `requests_admitted`.
@@ -103,32 +85,9 @@ fn start(
     BufReader<std::process::ChildStderr>,
     String,
 ) {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_plaudit"));
-    cmd.args(["serve", "--addr", "127.0.0.1:0"]).args(args);
-    start_command(cmd)
-}
-
-/// Starts `cmd` (a `plaudit serve`) and reads its address from the first line it prints.
-fn start_command(
-    mut cmd: Command,
-) -> (
-    std::process::Child,
-    BufReader<std::process::ChildStderr>,
-    String,
-) {
-    let mut child = cmd.stderr(Stdio::piped()).spawn().unwrap();
-    let mut err = BufReader::new(child.stderr.take().unwrap());
-    let mut line = String::new();
-    err.read_line(&mut line).unwrap();
-    let addr = line
-        .split("http://")
-        .nth(1)
-        .unwrap()
-        .split(' ')
-        .next()
-        .unwrap()
-        .to_string();
-    (child, err, addr)
+    let mut cmd = common::serve_command();
+    cmd.args(args);
+    common::start_serve(cmd)
 }
 
 fn stop(mut child: std::process::Child) {
@@ -406,7 +365,7 @@ fn idle_connections_beyond_the_descriptor_limit_do_not_stop_service() {
             env!("CARGO_BIN_EXE_plaudit")
         ),
     ]);
-    let (child, mut err, addr) = start_command(cmd);
+    let (child, mut err, addr) = common::start_serve(cmd);
     let child = KillOnDrop(Some(child));
     let mut line = String::new();
     while !line.contains("accepting connections") {
