@@ -4,58 +4,19 @@
 //! ranking_reward (MM-R5, ReRe), routing_cost (Router-R1), likelihood_reward (likelihood rewards,
 //! P2S, FLR), embedding_diversity (Vendi, DRAGON).
 
-use std::sync::Arc;
-
-use plaudit_core::{
-    Ctx, Deadline, Engine, GroupCtx, Input, Member, Outcome, Params, Reward, Sample, Spec, Status,
-};
+use plaudit_core::{Engine, Input, Outcome, Spec, Status};
 use serde_json::{json, Value};
 
-fn reward(name: &str, params: Value) -> Arc<dyn Reward> {
-    let info = plaudit_rewards::all()
-        .into_iter()
-        .find(|i| i.name == name)
-        .unwrap_or_else(|| panic!("no reward {name}"));
-    let p = Params::from_json(info.params, &params, &[]).unwrap();
-    (info.build)(&p).unwrap()
-}
-
-fn sample(v: Value) -> Sample {
-    Sample::from_value(v).unwrap()
-}
-
-fn one(name: &str, params: Value, s: Value) -> Outcome {
-    let d = Deadline::none();
-    reward(name, params).score(&sample(s), &Ctx::new(&d, &[]))
-}
+mod common;
+use common::{assert_values, one, status, value};
 
 fn group(name: &str, params: Value, samples: Vec<Value>) -> Vec<Outcome> {
-    let samples: Vec<Sample> = samples.into_iter().map(sample).collect();
-    let members: Vec<Member> = samples
-        .iter()
-        .map(|s| Member {
-            sample: s,
-            values: &[],
-        })
-        .collect();
-    let d = Deadline::none();
-    reward(name, params).score_group(&members, &GroupCtx::new(&d, Some("g")))
-}
-
-fn value(o: &Outcome) -> f64 {
-    o.as_ref().unwrap_or_else(|f| panic!("{f:?}")).value
-}
-
-fn assert_values(got: &[Outcome], want: &[f64], tol: f64) {
-    assert_eq!(got.len(), want.len());
-    for (i, (g, w)) in got.iter().zip(want).enumerate() {
-        let g = value(g);
-        assert!((g - w).abs() <= tol, "member {i}: got {g}, want {w}");
-    }
-}
-
-fn status(o: &Outcome) -> Status {
-    o.as_ref().expect_err("a failure").status
+    common::group_with(
+        name,
+        params,
+        &[],
+        samples.into_iter().map(|s| (s, vec![])).collect(),
+    )
 }
 
 fn responses(texts: &[&str]) -> Vec<Value> {

@@ -4,66 +4,11 @@
 //! documented formulas, written here as literals), and against the ways a policy or a careless
 //! trainer could game or break them.
 
-use std::sync::Arc;
-
-use plaudit_core::{
-    Ctx, Deadline, Engine, GroupCtx, Input, Member, Outcome, Params, Reward, Sample, Spec, Status,
-};
+use plaudit_core::{Ctx, Deadline, Engine, Input, Outcome, Spec, Status};
 use serde_json::{json, Value};
 
-fn reward(name: &str, params: Value, components: &[&str]) -> Arc<dyn Reward> {
-    let info = plaudit_rewards::all()
-        .into_iter()
-        .find(|i| i.name == name)
-        .unwrap_or_else(|| panic!("no reward {name}"));
-    let p = Params::from_json(info.params, &params, components).unwrap();
-    (info.build)(&p).unwrap()
-}
-
-fn sample(v: Value) -> Sample {
-    Sample::from_value(v).unwrap()
-}
-
-fn one(name: &str, params: Value, s: Value) -> Outcome {
-    let d = Deadline::none();
-    reward(name, params, &[]).score(&sample(s), &Ctx::new(&d, &[]))
-}
-
-/// Scores a group whose members carry the values of the components named in `components`.
-fn group_with(
-    name: &str,
-    params: Value,
-    components: &[&str],
-    rows: Vec<(Value, Vec<Option<f64>>)>,
-) -> Vec<Outcome> {
-    let samples: Vec<Sample> = rows.iter().map(|(s, _)| sample(s.clone())).collect();
-    let members: Vec<Member> = samples
-        .iter()
-        .zip(&rows)
-        .map(|(s, (_, v))| Member {
-            sample: s,
-            values: v,
-        })
-        .collect();
-    let d = Deadline::none();
-    reward(name, params, components).score_group(&members, &GroupCtx::new(&d, Some("g")))
-}
-
-fn value(o: &Outcome) -> f64 {
-    o.as_ref().unwrap_or_else(|f| panic!("{f:?}")).value
-}
-
-fn assert_values(got: &[Outcome], want: &[f64], tol: f64) {
-    assert_eq!(got.len(), want.len());
-    for (i, (g, w)) in got.iter().zip(want).enumerate() {
-        let g = value(g);
-        assert!((g - w).abs() <= tol, "member {i}: got {g}, want {w}");
-    }
-}
-
-fn status(o: &Outcome) -> Status {
-    o.as_ref().expect_err("a failure").status
-}
+mod common;
+use common::{assert_values, group_with, one, reward, sample, status, value};
 
 // ---- cohort_efficiency, form: zscore (HDPO) ----
 

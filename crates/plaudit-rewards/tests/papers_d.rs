@@ -4,62 +4,20 @@
 //! documented formulas (the arithmetic is in the comments), and against the inputs a careless
 //! trainer could send.
 
-use std::sync::Arc;
-
-use plaudit_core::{Ctx, Deadline, GroupCtx, Member, Outcome, Params, Reward, Sample, Status};
+use plaudit_core::{Ctx, Deadline, Outcome, Status};
 use serde_json::{json, Value};
 
-fn reward(name: &str, params: Value, components: &[&str]) -> Arc<dyn Reward> {
-    let info = plaudit_rewards::all()
-        .into_iter()
-        .find(|i| i.name == name)
-        .unwrap_or_else(|| panic!("no reward {name}"));
-    let p = Params::from_json(info.params, &params, components).unwrap();
-    (info.build)(&p).unwrap()
-}
-
-fn sample(v: Value) -> Sample {
-    Sample::from_value(v).unwrap()
-}
+mod common;
+use common::{details, reward, sample, status, value};
 
 /// Scores a group whose members carry the value of the component `correct`.
 fn group(name: &str, params: Value, rows: &[(Value, Option<f64>)]) -> Vec<Outcome> {
-    let samples: Vec<Sample> = rows.iter().map(|(s, _)| sample(s.clone())).collect();
-    let values: Vec<Vec<Option<f64>>> = rows.iter().map(|(_, v)| vec![*v]).collect();
-    let members: Vec<Member> = samples
-        .iter()
-        .zip(&values)
-        .map(|(s, v)| Member {
-            sample: s,
-            values: v,
-        })
-        .collect();
-    let d = Deadline::none();
-    reward(name, params, &["correct"]).score_group(&members, &GroupCtx::new(&d, Some("g")))
-}
-
-fn value(o: &Outcome) -> f64 {
-    o.as_ref().unwrap_or_else(|f| panic!("{f:?}")).value
-}
-
-fn details(o: &Outcome) -> &Value {
-    o.as_ref()
-        .unwrap_or_else(|f| panic!("{f:?}"))
-        .details
-        .as_ref()
-        .expect("details")
+    let rows = rows.iter().map(|(s, v)| (s.clone(), vec![*v])).collect();
+    common::group_with(name, params, &["correct"], rows)
 }
 
 fn assert_values(got: &[Outcome], want: &[f64]) {
-    assert_eq!(got.len(), want.len());
-    for (i, (g, w)) in got.iter().zip(want).enumerate() {
-        let g = value(g);
-        assert!((g - w).abs() <= 1e-12, "member {i}: got {g}, want {w}");
-    }
-}
-
-fn status(o: &Outcome) -> Status {
-    o.as_ref().expect_err("a failure").status
+    common::assert_values(got, want, 1e-12)
 }
 
 // ---- tree_advantage, merge: graph (SALT) ----
