@@ -5,21 +5,13 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use plaudit_core::{
-    score_alone, BoxFuture, Ctx, Engine, Failure, GroupCtx, Input, Member, Outcome, Params,
-    Registry, Reward, RewardInfo, Sample, Scope, Score, Spec, Status,
+    score_alone, BoxFuture, Ctx, Engine, GroupCtx, Input, Member, Outcome, Params, Registry,
+    Reward, RewardInfo, Sample, Scope, Score, Spec, Status,
 };
 use serde_json::{json, Value};
 
-/// The response parsed as a number (else `no_answer`).
-struct Num;
-impl Reward for Num {
-    fn score(&self, s: &Sample, _cx: &Ctx) -> Outcome {
-        s.response
-            .parse::<f64>()
-            .map(Score::new)
-            .map_err(|_| Failure::no_answer("not a number"))
-    }
-}
+mod common;
+use common::Num;
 
 /// Every call of [`Costly`] and [`GroupAsk`], by response: what was called, and what was not.
 static CALLS: Mutex<Vec<String>> = Mutex::new(Vec::new());

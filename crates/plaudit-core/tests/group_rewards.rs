@@ -9,16 +9,7 @@ use plaudit_core::{
 };
 use serde_json::{json, Value};
 
-/// Per-sample test reward: the response parsed as a number ("x" → no_answer).
-struct Num;
-impl Reward for Num {
-    fn score(&self, s: &Sample, _cx: &Ctx) -> Outcome {
-        s.response
-            .parse::<f64>()
-            .map(Score::new)
-            .map_err(|_| Failure::no_answer("not a number"))
-    }
-}
+mod common;
 
 /// Group test reward: the input component minus the mean of the group's values (members whose
 /// input failed are left out of the mean). Misbehaves when the group key says so.
@@ -60,13 +51,7 @@ impl Reward for Copy {
 
 fn registry() -> Registry {
     let mut r = Registry::new();
-    r.add(RewardInfo {
-        name: "num",
-        family: "test",
-        source: "//! Test.",
-        params: &[],
-        build: |_p: &Params| Ok(Arc::new(Num) as Arc<dyn Reward>),
-    });
+    r.add(common::num_info());
     r.add(RewardInfo {
         name: "centred",
         family: "test",

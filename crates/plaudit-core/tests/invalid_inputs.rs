@@ -2,34 +2,14 @@
 //! group's advantages, whether it came as a JSON value or as a JSONL line, with a string or a
 //! number as its group.
 
-use std::sync::Arc;
-
-use plaudit_core::{
-    BatchOptions, Ctx, Engine, Failure, Input, Outcome, Params, Registry, Reward, RewardInfo,
-    Sample, Score, ScoreResult, Spec, Status,
-};
+use plaudit_core::{BatchOptions, Engine, Input, Registry, ScoreResult, Spec, Status};
 use serde_json::json;
 
-/// The response parsed as a number.
-struct Num;
-impl Reward for Num {
-    fn score(&self, s: &Sample, _cx: &Ctx) -> Outcome {
-        s.response
-            .parse::<f64>()
-            .map(Score::new)
-            .map_err(|_| Failure::no_answer("not a number"))
-    }
-}
+mod common;
 
 fn engine() -> Engine {
     let mut r = Registry::new();
-    r.add(RewardInfo {
-        name: "num",
-        family: "test",
-        source: "//! Test reward.",
-        params: &[],
-        build: |_: &Params| Ok(Arc::new(Num) as Arc<dyn Reward>),
-    });
+    r.add(common::num_info());
     let spec =
         json!({"components": {"v": "num"}, "on_error": -1.0, "group": {"advantage": "dr_grpo"}});
     Engine::new(Spec::from_value(&spec, &r).unwrap())

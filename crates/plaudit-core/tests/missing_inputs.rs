@@ -4,21 +4,12 @@
 use std::sync::Arc;
 
 use plaudit_core::{
-    BatchOptions, Ctx, Engine, Failure, GroupCtx, Input, Kind, Member, Outcome, ParamSpec, Params,
-    Registry, Reward, RewardInfo, Sample, Scope, Score, ScoreResult, Spec, Status,
+    BatchOptions, Ctx, Engine, GroupCtx, Input, Kind, Member, Outcome, ParamSpec, Params, Registry,
+    Reward, RewardInfo, Sample, Scope, Score, ScoreResult, Spec, Status,
 };
 use serde_json::json;
 
-/// The response as a number.
-struct Num;
-impl Reward for Num {
-    fn score(&self, s: &Sample, _cx: &Ctx) -> Outcome {
-        s.response
-            .parse::<f64>()
-            .map(Score::new)
-            .map_err(|_| Failure::no_answer("not a number"))
-    }
-}
+mod common;
 
 /// Declares an input (`of`) and ignores it: 7 whenever it is called.
 struct Seven;
@@ -46,13 +37,7 @@ const OF: &[ParamSpec] = &[ParamSpec::new("of", Kind::Component, "\"base\"", "in
 
 fn engine() -> Engine {
     let mut r = Registry::new();
-    r.add(RewardInfo {
-        name: "num",
-        family: "test",
-        source: "//! Test reward.",
-        params: &[],
-        build: |_: &Params| Ok(Arc::new(Num) as Arc<dyn Reward>),
-    });
+    r.add(common::num_info());
     r.add(RewardInfo {
         name: "seven",
         family: "test",
