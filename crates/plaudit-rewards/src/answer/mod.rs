@@ -2,6 +2,14 @@
 
 pub(crate) mod extraction;
 
+pub mod answer_match;
+pub mod entity_match;
+pub mod exact_match;
+pub mod multiple_choice;
+pub mod ranking_reward;
+pub mod temporal_iou;
+pub mod token_f1;
+
 crate::rewards! {
     exact_match,
     answer_match,

@@ -4,6 +4,11 @@
 
 mod runner;
 
+pub mod code_efficiency;
+pub mod code_pass;
+pub mod code_pass_rate;
+pub mod code_verpo;
+
 crate::rewards! {
     code_pass,
     code_pass_rate,

@@ -4,6 +4,15 @@
 
 mod scores;
 
+pub mod confidence_gate;
+pub mod flawed_positive;
+pub mod group_normalize;
+pub mod master_key_guard;
+pub mod pareto_front;
+pub mod preference_sigmoid;
+pub mod reward_noise;
+pub mod rm_ensemble;
+
 crate::rewards! {
     preference_sigmoid,
     rm_ensemble,

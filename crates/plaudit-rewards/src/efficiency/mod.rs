@@ -5,6 +5,14 @@
 
 mod costs;
 
+pub mod cohort_efficiency;
+pub mod drpo_length;
+pub mod edit_efficiency;
+pub mod laser_d_length;
+pub mod routing_cost;
+pub mod shortest_correct_anchor;
+pub mod tightening_cost_reference;
+
 crate::rewards! {
     laser_d_length,
     shortest_correct_anchor,

@@ -10,6 +10,15 @@
 
 pub(crate) mod stats;
 
+pub mod difficulty_scaled;
+pub mod embedding_diversity;
+pub mod group_stats;
+pub mod novelty_sharpening;
+pub mod pass_at_k_advantage;
+pub mod tree_advantage;
+pub mod turn_accumulate;
+pub mod turn_advantage;
+
 crate::rewards! {
     pass_at_k_advantage,
     novelty_sharpening,

@@ -3,6 +3,11 @@
 
 mod gaussian;
 
+pub mod gui_gaussian_coverage;
+pub mod gui_gaussian_point;
+pub mod gui_iou;
+pub mod gui_point_in_box;
+
 crate::rewards! {
     gui_point_in_box,
     gui_iou,

@@ -8,6 +8,16 @@
 
 mod steps;
 
+pub mod gated_process;
+pub mod info_gain_turn;
+pub mod likelihood_reward;
+pub mod prime_implicit;
+pub mod prl_process;
+pub mod process_aggregate;
+pub mod process_transform;
+pub mod pure_min_credit;
+pub mod step_increment;
+
 crate::rewards! {
     process_aggregate,
     pure_min_credit,

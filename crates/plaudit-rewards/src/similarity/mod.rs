@@ -12,6 +12,17 @@ pub(crate) mod ngrams;
 pub(crate) mod sequences;
 pub(crate) mod texts;
 
+pub mod bleu;
+pub mod bmas;
+pub mod chrf;
+pub mod edit_similarity;
+pub mod embedding_similarity;
+pub mod group_similarity;
+pub mod keyword_chain;
+pub mod meteor;
+pub mod protocol_match;
+pub mod rouge_l;
+
 crate::rewards! {
     bleu,
     chrf,

@@ -3,6 +3,12 @@
 
 mod queries;
 
+pub mod sql_execution_match;
+pub mod sql_ngram_similarity;
+pub mod sql_result_f1;
+pub mod sql_schema_linking;
+pub mod sql_syntax;
+
 crate::rewards! {
     sql_execution_match,
     sql_syntax,
