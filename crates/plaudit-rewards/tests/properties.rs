@@ -30,6 +30,14 @@ fn rewards() -> Vec<Built> {
         .collect()
 }
 
+/// [`rewards`], built once for this test process: building the catalogue (every reward's
+/// documented example parsed and built) costs about as much as scoring one sample with all of
+/// them, so rebuilding it for each of the property test's cases doubled its time.
+fn built() -> &'static [Built] {
+    static BUILT: std::sync::OnceLock<Vec<Built>> = std::sync::OnceLock::new();
+    BUILT.get_or_init(rewards)
+}
+
 /// The test peer for the model-backed rewards, started once for this test process (it exits
 /// with it: `--exit-with-stdin`).
 static PEER: std::sync::OnceLock<Peer> = std::sync::OnceLock::new();
@@ -87,8 +95,8 @@ proptest! {
     fn no_input_panics_any_reward(response in text(), reference in reference(), tokens in prop::option::of(0u64..100_000)) {
         let sample = Sample { response, reference, tokens, ..Default::default() };
         let d = Deadline::after(Duration::from_secs(5));
-        for (name, r, values) in rewards() {
-            let out = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| r.score(&sample, &Ctx::new(&d, &values))));
+        for (name, r, values) in built() {
+            let out = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| r.score(&sample, &Ctx::new(&d, values))));
             prop_assert!(out.is_ok(), "{} panicked on {:?}", name, sample);
             if let Ok(Ok(s)) = out {
                 prop_assert!(s.value.is_finite(), "{} gave {} on {:?}", name, s.value, sample);
