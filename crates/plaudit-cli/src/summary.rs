@@ -19,8 +19,8 @@ pub struct Scored {
 impl Emit for Scored {
     fn emit(mut result: ScoreResult) -> Self {
         let (reward, zero_variance) = (result.reward, result.zero_variance);
-        let mut b = serde_json::to_vec(&result).expect("results always serialize");
-        b.push(b'\n');
+        let mut b = Vec::with_capacity(128);
+        result.write_json_line(&mut b);
         Scored {
             line: JsonLine(b),
             reward,

@@ -64,8 +64,8 @@ pub struct JsonLine(pub Vec<u8>);
 
 impl Emit for JsonLine {
     fn emit(result: ScoreResult) -> Self {
-        let mut b = serde_json::to_vec(&result).expect("results always serialize");
-        b.push(b'\n');
+        let mut b = Vec::with_capacity(128);
+        result.write_json_line(&mut b);
         JsonLine(b)
     }
 

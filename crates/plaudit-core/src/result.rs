@@ -79,6 +79,48 @@ pub struct Observation {
 }
 
 impl ScoreResult {
+    /// Append the result as one line of JSON (`{…}\n`) to `out`: the bytes of
+    /// `serde_json::to_vec(self)` and a newline, written field by field without a serializer
+    /// (the result line of every sample of `plaudit score`).
+    pub fn write_json_line(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(b"{\"id\":");
+        write_value(out, &self.id);
+        out.extend_from_slice(b",\"reward\":");
+        write_f64(out, self.reward);
+        out.extend_from_slice(b",\"components\":{");
+        for (i, (k, v)) in self.components.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            write_str(out, k);
+            out.push(b':');
+            write_f64(out, *v);
+        }
+        out.extend_from_slice(b"},\"status\":\"");
+        out.extend_from_slice(self.status.as_str().as_bytes());
+        out.push(b'"');
+        if let Some(e) = &self.error {
+            out.extend_from_slice(b",\"error\":");
+            write_str(out, e);
+        }
+        if let Some(d) = &self.details {
+            out.extend_from_slice(b",\"details\":");
+            write_value(out, d);
+        }
+        if let Some(a) = self.advantage {
+            out.extend_from_slice(b",\"advantage\":");
+            write_f64(out, a);
+        }
+        if let Some(z) = self.zero_variance {
+            out.extend_from_slice(if z {
+                b",\"zero_variance\":true"
+            } else {
+                b",\"zero_variance\":false"
+            });
+        }
+        out.extend_from_slice(b"}\n");
+    }
+
     /// A result for a sample that could not be scored at all.
     pub fn failed(id: Value, status: Status, reward: f64, error: String) -> Self {
         ScoreResult {
@@ -91,6 +133,71 @@ impl ScoreResult {
             details: None,
             zero_variance: None,
             observations: Vec::new(),
+        }
+    }
+}
+
+/// A float as `serde_json` writes it: its shortest round-trip form, `null` when not finite.
+fn write_f64(out: &mut Vec<u8>, x: f64) {
+    // The two values most rewards give, spelled as serde_json spells them.
+    if x == 0.0 && x.is_sign_positive() {
+        out.extend_from_slice(b"0.0");
+    } else if x == 1.0 {
+        out.extend_from_slice(b"1.0");
+    } else if x.is_finite() {
+        serde_json::to_writer(&mut *out, &x).expect("a float serializes");
+    } else {
+        out.extend_from_slice(b"null");
+    }
+}
+
+/// A string as `serde_json` writes it: as is between quotes when nothing in it needs an escape,
+/// else through `serde_json`'s escaping.
+fn write_str(out: &mut Vec<u8>, s: &str) {
+    // Branch-free over the bytes (it vectorises).
+    let escapes = s
+        .bytes()
+        .fold(false, |e, b| e | (b < 0x20) | (b == b'"') | (b == b'\\'));
+    if !escapes {
+        out.reserve(s.len() + 2);
+        out.push(b'"');
+        out.extend_from_slice(s.as_bytes());
+        out.push(b'"');
+    } else {
+        serde_json::to_writer(&mut *out, s).expect("a string serializes");
+    }
+}
+
+/// A JSON value as `serde_json::to_writer` writes it (compact; numbers as their text, which is
+/// how they are kept).
+fn write_value(out: &mut Vec<u8>, v: &Value) {
+    match v {
+        Value::Null => out.extend_from_slice(b"null"),
+        Value::Bool(true) => out.extend_from_slice(b"true"),
+        Value::Bool(false) => out.extend_from_slice(b"false"),
+        Value::Number(n) => out.extend_from_slice(n.as_str().as_bytes()),
+        Value::String(s) => write_str(out, s),
+        Value::Array(items) => {
+            out.push(b'[');
+            for (i, x) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                write_value(out, x);
+            }
+            out.push(b']');
+        }
+        Value::Object(m) => {
+            out.push(b'{');
+            for (i, (k, x)) in m.iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                write_str(out, k);
+                out.push(b':');
+                write_value(out, x);
+            }
+            out.push(b'}');
         }
     }
 }
