@@ -290,6 +290,9 @@ impl Sample {
     /// Parse a sample from JSON text: a fast typed pass that skips unknown fields without building
     /// them, and on any failure the value-based pass, whose error names the problem.
     pub fn from_json_str(text: &str) -> Result<Sample, String> {
+        if let Some(s) = flat::parse(text) {
+            return Ok(s);
+        }
         if let Ok(f) = serde_json::from_str::<Fields>(text) {
             if let Ok(s) = f.into_sample() {
                 return Ok(s);
@@ -337,6 +340,214 @@ impl Sample {
             .reference_texts(),
             _ => self.reference_text().into_iter().collect(),
         }
+    }
+}
+
+/// The common line read without a JSON parser: one flat object whose values are strings without
+/// escapes, integers, `null` or booleans, each known field at most once, and `response` a
+/// string. Anything else (nested values, escapes, floats, a repeated or misplaced field, a
+/// syntax error) gives `None`, and the general parser decides; what is accepted gives the
+/// sample the general parser gives.
+mod flat {
+    use serde_json::{Number, Value};
+
+    use super::Sample;
+
+    /// A scalar value of the flat form.
+    enum Scalar<'a> {
+        Null,
+        Bool(bool),
+        Str(&'a str),
+        /// A non-negative integer that fits a u64.
+        Pos(u64),
+        /// A negative integer that fits an i64.
+        Neg(i64),
+    }
+
+    impl Scalar<'_> {
+        fn into_value(self) -> Value {
+            match self {
+                Scalar::Null => Value::Null,
+                Scalar::Bool(b) => Value::Bool(b),
+                Scalar::Str(s) => Value::String(s.to_owned()),
+                Scalar::Pos(n) => Value::Number(Number::from(n)),
+                Scalar::Neg(n) => Value::Number(Number::from(n)),
+            }
+        }
+    }
+
+    struct Cursor<'a> {
+        text: &'a str,
+        at: usize,
+    }
+
+    impl<'a> Cursor<'a> {
+        fn skip_ws(&mut self) {
+            let b = self.text.as_bytes();
+            while self.at < b.len() && matches!(b[self.at], b' ' | b'\n' | b'\t' | b'\r') {
+                self.at += 1;
+            }
+        }
+
+        fn peek(&self) -> Option<u8> {
+            self.text.as_bytes().get(self.at).copied()
+        }
+
+        fn next(&mut self) -> Option<u8> {
+            let c = self.peek()?;
+            self.at += 1;
+            Some(c)
+        }
+
+        /// A string with nothing to unescape (no `\`, no control character, which JSON
+        /// forbids unescaped), after its opening quote.
+        fn plain_str(&mut self) -> Option<&'a str> {
+            let b = self.text.as_bytes();
+            let start = self.at;
+            let len = memchr::memchr2(b'"', b'\\', &b[start..])?;
+            let i = start + len;
+            if b[i] != b'"' || b[start..i].iter().fold(false, |c, &x| c | (x < 0x20)) {
+                return None;
+            }
+            self.at = i + 1;
+            // Both ends are ASCII quotes: char boundaries.
+            Some(&self.text[start..i])
+        }
+
+        /// An integer in JSON's form (no leading zero, no fraction, no exponent) within u64 or
+        /// i64, its first byte (`-` or a digit) already read; `-0` is left to the parser.
+        fn integer(&mut self, first: u8) -> Option<Scalar<'a>> {
+            let b = self.text.as_bytes();
+            let negative = first == b'-';
+            let digits_start = if negative { self.at } else { self.at - 1 };
+            let mut i = digits_start;
+            while i < b.len() && b[i].is_ascii_digit() {
+                i += 1;
+            }
+            let digits = &b[digits_start..i];
+            if digits.is_empty()
+                || (digits[0] == b'0' && digits.len() > 1)
+                || matches!(b.get(i), Some(b'.' | b'e' | b'E'))
+            {
+                return None;
+            }
+            let mut n: u64 = 0;
+            for &d in digits {
+                n = n.checked_mul(10)?.checked_add(u64::from(d - b'0'))?;
+            }
+            self.at = i;
+            if !negative {
+                return Some(Scalar::Pos(n));
+            }
+            if n == 0 {
+                return None;
+            }
+            // -n within i64: n <= 2^63.
+            let neg = 0i64.checked_sub_unsigned(n)?;
+            Some(Scalar::Neg(neg))
+        }
+
+        fn literal(&mut self, rest: &[u8]) -> Option<()> {
+            let b = self.text.as_bytes();
+            if b[self.at..].starts_with(rest) {
+                self.at += rest.len();
+                Some(())
+            } else {
+                None
+            }
+        }
+
+        fn scalar(&mut self) -> Option<Scalar<'a>> {
+            match self.next()? {
+                b'"' => self.plain_str().map(Scalar::Str),
+                c @ (b'-' | b'0'..=b'9') => self.integer(c),
+                b'n' => self.literal(b"ull").map(|()| Scalar::Null),
+                b't' => self.literal(b"rue").map(|()| Scalar::Bool(true)),
+                b'f' => self.literal(b"alse").map(|()| Scalar::Bool(false)),
+                _ => None,
+            }
+        }
+    }
+
+    /// A `group` or `task`: a string, a number's text, or absent for `null`.
+    fn key(v: Scalar) -> Option<Option<String>> {
+        match v {
+            Scalar::Null => Some(None),
+            Scalar::Str(s) => Some(Some(s.to_owned())),
+            Scalar::Pos(n) => Some(Some(n.to_string())),
+            Scalar::Neg(n) => Some(Some(n.to_string())),
+            Scalar::Bool(_) => None,
+        }
+    }
+
+    pub(super) fn parse(text: &str) -> Option<Sample> {
+        let mut c = Cursor { text, at: 0 };
+        let mut s = Sample::default();
+        let mut seen = 0u16;
+        c.skip_ws();
+        if c.next()? != b'{' {
+            return None;
+        }
+        loop {
+            c.skip_ws();
+            if c.next()? != b'"' {
+                return None;
+            }
+            let name = c.plain_str()?;
+            c.skip_ws();
+            if c.next()? != b':' {
+                return None;
+            }
+            c.skip_ws();
+            let v = c.scalar()?;
+            let field = match name {
+                "id" => Some(0),
+                "group" => Some(1),
+                "task" => Some(2),
+                "prompt" => Some(3),
+                "response" => Some(4),
+                "reference" => Some(5),
+                "meta" => Some(6),
+                "tokens" => Some(7),
+                "steps" => Some(8),
+                "step_scores" => Some(9),
+                "logprobs" => Some(10),
+                "scores" => Some(11),
+                _ => None,
+            };
+            match field {
+                // The user's own columns are skipped (their scalar value is valid JSON).
+                None => {}
+                Some(f) => {
+                    if seen & (1 << f) != 0 {
+                        return None;
+                    }
+                    seen |= 1 << f;
+                    match (f, v) {
+                        (0, v) => s.id = v.into_value(),
+                        (1, v) => s.group = key(v)?,
+                        (2, v) => s.task = key(v)?,
+                        (3, Scalar::Str(t)) => s.prompt = t.to_owned(),
+                        (4, Scalar::Str(t)) => s.response = t.to_owned(),
+                        (5, v) => s.reference = v.into_value(),
+                        (7, Scalar::Pos(n)) => s.tokens = Some(n),
+                        // The other fields only as null (absent); any other value of a field
+                        // (a number for `prompt`, `null` for `response`, …) is left to the parser.
+                        (3 | 6..=11, Scalar::Null) => {}
+                        _ => return None,
+                    }
+                }
+            }
+            c.skip_ws();
+            match c.next()? {
+                b',' => {}
+                b'}' => break,
+                _ => return None,
+            }
+        }
+        c.skip_ws();
+        // `response` is required; nothing may follow the object.
+        (seen & (1 << 4) != 0 && c.at == text.len()).then_some(s)
     }
 }
 
@@ -406,6 +617,69 @@ mod tests {
                 .map_err(|e| format!("invalid JSON: {e}"))
                 .and_then(Sample::from_value);
             assert_eq!(fast, slow, "{c}");
+        }
+    }
+
+    #[test]
+    fn flat_lines_skip_the_parser_and_agree_with_it() {
+        let value_path = |c: &str| {
+            serde_json::from_str::<Value>(c)
+                .map_err(|e| format!("invalid JSON: {e}"))
+                .and_then(Sample::from_value)
+        };
+        // Taken by the flat reader.
+        for c in [
+            r#"{"id": 0, "response": "<think>add them</think> The answer is 332.", "reference": "331"}"#,
+            r#"{"response":"x"}"#,
+            r#" { "response" : "x" , "id" : -9223372036854775808 } "#,
+            r#"{"id": 18446744073709551615, "group": 7, "task": "math", "prompt": "p", "response": "é😀", "reference": 4}"#,
+            r#"{"id": "a", "group": -3, "task": null, "prompt": null, "response": "", "reference": true, "tokens": 12}"#,
+            r#"{"response": "r", "meta": null, "steps": null, "step_scores": null, "logprobs": null, "scores": null, "tokens": null}"#,
+            r#"{"response": "r", "extra": "kept out", "other": 5, "flag": false, "none": null}"#,
+            "{\"response\":\t\"r\"\r\n}",
+        ] {
+            let fast = flat::parse(c).unwrap_or_else(|| panic!("not flat: {c}"));
+            assert_eq!(Ok(fast), value_path(c), "{c}");
+        }
+        // Left to the parser.
+        for c in [
+            r#"{"response": "a\"b"}"#,
+            r#"{"response": "a\u0041"}"#,
+            "{\"response\": \"tab\there\"}",
+            r#"{"response": "a", "id": 1.5}"#,
+            r#"{"response": "a", "id": 1e3}"#,
+            r#"{"response": "a", "id": -0}"#,
+            r#"{"response": "a", "id": 01}"#,
+            r#"{"response": "a", "id": 18446744073709551616}"#,
+            r#"{"response": "a", "id": -9223372036854775809}"#,
+            r#"{"response": "a", "id": -}"#,
+            r#"{"response": "a", "reference": [1]}"#,
+            r#"{"response": "a", "reference": {"answer": "x"}}"#,
+            r#"{"response": "a", "extra": {"deep": 1}}"#,
+            r#"{"response": "a", "response": "b"}"#,
+            r#"{"response": null}"#,
+            r#"{"response": 3}"#,
+            r#"{"prompt": "p"}"#,
+            r#"{"response": "a", "group": true}"#,
+            r#"{"response": "a", "prompt": 3}"#,
+            r#"{"response": "a", "tokens": -1}"#,
+            r#"{"response": "a", "tokens": "3"}"#,
+            r#"{"response": "a", "meta": {}}"#,
+            r#"{"response": "a", "steps": ["s"]}"#,
+            r#"{"response": "a", "scores": 0.5}"#,
+            r#"{"response": "a"} x"#,
+            r#"{"response": "a",}"#,
+            r#"{"response": "a" "id": 1}"#,
+            r#"{"response": "a""#,
+            r#"{"response": "a", "id": nul}"#,
+            r#"{"response": "a", "id": tru}"#,
+            r#"{}"#,
+            r#"["response"]"#,
+            r#"{response: "a"}"#,
+            r#"{"response" "a"}"#,
+        ] {
+            assert!(flat::parse(c).is_none(), "{c}");
+            assert_eq!(Sample::from_json_str(c), value_path(c), "{c}");
         }
     }
 
