@@ -184,6 +184,25 @@ pub fn normalize_basic(s: &str, case_sensitive: bool) -> String {
     out
 }
 
+/// Whether [`normalize_basic`] would give `s` back unchanged, decided without building it: ASCII
+/// with no whitespace but single spaces between other characters, no upper case (unless
+/// `case_sensitive`), no trailing period, and not wrapped in `$…$`. (`false` says nothing.)
+pub fn is_basic_normal(s: &str, case_sensitive: bool) -> bool {
+    let b = s.as_bytes();
+    let mut prev_space = true;
+    for &c in b {
+        match c {
+            b' ' if prev_space => return false,
+            b' ' => prev_space = true,
+            b'\t' | b'\n' | 0x0b | 0x0c | b'\r' => return false,
+            b'A'..=b'Z' if !case_sensitive => return false,
+            0x80.. => return false,
+            _ => prev_space = false,
+        }
+    }
+    !prev_space && !s.ends_with('.') && !(b.len() >= 2 && s.starts_with('$') && s.ends_with('$'))
+}
+
 /// SQuAD's answer normalisation: lower case, punctuation removed, the articles a/an/the removed,
 /// whitespace collapsed ("Reading Wikipedia to Answer Open-Domain Questions"; the SQuAD v1.1
 /// evaluation script).
@@ -376,6 +395,68 @@ mod tests {
             extract_answer("<think>cut off", "none", "answer"),
             Some("<think>cut off")
         );
+    }
+
+    #[test]
+    fn already_normal_is_what_normalising_leaves() {
+        let mut words: Vec<String> = [
+            "",
+            " ",
+            "a",
+            "A",
+            "a b",
+            "a  b",
+            " a",
+            "a ",
+            "a\tb",
+            "a\nb",
+            "a.",
+            ".",
+            "a.b",
+            "$a$",
+            "$",
+            "$a",
+            "a$",
+            "$$",
+            "é",
+            "42",
+            "x = 1",
+            "the answer",
+            "The Answer",
+            "a\u{b}b",
+            "a\u{c}b",
+            "a\rb",
+            "a\u{1c}b",
+            "a\u{85}b",
+            "a\u{a0}b",
+            "ｆｕｌｌ",
+            "1,000",
+            "-3",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        // And every string of up to three characters from a small alphabet.
+        let alphabet = ["a", "B", " ", ".", "$", "\t", "é"];
+        for x in alphabet {
+            for y in alphabet {
+                for z in alphabet {
+                    words.push(format!("{x}{y}"));
+                    words.push(format!("{x}{y}{z}"));
+                }
+            }
+        }
+        for w in &words {
+            for cs in [false, true] {
+                if is_basic_normal(w, cs) {
+                    assert_eq!(&normalize_basic(w, cs), w, "{w:?} (case_sensitive {cs})");
+                }
+            }
+        }
+        assert!(is_basic_normal("the answer", false));
+        assert!(is_basic_normal("The Answer", true));
+        assert!(!is_basic_normal("The Answer", false));
+        assert!(!is_basic_normal("", false));
     }
 
     #[test]

@@ -40,10 +40,10 @@ use std::sync::Arc;
 use plaudit_core::{
     Ctx, Failure, Kind, Outcome, ParamSpec, Params, Reward, RewardInfo, Sample, Score,
 };
-use serde_json::json;
+use serde_json::{Map, Value};
 
 use super::extraction::{references, EXTRACT_PARAM, TAG_PARAM};
-use crate::util::{extract_answer, normalize_basic, normalize_squad};
+use crate::util::{extract_answer, is_basic_normal, normalize_basic, normalize_squad};
 
 pub const INFO: RewardInfo = RewardInfo {
     name: "exact_match",
@@ -87,6 +87,15 @@ fn build(p: &Params) -> Result<Arc<dyn Reward>, String> {
 }
 
 impl ExactMatch {
+    /// Whether reference `r` normalises to `a`; a reference already in `basic` form is compared
+    /// as it is.
+    fn matches(&self, r: &str, a: &str) -> bool {
+        if self.normalize == "basic" && is_basic_normal(r, self.case_sensitive) {
+            return r == a;
+        }
+        self.norm(r) == a
+    }
+
     fn norm(&self, s: &str) -> String {
         match self.normalize.as_str() {
             "squad" => normalize_squad(s),
@@ -98,7 +107,11 @@ impl ExactMatch {
 
 impl Reward for ExactMatch {
     fn score(&self, sample: &Sample, _cx: &Ctx) -> Outcome {
-        let refs = references(sample)?;
+        // A string reference is the one reference answer, borrowed (no list of copies).
+        let refs = match &sample.reference {
+            Value::String(_) => Vec::new(),
+            _ => references(sample)?,
+        };
         let Some(answer) = extract_answer(&sample.response, &self.extract, &self.tag) else {
             return Err(Failure::no_answer(format!(
                 "no answer found (extract: {})",
@@ -106,10 +119,16 @@ impl Reward for ExactMatch {
             )));
         };
         let a = self.norm(answer);
-        let hit = refs.iter().any(|r| self.norm(r) == a);
+        let hit = match &sample.reference {
+            Value::String(r) => self.matches(r, &a),
+            _ => refs.iter().any(|r| self.matches(r, &a)),
+        };
+        let mut details = Map::with_capacity(2);
+        details.insert("answer".into(), answer.into());
+        details.insert("normalized".into(), a.into());
         Ok(Score::with_details(
             f64::from(u8::from(hit)),
-            json!({"answer": answer, "normalized": a}),
+            Value::Object(details),
         ))
     }
 }
@@ -118,6 +137,7 @@ impl Reward for ExactMatch {
 mod tests {
     use super::*;
     use plaudit_core::Deadline;
+    use serde_json::json;
 
     fn score(params: serde_json::Value, response: &str, reference: serde_json::Value) -> Outcome {
         let p = Params::from_json(PARAMS, &params, &[]).unwrap();
