@@ -200,7 +200,8 @@ pub fn is_basic_normal(s: &str, case_sensitive: bool) -> bool {
             _ => prev_space = false,
         }
     }
-    !prev_space && !s.ends_with('.') && !(b.len() >= 2 && s.starts_with('$') && s.ends_with('$'))
+    let wrapped = b.len() >= 2 && s.starts_with('$') && s.ends_with('$');
+    !(prev_space || s.ends_with('.') || wrapped)
 }
 
 /// SQuAD's answer normalisation: lower case, punctuation removed, the articles a/an/the removed,
