@@ -4,7 +4,7 @@
 
 use std::collections::VecDeque;
 
-use plaudit_core::{Emit, Input, JsonLine, ScoreResult};
+use plaudit_core::{Emit, Input, JsonLine, ResultParts, ScoreResult};
 use plaudit_report::{FigureSample, Figures};
 use serde_json::{Map, Value};
 
@@ -26,6 +26,20 @@ impl Emit for Scored {
             reward,
             components: std::mem::take(&mut result.components).into_iter().collect(),
             zero_variance,
+        }
+    }
+
+    fn emit_parts(parts: ResultParts<'_>) -> Self {
+        let mut b = Vec::with_capacity(128);
+        parts.write_json_line(&mut b);
+        Scored {
+            line: JsonLine(b),
+            reward: parts.reward,
+            components: parts
+                .components()
+                .map(|(k, v)| (k.to_string(), v))
+                .collect(),
+            zero_variance: None,
         }
     }
 

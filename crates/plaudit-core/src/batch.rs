@@ -26,13 +26,19 @@ use rayon::prelude::*;
 
 use crate::engine::{Engine, Input, Stop};
 use crate::group::GroupSpec;
-use crate::result::{Observation, ScoreResult, Status};
+use crate::result::{Observation, ResultParts, ScoreResult, Status};
 
 /// The output form of a result: how a batch holds it until the group stage, and what it gives
 /// back. Implemented for [`ScoreResult`] (in memory) and [`JsonLine`] (one serialized line).
 pub trait Emit: Send + Sized {
     /// The output form of `result` (its observations already taken).
     fn emit(result: ScoreResult) -> Self;
+    /// The output form of a result from its parts, as scoring leaves them ([`Batch::push_lines`]):
+    /// what [`Emit::emit`] gives of [`ResultParts::into_result`], which is how it is made unless a
+    /// form writes the parts without building the result.
+    fn emit_parts(parts: ResultParts<'_>) -> Self {
+        Self::emit(parts.into_result())
+    }
     /// Add the group stage's fields.
     fn complete(&mut self, advantage: Option<f64>, zero_variance: Option<bool>);
     /// [`Emit::emit`] over a chunk's results, in parallel on the current rayon pool.
@@ -66,6 +72,12 @@ impl Emit for JsonLine {
     fn emit(result: ScoreResult) -> Self {
         let mut b = Vec::with_capacity(128);
         result.write_json_line(&mut b);
+        JsonLine(b)
+    }
+
+    fn emit_parts(parts: ResultParts<'_>) -> Self {
+        let mut b = Vec::with_capacity(128);
+        parts.write_json_line(&mut b);
         JsonLine(b)
     }
 
@@ -365,17 +377,21 @@ impl<O: Emit> Batch<O> {
                 let input = chunk.input(i);
                 let note = note(&input);
                 let key = if keyed { input.group() } else { None };
-                let mut r = match stop.reason() {
-                    None => engine.score_input(&input),
-                    Some(why) => engine.stopped(&input, why),
+                let (out, observations, status, reward) = match stop.reason() {
+                    None => engine.score_input_into::<O>(input),
+                    Some(why) => {
+                        let r = engine.stopped(&input, why);
+                        let (status, reward) = (r.status, r.reward);
+                        (O::emit(r), Vec::new(), status, reward)
+                    }
                 };
                 Done {
-                    observations: std::mem::take(&mut r.observations),
-                    status: r.status,
-                    reward: r.reward,
+                    observations,
+                    status,
+                    reward,
                     key,
                     note,
-                    out: O::emit(r),
+                    out,
                 }
             })
             .collect();

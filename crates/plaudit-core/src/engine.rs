@@ -6,12 +6,11 @@ use std::io::BufRead;
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::{Arc, Once};
 
-use indexmap::IndexMap;
 use rayon::prelude::*;
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use crate::deadline::Deadline;
-use crate::result::{Observation, ScoreResult, Status};
+use crate::result::{Observation, ResultParts, ScoreResult, Status};
 use crate::reward::{BoxFuture, Ctx, Failure, GroupCtx, Member, Outcome};
 use crate::sample::Sample;
 use crate::spec::{Route, Spec};
@@ -468,6 +467,45 @@ impl Engine {
         }
     }
 
+    /// [`Engine::score_input`] of an input the caller gives away, straight into its output form
+    /// `O` ([`crate::Emit::emit_parts`]: the result is not built when `O` writes it from its
+    /// parts), with the result's observations, status and reward.
+    pub(crate) fn score_input_into<O: crate::Emit>(
+        &self,
+        input: Input,
+    ) -> (O, Vec<Observation>, Status, f64) {
+        let route = match &input {
+            Input::Sample(s) => match self.spec.route_for(s.task.as_deref()) {
+                Ok(r) if !r.has_group => Some(r),
+                _ => None,
+            },
+            Input::Invalid { .. } => None,
+        };
+        let (route, mut sample) = match (route, input) {
+            (Some(route), Input::Sample(sample)) => (route, sample),
+            (_, input) => {
+                let mut r = self.score_input(&input);
+                let observations = std::mem::take(&mut r.observations);
+                let (status, reward) = (r.status, r.reward);
+                return (O::emit(r), observations, status, reward);
+            }
+        };
+        let deadline = Deadline::after(route.timeout);
+        let mut sc = sample_phase(route, &sample, &deadline, &*self.store);
+        let (reward, status, error) = sc.outcome(route);
+        let out = O::emit_parts(ResultParts {
+            // The sample is dropped here: its id moves to the result.
+            id: std::mem::take(&mut sample.id),
+            reward,
+            status,
+            error,
+            route,
+            values: &sc.values,
+            details: std::mem::take(&mut sc.details),
+        });
+        (out, sc.observations, status, reward)
+    }
+
     /// Score one sample under its route's deadline (no group stage).
     fn score_sample(&self, sample: &Sample) -> ScoreResult {
         let route = match self.spec.route_for(sample.task.as_deref()) {
@@ -675,7 +713,8 @@ enum Slot<'a> {
 /// A sample's per-sample components, done; its group components and expression still to come.
 pub(crate) struct Scored {
     values: Vec<Option<f64>>,
-    details: Map<String, Value>,
+    /// The components' details, by component index, in the order they were recorded.
+    details: Vec<(usize, Value)>,
     observations: Vec<Observation>,
     failure: Option<(Status, String)>,
 }
@@ -684,7 +723,7 @@ impl Scored {
     fn new(n: usize) -> Scored {
         Scored {
             values: vec![None; n],
-            details: Map::new(),
+            details: Vec::new(),
             observations: Vec::new(),
             failure: None,
         }
@@ -698,7 +737,7 @@ impl Scored {
             Ok(s) => {
                 self.values[i] = Some(s.value);
                 if let Some(d) = s.details {
-                    self.details.insert(c.name.clone(), d);
+                    self.details.push((i, d));
                 }
                 if let Some(o) = s.observation {
                     self.observations.push(Observation {
@@ -710,7 +749,7 @@ impl Scored {
             }
             Err(f) => {
                 if let Some(d) = f.details {
-                    self.details.insert(c.name.clone(), d);
+                    self.details.push((i, d));
                 }
                 if self.failure.is_none() {
                     self.failure = Some((
@@ -731,36 +770,32 @@ impl Scored {
             .map(|&d| route.components[d].name.as_str())
     }
 
-    /// Evaluate the route's expression: the sample's result.
-    fn finish(self, route: &Route, id: Value) -> ScoreResult {
-        let mut components = IndexMap::with_capacity(route.components.len());
-        for (c, v) in route.components.iter().zip(&self.values) {
-            if let Some(v) = v {
-                components.insert(c.name.clone(), *v);
-            }
-        }
-        let (reward, status, error) = match self.failure {
+    /// Evaluate the route's expression: the sample's reward, status and error.
+    fn outcome(&mut self, route: &Route) -> (f64, Status, Option<String>) {
+        match self.failure.take() {
             Some((st, msg)) => (route.on_error, st, Some(msg)),
             None => match route.expr.eval(&self.values) {
                 Ok(r) => (r, Status::Ok, None),
                 Err(e) => (route.on_error, Status::Error, Some(e)),
             },
-        };
-        ScoreResult {
+        }
+    }
+
+    /// Evaluate the route's expression: the sample's result.
+    fn finish(mut self, route: &Route, id: Value) -> ScoreResult {
+        let (reward, status, error) = self.outcome(route);
+        let mut r = ResultParts {
             id,
             reward,
-            components,
-            advantage: None,
             status,
             error,
-            details: if self.details.is_empty() {
-                None
-            } else {
-                Some(Value::Object(self.details))
-            },
-            zero_variance: None,
-            observations: self.observations,
+            route,
+            values: &self.values,
+            details: self.details,
         }
+        .into_result();
+        r.observations = self.observations;
+        r
     }
 }
 

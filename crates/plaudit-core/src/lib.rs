@@ -24,7 +24,7 @@ pub use engine::{Engine, Input, StateError, Stop, CANCELLED};
 pub use group::{Advantage, GroupOutput, GroupSpec};
 pub use params::{Kind, ParamSpec, Params};
 pub use registry::{example_members, Registry, RewardDoc, RewardInfo};
-pub use result::{Observation, ScoreResult, Status};
+pub use result::{Observation, ResultParts, ScoreResult, Status};
 pub use reward::{
     score_alone, BoxFuture, Ctx, Failure, GroupCtx, Member, Outcome, Reward, Scope, Score,
 };

@@ -83,42 +83,19 @@ impl ScoreResult {
     /// `serde_json::to_vec(self)` and a newline, written field by field without a serializer
     /// (the result line of every sample of `plaudit score`).
     pub fn write_json_line(&self, out: &mut Vec<u8>) {
-        out.extend_from_slice(b"{\"id\":");
-        write_value(out, &self.id);
-        out.extend_from_slice(b",\"reward\":");
-        write_f64(out, self.reward);
-        out.extend_from_slice(b",\"components\":{");
-        for (i, (k, v)) in self.components.iter().enumerate() {
-            if i > 0 {
-                out.push(b',');
-            }
-            write_str(out, k);
-            out.push(b':');
-            write_f64(out, *v);
-        }
-        out.extend_from_slice(b"},\"status\":\"");
-        out.extend_from_slice(self.status.as_str().as_bytes());
-        out.push(b'"');
-        if let Some(e) = &self.error {
-            out.extend_from_slice(b",\"error\":");
-            write_str(out, e);
-        }
-        if let Some(d) = &self.details {
-            out.extend_from_slice(b",\"details\":");
-            write_value(out, d);
-        }
-        if let Some(a) = self.advantage {
-            out.extend_from_slice(b",\"advantage\":");
-            write_f64(out, a);
-        }
-        if let Some(z) = self.zero_variance {
-            out.extend_from_slice(if z {
-                b",\"zero_variance\":true"
-            } else {
-                b",\"zero_variance\":false"
-            });
-        }
-        out.extend_from_slice(b"}\n");
+        write_line(
+            out,
+            &self.id,
+            self.reward,
+            self.components.iter().map(|(k, v)| (k.as_str(), *v)),
+            self.status,
+            self.error.as_deref(),
+            self.details
+                .as_ref()
+                .map(|d| move |out: &mut Vec<u8>| write_value(out, d)),
+            self.advantage,
+            self.zero_variance,
+        );
     }
 
     /// A result for a sample that could not be scored at all.
@@ -135,6 +112,149 @@ impl ScoreResult {
             observations: Vec::new(),
         }
     }
+}
+
+/// A sample's result as scoring leaves it, before it is put together as a [`ScoreResult`]: what
+/// an output form that writes the result straight away needs ([`crate::Emit::emit_parts`]).
+pub struct ResultParts<'a> {
+    pub id: Value,
+    pub reward: f64,
+    pub status: Status,
+    pub error: Option<String>,
+    /// The route that scored the sample: its components' names.
+    pub(crate) route: &'a crate::spec::Route,
+    /// Each component's value, by index (`None`: no value).
+    pub(crate) values: &'a [Option<f64>],
+    /// Components' details, by component index, in the order they were recorded.
+    pub(crate) details: Vec<(usize, Value)>,
+}
+
+impl<'a> ResultParts<'a> {
+    /// The components with a value, by name, in the route's order.
+    pub fn components(&self) -> impl Iterator<Item = (&'a str, f64)> + 'a {
+        self.route
+            .components
+            .iter()
+            .zip(self.values)
+            .filter_map(|(c, v)| v.map(|v| (c.name.as_str(), v)))
+    }
+
+    /// The components' details, by name.
+    pub fn details(&self) -> impl Iterator<Item = (&'a str, &Value)> + '_ {
+        let route = self.route;
+        self.details
+            .iter()
+            .map(move |(i, d)| (route.components[*i].name.as_str(), d))
+    }
+
+    /// The result (without observations, and before the group stage).
+    pub fn into_result(self) -> ScoreResult {
+        let mut components = IndexMap::with_capacity(self.route.components.len());
+        for (k, v) in self.components() {
+            components.insert(k.to_string(), v);
+        }
+        let route = self.route;
+        let details = if self.details.is_empty() {
+            None
+        } else {
+            Some(Value::Object(
+                self.details
+                    .into_iter()
+                    .map(|(i, d)| (route.components[i].name.clone(), d))
+                    .collect(),
+            ))
+        };
+        ScoreResult {
+            id: self.id,
+            reward: self.reward,
+            components,
+            status: self.status,
+            error: self.error,
+            details,
+            advantage: None,
+            zero_variance: None,
+            observations: Vec::new(),
+        }
+    }
+
+    /// [`ScoreResult::write_json_line`] of [`ResultParts::into_result`], without building it.
+    pub fn write_json_line(&self, out: &mut Vec<u8>) {
+        let details = (!self.details.is_empty()).then_some(|out: &mut Vec<u8>| {
+            out.push(b'{');
+            for (n, (k, d)) in self.details().enumerate() {
+                if n > 0 {
+                    out.push(b',');
+                }
+                write_str(out, k);
+                out.push(b':');
+                write_value(out, d);
+            }
+            out.push(b'}');
+        });
+        write_line(
+            out,
+            &self.id,
+            self.reward,
+            self.components(),
+            self.status,
+            self.error.as_deref(),
+            details,
+            None,
+            None,
+        );
+    }
+}
+
+/// A result's line: `{"id", "reward", "components", "status", "error"?, "details"?,
+/// "advantage"?, "zero_variance"?}` as `serde_json` writes a [`ScoreResult`], and a newline.
+#[allow(clippy::too_many_arguments)]
+fn write_line<'c>(
+    out: &mut Vec<u8>,
+    id: &Value,
+    reward: f64,
+    components: impl Iterator<Item = (&'c str, f64)>,
+    status: Status,
+    error: Option<&str>,
+    details: Option<impl FnOnce(&mut Vec<u8>)>,
+    advantage: Option<f64>,
+    zero_variance: Option<bool>,
+) {
+    out.extend_from_slice(b"{\"id\":");
+    write_value(out, id);
+    out.extend_from_slice(b",\"reward\":");
+    write_f64(out, reward);
+    out.extend_from_slice(b",\"components\":{");
+    for (i, (k, v)) in components.enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        write_str(out, k);
+        out.push(b':');
+        write_f64(out, v);
+    }
+    out.extend_from_slice(b"},\"status\":\"");
+    out.extend_from_slice(status.as_str().as_bytes());
+    out.push(b'"');
+    if let Some(e) = error {
+        out.extend_from_slice(b",\"error\":");
+        write_str(out, e);
+    }
+    if let Some(write_details) = details {
+        out.extend_from_slice(b",\"details\":");
+        write_details(out);
+    }
+    if let Some(a) = advantage {
+        out.extend_from_slice(b",\"advantage\":");
+        write_f64(out, a);
+    }
+    if let Some(z) = zero_variance {
+        out.extend_from_slice(if z {
+            b",\"zero_variance\":true"
+        } else {
+            b",\"zero_variance\":false"
+        });
+    }
+    out.extend_from_slice(b"}\n");
 }
 
 /// A float as `serde_json` writes it: its shortest round-trip form, `null` when not finite.
