@@ -83,18 +83,31 @@ impl ScoreResult {
     /// `serde_json::to_vec(self)` and a newline, written field by field without a serializer
     /// (the result line of every sample of `plaudit score`).
     pub fn write_json_line(&self, out: &mut Vec<u8>) {
+        // Every field named: a field added to the struct does not compile here until the line
+        // writes it as its `Serialize` does (tests/result_json.rs compares the two).
+        let ScoreResult {
+            id,
+            reward,
+            components,
+            status,
+            error,
+            details,
+            advantage,
+            zero_variance,
+            observations: _,
+        } = self;
         write_line(
             out,
-            &self.id,
-            self.reward,
-            self.components.iter().map(|(k, v)| (k.as_str(), *v)),
-            self.status,
-            self.error.as_deref(),
-            self.details
+            id,
+            *reward,
+            components.iter().map(|(k, v)| (k.as_str(), *v)),
+            *status,
+            error.as_deref(),
+            details
                 .as_ref()
                 .map(|d| move |out: &mut Vec<u8>| write_value(out, d)),
-            self.advantage,
-            self.zero_variance,
+            *advantage,
+            *zero_variance,
         );
     }
 
