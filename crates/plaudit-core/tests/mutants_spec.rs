@@ -381,6 +381,10 @@ fn per_sample_components_cannot_read_group_rewards() {
     let r = s.fallback.as_ref().unwrap();
     assert!(r.has_group);
     assert!(r.is_group(0) && r.is_group(1));
+    // Per component: a per-sample reward beside a group reward is not scored per group.
+    let s = compile(json!({"components": {"a": "one", "g": "group"}, "reward": "a + g"}));
+    let r = s.fallback.as_ref().unwrap();
+    assert_eq!((r.is_group(0), r.is_group(1)), (false, true));
 }
 
 #[test]
@@ -528,6 +532,13 @@ fn the_resolved_spec_keeps_the_name_and_the_routes() {
     // `routes: null` is no routes.
     let s = compile(json!({"components": {"a": "one"}, "routes": null}));
     assert!(s.routes.is_empty());
+    // A compiled spec shows itself as its resolved form.
+    let s = compile(json!({"components": {"a": "one"}}));
+    assert_eq!(
+        format!("{s:?}"),
+        format!("Spec {{ resolved: {:?} }}", s.resolved)
+    );
+    assert!(format!("{s:?}").contains("\"timeout_ms\": Number(2000)"));
 }
 
 #[test]
