@@ -347,6 +347,23 @@ fn inputs_come_from_parameters_and_conditions_once_each() {
 }
 
 #[test]
+fn inputs_are_ordered_only_once_every_component_compiled() {
+    // Inputs are indices among the names; with `a` missing, `c` would be out of place (and
+    // there is nothing to order): the spec gets `a`'s error, and only that.
+    assert_eq!(
+        errors(json!({
+            "components": {
+                "a": "zzzzzzzz",
+                "b": {"reward": "reads", "params": {"of": "c"}},
+                "c": {"reward": "one", "when": "b > 0"},
+            },
+            "reward": "b",
+        })),
+        vec!["components.a: unknown reward `zzzzzzzz` (known rewards: blocking, group, group_io, io, one, picky, reads)"]
+    );
+}
+
+#[test]
 fn a_cycle_of_inputs_is_named() {
     assert_eq!(
         errors(json!({
