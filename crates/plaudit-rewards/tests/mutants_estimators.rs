@@ -110,3 +110,59 @@ fn pass_at_k_advantages_are_zero_when_sigma_underflows() {
         );
     }
 }
+
+/// `turn_accumulate` reads the turn index and the rollout id from `meta` keys: either one left
+/// empty is a spec error, not only both.
+#[test]
+fn turn_accumulate_refuses_an_empty_meta_key() {
+    let info = plaudit_rewards::estimators::turn_accumulate::INFO;
+    for params in [
+        json!({"field": ""}),
+        json!({"rollout_field": ""}),
+        json!({"field": "", "rollout_field": ""}),
+    ] {
+        let p = Params::from_json(info.params, &params, &["correct"]).unwrap();
+        assert_eq!(
+            (info.build)(&p).err().as_deref(),
+            Some("`field` and `rollout_field` must name `meta` keys"),
+            "{params}"
+        );
+    }
+}
+
+/// `turn_advantage`: a cohort whose mean is finite (0) but whose spread overflows (1e308 and
+/// −1e308 at turn 0) fails each of its members, normalised or not, as `group_stats` does; a
+/// cohort at another turn is scored.
+#[test]
+fn turn_advantage_fails_a_cohort_whose_spread_overflows() {
+    let overflow =
+        "the values of `correct` are too large for the group's statistics (they overflow)";
+    let turn = |t: u64| Sample::from_value(json!({"response": "x", "meta": {"turn": t}})).unwrap();
+    let samples = [turn(0), turn(0), turn(1), turn(1)];
+    let values = [[Some(1e308)], [Some(-1e308)], [Some(1.0)], [Some(0.0)]];
+    let members: Vec<Member> = samples
+        .iter()
+        .zip(&values)
+        .map(|(sample, values)| Member { sample, values })
+        .collect();
+    let d = Deadline::none();
+    for normalize in [true, false] {
+        let r = build(
+            plaudit_rewards::estimators::turn_advantage::INFO,
+            json!({"normalize": normalize}),
+        );
+        let out = r.score_group(&members, &GroupCtx::new(&d, Some("g")));
+        for o in &out[..2] {
+            let f = o.as_ref().unwrap_err();
+            assert_eq!((f.status, f.message.as_str()), (Status::Error, overflow));
+        }
+        // Turn 1: mean 0.5, sample σ sqrt(0.5); x − mean = ±0.5.
+        let a = out[2].as_ref().unwrap().value;
+        let want = if normalize {
+            0.5 / (0.5f64.sqrt() + 1e-6)
+        } else {
+            0.5
+        };
+        assert!((a - want).abs() < 1e-12, "{normalize}: {a}");
+    }
+}
