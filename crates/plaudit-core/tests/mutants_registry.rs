@@ -6,30 +6,13 @@
 use std::sync::Arc;
 
 use plaudit_core::{
-    example_members, score_alone, Ctx, GroupCtx, Kind, Member, Outcome, ParamSpec, Params,
-    Registry, Reward, RewardDoc, RewardInfo, Sample, Scope, Score,
+    example_members, Ctx, Kind, ParamSpec, Params, Registry, Reward, RewardDoc, RewardInfo, Sample,
+    Scope,
 };
 use serde_json::{json, Value};
 
-struct Fixed(f64);
-impl Reward for Fixed {
-    fn score(&self, _s: &Sample, _cx: &Ctx) -> Outcome {
-        Ok(Score::new(self.0))
-    }
-}
-
-struct Group;
-impl Reward for Group {
-    fn score(&self, s: &Sample, cx: &Ctx) -> Outcome {
-        score_alone(self, s, cx)
-    }
-    fn scope(&self) -> Scope {
-        Scope::Group
-    }
-    fn score_group(&self, members: &[Member], _cx: &GroupCtx) -> Vec<Outcome> {
-        members.iter().map(|_| Ok(Score::new(1.0))).collect()
-    }
-}
+mod common;
+use common::{Fixed, Group};
 
 const DOC: &str = "
 

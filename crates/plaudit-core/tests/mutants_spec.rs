@@ -13,25 +13,8 @@ use plaudit_core::{
 };
 use serde_json::{json, Value};
 
-struct Fixed(f64);
-impl Reward for Fixed {
-    fn score(&self, _s: &Sample, _cx: &Ctx) -> Outcome {
-        Ok(Score::new(self.0))
-    }
-}
-
-struct Group;
-impl Reward for Group {
-    fn score(&self, s: &Sample, cx: &Ctx) -> Outcome {
-        score_alone(self, s, cx)
-    }
-    fn scope(&self) -> Scope {
-        Scope::Group
-    }
-    fn score_group(&self, members: &[Member], _cx: &GroupCtx) -> Vec<Outcome> {
-        members.iter().map(|_| Ok(Score::new(1.0))).collect()
-    }
-}
+mod common;
+use common::{Fixed, Group};
 
 struct Blocking;
 impl Reward for Blocking {
