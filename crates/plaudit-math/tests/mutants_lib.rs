@@ -67,3 +67,55 @@ fn why_there_is_no_verdict_in_words() {
         "deadline exceeded"
     );
 }
+
+#[test]
+fn normalised_forms_are_exact_values_of_constants_else_the_tree() {
+    let forms = |r: &str, a: &str| {
+        let v = verify(
+            r,
+            &format!("\\boxed{{{a}}}"),
+            &Options::default(),
+            &deadline(),
+        )
+        .unwrap();
+        assert!(v.correct, "{r} {a}");
+        (v.reference_form, v.answer_form)
+    };
+    let s = |a: &str, b: &str| (a.to_string(), b.to_string());
+    assert_eq!(forms("0", "0"), s("0", "0"));
+    assert_eq!(forms("3", "3"), s("3", "3"));
+    assert_eq!(forms("\\frac{6}{4}", "1.5"), s("3/2", "3/2"));
+    assert_eq!(forms("x+1", "1+x"), s("x + 1", "1 + x"));
+    assert_eq!(forms("\\sqrt{2}", "\\sqrt{2}"), s("2^(1/2)", "2^(1/2)"));
+    // Beyond 64 bits, the exact value while numerator and denominator fit 256 bits together.
+    assert_eq!(
+        forms("2^{100}", "2^{100}"),
+        s(
+            "1267650600228229401496703205376",
+            "1267650600228229401496703205376"
+        )
+    );
+    let (r, _) = forms("\\frac{2^{250}}{3}", "\\frac{2^{250}}{3}");
+    assert!(r.ends_with("/3") && !r.contains('^'), "{r}");
+    assert_eq!(forms("2^{300}", "2^{300}"), s("2^300", "2^300"));
+}
+
+#[test]
+fn a_reference_that_is_a_whole_solution_gives_its_answer() {
+    let ok = |r: &str| {
+        let v = verify(r, "\\boxed{28}", &Options::default(), &deadline()).unwrap();
+        (v.correct, v.reference_form)
+    };
+    // Several lines.
+    assert_eq!(
+        ok("We add.\nThe final answer is $28$."),
+        (true, "28".to_string())
+    );
+    // One line longer than 120 bytes.
+    let long = format!(
+        "{} so the final answer is $28$.",
+        "We add the numbers one by one".repeat(5)
+    );
+    assert!(long.len() > 120);
+    assert_eq!(ok(&long), (true, "28".to_string()));
+}
