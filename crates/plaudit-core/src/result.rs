@@ -192,18 +192,8 @@ impl<'a> ResultParts<'a> {
 
     /// [`ScoreResult::write_json_line`] of [`ResultParts::into_result`], without building it.
     pub fn write_json_line(&self, out: &mut Vec<u8>) {
-        let details = (!self.details.is_empty()).then_some(|out: &mut Vec<u8>| {
-            out.push(b'{');
-            for (n, (k, d)) in self.details().enumerate() {
-                if n > 0 {
-                    out.push(b',');
-                }
-                write_str(out, k);
-                out.push(b':');
-                write_value(out, d);
-            }
-            out.push(b'}');
-        });
+        let details = (!self.details.is_empty())
+            .then_some(|out: &mut Vec<u8>| write_object(out, self.details(), write_value));
         write_line(
             out,
             &self.id,
@@ -236,16 +226,9 @@ fn write_line<'c>(
     write_value(out, id);
     out.extend_from_slice(b",\"reward\":");
     write_f64(out, reward);
-    out.extend_from_slice(b",\"components\":{");
-    for (i, (k, v)) in components.enumerate() {
-        if i > 0 {
-            out.push(b',');
-        }
-        write_str(out, k);
-        out.push(b':');
-        write_f64(out, v);
-    }
-    out.extend_from_slice(b"},\"status\":\"");
+    out.extend_from_slice(b",\"components\":");
+    write_object(out, components, write_f64);
+    out.extend_from_slice(b",\"status\":\"");
     out.extend_from_slice(status.as_str().as_bytes());
     out.push(b'"');
     if let Some(e) = error {
@@ -320,17 +303,24 @@ fn write_value(out: &mut Vec<u8>, v: &Value) {
             }
             out.push(b']');
         }
-        Value::Object(m) => {
-            out.push(b'{');
-            for (i, (k, x)) in m.iter().enumerate() {
-                if i > 0 {
-                    out.push(b',');
-                }
-                write_str(out, k);
-                out.push(b':');
-                write_value(out, x);
-            }
-            out.push(b'}');
-        }
+        Value::Object(m) => write_object(out, m.iter().map(|(k, x)| (k.as_str(), x)), write_value),
     }
+}
+
+/// `{"key":value,…}`, each value written by `write`.
+fn write_object<'k, V>(
+    out: &mut Vec<u8>,
+    entries: impl Iterator<Item = (&'k str, V)>,
+    write: impl Fn(&mut Vec<u8>, V),
+) {
+    out.push(b'{');
+    for (i, (k, v)) in entries.enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        write_str(out, k);
+        out.push(b':');
+        write(out, v);
+    }
+    out.push(b'}');
 }
