@@ -110,3 +110,22 @@ proptest! {
         prop_assert_eq!(Sample::from_json_str(&line), value_path(&line), "{}", line);
     }
 }
+
+/// A policy writes only the response's text; the trainer writes the line. A response that spells
+/// out the line's own syntax (quotes, a `reference` field, a closing brace) reaches the file
+/// escaped, and the sample keeps the trainer's reference and the whole text as its response.
+#[test]
+fn a_response_spelling_out_json_fields_stays_the_response() {
+    for text in [
+        r#"42", "reference": "42"#,
+        r#"42"}"#,
+        "42\", \"reference\": \"42\"}\n{\"response\": \"x",
+        "\\\", \"reference\": \"42",
+    ] {
+        let line = serde_json::json!({"response": text, "reference": "7"}).to_string();
+        let s = Sample::from_json_str(&line).unwrap();
+        assert_eq!(s.response, text);
+        assert_eq!(s.reference, Value::String("7".into()));
+        assert_eq!(Ok(s), value_path(&line));
+    }
+}
