@@ -119,3 +119,66 @@ fn a_reference_that_is_a_whole_solution_gives_its_answer() {
     assert!(long.len() > 120);
     assert_eq!(ok(&long), (true, "28".to_string()));
 }
+
+#[test]
+fn a_decimal_comma_is_read_against_a_single_number_only() {
+    let check = |r: &str, a: &str| {
+        let v = verify(
+            r,
+            &format!("\\boxed{{{a}}}"),
+            &Options::default(),
+            &deadline(),
+        )
+        .unwrap();
+        (v.correct, v.reference_form, v.answer_form)
+    };
+    let s = |c: bool, r: &str, a: &str| (c, r.to_string(), a.to_string());
+    assert_eq!(check("2,74", "2.74"), s(true, "137/50", "137/50"));
+    assert_eq!(check("2.74", "2,74"), s(true, "137/50", "137/50"));
+    // Against a set, `2,74` is the two answers 2 and 74.
+    assert_eq!(check("2,74", "\\{2, 74\\}"), s(true, "2; 74", "{2, 74}"));
+    // Both sides of the comma need digits: `,5` is not 0.5.
+    assert_eq!(check(",5", "0.5"), s(false, "5", "1/2"));
+}
+
+#[test]
+fn a_reference_of_exactly_the_length_limit_is_accepted() {
+    let mut o = Options::default();
+    o.limits.max_answer_len = 5;
+    let v = verify("12345", "\\boxed{12345}", &o, &deadline()).unwrap();
+    assert!(v.correct);
+    assert_eq!(
+        verify("123456", "\\boxed{12345}", &o, &deadline()),
+        Err(VerifyError::Math(MathError::Limit(
+            "reference: answer of 6 bytes is longer than 5 bytes".into()
+        )))
+    );
+}
+
+#[test]
+fn a_correct_last_box_is_kept_without_joining_boxes() {
+    // The last box already answers the two-item reference: it stays the answer, rather than
+    // the last two boxes joined (`3, 3, 5`, which would match as a multiset too).
+    let v = verify(
+        "3, 5",
+        "\\boxed{3} then \\boxed{3, 5}",
+        &Options::default(),
+        &deadline(),
+    )
+    .unwrap();
+    assert!(v.correct);
+    assert_eq!(
+        (v.answer.as_str(), v.answer_form.as_str()),
+        ("3, 5", "3; 5")
+    );
+    // Boxes apart are joined.
+    let v = verify(
+        "(3, 3), (1, 1)",
+        "\\boxed{(3, 3)} for part (a) and \\boxed{(1, 1)}",
+        &Options::default(),
+        &deadline(),
+    )
+    .unwrap();
+    assert!(v.correct);
+    assert_eq!(v.answer, "(3, 3), (1, 1)");
+}
