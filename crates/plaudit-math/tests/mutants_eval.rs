@@ -65,3 +65,59 @@ fn values_beyond_the_size_limit_compare_in_floating_point() {
     // Within the default limit, exactly: they differ.
     assert!(!check(&Options::default(), "(2^{200})^{4}", "(2^{200})^{4} + 1").0);
 }
+
+fn bits_limited(max_bits: u64) -> Options {
+    let mut o = Options::default();
+    o.limits.max_bits = max_bits;
+    o
+}
+
+#[test]
+fn a_value_of_exactly_the_size_limit_is_exact() {
+    // 2^349 · 2^349 = 2^698: 699 bits of numerator and 1 of denominator, 700 in all.
+    let half = "1146749307995035755805410447651043470398282494584140561868794419693461438044242404035009276555062843277312";
+    assert_eq!(half.len(), 106);
+    let product = format!("{half} \\cdot {half}");
+    let plus_one = format!("{half} \\cdot {half} + 1");
+    // At the limit, exactly: they differ by 1.
+    assert!(!check(&bits_limited(700), &product, &plus_one).0);
+    // One bit below it, in floating point: within the tolerance.
+    assert!(check(&bits_limited(699), &product, &plus_one).0);
+}
+
+#[test]
+fn a_power_is_computed_when_its_size_bound_is_within_the_limit() {
+    // 2 takes 3 bits (numerator 2, denominator 1): 2^200 is bounded by 600 bits.
+    assert!(!check(&bits_limited(600), "2^{200}", "2^{200} + 1").0);
+    assert!(check(&bits_limited(599), "2^{200}", "2^{200} + 1").0);
+}
+
+#[test]
+fn roots_are_exact_up_to_the_64th() {
+    let o = Options::default();
+    assert_eq!(
+        check(&o, "(2^{64})^{1/64}", "2"),
+        (true, "2".to_string(), "2".to_string())
+    );
+    // The 65th root is left to floating point: no exact value to show.
+    let (_, form, _) = check(&o, "(2^{65})^{1/65}", "2");
+    assert_eq!(form, "(2^65)^(1/65)");
+}
+
+#[test]
+fn under_a_small_size_limit_machine_integers_are_not_exact_either() {
+    // Below 1024 bits the machine-integer path is off: 2^60 is over a 50-bit limit, so it
+    // is a double, as is 2^60 + 1, and the two are within the tolerance; the forms are trees.
+    assert_eq!(
+        check(&bits_limited(50), "2^{60}", "2^{60} + 1"),
+        (true, "2^60".to_string(), "2^60 + 1".to_string())
+    );
+    assert_eq!(
+        check(&Options::default(), "2^{60}", "2^{60} + 1"),
+        (
+            false,
+            "1152921504606846976".to_string(),
+            "1152921504606846977".to_string()
+        )
+    );
+}
