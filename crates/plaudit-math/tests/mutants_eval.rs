@@ -4,8 +4,11 @@
 
 use std::time::Duration;
 
-use plaudit_deadline::Deadline;
-use plaudit_math::{verify, Options};
+use num_rational::BigRational;
+use plaudit_deadline::{Deadline, Ticker};
+use plaudit_math::ast::Func;
+use plaudit_math::eval::Exact;
+use plaudit_math::{verify, Limits, Node, Options};
 
 /// (correct, reference_form, answer_form)
 fn check(opts: &Options, reference: &str, answer: &str) -> (bool, String, String) {
@@ -120,4 +123,48 @@ fn under_a_small_size_limit_machine_integers_are_not_exact_either() {
             "1152921504606846977".to_string()
         )
     );
+}
+
+#[test]
+fn functions_of_rational_values_have_exact_forms() {
+    let o = Options::default();
+    for (expr, value) in [
+        ("|-3|", "3"),
+        ("\\left|\\frac{-7}{2}\\right|", "7/2"),
+        ("\\lfloor \\frac{7}{2} \\rfloor", "3"),
+        ("\\lfloor -\\frac{7}{2} \\rfloor", "-4"),
+        ("\\lceil \\frac{7}{2} \\rceil", "4"),
+        ("\\sqrt[3]{27}", "3"),
+        ("\\sqrt[3]{\\frac{8}{27}}", "2/3"),
+        ("5!", "120"),
+        ("\\binom{5}{2}", "10"),
+        ("\\binom{5}{7}", "0"),
+        ("\\log_2 8", "3"),
+        ("25!", "15511210043330985984000000"),
+    ] {
+        assert_eq!(
+            check(&o, expr, value),
+            (true, value.to_string(), value.to_string()),
+            "{expr}"
+        );
+    }
+}
+
+#[test]
+fn a_square_root_applied_to_one_value_is_exact() {
+    // The parser writes `sqrt(x)` as `x^(1/2)`; a tree built with `Func::Sqrt` has the same
+    // exact value.
+    let d = Deadline::after(Duration::from_secs(60));
+    let ticker = Ticker::new(&d, 64);
+    let limits = Limits::default();
+    let ex = Exact {
+        limits: &limits,
+        ticker: &ticker,
+    };
+    let sqrt = |n: Node| Node::Apply(Func::Sqrt, vec![n]);
+    assert_eq!(
+        ex.eval(&sqrt(Node::int(9))).unwrap(),
+        Some(BigRational::from_integer(3.into()))
+    );
+    assert_eq!(ex.eval(&sqrt(Node::int(2))).unwrap(), None);
 }
