@@ -1,0 +1,108 @@
+//! The answer family against values worked out by hand from each reward's documentation, for
+//! what its examples leave open (found by the mutation run over `src/answer/`, docs/MUTANTS.md).
+
+mod common;
+
+use common::{details, one, value};
+use serde_json::json;
+
+// ---- answer_match ----
+
+/// A reference in LaTeX's inline `\(…\)` or display `\[…\]` delimiters is mathematical on
+/// either delimiter alone: it is scored by math equivalence (`\frac12` = `0.5`), which exact
+/// match would refuse.
+#[test]
+fn answer_match_reads_either_latex_delimiter_as_mathematical() {
+    for reference in ["\\(0.5\\)", "\\[0.5\\]"] {
+        let o = one(
+            "answer_match",
+            json!({}),
+            json!({"response": "so \\boxed{\\frac{1}{2}}", "reference": reference}),
+        );
+        assert_eq!(value(&o), 1.0, "{reference}");
+        assert_eq!(details(&o)["verifier"], "math_equivalence", "{reference}");
+    }
+}
+
+/// A plain reference with a digit is mathematical up to 64 characters; a longer one is text,
+/// scored by exact match.
+#[test]
+fn answer_match_takes_a_plain_reference_as_mathematical_up_to_64_characters() {
+    for (n, verifier) in [
+        (63, "math_equivalence"),
+        (64, "math_equivalence"),
+        (65, "exact_match"),
+    ] {
+        let reference = "1".repeat(n);
+        let o = one(
+            "answer_match",
+            json!({}),
+            json!({"response": format!("The answer is {reference}"), "reference": reference}),
+        );
+        assert_eq!(value(&o), 1.0, "{n}");
+        assert_eq!(details(&o)["verifier"], verifier, "{n} characters");
+    }
+}
+
+/// `{"answer": …}` is judged by its answer: a mathematical one goes to math equivalence.
+#[test]
+fn answer_match_judges_an_answer_object_by_its_answer() {
+    let o = one(
+        "answer_match",
+        json!({}),
+        json!({"response": "so \\boxed{\\frac{1}{2}}", "reference": {"answer": "0.5"}}),
+    );
+    assert_eq!(value(&o), 1.0);
+    assert_eq!(details(&o)["verifier"], "math_equivalence");
+}
+
+// ---- exact_match ----
+
+/// Under `squad` the reference is normalised too, even when it is already in `basic` form:
+/// "the eiffel tower" loses its article and matches "The Eiffel Tower!".
+#[test]
+fn exact_match_squad_normalises_a_reference_already_in_basic_form() {
+    let o = one(
+        "exact_match",
+        json!({"normalize": "squad"}),
+        json!({"response": "<answer>The Eiffel Tower!</answer>", "reference": "the eiffel tower"}),
+    );
+    assert_eq!(value(&o), 1.0);
+    assert_eq!(details(&o)["normalized"], "eiffel tower");
+}
+
+/// `normalize: none` compares the trimmed strings as they are: case and a trailing period
+/// count.
+#[test]
+fn exact_match_none_compares_the_trimmed_strings() {
+    let score = |response: &str, reference: &str| {
+        value(&one(
+            "exact_match",
+            json!({"normalize": "none"}),
+            json!({"response": response, "reference": reference}),
+        ))
+    };
+    assert_eq!(score("<answer>  Paris </answer>", " Paris"), 1.0);
+    assert_eq!(score("<answer>Paris</answer>", "paris"), 0.0);
+    assert_eq!(score("<answer>Paris.</answer>", "Paris"), 0.0);
+}
+
+// ---- multiple_choice ----
+
+/// `choices` must be a non-empty string of letters: an empty one, or one with a digit or a
+/// space, is a spec error.
+#[test]
+fn multiple_choice_choices_must_be_letters() {
+    let info = plaudit_rewards::answer::multiple_choice::INFO;
+    for choices in ["", "AB1", "A B"] {
+        let p = plaudit_core::Params::from_json(info.params, &json!({"choices": choices}), &[])
+            .unwrap();
+        let Err(e) = (info.build)(&p) else {
+            panic!("choices {choices:?} accepted")
+        };
+        assert_eq!(
+            e,
+            format!("`choices` must be a non-empty string of letters, got {choices:?}")
+        );
+    }
+}
