@@ -139,6 +139,10 @@ fn functions_of_rational_values_have_exact_forms() {
         ("5!", "120"),
         ("\\binom{5}{2}", "10"),
         ("\\binom{5}{7}", "0"),
+        ("\\binom{5}{0}", "1"),
+        ("\\binom{5}{5}", "1"),
+        ("\\binom{5}{-1}", "0"),
+        ("\\binom{10000}{9999}", "10000"),
         ("\\log_2 8", "3"),
         ("25!", "15511210043330985984000000"),
     ] {
@@ -167,4 +171,38 @@ fn a_square_root_applied_to_one_value_is_exact() {
         Some(BigRational::from_integer(3.into()))
     );
     assert_eq!(ex.eval(&sqrt(Node::int(2))).unwrap(), None);
+}
+
+#[test]
+fn a_root_of_index_zero_or_below_has_no_value() {
+    let o = Options::default();
+    assert_eq!(
+        check(&o, "\\sqrt[0]{5}", "5"),
+        (false, "root(5, 0)".to_string(), "5".to_string())
+    );
+    assert_eq!(
+        check(&o, "\\sqrt[-2]{4}", "\\frac{1}{2}"),
+        (false, "root(4, -2)".to_string(), "1/2".to_string())
+    );
+    // Logarithms: exact for integer powers of an integer base above 1 only.
+    assert_eq!(
+        check(&o, "\\log_2 9", "3"),
+        (false, "log(9, 2)".to_string(), "3".to_string())
+    );
+    assert_eq!(
+        check(&o, "\\log_{1} 1", "0"),
+        (false, "log(1, 1)".to_string(), "0".to_string())
+    );
+    assert_eq!(
+        check(&o, "\\log_2 0", "0"),
+        (false, "log(0, 2)".to_string(), "0".to_string())
+    );
+}
+
+#[test]
+fn binomials_are_exact_up_to_3000_factors() {
+    // C(6000, 3000) has 1805 digits: exact, it equals itself times 1 (as a double it would
+    // overflow, and the written forms would decide).
+    let o = Options::default();
+    assert!(check(&o, "\\binom{6000}{3000}", "1 \\cdot \\binom{6000}{3000}").0);
 }
