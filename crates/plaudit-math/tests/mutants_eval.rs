@@ -206,3 +206,14 @@ fn binomials_are_exact_up_to_3000_factors() {
     let o = Options::default();
     assert!(check(&o, "\\binom{6000}{3000}", "1 \\cdot \\binom{6000}{3000}").0);
 }
+
+#[test]
+fn a_logarithm_is_exact_up_to_the_10000th_power_of_its_base() {
+    let o = Options::default();
+    assert_eq!(
+        check(&o, "\\log_2 (2^{10000})", "10000"),
+        (true, "10000".to_string(), "10000".to_string())
+    );
+    let (_, form, _) = check(&o, "\\log_2 (2^{10001})", "10001");
+    assert_eq!(form, "log(2^10001, 2)");
+}
