@@ -106,3 +106,46 @@ fn multiple_choice_choices_must_be_letters() {
         );
     }
 }
+
+fn choice(response: &str, reference: &str) -> f64 {
+    value(&one(
+        "multiple_choice",
+        json!({}),
+        json!({"response": response, "reference": reference}),
+    ))
+}
+
+/// A letter that ends a word (`xB`) is part of the word, not a second choice, even with no
+/// letter after it.
+#[test]
+fn multiple_choice_a_letter_ending_a_word_is_not_a_choice() {
+    assert_eq!(choice("The answer is C (not xB)", "C"), 1.0);
+    assert_eq!(choice("The answer is C (not 2B)", "C"), 1.0);
+}
+
+/// A letter right after a backslash is a LaTeX command (`Erd\H{o}s`), not a choice.
+#[test]
+fn multiple_choice_a_letter_after_a_backslash_is_not_a_choice() {
+    assert_eq!(choice("The answer is C, as Erd\\H{o}s showed.", "C"), 1.0);
+}
+
+/// A lower-case letter counts only inside a pair of parentheses, `(b)`: after an opening one
+/// alone, as in "(a, b or d are wrong)", it is a word of the sentence.
+#[test]
+fn multiple_choice_a_lower_case_letter_needs_both_parentheses() {
+    assert_eq!(choice("The answer is C (a, b or d are wrong)", "C"), 1.0);
+    assert_eq!(choice("The answer is (c)", "C"), 1.0);
+}
+
+/// A last line that is only a letter counts with its brackets, stars or period: `(B)`, `B.`,
+/// `**B**`.
+#[test]
+fn multiple_choice_reads_a_decorated_letter_on_the_last_line() {
+    for last in ["(B)", "B.", "**B**", "[B]:"] {
+        assert_eq!(
+            choice(&format!("Let me think.\n{last}"), "B"),
+            1.0,
+            "{last}"
+        );
+    }
+}
