@@ -1,0 +1,46 @@
+//! Floating-point evaluation, which decides where exact arithmetic cannot (irrational and
+//! complex values): ratios, percentages, real roots of values computed through `i`, and the
+//! smallest normal double. Written from the cargo-mutants run over `src/eval.rs`
+//! (docs/MUTANTS.md).
+
+use std::time::Duration;
+
+use plaudit_deadline::Deadline;
+use plaudit_math::{verify, Options};
+
+fn correct(reference: &str, answer: &str) -> bool {
+    let d = Deadline::after(Duration::from_secs(60));
+    verify(
+        reference,
+        &format!("\\boxed{{{answer}}}"),
+        &Options::default(),
+        &d,
+    )
+    .unwrap_or_else(|e| panic!("{reference} / {answer}: {e:?}"))
+    .correct
+}
+
+#[test]
+fn ratios_and_percentages_of_irrational_values_have_values() {
+    assert!(correct("\\pi:2", "\\frac{2\\pi}{4}"));
+    assert!(!correct("\\pi:2", "\\frac{2\\pi}{3}"));
+    assert!(correct("\\frac{\\pi}{2}", "\\pi \\cdot 50\\%"));
+    assert!(!correct("\\frac{\\pi}{3}", "\\pi \\cdot 50\\%"));
+}
+
+#[test]
+fn a_real_value_computed_through_i_keeps_its_real_odd_root() {
+    // 1000 i^2 is -1000 up to rounding in its imaginary part: its cube root is -10, not the
+    // principal complex root 5 + 8.66i.
+    assert!(correct("-10", "\\sqrt[3]{1000 i^2}"));
+    assert!(correct("-1", "\\sqrt[3]{i^2}"));
+    assert!(!correct("5 + 5\\sqrt{3} i", "\\sqrt[3]{1000 i^2}"));
+}
+
+#[test]
+fn the_smallest_normal_double_is_a_value_not_an_underflow() {
+    // π^0 keeps the reference off the exact path: 2^-1022 is then a double, the smallest
+    // normal one, and equals the exact 2^-1022 of the answer.
+    assert!(correct("2^{-1022} \\pi^0", "2^{-1022}"));
+    assert!(!correct("2^{-1022} \\pi^0", "1"));
+}
