@@ -44,3 +44,30 @@ fn the_smallest_normal_double_is_a_value_not_an_underflow() {
     assert!(correct("2^{-1022} \\pi^0", "2^{-1022}"));
     assert!(!correct("2^{-1022} \\pi^0", "1"));
 }
+
+#[test]
+fn a_zero_factor_makes_a_zero_product_and_only_an_underflow_is_refused() {
+    // π keeps these off the exact path.
+    assert!(correct("0 \\cdot \\pi", "0"));
+    assert!(correct("0:\\pi", "0"));
+    // 10^-400 is below the smallest double: not zero, not a value; the written forms decide.
+    assert!(!correct("10^{-200} \\cdot 10^{-200} \\cdot \\pi", "0"));
+    assert!(!correct("10^{-200} : (10^{200} \\pi)", "0"));
+}
+
+#[test]
+fn an_undefined_value_is_compared_by_its_written_form() {
+    assert!(correct("\\infty - \\infty", "\\infty - \\infty"));
+    assert!(!correct("\\infty - \\infty", "0"));
+    // 0 to an imaginary power has no value; 0^0 is 1.
+    assert!(!correct("0^{i}", "0"));
+    assert!(correct("0^{0 \\cdot \\pi}", "1"));
+}
+
+#[test]
+fn the_square_root_of_a_negative_number_is_on_the_positive_imaginary_axis() {
+    // -4 is computed as -(4 + 0i) = -4 - 0i; its signed zero is dropped, so the principal
+    // root is 2i, not -2i.
+    assert!(correct("2i", "\\sqrt{-4}"));
+    assert!(!correct("-2i", "\\sqrt{-4}"));
+}
