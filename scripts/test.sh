@@ -7,6 +7,13 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 
+# A cold run writes about 11 GB (target/ 4.3 GB, .venv-trainers 6.2 GB with torch, .venv 0.5 GB): say
+# so at the start, not half an hour in, when a link dies of a full disk ("No space left on device").
+free_gb=$(df -Pk "$root" | awk 'NR == 2 { print int($4 / 1048576) }')
+if [ "$free_gb" -lt 16 ]; then
+  echo "warning: $free_gb GB free on the disk holding $root; a cold run of this suite needs about 11 GB" >&2
+fi
+
 echo "== Python anchors (.venv)"
 bash scripts/venv.sh
 
