@@ -108,6 +108,7 @@ fn a_row_or_column_matrix_is_a_tuple_and_no_other_matrix_is() {
 fn expressions_defined_only_off_the_real_line_are_checked_at_complex_points() {
     // No real x makes -x^2 - 1 non-negative: only complex points can tell these apart.
     assert!(safe("\\sqrt{-x^2-1}", "\\sqrt{-1-x^2}"));
+    assert!(safe("\\sqrt{-x^2-1}", "\\frac{\\sqrt{-2x^2-2}}{\\sqrt{2}}"));
     assert!(!safe("\\sqrt{-x^2-1}", "\\sqrt{-2-x^2}"));
 }
 

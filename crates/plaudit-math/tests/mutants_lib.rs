@@ -182,3 +182,19 @@ fn a_correct_last_box_is_kept_without_joining_boxes() {
     assert!(v.correct);
     assert_eq!(v.answer, "(3, 3), (1, 1)");
 }
+
+#[test]
+fn a_one_line_reference_is_a_whole_solution_only_beyond_120_bytes() {
+    let verdict = |pad: &str| {
+        let r = format!(
+            "{}{pad} so the final answer is $28$.",
+            "We add the numbers one by one".repeat(3)
+        );
+        let v = verify(&r, "\\boxed{28}", &Options::default(), &deadline()).unwrap();
+        (r.len(), v.correct, v.reference_form == "28")
+    };
+    // The reference answer drops the closing period: 120 bytes are compared as they are,
+    // 121 bytes are a solution whose final answer is taken.
+    assert_eq!(verdict("xxxxx"), (121, false, false));
+    assert_eq!(verdict("xxxxxx"), (122, true, true));
+}
