@@ -3,7 +3,8 @@
 
 mod common;
 
-use common::{details, one, value};
+use common::{details, one, status, value};
+use plaudit_core::Status;
 use serde_json::json;
 
 // ---- answer_match ----
@@ -148,4 +149,41 @@ fn multiple_choice_reads_a_decorated_letter_on_the_last_line() {
             "{last}"
         );
     }
+}
+
+// ---- ranking_reward ----
+
+fn rank(params: serde_json::Value, response: &str, reference: serde_json::Value) -> f64 {
+    value(&one(
+        "ranking_reward",
+        params,
+        json!({"response": response, "reference": reference}),
+    ))
+}
+
+/// A graded gain must be a number ≥ 0: a negative one makes the reference invalid, with the
+/// id named.
+#[test]
+fn ranking_reward_refuses_a_negative_gain() {
+    let o = one(
+        "ranking_reward",
+        json!({}),
+        json!({"response": "[2] > [1]", "reference": {"relevance": {"1": -1, "2": 1}}}),
+    );
+    assert_eq!(status(&o), Status::InvalidInput);
+    assert_eq!(
+        o.unwrap_err().message,
+        "`reference.relevance[\"1\"]`: a gain is a finite number ≥ 0, got -1"
+    );
+}
+
+/// Recall's denominator counts the relevant ids only: an id listed with gain 0 is not one.
+#[test]
+fn ranking_reward_recall_counts_only_ids_with_a_gain() {
+    let reference = json!({"relevance": {"1": 2, "2": 0}});
+    assert_eq!(
+        rank(json!({"metric": "recall"}), "[1]", reference.clone()),
+        1.0
+    );
+    assert_eq!(rank(json!({"metric": "recall"}), "[2]", reference), 0.0);
 }
