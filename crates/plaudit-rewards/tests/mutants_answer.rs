@@ -187,3 +187,20 @@ fn ranking_reward_recall_counts_only_ids_with_a_gain() {
     );
     assert_eq!(rank(json!({"metric": "recall"}), "[2]", reference), 0.0);
 }
+
+// ---- temporal_iou ----
+
+/// With several reference intervals scoring the same, the first is the one reported.
+#[test]
+fn temporal_iou_reports_the_first_of_equally_good_references() {
+    let o = one(
+        "temporal_iou",
+        json!({}),
+        json!({"response": "<answer>[10, 20]</answer>", "reference": [[0, 20], [10, 30]]}),
+    );
+    assert_eq!(value(&o), 0.5);
+    assert_eq!(
+        details(&o),
+        &json!({"start": 10.0, "end": 20.0, "intersection": 10.0, "union": 20.0, "reference_index": 0})
+    );
+}
