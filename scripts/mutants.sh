@@ -86,6 +86,8 @@ for c in "${crates[@]}"; do
     cargo mutants --package "$c" "${test_args[@]}" --output "target/mutants/$c" --iterate \
       --profile mutants --timeout-multiplier 3 "${family[@]}" \
       ${jobs[@]+"${jobs[@]}"} ${extra[@]+"${extra[@]}"} || true
-    summary "$c, the survivors against all its tests"
+    # --iterate runs only the first pass's survivors, so these counts are of those alone
+    # (caught: killed by the other tests; missed: what the whole suite misses).
+    summary "$c, second pass (only the first pass's survivors, against all its tests)"
   fi
 done
