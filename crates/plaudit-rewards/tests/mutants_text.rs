@@ -1,0 +1,132 @@
+//! The text family against values worked out by hand from each reward's documentation, for
+//! what its examples and the paper tests leave open (found by the mutation run over
+//! `src/text/`, docs/MUTANTS.md).
+
+mod common;
+
+use common::{details, one, value};
+use serde_json::{json, Value};
+
+// ---- repetition_penalty ----
+
+/// With `unit: chars` the response is lower-cased and its whitespace dropped: "Ab ab" is the
+/// characters a, b, a, b, whose bigrams ab, ba, ab hold 2 distinct of 3.
+#[test]
+fn repetition_penalty_chars_drop_whitespace_and_case() {
+    let o = one(
+        "repetition_penalty",
+        json!({"unit": "chars", "ngram_size": 2}),
+        json!({"response": "Ab ab"}),
+    );
+    assert_eq!(value(&o), -(1.0 - 2.0 / 3.0));
+}
+
+/// A response of exactly `ngram_size` units has one n-gram, never a repeat: 0.
+#[test]
+fn repetition_penalty_of_exactly_one_ngram_is_zero() {
+    let o = one(
+        "repetition_penalty",
+        json!({"ngram_size": 3}),
+        json!({"response": "go go go"}),
+    );
+    assert_eq!(value(&o), 0.0);
+}
+
+// ---- reasoning_phrases ----
+
+fn phrases(params: Value, response: &str) -> f64 {
+    value(&one(
+        "reasoning_phrases",
+        params,
+        json!({ "response": response }),
+    ))
+}
+
+/// A phrase is a whole word on both sides: "wait" is neither in "waiting" (a letter after it)
+/// nor in "await" (a letter before it).
+#[test]
+fn reasoning_phrases_refuses_a_phrase_joined_to_a_word_on_either_side() {
+    let p = json!({"phrases": ["wait"], "cap": 1});
+    assert_eq!(phrases(p.clone(), "I am waiting."), 0.0);
+    assert_eq!(phrases(p.clone(), "We await it."), 0.0);
+    assert_eq!(phrases(p.clone(), "x_wait or wait_y"), 0.0);
+    assert_eq!(phrases(p, "Hm, wait."), 1.0);
+}
+
+/// Only a phrase's word edges need a word boundary: "-check" starts with a hyphen, so it
+/// counts right after the "double" it is joined to; "?!" ends with a mark, so a letter may
+/// follow it.
+#[test]
+fn reasoning_phrases_needs_no_boundary_at_a_phrase_edge_that_is_not_a_word() {
+    let p = json!({"phrases": ["-check", "?!"], "cap": 2});
+    assert_eq!(phrases(p.clone(), "Let me double-check."), 0.5);
+    assert_eq!(phrases(p.clone(), "Really?!x"), 0.5);
+    assert_eq!(phrases(p, "double-check, really?!So"), 1.0);
+}
+
+/// Blank phrases are dropped: with ["wait", " "] only "wait" counts (not the spaces), and a
+/// list of blank phrases only is refused.
+#[test]
+fn reasoning_phrases_drops_blank_phrases() {
+    let p = json!({"phrases": ["wait", " "], "cap": 2, "distinct": false});
+    assert_eq!(phrases(p, "wait a b c"), 0.5);
+    let info = plaudit_rewards::all()
+        .into_iter()
+        .find(|i| i.name == "reasoning_phrases")
+        .unwrap();
+    let params =
+        plaudit_core::Params::from_json(info.params, &json!({"phrases": ["", "  "]}), &[]).unwrap();
+    let e = (info.build)(&params).err().expect("refused");
+    assert_eq!(e, "`phrases` must hold at least one non-empty phrase");
+}
+
+// ---- redundancy_penalty ----
+
+fn redundancy(params: Value, response: &str, reference: &str) -> (f64, Value) {
+    let o = one(
+        "redundancy_penalty",
+        params,
+        json!({"response": response, "reference": reference}),
+    );
+    (value(&o), details(&o).clone())
+}
+
+/// A `\boxed{…}` that closes exactly where its sentence ends (at a line break) concludes in
+/// that sentence: "So \boxed{72}" is sentence 0, and "Let me check it." (4 words of 6) is
+/// redundant.
+#[test]
+fn redundancy_penalty_a_box_closing_its_sentence_concludes_in_it() {
+    let (v, d) = redundancy(
+        json!({}),
+        "<think>So \\boxed{72}\nLet me check it.</think>72",
+        "72",
+    );
+    assert_eq!(v, -4.0 / 6.0);
+    assert_eq!(d, json!({"reached_at": 0, "redundant": 4, "reasoning": 6}));
+}
+
+/// `detect: mention` does not read the answer in a power: neither `72^2` nor `2^72` is 72.
+/// Words 3 + 3 + 3 + 1: the first mention is "It is 72.", and "Check." (1 of 10) is redundant.
+#[test]
+fn redundancy_penalty_mention_skips_the_answer_in_a_power() {
+    let (v, d) = redundancy(
+        json!({"detect": "mention"}),
+        "<think>Try 72^2 first. Then 2^72 too. It is 72. Check.</think>72",
+        "72",
+    );
+    assert_eq!(v, -0.1);
+    assert_eq!(d, json!({"reached_at": 2, "redundant": 1, "reasoning": 10}));
+}
+
+/// The number guards apply to numeric answers only: a word answer after a `/` or a `.` is
+/// still mentioned ("lyon/paris" names paris).
+#[test]
+fn redundancy_penalty_mention_of_a_word_answer_after_a_slash() {
+    let (v, d) = redundancy(
+        json!({"detect": "mention"}),
+        "<think>Maybe lyon/paris. Let me check.</think>paris",
+        "paris",
+    );
+    assert_eq!(v, -3.0 / 5.0);
+    assert_eq!(d, json!({"reached_at": 0, "redundant": 3, "reasoning": 5}));
+}
