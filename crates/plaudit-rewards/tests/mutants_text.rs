@@ -130,3 +130,106 @@ fn redundancy_penalty_mention_of_a_word_answer_after_a_slash() {
     assert_eq!(v, -3.0 / 5.0);
     assert_eq!(d, json!({"reached_at": 0, "redundant": 3, "reasoning": 5}));
 }
+
+/// Answers that are not numbers are compared as text: `\boxed{Paris}` concludes "Paris"
+/// (both normalised to "paris"). Words 2 + 3: " Let me check." is redundant.
+#[test]
+fn redundancy_penalty_a_boxed_word_answer_concludes() {
+    let (v, d) = redundancy(
+        json!({}),
+        "<think>So \\boxed{Paris}. Let me check.</think>Paris",
+        "Paris",
+    );
+    assert_eq!(v, -3.0 / 5.0);
+    assert_eq!(d, json!({"reached_at": 0, "redundant": 3, "reasoning": 5}));
+}
+
+fn per_token(params: Value, response: &str, offsets: Value) -> Value {
+    let o = one(
+        "redundancy_penalty",
+        params,
+        json!({"response": response, "reference": "72", "meta": {"token_offsets": offsets}}),
+    );
+    let mut d = details(&o).clone();
+    d["value"] = json!(value(&o));
+    d
+}
+
+/// `split: paragraph` with the answer first reached in the last paragraph: no paragraph
+/// follows it, so no token is redundant, also when the reasoning runs to the end of the
+/// response (an unclosed `<think>`).
+#[test]
+fn redundancy_penalty_tokens_by_paragraph_reached_in_the_last_paragraph() {
+    // "<think>" 0-7, "Let me think." 7-20, "\n\n" 20-22, "So the answer is 72." 22-42.
+    let response = "<think>Let me think.\n\nSo the answer is 72.";
+    let offsets = json!([
+        [0, 7],
+        [7, 10],
+        [10, 13],
+        [13, 19],
+        [19, 20],
+        [20, 22],
+        [22, 24],
+        [24, 28],
+        [28, 35],
+        [35, 38],
+        [38, 41],
+        [41, 42]
+    ]);
+    let d = per_token(
+        json!({"output": "tokens", "split": "paragraph"}),
+        response,
+        offsets,
+    );
+    assert_eq!(d["value"], json!(0.0));
+    assert_eq!(d["reached_at"], json!(1));
+    assert_eq!(d["redundant"], json!(0));
+    assert_eq!(d["reasoning"], json!(11));
+    assert_eq!(d["first_redundant_token"], Value::Null);
+    assert_eq!(d["token_rewards"], json!(vec![0.0; 12]));
+}
+
+/// A token with an empty span is no unit of the text wherever it sits: one inside the
+/// exploration and one inside the redundant part count neither in T nor in R.
+#[test]
+fn redundancy_penalty_tokens_an_empty_span_inside_the_reasoning_is_no_unit() {
+    // "<think>" 0-7, "So the answer is 72." 7-27, " Check." 27-34, "</think>" 34-42.
+    let response = "<think>So the answer is 72. Check.</think>";
+    let offsets = json!([
+        [0, 7],
+        [7, 27],
+        [10, 10],
+        [27, 33],
+        [30, 30],
+        [33, 34],
+        [34, 42]
+    ]);
+    let d = per_token(json!({"output": "tokens"}), response, offsets);
+    assert_eq!(d["reasoning"], json!(3));
+    assert_eq!(d["redundant"], json!(2));
+    assert_eq!(d["value"], json!(-2.0 / 3.0));
+    assert_eq!(
+        d["token_rewards"],
+        json!([0.0, 0.0, 0.0, -1.0 / 3.0, 0.0, -1.0 / 3.0, 0.0])
+    );
+    assert_eq!(d["first_redundant_token"], json!(3));
+}
+
+/// Tokens may share a start: a byte-level tokenizer splits one character into several tokens,
+/// each given that character's span. Starts that repeat are in order.
+#[test]
+fn redundancy_penalty_tokens_sharing_a_character_are_in_order() {
+    // "<think>" 0-7, "So the answer is 72." 7-27, " ✓" 27-29 (the ✓ in two byte tokens),
+    // "</think>" 29-37.
+    let response = "<think>So the answer is 72. ✓</think>";
+    let offsets = json!([[0, 7], [7, 27], [27, 28], [28, 29], [28, 29], [29, 37]]);
+    let d = per_token(
+        json!({"output": "tokens", "measure": "count"}),
+        response,
+        offsets,
+    );
+    assert_eq!(d["reasoning"], json!(4));
+    assert_eq!(d["redundant"], json!(3));
+    assert_eq!(d["value"], json!(-3.0));
+    assert_eq!(d["token_rewards"], json!([0.0, 0.0, -1.0, -1.0, -1.0, 0.0]));
+}
