@@ -233,3 +233,18 @@ fn redundancy_penalty_tokens_sharing_a_character_are_in_order() {
     assert_eq!(d["value"], json!(-3.0));
     assert_eq!(d["token_rewards"], json!([0.0, 0.0, -1.0, -1.0, -1.0, 0.0]));
 }
+
+/// With `split: paragraph` the redundant units are those of the paragraphs after the one that
+/// reaches the answer, without the delimiters between them; the reasoning's units include
+/// them. With the delimiter " --- ": 3 + 1 + 5 + 1 + 6 + 1 + 1 = 18 words, of which
+/// "Check: 24 + 48 = 72." (6) and "Yes." (1) are redundant, not the "---" between them.
+#[test]
+fn redundancy_penalty_by_paragraph_leaves_out_the_delimiters() {
+    let (v, d) = redundancy(
+        json!({"split": "paragraph", "delimiter": " --- "}),
+        "<think>Let me see. --- So the answer is 72. --- Check: 24 + 48 = 72. --- Yes.</think>72",
+        "72",
+    );
+    assert_eq!(v, -7.0 / 18.0);
+    assert_eq!(d, json!({"reached_at": 1, "redundant": 7, "reasoning": 18}));
+}
