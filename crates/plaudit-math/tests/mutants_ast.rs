@@ -1,22 +1,9 @@
 //! `\f^{-1}` of a trigonometric function is its inverse function, not its reciprocal: written
 //! from the cargo-mutants run over `src/ast.rs` (`Func::inverse`'s arms, docs/MUTANTS.md).
 
-use std::time::Duration;
+mod common;
 
-use plaudit_deadline::Deadline;
-use plaudit_math::{verify, Options};
-
-fn correct(reference: &str, answer: &str) -> bool {
-    let d = Deadline::after(Duration::from_secs(60));
-    verify(
-        reference,
-        &format!("\\boxed{{{answer}}}"),
-        &Options::default(),
-        &d,
-    )
-    .unwrap_or_else(|e| panic!("{reference} / {answer}: {e:?}"))
-    .correct
-}
+use common::correct;
 
 #[test]
 fn a_trig_function_to_the_minus_one_is_its_inverse() {

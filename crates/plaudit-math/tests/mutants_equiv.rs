@@ -3,16 +3,12 @@
 //! Written from the cargo-mutants run over `src/equiv/mod.rs` and `src/ast.rs`
 //! (docs/MUTANTS.md).
 
-use std::time::Duration;
+mod common;
 
-use plaudit_deadline::Deadline;
-use plaudit_math::{verify, Options, Policy};
+use plaudit_math::{Options, Policy};
 
 fn with(opts: &Options, reference: &str, answer: &str) -> bool {
-    let d = Deadline::after(Duration::from_secs(60));
-    verify(reference, &format!("\\boxed{{{answer}}}"), opts, &d)
-        .unwrap_or_else(|e| panic!("{reference} / {answer}: {e:?}"))
-        .correct
+    common::boxed(opts, reference, answer).correct
 }
 
 fn safe(reference: &str, answer: &str) -> bool {

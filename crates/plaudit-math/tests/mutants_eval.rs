@@ -2,19 +2,17 @@
 //! size limit (`Limits::max_bits`), which floating point compares instead. Written from the
 //! cargo-mutants run over `src/eval.rs` (docs/MUTANTS.md).
 
-use std::time::Duration;
+mod common;
 
 use num_rational::BigRational;
-use plaudit_deadline::{Deadline, Ticker};
+use plaudit_deadline::Ticker;
 use plaudit_math::ast::Func;
 use plaudit_math::eval::Exact;
-use plaudit_math::{verify, Limits, Node, Options};
+use plaudit_math::{Limits, Node, Options};
 
 /// (correct, reference_form, answer_form)
 fn check(opts: &Options, reference: &str, answer: &str) -> (bool, String, String) {
-    let d = Deadline::after(Duration::from_secs(60));
-    let v = verify(reference, &format!("\\boxed{{{answer}}}"), opts, &d)
-        .unwrap_or_else(|e| panic!("{reference} / {answer}: {e:?}"));
+    let v = common::boxed(opts, reference, answer);
     (v.correct, v.reference_form, v.answer_form)
 }
 
@@ -158,7 +156,7 @@ fn functions_of_rational_values_have_exact_forms() {
 fn a_square_root_applied_to_one_value_is_exact() {
     // The parser writes `sqrt(x)` as `x^(1/2)`; a tree built with `Func::Sqrt` has the same
     // exact value.
-    let d = Deadline::after(Duration::from_secs(60));
+    let d = common::deadline();
     let ticker = Ticker::new(&d, 64);
     let limits = Limits::default();
     let ex = Exact {

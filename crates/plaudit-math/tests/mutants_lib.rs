@@ -2,14 +2,10 @@
 //! case, spacing, `$` and LaTeX spacing or sizing commands do not count, the words do. Written
 //! from the cargo-mutants run over `src/lib.rs` (docs/MUTANTS.md).
 
-use std::time::Duration;
+mod common;
 
-use plaudit_deadline::Deadline;
+use common::deadline;
 use plaudit_math::{equivalent, verify, MathError, Options, VerifyError};
-
-fn deadline() -> Deadline {
-    Deadline::after(Duration::from_secs(60))
-}
 
 #[test]
 fn unparsed_answers_compare_as_normalised_text() {

@@ -3,22 +3,9 @@
 //! smallest normal double. Written from the cargo-mutants run over `src/eval.rs`
 //! (docs/MUTANTS.md).
 
-use std::time::Duration;
+mod common;
 
-use plaudit_deadline::Deadline;
-use plaudit_math::{verify, Options};
-
-fn correct(reference: &str, answer: &str) -> bool {
-    let d = Deadline::after(Duration::from_secs(60));
-    verify(
-        reference,
-        &format!("\\boxed{{{answer}}}"),
-        &Options::default(),
-        &d,
-    )
-    .unwrap_or_else(|e| panic!("{reference} / {answer}: {e:?}"))
-    .correct
-}
+use common::correct;
 
 #[test]
 fn ratios_and_percentages_of_irrational_values_have_values() {
