@@ -88,8 +88,9 @@
 //! checks, then `the answer is 72` last) cost nothing: this is inherent to the detector, which
 //! cannot tell a check of an unstated result from the exploration that finds it; `detect:
 //! mention` ends the exploration at the first `72` instead, and then counts a guess (`Is it
-//! 72?`) or a `2` in `x^2` as reaching it. Pair the reward with a length penalty where any of
-//! these matters.
+//! 72?`) as reaching it (a number inside another number does not count: not `7.72`, `72/5`,
+//! `72,000`, nor a power's base or exponent, `72^2`, `2^72`). Pair the reward with a length
+//! penalty where any of these matters.
 //!
 //! ## Parameters
 //! - `detect` (conclusion | mention; default `conclusion`): what counts as reaching the answer.
