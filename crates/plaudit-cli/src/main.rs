@@ -633,11 +633,14 @@ fn serve(
         let local = listener.local_addr()?;
         let state = plaudit_server::AppState::new(engine, registry, config)?;
         let source = spec_path.map(|p| p.display().to_string()).unwrap_or_else(|| "built-in default spec".into());
+        // Before the line that says the server is up: a signal after it is always a clean
+        // shutdown, never the default action (the process killed with its requests in flight).
+        let shutdown = shutdown_signal()?;
         eprintln!("plaudit: serving {source} on http://{local} (POST /v1/score, POST /get_reward, GET / (report page), GET /healthz, GET /metrics)");
         for line in plaudit_server::openrlhf_warnings(&state) {
             eprintln!("plaudit: warning: {line}");
         }
-        plaudit_server::serve(listener, state, shutdown_signal()).await?;
+        plaudit_server::serve(listener, state, shutdown).await?;
         eprintln!("plaudit: shut down cleanly");
         Ok(())
     })
@@ -695,16 +698,23 @@ fn confine_databases(
     Ok(())
 }
 
-/// Resolves on SIGTERM or SIGINT.
-async fn shutdown_signal() {
+/// Installs the SIGTERM and SIGINT handlers now, and returns what resolves on either. (An `async
+/// fn` would install them only when the server first polls it, after it has started accepting:
+/// a SIGTERM in between killed the process outright.)
+fn shutdown_signal() -> Result<impl std::future::Future<Output = ()> + Send + 'static, Fatal> {
     use tokio::signal::unix::{signal, SignalKind};
-    let mut term = signal(SignalKind::terminate()).expect("a SIGTERM handler can be installed");
-    let mut int = signal(SignalKind::interrupt()).expect("a SIGINT handler can be installed");
-    tokio::select! {
-        _ = term.recv() => {}
-        _ = int.recv() => {}
-    }
-    eprintln!("plaudit: signal received, finishing the requests in flight");
+    let handler = |kind: SignalKind, name: &str| {
+        signal(kind).map_err(|e| Fatal(format!("cannot install a {name} handler: {e}")))
+    };
+    let mut term = handler(SignalKind::terminate(), "SIGTERM")?;
+    let mut int = handler(SignalKind::interrupt(), "SIGINT")?;
+    Ok(async move {
+        tokio::select! {
+            _ = term.recv() => {}
+            _ = int.recv() => {}
+        }
+        eprintln!("plaudit: signal received, finishing the requests in flight");
+    })
 }
 
 fn main() -> ExitCode {
