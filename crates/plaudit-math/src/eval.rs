@@ -852,13 +852,15 @@ impl Numeric<'_> {
     }
 }
 
-/// The exact rational value of a literal (possibly negated) number node.
+/// The exact rational value of a literal (possibly negated) number node, or of a quotient of
+/// two (`-1/3` is read `(-1) · 3^{-1}`).
 pub fn rational_of(n: &Node) -> Option<Q> {
     match n {
         Node::Num(q, _) => Some(q.clone()),
         Node::Neg(a) => rational_of(a).map(|q| -q),
-        Node::Mul(v) if v.len() == 2 => match (&v[0], &v[1]) {
-            (Node::Num(a, _), Node::Pow(b, e)) if e.is_minus_one() => {
+        Node::Mul(v) if v.len() == 2 => match &v[1] {
+            Node::Pow(b, e) if e.is_minus_one() => {
+                let a = rational_of(&v[0])?;
                 let b = rational_of(b)?;
                 if b.is_zero() {
                     None

@@ -229,15 +229,21 @@ impl Comparer<'_> {
             }
             return Ok(self.decimal_match(a, b, q_to_f64(x), q_to_f64(y)));
         }
-        let num = |n: &Node| -> Result<Option<C>, MathError> {
+        let num = |n: &Node, mode: Mode| -> Result<Option<C>, MathError> {
             Numeric {
                 ticker: self.ticker,
                 env: &[],
-                mode: Mode::Complex,
+                mode,
             }
             .eval(n)
         };
-        let (va, vb) = (num(a)?, num(b)?);
+        // On the reals first: a negative number's odd root is then the real one, as on the exact
+        // path (`(-8)^{1/3}\pi` is `-2\pi`); the plane only when a side has no real value
+        // (`\sqrt{-4}`, `e^{i\pi}`, an overflow), where `(-8)^{1/3}` is the principal root.
+        let (va, vb) = match (num(a, Mode::Real)?, num(b, Mode::Real)?) {
+            (Some(x), Some(y)) => (Some(x), Some(y)),
+            _ => (num(a, Mode::Complex)?, num(b, Mode::Complex)?),
+        };
         let has_inf = |n: &Node| n.any(&|x| matches!(x, Node::Const(Const::Inf)));
         let finite = |z: &C| z.re.is_finite() && z.im.is_finite();
         match (va, vb) {
