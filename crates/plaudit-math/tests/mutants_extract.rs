@@ -1,0 +1,200 @@
+//! Answer extraction (`src/extract.rs`): method names, the multiple-choice letters, the last k
+//! boxes, the reference's own answer. Written from the cargo-mutants run over
+//! `src/extract.rs` (docs/MUTANTS.md).
+
+mod common;
+
+use common::correct;
+use plaudit_math::extract::{
+    last_boxes, last_choice_mention, leading_choice, lone_choice, reference_answer, Method,
+};
+
+#[test]
+fn method_names_parse_back_to_their_methods() {
+    // Every name in `NAMES` is its method's name; anything else is no method.
+    let all = [
+        Method::Tag,
+        Method::Boxed,
+        Method::Marker,
+        Method::Env,
+        Method::Bare,
+        Method::Number,
+    ];
+    assert_eq!(Method::NAMES.len(), all.len());
+    for (name, m) in Method::NAMES.iter().zip(all) {
+        assert_eq!(m.name(), *name);
+        assert_eq!(Method::parse(name), Some(m));
+    }
+    assert_eq!(Method::parse("boxes"), None);
+    assert_eq!(Method::parse(""), None);
+    assert_eq!(Method::parse("Tag"), None);
+}
+
+#[test]
+fn a_lone_option_letter_is_one_standing_alone_as_a_word() {
+    // B–J alone (not A or I, English words), at either end or between non-alphanumerics.
+    assert_eq!(lone_choice("B"), Some('B'));
+    assert_eq!(lone_choice("Because B is valid"), Some('B'));
+    assert_eq!(lone_choice("so J"), Some('J'));
+    assert_eq!(lone_choice("(C), surely"), Some('C'));
+    assert_eq!(lone_choice("D and D again"), Some('D'));
+    assert_eq!(lone_choice("A is it"), None);
+    assert_eq!(lone_choice("I think"), None);
+    assert_eq!(lone_choice("K"), None);
+    assert_eq!(lone_choice("b"), None);
+    // Inside a word or a number: not alone.
+    assert_eq!(lone_choice("xB "), None);
+    assert_eq!(lone_choice(" Bx"), None);
+    assert_eq!(lone_choice("1B"), None);
+    assert_eq!(lone_choice("B1"), None);
+    assert_eq!(lone_choice("ABC"), None);
+    // Two different letters: a list of candidates, no answer.
+    assert_eq!(lone_choice("B or C"), None);
+    assert_eq!(lone_choice("C or B"), None);
+    assert_eq!(lone_choice(""), None);
+}
+
+#[test]
+fn a_lone_option_letter_is_looked_for_in_texts_up_to_200_bytes() {
+    let at = |n: usize| format!("{}B", " ".repeat(n - 1));
+    assert_eq!(lone_choice(&at(200)), Some('B'));
+    assert_eq!(lone_choice(&at(201)), None);
+}
+
+#[test]
+fn the_last_parenthesised_option_mention() {
+    // `(X)` for X in A–J; the last one wins.
+    assert_eq!(last_choice_mention("(B)"), Some('B'));
+    assert_eq!(last_choice_mention("(A)"), Some('A'));
+    assert_eq!(last_choice_mention("(J)"), Some('J'));
+    assert_eq!(last_choice_mention("(A) or (C) then"), Some('C'));
+    assert_eq!(last_choice_mention("so (D)"), Some('D'));
+    assert_eq!(last_choice_mention("(K)"), None);
+    assert_eq!(last_choice_mention("(b)"), None);
+    assert_eq!(last_choice_mention("[B)"), None);
+    assert_eq!(last_choice_mention("(B]"), None);
+    assert_eq!(last_choice_mention("(B"), None);
+    assert_eq!(last_choice_mention("B)"), None);
+    assert_eq!(last_choice_mention(""), None);
+}
+
+#[test]
+fn the_option_letter_a_response_opens_with() {
+    // A letter A–J then `.`, `)` or `:`, after any `(` or `*`.
+    assert_eq!(leading_choice("B. Because"), Some('B'));
+    assert_eq!(leading_choice("  (C) since"), Some('C'));
+    assert_eq!(leading_choice("**D:** it is"), Some('D'));
+    assert_eq!(leading_choice("A) x"), Some('A'));
+    assert_eq!(leading_choice("J."), Some('J'));
+    assert_eq!(leading_choice("K. no"), None);
+    assert_eq!(leading_choice("B is"), None);
+    assert_eq!(leading_choice("Because"), None);
+    assert_eq!(leading_choice("B"), None);
+    assert_eq!(leading_choice(""), None);
+}
+
+#[test]
+fn multiple_choice_verdicts_from_mentions_leading_and_lone_letters() {
+    // With no extracted answer: the last `(X)`, else the opening letter, else a lone one.
+    let v = |resp: &str| {
+        plaudit_math::verify("(C)", resp, &Default::default(), &common::deadline())
+            .map(|v| (v.correct, v.answer_form))
+    };
+    assert_eq!(
+        v("I compared (A) with (C) and picked it").unwrap(),
+        (true, "C".to_string())
+    );
+    assert_eq!(
+        v("C. Because of the symmetry").unwrap(),
+        (true, "C".to_string())
+    );
+    assert_eq!(
+        v("Because of the symmetry, D is right").unwrap(),
+        (false, "D".to_string())
+    );
+}
+
+#[test]
+fn the_last_k_boxes_joined() {
+    let t = "\\boxed{1} and then \\boxed{ 2 } and \\fbox{3}";
+    assert_eq!(last_boxes(t, 1).as_deref(), Some("3"));
+    assert_eq!(last_boxes(t, 2).as_deref(), Some("2, 3"));
+    assert_eq!(last_boxes(t, 3).as_deref(), Some("1, 2, 3"));
+    assert_eq!(last_boxes(t, 4), None);
+    // Outer boxes only; a box right after another's brace is a box of its own.
+    let t = "\\boxed{\\boxed{1}}\\boxed{2}";
+    assert_eq!(last_boxes(t, 2).as_deref(), Some("\\boxed{1}, 2"));
+    assert_eq!(last_boxes(t, 3), None);
+    assert_eq!(last_boxes("no box", 1), None);
+    assert_eq!(last_boxes("\\boxed{unclosed", 1), None);
+}
+
+#[test]
+fn a_reference_boxing_several_parts_means_all_of_them() {
+    assert_eq!(
+        reference_answer("\\boxed{1} papers and \\boxed{2} bins"),
+        "1, 2"
+    );
+    assert_eq!(reference_answer("\\boxed{1}\\fbox{2}"), "1, 2");
+    // A repeated box counts once; an empty box not at all; an inner box is in its outer.
+    assert_eq!(reference_answer("\\boxed{5} so \\boxed{ 5 }"), "5");
+    assert_eq!(reference_answer("\\boxed{} and \\boxed{3}"), "3");
+    assert_eq!(reference_answer("\\boxed{\\boxed{2}}"), "\\boxed{2}");
+    // At most 16 parts.
+    let many: String = (1..=20).map(|k| format!("\\boxed{{{k}}} ")).collect();
+    let first16: Vec<String> = (1..=16).map(|k| k.to_string()).collect();
+    assert_eq!(reference_answer(&many), first16.join(", "));
+}
+
+#[test]
+fn boxes_apart_by_more_than_three_words_keep_only_the_later() {
+    // Words are runs of two or more letters, not commands.
+    assert_eq!(reference_answer("\\boxed{1} ab cd ef \\boxed{2}"), "1, 2");
+    assert_eq!(reference_answer("\\boxed{1} ab cd ef gh \\boxed{2}"), "2");
+    assert_eq!(reference_answer("\\boxed{1}ab cd ef gh\\boxed{2}"), "2");
+    assert_eq!(
+        reference_answer("\\boxed{1} a b c d e f \\boxed{2}"),
+        "1, 2"
+    );
+    assert_eq!(
+        reference_answer("\\boxed{1} \\quad \\qquad \\text \\mathrm \\boxed{2}"),
+        "1, 2"
+    );
+    assert_eq!(reference_answer("\\boxed{1} ab cd ef g \\boxed{2}"), "1, 2");
+    assert_eq!(reference_answer("\\boxed{1} ab,cd;ef=gh \\boxed{2}"), "2");
+    // The later boxes after a cut are kept together.
+    assert_eq!(
+        reference_answer("\\boxed{1} so the value is \\boxed{2} and \\boxed{3}"),
+        "2, 3"
+    );
+    // Prose before the first box does not matter.
+    assert_eq!(
+        reference_answer("the value we want is \\boxed{4} and \\boxed{5}"),
+        "4, 5"
+    );
+}
+
+#[test]
+fn a_delimited_reference_is_unwrapped() {
+    assert_eq!(reference_answer(" $$x$$ "), "x");
+    assert_eq!(reference_answer("$x$"), "x");
+    assert_eq!(reference_answer("\\(x\\)"), "x");
+    assert_eq!(reference_answer("\\[x\\]"), "x");
+    // Nested delimiters, in any order, and a final full stop.
+    assert_eq!(reference_answer("\\($ x $\\)"), "x");
+    assert_eq!(reference_answer("$ \\(x\\) $"), "x");
+    assert_eq!(reference_answer("$5.$"), "5");
+    assert_eq!(reference_answer("5.."), "5");
+    // Too short to be delimited: left as it is.
+    assert_eq!(reference_answer("$"), "$");
+    assert_eq!(reference_answer("\\("), "\\(");
+    assert_eq!(reference_answer("$$"), "");
+    assert_eq!(reference_answer("$x"), "$x");
+}
+
+#[test]
+fn a_boxed_reference_against_boxed_answers() {
+    // The reference's parts against a response's boxes.
+    assert!(correct("\\boxed{1} papers and \\boxed{2} bins", "1, 2"));
+    assert!(!correct("\\boxed{1} papers and \\boxed{2} bins", "2"));
+}
