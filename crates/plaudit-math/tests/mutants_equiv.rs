@@ -119,3 +119,28 @@ fn functions_of_real_arguments_are_never_checked_at_complex_points() {
     ));
     assert!(safe("|x| + \\sqrt{-x^2-1}", "|x| + \\sqrt{-x^2-1}"));
 }
+
+#[test]
+fn named_functions_defined_only_off_the_real_line_are_checked_at_complex_points() {
+    // x^2 + 2 > 1 at every real x: arcsin and arccos of it have values only at complex points,
+    // where arcsin z + arccos z = π/2 (a square root is a power, not a named function: this
+    // pins that a named function does not by itself keep the complex points away).
+    assert!(safe("\\arcsin(x^2+2)", "\\frac{\\pi}{2} - \\arccos(x^2+2)"));
+    assert!(!safe("\\arcsin(x^2+2)", "\\frac{\\pi}{3} - \\arccos(x^2+2)"));
+}
+
+#[test]
+fn a_union_against_an_inequality_is_compared_as_sets() {
+    // Under the symmetric policy an inequality answers a union: x ≠ 1 is (-∞, 1) ∪ (1, ∞).
+    assert!(symmetric("(-\\infty, 1) \\cup (1, \\infty)", "x \\neq 1"));
+    assert!(!symmetric("(-\\infty, 1) \\cup (1, \\infty)", "x \\neq 2"));
+    assert!(symmetric("(-\\infty, 1) \\cup (2, \\infty)", "(-\\infty, 1) \\cup (2, \\infty)"));
+}
+
+#[test]
+fn a_mixed_chain_reference_is_not_an_empty_set() {
+    // `1 < x = 2` is neither an inequality nor an equation: only the same chain answers it,
+    // not a union of empty intervals (where "holds nowhere" and "empty" would agree).
+    assert!(!safe("1 < x = 2", "(3, 3) \\cup (4, 4)"));
+    assert!(!symmetric("1 < x = 2", "(3, 3) \\cup (4, 4)"));
+}

@@ -58,3 +58,12 @@ fn the_square_root_of_a_negative_number_is_on_the_positive_imaginary_axis() {
     assert!(correct("2i", "\\sqrt{-4}"));
     assert!(!correct("-2i", "\\sqrt{-4}"));
 }
+
+#[test]
+fn the_square_root_of_a_negated_constant_is_on_the_positive_imaginary_axis() {
+    // -π is -(π + 0i) = -π - 0i; the signed zero is dropped at every node, so the principal
+    // root is i√π (a negative zero would give -i√π).
+    assert!(correct("i\\sqrt{\\pi}", "\\sqrt{-\\pi}"));
+    assert!(!correct("-i\\sqrt{\\pi}", "\\sqrt{-\\pi}"));
+    assert!(correct("i\\sqrt{e}", "\\sqrt{-e}"));
+}
