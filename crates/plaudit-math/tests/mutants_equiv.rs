@@ -126,7 +126,10 @@ fn named_functions_defined_only_off_the_real_line_are_checked_at_complex_points(
     // where arcsin z + arccos z = π/2 (a square root is a power, not a named function: this
     // pins that a named function does not by itself keep the complex points away).
     assert!(safe("\\arcsin(x^2+2)", "\\frac{\\pi}{2} - \\arccos(x^2+2)"));
-    assert!(!safe("\\arcsin(x^2+2)", "\\frac{\\pi}{3} - \\arccos(x^2+2)"));
+    assert!(!safe(
+        "\\arcsin(x^2+2)",
+        "\\frac{\\pi}{3} - \\arccos(x^2+2)"
+    ));
 }
 
 #[test]
@@ -134,7 +137,10 @@ fn a_union_against_an_inequality_is_compared_as_sets() {
     // Under the symmetric policy an inequality answers a union: x ≠ 1 is (-∞, 1) ∪ (1, ∞).
     assert!(symmetric("(-\\infty, 1) \\cup (1, \\infty)", "x \\neq 1"));
     assert!(!symmetric("(-\\infty, 1) \\cup (1, \\infty)", "x \\neq 2"));
-    assert!(symmetric("(-\\infty, 1) \\cup (2, \\infty)", "(-\\infty, 1) \\cup (2, \\infty)"));
+    assert!(symmetric(
+        "(-\\infty, 1) \\cup (2, \\infty)",
+        "(-\\infty, 1) \\cup (2, \\infty)"
+    ));
 }
 
 #[test]
