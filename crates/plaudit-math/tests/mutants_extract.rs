@@ -198,3 +198,103 @@ fn a_boxed_reference_against_boxed_answers() {
     assert!(correct("\\boxed{1} papers and \\boxed{2} bins", "1, 2"));
     assert!(!correct("\\boxed{1} papers and \\boxed{2} bins", "2"));
 }
+
+#[test]
+fn the_last_number_with_its_sign_decimals_and_separators() {
+    use plaudit_math::extract::last_number;
+    assert_eq!(last_number("it costs $1,200.50. Done"), Some("1,200.50"));
+    assert_eq!(last_number("3.14"), Some("3.14"));
+    assert_eq!(last_number("so 1/2 of it"), Some("1/2"));
+    assert_eq!(last_number("2,5"), Some("2,5"));
+    assert_eq!(last_number("end 7."), Some("7"));
+    assert_eq!(last_number("..5"), Some("5"));
+    assert_eq!(last_number("7"), Some("7"));
+    assert_eq!(last_number("none"), None);
+    assert_eq!(last_number(""), None);
+    // A sign: at the start, or after a non-alphanumeric; not a minus between operands.
+    assert_eq!(last_number("-3"), Some("-3"));
+    assert_eq!(last_number(" -3"), Some("-3"));
+    assert_eq!(last_number("(-3)"), Some("-3"));
+    assert_eq!(last_number("a-3"), Some("3"));
+    assert_eq!(last_number("5-3"), Some("3"));
+    // Digits inside a word are not a number: the one before it is.
+    assert_eq!(last_number("x2"), None);
+    assert_eq!(last_number("AZ2B"), None);
+    assert_eq!(last_number("5 then x2 y"), Some("5"));
+    assert_eq!(last_number("5 then AZ2B"), Some("5"));
+}
+
+#[test]
+fn the_last_number_takes_groups_of_three_digits_after_single_spaces() {
+    use plaudit_math::extract::last_number;
+    assert_eq!(last_number("2 500 000"), Some("2 500 000"));
+    assert_eq!(last_number("1 500"), Some("1 500"));
+    assert_eq!(last_number("123 456"), Some("123 456"));
+    assert_eq!(last_number("so 12 500."), Some("12 500"));
+    // A first group of more than three digits, a group not of three, two spaces, a word.
+    assert_eq!(last_number("1234 567"), Some("567"));
+    assert_eq!(last_number("1 5000"), Some("5000"));
+    assert_eq!(last_number("1 50"), Some("50"));
+    assert_eq!(last_number("1  500"), Some("500"));
+    assert_eq!(last_number("x 500"), Some("500"));
+    assert_eq!(last_number("-1 500"), Some("-1 500"));
+}
+
+#[test]
+fn a_short_response_without_prose_is_its_own_answer() {
+    use plaudit_math::extract::bare;
+    assert_eq!(bare("  x = 5  "), Some("x = 5"));
+    assert_eq!(bare("5."), Some("5"));
+    assert_eq!(bare("\\frac{1}{2}"), Some("\\frac{1}{2}"));
+    assert_eq!(bare("abc"), Some("abc"));
+    assert_eq!(bare("A and B"), Some("A and B"));
+    // Words of four letters or more, short English words, a contraction: prose.
+    assert_eq!(bare("abcd"), None);
+    assert_eq!(bare("x is 5"), None);
+    assert_eq!(bare("IS 5"), None);
+    assert_eq!(bare("don't"), None);
+    assert_eq!(bare("a\\b xyzw"), None);
+    // Empty, more than one line, longer than 120 bytes: none.
+    assert_eq!(bare("   "), None);
+    assert_eq!(bare("1\n2"), None);
+    let at = |n: usize| "1".repeat(n);
+    assert_eq!(bare(&at(120)).map(str::len), Some(120));
+    assert_eq!(bare(&at(121)), None);
+}
+
+#[test]
+fn boxes_are_found_among_as_many_box_words_as_fit_in_a_window() {
+    // 400 "box" in a row: 173 of them fill a 520-byte search window, all held at once.
+    use plaudit_math::extract::{last_boxed, last_marker_end};
+    let dense = "box".repeat(400);
+    assert_eq!(last_boxed(&dense), None);
+    assert_eq!(
+        last_boxed(&format!("\\boxed{{4}} {dense}\\boxed{{5}}")).as_deref(),
+        Some("5")
+    );
+    assert_eq!(
+        last_boxed(&format!("\\boxed{{4}} {dense}")).as_deref(),
+        Some("4")
+    );
+    // The same for "answer" (case folded): the last marker's end.
+    let dense = "ANSWER".repeat(200);
+    assert_eq!(last_marker_end(&dense, true), None);
+    let t = format!("answer: 1 {dense}");
+    assert_eq!(last_marker_end(&t, true), Some(7));
+    let t = format!("{dense} answer is 2");
+    assert_eq!(last_marker_end(&t, true), Some(t.len() - 2));
+}
+
+#[test]
+fn a_box_with_nothing_after_its_spaces_is_no_box() {
+    // `\boxed $` and a `\boxed ` at the end have no content: skipped, so the box before counts
+    // even with words between.
+    use plaudit_math::extract::last_boxed;
+    assert_eq!(last_boxed("\\boxed{3} so \\boxed $").as_deref(), Some("3"));
+    assert_eq!(last_boxed("\\boxed{3} so \\boxed ").as_deref(), Some("3"));
+    assert_eq!(
+        last_boxed("\\boxed{3} so \\boxed  7$").as_deref(),
+        Some("7")
+    );
+    assert_eq!(last_boxed("\\boxed $"), None);
+}
