@@ -298,3 +298,24 @@ fn a_box_with_nothing_after_its_spaces_is_no_box() {
     );
     assert_eq!(last_boxed("\\boxed $"), None);
 }
+
+#[test]
+fn at_most_the_last_16_adjacent_boxes_are_taken_together() {
+    use plaudit_math::extract::last_boxed;
+    let t: String = (1..=20).map(|k| format!("\\boxed{{{k}}}, ")).collect();
+    let last16: Vec<String> = (5..=20).map(|k| k.to_string()).collect();
+    assert_eq!(last_boxed(&t), Some(last16.join(", ")));
+    let t: String = (1..=16).map(|k| format!("\\boxed{{{k}}} and ")).collect();
+    let all: Vec<String> = (1..=16).map(|k| k.to_string()).collect();
+    assert_eq!(last_boxed(&t), Some(all.join(", ")));
+}
+
+#[test]
+fn an_unclosed_paren_environment_does_not_hide_a_bracket_one() {
+    // Once `\(` is known unclosed, later `\(` are skipped, but not `\[`; and the other way.
+    use plaudit_math::extract::last_env;
+    assert_eq!(last_env("\\(a \\[y\\]"), Some("y"));
+    assert_eq!(last_env("\\[a \\(y\\)"), Some("y"));
+    assert_eq!(last_env("\\(a \\(b \\[y\\] c"), Some("y"));
+    assert_eq!(last_env("\\(a \\(b"), None);
+}
