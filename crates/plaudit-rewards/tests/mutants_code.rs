@@ -260,12 +260,14 @@ fn code_verpo_weighs_tests_by_their_stored_pass_rates() {
     assert_eq!(value(&o), 1.5);
 }
 
-/// Stored counts that updates cannot produce (a negative count, lists of another length than
-/// the tests) are not trusted: the problem starts afresh, every weight 1/2, dense 2/3.
+/// Stored counts that updates cannot produce (a negative count, even with no more passes than
+/// runs; lists of another length than the tests) are not trusted: the problem starts afresh,
+/// every weight 1/2, dense 2/3.
 #[test]
 fn code_verpo_distrusts_impossible_stored_counts() {
     for stored in [
         json!({"runs": [8.0, 8.0, -1.0], "passes": [8.0, 0.0, 0.0]}),
+        json!({"runs": [8.0, 8.0, -1.0], "passes": [8.0, 0.0, -2.0]}),
         json!({"runs": [8.0, 8.0, 0.0], "passes": [8.0, 0.0]}),
         json!({"runs": [8.0, 8.0], "passes": [8.0, 0.0, 0.0]}),
     ] {
