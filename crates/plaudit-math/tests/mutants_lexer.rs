@@ -4,8 +4,9 @@
 mod common;
 
 use plaudit_deadline::Ticker;
-use plaudit_math::lexer::{lex, Tok};
-use plaudit_math::Limits;
+use plaudit_math::ast::{Const, Func, Rel};
+use plaudit_math::lexer::{func_named, lex, Tok};
+use plaudit_math::{Limits, MathError};
 
 fn tokens(s: &str) -> Vec<Tok> {
     let d = common::deadline();
@@ -20,4 +21,177 @@ fn greek_letters_are_identifiers_and_unknown_commands_words() {
     assert_eq!(tokens("\\vartheta"), vec![Tok::Ident("vartheta".into())]);
     assert_eq!(tokens("\\foo"), vec![Tok::Word("foo".into())]);
     assert_eq!(tokens("\\because"), vec![Tok::Word("because".into())]);
+}
+
+fn lex_with(s: &str, limits: &Limits) -> Result<Vec<Tok>, MathError> {
+    let d = common::deadline();
+    let ticker = Ticker::new(&d, 64);
+    lex(s, limits, &ticker)
+}
+
+fn num(s: &str) -> Tok {
+    Tok::Num(s.into())
+}
+
+fn ident(s: &str) -> Tok {
+    Tok::Ident(s.into())
+}
+
+fn word(s: &str) -> Tok {
+    Tok::Word(s.into())
+}
+
+#[test]
+fn plain_function_names_are_functions() {
+    // `exp`, `sqrt`, `abs`, `floor`, `ceil` written without a backslash are functions, not words.
+    assert_eq!(func_named("exp"), Some(Func::Exp));
+    assert_eq!(func_named("sqrt"), Some(Func::Sqrt));
+    assert_eq!(func_named("abs"), Some(Func::Abs));
+    assert_eq!(func_named("floor"), Some(Func::Floor));
+    assert_eq!(func_named("ceil"), Some(Func::Ceil));
+    assert_eq!(func_named("foo"), None);
+    assert_eq!(tokens("exp"), vec![Tok::Func(Func::Exp)]);
+    assert_eq!(tokens("sqrt"), vec![Tok::Func(Func::Sqrt)]);
+    assert_eq!(tokens("abs"), vec![Tok::Func(Func::Abs)]);
+    assert_eq!(tokens("floor"), vec![Tok::Func(Func::Floor)]);
+    assert_eq!(tokens("ceil"), vec![Tok::Func(Func::Ceil)]);
+}
+
+#[test]
+fn short_units_are_words_other_pairs_products() {
+    // `cm` is a unit word; `xy` (not a unit) is the product of two variables.
+    assert_eq!(tokens("5 cm"), vec![num("5"), word("cm")]);
+    assert_eq!(tokens("kg"), vec![word("kg")]);
+    assert_eq!(tokens("xy"), vec![ident("x"), ident("y")]);
+}
+
+#[test]
+fn double_backslash_before_letters_is_a_row_break_unless_a_known_command() {
+    // `\\x` is a row break then `x`; `\\frac` is a doubly escaped `\frac`.
+    assert_eq!(tokens("1\\\\x"), vec![num("1"), Tok::RowSep, ident("x")]);
+    assert_eq!(tokens("\\\\frac"), vec![Tok::Frac]);
+}
+
+#[test]
+fn text_groups_nest_four_deep_not_five() {
+    // `\text{}` lexed as mathematics may nest 4 deep; the fifth level is a limit error.
+    let four = "\\text{\\text{\\text{\\text{1}}}}";
+    assert_eq!(tokens(four), vec![num("1")]);
+    let five = "\\text{\\text{\\text{\\text{\\text{1}}}}}";
+    assert!(matches!(
+        lex_with(five, &Limits::default()),
+        Err(MathError::Limit(_))
+    ));
+}
+
+#[test]
+fn answer_length_limit_is_inclusive() {
+    // An answer of exactly `max_answer_len` bytes is lexed; one byte more is a limit error.
+    let limits = Limits {
+        max_answer_len: 5,
+        ..Limits::default()
+    };
+    assert_eq!(
+        lex_with("1+2+3", &limits),
+        Ok(vec![num("1"), Tok::Plus, num("2"), Tok::Plus, num("3")])
+    );
+    assert!(matches!(
+        lex_with("1+2+34", &limits),
+        Err(MathError::Limit(_))
+    ));
+}
+
+#[test]
+fn thousands_separators_only_outside_brackets() {
+    // Inside ( [ \{ a comma separates items; after the bracket closes, 2,345 is one number.
+    assert_eq!(
+        tokens("(1,234)"),
+        vec![Tok::LParen, num("1"), Tok::Comma, num("234"), Tok::RParen]
+    );
+    assert_eq!(
+        tokens("[1,234]"),
+        vec![Tok::LBrack, num("1"), Tok::Comma, num("234"), Tok::RBrack]
+    );
+    assert_eq!(
+        tokens("\\{1,234\\}"),
+        vec![Tok::LSet, num("1"), Tok::Comma, num("234"), Tok::RSet]
+    );
+    assert_eq!(
+        tokens("(1) 2,345"),
+        vec![Tok::LParen, num("1"), Tok::RParen, num("2345")]
+    );
+    assert_eq!(
+        tokens("[1] 2,345"),
+        vec![Tok::LBrack, num("1"), Tok::RBrack, num("2345")]
+    );
+    assert_eq!(tokens("2,345"), vec![num("2345")]);
+}
+
+#[test]
+fn spaces_dollars_and_quotes_produce_nothing() {
+    // Whitespace, `$`, `~` and quotes are skipped, not words.
+    assert_eq!(tokens("$x$ \t\n\r~'\"`y"), vec![ident("x"), ident("y")]);
+}
+
+#[test]
+fn one_character_operators() {
+    // `*` is a product, `**` a power, `%` a percent sign, a lone `.` nothing.
+    assert_eq!(tokens("2*3"), vec![num("2"), Tok::Star, num("3")]);
+    assert_eq!(tokens("2**3"), vec![num("2"), Tok::Caret, num("3")]);
+    assert_eq!(tokens("5%"), vec![num("5"), Tok::Percent]);
+    assert_eq!(tokens("x . y"), vec![ident("x"), ident("y")]);
+    assert_eq!(tokens("x?"), vec![ident("x"), word("?")]);
+}
+
+#[test]
+fn two_character_relations_take_both_characters() {
+    // `!=`, `==`, `<=`, `>=` are one relation each; `!`, `=`, `<`, `>` alone are themselves.
+    assert_eq!(
+        tokens("x!=1"),
+        vec![ident("x"), Tok::Rel(Rel::Ne), num("1")]
+    );
+    assert_eq!(
+        tokens("x==1"),
+        vec![ident("x"), Tok::Rel(Rel::Eq), num("1")]
+    );
+    assert_eq!(
+        tokens("x<=1"),
+        vec![ident("x"), Tok::Rel(Rel::Le), num("1")]
+    );
+    assert_eq!(
+        tokens("x>=1"),
+        vec![ident("x"), Tok::Rel(Rel::Ge), num("1")]
+    );
+    assert_eq!(
+        tokens("3!<x>1=y"),
+        vec![
+            num("3"),
+            Tok::Bang,
+            Tok::Rel(Rel::Lt),
+            ident("x"),
+            Tok::Rel(Rel::Gt),
+            num("1"),
+            Tok::Rel(Rel::Eq),
+            ident("y")
+        ]
+    );
+}
+
+#[test]
+fn braced_comma_is_a_comma() {
+    // `{,}` (LaTeX's thousands separator) is one comma; `{,x}` is a brace group.
+    assert_eq!(tokens("{,}"), vec![Tok::Comma]);
+    assert_eq!(tokens("a{,}b"), vec![ident("a"), Tok::Comma, ident("b")]);
+    assert_eq!(
+        tokens("{,x}"),
+        vec![Tok::LBrace, Tok::Comma, ident("x"), Tok::RBrace]
+    );
+}
+
+#[test]
+fn non_ascii_goes_to_unicode_control_characters_are_words() {
+    // `π` and `≤` are read as characters; an ASCII control character is a one-character word.
+    assert_eq!(tokens("π"), vec![Tok::Const(Const::Pi)]);
+    assert_eq!(tokens("x≤1"), vec![ident("x"), Tok::Rel(Rel::Le), num("1")]);
+    assert_eq!(tokens("x\u{1}"), vec![ident("x"), word("\u{1}")]);
 }
