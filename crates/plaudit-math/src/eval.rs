@@ -442,13 +442,15 @@ impl Exact<'_> {
                 ) else {
                     return Ok(None);
                 };
-                if !(0..=1_000_000).contains(&n) {
+                if !(-1_000_000..=1_000_000).contains(&n) {
                     return Ok(None);
                 }
-                if k < 0 || k > n {
+                if k < 0 || (n >= 0 && k > n) {
                     return Ok(Some(Q::zero()));
                 }
-                let k = k.min(n - k);
+                // n ≥ 0: C(n, k) = C(n, n − k), the shorter product. n < 0: the generalised
+                // binomial n(n−1)…(n−k+1)/k! (`\binom{-1}{2}` = 1), an integer at every step too.
+                let k = if n >= 0 { k.min(n - k) } else { k };
                 if k > 3000 {
                     return Ok(None);
                 }
@@ -828,17 +830,21 @@ impl Numeric<'_> {
                     return None;
                 }
                 let k = near_int(k.re)?;
+                if k < 0 {
+                    return Some(real(0.0));
+                }
                 let whole = if is_real(z) { near_int(z.re) } else { None };
-                let Some(n) = whole else {
-                    // Any other n with a whole k: the generalised binomial, the falling factorial
-                    // n(n−1)…(n−k+1)/k!, a polynomial in n (so `\binom{n}{2}` = n(n−1)/2 at every
-                    // point where it is compared).
-                    if !(0..=1000).contains(&k) {
+                let Some(n) = whole.filter(|n| *n >= 0) else {
+                    // Any other n (a fraction, a complex number, a negative whole number): the
+                    // generalised binomial, the falling factorial n(n−1)…(n−k+1)/k!, a polynomial
+                    // in n (so `\binom{n}{2}` = n(n−1)/2 at every point where it is compared, and
+                    // `\binom{-1}{2}` = 1, as in exact arithmetic).
+                    if k > 1000 {
                         return None;
                     }
                     return Some((0..k).fold(one, |a, j| a * (z - j as f64) / (j + 1) as f64));
                 };
-                if n < 0 || k < 0 || k > n {
+                if k > n {
                     return Some(real(0.0));
                 }
                 let k = k.min(n - k);

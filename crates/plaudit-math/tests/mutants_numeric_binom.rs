@@ -3,8 +3,11 @@
 //! rational of a literal number (`rational_of`). Written from the cargo-mutants run over the
 //! end of `src/eval.rs` (docs/MUTANTS.md).
 
+mod common;
+
 use std::time::Duration;
 
+use common::correct;
 use num_bigint::BigInt;
 use num_rational::BigRational as Q;
 use plaudit_deadline::{Deadline, Ticker};
@@ -63,14 +66,35 @@ fn binomials_of_whole_numbers_have_their_values() {
 
 #[test]
 fn binomials_outside_zero_to_n_are_zero() {
-    // k below 0, k above n, and (for whole n) n below 0 give 0.
+    // k below 0 (for any n) and, for a whole n ≥ 0, k above n give 0.
     for mode in [Mode::Real, Mode::Complex] {
         assert_eq!(value(mode, "\\binom{5}{6}"), Some(C::new(0.0, 0.0)));
         assert_eq!(value(mode, "\\binom{5}{-1}"), Some(C::new(0.0, 0.0)));
-        assert_eq!(value(mode, "\\binom{-1}{2}"), Some(C::new(0.0, 0.0)));
         assert_eq!(value(mode, "\\binom{-3}{-5}"), Some(C::new(0.0, 0.0)));
+        assert_eq!(value(mode, "\\binom{1/2}{-1}"), Some(C::new(0.0, 0.0)));
         assert_eq!(value(mode, "\\binom{0}{1}"), Some(C::new(0.0, 0.0)));
     }
+}
+
+#[test]
+fn a_negative_whole_n_has_the_generalised_binomial() {
+    // n(n−1)…(n−k+1)/k! for n < 0 too (as the documentation says for any n): `\binom{-1}{2}`
+    // is (−1)(−2)/2 = 1, not 0, on both paths (this was 0 in floating point, no exact value).
+    for mode in [Mode::Real, Mode::Complex] {
+        assert_eq!(value(mode, "\\binom{-1}{2}"), Some(C::new(1.0, 0.0)));
+        assert_eq!(value(mode, "\\binom{-2}{3}"), Some(C::new(-4.0, 0.0)));
+        assert_eq!(value(mode, "\\binom{-5}{0}"), Some(C::new(1.0, 0.0)));
+    }
+    assert!(correct("1", "\\binom{-1}{2}"));
+    assert!(correct("-4", "\\binom{-2}{3}"));
+    assert!(!correct("0", "\\binom{-1}{2}"));
+    // Exactly: (−10^6)(−10^6 − 1)/2, beyond the doubles' 2^53.
+    assert!(correct("500000500000", "\\binom{-1000000}{2}"));
+    assert!(!correct("500000500001", "\\binom{-1000000}{2}"));
+    assert!(correct(
+        "-\\frac{\\pi}{2}",
+        "\\binom{-2}{3} \\cdot \\frac{\\pi}{8}"
+    ));
 }
 
 #[test]
@@ -102,8 +126,7 @@ fn the_generalised_binomial_of_a_fraction_or_a_complex_n() {
         assert_near(value(mode, "\\binom{5/2}{3}"), (0.3125, 0.0));
         assert_near(value(mode, "\\binom{3/2}{1}"), (1.5, 0.0));
         assert_near(value(mode, "\\binom{1/2}{0}"), (1.0, 0.0));
-        // k below 0 or above 1000: no value.
-        assert_eq!(value(mode, "\\binom{1/2}{-1}"), None);
+        // k above 1000: no value.
         assert_eq!(value(mode, "\\binom{1/2}{1001}"), None);
     }
     // A complex n: i(i − 1)/2 = (−1 − i)/2.
