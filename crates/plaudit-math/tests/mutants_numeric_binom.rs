@@ -5,49 +5,14 @@
 
 mod common;
 
-use std::time::Duration;
-
-use common::correct;
+use common::{assert_near, correct, value};
 use num_bigint::BigInt;
 use num_rational::BigRational as Q;
-use plaudit_deadline::{Deadline, Ticker};
-use plaudit_math::eval::{rational_of, Mode, Numeric, C};
-use plaudit_math::{parse, Limits, Node};
-
-fn eval_node(mode: Mode, n: &Node) -> Option<C> {
-    let d = Deadline::after(Duration::from_secs(60));
-    let ticker = Ticker::new(&d, 64);
-    Numeric {
-        ticker: &ticker,
-        env: &[],
-        mode,
-    }
-    .eval(n)
-    .unwrap()
-}
-
-fn node(latex: &str) -> Node {
-    let d = Deadline::after(Duration::from_secs(60));
-    parse(latex, &Limits::default(), &d).unwrap_or_else(|e| panic!("{latex}: {e:?}"))
-}
-
-fn value(mode: Mode, latex: &str) -> Option<C> {
-    eval_node(mode, &node(latex))
-}
+use plaudit_math::eval::{rational_of, Mode, C};
+use plaudit_math::Node;
 
 fn q(n: i64, d: i64) -> Q {
     Q::new(BigInt::from(n), BigInt::from(d))
-}
-
-/// `got` is `want` up to rounding.
-#[track_caller]
-fn assert_near(got: Option<C>, want: (f64, f64)) {
-    let want = C::new(want.0, want.1);
-    let got = got.unwrap_or_else(|| panic!("no value, want {want}"));
-    assert!(
-        (got - want).norm() <= 1e-12 * want.norm().max(1.0),
-        "got {got}, want {want}"
-    );
 }
 
 #[test]

@@ -3,31 +3,14 @@
 //! (`(-8)^{1/3}`, `5!`, `\log_{10} 100`). Written from the cargo-mutants run over
 //! `Numeric::pow_nonzero` and `Numeric::apply` in `src/eval.rs` (docs/MUTANTS.md).
 
+mod common;
+
 use std::f64::consts::{FRAC_PI_2, FRAC_PI_3, FRAC_PI_4, FRAC_PI_6, LN_10, PI};
-use std::time::Duration;
 
-use plaudit_deadline::{Deadline, Ticker};
+use common::{assert_near, eval_node, value};
 use plaudit_math::ast::Func;
-use plaudit_math::eval::{Mode, Numeric, C};
-use plaudit_math::{parse, Limits, Node};
-
-fn eval_node(mode: Mode, n: &Node) -> Option<C> {
-    let d = Deadline::after(Duration::from_secs(60));
-    let ticker = Ticker::new(&d, 64);
-    Numeric {
-        ticker: &ticker,
-        env: &[],
-        mode,
-    }
-    .eval(n)
-    .unwrap()
-}
-
-fn value(mode: Mode, latex: &str) -> Option<C> {
-    let d = Deadline::after(Duration::from_secs(60));
-    let n = parse(latex, &Limits::default(), &d).unwrap_or_else(|e| panic!("{latex}: {e:?}"));
-    eval_node(mode, &n)
-}
+use plaudit_math::eval::{Mode, C};
+use plaudit_math::Node;
 
 fn real(latex: &str) -> Option<C> {
     value(Mode::Real, latex)
@@ -35,17 +18,6 @@ fn real(latex: &str) -> Option<C> {
 
 fn complex(latex: &str) -> Option<C> {
     value(Mode::Complex, latex)
-}
-
-/// `got` is `want` up to rounding.
-#[track_caller]
-fn assert_near(got: Option<C>, want: (f64, f64)) {
-    let want = C::new(want.0, want.1);
-    let got = got.unwrap_or_else(|| panic!("no value, want {want}"));
-    assert!(
-        (got - want).norm() <= 1e-12 * want.norm().max(1.0),
-        "got {got}, want {want}"
-    );
 }
 
 #[test]
