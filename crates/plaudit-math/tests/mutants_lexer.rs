@@ -195,3 +195,114 @@ fn non_ascii_goes_to_unicode_control_characters_are_words() {
     assert_eq!(tokens("x≤1"), vec![ident("x"), Tok::Rel(Rel::Le), num("1")]);
     assert_eq!(tokens("x\u{1}"), vec![ident("x"), word("\u{1}")]);
 }
+
+#[test]
+fn unicode_symbols_are_their_latex_tokens() {
+    // Each mathematical Unicode symbol reads as the token of its LaTeX command.
+    let cases: Vec<(&str, Tok)> = vec![
+        ("π", Tok::Const(Const::Pi)),
+        ("∞", Tok::Const(Const::Inf)),
+        ("√", Tok::Sqrt),
+        ("×", Tok::Star),
+        ("·", Tok::Star),
+        ("⋅", Tok::Star),
+        ("∙", Tok::Star),
+        ("÷", Tok::Slash),
+        ("∕", Tok::Slash),
+        ("−", Tok::Minus),
+        ("–", Tok::Minus),
+        ("—", Tok::Minus),
+        ("±", Tok::Pm),
+        ("∓", Tok::Pm),
+        ("≤", Tok::Rel(Rel::Le)),
+        ("⩽", Tok::Rel(Rel::Le)),
+        ("≥", Tok::Rel(Rel::Ge)),
+        ("⩾", Tok::Rel(Rel::Ge)),
+        ("≠", Tok::Rel(Rel::Ne)),
+        ("≈", Tok::Approx),
+        ("≡", Tok::Rel(Rel::Eq)),
+        ("∈", Tok::Rel(Rel::In)),
+        ("∪", Tok::Cup),
+        ("°", Tok::Degree),
+        ("∅", Tok::EmptySet),
+        ("ℝ", Tok::Reals),
+        ("α", ident("alpha")),
+        ("β", ident("beta")),
+        ("γ", ident("gamma")),
+        ("δ", ident("delta")),
+        ("θ", ident("theta")),
+        ("λ", ident("lambda")),
+        ("μ", ident("mu")),
+        ("φ", ident("phi")),
+        ("ω", ident("omega")),
+    ];
+    for (s, t) in cases {
+        assert_eq!(tokens(&format!("1{s}")), vec![num("1"), t], "{s}");
+    }
+}
+
+#[test]
+fn unicode_superscripts_and_half_expand() {
+    // `²` and `³` are powers, `½` is the bracketed fraction (1/2).
+    assert_eq!(tokens("x²"), vec![ident("x"), Tok::Caret, num("2")]);
+    assert_eq!(tokens("x³"), vec![ident("x"), Tok::Caret, num("3")]);
+    assert_eq!(
+        tokens("3½"),
+        vec![
+            num("3"),
+            Tok::LParen,
+            num("1"),
+            Tok::Slash,
+            num("2"),
+            Tok::RParen
+        ]
+    );
+}
+
+#[test]
+fn unicode_spaces_and_other_symbols_produce_nothing() {
+    // No-break, thin and zero-width spaces and unknown symbols (`→`) are skipped.
+    assert_eq!(
+        tokens("x\u{a0}\u{2009}\u{202f}\u{200b}→y"),
+        vec![ident("x"), ident("y")]
+    );
+}
+
+#[test]
+fn unicode_letters_run_into_one_word() {
+    // Letters outside the known Greek ones form one word with the letters that follow.
+    assert_eq!(tokens("é"), vec![word("é")]);
+    assert_eq!(tokens("ñandú+1"), vec![word("ñandú"), Tok::Plus, num("1")]);
+    assert_eq!(tokens("5 Ω"), vec![num("5"), word("Ω")]);
+}
+
+#[test]
+fn latex_spaces_separate_thousands() {
+    // `\!`, `\,` and `\ ` between digit groups are thousands separators.
+    assert_eq!(tokens("1\\!234"), vec![num("1234")]);
+    assert_eq!(tokens("1\\,234"), vec![num("1234")]);
+    assert_eq!(tokens("1\\ 234"), vec![num("1234")]);
+    assert_eq!(tokens("32,\\! 349"), vec![num("32349")]);
+}
+
+#[test]
+fn thousands_groups_need_one_space_three_digits_and_a_short_lead() {
+    // One space separates groups, two do not; a comma then a space is a list; a group of more
+    // than three digits, a lead of more than three digits or a leading 0 is not a thousands group.
+    assert_eq!(tokens("1 234"), vec![num("1234")]);
+    assert_eq!(tokens("1  234"), vec![num("1"), num("234")]);
+    assert_eq!(tokens("1, 234"), vec![num("1"), Tok::Comma, num("234")]);
+    assert_eq!(tokens("1,23456"), vec![num("1"), Tok::Comma, num("23456")]);
+    assert_eq!(
+        tokens("12345,678"),
+        vec![num("12345"), Tok::Comma, num("678")]
+    );
+    assert_eq!(tokens("0,123"), vec![num("0"), Tok::Comma, num("123")]);
+    assert_eq!(tokens("1,234,567"), vec![num("1234567")]);
+}
+
+#[test]
+fn number_after_a_dot_command_has_no_thousands_groups() {
+    // A number right after `\.` (a consumed dot) does not read `,234` as a thousands group.
+    assert_eq!(tokens("\\.1,234"), vec![num("1"), Tok::Comma, num("234")]);
+}
