@@ -306,3 +306,81 @@ fn number_after_a_dot_command_has_no_thousands_groups() {
     // A number right after `\.` (a consumed dot) does not read `,234` as a thousands group.
     assert_eq!(tokens("\\.1,234"), vec![num("1"), Tok::Comma, num("234")]);
 }
+
+#[test]
+fn dot_before_letters_is_not_taken_by_the_number() {
+    // In `5.e3` the dot ends the number: `e3` is the variable e and 3, not an exponent.
+    assert_eq!(tokens("5.e3"), vec![num("5"), ident("e"), num("3")]);
+    assert_eq!(tokens("5. x"), vec![num("5"), ident("x")]);
+}
+
+#[test]
+fn digit_limit_is_inclusive() {
+    // A number of exactly `max_digits` digits is lexed; one digit more is a limit error.
+    let limits = Limits {
+        max_digits: 3,
+        ..Limits::default()
+    };
+    assert_eq!(lex_with("123", &limits), Ok(vec![num("123")]));
+    assert!(matches!(
+        lex_with("1234", &limits),
+        Err(MathError::Limit(_))
+    ));
+}
+
+#[test]
+fn plain_words_for_constants_operators_and_relations() {
+    // `pi`, `cdot`, `div`, `le`, `ge`, `ne`, `lt`, `gt`, `deg`, `percent` without a backslash.
+    let cases: Vec<(&str, Tok)> = vec![
+        ("pi", Tok::Const(Const::Pi)),
+        ("cdot", Tok::Star),
+        ("times", Tok::Star),
+        ("div", Tok::Slash),
+        ("le", Tok::Rel(Rel::Le)),
+        ("leq", Tok::Rel(Rel::Le)),
+        ("ge", Tok::Rel(Rel::Ge)),
+        ("geq", Tok::Rel(Rel::Ge)),
+        ("ne", Tok::Rel(Rel::Ne)),
+        ("neq", Tok::Rel(Rel::Ne)),
+        ("lt", Tok::Rel(Rel::Lt)),
+        ("gt", Tok::Rel(Rel::Gt)),
+        ("degrees", Tok::Degree),
+        ("degree", Tok::Degree),
+        ("deg", Tok::Degree),
+        ("percent", Tok::Percent),
+        ("PI", Tok::Const(Const::Pi)),
+    ];
+    for (s, t) in cases {
+        assert_eq!(tokens(&format!("1 {s}")), vec![num("1"), t], "{s}");
+    }
+}
+
+#[test]
+fn color_group_is_skipped() {
+    // `\color{red}` takes its brace group with it: only what follows is lexed.
+    assert_eq!(tokens("\\color{red}x"), vec![ident("x")]);
+    assert_eq!(tokens("\\color {red} 2"), vec![num("2")]);
+}
+
+#[test]
+fn brace_group_skips_escaped_braces() {
+    // In `\text{=\{}` the escaped `\{` does not open a group: the group is `=\{`.
+    assert_eq!(
+        tokens("\\text{=\\{}x"),
+        vec![Tok::Rel(Rel::Eq), Tok::LSet, ident("x")]
+    );
+}
+
+#[test]
+fn doubly_escaped_check_only_after_two_backslashes() {
+    // `\lneq` is one unknown command (a word), not `l` and an escaped `\neq`.
+    assert_eq!(tokens("\\lneq"), vec![word("lneq")]);
+    assert_eq!(tokens("\\xpi"), vec![word("xpi")]);
+}
+
+#[test]
+fn escaped_percent_and_bar() {
+    // `\%` is a percent sign and `\|` a bar (a norm's delimiter).
+    assert_eq!(tokens("5\\%"), vec![num("5"), Tok::Percent]);
+    assert_eq!(tokens("\\|x\\|"), vec![Tok::Bar, ident("x"), Tok::Bar]);
+}
