@@ -384,3 +384,46 @@ fn escaped_percent_and_bar() {
     assert_eq!(tokens("5\\%"), vec![num("5"), Tok::Percent]);
     assert_eq!(tokens("\\|x\\|"), vec![Tok::Bar, ident("x"), Tok::Bar]);
 }
+
+#[test]
+fn latex_commands_are_their_tokens() {
+    // Each operator, relation, bracket and separator command reads as its token.
+    let cases: Vec<(&str, Tok)> = vec![
+        ("cdot", Tok::Star),
+        ("times", Tok::Star),
+        ("ast", Tok::Star),
+        ("bullet", Tok::Star),
+        ("lt", Tok::Rel(Rel::Lt)),
+        ("gt", Tok::Rel(Rel::Gt)),
+        ("equiv", Tok::Rel(Rel::Eq)),
+        ("cong", Tok::Rel(Rel::Eq)),
+        ("lvert", Tok::Bar),
+        ("rvert", Tok::Bar),
+        ("vert", Tok::Bar),
+        ("mid", Tok::Bar),
+        ("lfloor", Tok::LFloor),
+        ("rfloor", Tok::RFloor),
+        ("lceil", Tok::LCeil),
+        ("rceil", Tok::RCeil),
+        ("lbrace", Tok::LSet),
+        ("rbrace", Tok::RSet),
+        ("langle", Tok::LParen),
+        ("rangle", Tok::RParen),
+        ("land", Tok::Sep),
+        ("wedge", Tok::Sep),
+        ("lor", Tok::Sep),
+        ("vee", Tok::Sep),
+        ("cr", Tok::RowSep),
+        ("exp", Tok::Func(Func::Exp)),
+    ];
+    for (s, t) in cases {
+        assert_eq!(tokens(&format!("x\\{s}")), vec![ident("x"), t], "{s}");
+    }
+}
+
+#[test]
+fn left_dot_takes_its_dot() {
+    // `\left.` is an invisible delimiter: its dot does not start the number after it.
+    assert_eq!(tokens("\\left.5\\right|"), vec![num("5"), Tok::Bar]);
+    assert_eq!(tokens("\\big.5"), vec![num("5")]);
+}
