@@ -427,3 +427,68 @@ fn left_dot_takes_its_dot() {
     assert_eq!(tokens("\\left.5\\right|"), vec![num("5"), Tok::Bar]);
     assert_eq!(tokens("\\big.5"), vec![num("5")]);
 }
+
+#[test]
+fn dots_commands_are_an_ellipsis() {
+    // `\dots`, `\ldots`, `\cdots`, `\vdots`, `\ddots` are all the word `...`.
+    for s in ["dots", "ldots", "cdots", "vdots", "ddots"] {
+        assert_eq!(
+            tokens(&format!("1,\\{s}")),
+            vec![num("1"), Tok::Comma, word("...")],
+            "{s}"
+        );
+    }
+}
+
+#[test]
+fn array_column_specification_is_skipped_only_after_begin_array() {
+    // `\begin{array}{cc}` drops its column group; other environments keep a following group.
+    assert_eq!(
+        tokens("\\begin{array}{cc}1&2\\end{array}{3}"),
+        vec![
+            Tok::Begin("array".into()),
+            num("1"),
+            Tok::Amp,
+            num("2"),
+            Tok::End("array".into()),
+            Tok::LBrace,
+            num("3"),
+            Tok::RBrace
+        ]
+    );
+    assert_eq!(
+        tokens("\\begin{cases}{x}\\end{cases}"),
+        vec![
+            Tok::Begin("cases".into()),
+            Tok::LBrace,
+            ident("x"),
+            Tok::RBrace,
+            Tok::End("cases".into())
+        ]
+    );
+}
+
+#[test]
+fn text_with_digits_or_one_character_is_mathematics() {
+    // `\text{12}` and `\text{x}` are lexed as mathematics, `\text{apples and pears}` as words.
+    assert_eq!(tokens("\\text{12}"), vec![num("12")]);
+    assert_eq!(tokens("\\text{x}"), vec![ident("x")]);
+    assert_eq!(
+        tokens("\\text{apples and pears}"),
+        vec![word("apples"), Tok::Sep, word("pears")]
+    );
+    assert_eq!(
+        tokens("\\text{red or blue}"),
+        vec![word("red"), Tok::Sep, word("blue")]
+    );
+}
+
+#[test]
+fn text_function_name_alone_is_a_function() {
+    // `\text{sin}` is the sine; `\text{log scale}` (more than one word) is words.
+    assert_eq!(tokens("\\text{sin}"), vec![Tok::Func(Func::Sin)]);
+    assert_eq!(
+        tokens("\\text{log scale}"),
+        vec![word("log"), word("scale")]
+    );
+}
