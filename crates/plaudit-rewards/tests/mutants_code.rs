@@ -4,8 +4,8 @@
 
 mod common;
 
-use common::{details, one, reward, status, value};
-use plaudit_core::{Params, Status, Store};
+use common::{build_error, details, one, reward, status, value};
+use plaudit_core::{Status, Store};
 use serde_json::{json, Value};
 
 const CODE_REWARDS: [&str; 4] = [
@@ -14,16 +14,6 @@ const CODE_REWARDS: [&str; 4] = [
     "code_efficiency",
     "code_verpo",
 ];
-
-/// The error `name`'s build gives for `params`.
-fn build_err(name: &str, params: Value) -> String {
-    let info = plaudit_rewards::all()
-        .into_iter()
-        .find(|i| i.name == name)
-        .unwrap();
-    let p = Params::from_json(info.params, &params, &[]).unwrap();
-    (info.build)(&p).err().expect("a build error")
-}
 
 fn python(body: &str) -> String {
     format!("```python\n{body}\n```")
@@ -43,7 +33,7 @@ fn sample_f(pre: &str, reference: Value) -> Value {
 fn code_rewards_refuse_a_max_time_limit_below_the_time_limit() {
     for name in CODE_REWARDS {
         assert_eq!(
-            build_err(
+            build_error(
                 name,
                 json!({"time_limit_ms": 2000, "max_time_limit_ms": 1999})
             ),
@@ -62,7 +52,7 @@ fn code_rewards_refuse_a_max_time_limit_below_the_time_limit() {
 fn code_rewards_refuse_a_max_memory_below_the_memory_limit() {
     for name in CODE_REWARDS {
         assert_eq!(
-            build_err(name, json!({"memory_mb": 512, "max_memory_mb": 511})),
+            build_error(name, json!({"memory_mb": 512, "max_memory_mb": 511})),
             "`max_memory_mb` (511) is below `memory_mb` (512)"
         );
         reward(name, json!({"memory_mb": 512, "max_memory_mb": 512}), &[]);

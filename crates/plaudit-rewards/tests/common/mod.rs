@@ -5,18 +5,32 @@
 
 use std::sync::Arc;
 
-use plaudit_core::{Ctx, Deadline, GroupCtx, Member, Outcome, Params, Reward, Sample, Status};
+use plaudit_core::{
+    Ctx, Deadline, GroupCtx, Member, Outcome, Params, Reward, RewardInfo, Sample, Status,
+};
 use serde_json::Value;
 
 /// The catalogue's reward `name` built with `params`; `components` are the spec's component
 /// names its parameters may refer to.
 pub fn reward(name: &str, params: Value, components: &[&str]) -> Arc<dyn Reward> {
-    let info = plaudit_rewards::all()
-        .into_iter()
-        .find(|i| i.name == name)
-        .unwrap_or_else(|| panic!("no reward {name}"));
+    let info = info(name);
     let p = Params::from_json(info.params, &params, components).unwrap();
     (info.build)(&p).unwrap()
+}
+
+/// The error building the catalogue's reward `name` with `params` gives (parameters that pass
+/// their declared checks, refused by the reward's own build).
+pub fn build_error(name: &str, params: Value) -> String {
+    let info = info(name);
+    let p = Params::from_json(info.params, &params, &[]).unwrap();
+    (info.build)(&p).err().expect("a build error")
+}
+
+fn info(name: &str) -> RewardInfo {
+    plaudit_rewards::all()
+        .into_iter()
+        .find(|i| i.name == name)
+        .unwrap_or_else(|| panic!("no reward {name}"))
 }
 
 pub fn sample(v: Value) -> Sample {
