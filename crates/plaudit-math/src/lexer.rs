@@ -59,6 +59,60 @@ pub enum Tok {
     Reals,
 }
 
+/// A Unicode superscript character as the ASCII character it raises (`²` → `2`, `⁻` → `-`).
+fn superscript(c: char) -> Option<char> {
+    Some(match c {
+        '⁰' => '0',
+        '¹' => '1',
+        '²' => '2',
+        '³' => '3',
+        '⁴' => '4',
+        '⁵' => '5',
+        '⁶' => '6',
+        '⁷' => '7',
+        '⁸' => '8',
+        '⁹' => '9',
+        '⁺' => '+',
+        '⁻' => '-',
+        _ => return None,
+    })
+}
+
+/// A Unicode subscript character as the ASCII character it lowers (`₃` → `3`).
+fn subscript(c: char) -> Option<char> {
+    Some(match c {
+        '₀'..='₉' => char::from(b'0' + (c as u32 - '₀' as u32) as u8),
+        '₊' => '+',
+        '₋' => '-',
+        _ => return None,
+    })
+}
+
+/// A Unicode vulgar fraction as its numerator and denominator (`¾` → 3/4).
+fn vulgar_fraction(c: char) -> Option<(u8, u8)> {
+    Some(match c {
+        '½' => (1, 2),
+        '⅓' => (1, 3),
+        '⅔' => (2, 3),
+        '¼' => (1, 4),
+        '¾' => (3, 4),
+        '⅕' => (1, 5),
+        '⅖' => (2, 5),
+        '⅗' => (3, 5),
+        '⅘' => (4, 5),
+        '⅙' => (1, 6),
+        '⅚' => (5, 6),
+        '⅐' => (1, 7),
+        '⅛' => (1, 8),
+        '⅜' => (3, 8),
+        '⅝' => (5, 8),
+        '⅞' => (7, 8),
+        '⅑' => (1, 9),
+        '⅒' => (1, 10),
+        _ => return None,
+    })
+}
+
 fn greek(name: &str) -> bool {
     matches!(
         name,
@@ -425,9 +479,9 @@ impl Lexer<'_, '_> {
         let t = match ch {
             'π' => Tok::Const(Const::Pi),
             '∞' => Tok::Const(Const::Inf),
-            '√' => Tok::Sqrt,
+            '√' | '∛' | '∜' => return self.radical(ch),
             '×' | '·' | '⋅' | '∙' => Tok::Star,
-            '÷' | '∕' => Tok::Slash,
+            '÷' | '∕' | '⁄' => Tok::Slash,
             '−' | '–' | '—' => Tok::Minus,
             '±' => Tok::Pm,
             '∓' => Tok::Pm,
@@ -441,20 +495,24 @@ impl Lexer<'_, '_> {
             '°' => Tok::Degree,
             '∅' => Tok::EmptySet,
             'ℝ' => Tok::Reals,
-            '²' => {
-                self.push(Tok::Caret);
-                Tok::Num("2".into())
+            c if superscript(c).is_some() => {
+                self.i -= c.len_utf8();
+                return self.script(superscript, Tok::Caret);
             }
-            '³' => {
-                self.push(Tok::Caret);
-                Tok::Num("3".into())
+            c if subscript(c).is_some() => {
+                self.i -= c.len_utf8();
+                return self.script(subscript, Tok::Underscore);
             }
-            '½' => {
-                self.push(Tok::LParen);
-                self.push(Tok::Num("1".into()));
-                self.push(Tok::Slash);
-                self.push(Tok::Num("2".into()));
-                Tok::RParen
+            c if vulgar_fraction(c).is_some() => {
+                // As `\frac{p}{q}`, so that `2½` is the mixed number 5/2, as `2\frac12` is.
+                let (p, q) = vulgar_fraction(c).unwrap_or((1, 1));
+                self.push(Tok::Frac);
+                for n in [p, q] {
+                    self.push(Tok::LBrace);
+                    self.push(Tok::Num(n.to_string()));
+                    self.push(Tok::RBrace);
+                }
+                return Ok(());
             }
             '\u{a0}' | '\u{2009}' | '\u{202f}' | '\u{200b}' => return Ok(()),
             'α' => Tok::Ident("alpha".into()),
@@ -514,6 +572,70 @@ impl Lexer<'_, '_> {
             return 0;
         }
         k
+    }
+
+    /// `√16`, `∛8`, `∜81`: a radical sign takes the whole number written after it (`√16` is 4,
+    /// where LaTeX's `\sqrt16` takes one digit: √1·6), or else what `\sqrt` takes (a group,
+    /// a symbol).
+    fn radical(&mut self, sign: char) -> Result<(), MathError> {
+        self.push(Tok::Sqrt);
+        let index = match sign {
+            '∛' => Some("3"),
+            '∜' => Some("4"),
+            _ => None,
+        };
+        if let Some(k) = index {
+            self.push(Tok::LBrack);
+            self.push(Tok::Num(k.into()));
+            self.push(Tok::RBrack);
+        }
+        while self.peek() == b' ' {
+            self.i += 1;
+        }
+        if self.peek().is_ascii_digit() || (self.peek() == b'.' && self.at(1).is_ascii_digit()) {
+            self.push(Tok::LBrace);
+            self.number()?;
+            self.push(Tok::RBrace);
+        }
+        Ok(())
+    }
+
+    /// A run of Unicode superscripts (`x²³`, `10⁻⁶`) or subscripts (`x₁₂`) as one `^{…}` or
+    /// `_{…}` group: `mark` is the caret or the underscore, `map` reads each character.
+    fn script(&mut self, map: fn(char) -> Option<char>, mark: Tok) -> Result<(), MathError> {
+        self.push(mark);
+        self.push(Tok::LBrace);
+        let mut digits = String::new();
+        while let Some(c) = self.s[self.i..].chars().next() {
+            let Some(a) = map(c) else { break };
+            self.ticker.tick()?;
+            self.i += c.len_utf8();
+            if a.is_ascii_digit() {
+                digits.push(a);
+                continue;
+            }
+            if !digits.is_empty() {
+                self.script_number(std::mem::take(&mut digits))?;
+            }
+            self.push(if a == '-' { Tok::Minus } else { Tok::Plus });
+        }
+        if !digits.is_empty() {
+            self.script_number(digits)?;
+        }
+        self.push(Tok::RBrace);
+        Ok(())
+    }
+
+    fn script_number(&mut self, digits: String) -> Result<(), MathError> {
+        if digits.len() > self.limits.max_digits {
+            return Err(MathError::Limit(format!(
+                "number with {} digits (max {})",
+                digits.len(),
+                self.limits.max_digits
+            )));
+        }
+        self.push(Tok::Num(digits));
+        Ok(())
     }
 
     fn digits(&mut self) -> usize {

@@ -204,7 +204,6 @@ fn unicode_symbols_are_their_latex_tokens() {
     let cases: Vec<(&str, Tok)> = vec![
         ("π", Tok::Const(Const::Pi)),
         ("∞", Tok::Const(Const::Inf)),
-        ("√", Tok::Sqrt),
         ("×", Tok::Star),
         ("·", Tok::Star),
         ("⋅", Tok::Star),
@@ -244,21 +243,141 @@ fn unicode_symbols_are_their_latex_tokens() {
 }
 
 #[test]
-fn unicode_superscripts_and_half_expand() {
-    // `²` and `³` are powers, `½` is the bracketed fraction (1/2).
-    assert_eq!(tokens("x²"), vec![ident("x"), Tok::Caret, num("2")]);
-    assert_eq!(tokens("x³"), vec![ident("x"), Tok::Caret, num("3")]);
+fn unicode_superscripts_subscripts_and_fractions_expand() {
+    // A run of superscripts is one `^{…}` group (signs included), a run of subscripts one
+    // `_{…}` group, and a vulgar fraction is `\frac{p}{q}` (so `3½` is a mixed number).
+    let group = |mark: Tok, inner: Vec<Tok>| {
+        let mut v = vec![mark, Tok::LBrace];
+        v.extend(inner);
+        v.push(Tok::RBrace);
+        v
+    };
+    let after = |first: Tok, rest: Vec<Tok>| {
+        let mut v = vec![first];
+        v.extend(rest);
+        v
+    };
     assert_eq!(
-        tokens("3½"),
+        tokens("x²"),
+        after(ident("x"), group(Tok::Caret, vec![num("2")]))
+    );
+    assert_eq!(
+        tokens("x³"),
+        after(ident("x"), group(Tok::Caret, vec![num("3")]))
+    );
+    assert_eq!(
+        tokens("2¹⁰"),
+        after(num("2"), group(Tok::Caret, vec![num("10")]))
+    );
+    assert_eq!(
+        tokens("10⁻⁶"),
+        after(num("10"), group(Tok::Caret, vec![Tok::Minus, num("6")]))
+    );
+    assert_eq!(
+        tokens("x⁰⁴⁵⁶⁷⁸⁹⁺¹"),
+        after(
+            ident("x"),
+            group(Tok::Caret, vec![num("0456789"), Tok::Plus, num("1")])
+        )
+    );
+    assert_eq!(
+        tokens("x₁₂"),
+        after(ident("x"), group(Tok::Underscore, vec![num("12")]))
+    );
+    assert_eq!(
+        tokens("a₀₃₋₊₉"),
+        after(
+            ident("a"),
+            group(
+                Tok::Underscore,
+                vec![num("03"), Tok::Minus, Tok::Plus, num("9")]
+            )
+        )
+    );
+    let frac = |p: &str, q: &str| {
         vec![
+            Tok::Frac,
+            Tok::LBrace,
+            num(p),
+            Tok::RBrace,
+            Tok::LBrace,
+            num(q),
+            Tok::RBrace,
+        ]
+    };
+    assert_eq!(tokens("3½"), after(num("3"), frac("1", "2")));
+    let fractions = [
+        ("⅓", "1", "3"),
+        ("⅔", "2", "3"),
+        ("¼", "1", "4"),
+        ("¾", "3", "4"),
+        ("⅕", "1", "5"),
+        ("⅖", "2", "5"),
+        ("⅗", "3", "5"),
+        ("⅘", "4", "5"),
+        ("⅙", "1", "6"),
+        ("⅚", "5", "6"),
+        ("⅐", "1", "7"),
+        ("⅛", "1", "8"),
+        ("⅜", "3", "8"),
+        ("⅝", "5", "8"),
+        ("⅞", "7", "8"),
+        ("⅑", "1", "9"),
+        ("⅒", "1", "10"),
+    ];
+    for (c, p, q) in fractions {
+        assert_eq!(tokens(c), frac(p, q), "{c}");
+    }
+}
+
+#[test]
+fn a_unicode_superscript_run_is_bounded_by_the_digit_limit() {
+    // As a written number: more superscript digits than `max_digits` is a limit error.
+    let limits = Limits {
+        max_digits: 3,
+        ..Limits::default()
+    };
+    let d = common::deadline();
+    let ticker = Ticker::new(&d, 64);
+    assert!(lex("x¹²³", &limits, &ticker).is_ok());
+    match lex("x¹²³⁴", &limits, &ticker) {
+        Err(MathError::Limit(m)) => assert_eq!(m, "number with 4 digits (max 3)"),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn a_radical_sign_takes_the_whole_number_after_it() {
+    // `√16` is the root of 16 (not √1·6 as LaTeX's `\sqrt16`), spaces allowed; `∛` and `∜`
+    // carry their index; before anything but a number the sign is `\sqrt` alone.
+    let root = |index: Option<&str>, n: &str| {
+        let mut v = vec![Tok::Sqrt];
+        if let Some(k) = index {
+            v.extend([Tok::LBrack, num(k), Tok::RBrack]);
+        }
+        v.extend([Tok::LBrace, num(n), Tok::RBrace]);
+        v
+    };
+    assert_eq!(tokens("√16"), root(None, "16"));
+    assert_eq!(tokens("√  144"), root(None, "144"));
+    assert_eq!(tokens("√2.25"), root(None, "2.25"));
+    assert_eq!(tokens("√.25"), root(None, ".25"));
+    assert_eq!(tokens("∛27"), root(Some("3"), "27"));
+    assert_eq!(tokens("∜81"), root(Some("4"), "81"));
+    assert_eq!(tokens("√x"), vec![Tok::Sqrt, ident("x")]);
+    assert_eq!(
+        tokens("∛(x)"),
+        vec![
+            Tok::Sqrt,
+            Tok::LBrack,
             num("3"),
+            Tok::RBrack,
             Tok::LParen,
-            num("1"),
-            Tok::Slash,
-            num("2"),
+            ident("x"),
             Tok::RParen
         ]
     );
+    assert_eq!(tokens("2⁄3"), vec![num("2"), Tok::Slash, num("3")]);
 }
 
 #[test]
