@@ -701,8 +701,68 @@ impl Lexer<'_, '_> {
                 self.limits.max_digits
             )));
         }
+        if let Some((before, adjacent)) = self.number_before() {
+            // `3 1/2` is the mixed number 7/2, as `3\frac12` is. Any other two numbers with only
+            // spacing or words between them (`2 5`, `2 \text{ apples } 5`, `2 → 5`) are refused:
+            // multiplying them would make `10` of `2 \Rightarrow 5`.
+            if adjacent && self.mixed_fraction(&before, &text) {
+                return Ok(());
+            }
+            return Err(MathError::Parse(format!(
+                "two numbers side by side: `{before}` and `{text}`"
+            )));
+        }
         self.push(Tok::Num(text));
         Ok(())
+    }
+
+    /// The number just before the one being read, when nothing but spacing or words (which the
+    /// parser drops) separates them, and whether nothing at all does; not a script's number.
+    fn number_before(&self) -> Option<(String, bool)> {
+        let words = self
+            .out
+            .iter()
+            .rev()
+            .take_while(|t| matches!(t, Tok::Word(_)))
+            .count();
+        let k = self.out.len().checked_sub(words + 1)?;
+        // A script's number is not one of two side by side: `\log_2 8`, `x^2 3` (x²·3 in LaTeX).
+        let script = k > 0 && matches!(self.out[k - 1], Tok::Underscore | Tok::Caret);
+        match &self.out[k] {
+            Tok::Num(n) if !script => Some((n.clone(), words == 0)),
+            _ => None,
+        }
+    }
+
+    /// After a whole number `int` and a whole number `p` just read: when `/q` follows with a
+    /// whole `q > p`, pushes `p/q` as `\frac{p}{q}` (which the parser adds to `int`), past it.
+    fn mixed_fraction(&mut self, int: &str, p: &str) -> bool {
+        let whole = |t: &str| !t.is_empty() && t.bytes().all(|c| c.is_ascii_digit());
+        if !whole(int) || !whole(p) || self.peek() != b'/' {
+            return false;
+        }
+        let st = self.i + 1;
+        let q_len = self.b[st..]
+            .iter()
+            .take_while(|c| c.is_ascii_digit())
+            .count();
+        let q = &self.s[st..st + q_len];
+        if q_len == 0 || self.b.get(st + q_len) == Some(&b'.') {
+            return false;
+        }
+        match (p.parse::<u64>(), q.parse::<u64>()) {
+            (Ok(pn), Ok(qn)) if pn < qn => {}
+            _ => return false,
+        }
+        let q = q.to_string();
+        self.i = st + q_len;
+        self.push(Tok::Frac);
+        for n in [p.to_string(), q] {
+            self.push(Tok::LBrace);
+            self.push(Tok::Num(n));
+            self.push(Tok::RBrace);
+        }
+        true
     }
 
     fn word(&mut self) {

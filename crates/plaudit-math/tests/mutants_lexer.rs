@@ -408,10 +408,16 @@ fn latex_spaces_separate_thousands() {
 
 #[test]
 fn thousands_groups_need_one_space_three_digits_and_a_short_lead() {
-    // One space separates groups, two do not; a comma then a space is a list; a group of more
-    // than three digits, a lead of more than three digits or a leading 0 is not a thousands group.
+    // One space separates groups, two do not (two numbers side by side: refused); a comma then a
+    // space is a list; a group of more than three digits, a lead of more than three digits or a
+    // leading 0 is not a thousands group.
     assert_eq!(tokens("1 234"), vec![num("1234")]);
-    assert_eq!(tokens("1  234"), vec![num("1"), num("234")]);
+    assert_eq!(
+        lex_with("1  234", &Limits::default()),
+        Err(MathError::Parse(
+            "two numbers side by side: `1` and `234`".into()
+        ))
+    );
     assert_eq!(tokens("1, 234"), vec![num("1"), Tok::Comma, num("234")]);
     assert_eq!(tokens("1,23456"), vec![num("1"), Tok::Comma, num("23456")]);
     assert_eq!(
