@@ -78,3 +78,63 @@ fn think_answer_format_refuses_a_repeated_opening_answer_tag() {
         )
     );
 }
+
+/// A block that shows nothing is empty: whitespace and invisible characters (zero-width space,
+/// word joiner, byte-order mark, soft hyphen, Braille blank …) earn no format reward, in strict
+/// mode too, where open-r1's regex alone would pay for `<think>\n\n</think>`.
+#[test]
+fn think_answer_format_refuses_blocks_of_invisible_characters() {
+    let reason = |r: &dyn Reward, response: &str| {
+        let out = score(r, response);
+        assert_eq!(out.value, 0.0, "{response:?}");
+        out.details.unwrap()["reason"].as_str().unwrap().to_string()
+    };
+    let plain = think_answer(json!({}));
+    for blank in [
+        "\u{200b}",
+        "\u{2060}",
+        "\u{feff}",
+        "\u{ad}",
+        "\u{2800}",
+        "\u{3164}",
+        "\u{200d}\u{200c}",
+        "\u{a0} \u{200b}",
+    ] {
+        assert_eq!(
+            reason(
+                &*plain,
+                &format!("<think>x</think>\n<answer>{blank}</answer>")
+            ),
+            "the answer block is empty"
+        );
+        assert_eq!(
+            reason(
+                &*plain,
+                &format!("<think>{blank}</think>\n<answer>4</answer>")
+            ),
+            "the reasoning block is empty"
+        );
+    }
+    let strict = think_answer(json!({"strict_newlines": true}));
+    assert_eq!(
+        reason(&*strict, "<think>\n\n</think>\n<answer>\n4\n</answer>"),
+        "the reasoning block is empty"
+    );
+    assert_eq!(
+        reason(
+            &*strict,
+            "<think>\nx\n</think>\n<answer>\n\u{200b}\n</answer>"
+        ),
+        "the answer block is empty"
+    );
+    let bare = think_answer(json!({"answer_tag": ""}));
+    assert_eq!(
+        reason(&*bare, "<think>x</think>\u{feff}\u{200b}"),
+        "no answer after the reasoning"
+    );
+    // A visible character among invisible ones is content.
+    assert_eq!(
+        score(&*plain, "<think>x</think>\n<answer>\u{200b}4</answer>").value,
+        1.0
+    );
+}

@@ -9,7 +9,10 @@
 //! `think_opened_in_prompt: true` the response starts inside the think block (chat templates that
 //! put `<think>` in the prompt), so no opening tag is expected. `strict_newlines` requires the
 //! exact layout of open-r1's `format_reward` regex
-//! `^<think>\n.*?\n</think>\n<answer>\n.*?\n</answer>$`.
+//! `^<think>\n.*?\n</think>\n<answer>\n.*?\n</answer>$`, and non-empty blocks still (the
+//! regex alone pays for `<think>\n\n</think>`). A block is empty when it shows nothing:
+//! whitespace and invisible characters (zero-width spaces and joiners, the byte-order mark, soft
+//! hyphens, …) do not count as reasoning or as an answer.
 //!
 //! ## Why
 //! "DeepSeek-R1: Incentivizing Reasoning Capability in LLMs via Reinforcement Learning" trains with
@@ -35,12 +38,16 @@
 //! {"params": {"answer_tag": "", "think_opened_in_prompt": true}, "sample": {"response": "2 + 2 = 4</think>\nThe answer is 4."}, "value": 1.0}
 //! {"params": {"strict_newlines": true}, "sample": {"response": "<think>\nx\n</think>\n<answer>\n4\n</answer>"}, "value": 1.0}
 //! {"params": {"strict_newlines": true}, "sample": {"response": "<think>x</think><answer>4</answer>"}, "value": 0.0}
+//! {"params": {"strict_newlines": true}, "sample": {"response": "<think>\n\n</think>\n<answer>\n\n</answer>"}, "value": 0.0}
+//! {"sample": {"response": "<think>2 + 2 = 4</think>\n<answer>\u200b</answer>"}, "value": 0.0}
 //! ```
 
 use std::sync::Arc;
 
 use plaudit_core::{Ctx, Kind, Outcome, ParamSpec, Params, Reward, RewardInfo, Sample, Score};
 use serde_json::json;
+
+use crate::util::is_blank;
 
 pub const INFO: RewardInfo = RewardInfo {
     name: "think_answer_format",
@@ -144,21 +151,17 @@ impl ThinkAnswer {
         let (reasoning, rest) = body
             .split_once(self.think_close.as_str())
             .unwrap_or((body, ""));
-        let reasoning_ok = if self.strict {
-            reasoning.len() >= 2 && reasoning.starts_with('\n') && reasoning.ends_with('\n')
-        } else {
-            !reasoning.trim().is_empty()
-        };
-        if !reasoning_ok {
-            return Err(if self.strict {
-                "the reasoning must sit on its own lines between the think tags".into()
-            } else {
-                "the reasoning block is empty".into()
-            });
+        if is_blank(reasoning) {
+            return Err("the reasoning block is empty".into());
+        }
+        if self.strict
+            && !(reasoning.len() >= 2 && reasoning.starts_with('\n') && reasoning.ends_with('\n'))
+        {
+            return Err("the reasoning must sit on its own lines between the think tags".into());
         }
         match &self.answer {
             None => {
-                if rest.trim().is_empty() {
+                if is_blank(rest) {
                     return Err("no answer after the reasoning".into());
                 }
                 Ok(())
@@ -179,17 +182,15 @@ impl ThinkAnswer {
                 let inner = inner
                     .strip_suffix(close.as_str())
                     .ok_or_else(|| format!("expected nothing after `{close}`"))?;
-                let answer_ok = if self.strict {
-                    inner.len() >= 2 && inner.starts_with('\n') && inner.ends_with('\n')
-                } else {
-                    !inner.trim().is_empty()
-                };
-                if !answer_ok {
-                    return Err(if self.strict {
-                        "the answer must sit on its own lines between the answer tags".into()
-                    } else {
-                        "the answer block is empty".into()
-                    });
+                if is_blank(inner) {
+                    return Err("the answer block is empty".into());
+                }
+                if self.strict
+                    && !(inner.len() >= 2 && inner.starts_with('\n') && inner.ends_with('\n'))
+                {
+                    return Err(
+                        "the answer must sit on its own lines between the answer tags".into(),
+                    );
                 }
                 Ok(())
             }
