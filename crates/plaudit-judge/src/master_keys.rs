@@ -92,6 +92,9 @@ pub const MASTER_KEYS: &[MasterKey] = &[
     key("…", KeyKind::Symbol, "", false),
     key("。", KeyKind::Symbol, "", false),
     key("**", KeyKind::Symbol, "", false),
+    // Invisible: a zero-width space, and a Hangul filler (a letter to Unicode, blank on screen).
+    key("\u{200b}", KeyKind::Symbol, "", false),
+    key("\u{3164}", KeyKind::Symbol, "", false),
     key("**Solution:**", KeyKind::Opener, "en", false),
     // Plaudit's: openers in English and other languages.
     key("Let's think step by step.", KeyKind::Opener, "en", false),
@@ -264,9 +267,12 @@ mod tests {
     use super::*;
 
     /// Lower case, `’` as `'`, without leading and trailing punctuation and space.
+    /// The reply as master_key_guard reads it: invisible characters (the Hangul fillers are
+    /// letters to Unicode) and surrounding punctuation are no content.
     fn core(s: &str) -> String {
         s.to_lowercase()
             .replace('’', "'")
+            .replace(['\u{3164}', '\u{ffa0}', '\u{115f}', '\u{1160}'], "")
             .trim_matches(|c: char| !c.is_alphanumeric())
             .to_string()
     }
@@ -289,7 +295,7 @@ mod tests {
                 "Respuesta"
             ]
         );
-        assert_eq!(MASTER_KEYS.len(), 29);
+        assert_eq!(MASTER_KEYS.len(), 31);
     }
 
     #[test]

@@ -12,36 +12,39 @@ pub const UNIT_PARAM: ParamSpec = ParamSpec::new(
     "how length is counted: the sample's `tokens`, Unicode characters, or whitespace-separated words",
 );
 
-/// Whether `s` shows nothing: only whitespace and invisible format characters (zero-width
-/// spaces and joiners, the byte-order mark, soft hyphens, bidirectional marks, variation
-/// selectors, Hangul fillers, the Braille blank). A block of `\u{200b}` is as empty as a block
-/// of spaces: a reward that pays for a non-empty block must not pay for it.
+/// Whether `c` is an invisible format character: zero-width spaces and joiners, the byte-order
+/// mark, soft hyphens, bidirectional marks, variation selectors, tag characters, Hangul fillers
+/// (letters to Unicode, blank on screen) and the Braille blank.
+pub fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{ad}'
+            | '\u{34f}'
+            | '\u{61c}'
+            | '\u{115f}'
+            | '\u{1160}'
+            | '\u{17b4}'
+            | '\u{17b5}'
+            | '\u{180b}'..='\u{180f}'
+            | '\u{200b}'..='\u{200f}'
+            | '\u{202a}'..='\u{202e}'
+            | '\u{2060}'..='\u{206f}'
+            | '\u{2800}'
+            | '\u{3164}'
+            | '\u{fe00}'..='\u{fe0f}'
+            | '\u{feff}'
+            | '\u{ffa0}'
+            | '\u{1bca0}'..='\u{1bca3}'
+            | '\u{1d173}'..='\u{1d17a}'
+            | '\u{e0000}'..='\u{e0fff}'
+    )
+}
+
+/// Whether `s` shows nothing: only whitespace and [`is_invisible`] characters. A block of
+/// `\u{200b}` is as empty as a block of spaces: a reward that pays for a non-empty block must
+/// not pay for it.
 pub fn is_blank(s: &str) -> bool {
-    s.chars().all(|c| {
-        c.is_whitespace()
-            || matches!(
-                c,
-                '\u{ad}'
-                    | '\u{34f}'
-                    | '\u{61c}'
-                    | '\u{115f}'
-                    | '\u{1160}'
-                    | '\u{17b4}'
-                    | '\u{17b5}'
-                    | '\u{180b}'..='\u{180f}'
-                    | '\u{200b}'..='\u{200f}'
-                    | '\u{202a}'..='\u{202e}'
-                    | '\u{2060}'..='\u{206f}'
-                    | '\u{2800}'
-                    | '\u{3164}'
-                    | '\u{fe00}'..='\u{fe0f}'
-                    | '\u{feff}'
-                    | '\u{ffa0}'
-                    | '\u{1bca0}'..='\u{1bca3}'
-                    | '\u{1d173}'..='\u{1d17a}'
-                    | '\u{e0000}'..='\u{e0fff}'
-            )
-    })
+    s.chars().all(|c| c.is_whitespace() || is_invisible(c))
 }
 
 /// The response's length in `unit`. Asking for tokens when the sample has none is `invalid_input`.

@@ -3,7 +3,9 @@
 //! ## What it computes
 //! The text looked at is the response after its last `</think>` (a response cut off inside an
 //! unclosed `<think>` has none), normalised: NFKC, lower case, whitespace collapsed, typographic
-//! apostrophes made `'`. It is a master key, and the value is 0.0, when:
+//! apostrophes made `'`, invisible characters dropped (zero-width spaces, the byte-order mark, soft
+//! hyphens, Hangul fillers, which Unicode counts as letters though they show nothing). It is a
+//! master key, and the value is 0.0, when:
 //! - `empty`: nothing is left (a response that only thinks, or nothing at all);
 //! - `cut_off`: the response stops inside an unclosed `<think>`;
 //! - `punctuation`: it has no content, where content is a letter, a digit, or a non-ASCII
@@ -57,6 +59,8 @@
 //! {"sample": {"response": "解："}, "value": 0.0}
 //! {"sample": {"response": "かいせつ"}, "value": 0.0}
 //! {"sample": {"response": "Respuesta:"}, "value": 0.0}
+//! {"sample": {"response": "\u3164\u200b"}, "value": 0.0}
+//! {"sample": {"response": "Thought process:\u3164"}, "value": 0.0}
 //! {"sample": {"response": "<think>The sum is 72.</think>"}, "value": 0.0}
 //! {"sample": {"response": "<think>Let me add 48 and 24"}, "value": 0.0}
 //! {"sample": {"response": "Solution: 72"}, "value": 1.0}
@@ -86,7 +90,9 @@ use plaudit_judge::OPENER_PHRASES;
 use regex::Regex;
 use serde_json::{json, Value};
 
-use crate::util::{after_answer_marker, answer_region, last_boxed, normalize_basic, tag_content};
+use crate::util::{
+    after_answer_marker, answer_region, is_invisible, last_boxed, normalize_basic, tag_content,
+};
 
 pub const INFO: RewardInfo = RewardInfo {
     name: "master_key_guard",
@@ -153,9 +159,21 @@ const FORMATTING: &[&str] = &[
     "dots",
 ];
 
-/// Lower case, NFKC, collapsed whitespace, typographic apostrophes made ASCII.
+/// Lower case, NFKC, collapsed whitespace, typographic apostrophes made ASCII, invisible
+/// characters dropped (a Hangul filler is a letter to Unicode, and blank on screen).
 fn normalize(s: &str) -> String {
-    normalize_basic(&s.replace(['’', 'ʼ', '‘'], "'"), false)
+    let visible: String = s
+        .chars()
+        .filter(|c| !is_invisible(*c))
+        .map(|c| {
+            if matches!(c, '’' | 'ʼ' | '‘') {
+                '\''
+            } else {
+                c
+            }
+        })
+        .collect();
+    normalize_basic(&visible, false)
 }
 
 /// A phrase with no leading or trailing non-content characters (how it is matched).
