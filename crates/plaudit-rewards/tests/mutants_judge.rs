@@ -267,3 +267,116 @@ fn a_refusal_field_beside_a_verdict_does_not_override_it() {
         json!("A")
     );
 }
+
+#[test]
+fn remote_reward_sends_each_requested_field_as_its_own_column() {
+    // Pins: `fields` `group`, `id`, `tokens` and `meta` each send that field of the sample.
+    let peer = Peer::start(&[]);
+    let rm = peer.judge(json!({"base_url": peer.origin(), "model": "rm-7b"}));
+    let e = engine(judging::one_judged(
+        "rm",
+        rm,
+        "c",
+        "remote_reward",
+        json!({"fields": ["group", "id", "tokens", "meta"]}),
+    ));
+    let rs = score(
+        &e,
+        vec![
+            json!({"group": "g1", "tokens": 12, "meta": {"lang": "en"}, "prompt": "Q ", "response": "a [[judge: score 0.5]]"}),
+        ],
+    );
+    assert_eq!((rs[0].status, rs[0].reward), (Status::Ok, 0.5));
+    let bodies: Vec<Value> = peer
+        .requests_to("/get_reward")
+        .into_iter()
+        .map(|r| r["body"].clone())
+        .collect();
+    assert_eq!(
+        bodies,
+        [
+            json!({"query": ["Q a [[judge: score 0.5]]"], "prompts": ["Q "], "labels": [null],
+                "group": ["g1"], "id": [0], "tokens": [12], "meta": [{"lang": "en"}]})
+        ]
+    );
+}
+
+#[test]
+fn a_failed_answer_in_a_later_call_names_the_first_criterion_of_that_call() {
+    // Pins: with `criteria_per_call: 2` the second call asks criterion 3 on, and its failure
+    // says so (`first_criterion` 3) with the criterion it asked.
+    let peer = Peer::start(&[]);
+    peer.script(&json!({
+        "1. Is correct\n2. Is brief\n": "reply 1. YES\n2. NO",
+        "1. Cites a source\n": "reply The source is unclear.",
+    }));
+    let e = engine(judged(
+        &peer,
+        "rubric_judge",
+        json!({"criteria": ["Is correct", "Is brief", "Cites a source"], "criteria_per_call": 2}),
+    ));
+    let rs = score(&e, vec![json!({"prompt": "p", "response": "r"})]);
+    assert_eq!(rs[0].status, Status::Error, "{:?}", rs[0]);
+    let d = judging::details(&rs[0], "c");
+    assert_eq!(d["first_criterion"], json!(3), "{d}");
+    assert_eq!(d["asked"], json!(["Cites a source"]));
+}
+
+#[test]
+fn a_range_is_refused_in_explicit_mode() {
+    // Pins: `range` belongs to implicit mode; explicit mode (the default) refuses it.
+    let peer = Peer::start(&[]);
+    let e = judging::spec_error(judged(
+        &peer,
+        "rubric_judge",
+        json!({"criteria": ["Is correct"], "range": [0, 10]}),
+    ));
+    assert!(e.contains("`range` is for `mode: implicit`"), "{e}");
+}
+
+#[test]
+fn a_rubric_of_the_wrong_type_is_refused_naming_the_type_given() {
+    // Pins: the messages name the JSON type found where a rubric or a criterion was expected.
+    let peer = Peer::start(&[]);
+    let e = engine(judged(&peer, "rubric_judge", json!({})));
+    let cases = [
+        (
+            json!("be right"),
+            "`reference.rubric` must be a list of criteria, got a string",
+        ),
+        (
+            json!({"a": 1}),
+            "`reference.rubric` must be a list of criteria, got a mapping",
+        ),
+        (
+            json!(3),
+            "`reference.rubric` must be a list of criteria, got a number",
+        ),
+        (
+            json!(true),
+            "`reference.rubric` must be a list of criteria, got a boolean",
+        ),
+        (
+            json!(null),
+            "`reference.rubric` must be a list of criteria, got null",
+        ),
+        (
+            json!([["x"]]),
+            "`reference.rubric[0]` must be a string or {\"criterion\", \"weight\"}, got a list",
+        ),
+        (
+            json!([{"criterion": 5}]),
+            "`reference.rubric[0]`: the criterion must be a string, got a number",
+        ),
+    ];
+    for (rubric, want) in cases {
+        let rs = score(
+            &e,
+            vec![json!({"prompt": "p", "response": "r", "reference": {"rubric": rubric}})],
+        );
+        assert_eq!(rs[0].status, Status::InvalidInput, "{rubric}");
+        let got = rs[0].error.as_deref().unwrap();
+        assert!(got.contains(want), "{rubric}: {got}");
+    }
+    assert!(peer.prompts().is_empty());
+}
