@@ -289,47 +289,57 @@ pub fn normalized(n: &Node) -> Cow<'_, Node> {
 
 type Rows = Vec<Vec<Node>>;
 
+/// At most this many nodes in the entries of a folded matrix: a product of matrices copies each
+/// entry once per column or row of the other factor, so a chain of products grows without bound
+/// (22 factors of a 2×2 matrix were gigabytes). Past it the expression stays as written.
+const FOLD_NODES: usize = 20_000;
+
+fn nodes(n: &Node) -> usize {
+    let mut k = 0;
+    n.walk(&mut |_| k += 1);
+    k
+}
+
+fn rows_nodes(m: &Rows) -> usize {
+    m.iter().flatten().map(nodes).sum()
+}
+
 /// A sum, product or negation of matrices (and scalars) as one matrix, elementwise; `None`
-/// when the shapes do not fit or there is no matrix.
+/// when the shapes do not fit, there is no matrix, or the entries would pass [`FOLD_NODES`].
+/// Each step adds one level to the entries (the scalars of a product are one factor, the terms of
+/// a sum one sum), so their depth stays bounded by the parser's.
 fn matrix_fold(n: &Node, depth: usize) -> Option<Rows> {
     if depth > 16 {
         return None;
     }
-    let scale = |m: Rows, c: &Node| -> Rows {
-        m.into_iter()
-            .map(|r| {
-                r.into_iter()
-                    .map(|x| Node::Mul(vec![c.clone(), x]))
-                    .collect()
-            })
-            .collect()
-    };
     match n {
         Node::Matrix(rows) => Some(rows.clone()),
-        Node::Neg(a) => Some(scale(matrix_fold(a, depth + 1)?, &Node::int(-1))),
+        Node::Neg(a) => {
+            let m = matrix_fold(a, depth + 1)?;
+            Some(scaled(m, &[Node::int(-1)]))
+        }
         Node::Add(terms) => {
-            let mut acc: Option<Rows> = None;
+            let mut ms = Vec::with_capacity(terms.len());
             for t in terms {
                 let m = matrix_fold(t, depth + 1)?;
-                acc = Some(match acc {
-                    None => m,
-                    Some(a) => {
-                        if a.len() != m.len() || a.iter().zip(&m).any(|(x, y)| x.len() != y.len()) {
-                            return None;
-                        }
-                        a.into_iter()
-                            .zip(m)
-                            .map(|(r, s)| {
-                                r.into_iter()
-                                    .zip(s)
-                                    .map(|(x, y)| Node::Add(vec![x, y]))
-                                    .collect()
-                            })
-                            .collect()
+                if let Some(first) = ms.first() {
+                    if !same_shape(first, &m) {
+                        return None;
                     }
-                });
+                }
+                ms.push(m);
             }
-            acc
+            let first = ms.first()?;
+            let (r, c) = (first.len(), first.first().map_or(0, Vec::len));
+            Some(
+                (0..r)
+                    .map(|i| {
+                        (0..c)
+                            .map(|j| Node::Add(ms.iter().map(|m| m[i][j].clone()).collect()))
+                            .collect()
+                    })
+                    .collect(),
+            )
         }
         Node::Mul(factors) => {
             let mut acc: Option<Rows> = None;
@@ -347,9 +357,18 @@ fn matrix_fold(n: &Node, depth: usize) -> Option<Rows> {
                         if inner != m.len() || m.iter().any(|r| r.len() != m[0].len()) {
                             return None;
                         }
+                        let cols = m[0].len();
+                        // Each entry of `a` is copied once per column of `m`, each of `m` once
+                        // per row of `a`, and each product entry is a sum of `inner` products.
+                        let grown = rows_nodes(&a) * cols
+                            + rows_nodes(&m) * a.len()
+                            + a.len() * cols * (inner + 1);
+                        if grown > FOLD_NODES {
+                            return None;
+                        }
                         a.iter()
                             .map(|r| {
-                                (0..m[0].len())
+                                (0..cols)
                                     .map(|j| {
                                         Node::Add(
                                             (0..inner)
@@ -365,12 +384,35 @@ fn matrix_fold(n: &Node, depth: usize) -> Option<Rows> {
                     }
                 });
             }
-            let mut m = acc?;
-            for c in &scalars {
-                m = scale(m, c);
+            let m = acc?;
+            if scalars.is_empty() {
+                return Some(m);
             }
-            Some(m)
+            let entries = m.iter().map(Vec::len).sum::<usize>();
+            if rows_nodes(&m) + entries * scalars.iter().map(nodes).sum::<usize>() > FOLD_NODES {
+                return None;
+            }
+            Some(scaled(m, &scalars))
         }
         _ => None,
     }
+}
+
+/// Every entry of `m` times the scalars `c` (one product per entry, however many scalars).
+fn scaled(m: Rows, c: &[Node]) -> Rows {
+    m.into_iter()
+        .map(|r| {
+            r.into_iter()
+                .map(|x| {
+                    let mut f = c.to_vec();
+                    f.push(x);
+                    Node::Mul(f)
+                })
+                .collect()
+        })
+        .collect()
+}
+
+fn same_shape(a: &Rows, b: &Rows) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.len() == y.len())
 }
