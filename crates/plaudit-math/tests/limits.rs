@@ -110,6 +110,17 @@ fn five_megabyte_digit_strings() {
 }
 
 #[test]
+fn many_unclosed_boxes_are_read_in_one_pass() {
+    // 2 MB of `\boxed{` none of which closes: each box's closing brace was looked for to the end
+    // of the text (1 MB took over a minute, past `GENEROUS`, which comes back `Timeout`).
+    let r = run("1", &"\\boxed{".repeat(300_000));
+    assert!(matches!(r, Err(VerifyError::NoAnswer)), "{r:?}");
+    // The same many unclosed boxes before a closed one: the closed one is the answer.
+    let r = run("1", &format!("{}\\boxed{{1}}", "{\\boxed ".repeat(250_000)));
+    assert!(r.unwrap().correct);
+}
+
+#[test]
 fn many_items_are_bounded() {
     let list = vec!["1"; 100_000].join(", ");
     let r = run("1", &format!("\\boxed{{{list}}}"));
