@@ -380,3 +380,43 @@ fn a_rubric_of_the_wrong_type_is_refused_naming_the_type_given() {
     }
     assert!(peer.prompts().is_empty());
 }
+
+#[test]
+fn a_blank_reference_or_a_non_string_under_reference_key_is_invalid_input_without_a_call() {
+    // Pins: a blank reference response is missing (no call), and an object found under
+    // `reference_key` is named as such (the hint to set `reference_key` is for a whole-object
+    // reference only).
+    let peer = Peer::start(&[]);
+    peer.script(&json!({"": "verdict A"}));
+    let rs = score(
+        &engine(judged(&peer, "pairwise_judge", json!({}))),
+        vec![json!({"prompt": "p", "response": "r", "reference": "  \n"})],
+    );
+    assert_eq!(rs[0].status, Status::InvalidInput, "{:?}", rs[0]);
+    assert!(
+        rs[0]
+            .error
+            .as_deref()
+            .unwrap()
+            .contains("no reference response: `reference` is missing or empty"),
+        "{:?}",
+        rs[0].error
+    );
+    let rs = score(
+        &engine(judged(
+            &peer,
+            "pairwise_judge",
+            json!({"reference_key": "answer"}),
+        )),
+        vec![json!({"prompt": "p", "response": "r", "reference": {"answer": {"text": "t"}}})],
+    );
+    assert_eq!(rs[0].status, Status::InvalidInput, "{:?}", rs[0]);
+    assert!(
+        rs[0].error.as_deref().unwrap().contains(
+            "no reference response: `reference.answer` must be a string, got {\"text\":\"t\"}"
+        ),
+        "{:?}",
+        rs[0].error
+    );
+    assert!(peer.prompts().is_empty());
+}
