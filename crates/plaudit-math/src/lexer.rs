@@ -333,7 +333,54 @@ struct Lexer<'s, 'b> {
 
 /// Tokenise `s`.
 pub fn lex(s: &str, limits: &Limits, ticker: &Ticker) -> Result<Vec<Tok>, MathError> {
-    lex_at(s, limits, ticker, 0)
+    let mut toks = lex_at(s, limits, ticker, 0)?;
+    let wordy = |t: &Tok| matches!(t, Tok::Word(_) | Tok::LBrace | Tok::RBrace);
+    if toks.iter().all(wordy) {
+        // Groups holding nothing but words (`\mathrm{undefined}`, `{}`): the words, not the
+        // empty product 1 that an empty group stands for beside something (`{}^\circ`).
+        toks.retain(|t| matches!(t, Tok::Word(_)));
+        return Ok(toks);
+    }
+    // Beside mathematics, a word that negates or bounds it (`\text{not } 4`, `\text{at least }
+    // 4`, `4 \text{ or more}`) makes the answer something other than the value: refused, where
+    // dropping the word would leave the value.
+    if let Some(w) = toks.iter().find_map(|t| match t {
+        Tok::Word(w) if refusing_word(w) => Some(w),
+        _ => None,
+    }) {
+        return Err(MathError::Parse(format!(
+            "the answer says `{w}` beside its value"
+        )));
+    }
+    Ok(toks)
+}
+
+/// Words that negate or bound the value they stand beside.
+fn refusing_word(w: &str) -> bool {
+    matches!(
+        w.to_ascii_lowercase().as_str(),
+        "not"
+            | "no"
+            | "never"
+            | "neither"
+            | "nor"
+            | "except"
+            | "least"
+            | "most"
+            | "more"
+            | "less"
+            | "fewer"
+            | "greater"
+            | "smaller"
+            | "larger"
+            | "than"
+            | "above"
+            | "below"
+            | "under"
+            | "exceeds"
+            | "isn't"
+            | "cannot"
+    )
 }
 
 fn lex_at(s: &str, limits: &Limits, ticker: &Ticker, depth: usize) -> Result<Vec<Tok>, MathError> {
@@ -493,6 +540,34 @@ impl Lexer<'_, '_> {
             '∈' => Tok::Rel(Rel::In),
             '∪' => Tok::Cup,
             '°' => Tok::Degree,
+            // Dashes and minus signs beyond `−` `–` `—`, and plus signs: dropping one turned
+            // `‐2` into 2.
+            '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2015}' | '\u{2043}' | '\u{2e3a}'
+            | '\u{2e3b}' | '\u{fe58}' | '\u{fe63}' | '\u{ff0d}' | '\u{2d7}' | '\u{2796}' => {
+                Tok::Minus
+            }
+            '\u{ff0b}' | '\u{2795}' | '\u{fe62}' => Tok::Plus,
+            '∨' => Tok::Sep,
+            // Prose between statements, as `\therefore`, `\angle` and `\to` are words.
+            '∴'
+            | '∵'
+            | '∠'
+            | '\u{2190}'..='\u{21ff}'
+            | '\u{27f0}'..='\u{27ff}'
+            | '\u{2900}'..='\u{297f}' => Tok::Word(ch.to_string()),
+            // `x ≠ 5` (a combining long solidus) is `x ≠ 5`; over anything else a negation
+            // this lexer does not read.
+            '\u{338}' => {
+                if self.out.last() == Some(&Tok::Rel(Rel::Eq)) {
+                    self.out.pop();
+                    Tok::Rel(Rel::Ne)
+                } else {
+                    return Err(MathError::Parse(
+                        "a struck-through symbol (U+0338) other than `=`".into(),
+                    ));
+                }
+            }
+            '¬' => return Err(MathError::Parse("a negation (`¬`) is not an answer".into())),
             '∅' => Tok::EmptySet,
             'ℝ' => Tok::Reals,
             c if superscript(c).is_some() => {
@@ -536,6 +611,17 @@ impl Lexer<'_, '_> {
                     self.i += n.len_utf8();
                 }
                 Tok::Word(w)
+            }
+            // Other mathematical operators and relations (`∉`, `⊂`, `∩`, `≢`, `∧` …) and digits
+            // of other scripts (`３`, `𝟑`, `①`): refused, since skipping them changes the value
+            // (`x ∉ A` would read `x A`, `1２` would read 1).
+            c if c.is_numeric()
+                || matches!(c, '\u{2200}'..='\u{22ff}' | '\u{2a00}'..='\u{2aff}' | '\u{27c0}'..='\u{27ef}' | '\u{2980}'..='\u{29ff}') =>
+            {
+                return Err(MathError::Parse(format!(
+                    "unknown symbol `{c}` (U+{:04X})",
+                    c as u32
+                )));
             }
             _ => return Ok(()),
         };
@@ -808,6 +894,8 @@ impl Lexer<'_, '_> {
             "gt" => Tok::Rel(Rel::Gt),
             "degrees" | "degree" | "deg" => Tok::Degree,
             "percent" => Tok::Percent,
+            "minus" | "negative" => Tok::Minus,
+            "plus" => Tok::Plus,
             _ => {
                 if let Some(f) = func_named(lower) {
                     Tok::Func(f)
@@ -903,6 +991,51 @@ impl Lexer<'_, '_> {
                 self.i = st + sp.len();
                 return Ok(());
             }
+        }
+        if matches!(
+            name,
+            "phantom"
+                | "hphantom"
+                | "vphantom"
+                | "label"
+                | "tag"
+                | "hspace"
+                | "vspace"
+                | "ref"
+                | "eqref"
+        ) {
+            // Invisible or labelling: the argument is no part of the answer (`4 \tag{5}` is 4,
+            // `\phantom{0}5` is 5).
+            if self.peek() == b'*' {
+                self.i += 1;
+            }
+            self.brace_group();
+            return Ok(());
+        }
+        if name == "not" {
+            // `\not=`, `\not\equiv`: not equal; `\not` before anything else (`\not\in`,
+            // `\not<`) is a negation this lexer does not read, so refused rather than dropped.
+            while self.peek() == b' ' {
+                self.i += 1;
+            }
+            let rest = &self.s[self.i..];
+            for eq in ["=", "\\equiv", "\\eq"] {
+                if rest.starts_with(eq)
+                    && !rest[eq.len()..].starts_with(|c: char| c.is_ascii_alphabetic())
+                {
+                    self.i += eq.len();
+                    self.push(Tok::Rel(Rel::Ne));
+                    return Ok(());
+                }
+            }
+            return Err(MathError::Parse(
+                "`\\not` before something other than `=`".into(),
+            ));
+        }
+        if matches!(name, "neg" | "lnot") {
+            return Err(MathError::Parse(format!(
+                "a negation (`\\{name}`) is not an answer"
+            )));
         }
         if ignorable(name) {
             if matches!(
@@ -1028,6 +1161,10 @@ impl Lexer<'_, '_> {
             let wl = w.to_ascii_lowercase();
             if wl == "and" || wl == "or" {
                 self.push(Tok::Sep);
+            } else if wl == "minus" || wl == "negative" {
+                self.push(Tok::Minus);
+            } else if wl == "plus" {
+                self.push(Tok::Plus);
             } else if let Some(f) = func_named(&wl).filter(|_| t.split_whitespace().count() == 1) {
                 self.push(Tok::Func(f));
             } else {

@@ -382,11 +382,13 @@ fn a_radical_sign_takes_the_whole_number_after_it() {
 
 #[test]
 fn unicode_spaces_and_other_symbols_produce_nothing() {
-    // No-break, thin and zero-width spaces and unknown symbols (`→`) are skipped.
+    // No-break, thin and zero-width spaces and unknown symbols outside mathematics (`★`, `🙂`)
+    // are skipped; an arrow is a word, as `\to` is.
     assert_eq!(
-        tokens("x\u{a0}\u{2009}\u{202f}\u{200b}→y"),
+        tokens("x\u{a0}\u{2009}\u{202f}\u{200b}★🙂y"),
         vec![ident("x"), ident("y")]
     );
+    assert_eq!(tokens("x→y"), vec![ident("x"), word("→"), ident("y")]);
 }
 
 #[test]

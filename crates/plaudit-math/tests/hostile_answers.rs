@@ -1,0 +1,135 @@
+//! Answers that said something other than their value and were read as the value: negations
+//! (`x \not= 5`, `\neg`, `\text{not } 4`), bounds (`\text{at least } 4`, `4 \text{ or more}`),
+//! empty groups (`\boxed{}`, `\mathrm{undefined}` as the empty product 1), labels and invisible
+//! text (`4 \tag{5}` was 20, `\phantom{0}5` was 0), dashes (`‐2` was 2), and symbols or digits
+//! the lexer skipped (`x ∉ A` was `x A`, `1２` was 1). Each is now read, or refused.
+
+mod common;
+
+use common::{correct, deadline};
+use plaudit_math::{parse, Limits, MathError};
+
+fn parse_error(s: &str) -> String {
+    match parse(s, &Limits::default(), &deadline()) {
+        Err(MathError::Parse(m)) => m,
+        other => panic!("{s}: {other:?}"),
+    }
+}
+
+#[test]
+fn negated_equality_is_inequality_and_other_negations_are_refused() {
+    // `\not=` and `=` with a combining long solidus (U+0338) are `\ne`; neither is the value.
+    assert!(!correct("5", "x \\not= 5"));
+    assert!(correct("x \\ne 5", "x \\not= 5"));
+    assert!(correct("x \\ne 5", "x \\not \\equiv 5"));
+    assert!(!correct("4", "x =\u{338} 4"));
+    assert!(correct("x \\ne 4", "x =\u{338} 4"));
+    // `\not\in`, `\neg`, `\lnot`, `¬`: refused, with the reason.
+    assert!(!correct("(0,5)", "x \\not\\in (0,5)"));
+    assert!(!correct("4", "\\neg(x = 4)"));
+    assert_eq!(
+        parse_error("x \\not\\in (0,5)"),
+        "`\\not` before something other than `=`"
+    );
+    assert_eq!(
+        parse_error("\\lnot(x = 4)"),
+        "a negation (`\\lnot`) is not an answer"
+    );
+    assert_eq!(parse_error("¬(x = 4)"), "a negation (`¬`) is not an answer");
+    assert_eq!(
+        parse_error("x <\u{338} 4"),
+        "a struck-through symbol (U+0338) other than `=`"
+    );
+}
+
+#[test]
+fn words_that_negate_or_bound_a_value_are_refused() {
+    // The word beside the value changes what it says: not 4, 4 or more, at least 4.
+    for answer in [
+        "\\text{not } 4",
+        "\\text{at least } 4",
+        "\\text{less than } 4",
+        "4 \\text{ or more}",
+        "\\text{no more than } 4",
+    ] {
+        assert!(!correct("4", answer), "{answer}");
+    }
+    assert_eq!(
+        parse_error("\\text{at least } 4"),
+        "the answer says `least` beside its value"
+    );
+    // Words alone are a text answer, as before.
+    assert!(correct("\\text{no solution}", "\\text{no solution}"));
+    // Sign words are signs.
+    assert!(correct("-4", "\\text{minus } 4"));
+    assert!(correct("-4", "\\text{negative } 4"));
+    assert!(!correct("4", "\\text{negative } 4"));
+    assert!(correct("7", "3 \\text{ plus } 4"));
+    assert!(!correct("2", "\\text{plus or minus } 2"));
+}
+
+#[test]
+fn an_empty_group_is_no_answer_and_a_group_of_words_is_its_words() {
+    // `{}` stands for 1 only beside something (`{}^\circ`); alone it was the answer 1.
+    for answer in [
+        "{}",
+        "\\mathrm{undefined}",
+        "\\mathbf{?}",
+        "\\phantom{}",
+        "{{}}",
+    ] {
+        assert!(!correct("1", answer), "{answer}");
+    }
+    assert!(correct("\\text{undefined}", "\\mathrm{undefined}"));
+    assert!(correct("\\text{DNE}", "\\mathrm{DNE}"));
+    assert!(correct("90^\\circ", "90{}^\\circ"));
+}
+
+#[test]
+fn labels_tags_spacing_and_phantoms_drop_their_argument() {
+    // Their argument is no part of the answer: `4 \tag{5}` was 20, `\phantom{0}5` was 0.
+    assert!(correct("4", "4 \\tag{5}"));
+    assert!(correct("4", "4 \\tag*{5}"));
+    assert!(correct("4", "4 \\hspace{5}"));
+    assert!(correct("4", "4 \\hspace*{5pt}"));
+    assert!(correct("4", "\\vspace{2}4"));
+    assert!(correct("5", "5 \\label{eq}"));
+    assert!(correct("5", "5 \\eqref{eq}"));
+    assert!(correct("5", "\\phantom{0}5"));
+    assert!(correct("5", "\\hphantom{0}5"));
+    assert!(!correct("20", "4 \\tag{5}"));
+    assert!(!correct("0", "\\phantom{0}5"));
+}
+
+#[test]
+fn dashes_and_minus_signs_of_every_script_are_minus() {
+    // `‐2` (U+2010) and its kin were read as 2.
+    for dash in [
+        '\u{2010}', '\u{2011}', '\u{2012}', '\u{2015}', '\u{2043}', '\u{2e3a}', '\u{2e3b}',
+        '\u{fe58}', '\u{fe63}', '\u{ff0d}', '\u{2d7}', '\u{2796}',
+    ] {
+        let answer = format!("{dash}2");
+        assert!(correct("-2", &answer), "{answer}");
+        assert!(!correct("2", &answer), "{answer}");
+    }
+    for plus in ['\u{ff0b}', '\u{2795}', '\u{fe62}'] {
+        assert!(correct("5", &format!("2{plus}3")), "{plus}");
+    }
+}
+
+#[test]
+fn unknown_operators_and_other_scripts_digits_are_refused() {
+    // Skipping them changed the value: `x ∉ A` read `x A`, `1２` read 1, `2⊗3` read 6.
+    assert!(!correct("x \\in A", "x ∉ A"));
+    assert!(!correct("1", "1２"));
+    assert!(!correct("6", "2 ⊗ 3"));
+    assert!(!correct("3", "３"));
+    assert_eq!(parse_error("x ∉ A"), "unknown symbol `∉` (U+2209)");
+    assert_eq!(parse_error("1２"), "unknown symbol `２` (U+FF12)");
+    assert_eq!(parse_error("𝟑"), "unknown symbol `𝟑` (U+1D7D1)");
+    // `∨` is "or"; `∴`, `∵`, `∠` and arrows are words, as `\therefore`, `\angle`, `\to` are.
+    assert!(correct("3, 4", "3 ∨ 4"));
+    assert!(correct("3", "∴ x = 3"));
+    assert!(correct("30^\\circ", "∠ABC = 30°"));
+    assert!(!correct("10", "2 → 5"));
+}
