@@ -509,7 +509,10 @@ impl Lexer<'_, '_> {
                 }
                 b':' => self.push(Tok::Colon),
                 b'?' | b'#' | b'@' => self.push(Tok::Word((c as char).to_string())),
-                b'.' => {}
+                b'.' => {
+                    // `.\overline{3}`: a repeating decimal with no integer part.
+                    self.repeating_decimal("0", "")?;
+                }
                 _ if c >= 0x80 => {
                     self.i -= 1;
                     self.unicode()?;
@@ -759,15 +762,25 @@ impl Lexer<'_, '_> {
                 self.i = g + 3;
             }
         }
+        let mut fraction = None;
         if self.peek() == b'.' && self.at(1).is_ascii_digit() {
             self.i += 1;
             text.push('.');
             let st = self.i;
             self.digits();
             text.push_str(&self.s[st..self.i]);
+            fraction = Some(&self.s[st..self.i]);
         } else if self.peek() == b'.' && !self.at(1).is_ascii_alphabetic() && self.at(1) != b'.' {
             // "5." at the end of a sentence.
             self.i += 1;
+            if self.s[self.i..].starts_with("\\overline") {
+                fraction = Some("");
+            }
+        }
+        if let Some(f) = fraction {
+            if self.repeating_decimal(&self.s[start..start + int_len], f)? {
+                return Ok(());
+            }
         }
         // Scientific notation: 1.5e-3, 2E10 (a digit must follow).
         if matches!(self.peek(), b'e' | b'E') {
@@ -800,6 +813,50 @@ impl Lexer<'_, '_> {
         }
         self.push(Tok::Num(text));
         Ok(())
+    }
+
+    /// After the digits of a decimal `int.frac`: a repeating part `\overline{digits}` makes
+    /// it the fraction it equals (`0.\overline{36}` = 36/99, `1.2\overline{3}` = 111/90),
+    /// pushed as `\frac{p}{q}`; `false` (nothing read) when no such part follows. Without this
+    /// the bar was dropped and its digits multiplied: `0.\overline{72}` was 0, `1.\overline{6}`
+    /// was 6.
+    fn repeating_decimal(&mut self, int: &str, frac: &str) -> Result<bool, MathError> {
+        let rest = &self.s[self.i..];
+        let Some(after) = rest.strip_prefix("\\overline") else {
+            return Ok(false);
+        };
+        let after_cmd = after.trim_start_matches(' ');
+        let Some(group) = after_cmd.strip_prefix('{') else {
+            return Ok(false);
+        };
+        let Some(close) = group.find('}') else {
+            return Ok(false);
+        };
+        let rep = group[..close].trim();
+        if rep.is_empty() || !rep.bytes().all(|c| c.is_ascii_digit()) || int.is_empty() {
+            return Ok(false);
+        }
+        let digits = int.len() + frac.len() + rep.len();
+        if digits > self.limits.max_digits {
+            return Err(MathError::Limit(format!(
+                "number with {digits} digits (max {})",
+                self.limits.max_digits
+            )));
+        }
+        // int.frac(rep)(rep)… = (int frac rep − int frac) / (10^|frac| · (10^|rep| − 1)).
+        let whole = |t: &str| t.parse::<num_bigint::BigInt>().unwrap_or_default();
+        let head = whole(&format!("{int}{frac}"));
+        let p = whole(&format!("{int}{frac}{rep}")) - &head;
+        let ten = num_bigint::BigInt::from(10u32);
+        let q = num_traits::pow(ten.clone(), frac.len()) * (num_traits::pow(ten, rep.len()) - 1u32);
+        self.i += rest.len() - group.len() + close + 1;
+        self.push(Tok::Frac);
+        for n in [p, q] {
+            self.push(Tok::LBrace);
+            self.push(Tok::Num(n.to_string()));
+            self.push(Tok::RBrace);
+        }
+        Ok(true)
     }
 
     /// The number just before the one being read, when nothing but spacing or words (which the

@@ -133,3 +133,19 @@ fn unknown_operators_and_other_scripts_digits_are_refused() {
     assert!(correct("30^\\circ", "∠ABC = 30°"));
     assert!(!correct("10", "2 → 5"));
 }
+
+#[test]
+fn a_bar_over_decimal_digits_repeats_them() {
+    // `0.\overline{36}` is 4/11 (the bar was dropped: 0·36 = 0), `1.\overline{6}` is 5/3 (was 6).
+    assert!(correct("\\frac{4}{11}", "0.\\overline{36}"));
+    assert!(!correct("0.\\overline{36}", "0.\\overline{72}"));
+    assert!(!correct("0.\\overline{36}", "0"));
+    assert!(correct("\\frac53", "1.\\overline{6}"));
+    assert!(!correct("6", "1.\\overline{6}"));
+    assert!(correct("\\frac{68}{55}", "1.2\\overline{36}"));
+    assert!(correct("\\frac13", "0.3\\overline{3}"));
+    assert!(correct("\\frac13", ".\\overline{3}"));
+    assert!(correct("1", "0.\\overline{9}"));
+    // A bar over letters is still a name's decoration.
+    assert!(correct("\\overline{AB}", "\\overline{AB}"));
+}
