@@ -149,3 +149,18 @@ fn a_bar_over_decimal_digits_repeats_them() {
     // A bar over letters is still a name's decoration.
     assert!(correct("\\overline{AB}", "\\overline{AB}"));
 }
+
+#[test]
+fn a_decimal_is_no_approximation_of_a_value_it_could_not_be_rounded_from() {
+    // Within 1e-9 relatively, but not within half a unit of the last place: `.0` made an exact
+    // comparison of large integers a tolerance of 1e-9 (ten significant digits for 20!).
+    assert!(!correct("2^{64}", "18446744073709551615.0"));
+    assert!(correct("2^{64}", "18446744073709551616.0"));
+    assert!(!correct("999999999", "1000000000.0"));
+    assert!(!correct("2432902008176640000", "2432902008000000000.0"));
+    assert!(correct("3", "3.00"));
+    // Roundings still count: six places or more, and a printed double held to 15 places.
+    assert!(correct("\\frac{2}{3}", "0.666667"));
+    assert!(!correct("\\frac{2}{3}", "0.666666"));
+    assert!(correct("\\frac17", "0.1428571428571428"));
+}

@@ -3,8 +3,10 @@
 //! random points, and equations up to a constant factor.
 
 use crate::ast::{Const, Node};
-use crate::eval::{q_to_f64, small_to_f64, Exact, Mode, Numeric, C};
+use crate::eval::{q_to_f64, small_to_f64, Exact, Mode, Numeric, C, Q};
 use crate::limits::MathError;
+use num_bigint::BigInt;
+use num_traits::Signed;
 
 use super::Comparer;
 
@@ -69,6 +71,22 @@ fn decimal_places(n: &Node) -> Option<u32> {
         Node::Neg(a) => decimal_places(a),
         _ => None,
     }
+}
+
+/// Whether a side written as a decimal (`d` places) is within half a unit of its last place of
+/// the other side, `diff` being their exact difference: no decimal is an approximation of a
+/// value it could not have been rounded from. Exact, where doubles could not tell
+/// `18446744073709551615.0` from 2^64.
+fn a_rounding(a: &Node, b: &Node, diff: &Q) -> bool {
+    let diff = diff.abs();
+    [a, b].into_iter().any(|n| {
+        decimal_places(n).is_some_and(|d| {
+            // diff ≤ ½ · 10^-d, that is 2 · diff · 10^d ≤ 1; beyond 15 places a decimal is a
+            // printed double, held to the 15th place as `rounds_to` does.
+            let scale = BigInt::from(10u32).pow(d.min(15));
+            &diff * Q::from_integer(scale * 2u32) <= Q::from_integer(BigInt::from(1u32))
+        })
+    })
 }
 
 fn has_real_only(n: &Node) -> bool {
@@ -218,6 +236,10 @@ impl Comparer<'_> {
                 if x == y {
                     return Ok(true);
                 }
+                let q = |(n, d): crate::eval::Small| Q::new(BigInt::from(n), BigInt::from(d));
+                if !a_rounding(a, b, &(q(x) - q(y))) {
+                    return Ok(false);
+                }
                 return Ok(self.decimal_match(a, b, small_to_f64(x), small_to_f64(y)));
             }
         }
@@ -226,6 +248,9 @@ impl Comparer<'_> {
         if let (Some(x), Some(y)) = (&qa, &qb) {
             if x == y {
                 return Ok(true);
+            }
+            if !a_rounding(a, b, &(x - y)) {
+                return Ok(false);
             }
             return Ok(self.decimal_match(a, b, q_to_f64(x), q_to_f64(y)));
         }
@@ -265,9 +290,16 @@ impl Comparer<'_> {
     }
 
     fn decimal_match(&self, a: &Node, b: &Node, x: f64, y: f64) -> bool {
-        // A decimal is an approximation: within the relative tolerance of the other value
-        // (only matters when `rel_tol` is set coarser than the default).
-        let written = decimal_places(a).is_some() || decimal_places(b).is_some();
+        // A decimal is an approximation: within the relative tolerance of the other value, and
+        // no further from it than half a unit of its last place (so `1000000000.0` is not
+        // 999999999, nor `2432902008000000000.0` 20!, though each is within 1e-9 of it; matters
+        // when `rel_tol` is set coarser than the default: `3.14` for 3.14159).
+        let within_places = |n: &Node, v: f64, other: f64| {
+            decimal_places(n).is_some_and(|d| {
+                (v - other).abs() <= 0.5 * 10f64.powi(-(d.min(300) as i32)) * (1.0 + 1e-9)
+            })
+        };
+        let written = within_places(a, x, y) || within_places(b, y, x);
         if written && close(C::new(x, 0.0), C::new(y, 0.0), self.opts.rel_tol) {
             return true;
         }
