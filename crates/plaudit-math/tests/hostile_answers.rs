@@ -164,3 +164,16 @@ fn a_decimal_is_no_approximation_of_a_value_it_could_not_be_rounded_from() {
     assert!(!correct("\\frac{2}{3}", "0.666666"));
     assert!(correct("\\frac17", "0.1428571428571428"));
 }
+
+#[test]
+fn a_computation_written_out_is_the_value_it_computes() {
+    // `9 \times 2 = 18` is 18 when every side is equal (it matched nothing before); a false
+    // computation (`3 = 4`) matches neither side.
+    assert!(correct("18", "9 \\times 2 = 18"));
+    assert!(correct("4", "2 + 2 = 4"));
+    assert!(correct("\\frac{1}{2}", "\\frac{2}{4} = \\frac{1}{2}"));
+    assert!(!correct("18", "9 \\times 2 = 19"));
+    assert!(!correct("19", "9 \\times 2 = 19"));
+    assert!(!correct("3", "3 = 4"));
+    assert!(!correct("4", "3 = 4"));
+}

@@ -71,6 +71,27 @@ impl Comparer<'_> {
         self.cmp(&g, &p)
     }
 
+    /// A computation written out (`9 \times 2 = 18`, `2 + 2 = 4`): an equation chain with no
+    /// variable whose sides are all equal is the value of its last side; a false one (`3 = 4`)
+    /// matches nothing.
+    fn computed(&self, g: &Node, p: &Node) -> Result<bool, MathError> {
+        let Node::Rel(sides, _) = p else {
+            return Ok(false);
+        };
+        if p.has_symbols() || !sides.iter().all(Node::is_scalar) {
+            return Ok(false);
+        }
+        for w in sides.windows(2) {
+            if !self.scalar_eq(&w[0], &w[1])? {
+                return Ok(false);
+            }
+        }
+        match sides.last() {
+            Some(last) => self.cmp(g, last),
+            None => Ok(false),
+        }
+    }
+
     fn cmp(&self, g: &Node, p: &Node) -> Result<bool, MathError> {
         self.ticker.tick()?;
         match (g, p) {
@@ -161,7 +182,7 @@ impl Comparer<'_> {
                 Some((_, v)) if !is_eq(v) => self.cmp(g, v),
                 _ => match tuple_solved(p) {
                     Some(v) => self.cmp(g, v),
-                    None => Ok(false),
+                    None => self.computed(g, p),
                 },
             };
         }
