@@ -628,3 +628,20 @@ fn function_values_constants_and_names() {
     assert_eq!(node("2i"), Node::Mul(vec![int(2), Node::Const(Const::I)]));
     assert_eq!(node("\\pi"), Node::Const(Const::Pi));
 }
+
+#[test]
+fn a_term_after_plus_takes_no_extra_level() {
+    // `x + 1` needs 3 levels (list, term, operand), as `x` does: the `+` is the sum's, not a
+    // sign.
+    let at = |d: usize| {
+        parse_with(
+            "x + 1",
+            &Limits {
+                max_depth: d,
+                ..Limits::default()
+            },
+        )
+    };
+    assert_eq!(at(3), Ok(Node::Add(vec![sym("x"), int(1)])));
+    assert!(is_limit(at(2)));
+}
