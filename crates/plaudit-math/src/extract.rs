@@ -82,7 +82,11 @@ pub fn extract(text: &str, order: &[Method], tag: &str) -> Option<(String, Metho
                 // "… \boxed{255} … Final Answer: The final answer is $10,455$": a final-answer
                 // statement after the last box supersedes it.
                 if order.contains(&Method::Marker) {
-                    let box_end = box_starts_rev(text).next().map_or(0, |(st, _)| st);
+                    // After the last box's end: a marker inside the box (`\boxed{The answer
+                    // is 4}`) is the box's own, already read.
+                    let box_end = box_starts_rev(text)
+                        .find_map(|(st, len)| boxed_at(text, st, len, &std::cell::OnceCell::new()))
+                        .map_or(text.len(), |(_, _, end)| end);
                     let tail = text.get(box_end..).unwrap_or("");
                     if let Some((_, m)) = marker_answer(tail) {
                         if !m.contains("\\boxed") && !is_prose(&m) {

@@ -183,6 +183,31 @@ pub fn func_named(name: &str) -> Option<Func> {
 }
 
 /// Short unit words that would otherwise read as products of variables.
+/// Two-letter English words, which would otherwise be read as a product of two variables
+/// (`is` as i·s in "the answer is 4").
+fn short_word(w: &str) -> bool {
+    matches!(
+        w,
+        "is" | "be"
+            | "it"
+            | "of"
+            | "to"
+            | "at"
+            | "by"
+            | "as"
+            | "so"
+            | "we"
+            | "if"
+            | "on"
+            | "an"
+            | "am"
+            | "do"
+            | "up"
+            | "my"
+            | "he"
+    )
+}
+
 fn short_unit(w: &str) -> bool {
     matches!(
         w,
@@ -421,6 +446,15 @@ impl Lexer<'_, '_> {
     }
 
     fn push(&mut self, t: Tok) {
+        // `30^\circ C`: the scale of a temperature, not a factor C.
+        let t = match t {
+            Tok::Ident(s)
+                if matches!(s.as_str(), "C" | "F") && self.out.last() == Some(&Tok::Degree) =>
+            {
+                Tok::Word(s)
+            }
+            t => t,
+        };
         match t {
             Tok::LParen | Tok::LBrack | Tok::LSet => self.bracket_depth += 1,
             Tok::RParen | Tok::RBrack | Tok::RSet => self.bracket_depth -= 1,
@@ -958,7 +992,7 @@ impl Lexer<'_, '_> {
                     Tok::Func(f)
                 } else if w.len() == 1 {
                     Tok::Ident(w.to_string())
-                } else if short_unit(w) || w.len() >= 3 {
+                } else if short_unit(w) || w.len() >= 3 || short_word(lower) {
                     Tok::Word(w.to_string())
                 } else {
                     // "xy", "ab": a product of single-letter variables.
@@ -1202,6 +1236,17 @@ impl Lexer<'_, '_> {
         let lower = t.to_ascii_lowercase();
         if matches!(lower.as_str(), "and" | "or" | "," | "or," | "and,") {
             self.push(Tok::Sep);
+            return Ok(());
+        }
+        // `4 \text{ m}`: one letter after a space in text mode is a unit, not a variable; so are
+        // letters around a slash (`\text{ km/h}`, `\text{m/s}`).
+        let letters = |c: u8| c.is_ascii_alphabetic();
+        let unit_letter = t.len() == 1 && g.starts_with(' ') && t.bytes().all(letters);
+        let per_unit = t.contains('/')
+            && t.split('/')
+                .all(|p| !p.is_empty() && p.bytes().all(letters));
+        if unit_letter || per_unit {
+            self.push(Tok::Word(t.to_string()));
             return Ok(());
         }
         if t.bytes()

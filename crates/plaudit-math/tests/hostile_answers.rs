@@ -177,3 +177,22 @@ fn a_computation_written_out_is_the_value_it_computes() {
     assert!(!correct("3", "3 = 4"));
     assert!(!correct("4", "3 = 4"));
 }
+
+#[test]
+fn units_scales_and_short_words_are_not_variables() {
+    // `4 \text{ m}` was 4m, `4 \text{ km/h}` 4/h, `30^\circ C` (30°)·C, and "is" i·s.
+    assert!(correct("4", "4 \\text{ m}"));
+    assert!(correct("4", "4 \\text{ km/h}"));
+    assert!(correct("4", "4 \\text{m/s}"));
+    assert!(correct("30", "30^\\circ C"));
+    assert!(correct("30^\\circ", "30^\\circ\\text{F}"));
+    assert!(correct("3", "\\text{it is } 3"));
+    assert!(correct("4", "The final answer is 4"));
+    // A letter that is mathematics stays a variable: `4m`, `ab`, `\text{x}`.
+    assert!(correct("4m", "4m"));
+    assert!(!correct("4", "4m"));
+    assert!(correct("ab", "ab"));
+    assert!(correct("x", "\\text{x}"));
+    // `3 \text{ of } 4` was 12: two numbers with a word between are refused.
+    assert!(!correct("12", "3 \\text{ of } 4"));
+}

@@ -184,7 +184,8 @@ fn a_one_line_reference_is_a_whole_solution_only_beyond_120_bytes() {
     let verdict = |pad: &str| {
         let r = format!(
             "{}{pad} so the final answer is $28$.",
-            "We add the numbers one by one".repeat(3)
+            // Read as it is, the text is a list (`ab, cd, …`), not 28.
+            "We add up all numbers: ab, cd".repeat(3)
         );
         let v = verify(&r, "\\boxed{28}", &Options::default(), &deadline()).unwrap();
         (r.len(), v.correct, v.reference_form == "28")

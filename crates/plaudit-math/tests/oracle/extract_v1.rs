@@ -85,7 +85,17 @@ pub fn extract(text: &str, order: &[Method], tag: &str) -> Option<(String, Metho
                 // "… \boxed{255} … Final Answer: The final answer is $10,455$": a final-answer
                 // statement after the last box supersedes it.
                 if order.contains(&Method::Marker) {
-                    let box_end = text.rfind("\\boxed").max(text.rfind("\\fbox")).unwrap_or(0);
+                    // Changed since v1: after the end of the last box that closes, not from the
+                    // start of the last box (a marker inside the box is the box's own).
+                    let mut starts: Vec<(usize, usize)> =
+                        text.match_indices("\\boxed").map(|(i, _)| (i, 6)).collect();
+                    starts.extend(text.match_indices("\\fbox").map(|(i, _)| (i, 5)));
+                    starts.sort_unstable();
+                    let box_end = starts
+                        .iter()
+                        .rev()
+                        .find_map(|&(st, len)| boxed_at(text, st, len))
+                        .map_or(text.len(), |(_, _, end)| end);
                     let tail = text.get(box_end..).unwrap_or("");
                     if let Some((_, m)) = marker_answer(tail) {
                         if !m.contains("\\boxed") && !is_prose(&m) {
