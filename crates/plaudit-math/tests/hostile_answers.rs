@@ -196,3 +196,16 @@ fn units_scales_and_short_words_are_not_variables() {
     // `3 \text{ of } 4` was 12: two numbers with a word between are refused.
     assert!(!correct("12", "3 \\text{ of } 4"));
 }
+
+#[test]
+fn values_of_different_unknowns_keep_their_order() {
+    // `a = 3, b = 5` against `5, 3` swaps the unknowns (it matched, the lists being unordered).
+    assert!(!correct("a = 3, b = 5", "5, 3"));
+    assert!(correct("a = 3, b = 5", "3, 5"));
+    assert!(!correct("x = 1, y = 2", "2, 1"));
+    assert!(!correct("x = 1, y = 2", "1, 1, 2"));
+    // Named in the answer, any order; one unknown's values or indexed roots, any order.
+    assert!(correct("a = 3, b = 5", "b = 5, a = 3"));
+    assert!(correct("x = 1, x = 2", "2, 1"));
+    assert!(correct("x_1 = 2, x_2 = 3", "3, 2"));
+}

@@ -63,6 +63,23 @@ fn norm_text(s: &str) -> String {
         .collect()
 }
 
+/// Whether every item solves for a variable (`a = 3`) and no two name the same unknown, an
+/// unknown being the name before any subscript (`x_1` and `x_2` are one unknown's roots).
+fn distinct_unknowns(items: &[Node]) -> bool {
+    let mut bases: Vec<&str> = Vec::with_capacity(items.len());
+    for x in items {
+        let Some((name, _)) = solved(x) else {
+            return false;
+        };
+        let base = name.split('_').next().unwrap_or(name);
+        if bases.contains(&base) {
+            return false;
+        }
+        bases.push(base);
+    }
+    bases.len() > 1
+}
+
 impl Comparer<'_> {
     /// Whether `pred` (the response's answer) is equivalent to `gold` (the reference).
     pub fn equivalent(&self, gold: &Node, pred: &Node) -> Result<bool, MathError> {
@@ -131,6 +148,12 @@ impl Comparer<'_> {
                     if b.iter().all(|x| matches!(x, Node::Tuple(..))) {
                         return self.multiset_eq(&groups, b);
                     }
+                }
+                // `a = 3, b = 5` names two unknowns: `5, 3` swaps them, so the values are taken
+                // in the order given. Values of one unknown (`x = 1, x = 2`, or its indexed roots
+                // `x_1 = 2, x_2 = 3`) stay unordered.
+                if distinct_unknowns(a) {
+                    return Ok(a.len() == b.len() && self.all_pairs(&vals, b)?);
                 }
                 return self.multiset_eq(&vals, b);
             }
