@@ -209,3 +209,16 @@ fn values_of_different_unknowns_keep_their_order() {
     assert!(correct("x = 1, x = 2", "2, 1"));
     assert!(correct("x_1 = 2, x_2 = 3", "3, 2"));
 }
+
+#[test]
+fn a_tuple_answers_unknowns_named_one_by_one_in_order() {
+    // A system's solution: `(1, 2)` and `x = 1, y = 2` are the same answer, either way round
+    // (each was wrong against the other); swapped or of another length, not.
+    assert!(correct("(1,2)", "x=1, y=2"));
+    assert!(correct("x = 1, y = 2", "(1,2)"));
+    assert!(correct("(1,2,3)", "a=1, b=2, c=3"));
+    assert!(!correct("(1,2)", "x=2, y=1"));
+    assert!(!correct("x = 1, y = 2", "(2,1)"));
+    assert!(!correct("x = 1, y = 2", "(1,2,3)"));
+    assert!(!correct("1", "x=1, y=2"));
+}

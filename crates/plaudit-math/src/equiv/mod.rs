@@ -170,6 +170,28 @@ impl Comparer<'_> {
             }
             (Some(a), None) if a.len() == 1 => return self.cmp(&a[0], p),
             (None, Some(b)) if b.len() == 1 => return self.cmp(g, &b[0]),
+            // A system's solution as a tuple against its unknowns named one by one: `(1, 2)`
+            // and `x = 1, y = 2`, in the order given.
+            (Some(a), None) if distinct_unknowns(a) => {
+                return match p {
+                    Node::Tuple(items, ..) if items.len() == a.len() => {
+                        let vals: Vec<Node> =
+                            a.iter().filter_map(reference_value).cloned().collect();
+                        self.all_pairs(&vals, items)
+                    }
+                    _ => Ok(false),
+                };
+            }
+            (None, Some(b)) if distinct_unknowns(b) => {
+                return match g {
+                    Node::Tuple(items, ..) if items.len() == b.len() => {
+                        let vals: Vec<Node> =
+                            b.iter().filter_map(reference_value).cloned().collect();
+                        self.all_pairs(items, &vals)
+                    }
+                    _ => Ok(false),
+                };
+            }
             (Some(a), None) => {
                 if a.iter().any(is_ineq) {
                     if let (Some(gi), Some(pi)) =
