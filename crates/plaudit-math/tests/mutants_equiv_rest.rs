@@ -127,6 +127,16 @@ fn solved_equations_and_tuples() {
     assert!(!correct("(1, 2)", "(x, x) = (1, 2)"));
     assert!(!correct("(1, 2)", "(x, y) = (1, x)"));
     assert!(!correct("(1, 2)", "(x, y, z) = (1, 2)"));
+    // Only a single `=` solves a tuple: not a chain, not an inequality.
+    assert!(!correct("(1, 2)", "(x, y) = (1, 2) = (3, 4)"));
+    assert!(!correct(
+        "(1, 2), (3, 4)",
+        "(x, y) < (1, 2), (x, y) = (3, 4)"
+    ));
+    assert!(correct(
+        "(1, 2), (3, 4)",
+        "(x, y) = (1, 2), (x, y) = (3, 4)"
+    ));
     assert!(correct(
         "(1, 2), (2, 1)",
         "(x, y) = (1, 2), (x, y) = (2, 1)"
@@ -144,6 +154,11 @@ fn named_quantities_state_their_value() {
     assert!(!correct("AB^2 = 4", "4"));
     assert!(!correct("AB = 4A", "4"));
     assert!(!correct("2AB = 4", "4"));
+    // A ratio or an absolute value is a named quantity only when its parts are.
+    assert!(correct("V : W = 5", "5"));
+    assert!(!correct("V : 2 = 5", "5"));
+    assert!(!correct("2 : V = 5", "5"));
+    assert!(!correct("|x + 1| = 4", "4"));
 }
 
 #[test]
@@ -164,6 +179,15 @@ fn assignments_cycling_through_variables_are_tuples() {
         "(1, 2, 3), (4, 5, 6)"
     ));
     assert!(!correct("a = 1, b = 2, a = 3", "(1, 2), (3)"));
+    // The cycle must fill its last group and name each variable once.
+    assert!(!correct(
+        "a = 1, b = 2, c = 3, a = 4, b = 5",
+        "(1, 2, 3), (4, 5)"
+    ));
+    assert!(!correct(
+        "p = 1, q = 2, q = 3, p = 4, q = 5, q = 6",
+        "(1, 2, 3), (4, 5, 6)"
+    ));
 }
 
 #[test]
@@ -172,6 +196,9 @@ fn solutions_of_one_variable_are_their_values() {
     assert!(correct("1, 2", "x = 1 \\text{ or } x = 2"));
     assert!(correct("x = 1, x = 2", "2, 1"));
     assert!(correct("\\{1, 2\\}", "\\{x = 1, x = 2\\}"));
+    // A list's items are put in canonical shape too: `±` expanded into the list.
+    assert!(correct("3, -1, 5", "1 \\pm 2, 5"));
+    assert!(correct("3, -1, 7", "x = 1 \\pm 2, x = 7"));
 }
 
 #[test]
