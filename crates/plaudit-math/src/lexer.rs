@@ -183,31 +183,6 @@ pub fn func_named(name: &str) -> Option<Func> {
 }
 
 /// Short unit words that would otherwise read as products of variables.
-/// Two-letter English words, which would otherwise be read as a product of two variables
-/// (`is` as i·s in "the answer is 4").
-fn short_word(w: &str) -> bool {
-    matches!(
-        w,
-        "is" | "be"
-            | "it"
-            | "of"
-            | "to"
-            | "at"
-            | "by"
-            | "as"
-            | "so"
-            | "we"
-            | "if"
-            | "on"
-            | "an"
-            | "am"
-            | "do"
-            | "up"
-            | "my"
-            | "he"
-    )
-}
-
 fn short_unit(w: &str) -> bool {
     matches!(
         w,
@@ -366,21 +341,50 @@ pub fn lex(s: &str, limits: &Limits, ticker: &Ticker) -> Result<Vec<Tok>, MathEr
         toks.retain(|t| matches!(t, Tok::Word(_)));
         return Ok(toks);
     }
-    // Beside mathematics, a word that negates or bounds it (`\text{not } 4`, `\text{at least }
-    // 4`, `4 \text{ or more}`) makes the answer something other than the value: refused, where
-    // dropping the word would leave the value.
-    if let Some(w) = toks.iter().find_map(|t| match t {
-        Tok::Word(w) if refusing_word(w) => Some(w),
-        _ => None,
-    }) {
-        return Err(MathError::Parse(format!(
-            "the answer says `{w}` beside its value"
-        )));
+    // A word that negates or bounds the value written right after it (`\text{not } 4`,
+    // `\text{at least } 4`, `less than 4`), or bounds it after "or" (`4 \text{ or more}`), makes
+    // the answer something other than the value: refused, where dropping the word would leave
+    // the value. Words after the value (`6 \text{ more apples}`, `12 (not including tax)`) and
+    // inside it (`P(\text{at least one}) = \frac14`) are its prose, and stay dropped.
+    let math = |t: &Tok| !matches!(t, Tok::Word(_) | Tok::LBrace | Tok::RBrace);
+    let refusing = |t: &Tok| matches!(t, Tok::Word(w) if refusing_word(w));
+    if let Some(first) = toks.iter().position(math) {
+        if let Some(w) = toks[..first]
+            .iter()
+            .rev()
+            .find(|t| matches!(t, Tok::Word(_)))
+            .filter(|t| refusing(t))
+        {
+            return Err(MathError::Parse(format!(
+                "the answer says `{}` before its value",
+                word_of(w)
+            )));
+        }
+    }
+    if let Some(k) = toks.iter().rposition(|t| *t == Tok::Sep) {
+        let rest = &toks[k + 1..];
+        if let Some(w) = rest
+            .iter()
+            .find(|t| refusing(t))
+            .filter(|_| !rest.iter().any(math))
+        {
+            return Err(MathError::Parse(format!(
+                "the answer says `or {}` after its value",
+                word_of(w)
+            )));
+        }
     }
     Ok(toks)
 }
 
-/// Words that negate or bound the value they stand beside.
+fn word_of(t: &Tok) -> &str {
+    match t {
+        Tok::Word(w) => w,
+        _ => "",
+    }
+}
+
+/// Words that negate or bound the value they stand before.
 fn refusing_word(w: &str) -> bool {
     matches!(
         w.to_ascii_lowercase().as_str(),
@@ -390,6 +394,9 @@ fn refusing_word(w: &str) -> bool {
             | "neither"
             | "nor"
             | "except"
+            | "excluding"
+            | "without"
+            | "but"
             | "least"
             | "most"
             | "more"
@@ -398,12 +405,20 @@ fn refusing_word(w: &str) -> bool {
             | "greater"
             | "smaller"
             | "larger"
+            | "higher"
+            | "lower"
             | "than"
+            | "over"
             | "above"
             | "below"
             | "under"
+            | "beyond"
+            | "exceeding"
             | "exceeds"
+            | "maximum"
+            | "minimum"
             | "isn't"
+            | "isnt"
             | "cannot"
     )
 }
@@ -449,7 +464,9 @@ impl Lexer<'_, '_> {
         // `30^\circ C`: the scale of a temperature, not a factor C.
         let t = match t {
             Tok::Ident(s)
-                if matches!(s.as_str(), "C" | "F") && self.out.last() == Some(&Tok::Degree) =>
+                if matches!(s.as_str(), "C" | "F")
+                    && (self.out.last() == Some(&Tok::Degree)
+                        || self.out.ends_with(&[Tok::Degree, Tok::RBrace])) =>
             {
                 Tok::Word(s)
             }
@@ -577,6 +594,11 @@ impl Lexer<'_, '_> {
             '∈' => Tok::Rel(Rel::In),
             '∪' => Tok::Cup,
             '°' => Tok::Degree,
+            '⌊' => Tok::LFloor,
+            '⌋' => Tok::RFloor,
+            '⌈' => Tok::LCeil,
+            '⌉' => Tok::RCeil,
+            '∗' => Tok::Star,
             // Dashes and minus signs beyond `−` `–` `—`, and plus signs: dropping one turned
             // `‐2` into 2.
             '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2015}' | '\u{2043}' | '\u{2e3a}'
@@ -884,6 +906,11 @@ impl Lexer<'_, '_> {
         let ten = num_bigint::BigInt::from(10u32);
         let q = num_traits::pow(ten.clone(), frac.len()) * (num_traits::pow(ten, rep.len()) - 1u32);
         self.i += rest.len() - group.len() + close + 1;
+        if self.peek().is_ascii_digit() {
+            return Err(MathError::Parse(
+                "digits after a repeating decimal's bar".into(),
+            ));
+        }
         self.push(Tok::Frac);
         for n in [p, q] {
             self.push(Tok::LBrace);
@@ -896,19 +923,25 @@ impl Lexer<'_, '_> {
     /// The number just before the one being read, when nothing but spacing or words (which the
     /// parser drops) separates them, and whether nothing at all does; not a script's number.
     fn number_before(&self) -> Option<(String, bool)> {
-        let words = self
-            .out
-            .iter()
-            .rev()
-            .take_while(|t| matches!(t, Tok::Word(_)))
-            .count();
-        let k = self.out.len().checked_sub(words + 1)?;
-        // A script's number is not one of two side by side: `\log_2 8`, `x^2 3` (x²·3 in LaTeX).
-        let script = k > 0 && matches!(self.out[k - 1], Tok::Underscore | Tok::Caret);
-        match &self.out[k] {
-            Tok::Num(n) if !script => Some((n.clone(), words == 0)),
-            _ => None,
+        // Back over words and whole groups of words (`\mathrm{apples}`, `{}`): balanced braces
+        // only, so a number inside a group (`\frac{1}{2} 5`, `x^{2} 3`) is not reached.
+        let mut depth = 0i32;
+        let mut skipped = 0;
+        for (k, t) in self.out.iter().enumerate().rev() {
+            match t {
+                Tok::Word(_) => {}
+                Tok::RBrace => depth += 1,
+                Tok::LBrace if depth > 0 => depth -= 1,
+                Tok::Num(n) if depth == 0 => {
+                    // A script's number is not one of two side by side: `\log_2 8`, `x^2 3`.
+                    let script = k > 0 && matches!(self.out[k - 1], Tok::Underscore | Tok::Caret);
+                    return (!script).then(|| (n.clone(), skipped == 0));
+                }
+                _ => return None,
+            }
+            skipped += 1;
         }
+        None
     }
 
     /// After a whole number `int` and a whole number `p` just read: when `/q` follows with a
@@ -992,7 +1025,7 @@ impl Lexer<'_, '_> {
                     Tok::Func(f)
                 } else if w.len() == 1 {
                     Tok::Ident(w.to_string())
-                } else if short_unit(w) || w.len() >= 3 || short_word(lower) {
+                } else if short_unit(w) || w.len() >= 3 {
                     Tok::Word(w.to_string())
                 } else {
                     // "xy", "ab": a product of single-letter variables.

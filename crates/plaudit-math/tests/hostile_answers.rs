@@ -56,7 +56,7 @@ fn words_that_negate_or_bound_a_value_are_refused() {
     }
     assert_eq!(
         parse_error("\\text{at least } 4"),
-        "the answer says `least` beside its value"
+        "the answer says `least` before its value"
     );
     // Words alone are a text answer, as before.
     assert!(correct("\\text{no solution}", "\\text{no solution}"));
@@ -180,14 +180,13 @@ fn a_computation_written_out_is_the_value_it_computes() {
 
 #[test]
 fn units_scales_and_short_words_are_not_variables() {
-    // `4 \text{ m}` was 4m, `4 \text{ km/h}` 4/h, `30^\circ C` (30°)·C, and "is" i·s.
+    // `4 \text{ m}` was 4m, `4 \text{ km/h}` 4/h, `30^\circ C` (30°)·C; words in text mode.
     assert!(correct("4", "4 \\text{ m}"));
     assert!(correct("4", "4 \\text{ km/h}"));
     assert!(correct("4", "4 \\text{m/s}"));
     assert!(correct("30", "30^\\circ C"));
     assert!(correct("30^\\circ", "30^\\circ\\text{F}"));
     assert!(correct("3", "\\text{it is } 3"));
-    assert!(correct("4", "The final answer is 4"));
     // A letter that is mathematics stays a variable: `4m`, `ab`, `\text{x}`.
     assert!(correct("4m", "4m"));
     assert!(!correct("4", "4m"));
@@ -221,4 +220,78 @@ fn a_tuple_answers_unknowns_named_one_by_one_in_order() {
     assert!(!correct("x = 1, y = 2", "(2,1)"));
     assert!(!correct("x = 1, y = 2", "(1,2,3)"));
     assert!(!correct("1", "x=1, y=2"));
+}
+
+#[test]
+fn letters_in_mathematics_stay_variables() {
+    // Two letters in mathematics are a product (`at`, `an`), never a dropped English word:
+    // `\frac{1}{2}at^2` is not 1/2, `2an` is not 2.
+    assert!(!correct("\\frac{1}{2}", "\\frac{1}{2}at^2"));
+    assert!(correct("\\frac{1}{2}at^2", "\\frac{1}{2} a t^2"));
+    assert!(correct("e^{at}", "e^{a t}"));
+    assert!(!correct("2", "2an"));
+}
+
+#[test]
+fn a_bound_is_refused_before_the_value_or_after_or_and_prose_after_it_is_not() {
+    // Before the value: not, at least, over, less than …; after it only as "or more".
+    for answer in [
+        "\\text{not } 5",
+        "\\text{at least } 5",
+        "\\text{over } 5",
+        "\\text{less than } 5",
+        "\\text{anything but } 5",
+        "5 \\text{ or more}",
+        "5 \\text{ or fewer}",
+    ] {
+        assert!(!correct("5", answer), "{answer}");
+    }
+    assert_eq!(
+        parse_error("5 \\text{ or more}"),
+        "the answer says `or more` after its value"
+    );
+    // Prose after the value is its prose (GSM8K's "4 more dollars"), as are words inside it.
+    assert!(correct("6", "6 \\text{ more apples}"));
+    assert!(correct("4", "4 more dollars"));
+    assert!(correct("3", "3 \\text{ fewer}"));
+    assert!(correct(
+        "24",
+        "\\text{Number of ways with no two adjacent} = 24"
+    ));
+}
+
+#[test]
+fn groups_of_words_between_numbers_are_refused_too() {
+    // `2 \mathrm{apples} 5` and `2 {}5` were 10; a number inside a group is another matter
+    // (`\frac{1}{2}5` is 5/2, `x^{2} 3` is 3x²).
+    assert!(!correct("10", "2 \\mathrm{~apples~} 5"));
+    assert!(!correct("10", "2 \\mathrm{apples} 5"));
+    assert!(!correct("10", "2 {}5"));
+    assert!(correct("\\frac52", "\\frac{1}{2}5"));
+    assert!(correct("3x^2", "x^{2} 3"));
+    // Digits after a repeating decimal's bar are refused (`0.\overline{3}3` was 1).
+    assert!(!correct("1", "0.\\overline{3}3"));
+    assert_eq!(
+        parse_error("0.\\overline{3}3"),
+        "digits after a repeating decimal's bar"
+    );
+}
+
+#[test]
+fn floor_ceiling_asterisk_and_braced_degrees_are_read() {
+    // `⌊3.5⌋` was 7/2 (the brackets skipped), `2 ∗ 3` refused, `30^{\circ}\text{C}` a product.
+    assert!(correct("3", "⌊3.5⌋"));
+    assert!(correct("4", "⌈3.5⌉"));
+    assert!(!correct("\\frac72", "⌊3.5⌋"));
+    assert!(correct("6", "2 ∗ 3"));
+    assert!(correct("30", "30^{\\circ}\\text{C}"));
+}
+
+#[test]
+fn intervals_and_sets_do_not_answer_named_unknowns() {
+    // `(2, 5]` and `[2, 5]` are intervals and a set has no order: none answers `x = 2, y = 5`.
+    assert!(!correct("x=2, y=5", "(2, 5]"));
+    assert!(!correct("[2, 5]", "a = 2, b = 5"));
+    assert!(!correct("x=2,y=-1", "\\{2,-1\\}"));
+    assert!(correct("x=2, y=5", "(2, 5)"));
 }

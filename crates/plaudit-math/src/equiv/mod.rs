@@ -153,7 +153,10 @@ impl Comparer<'_> {
                 // in the order given. Values of one unknown (`x = 1, x = 2`, or its indexed roots
                 // `x_1 = 2, x_2 = 3`) stay unordered.
                 if distinct_unknowns(a) {
-                    return Ok(a.len() == b.len() && self.all_pairs(&vals, b)?);
+                    // A set has no order to name them by.
+                    return Ok(!matches!(p, Node::Set(_))
+                        && a.len() == b.len()
+                        && self.all_pairs(&vals, b)?);
                 }
                 return self.multiset_eq(&vals, b);
             }
@@ -171,10 +174,12 @@ impl Comparer<'_> {
             (Some(a), None) if a.len() == 1 => return self.cmp(&a[0], p),
             (None, Some(b)) if b.len() == 1 => return self.cmp(g, &b[0]),
             // A system's solution as a tuple against its unknowns named one by one: `(1, 2)`
-            // and `x = 1, y = 2`, in the order given.
+            // and `x = 1, y = 2`, in the order given (not an interval: `(1, 2]`, `[1, 2]`).
             (Some(a), None) if distinct_unknowns(a) => {
                 return match p {
-                    Node::Tuple(items, ..) if items.len() == a.len() => {
+                    Node::Tuple(items, Bracket::Round, Bracket::Round)
+                        if items.len() == a.len() =>
+                    {
                         let vals: Vec<Node> =
                             a.iter().filter_map(reference_value).cloned().collect();
                         self.all_pairs(&vals, items)
@@ -184,7 +189,9 @@ impl Comparer<'_> {
             }
             (None, Some(b)) if distinct_unknowns(b) => {
                 return match g {
-                    Node::Tuple(items, ..) if items.len() == b.len() => {
+                    Node::Tuple(items, Bracket::Round, Bracket::Round)
+                        if items.len() == b.len() =>
+                    {
                         let vals: Vec<Node> =
                             b.iter().filter_map(reference_value).cloned().collect();
                         self.all_pairs(items, &vals)
