@@ -74,3 +74,13 @@ fn a_scripts_number_may_stand_before_another() {
     assert!(correct("3", "\\log_2 8"));
     assert!(correct("3x^2", "x^2 3"));
 }
+
+#[test]
+fn a_refused_answer_does_not_match_by_its_characters() {
+    // `2 5` is refused; the text comparison (for references that are not mathematics) used to
+    // match it to `25` character by character, and `12 34` to 1234.
+    assert!(!correct("25", "2 5"));
+    assert!(!correct("1234", "12 34"));
+    // Both sides text: compared as text still.
+    assert!(correct("\\text{at least } 4", "\\text{at least } 4"));
+}
