@@ -496,7 +496,15 @@ fn marker_answer(text: &str) -> Option<(usize, String)> {
     if is_prose(ans) {
         if ans.ends_with(|c: char| c.is_ascii_digit()) {
             if let Some(n) = last_number(ans) {
-                return Some((at, n.to_string()));
+                // "The answer is not 5": a sentence that negates or bounds its value is kept
+                // whole, and refused when read, rather than cut down to the value.
+                let before = ans[..ans.len() - n.len()].trim_end();
+                let word = before
+                    .rsplit(|c: char| !c.is_alphanumeric() && c != '\'')
+                    .find(|w| !w.is_empty());
+                if !word.is_some_and(crate::lexer::refusing_word) {
+                    return Some((at, n.to_string()));
+                }
             }
         }
         if ans.ends_with('$') {

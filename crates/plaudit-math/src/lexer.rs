@@ -385,7 +385,7 @@ fn word_of(t: &Tok) -> &str {
 }
 
 /// Words that negate or bound the value they stand before.
-fn refusing_word(w: &str) -> bool {
+pub(crate) fn refusing_word(w: &str) -> bool {
     matches!(
         w.to_ascii_lowercase().as_str(),
         "not"

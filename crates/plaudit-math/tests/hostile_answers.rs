@@ -295,3 +295,18 @@ fn intervals_and_sets_do_not_answer_named_unknowns() {
     assert!(!correct("x=2,y=-1", "\\{2,-1\\}"));
     assert!(correct("x=2, y=5", "(2, 5)"));
 }
+
+#[test]
+fn a_final_answer_sentence_that_negates_its_value_is_not_the_value() {
+    // "The answer is not 5." was cut down to its last number, 5.
+    use plaudit_math::{verify, Options};
+    let v = |response: &str| verify("5", response, &Options::default(), &deadline()).unwrap();
+    for response in ["The answer is not 5.", "#### not 5", "The final answer is never 5"] {
+        let verdict = v(response);
+        assert!(!verdict.correct, "{response}");
+        assert!(verdict.answer.ends_with('5') && verdict.answer.len() > 1, "{response}");
+    }
+    // A sentence ending in its value still gives the value.
+    assert!(v("The answer is 5.").correct);
+    assert!(v("Final Answer: The largest $n$ is 5").correct);
+}

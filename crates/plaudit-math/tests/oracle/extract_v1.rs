@@ -325,6 +325,9 @@ fn marker_answer(text: &str) -> Option<(usize, String)> {
         return None;
     }
     // "Final Answer: The largest $n$ is 34": the value the sentence ends with.
+    // Not mirrored since v1: a sentence whose value follows a negating or bounding word ("The
+    // answer is not 5") is kept whole (src/extract.rs); the differential's pieces hold no such
+    // word, so the two agree on every text it builds.
     if is_prose(ans) {
         if ans.ends_with(|c: char| c.is_ascii_digit()) {
             if let Some(n) = last_number(ans) {
