@@ -176,6 +176,9 @@ fn a_computation_written_out_is_the_value_it_computes() {
     assert!(!correct("19", "9 \\times 2 = 19"));
     assert!(!correct("3", "3 = 4"));
     assert!(!correct("4", "3 = 4"));
+    // Only numbers: with a variable it is an identity, with tuples no computation.
+    assert!(!correct("x+1", "x + 1 = 1 + x"));
+    assert!(!correct("(1,2)", "(1,2) = (1,2)"));
 }
 
 #[test]
