@@ -342,3 +342,56 @@ fn expressions_compare_at_random_points() {
     let twelve_rev: Vec<String> = many[..12].iter().rev().cloned().collect();
     assert!(correct(&twelve, &twelve_rev.join(" + ")));
 }
+
+#[test]
+fn a_scalar_too_large_to_copy_into_every_entry_is_not_folded() {
+    // `(1/1/…/1) A`: with 1000 quotients (3002 nodes, copied into 4 entries) the product folds
+    // and is A; with 3400 (10 202 nodes) the entries would pass 20 000 nodes, so it stays a
+    // product, which is no matrix.
+    let ones = |k: usize| format!("(1{})", "/1".repeat(k));
+    assert!(correct(M12, &format!("{}{M12}", ones(1000))));
+    let big = format!("{}{M12}", ones(3400));
+    assert!(!correct(M12, &big));
+    // (It parses: against itself it is the same.)
+    assert!(correct(&big, &big));
+}
+
+#[test]
+fn solutions_in_one_variable_compare_by_their_values() {
+    // `x = 1 or x = 2` and `y = 2 or y = 1` are both the values 1, 2; `x = 1, 5` is not 1.
+    assert!(correct(
+        "x = 1 \\text{ or } x = 2",
+        "y = 2 \\text{ or } y = 1"
+    ));
+    assert!(!correct("1", "x = 1, 5"));
+}
+
+#[test]
+fn only_a_single_relation_is_solved_up_to_sign() {
+    // `-x = -3 = 4` is a chain, not `x = 3`.
+    assert!(!correct("3", "-x = -3 = 4"));
+    assert!(correct("3", "-x = -3"));
+}
+
+#[test]
+fn a_product_whose_entries_would_be_too_large_is_not_folded() {
+    // A row of two entries of 1502 nodes each (`(1/1/…/1)`, value 1) times a 2×2 matrix of
+    // ones folds to (2, 2); times a 2×10 one each entry would be copied 10 times (over 20 000
+    // nodes), so it stays a product.
+    let e = format!("(1{})", "/1".repeat(500));
+    let row = format!("\\begin{{pmatrix}}{e}&{e}\\end{{pmatrix}}");
+    let ones = |cols: usize| {
+        let r = vec!["1"; cols].join("&");
+        format!("\\begin{{pmatrix}}{r}\\\\{r}\\end{{pmatrix}}")
+    };
+    let twos = |cols: usize| {
+        format!(
+            "\\begin{{pmatrix}}{}\\end{{pmatrix}}",
+            vec!["2"; cols].join("&")
+        )
+    };
+    assert!(correct(&twos(2), &format!("{row}{}", ones(2))));
+    let big = format!("{row}{}", ones(10));
+    assert!(!correct(&twos(10), &big));
+    assert!(correct(&big, &big));
+}
