@@ -981,7 +981,34 @@ impl Lexer<'_, '_> {
             self.i += 1;
         }
         let w = &self.s[st..self.i];
+        if w.eq_ignore_ascii_case("mod") && self.out.last() == Some(&Tok::LParen) {
+            // `3 (mod 7)`: as `\pmod{7}`, the bracket and the modulus go.
+            self.out.pop();
+            self.bracket_depth -= 1;
+            self.skip_modulus();
+            while self.peek() == b' ' {
+                self.i += 1;
+            }
+            if self.peek() == b')' {
+                self.i += 1;
+            }
+            return;
+        }
         self.plain_word(w);
+    }
+
+    /// The modulus after `\pmod`, `\mod` or "(mod": a `{…}` group, or a run of
+    /// letters and digits.
+    fn skip_modulus(&mut self) {
+        if self.brace_group().is_some() {
+            return;
+        }
+        while self.peek() == b' ' || self.peek() == b'~' {
+            self.i += 1;
+        }
+        while self.peek().is_ascii_alphanumeric() {
+            self.i += 1;
+        }
     }
 
     fn plain_word(&mut self, w: &str) {
@@ -1135,6 +1162,17 @@ impl Lexer<'_, '_> {
             }
             self.brace_group();
             return Ok(());
+        }
+        if matches!(name, "pmod" | "mod") {
+            // `x \equiv 3 \pmod{7}`: the modulus qualifies the congruence and is no factor
+            // (it made 3·7 = 21).
+            self.skip_modulus();
+            return Ok(());
+        }
+        if name == "bmod" {
+            return Err(MathError::Parse(
+                "a remainder (`\\bmod`) is not evaluated".into(),
+            ));
         }
         if name == "not" {
             // `\not=`, `\not\equiv`: not equal; `\not` before anything else (`\not\in`,

@@ -304,12 +304,36 @@ fn a_final_answer_sentence_that_negates_its_value_is_not_the_value() {
     // "The answer is not 5." was cut down to its last number, 5.
     use plaudit_math::{verify, Options};
     let v = |response: &str| verify("5", response, &Options::default(), &deadline()).unwrap();
-    for response in ["The answer is not 5.", "#### not 5", "The final answer is never 5"] {
+    for response in [
+        "The answer is not 5.",
+        "#### not 5",
+        "The final answer is never 5",
+    ] {
         let verdict = v(response);
         assert!(!verdict.correct, "{response}");
-        assert!(verdict.answer.ends_with('5') && verdict.answer.len() > 1, "{response}");
+        assert!(
+            verdict.answer.ends_with('5') && verdict.answer.len() > 1,
+            "{response}"
+        );
     }
     // A sentence ending in its value still gives the value.
     assert!(v("The answer is 5.").correct);
     assert!(v("Final Answer: The largest $n$ is 5").correct);
+}
+
+#[test]
+fn a_modulus_qualifies_a_congruence_and_is_no_factor() {
+    // `x \equiv 3 \pmod{7}` was x = 21 (3 times the bracketed 7).
+    assert!(!correct("21", "x \\equiv 3 \\pmod{7}"));
+    assert!(correct("3", "x \\equiv 3 \\pmod{7}"));
+    assert!(correct("3", "x \\equiv 3 \\pmod 7"));
+    assert!(correct("3", "x \\equiv 3 \\mod 7"));
+    assert!(correct("3", "3 (mod 7)"));
+    assert!(!correct("21", "3 (mod 7)"));
+    // A remainder is not evaluated: refused.
+    assert!(!correct("3", "10 \\bmod 7"));
+    assert_eq!(
+        parse_error("10 \\bmod 7"),
+        "a remainder (`\\bmod`) is not evaluated"
+    );
 }
