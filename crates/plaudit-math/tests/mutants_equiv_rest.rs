@@ -395,3 +395,62 @@ fn a_product_whose_entries_would_be_too_large_is_not_folded() {
     assert!(!correct(&twos(10), &big));
     assert!(correct(&big, &big));
 }
+
+#[test]
+fn nested_sums_of_matrices_fold_up_to_sixteen_levels() {
+    // `A + (A + (… + A))`: 16 levels deep the sum folds (17 A), 17 levels deep it stays a sum.
+    let nested = |k: usize| format!("{}{M12}{}", format!("{M12} + (").repeat(k), ")".repeat(k));
+    let times = |c: i64| m(&[&[c, 2 * c], &[3 * c, 4 * c]]);
+    assert!(correct(&times(17), &nested(16)));
+    assert!(!correct(&times(18), &nested(17)));
+    assert!(correct(&nested(17), &nested(17)));
+}
+
+/// A `rows`×`cols` matrix whose entries are all `v`.
+fn filled(rows: usize, cols: usize, v: i64) -> String {
+    let r = vec![v; cols];
+    m(&vec![r.as_slice(); rows])
+}
+
+#[test]
+fn a_column_of_large_entries_copied_per_row_is_not_folded() {
+    // Ones (10×2) times a column of two entries of 1502 nodes each (value 1): each entry of the
+    // column is copied into 10 rows, over 20 000 nodes, so it stays a product; ones (2×2) fold.
+    let e = format!("(1{})", "/1".repeat(500));
+    let col = format!("\\begin{{pmatrix}}{e}\\\\{e}\\end{{pmatrix}}");
+    assert!(correct(
+        &filled(2, 1, 2),
+        &format!("{}{col}", filled(2, 2, 1))
+    ));
+    let big = format!("{}{col}", filled(10, 2, 1));
+    assert!(!correct(&filled(10, 1, 2), &big));
+    assert!(correct(&big, &big));
+}
+
+#[test]
+fn the_product_bound_counts_the_sums_it_builds() {
+    // Ones r×n times ones n×c: r·n·c + n·c·r entry copies and r·c sums of n + 1 nodes each.
+    // 40×3 by 3×50 is exactly 20 000 and folds (a 40×50 matrix of 3s); 54×2 by 2×54 is 20 412
+    // and does not, 53×2 by 2×53 (19 663) does.
+    assert!(correct(
+        &filled(40, 50, 3),
+        &format!("{}{}", filled(40, 3, 1), filled(3, 50, 1))
+    ));
+    assert!(correct(
+        &filled(53, 53, 2),
+        &format!("{}{}", filled(53, 2, 1), filled(2, 53, 1))
+    ));
+    let big = format!("{}{}", filled(54, 2, 1), filled(2, 54, 1));
+    assert!(!correct(&filled(54, 54, 2), &big));
+    assert!(correct(&big, &big));
+}
+
+#[test]
+fn nested_products_of_matrices_fold_up_to_sixteen_levels() {
+    // `2(2(…(2A)))`: the matrix 16 levels deep folds, 17 levels deep the product stays.
+    let nested = |k: usize| format!("{}2{M12}{}", "2(".repeat(k), ")".repeat(k));
+    let times = |c: i64| m(&[&[c, 2 * c], &[3 * c, 4 * c]]);
+    assert!(correct(&times(1 << 16), &nested(15)));
+    assert!(!correct(&times(1 << 17), &nested(16)));
+    assert!(correct(&nested(16), &nested(16)));
+}
