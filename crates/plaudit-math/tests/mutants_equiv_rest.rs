@@ -454,3 +454,15 @@ fn nested_products_of_matrices_fold_up_to_sixteen_levels() {
     assert!(!correct(&times(1 << 17), &nested(16)));
     assert!(correct(&nested(16), &nested(16)));
 }
+
+#[test]
+fn the_scalar_bound_at_its_exact_value() {
+    // `3 (1/1/…/1) (1 1 1 1 1)`: 5 entries + 5 × (1 + 3998) scalar nodes is exactly 20 000 and
+    // folds (a row of 3s); one quotient more (20 015) does not.
+    let row = filled(1, 5, 1);
+    let ones = |k: usize| format!("(1{})", "/1".repeat(k));
+    assert!(correct(&filled(1, 5, 3), &format!("3{}{row}", ones(1332))));
+    let big = format!("3{}{row}", ones(1333));
+    assert!(!correct(&filled(1, 5, 3), &big));
+    assert!(correct(&big, &big));
+}
