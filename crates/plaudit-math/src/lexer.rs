@@ -926,7 +926,6 @@ impl Lexer<'_, '_> {
         // Back over words and whole groups of words (`\mathrm{apples}`, `{}`): balanced braces
         // only, so a number inside a group (`\frac{1}{2} 5`, `x^{2} 3`) is not reached.
         let mut depth = 0i32;
-        let mut skipped = 0;
         for (k, t) in self.out.iter().enumerate().rev() {
             match t {
                 Tok::Word(_) => {}
@@ -935,11 +934,10 @@ impl Lexer<'_, '_> {
                 Tok::Num(n) if depth == 0 => {
                     // A script's number is not one of two side by side: `\log_2 8`, `x^2 3`.
                     let script = k > 0 && matches!(self.out[k - 1], Tok::Underscore | Tok::Caret);
-                    return (!script).then(|| (n.clone(), skipped == 0));
+                    return (!script).then(|| (n.clone(), k + 1 == self.out.len()));
                 }
                 _ => return None,
             }
-            skipped += 1;
         }
         None
     }
