@@ -5,19 +5,9 @@
 
 mod common;
 
-use common::correct;
+use common::{correct, small_stack};
 
 const M: &str = "\\begin{pmatrix}1&1\\\\1&1\\end{pmatrix}";
-
-/// `f` on a thread with a 1 MiB stack (a spawned thread's default is 2 MiB).
-fn small_stack<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
-    std::thread::Builder::new()
-        .stack_size(1 << 20)
-        .spawn(f)
-        .unwrap()
-        .join()
-        .unwrap()
-}
 
 fn matrix_of(v: i64) -> String {
     format!("\\begin{{pmatrix}}{v}&{v}\\\\{v}&{v}\\end{{pmatrix}}")

@@ -8,8 +8,11 @@
 //! relation (`the_deadline_stops_work`) compares two runs of the same work in the same test. How
 //! fast these cases are is a benchmark's question (`scripts/bench/bench_math.py`).
 
+mod common;
+
 use std::time::Duration;
 
+use common::small_stack;
 use plaudit_deadline::Deadline;
 use plaudit_math::{verify, MathError, Options, Verdict, VerifyError};
 
@@ -23,16 +26,6 @@ fn run(reference: &str, response: &str) -> Result<Verdict, VerifyError> {
 
 fn is_limit(r: &Result<Verdict, VerifyError>) -> bool {
     matches!(r, Err(VerifyError::Math(MathError::Limit(_))))
-}
-
-/// Runs `f` on a thread with a 1 MiB stack: deep inputs must not need more.
-fn small_stack<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
-    std::thread::Builder::new()
-        .stack_size(1 << 20)
-        .spawn(f)
-        .unwrap()
-        .join()
-        .unwrap()
 }
 
 #[test]

@@ -62,3 +62,14 @@ pub fn assert_near(got: Option<C>, want: (f64, f64)) {
         "got {got}, want {want}"
     );
 }
+
+/// Runs `f` on a thread with a 1 MiB stack (a spawned thread's default is 2 MiB): deep or
+/// hostile inputs must not need more.
+pub fn small_stack<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+    std::thread::Builder::new()
+        .stack_size(1 << 20)
+        .spawn(f)
+        .unwrap()
+        .join()
+        .unwrap()
+}
