@@ -645,3 +645,38 @@ fn a_term_after_plus_takes_no_extra_level() {
     assert_eq!(at(3), Ok(Node::Add(vec![sym("x"), int(1)])));
     assert!(is_limit(at(2)));
 }
+
+#[test]
+fn function_powers_inverses_and_arguments() {
+    // `\sin^2 x` is a power of the sine, `\sin^{-1} x` the arcsine, `\ln^{-1}` a power -1; the
+    // argument is a bracket, a brace group, or a product up to the next function or bar.
+    let sin_x = apply(Func::Sin, vec![sym("x")]);
+    assert_eq!(node("\\sin^2 x"), pow(sin_x.clone(), int(2)));
+    assert_eq!(node("\\sin^{-1} x"), apply(Func::Asin, vec![sym("x")]));
+    assert_eq!(
+        node("\\ln^{-1} x"),
+        pow(apply(Func::Ln, vec![sym("x")]), neg(int(1)))
+    );
+    assert_eq!(node("\\sin x"), sin_x);
+    assert_eq!(node("\\sin(x)"), sin_x);
+    assert_eq!(node("\\sin(x]"), sin_x);
+    assert_eq!(node("\\sin(x) y"), Node::Mul(vec![sin_x.clone(), sym("y")]));
+    assert_eq!(node("\\sin{x} y"), Node::Mul(vec![sin_x.clone(), sym("y")]));
+    assert_eq!(
+        node("\\sin 2x"),
+        apply(Func::Sin, vec![Node::Mul(vec![int(2), sym("x")])])
+    );
+    assert_eq!(
+        node("\\sin x \\cos x"),
+        Node::Mul(vec![sin_x.clone(), apply(Func::Cos, vec![sym("x")])])
+    );
+    assert_eq!(node("\\sin -x"), apply(Func::Sin, vec![neg(sym("x"))]));
+    assert_eq!(node("|\\sin x|"), apply(Func::Abs, vec![sin_x]));
+    assert_eq!(
+        node("\\sin x|y|"),
+        apply(
+            Func::Sin,
+            vec![Node::Mul(vec![sym("x"), apply(Func::Abs, vec![sym("y")])])]
+        )
+    );
+}
