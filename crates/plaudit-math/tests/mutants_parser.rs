@@ -680,3 +680,14 @@ fn function_powers_inverses_and_arguments() {
         )
     );
 }
+
+#[test]
+fn each_comma_in_cases_starts_an_item_counted_against_the_limit() {
+    // `1, 2 \\ 3, 4` in `cases` is four items, one row each: over a limit of 3.
+    let s = "\\begin{cases} 1, 2 \\\\ 3, 4 \\end{cases}";
+    assert!(is_limit(parse_with(s, &items(3))));
+    assert_eq!(
+        parse_with(s, &items(4)),
+        Ok(Node::List(vec![int(1), int(2), int(3), int(4)]))
+    );
+}
