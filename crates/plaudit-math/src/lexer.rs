@@ -921,7 +921,8 @@ impl Lexer<'_, '_> {
     }
 
     /// The number just before the one being read, when nothing but spacing or words (which the
-    /// parser drops) separates them, and whether nothing at all does; not a script's number.
+    /// parser drops) separates them, and whether nothing at all does; not a script's number or
+    /// a command's argument.
     fn number_before(&self) -> Option<(String, bool)> {
         // Back over words and whole groups of words (`\mathrm{apples}`, `{}`): balanced braces
         // only, so a number inside a group (`\frac{1}{2} 5`, `x^{2} 3`) is not reached.
@@ -932,8 +933,13 @@ impl Lexer<'_, '_> {
                 Tok::RBrace => depth += 1,
                 Tok::LBrace if depth > 0 => depth -= 1,
                 Tok::Num(n) if depth == 0 => {
-                    // A script's number is not one of two side by side: `\log_2 8`, `x^2 3`.
-                    let script = k > 0 && matches!(self.out[k - 1], Tok::Underscore | Tok::Caret);
+                    // A script's number or a command's first argument is not one of two side by
+                    // side: `\log_2 8`, `x^2 3`, `\frac 3 4`, `\binom 5 2`, `\sqrt 2 3`.
+                    let script = k > 0
+                        && matches!(
+                            self.out[k - 1],
+                            Tok::Underscore | Tok::Caret | Tok::Frac | Tok::Binom | Tok::Sqrt
+                        );
                     return (!script).then(|| (n.clone(), k + 1 == self.out.len()));
                 }
                 _ => return None,

@@ -588,7 +588,7 @@ impl Parser<'_> {
     }
 
     /// After an integer: `\frac{p}{q}` with integer `p < q` (a mixed number), consumed.
-    fn mixed_fraction(&mut self, int: &str) -> Result<Option<Node>, MathError> {
+    fn mixed_fraction(&mut self, int: &str) -> Result<Option<(Node, bool)>, MathError> {
         if !int.bytes().all(|c| c.is_ascii_digit()) || self.peek() != Some(&Tok::Frac) {
             return Ok(None);
         }
@@ -612,17 +612,13 @@ impl Parser<'_> {
         let (Node::Num(p, _), Node::Num(q, _)) = (&a, &b) else {
             return Ok(None);
         };
-        if q.is_zero() || p >= q {
-            return Ok(Some(Node::Mul(vec![
-                a,
-                Node::Pow(Box::new(b), Box::new(Node::int(-1))),
-            ]))
-            .map(|f| Node::Mul(vec![Node::int(1), f])));
-        }
-        Ok(Some(Node::Mul(vec![
-            a,
-            Node::Pow(Box::new(b), Box::new(Node::int(-1))),
-        ])))
+        // Whether the integer and the fraction make a mixed number (a proper fraction: `3\frac12`
+        // is 7/2), or a product (`3\frac52` is 15/2, as LaTeX writes it).
+        let mixed = !q.is_zero() && p < q;
+        Ok(Some((
+            Node::Mul(vec![a, Node::Pow(Box::new(b), Box::new(Node::int(-1)))]),
+            mixed,
+        )))
     }
 
     fn group(&mut self, close: &Tok) -> Result<Node, MathError> {
@@ -806,8 +802,10 @@ impl Parser<'_> {
             Tok::Num(s) => {
                 let n = num_from_text(&s)?;
                 match self.mixed_fraction(&s)? {
-                    // `3\frac{1}{2}` is the mixed number 3½.
-                    Some(frac) => Node::Add(vec![n, frac]),
+                    // `3\frac{1}{2}` is the mixed number 3½; `3\frac{5}{2}` a product (it was
+                    // added too: 11/2).
+                    Some((frac, true)) => Node::Add(vec![n, frac]),
+                    Some((frac, false)) => Node::Mul(vec![n, frac]),
                     None => n,
                 }
             }

@@ -337,3 +337,33 @@ fn a_modulus_qualifies_a_congruence_and_is_no_factor() {
         "a remainder (`\\bmod`) is not evaluated"
     );
 }
+
+#[test]
+fn an_integer_before_an_improper_fraction_multiplies_it() {
+    // `3\frac{5}{2}` is 15/2 (it was added as a mixed number: 11/2); a proper fraction after an
+    // integer is still a mixed number.
+    assert!(correct("\\frac{15}{2}", "3\\frac{5}{2}"));
+    assert!(!correct("\\frac{11}{2}", "3\\frac{5}{2}"));
+    assert!(correct("6", "3\\frac21"));
+    assert!(correct("\\frac72", "3\\frac12"));
+}
+
+#[test]
+fn a_command_s_argument_is_not_a_number_side_by_side() {
+    // `\frac 3 4` is 3/4 and `\binom 5 2` is 10: the first number is the command's argument.
+    assert!(correct("\\frac34", "\\frac 3 4"));
+    assert!(correct("10", "\\binom 5 2"));
+    assert!(correct("3\\sqrt2", "\\sqrt 2 3"));
+}
+
+#[test]
+fn plus_minus_in_a_set_and_tuples_solved_either_way_round() {
+    // `\{1 \pm 2\}` is {3, -1} (a set kept the list as one item); `(1, 2) = (x, y)` states
+    // (1, 2) as `(x, y) = (1, 2)` does.
+    assert!(correct("\\{3, -1\\}", "\\{1 \\pm 2\\}"));
+    assert!(correct("\\{1 \\pm 2\\}", "\\{3, -1\\}"));
+    assert!(!correct("\\{3, 1\\}", "\\{1 \\pm 2\\}"));
+    assert!(correct("(1, 2)", "(1, 2) = (x, y)"));
+    assert!(correct("(1, 2)", "(x, y) = (1, 2)"));
+    assert!(!correct("(2, 1)", "(1, 2) = (x, y)"));
+}

@@ -37,14 +37,16 @@ pub fn tuple_solved(n: &Node) -> Option<&Node> {
     }
     for (l, r) in [(&items[0], &items[1]), (&items[1], &items[0])] {
         if let (Node::Tuple(names, ..), Node::Tuple(vals, ..)) = (l, r) {
+            // Distinct variables on one side, whichever side (`(1, 2) = (x, y)` too).
             let mut seen: Vec<&str> = Vec::new();
-            for x in names {
-                match x {
-                    Node::Sym(v) if !seen.contains(&v.as_str()) && !r.has_symbol(v) => seen.push(v),
-                    _ => return None,
+            let all_names = names.iter().all(|x| match x {
+                Node::Sym(v) if !seen.contains(&v.as_str()) && !r.has_symbol(v) => {
+                    seen.push(v);
+                    true
                 }
-            }
-            if names.len() == vals.len() {
+                _ => false,
+            });
+            if all_names && names.len() == vals.len() {
                 return Some(r);
             }
         }
@@ -204,7 +206,9 @@ pub fn normalized(n: &Node) -> Cow<'_, Node> {
             let mut out = Vec::new();
             for it in items {
                 match normalize(it) {
-                    Node::List(v) if matches!(n, Node::List(_)) => out.extend(v),
+                    // An item that expands to several (`1 \pm 2`) gives them all, in a list or a
+                    // set alike (`\{1 \pm 2\}` is {3, -1}).
+                    Node::List(v) => out.extend(v),
                     x => out.push(x),
                 }
             }
