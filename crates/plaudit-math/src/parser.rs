@@ -576,6 +576,10 @@ impl Parser<'_> {
     /// An argument of `\frac`, `\sqrt`, `\binom`: a `{…}` group, one digit of a digit run
     /// (`\frac12`), or one primary.
     fn arg(&mut self) -> Result<Node, MathError> {
+        if self.peek() == Some(&Tok::LBrace) && self.peek_at(1) == Some(&Tok::RBrace) {
+            // `\sqrt{}`, `\frac{}{}`: an empty argument (they were 1).
+            return Err(MathError::Parse("an empty argument `{}`".into()));
+        }
         if let Some(Tok::Num(s)) = self.peek() {
             if s.len() > 1 && s.bytes().all(|c| c.is_ascii_digit()) {
                 let first = s[..1].to_string();
@@ -860,7 +864,24 @@ impl Parser<'_> {
             Tok::LBrack => self.bracketed(Bracket::Square)?,
             Tok::LBrace => {
                 if self.eat(&Tok::RBrace) {
-                    // `{}` (an empty group, as in `{}^\circ`) multiplies by one.
+                    // `{}` beside what it multiplies (`{}^\circ`, `{}x`) is one; alone, or as an
+                    // operand (`{}!`, `|{}|`), it is nothing, refused (it was the value 1).
+                    if !matches!(
+                        self.peek(),
+                        Some(
+                            Tok::Caret
+                                | Tok::Underscore
+                                | Tok::Ident(_)
+                                | Tok::Num(_)
+                                | Tok::Const(_)
+                                | Tok::Func(_)
+                                | Tok::LParen
+                                | Tok::Frac
+                                | Tok::Sqrt
+                        )
+                    ) {
+                        return Err(MathError::Parse("an empty group `{}`".into()));
+                    }
                     Node::int(1)
                 } else {
                     match self.group(&Tok::RBrace)? {

@@ -367,3 +367,16 @@ fn plus_minus_in_a_set_and_tuples_solved_either_way_round() {
     assert!(correct("(1, 2)", "(x, y) = (1, 2)"));
     assert!(!correct("(2, 1)", "(1, 2) = (x, y)"));
 }
+
+#[test]
+fn an_empty_argument_or_operand_is_no_value() {
+    // `\sqrt{}`, `\frac{}{}`, `{}!`, `|{}|` were all 1 (the empty group's product); beside what
+    // it multiplies (`{}^\circ`, `{}x`) an empty group is still one.
+    for answer in ["\\sqrt{}", "\\frac{}{}", "\\binom{}{}", "{}!", "|{}|"] {
+        assert!(!correct("1", answer), "{answer}");
+    }
+    assert_eq!(parse_error("\\sqrt{}"), "an empty argument `{}`");
+    assert_eq!(parse_error("{}!"), "an empty group `{}`");
+    assert!(correct("90^\\circ", "90{}^\\circ"));
+    assert!(correct("x", "{}x"));
+}
