@@ -166,7 +166,14 @@ fn wall_and_cpu_times() {
 fn timed_out_and_memory_exceeded() {
     for r in both("while True: pass", b"") {
         assert!(r.timed_out && !r.memory_exceeded);
-        assert_eq!(r.exit, Exit::Signal(9));
+        // Killed at the wall deadline (SIGKILL), or by its CPU limit (SIGXCPU), which the worker
+        // sets less than a second past the same budget: on a loaded machine the CPU limit can
+        // come first (seen in a CI run). Either way the run is `timed_out`.
+        assert!(
+            matches!(r.exit, Exit::Signal(9) | Exit::Signal(24)),
+            "{:?}",
+            r.exit
+        );
     }
     for r in both("x = ' ' * (4 << 30)", b"") {
         assert!(r.memory_exceeded && !r.timed_out);
