@@ -640,12 +640,7 @@ impl Lexer<'_, '_> {
             c if vulgar_fraction(c).is_some() => {
                 // As `\frac{p}{q}`, so that `2½` is the mixed number 5/2, as `2\frac12` is.
                 let (p, q) = vulgar_fraction(c).unwrap_or((1, 1));
-                self.push(Tok::Frac);
-                for n in [p, q] {
-                    self.push(Tok::LBrace);
-                    self.push(Tok::Num(n.to_string()));
-                    self.push(Tok::RBrace);
-                }
+                self.push_frac(p.to_string(), q.to_string());
                 return Ok(());
             }
             '\u{a0}' | '\u{2009}' | '\u{202f}' | '\u{200b}' => return Ok(()),
@@ -911,13 +906,19 @@ impl Lexer<'_, '_> {
                 "digits after a repeating decimal's bar".into(),
             ));
         }
+        self.push_frac(p.to_string(), q.to_string());
+        Ok(true)
+    }
+
+    /// `p/q` as the tokens of `\frac{p}{q}`, which the parser reads (a mixed number after an
+    /// integer, as `3\frac12` is).
+    fn push_frac(&mut self, p: String, q: String) {
         self.push(Tok::Frac);
         for n in [p, q] {
             self.push(Tok::LBrace);
-            self.push(Tok::Num(n.to_string()));
+            self.push(Tok::Num(n));
             self.push(Tok::RBrace);
         }
-        Ok(true)
     }
 
     /// The number just before the one being read, when nothing but spacing or words (which the
@@ -970,12 +971,7 @@ impl Lexer<'_, '_> {
         }
         let q = q.to_string();
         self.i = st + q_len;
-        self.push(Tok::Frac);
-        for n in [p.to_string(), q] {
-            self.push(Tok::LBrace);
-            self.push(Tok::Num(n));
-            self.push(Tok::RBrace);
-        }
+        self.push_frac(p.to_string(), q);
         true
     }
 
