@@ -466,3 +466,43 @@ fn the_scalar_bound_at_its_exact_value() {
     assert!(!correct(&filled(1, 5, 3), &big));
     assert!(correct(&big, &big));
 }
+
+#[test]
+fn only_a_pair_is_an_interval_in_a_union() {
+    // A triple in a union is no interval: `(1, 2, 3) \cup (4, 5)` is not `(1, 2, 4) \cup (4, 5)`
+    // (read as intervals, both would be (1, 2) and (4, 5)).
+    assert!(!correct("(1, 2, 3) \\cup (4, 5)", "(1, 2, 4) \\cup (4, 5)"));
+    assert!(correct("(1, 2, 3) \\cup (4, 5)", "(1, 2, 3) \\cup (4, 5)"));
+}
+
+#[test]
+fn a_bound_with_a_variable_is_no_interval_bound() {
+    // `x < y` and `z < y` are relations in two variables, compared as written: not both the
+    // interval below y.
+    assert!(!correct("x < y", "z < y"));
+    assert!(correct("x < y", "x < y"));
+}
+
+#[test]
+fn a_constant_before_an_expression_in_x_is_no_solved_form() {
+    // `1 < x + 1` is not `x > 1`: it holds on (0, ∞), checked point by point.
+    assert!(correct("1 < x + 1", "(0, \\infty)"));
+    assert!(!correct("1 < x + 1", "(1, \\infty)"));
+}
+
+#[test]
+fn a_chain_that_turns_is_no_interval() {
+    // `0 < x > 2` holds on (2, ∞) and `2 > x < 5` on (-∞, 2): neither is the interval between
+    // its ends.
+    assert!(correct("0 < x > 2", "(2, \\infty)"));
+    assert!(!correct("0 < x > 2", "(0, 2)"));
+    assert!(correct("2 > x < 5", "(-\\infty, 2)"));
+    assert!(!correct("2 > x < 5", "(5, 2)"));
+}
+
+#[test]
+fn a_relation_without_a_variable_is_no_set() {
+    // `1 < 2` describes no set of x: not (0, 1), not the whole line.
+    assert!(!correct("1 < 2", "(0, 1)"));
+    assert!(!correct("1 < 2", "(-\\infty, \\infty)"));
+}
