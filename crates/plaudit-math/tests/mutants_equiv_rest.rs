@@ -506,3 +506,39 @@ fn a_relation_without_a_variable_is_no_set() {
     assert!(!correct("1 < 2", "(0, 1)"));
     assert!(!correct("1 < 2", "(-\\infty, \\infty)"));
 }
+
+#[test]
+fn a_relation_is_checked_just_right_of_an_endpoint() {
+    // `(x - 1000)(x - 1000.00001)(x - 1000.001) > 0` fails on [1000.00001, 1000.001]: (1000, ∞)
+    // is wrong, seen only at 1000 + 10^-7 · 1000 (the step beside an endpoint scales with it).
+    let r = "(x - 1000)(x - 1000.00001)(x - 1000.001) > 0";
+    assert!(!correct(r, "(1000, \\infty)"));
+    assert!(correct(r, "(1000, 1000.00001) \\cup (1000.001, \\infty)"));
+}
+
+#[test]
+fn a_relation_is_checked_inside_the_gap_between_endpoints() {
+    // `(x^2 - 4)(x^2 - 0.25) < 0` fails on [-0.5, 0.5]: (-2, 2) is wrong, seen only at the
+    // points between -2 and 2 (the middle, 0).
+    let r = "(x^2 - 4)(x^2 - 0.25) < 0";
+    assert!(!correct(r, "(-2, 2)"));
+    assert!(correct(r, "(-2, -0.5) \\cup (0.5, 2)"));
+}
+
+#[test]
+fn a_relation_is_checked_far_left_of_the_first_endpoint() {
+    // `(x + 150)(x + 2)(x - 2) < 0` also holds below -150: (-2, 2) is wrong, seen only at
+    // -2 - 100 · 2 = -202.
+    let r = "(x + 150)(x + 2)(x - 2) < 0";
+    assert!(!correct(r, "(-2, 2)"));
+    assert!(correct(r, "(-\\infty, -150) \\cup (-2, 2)"));
+}
+
+#[test]
+fn a_relation_is_checked_far_right_of_the_last_endpoint() {
+    // `(x + 2)(x - 2)(x - 150)(x - 300) < 0` also holds on (150, 300): (-2, 2) is wrong, seen
+    // only at 2 + 100 · 2 = 202.
+    let r = "(x + 2)(x - 2)(x - 150)(x - 300) < 0";
+    assert!(!correct(r, "(-2, 2)"));
+    assert!(correct(r, "(-2, 2) \\cup (150, 300)"));
+}
