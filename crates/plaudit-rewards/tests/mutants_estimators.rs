@@ -2,6 +2,8 @@
 //! what its examples leave open (found by the mutation run over `src/estimators/`,
 //! docs/MUTANTS.md).
 
+mod common;
+
 use std::sync::Arc;
 
 use plaudit_core::{Deadline, GroupCtx, Member, Outcome, Params, Reward, Sample, Status};
@@ -165,4 +167,139 @@ fn turn_advantage_fails_a_cohort_whose_spread_overflows() {
         };
         assert!((a - want).abs() < 1e-12, "{normalize}: {a}");
     }
+}
+
+// ---- novelty_sharpening, tree_advantage (written from the code before their mutation run) ----
+
+/// A group for `novelty_sharpening`: each member's correctness and its token log-probabilities
+/// (none for `None`).
+fn novelty_group(params: Value, rows: &[(f64, Option<&[f64]>)]) -> Vec<Outcome> {
+    let rows = rows
+        .iter()
+        .map(|&(c, lp)| {
+            let s = match lp {
+                Some(lp) => json!({"response": "r", "logprobs": lp}),
+                None => json!({"response": "r"}),
+            };
+            (s, vec![Some(c)])
+        })
+        .collect();
+    common::group_with("novelty_sharpening", params, &["correct"], rows)
+}
+
+/// `eps` is added to both standard deviations: the novelty's σ of the likelihoods and the
+/// advantage's σ of the rewards. Correct members with ℓ = −1 and −3 (μ = −2, sample σ = √2) and
+/// a wrong one; eps = 0.5: ν = (−2 − (−3)) / (√2 + 0.5) for the unlikely one, 0 for the other.
+#[test]
+fn novelty_sharpening_adds_eps_to_each_standard_deviation() {
+    // Pins: ν = (μ − ℓ)/(σ + eps) and A = (r − mean)/(std + eps), eps neither subtracted nor
+    // multiplied.
+    let rows: [(f64, Option<&[f64]>); 3] =
+        [(1.0, Some(&[-1.0])), (1.0, Some(&[-3.0])), (0.0, None)];
+    let nu = 1.0 / (2f64.sqrt() + 0.5);
+    let bonus = novelty_group(json!({"eps": 0.5, "weight": 1.0}), &rows);
+    assert_eq!(common::value(&bonus[0]), 0.0);
+    assert_eq!(common::value(&bonus[1]), nu);
+    assert_eq!(common::value(&bonus[2]), 0.0);
+    // Rewards 1, 1, 0: mean 2/3, sample std √(1/3); the unlikely correct member's A is sharpened
+    // by (1 + ν).
+    let adv = novelty_group(
+        json!({"eps": 0.5, "weight": 1.0, "output": "advantage"}),
+        &rows,
+    );
+    let std = (1.0f64 / 3.0).sqrt();
+    let a = (1.0 / 3.0) / (std + 0.5);
+    let want = [a, a * (1.0 + nu), (-2.0 / 3.0) / (std + 0.5)];
+    common::assert_values(&adv, &want, 1e-12);
+}
+
+/// Two scored members are enough for an advantage (only one, or none, gives 0): a correct and a
+/// wrong one, eps = 0, give ±(0.5 / √0.5) = ±√0.5.
+#[test]
+fn novelty_sharpening_advantage_of_a_group_of_two() {
+    // Pins: `scored.len() < 2` (2 is a group with a spread).
+    let rows: [(f64, Option<&[f64]>); 2] = [(1.0, Some(&[-1.0])), (0.0, None)];
+    let out = novelty_group(json!({"eps": 0.0, "output": "advantage"}), &rows);
+    common::assert_values(&out, &[0.5f64.sqrt(), -(0.5f64.sqrt())], 1e-15);
+}
+
+/// Only a positive advantage is sharpened: a correct member (0.6 ≥ threshold 0.5) whose reward is
+/// below the group's mean keeps its negative A, though it is the most novel member
+/// (ℓ = −3 against −1 and −1: ν = (4/3)/√(4/3) = 2/√3 in its details).
+#[test]
+fn novelty_sharpening_leaves_a_negative_advantage_of_a_correct_member_as_it_is() {
+    // Pins: `a > 0 && r >= threshold` (both needed to sharpen).
+    let rows: [(f64, Option<&[f64]>); 3] = [
+        (0.6, Some(&[-3.0])),
+        (1.0, Some(&[-1.0])),
+        (1.0, Some(&[-1.0])),
+    ];
+    let out = novelty_group(json!({"eps": 0.0, "output": "advantage"}), &rows);
+    let nu = common::details(&out[0])["novelty"].as_f64().unwrap();
+    assert!((nu - 2.0 / 3f64.sqrt()).abs() < 1e-12, "{nu}");
+    // Rewards 0.6, 1, 1: mean 2.6/3, deviations −0.8/3, 0.4/3, 0.4/3, sample variance
+    // (0.64 + 0.16 + 0.16)/9/2 = 0.96/18.
+    let std = (0.96f64 / 18.0).sqrt();
+    let want = [(-0.8 / 3.0) / std, (0.4 / 3.0) / std, (0.4 / 3.0) / std];
+    common::assert_values(&out, &want, 1e-12);
+}
+
+/// Log-likelihoods whose mean is finite but whose spread overflows (−1.7e308 and −0.1) make
+/// every member `invalid_input` (not a novelty of 0 from an infinite σ).
+#[test]
+fn novelty_sharpening_refuses_likelihoods_whose_spread_overflows() {
+    // Pins: `mu.is_finite() && sigma.is_finite()` (each alone).
+    let rows: [(f64, Option<&[f64]>); 3] =
+        [(1.0, Some(&[-1.7e308])), (1.0, Some(&[-0.1])), (0.0, None)];
+    for output in ["bonus", "advantage"] {
+        let out = novelty_group(json!({"output": output}), &rows);
+        for o in &out {
+            let f = o.as_ref().unwrap_err();
+            assert_eq!(f.status, Status::InvalidInput, "{output}");
+            assert!(
+                f.message.contains("too large for their statistics"),
+                "{}",
+                f.message
+            );
+        }
+    }
+}
+
+/// Rewards whose mean is finite (0) but whose spread overflows (1e308, −1e308): the advantage
+/// fails every member with the overflow error, while the bonus, which does not use the rewards'
+/// statistics, is scored (one correct member: ν = 0).
+#[test]
+fn novelty_sharpening_fails_only_the_advantage_when_the_rewards_spread_overflows() {
+    // Pins: `r_mean.is_finite() && r_std.is_finite()`, and `advantage && !r_ok`.
+    let rows: [(f64, Option<&[f64]>); 2] = [(1e308, Some(&[-1.0])), (-1e308, None)];
+    let out = novelty_group(json!({"output": "advantage"}), &rows);
+    for o in &out {
+        let f = o.as_ref().unwrap_err();
+        assert_eq!(
+            (f.status, f.message.as_str()),
+            (
+                Status::Error,
+                "the values of `correct` are too large for the group's statistics (they overflow)"
+            )
+        );
+    }
+    let out = novelty_group(json!({"output": "bonus"}), &rows);
+    common::assert_values(&out, &[0.0, 0.0], 0.0);
+}
+
+/// `delimiter` is only checked with `source: response`: an empty one is refused there and
+/// ignored with the default `source: steps`.
+#[test]
+fn tree_advantage_refuses_an_empty_delimiter_only_when_it_splits_the_response() {
+    // Pins: `from_response && delimiter.is_empty()`.
+    let info = plaudit_rewards::estimators::tree_advantage::INFO;
+    let err = |params: Value| {
+        let p = Params::from_json(info.params, &params, &["correct"]).unwrap();
+        (info.build)(&p).err()
+    };
+    assert_eq!(
+        err(json!({"source": "response", "delimiter": ""})).as_deref(),
+        Some("`delimiter` must not be empty with `source: response`")
+    );
+    assert_eq!(err(json!({"delimiter": ""})), None);
 }
