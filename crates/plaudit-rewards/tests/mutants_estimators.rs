@@ -303,3 +303,41 @@ fn tree_advantage_refuses_an_empty_delimiter_only_when_it_splits_the_response() 
     );
     assert_eq!(err(json!({"delimiter": ""})), None);
 }
+
+/// `max_group` bounds the members with an embedding: as many as `max_group` are scored (a member
+/// without one does not count), one more refuses the group, naming both numbers.
+#[test]
+fn embedding_diversity_scores_a_group_as_large_as_max_group() {
+    // Pins: `valid.len() > max_group` (equal is accepted).
+    let emb = |v: Option<[f64; 2]>| match v {
+        Some(v) => json!({"response": "r", "meta": {"embedding": v}}),
+        None => json!({"response": "r"}),
+    };
+    let rows = |vs: &[Option<[f64; 2]>]| vs.iter().map(|&v| (emb(v), vec![])).collect();
+    let params = json!({"max_group": 2});
+    // Two orthogonal embeddings: VS = 2, each without the other 1, so a contribution of 1.
+    let out = common::group_with(
+        "embedding_diversity",
+        params.clone(),
+        &[],
+        rows(&[Some([1.0, 0.0]), None, Some([0.0, 3.0])]),
+    );
+    common::assert_values(&[out[0].clone(), out[2].clone()], &[1.0, 1.0], 1e-12);
+    assert_eq!(common::status(&out[1]), Status::InvalidInput);
+    let out = common::group_with(
+        "embedding_diversity",
+        params,
+        &[],
+        rows(&[Some([1.0, 0.0]), Some([0.0, 3.0]), Some([1.0, 1.0])]),
+    );
+    for o in &out {
+        let f = o.as_ref().unwrap_err();
+        assert_eq!(
+            (f.status, f.message.as_str()),
+            (
+                Status::InvalidInput,
+                "the group has 3 members with embeddings, more than `max_group` (2)"
+            )
+        );
+    }
+}
