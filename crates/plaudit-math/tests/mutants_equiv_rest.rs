@@ -542,3 +542,21 @@ fn a_relation_is_checked_far_right_of_the_last_endpoint() {
     assert!(!correct(r, "(-2, 2)"));
     assert!(correct(r, "(-2, 2) \\cup (150, 300)"));
 }
+
+#[test]
+fn a_closed_endpoint_holds_up_to_rounding_scaled_by_the_endpoints() {
+    // √2000000 squared is 2000000 + 2.3·10^-10 in doubles, √3000000 squared 3000000 - 4.7·10^-10:
+    // `\le` and `\ge` hold there within 10^-12 times the largest endpoint (1.4·10^-9, 1.7·10^-9).
+    assert!(correct(
+        "x^2 \\le 2000000",
+        "[-\\sqrt{2000000}, \\sqrt{2000000}]"
+    ));
+    assert!(correct(
+        "x^2 \\ge 3000000",
+        "(-\\infty, -\\sqrt{3000000}] \\cup [\\sqrt{3000000}, \\infty)"
+    ));
+    assert!(!correct(
+        "x^2 \\le 2000000",
+        "(-\\sqrt{2000000}, \\sqrt{2000000})"
+    ));
+}
