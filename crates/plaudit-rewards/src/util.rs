@@ -3,48 +3,90 @@
 
 use plaudit_core::{Failure, Kind, ParamSpec, Sample};
 use unicode_normalization::UnicodeNormalization;
+use unicode_properties::{GeneralCategory as Gc, UnicodeGeneralCategory};
 
 /// The `unit` parameter every length-based reward takes.
 pub const UNIT_PARAM: ParamSpec = ParamSpec::new(
     "unit",
     Kind::Enum(&["tokens", "chars", "words"]),
     "\"tokens\"",
-    "how length is counted: the sample's `tokens`, Unicode characters, or whitespace-separated words",
+    "how length is counted: the sample's `tokens`, Unicode characters, or the words a reader sees (split at whitespace and at characters that show as a space, such as the Braille blank; invisible characters dropped)",
 );
 
-/// Whether `c` is an invisible format character: zero-width spaces and joiners, the byte-order
-/// mark, soft hyphens, bidirectional marks, variation selectors, tag characters, Hangul fillers
-/// (letters to Unicode, blank on screen) and the Braille blank.
+/// Whether `c` shows nothing a reader could take for content: control characters other than
+/// whitespace, format characters (zero-width spaces and joiners, the byte-order mark, soft
+/// hyphens, bidirectional marks, the interlinear annotation and Egyptian format controls),
+/// unassigned and private-use code points (U+FFF0…U+FFF8 among them), variation selectors, tag
+/// characters, Hangul and Khitan fillers (letters to Unicode, blank on screen) and the Braille
+/// blank.
 pub fn is_invisible(c: char) -> bool {
+    if c.is_ascii() {
+        return c.is_ascii_control() && !c.is_ascii_whitespace();
+    }
     matches!(
         c,
-        '\u{ad}'
-            | '\u{34f}'
-            | '\u{61c}'
+        '\u{34f}'
             | '\u{115f}'
             | '\u{1160}'
             | '\u{17b4}'
             | '\u{17b5}'
             | '\u{180b}'..='\u{180f}'
-            | '\u{200b}'..='\u{200f}'
-            | '\u{202a}'..='\u{202e}'
-            | '\u{2060}'..='\u{206f}'
             | '\u{2800}'
             | '\u{3164}'
             | '\u{fe00}'..='\u{fe0f}'
-            | '\u{feff}'
             | '\u{ffa0}'
+            | '\u{16fe4}'
             | '\u{1bca0}'..='\u{1bca3}'
-            | '\u{1d173}'..='\u{1d17a}'
             | '\u{e0000}'..='\u{e0fff}'
-    )
+    ) || (!c.is_whitespace()
+        && matches!(
+            c.general_category(),
+            Gc::Control | Gc::Format | Gc::Unassigned | Gc::PrivateUse | Gc::Surrogate
+        ))
 }
 
-/// Whether `s` shows nothing: only whitespace and [`is_invisible`] characters. A block of
-/// `\u{200b}` is as empty as a block of spaces: a reward that pays for a non-empty block must
-/// not pay for it.
+/// Whether `c` is a combining mark (a diacritic, a vowel sign): visible only on a letter.
+fn is_mark(c: char) -> bool {
+    !c.is_ascii()
+        && matches!(
+            c.general_category(),
+            Gc::NonspacingMark | Gc::SpacingMark | Gc::EnclosingMark
+        )
+}
+
+/// Whether `s` shows nothing: only whitespace, [`is_invisible`] characters and combining marks
+/// with no letter to sit on. A block of `\u{200b}` (or of control characters, or of a lone
+/// accent) is as empty as a block of spaces: a reward that pays for a non-empty block must not
+/// pay for it.
 pub fn is_blank(s: &str) -> bool {
-    s.chars().all(|c| c.is_whitespace() || is_invisible(c))
+    s.chars()
+        .all(|c| c.is_whitespace() || is_invisible(c) || is_mark(c))
+}
+
+/// Whether `c` separates words on screen: whitespace, the zero-width space (a word break by
+/// definition), and the characters that show as a space though Unicode does not call them one
+/// (the Braille blank, the Hangul fillers).
+fn is_word_break(c: char) -> bool {
+    c.is_whitespace()
+        || matches!(
+            c,
+            '\u{200b}' | '\u{2800}' | '\u{3164}' | '\u{115f}' | '\u{1160}' | '\u{ffa0}'
+        )
+}
+
+/// The words a reader sees in `s`: split at [`is_word_break`] characters, with the other
+/// invisible characters dropped from inside them (`the\u{200c}` is `the`) and words that are
+/// nothing but invisible characters skipped. Words joined by a Braille blank are several words;
+/// words told apart only by invisible suffixes are one word repeated.
+pub fn visible_words(s: &str) -> impl Iterator<Item = std::borrow::Cow<'_, str>> {
+    s.split(is_word_break).filter_map(|w| {
+        if w.chars().any(is_invisible) {
+            let kept: String = w.chars().filter(|c| !is_invisible(*c)).collect();
+            (!kept.is_empty()).then_some(std::borrow::Cow::Owned(kept))
+        } else {
+            (!w.is_empty()).then_some(std::borrow::Cow::Borrowed(w))
+        }
+    })
 }
 
 /// The response's length in `unit`. Asking for tokens when the sample has none is `invalid_input`.
@@ -56,7 +98,7 @@ pub fn response_length(sample: &Sample, unit: &str) -> Result<f64, Failure> {
             )
         }),
         "chars" => Ok(sample.response.chars().count() as f64),
-        "words" => Ok(sample.response.split_whitespace().count() as f64),
+        "words" => Ok(visible_words(&sample.response).count() as f64),
         other => Err(Failure::error(format!("unknown length unit `{other}`"))),
     }
 }

@@ -31,3 +31,191 @@ fn master_key_guard_sees_through_invisible_characters() {
     assert_eq!(value(&o), 1.0);
     assert_eq!(details(&o), &json!({"master_key": false}));
 }
+
+#[test]
+fn characters_drawn_as_punctuation_are_no_content() {
+    // A ratio sign, modifier letters (length marks, the katakana dash, the Arabic tatweel), click
+    // letters and mathematical symbols look like a colon, dashes, bars or dots: each alone, or
+    // boxed, is a master key, as ":" is. ∞ and ∅ are values.
+    for response in [
+        "\u{2236}",
+        "\u{22ef}",
+        "\u{2212}\u{2212}\u{2212}",
+        "\u{2219}",
+        "\u{2d0}",
+        "\u{30fc}",
+        "\u{1c3}",
+        "\u{640}",
+        "\u{a78f}",
+        "\u{2c8}",
+        "\\boxed{\u{2236}}",
+        "Solution\u{2236} \u{22ef}",
+    ] {
+        let o = one("master_key_guard", json!({}), json!({"response": response}));
+        assert_eq!(value(&o), 0.0, "{response:?}");
+    }
+    for response in ["\u{221e}", "\u{2205}", "x\u{2d0}"] {
+        let o = one("master_key_guard", json!({}), json!({"response": response}));
+        assert_eq!(value(&o), 1.0, "{response:?}");
+    }
+    // With an answer required, an answer of such characters is none.
+    for (response, kind) in [
+        ("<answer>\u{2236}</answer>", "opener"),
+        ("72 \\boxed{\u{2d0}}", "no_answer"),
+        ("The sum is 72. The answer is: \u{2d0}", "no_answer"),
+    ] {
+        let o = one(
+            "master_key_guard",
+            json!({"require_answer": "any"}),
+            json!({"response": response}),
+        );
+        assert_eq!(value(&o), 0.0, "{response:?}");
+        assert_eq!(details(&o)["kind"], json!(kind), "{response:?}");
+    }
+}
+
+#[test]
+fn openers_spelled_with_look_alikes_controls_or_other_apostrophes_are_openers() {
+    for response in [
+        "S\u{43e}lution:",
+        "Th\u{43e}ught pr\u{43e}cess:",
+        "S\u{3bf}lution:",
+        "Sol\u{1}ution:",
+        "Thought\u{1} process:",
+        "Sol\u{fff9}ution:",
+        "Sol\u{fff0}ution:",
+        "Let\u{201b}s solve this problem step by step.",
+        "Let\u{2032}s solve this problem step by step.",
+        "Let`s solve this problem step by step.",
+        "Lets solve this problem step by step.",
+        "Okay, let's solve this problem step by step.",
+        "Sure! Let's think step by step.",
+        "Let's solve\u{2026}",
+        "\u{440}\u{435}\u{448}\u{435}\u{43d}\u{438}\u{435}:",
+    ] {
+        let o = one("master_key_guard", json!({}), json!({"response": response}));
+        assert_eq!(value(&o), 0.0, "{response:?}");
+        assert_eq!(details(&o)["kind"], json!("opener"), "{response:?}");
+    }
+    // Content after the phrases still passes, in any script.
+    for response in [
+        "Okay, 72.",
+        "S\u{43e}lution: 72",
+        "\u{440}\u{435}\u{448}\u{435}\u{43d}\u{438}\u{435}: 72",
+    ] {
+        let o = one("master_key_guard", json!({}), json!({"response": response}));
+        assert_eq!(value(&o), 1.0, "{response:?}");
+    }
+}
+
+#[test]
+fn think_answer_format_refuses_blocks_of_controls_format_characters_or_lone_marks() {
+    // Each of these shows nothing in the answer (or the reasoning) block.
+    for content in [
+        "\u{1}",
+        "\u{0}",
+        "\u{1f}",
+        "\u{7f}",
+        "\u{80}",
+        "\u{fff0}",
+        "\u{fff9}",
+        "\u{fffb}",
+        "\u{13430}",
+        "\u{301}",
+        "\u{600}",
+        "\u{16fe4}",
+        "\u{e000}",
+    ] {
+        let response = format!("<think>2 + 2 = 4</think>\n<answer>{content}</answer>");
+        let o = one(
+            "think_answer_format",
+            json!({}),
+            json!({"response": response}),
+        );
+        assert_eq!(value(&o), 0.0, "{content:?}");
+        let response = format!("<think>{content}</think>\n<answer>4</answer>");
+        let o = one(
+            "think_answer_format",
+            json!({}),
+            json!({"response": response}),
+        );
+        assert_eq!(value(&o), 0.0, "{content:?}");
+    }
+    let strict = one(
+        "think_answer_format",
+        json!({"strict_newlines": true}),
+        json!({"response": "<think>\n\u{1}\n</think>\n<answer>\n\u{1}\n</answer>"}),
+    );
+    assert_eq!(value(&strict), 0.0);
+    let bare = one(
+        "think_answer_format",
+        json!({"answer_tag": ""}),
+        json!({"response": "<think>2 + 2 = 4</think>\u{1}"}),
+    );
+    assert_eq!(value(&bare), 0.0);
+    // A letter with its accent, or a word in a script with vowel signs, is content.
+    for content in ["e\u{301}", "\u{915}\u{93f}"] {
+        let response = format!("<think>2 + 2 = 4</think>\n<answer>{content}</answer>");
+        let o = one(
+            "think_answer_format",
+            json!({}),
+            json!({"response": response}),
+        );
+        assert_eq!(value(&o), 1.0, "{content:?}");
+    }
+}
+
+#[test]
+fn words_are_what_a_reader_sees() {
+    // Words joined by a Braille blank or a Hangul filler look spaced: they are separate words.
+    let spaced = vec!["word"; 300].join(" ");
+    let braille = vec!["word"; 300].join("\u{2800}");
+    let filler = vec!["word"; 300].join("\u{3164}");
+    for text in [&spaced, &braille, &filler] {
+        let o = one(
+            "soft_overlong_penalty",
+            json!({"unit": "words", "max_len": 100, "buffer": 20}),
+            json!({"response": text}),
+        );
+        assert_eq!(value(&o), -1.0);
+    }
+    // Repeats told apart only by invisible suffixes, or joined by blanks, are repeats.
+    let looped = "the cat sat on the mat ".repeat(20);
+    let want = value(&one(
+        "repetition_penalty",
+        json!({}),
+        json!({"response": looped}),
+    ));
+    assert_eq!(want, -0.9491525423728814);
+    let codes = [
+        "\u{200b}",
+        "\u{200c}",
+        "\u{200b}\u{200c}",
+        "\u{200c}\u{200b}",
+        "\u{200d}",
+        "\u{2060}",
+    ];
+    let tagged: Vec<String> = looped
+        .split_whitespace()
+        .enumerate()
+        .map(|(i, w)| format!("{w}{}", codes[i % codes.len()]))
+        .collect();
+    for text in [tagged.join(" "), looped.trim_end().replace(' ', "\u{2800}")] {
+        let o = one("repetition_penalty", json!({}), json!({"response": text}));
+        assert_eq!(value(&o), want, "{text:?}");
+    }
+    // Characters with invisible ones between them are the same characters.
+    let o = one(
+        "repetition_penalty",
+        json!({"unit": "chars", "ngram_size": 2}),
+        json!({"response": "\u{597d}\u{200b}\u{597d}\u{200c}\u{597d}\u{1}\u{597d}"}),
+    );
+    assert_eq!(value(&o), -(1.0 - 1.0 / 3.0));
+    // No repeat is 0, not -0.
+    let o = one(
+        "repetition_penalty",
+        json!({}),
+        json!({"response": "the cat sat on the mat"}),
+    );
+    assert_eq!(value(&o).to_bits(), 0.0f64.to_bits());
+}

@@ -2,29 +2,34 @@
 //!
 //! ## What it computes
 //! The text looked at is the response after its last `</think>` (a response cut off inside an
-//! unclosed `<think>` has none), normalised: NFKC, lower case, whitespace collapsed, typographic
-//! apostrophes made `'`, invisible characters dropped (zero-width spaces, the byte-order mark, soft
-//! hyphens, Hangul fillers, which Unicode counts as letters though they show nothing). It is a
-//! master key, and the value is 0.0, when:
+//! unclosed `<think>` has none), normalised: NFKC, lower case, whitespace collapsed, apostrophes
+//! and the marks drawn like one dropped (`let's`, `lets`, `let′s` are one phrase), Cyrillic and
+//! Greek letters drawn like Latin ones folded to them (`Sоlution` with a Cyrillic `о`), invisible
+//! characters dropped (zero-width spaces, the byte-order mark, soft hyphens, control and other
+//! format characters, unassigned code points, Hangul fillers, which Unicode counts as letters
+//! though they show nothing). It is a master key, and the value is 0.0, when:
 //! - `empty`: nothing is left (a response that only thinks, or nothing at all);
 //! - `cut_off`: the response stops inside an unclosed `<think>`;
-//! - `punctuation`: it has no content, where content is a letter, a digit, or a non-ASCII
-//!   mathematical symbol (`∞`, `∅`, `√` …), and the names of LaTeX commands that only format
-//!   (`\boxed`, `\text`, `\mathrm`, `\left`, `\quad`, `\dots` …) are not content: `:`, `.`, `…`,
-//!   `。`, `**`, `---`, emoji, `\boxed{:}`;
+//! - `punctuation`: it has no content, where content is a letter, a digit, `∞` or `∅`, and the
+//!   names of LaTeX commands that only format (`\boxed`, `\text`, `\mathrm`, `\left`, `\quad`,
+//!   `\dots` …) are not content: `:`, `.`, `…`, `。`, `**`, `---`, emoji, `\boxed{:}`, and the
+//!   characters that look like punctuation though Unicode calls them letters or symbols: modifier
+//!   letters (`ː` U+02D0, `ー`, `ـ`, `ˈ`), the click letters `ǀ ǁ ǂ ǃ`, `ꞏ`, and mathematical
+//!   symbols (`∶` U+2236 RATIO, `−`, `⋯`, `∙`: a symbol alone is no answer);
 //! - `opener`: it is made only of opener phrases and punctuation, such as "Thought process:",
 //!   "Let's solve this problem step by step.", "**Solution:**", "Answer:", "解：", "Respuesta",
 //!   in English, Chinese, Japanese, Korean, Spanish, French, German, Portuguese, Russian and
-//!   Italian (the list is `OPENER_PHRASES` in `crates/plaudit-judge/src/master_keys.rs`, next
+//!   Italian, and fillers ("Okay", "Sure!", "Let's see") (the list is `OPENER_PHRASES` in
+//!   `crates/plaudit-judge/src/master_keys.rs`, next
 //!   to the paper's master keys), and the `extra_patterns`; a phrase matches whole words only
 //!   (`solutions` is not `solution`), and any content after the phrases ("Solution: 42") passes;
 //! - `no_answer`: `require_answer` asks for an answer (an `<answer>` block, a `\boxed{}`, an answer
 //!   marker, or any of them) and there is none, or the answer itself is a master key (`\boxed{:}`).
 //!
 //! Otherwise the value is 1.0. The details say whether it was a master key, which kind, and the
-//! phrases or text that matched. The guard only removes free wins: it does not judge whether
-//! the answer is right, so use it as a gate on a judge's or reward model's reward
-//! (`reward: judge * guard`).
+//! phrases (normalised: `lets solve this problem step by step`) or text that matched. The guard
+//! only removes free wins: it does not judge whether the answer is right, so use it as a gate on
+//! a judge's or reward model's reward (`reward: judge * guard`).
 //!
 //! ## Why
 //! "One Token to Fool LLM-as-a-Judge" shows that generative reward models, prompted to compare a
@@ -68,6 +73,12 @@
 //! {"sample": {"response": "<think>48 + 24</think> 72"}, "value": 1.0}
 //! {"sample": {"response": "Solutions"}, "value": 1.0}
 //! {"sample": {"response": "∞"}, "value": 1.0}
+//! {"sample": {"response": "\u2236"}, "value": 0.0}
+//! {"sample": {"response": "\u02d0"}, "value": 0.0}
+//! {"sample": {"response": "Th\u043eught pr\u043ecess:"}, "value": 0.0}
+//! {"sample": {"response": "Sol\u0001ution\ufff0:"}, "value": 0.0}
+//! {"sample": {"response": "Okay, let\u2032s solve this problem step by step."}, "value": 0.0}
+//! {"sample": {"response": "Okay, 72."}, "value": 1.0}
 //! {"sample": {"response": "$\\boxed{:}$"}, "value": 0.0}
 //! {"sample": {"response": "\\boxed{\\text{Solution:}}"}, "value": 0.0}
 //! {"sample": {"response": "\\boxed{\\infty}"}, "value": 1.0}
@@ -79,6 +90,8 @@
 //! {"params": {"require_answer": "boxed"}, "sample": {"response": "The sum is \\boxed{:}"}, "value": 0.0}
 //! {"params": {"require_answer": "any"}, "sample": {"response": "The sum is \\boxed{72}"}, "value": 1.0}
 //! {"params": {"require_answer": "answer_tag"}, "sample": {"response": "<answer>72</answer>"}, "value": 1.0}
+//! {"params": {"require_answer": "any"}, "sample": {"response": "<answer>\u02d0</answer>"}, "value": 0.0}
+//! {"params": {"require_answer": "any"}, "sample": {"response": "The sum is \\boxed{\u2236}"}, "value": 0.0}
 //! ```
 
 use std::sync::{Arc, LazyLock};
@@ -129,10 +142,50 @@ const PARAMS: &[ParamSpec] = &[
     ),
 ];
 
-/// A content character: a letter, a digit, or a non-ASCII mathematical symbol.
+/// A content character: a letter or a digit, or `∞`, `∅` (values on their own). Not a modifier
+/// letter (`ː`, `ー`, `ـ`, `ˈ`: length marks and tone letters that look like colons and
+/// dashes), not the click letters `ǀ ǁ ǂ ǃ` or `ꞏ` (bars, a bang and a dot), and no other
+/// mathematical symbol (`∶`, `−`, `⋯`, `∙` look like punctuation; a symbol alone is no answer).
 static CONTENT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"[\p{L}\p{N}]|[\p{Sm}--[[:ascii:]]]").expect("fixed pattern compiles")
+    Regex::new(r"[[\p{L}\p{N}]--[\p{Lm}\x{1C0}-\x{1C3}\x{A78F}]]|[\x{221E}\x{2205}]")
+        .expect("fixed pattern compiles")
 });
+
+/// Apostrophes and the marks drawn like one (`‛`, `′`, `´`, `` ` ``, `ʹ`, `ʻ`, `＇`): dropped, so
+/// "let's", "lets" and "let′s" are one phrase.
+fn is_apostrophe(c: char) -> bool {
+    matches!(
+        c,
+        '\'' | '’' | 'ʼ' | '‘' | '‛' | '′' | '´' | '`' | 'ʹ' | 'ʻ' | '＇'
+    )
+}
+
+/// The Latin letter a lower-case Cyrillic or Greek letter is drawn as (`о` U+043E and `ο`
+/// U+03BF as `o`), so "Sоlution" with a Cyrillic o is "solution". Phrases are folded the same
+/// way, so a Russian phrase still matches itself.
+fn latin_lookalike(c: char) -> char {
+    match c {
+        'а' | 'α' => 'a',
+        'с' => 'c',
+        'ԁ' => 'd',
+        'е' => 'e',
+        'һ' => 'h',
+        'і' | 'ι' => 'i',
+        'ј' => 'j',
+        'κ' => 'k',
+        'ӏ' => 'l',
+        'о' | 'ο' => 'o',
+        'р' | 'ρ' => 'p',
+        'ԛ' => 'q',
+        'ѕ' => 's',
+        'υ' => 'u',
+        'ν' | 'ѵ' => 'v',
+        'ԝ' => 'w',
+        'х' | 'χ' => 'x',
+        'у' | 'γ' => 'y',
+        other => other,
+    }
+}
 
 /// LaTeX commands that only format (their names are no content): `\boxed{:}` is a master key, while
 /// `\infty` or `\pi` are answers.
@@ -159,21 +212,18 @@ const FORMATTING: &[&str] = &[
     "dots",
 ];
 
-/// Lower case, NFKC, collapsed whitespace, typographic apostrophes made ASCII, invisible
-/// characters dropped (a Hangul filler is a letter to Unicode, and blank on screen).
+/// Lower case, NFKC, collapsed whitespace, apostrophes dropped, Cyrillic and Greek look-alikes
+/// of Latin letters folded, invisible characters (controls, format characters, a Hangul filler,
+/// which is a letter to Unicode and blank on screen) dropped.
 fn normalize(s: &str) -> String {
     let visible: String = s
         .chars()
-        .filter(|c| !is_invisible(*c))
-        .map(|c| {
-            if matches!(c, '’' | 'ʼ' | '‘') {
-                '\''
-            } else {
-                c
-            }
-        })
+        .filter(|c| !is_invisible(*c) && !is_apostrophe(*c))
         .collect();
     normalize_basic(&visible, false)
+        .chars()
+        .map(latin_lookalike)
+        .collect()
 }
 
 /// A phrase with no leading or trailing non-content characters (how it is matched).
@@ -381,7 +431,7 @@ mod tests {
                 "Thought process: Let's solve this problem step by step."
             )
             .1,
-            json!({"master_key": true, "kind": "opener", "pattern": ["thought process", "let's solve this problem step by step"]})
+            json!({"master_key": true, "kind": "opener", "pattern": ["thought process", "lets solve this problem step by step"]})
         );
         assert_eq!(
             details(&g, " :: ").1,

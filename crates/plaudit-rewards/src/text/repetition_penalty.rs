@@ -1,8 +1,12 @@
 //! N-gram repetition penalty: `max_penalty` times the fraction of the response's n-grams that are repeats.
 //!
 //! ## What it computes
-//! The response is lower-cased and split into words on whitespace (or into characters with
-//! `unit: chars`, for languages written without spaces). With N the number of n-grams of size
+//! The response is lower-cased and split into the words a reader sees (or into characters with
+//! `unit: chars`, for languages written without spaces): at whitespace and at characters that
+//! show as a space though Unicode does not call them one (the Braille blank U+2800, the Hangul
+//! filler U+3164), with invisible characters (zero-width joiners, controls, format characters)
+//! dropped, so words told apart only by invisible suffixes are the same word, and a character
+//! n-gram has no invisible characters in it. With N the number of n-grams of size
 //! `ngram_size` and U the number of distinct ones:
 //! ```text
 //! r = max_penalty · (1 − U / N)        (0 when the response has fewer than ngram_size units)
@@ -28,6 +32,8 @@
 //! {"sample": {"response": "go go go go go"}, "value": -0.6666666666666667}
 //! {"params": {"ngram_size": 2, "max_penalty": -0.5}, "sample": {"response": "a b a b"}, "value": -0.16666666666666666}
 //! {"sample": {"response": "too short"}, "value": 0.0}
+//! {"sample": {"response": "go\u2800go\u2800go\u2800go\u2800go"}, "value": -0.6666666666666667}
+//! {"sample": {"response": "go\u200c go\u200d go\u200c\u200d go go\u0001"}, "value": -0.6666666666666667}
 //! ```
 
 use std::collections::HashSet;
@@ -36,6 +42,8 @@ use std::sync::Arc;
 use plaudit_core::{
     Ctx, Kind, Outcome, ParamSpec, Params, Reward, RewardInfo, Sample, Score, Ticker,
 };
+
+use crate::util::{is_invisible, visible_words};
 
 pub const INFO: RewardInfo = RewardInfo {
     name: "repetition_penalty",
@@ -101,13 +109,18 @@ impl Reward for Repetition {
         let lower = sample.response.to_lowercase();
         let mut tick = Ticker::new(cx.deadline, 4096);
         let frac = if self.chars {
-            let cs: Vec<char> = lower.chars().filter(|c| !c.is_whitespace()).collect();
+            // What a reader sees: no spaces, no invisible characters between the letters.
+            let cs: Vec<char> = lower
+                .chars()
+                .filter(|c| !c.is_whitespace() && !is_invisible(*c))
+                .collect();
             repeat_fraction(&cs, self.n, &mut tick)?
         } else {
-            let ws: Vec<&str> = lower.split_whitespace().collect();
+            let ws: Vec<_> = visible_words(&lower).collect();
             repeat_fraction(&ws, self.n, &mut tick)?
         };
-        Ok(Score::new(frac.map_or(0.0, |f| f * self.max_penalty)))
+        // `+ 0.0`: no repeat is 0, not the -0 of 0 × a negative penalty.
+        Ok(Score::new(frac.map_or(0.0, |f| f * self.max_penalty) + 0.0))
     }
 }
 
