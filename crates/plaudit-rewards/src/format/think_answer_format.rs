@@ -11,8 +11,9 @@
 //! exact layout of open-r1's `format_reward` regex
 //! `^<think>\n.*?\n</think>\n<answer>\n.*?\n</answer>$`, and non-empty blocks still (the
 //! regex alone pays for `<think>\n\n</think>`). A block is empty when it shows nothing:
-//! whitespace and invisible characters (zero-width spaces and joiners, the byte-order mark, soft
-//! hyphens, …) do not count as reasoning or as an answer.
+//! whitespace, invisible characters (zero-width spaces and joiners, the byte-order mark, soft
+//! hyphens, control and other format characters, unassigned code points, Hangul fillers, …) and
+//! combining marks with no letter to sit on do not count as reasoning or as an answer.
 //!
 //! ## Why
 //! "DeepSeek-R1: Incentivizing Reasoning Capability in LLMs via Reinforcement Learning" trains with
@@ -39,6 +40,7 @@
 //! {"params": {"strict_newlines": true}, "sample": {"response": "<think>\nx\n</think>\n<answer>\n4\n</answer>"}, "value": 1.0}
 //! {"params": {"strict_newlines": true}, "sample": {"response": "<think>x</think><answer>4</answer>"}, "value": 0.0}
 //! {"params": {"strict_newlines": true}, "sample": {"response": "<think>\n\n</think>\n<answer>\n\n</answer>"}, "value": 0.0}
+//! {"sample": {"response": "<think>2 + 2 = 4</think>\n<answer>\u0001</answer>"}, "value": 0.0}
 //! {"sample": {"response": "<think>2 + 2 = 4</think>\n<answer>\u200b</answer>"}, "value": 0.0}
 //! ```
 
