@@ -16,6 +16,13 @@
 //! [0, 1] is `invalid_input`. The details say which reward was used (`rule`, `model` or `mix`)
 //! and the values read.
 //!
+//! A confidence the response itself decides is a lever for the policy: with "checkable" meaning
+//! "has a `\boxed{}`", a wrong answer left unboxed is scored by the model (0.9 in the example
+//! below) instead of the rule (0.0), so a policy learns to drop the box when it is unsure. Prefer
+//! a confidence the response cannot choose (the verifier's, or one derived from the problem), or
+//! pay the uncheckable branch less (`model_component` a component that scales the model's score
+//! below the rule's reward for a right answer).
+//!
 //! ## Why
 //! "Beyond Monolithic Rewards: A Hybrid and Multi-Aspect Reward Optimization for MLLM Alignment"
 //! integrates model-based rewards with rule-based rewards, "domain-specific heuristics [that]
