@@ -135,3 +135,20 @@ fn gaussian_coverage_of_a_box_centred_on_the_targets_corner_is_a_quarter() {
     );
     assert_eq!(value(&o), 0.5);
 }
+
+#[test]
+fn iou_of_boxes_whose_areas_underflow_is_zero_not_nan() {
+    // Pins: `union > 0.0` (a union of 0 gives 0, not 0/0). A box 1e-170 on a side has an area
+    // of 1e-340, below the smallest double: both areas, the intersection and the union are 0,
+    // so IoU is 0, even for the box against itself.
+    let tiny = format!("0.{}1", "0".repeat(169));
+    let o = one(
+        "gui_iou",
+        json!({}),
+        json!({
+            "response": format!("[0, 0, {tiny}, {tiny}]"),
+            "reference": {"box": [0.0, 0.0, 1e-170, 1e-170]},
+        }),
+    );
+    assert_eq!(value(&o), 0.0);
+}
