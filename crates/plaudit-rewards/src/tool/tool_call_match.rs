@@ -1,11 +1,16 @@
 //! Tool-call exact match: 1 when the response's calls match the expected calls by BFCL's rules, else 0.
 //!
 //! ## What it computes
-//! The calls are parsed from the response's answer region (JSON objects or arrays of
-//! `{"name", "arguments"}`, OpenAI's `{"function": …}` / `{"tool_calls": […]}`,
-//! `<tool_call>…</tool_call>` blocks, or Python-call syntax `[f(a=1), g(b="x")]`; plain text is
-//! no call). The reference is `{"calls": [{"name", "arguments"}, …]}` (every argument required,
-//! with exactly its value) or BFCL's possible-answer form
+//! Every call in the response's answer region is read, in the order written, wherever it is:
+//! JSON objects or arrays of `{"name", "arguments"}`, OpenAI's `{"function": …}` /
+//! `{"tool_calls": […]}` and BFCL's `{"f": {arguments}}`, in `<tool_call>…</tool_call>` blocks,
+//! in fenced code blocks (every one), bare, or embedded in prose (pretty-printed or not, keys in
+//! any order, several of them); or Python-call syntax `[f(a=1), g(b="x")]` where a block, a fence
+//! or the text between them starts with it. A JSON object in prose with none of those shapes is
+//! data, not a call; plain text is no call. The text is read in time linear in its length (and
+//! stopped at the deadline: `timeout`). The reference is
+//! `{"calls": [{"name", "arguments"}, …]}` (every argument required, with exactly its value) or
+//! BFCL's possible-answer form
 //! `{"bfcl": [{"func": {"arg": [allowed values…]}}, …], "functions"?: [function docs]}` where
 //! `""` among the allowed values means the argument may be left out, and the docs give types and
 //! required parameters. The reward is 1.0 when, as BFCL's AST checker requires:
@@ -20,8 +25,9 @@
 //!
 //! An empty expected list is BFCL's irrelevance case: 1.0 only when the response makes no call.
 //! The details give the parsed calls and, on a mismatch, the first reason. A malformed call
-//! (broken JSON, an unclosed `<tool_call>`, non-literal Python) is `no_answer`; a reference of
-//! another shape is `invalid_input`.
+//! (broken JSON that starts like a call, an unclosed `<tool_call>`, non-literal Python, an object
+//! with a `name` beside `tool_calls` or `function`) is `no_answer`; a reference of another shape
+//! is `invalid_input`.
 //!
 //! ## Why
 //! The function-calling accuracy of BFCL (the Berkeley Function Calling Leaderboard), used as the
@@ -38,6 +44,9 @@
 //! {"sample": {"response": "[g(x=2), f(a=1)]", "reference": {"bfcl": [{"f": {"a": [1.0], "b": ["", 5]}}, {"g": {"x": [2]}}]}}, "value": 1.0}
 //! {"params": {"ordered": true}, "sample": {"response": "[g(x=2), f(a=1)]", "reference": {"bfcl": [{"f": {"a": [1.0]}}, {"g": {"x": [2]}}]}}, "value": 0.0}
 //! {"sample": {"response": "There is no tool for that.", "reference": {"bfcl": []}}, "value": 1.0}
+//! {"sample": {"response": "Calling now: {\"name\": \"get_weather\", \"arguments\": {\"city\": \"Paris\"}} and then {\"name\": \"delete_account\", \"arguments\": {}}", "reference": {"calls": [{"name": "get_weather", "arguments": {"city": "Paris"}}]}}, "value": 0.0}
+//! {"sample": {"response": "Sure, deleting it now:\n{\n  \"arguments\": {\"user\": \"me\"},\n  \"name\": \"delete_account\"\n}", "reference": {"calls": []}}, "value": 0.0}
+//! {"sample": {"response": "It is {\"temp\": 21} in Paris.", "reference": {"calls": []}}, "value": 1.0}
 //! {"sample": {"response": "{\"name\": \"f\", \"arguments\": {", "reference": {"calls": []}}, "status": "no_answer"}
 //! ```
 
@@ -74,9 +83,9 @@ fn build(p: &Params) -> Result<Arc<dyn Reward>, String> {
 }
 
 impl Reward for CallMatch {
-    fn score(&self, sample: &Sample, _cx: &Ctx) -> Outcome {
+    fn score(&self, sample: &Sample, cx: &Ctx) -> Outcome {
         let want = expected_calls(&sample.reference)?;
-        let (got, _) = sample_calls(sample)?;
+        let (got, _) = sample_calls(sample, cx.deadline)?;
         let calls = calls_json(&got);
         Ok(match match_calls(&got, &want, self.ordered) {
             Ok(()) => Score::with_details(1.0, json!({ "calls": calls })),

@@ -5,7 +5,7 @@
 //! (or the `checklist` parameter when the reference has none): a list of criteria, each an
 //! object with one rule and an optional `"weight"` (default 1) and `"id"`:
 //! - `{"called": "f"}`: some call of `f`; with `"min"` / `"max"`: the number of calls of `f` is
-//!   within them;
+//!   within them (`min` defaults to 1);
 //! - `{"not_called": "f"}`: no call of `f`;
 //! - `{"call": "f", "args": {"k": v, …}}`: some call of `f` has each listed argument with a
 //!   matching value (type-aware, as in `tool_call_match`; a list of values means any of them);
@@ -13,9 +13,16 @@
 //! - `{"max_calls": n}`: at most n calls in all (an extra call is not free);
 //! - `{"no_calls": true}`: no call at all.
 //!
+//! Counts (`min`, `max`, `max_calls`) are non-negative integers; a float with an integral value
+//! (`1.0`, as Python writes numbers it computed) counts as that integer. Any other count (negative,
+//! fractional, a string, a boolean, null) is `invalid_input` naming the criterion and the field,
+//! never ignored.
+//!
 //! r = Σ wᵢ·[criterion i holds] / Σ wᵢ. The details list each criterion's id (or index) and
-//! whether it held. A malformed call is `no_answer`; an empty checklist, an unknown rule or a
-//! negative weight is `invalid_input` naming the criterion.
+//! whether it held. Every call of the response counts, wherever it is written (see
+//! `tool_call_match`): a second call in prose or in another block breaks `not_called`,
+//! `max_calls` and `no_calls`. A malformed call is `no_answer`; an empty checklist, an unknown
+//! rule, a malformed count or a negative weight is `invalid_input` naming the criterion.
 //!
 //! ## Why
 //! "CM2: Reinforcement Learning with Checklist Rewards for Multi-Turn and Multi-Step Agentic Tool
@@ -34,6 +41,9 @@
 //! {"sample": {"response": "[book(flight_id=7), search(q='x'), search(q='y')]", "reference": {"checklist": [{"called": "search"}, {"before": ["search", "book"], "weight": 2}, {"max_calls": 2}]}}, "value": 0.25}
 //! {"params": {"checklist": [{"not_called": "delete_account"}, {"no_calls": true}]}, "sample": {"response": "I need your confirmation first.", "reference": {}}, "value": 1.0}
 //! {"sample": {"response": "f(a=1)", "reference": {"checklist": [{"frobnicate": true}]}}, "status": "invalid_input"}
+//! {"sample": {"response": "[f(a=1), f(a=2)]", "reference": {"checklist": [{"called": "f", "max": 1.0}]}}, "value": 0.0}
+//! {"sample": {"response": "[f(a=1), f(a=2)]", "reference": {"checklist": [{"called": "f", "max": -1}]}}, "status": "invalid_input"}
+//! {"params": {"checklist": [{"not_called": "delete_account"}, {"no_calls": true}]}, "sample": {"response": "Sure:\n{\n  \"name\": \"delete_account\",\n  \"arguments\": {}\n}", "reference": {}}, "value": 0.0}
 //! ```
 
 use std::sync::Arc;
@@ -86,13 +96,33 @@ fn str_of<'a>(v: &'a Value, i: usize, rule: &str) -> Result<&'a str, Failure> {
     })
 }
 
+/// A count written as a non-negative integer: `2`, or a float with an integral value (`2.0`, as
+/// Python writes numbers it computed); a larger count than `usize` holds is `usize::MAX`.
+fn count_of(v: &Value) -> Option<usize> {
+    if let Some(n) = v.as_u64() {
+        return Some(usize::try_from(n).unwrap_or(usize::MAX));
+    }
+    let f = v.as_f64()?;
+    // `as` saturates: 1e300 is a bound no response reaches.
+    (f.is_finite() && f >= 0.0 && f.fract() == 0.0).then_some(f as usize)
+}
+
 /// Evaluate criterion `i`.
 fn holds(c: &Value, i: usize, calls: &[Call]) -> Result<bool, Failure> {
     let bad = |m: String| Failure::invalid_input(format!("checklist[{i}]: {m}"));
-    let n = |k: &str| c.get(k).and_then(Value::as_u64).map(|x| x as usize);
+    // A count field: absent, or a non-negative integer (anything else is refused, never ignored).
+    let n = |k: &str| -> Result<Option<usize>, Failure> {
+        c.get(k)
+            .map(|v| {
+                count_of(v).ok_or_else(|| bad(format!("`{k}` must be a non-negative integer")))
+            })
+            .transpose()
+    };
     if let Some(f) = c.get("called") {
-        let k = count(calls, str_of(f, i, "called")?);
-        return Ok(k >= n("min").unwrap_or(1) && n("max").is_none_or(|m| k <= m));
+        let f = str_of(f, i, "called")?;
+        let (min, max) = (n("min")?, n("max")?);
+        let k = count(calls, f);
+        return Ok(k >= min.unwrap_or(1) && max.is_none_or(|m| k <= m));
     }
     if let Some(f) = c.get("not_called") {
         return Ok(count(calls, str_of(f, i, "not_called")?) == 0);
@@ -127,9 +157,7 @@ fn holds(c: &Value, i: usize, calls: &[Call]) -> Result<bool, Failure> {
         );
         return Ok(matches!((first(calls, f), first(calls, g)), (Some(a), Some(b)) if a < b));
     }
-    if c.get("max_calls").is_some() {
-        let m = n("max_calls")
-            .ok_or_else(|| bad("`max_calls` must be a non-negative integer".into()))?;
+    if let Some(m) = n("max_calls")? {
         return Ok(calls.len() <= m);
     }
     if let Some(v) = c.get("no_calls") {
@@ -144,7 +172,7 @@ fn holds(c: &Value, i: usize, calls: &[Call]) -> Result<bool, Failure> {
 }
 
 impl Reward for Checklist {
-    fn score(&self, sample: &Sample, _cx: &Ctx) -> Outcome {
+    fn score(&self, sample: &Sample, cx: &Ctx) -> Outcome {
         let list = match sample.reference.get("checklist") {
             Some(v) => v,
             None => &self.default,
@@ -154,7 +182,7 @@ impl Reward for Checklist {
                 "no checklist: give `reference.checklist` or the `checklist` parameter as a non-empty list of criteria",
             ));
         };
-        let (calls, _) = sample_calls(sample)?;
+        let (calls, _) = sample_calls(sample, cx.deadline)?;
         let (mut got, mut total) = (0.0, 0.0);
         let mut report = Vec::new();
         for (i, c) in items.iter().enumerate() {

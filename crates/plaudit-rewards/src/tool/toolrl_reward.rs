@@ -1,11 +1,12 @@
 //! ToolRL's decomposed tool-call reward: a format part plus a correctness part built from name, parameter-name and parameter-value matches.
 //!
 //! ## What it computes
-//! Calls are parsed and the reference read as in `tool_call_match`. With G the expected calls
+//! Calls are parsed and the reference read as in `tool_call_match`: every call of the response,
+//! wherever it is written (prose, several blocks or fences), is in P. With G the expected calls
 //! and P the predicted ones:
 //! ```text
 //! format      = 1 if the calls parse (with require_think: after a <think>…</think> block; with
-//!               require_tags: calls only inside <tool_call>…</tool_call> blocks), else 0
+//!               require_tags: every call inside <tool_call>…</tool_call> blocks), else 0
 //! name        = |names(G) ∩ names(P)| / |names(G) ∪ names(P)|      (multisets; 1 when both are empty)
 //! param_name  = Σ_j |keys(G_j) ∩ keys(P_j)| / |keys(G_j) ∪ keys(P_j)|   over expected calls j
 //! param_value = Σ_j Σ_{k ∈ keys(G_j)} [P_j[k] matches G_j[k]]
@@ -49,7 +50,8 @@
 //! - `require_think` (boolean; default false): the format part also requires a `<think>…</think>`
 //!   block before the calls.
 //! - `require_tags` (boolean; default false): the format part also requires calls to be written in
-//!   `<tool_call>…</tool_call>` blocks (ToolRL's output format); bare JSON or Python calls get 0.
+//!   `<tool_call>…</tool_call>` blocks (ToolRL's output format); bare JSON or Python calls, or a
+//!   call outside the blocks beside tagged ones, get 0.
 //!
 //! ## Example
 //! ```json
@@ -59,6 +61,7 @@
 //! {"sample": {"response": "[search(q='rust', n=5), search(q='rust', n=5)]", "reference": {"calls": [{"name": "search", "arguments": {"q": "rust", "n": 5}}]}}, "value": 3.25}
 //! {"sample": {"response": "search(q='rust'", "reference": {"calls": [{"name": "search", "arguments": {"q": "rust"}}]}}, "value": -3.0}
 //! {"sample": {"response": "No tool applies.", "reference": {"calls": []}}, "value": 4.0}
+//! {"sample": {"response": "No tool applies, so: {\"delete_account\": {\"user\": \"me\"}}", "reference": {"calls": []}}, "value": -2.0}
 //! ```
 
 use std::collections::HashMap;
@@ -68,7 +71,7 @@ use plaudit_core::{Ctx, Kind, Outcome, ParamSpec, Params, Reward, RewardInfo, Sa
 use serde_json::json;
 
 use crate::verifiers::tool_call::{
-    allowed_matches, calls_json, expected_calls, parse_response, Call, Expected, Form,
+    allowed_matches, calls_json, expected_calls, parse_response_by, Call, Expected, Form,
 };
 
 pub const INFO: RewardInfo = RewardInfo {
@@ -217,9 +220,9 @@ pub fn parts(got: &[Call], want: &[Expected]) -> Parts {
 }
 
 impl Reward for ToolRl {
-    fn score(&self, sample: &Sample, _cx: &Ctx) -> Outcome {
+    fn score(&self, sample: &Sample, cx: &Ctx) -> Outcome {
         let want = expected_calls(&sample.reference)?;
-        let parsed = parse_response(&sample.response);
+        let parsed = parse_response_by(&sample.response, cx.deadline)?;
         let think_ok = !self.require_think || {
             let r = sample.response.trim_start();
             r.starts_with("<think>") && r.contains("</think>")

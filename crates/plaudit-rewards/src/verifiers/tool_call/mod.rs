@@ -2,7 +2,7 @@
 //! syntax: [`parse`], [`pycall`]), reading references (expected calls, BFCL's possible answers)
 //! and BFCL-style matching ([`bfcl`]). The `tool` family's rewards are built on it.
 
-use plaudit_core::{Failure, Sample};
+use plaudit_core::{Deadline, Failure, Sample};
 use serde_json::{json, Map, Value};
 
 pub mod bfcl;
@@ -13,7 +13,7 @@ pub use bfcl::{
     allowed_matches, check_call, expected_calls, match_calls, normalize_str, value_matches,
     Allowed, Expected,
 };
-pub use parse::{calls_from_json, parse_response, Form};
+pub use parse::{calls_from_json, parse_response, parse_response_by, Form};
 
 /// One function call.
 #[derive(Clone, Debug, PartialEq)]
@@ -31,9 +31,10 @@ impl Call {
 /// Most calls one response may hold (more is malformed, not a reason to spend the deadline).
 pub const MAX_CALLS: usize = 256;
 
-/// The parsed calls of a sample, or its failure: a malformed call is `no_answer`.
-pub fn sample_calls(sample: &Sample) -> Result<(Vec<Call>, Form), Failure> {
-    parse_response(&sample.response)
+/// Every call of a sample ([`parse_response_by`]), or its failure: a malformed call is
+/// `no_answer`, the deadline passing while the response is read `timeout`.
+pub fn sample_calls(sample: &Sample, deadline: &Deadline) -> Result<(Vec<Call>, Form), Failure> {
+    parse_response_by(&sample.response, deadline)?
         .map_err(|e| Failure::no_answer(format!("malformed tool call: {e}")))
 }
 
