@@ -10,31 +10,44 @@
 //! whole reference (trimmed); a list of references gives several. The reasoning first reaches
 //! the answer in sentence (or paragraph) k:
 //! - `detect: conclusion` (default): it states the answer as a conclusion: a `\boxed{…}` whose
-//!   content is the answer, or an `answer is` / `answer:` marker followed by it. With sentences,
-//!   the paragraph that states it is found first, then the sentence where its `\boxed{…}`
-//!   closes or its marker ends.
+//!   content is the answer (a box holding another box is read through the inner one), or an
+//!   `answer is` / `answer:` marker followed by it on its line (up to the next marker when
+//!   another follows on the line, so an answer that itself holds `answer is` or `answer:` is
+//!   not read after a marker). With sentences, the paragraph that states it is found first,
+//!   then the sentence where its `\boxed{…}` closes or its marker ends.
 //! - `detect: mention`: it contains the answer anywhere as a whole word (`72` is in `= 72.` but
 //!   not in `720`, `7.72`, `-72` or `72/5`).
 //!
 //! A sentence ends after a run of `.`, `!`, `?` or `…` (with any `)`, `]`, quote, `*` or `$`
-//! right after it) that is followed by whitespace or ends the paragraph, after `。`, `！` or `？`,
-//! and at a line break. So `2.5`, `$x.y$`, `a.b` end nothing; an abbreviation followed by a
+//! right after it) that is followed by whitespace or ends the paragraph, or that is followed by
+//! a character that shows nothing (a zero-width space, a Braille blank: these do not glue the
+//! next sentence to it), after `。`, `！` or `？`, and at a line break. So `2.5`, `$x.y$`, `a.b` end nothing; an abbreviation followed by a
 //! space (`e.g. 72`) does end a sentence (then the redundant part starts a little early). The
 //! whitespace after a sentence belongs to what follows it.
 //!
-//! Answers are compared after lower-casing, NFKC and collapsing whitespace, and as numbers when
-//! both sides are numbers (`72.0` = `72`, `1,000` = `1000`). The reasoning up to the end of
-//! sentence k (or of paragraph k) is the exploration that found the answer; everything after it
-//! is redundant (with `split: paragraph`: paragraphs k + 1…, without their delimiters). With R
-//! the redundant units, T the reasoning's units (whitespace-separated words, or non-whitespace
-//! characters with `unit: chars`):
+//! Answers, markers and boxes are looked for with the characters that show nothing dropped
+//! (zero-width spaces and joiners, other format and control characters, unassigned and
+//! private-use code points: `7\u200b2` is `72`, in the reasoning as in the reference) and other
+//! scripts' decimal digits read as digits (Arabic-Indic `٧٢`, Devanagari `७२` are `72`; numerals
+//! that are not decimal digits, like Ethiopic `፯`, are not). Answers are compared after
+//! lower-casing, NFKC and collapsing whitespace, and as numbers when both sides are numbers
+//! (`72.0` = `72`, `1,000` = `1000`).
+//!
+//! The reasoning up to the end of sentence k (or of paragraph k) is the exploration that found
+//! the answer; everything after it is redundant (with `split: paragraph`: paragraphs k + 1…,
+//! without their delimiters). With R the redundant units, T the reasoning's units (the words a
+//! reader sees: split at whitespace and at characters that show as a space, like the Braille
+//! blank, with invisible characters dropped and words of nothing but them not counted; or, with
+//! `unit: chars`, the characters that are neither whitespace nor invisible):
 //! ```text
 //! measure: share   r = −weight · R / T
 //! measure: count   r = −weight · max(0, R − budget)
 //! ```
 //! and r = 0 when the answer is never reached (or T = 0). The details give k (`reached_at`, the
 //! index of the sentence among the reasoning's non-blank ones, or of the paragraph; null when
-//! never), R and T.
+//! never), R and T. The search for the answer is one pass over the reasoning (however many
+//! markers or unclosed boxes it holds) and stops at the sample's deadline: a response too long
+//! to read by then is a `timeout`.
 //!
 //! **Per-token output** (`output: tokens`). The trainer supplies where each response token sits
 //! in the response text, `meta.token_offsets`: one `[start, end)` pair per token, in characters
@@ -124,16 +137,18 @@
 //! {"params": {"output": "tokens"}, "sample": {"response": "<think>So the answer is 72.</think>72", "reference": "72", "logprobs": [-0.1, -0.2], "meta": {"token_offsets": [[0, 7], [7, 27], [27, 35], [35, 37]]}}, "status": "invalid_input"}
 //! ```
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
-use plaudit_core::deadline::Ticker;
+use plaudit_core::deadline::{Expired, Ticker};
 use plaudit_core::sample::type_name;
 use plaudit_core::{
     Ctx, Failure, Kind, Outcome, ParamSpec, Params, Reward, RewardInfo, Sample, Score,
 };
 use serde_json::{json, Value};
+use unicode_properties::{GeneralCategory, UnicodeGeneralCategory};
 
-use crate::util::{after_answer_marker, last_boxed, normalize_basic};
+use crate::util::{after_answer_marker, is_invisible, last_boxed, normalize_basic, visible_words};
 
 pub const INFO: RewardInfo = RewardInfo {
     name: "redundancy_penalty",
@@ -174,7 +189,7 @@ const PARAMS: &[ParamSpec] = &[
         "unit",
         Kind::Enum(&["words", "chars"]),
         "\"words\"",
-        "words or non-whitespace characters",
+        "words, or characters other than whitespace and invisible ones",
     ),
     ParamSpec::new(
         "split",
@@ -244,14 +259,17 @@ fn reasoning(response: &str) -> &str {
     r.trim_start().strip_prefix("<think>").unwrap_or(r)
 }
 
-/// The final answer a reference text marks: `#### x`, the last `\boxed{x}`, else all of it.
-fn reference_answer(r: &str) -> String {
+/// The final answer a reference text marks: `#### x`, the last `\boxed{x}`, else all of it (as
+/// [`Matched`], normalised).
+fn reference_answer(r: &str, tick: &Ticker) -> Result<String, Expired> {
+    let m = Matched::new(r, tick)?;
+    let r: &str = &m.text;
     let a = if r.contains("####") {
         after_answer_marker(r)
     } else {
         last_boxed(r)
     };
-    normalize_basic(a.unwrap_or(r), false)
+    Ok(normalize_basic(a.unwrap_or(r), false))
 }
 
 /// A number written plainly (`72`, `-3.5`, `1,000`), for comparing answers as numbers.
@@ -308,71 +326,242 @@ fn mentions(text: &str, answer: &str) -> bool {
         .any(|(i, _)| whole_word_at(text, i, answer))
 }
 
-/// The content of every `\boxed{…}` of `text`, braces balanced, with the byte offset just after
-/// its closing brace.
-fn all_boxed(text: &str) -> Vec<(&str, usize)> {
-    let mut out = Vec::new();
-    for (i, _) in text.match_indices("\\boxed") {
-        let after = &text[i + "\\boxed".len()..];
-        let rest = after.trim_start();
-        let Some(inner) = rest.strip_prefix('{') else {
-            continue;
-        };
-        let open = text.len() - inner.len();
-        let mut depth = 1usize;
-        for (j, c) in inner.char_indices() {
-            match c {
-                '{' => depth += 1,
-                '}' => {
-                    depth -= 1;
-                    if depth == 0 {
-                        out.push((&inner[..j], open + j + 1));
-                        break;
-                    }
-                }
-                _ => {}
-            }
-        }
+/// The value of `c` when it is a decimal digit of another script (Unicode general category Nd:
+/// Arabic-Indic `٧`, Devanagari `७`, full-width `７` …); `None` for ASCII and every other
+/// character. Unicode encodes each script's decimal digits as a run of ten code points from 0 to
+/// 9 (runs may follow one another, as the mathematical digits do), so a digit's value is its
+/// distance from the first code point of its run of Nd code points, modulo ten.
+fn decimal_digit(c: char) -> Option<u8> {
+    let is_nd = |c: char| c.general_category() == GeneralCategory::DecimalNumber;
+    if c.is_ascii() || !c.is_numeric() || !is_nd(c) {
+        return None;
     }
-    out
+    let mut first = c as u32;
+    while let Some(p) = first.checked_sub(1).and_then(char::from_u32) {
+        if !is_nd(p) {
+            break;
+        }
+        first -= 1;
+    }
+    Some(((c as u32 - first) % 10) as u8)
 }
 
-/// Where a paragraph first states `answer` as its conclusion (see [`concludes`]): the byte offset
-/// just after the earliest matching `\boxed{…}`, or just after the earliest `answer is` /
-/// `answer:` marker followed by the answer, or after the last answer marker (`####` too) when
-/// [`after_answer_marker`] reads the answer there; `None` when it states none.
-fn conclusion_at(paragraph: &str, answer: &str) -> Option<usize> {
-    let boxed = all_boxed(paragraph)
-        .into_iter()
-        .filter(|(b, _)| same_answer(&normalize_basic(b, false), answer))
-        .map(|(_, end)| end)
-        .next();
-    // The markers are ASCII: found case-insensitively in the text itself, so that the offsets
-    // are the paragraph's.
-    let bytes = paragraph.as_bytes();
-    let mut marked = None;
-    'markers: for (i, _) in paragraph.char_indices() {
-        for marker in ["answer is", "answer:"] {
-            let end = i + marker.len();
-            if end > bytes.len() || !bytes[i..end].eq_ignore_ascii_case(marker.as_bytes()) {
+/// A text as answers are looked for in it: the characters that show nothing
+/// ([`is_invisible`]) dropped, other scripts' decimal digits written as ASCII digits; with the
+/// way back to the text's byte offsets.
+struct Matched<'a> {
+    text: Cow<'a, str>,
+    /// `(at, shift)`, increasing: an offset `x ≥ at` of `text` (up to the next entry) is `x +
+    /// shift` in the original text.
+    shifts: Vec<(usize, usize)>,
+}
+
+impl<'a> Matched<'a> {
+    fn new(s: &'a str, tick: &Ticker) -> Result<Self, Expired> {
+        let mut out: Option<String> = None;
+        let mut shifts: Vec<(usize, usize)> = Vec::new();
+        for (i, c) in s.char_indices() {
+            tick.tick()?;
+            let digit = decimal_digit(c);
+            let dropped = digit.is_none() && is_invisible(c);
+            if out.is_none() {
+                if digit.is_none() && !dropped {
+                    continue;
+                }
+                out = Some(s[..i].to_string());
+            }
+            let Some(o) = out.as_mut() else { continue };
+            if dropped {
                 continue;
             }
-            let rest = paragraph[end..].trim_start_matches([' ', ':', '*', '$', '\t']);
-            let line = rest.split('\n').next().unwrap_or("");
-            let line = normalize_basic(line, false);
-            if same_answer(&line, answer)
-                || (line.starts_with(answer) && whole_word_at(&line, 0, answer))
-            {
-                marked = Some(end);
-                break 'markers;
+            match digit {
+                Some(d) => o.push(char::from(b'0' + d)),
+                None => o.push(c),
+            }
+            // The offset just after this character, here and in `s`.
+            let shift = i + c.len_utf8() - o.len();
+            if shifts.last().map_or(0, |&(_, s)| s) != shift {
+                shifts.push((o.len(), shift));
             }
         }
+        Ok(Matched {
+            text: out.map_or(Cow::Borrowed(s), Cow::Owned),
+            shifts,
+        })
     }
-    // `after_answer_marker` reads `####` too.
-    let last = after_answer_marker(paragraph)
-        .filter(|a| same_answer(&normalize_basic(a, false), answer))
-        .and_then(|_| plaudit_math::extract::last_marker_end(paragraph, false));
-    [boxed, marked, last].into_iter().flatten().min()
+
+    /// The original text's offset for offset `x` of `text` (just after the character before
+    /// `x`, so before any dropped characters that follow it).
+    fn original(&self, x: usize) -> usize {
+        let k = self.shifts.partition_point(|&(at, _)| at <= x);
+        x + k.checked_sub(1).map_or(0, |k| self.shifts[k].1)
+    }
+}
+
+/// `text` normalised for comparing answers: [`Matched`], then [`normalize_basic`].
+fn normalized(text: &str, tick: &Ticker) -> Result<String, Expired> {
+    Ok(normalize_basic(&Matched::new(text, tick)?.text, false))
+}
+
+/// Where a paragraph states conclusions (see [`Conclusions::at`]), found once in one pass for
+/// all the reference's answers, in the paragraph as [`Matched`].
+struct Conclusions<'a> {
+    matched: Matched<'a>,
+    /// Each closed `\boxed{…}`, in the order of its `\boxed`: its content normalised (`None` when
+    /// it holds another `\boxed`, which is read instead), and the offset just after its closing
+    /// brace.
+    boxes: Vec<(Option<String>, usize)>,
+    /// Each `answer is` / `answer:` marker (ASCII, any case), in order: the offset just after
+    /// it, what follows it on its line normalised, and whether another marker follows on the
+    /// line (then what follows it is read up to and including that marker's `a`).
+    markers: Vec<(usize, String, bool)>,
+    /// The answer [`after_answer_marker`] reads (normalised), with the end of that marker.
+    last: Option<(String, usize)>,
+}
+
+impl<'a> Conclusions<'a> {
+    fn new(paragraph: &'a str, tick: &Ticker) -> Result<Self, Expired> {
+        let matched = Matched::new(paragraph, tick)?;
+        let t: &str = &matched.text;
+        let b = t.as_bytes();
+        // Boxes: each `\boxed` followed (after whitespace) by `{`, and the brace closing it,
+        // from one pass over all the braces.
+        let mut opens: Vec<usize> = Vec::new();
+        for (i, _) in t.match_indices("\\boxed") {
+            tick.tick()?;
+            let after = &t[i + "\\boxed".len()..];
+            let rest = after.trim_start();
+            if rest.starts_with('{') {
+                opens.push(t.len() - rest.len());
+            }
+        }
+        let mut closes: Vec<Option<usize>> = vec![None; opens.len()];
+        if !opens.is_empty() {
+            let mut stack: Vec<usize> = Vec::new();
+            for (i, &c) in b.iter().enumerate() {
+                tick.tick()?;
+                match c {
+                    b'{' => stack.push(i),
+                    b'}' => {
+                        if let Some(o) = stack.pop() {
+                            if let Ok(k) = opens.binary_search(&o) {
+                                closes[k] = Some(i);
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        let mut boxes = Vec::new();
+        for (k, (&open, close)) in opens.iter().zip(&closes).enumerate() {
+            tick.tick()?;
+            let Some(close) = *close else { continue };
+            // A box holding another box: the next `\boxed` starts inside it.
+            let holds_box = opens.get(k + 1).is_some_and(|&next| next < close);
+            let content = if holds_box {
+                None
+            } else {
+                Some(normalized(&t[open + 1..close], tick)?)
+            };
+            boxes.push((content, close + 1));
+        }
+        // Markers: found in the text itself (ASCII case-insensitively), so that the offsets are
+        // its own.
+        let mut found: Vec<(usize, usize)> = Vec::new();
+        for i in 0..b.len() {
+            tick.tick()?;
+            if b[i] | 0x20 != b'a' {
+                continue;
+            }
+            for marker in ["answer is", "answer:"] {
+                let end = i + marker.len();
+                if end <= b.len() && b[i..end].eq_ignore_ascii_case(marker.as_bytes()) {
+                    found.push((i, end));
+                    break;
+                }
+            }
+        }
+        let mut markers = Vec::with_capacity(found.len());
+        let mut line_end = 0usize;
+        for (j, &(_, end)) in found.iter().enumerate() {
+            tick.tick()?;
+            let rest = t[end..].trim_start_matches([' ', ':', '*', '$', '\t']);
+            let from = t.len() - rest.len();
+            if line_end < from {
+                line_end = t[from..].find('\n').map_or(t.len(), |n| from + n);
+            }
+            let next = found.get(j + 1).map(|&(i, _)| i).filter(|&i| i < line_end);
+            let cut = next.map_or(line_end, |i| i + 1);
+            markers.push((end, normalize_basic(&t[from..cut], false), next.is_some()));
+        }
+        let last = match after_answer_marker(t) {
+            Some(a) => {
+                let a = normalize_basic(a, false);
+                plaudit_math::extract::last_marker_end(t, false).map(|end| (a, end))
+            }
+            None => None,
+        };
+        Ok(Conclusions {
+            matched,
+            boxes,
+            markers,
+            last,
+        })
+    }
+
+    /// Where the paragraph first states `answer` (normalised, non-empty) as its conclusion, as
+    /// a byte offset in the paragraph: just after the earliest `\boxed{…}` whose content is the
+    /// answer, or just after the earliest `answer is` / `answer:` marker followed by it, or after
+    /// the last answer marker (`####` too) when [`after_answer_marker`] reads the answer there;
+    /// `None` when it states none.
+    fn at(&self, answer: &str, tick: &Ticker) -> Result<Option<usize>, Expired> {
+        let mut boxed = None;
+        for (content, end) in &self.boxes {
+            tick.tick()?;
+            if content.as_deref().is_some_and(|c| same_answer(c, answer)) {
+                boxed = Some(*end);
+                break;
+            }
+        }
+        let mut marked = None;
+        for (end, rest, followed) in &self.markers {
+            tick.tick()?;
+            let starts = rest.starts_with(answer) && whole_word_at(rest, 0, answer);
+            // Followed by another marker, `rest` ends with that marker's `a`: the answer must
+            // stand before it.
+            let hit = if *followed {
+                starts && rest.len() > answer.len()
+            } else {
+                starts || same_answer(rest, answer)
+            };
+            if hit {
+                marked = Some(*end);
+                break;
+            }
+        }
+        let last = self
+            .last
+            .as_ref()
+            .filter(|(a, _)| same_answer(a, answer))
+            .map(|&(_, end)| end);
+        Ok([boxed, marked, last]
+            .into_iter()
+            .flatten()
+            .min()
+            .map(|x| self.matched.original(x)))
+    }
+}
+
+/// Where a paragraph first states `answer` as its conclusion (see [`Conclusions::at`]).
+#[cfg(test)]
+fn conclusion_at(paragraph: &str, answer: &str) -> Option<usize> {
+    let d = plaudit_core::Deadline::none();
+    let tick = Ticker::new(&d, 256);
+    Conclusions::new(paragraph, &tick)
+        .unwrap()
+        .at(answer, &tick)
+        .unwrap()
 }
 
 /// Whether a paragraph states `answer` as its conclusion: a `\boxed{answer}`, or `answer is` /
@@ -384,8 +573,9 @@ fn concludes(paragraph: &str, answer: &str) -> bool {
 
 /// Where each sentence of `paragraph` ends: increasing byte offsets, the last one the
 /// paragraph's length. A sentence ends after a run of `.`, `!`, `?` or `…` (with the closing
-/// `)`, `]`, quotes, `*` or `$` right after it) that is followed by whitespace or ends the
-/// paragraph, after a `。`, `！` or `？`, and before a line break. Sentence `i` is the text from
+/// `)`, `]`, quotes, `*`, `$` or [`is_invisible`] characters right after it) that is followed by
+/// whitespace, ends the paragraph or holds an invisible character, after a `。`, `！` or `？`,
+/// and before a line break. Sentence `i` is the text from
 /// the previous end (0 for the first) to `ends[i]`: the whitespace after a sentence starts the
 /// next one.
 fn sentence_ends(paragraph: &str) -> Vec<usize> {
@@ -402,14 +592,17 @@ fn sentence_ends(paragraph: &str) -> Vec<usize> {
             '。' | '！' | '？' => push(i + c.len_utf8(), &mut ends),
             '.' | '!' | '?' | '…' => {
                 let mut end = i + c.len_utf8();
+                let mut hidden = false;
                 while let Some(&(j, d)) = chars.peek() {
-                    if !".!?…)]\"'”’*$".contains(d) {
+                    let invisible = is_invisible(d);
+                    if !invisible && !".!?…)]\"'”’*$".contains(d) {
                         break;
                     }
+                    hidden |= invisible;
                     end = j + d.len_utf8();
                     chars.next();
                 }
-                if chars.peek().is_none_or(|&(_, d)| d.is_whitespace()) {
+                if hidden || chars.peek().is_none_or(|&(_, d)| d.is_whitespace()) {
                     push(end, &mut ends);
                 }
             }
@@ -421,23 +614,30 @@ fn sentence_ends(paragraph: &str) -> Vec<usize> {
 }
 
 impl Redundancy {
+    /// The units of `s` a reader sees: words ([`visible_words`]) or characters, without
+    /// whitespace and [`is_invisible`] characters.
     fn units(&self, s: &str) -> usize {
         if self.chars {
-            s.chars().filter(|c| !c.is_whitespace()).count()
+            s.chars()
+                .filter(|&c| !c.is_whitespace() && !is_invisible(c))
+                .count()
         } else {
-            s.split_whitespace().count()
+            visible_words(s).count()
         }
     }
 }
 
 impl Reward for Redundancy {
     fn score(&self, sample: &Sample, cx: &Ctx) -> Outcome {
+        let tick = Ticker::new(cx.deadline, 256);
         let refs = sample.reference_texts();
-        let answers: Vec<String> = refs
-            .iter()
-            .map(|r| reference_answer(r))
-            .filter(|a| !a.is_empty())
-            .collect();
+        let mut answers: Vec<String> = Vec::with_capacity(refs.len());
+        for r in &refs {
+            let a = reference_answer(r, &tick)?;
+            if !a.is_empty() {
+                answers.push(a);
+            }
+        }
         if answers.is_empty() {
             return Err(Failure::invalid_input(
                 "redundancy_penalty needs the correct answer: `reference` must be an answer (a string, a number, `#### x`, `\\boxed{x}`), a list of them, or {\"answer\": …}",
@@ -453,7 +653,6 @@ impl Reward for Redundancy {
         } else {
             reasoning(&sample.response)
         };
-        let tick = Ticker::new(cx.deadline, 256);
         let paragraphs: Vec<&str> = region.split(self.delimiter.as_str()).collect();
         let (reached, from) = if self.sentences {
             self.first_sentence(&paragraphs, &answers, &tick)?
@@ -479,12 +678,18 @@ impl Reward for Redundancy {
 impl Redundancy {
     /// Whether `text` (a sentence, or a paragraph) reaches one of the answers: see the module
     /// documentation.
-    fn hits(&self, text: &str, answers: &[String]) -> bool {
+    fn hits(&self, text: &str, answers: &[String], tick: &Ticker) -> Result<bool, Expired> {
         if self.mention {
-            let norm = normalize_basic(text, false);
-            answers.iter().any(|a| mentions(&norm, a))
+            let norm = normalized(text, tick)?;
+            Ok(answers.iter().any(|a| mentions(&norm, a)))
         } else {
-            answers.iter().any(|a| conclusion_at(text, a).is_some())
+            let found = Conclusions::new(text, tick)?;
+            for a in answers {
+                if found.at(a, tick)?.is_some() {
+                    return Ok(true);
+                }
+            }
+            Ok(false)
         }
     }
 
@@ -501,7 +706,7 @@ impl Redundancy {
             + (paragraphs.len() - 1) * self.delimiter.len();
         for (k, p) in paragraphs.iter().enumerate() {
             tick.tick()?;
-            if self.hits(p, answers) {
+            if self.hits(p, answers, tick)? {
                 let from = if k + 1 < paragraphs.len() {
                     paragraphs[..=k].iter().map(|p| p.len()).sum::<usize>()
                         + (k + 1) * self.delimiter.len()
@@ -530,18 +735,22 @@ impl Redundancy {
         for p in paragraphs {
             tick.tick()?;
             let ends = sentence_ends(p);
-            let anchor = if self.mention {
-                None
-            } else {
-                answers.iter().filter_map(|a| conclusion_at(p, a)).min()
-            };
+            let mut anchor = None;
+            if !self.mention {
+                let found = Conclusions::new(p, tick)?;
+                for a in answers {
+                    if let Some(at) = found.at(a, tick)? {
+                        anchor = Some(anchor.map_or(at, |b: usize| b.min(at)));
+                    }
+                }
+            }
             let mut start = 0usize;
             for &end in &ends {
                 tick.tick()?;
                 let sentence = &p[start..end];
                 let hit = match anchor {
                     Some(at) => end >= at,
-                    None => self.mention && self.hits(sentence, answers),
+                    None => self.mention && self.hits(sentence, answers, tick)?,
                 };
                 if hit {
                     return Ok((Some(index), base + end));
@@ -732,9 +941,20 @@ mod tests {
         assert!(concludes("#### 1,000", "1000"));
         assert!(!concludes("the answer is 720", "72"));
         assert!(!concludes("we get 72 here", "72"));
+        let d = plaudit_core::Deadline::none();
+        let tick = Ticker::new(&d, 256);
+        let boxes = |p: &str| Conclusions::new(p, &tick).unwrap().boxes;
         assert_eq!(
-            all_boxed("\\boxed{1} and \\boxed {\\frac{1}{2}}"),
-            [("1", 9), ("\\frac{1}{2}", 34)]
+            boxes("\\boxed{1} and \\boxed {\\frac{1}{2}}"),
+            [
+                (Some("1".to_string()), 9),
+                (Some("\\frac{1}{2}".to_string()), 34)
+            ]
+        );
+        // A box holding a box is read through the inner one; an unclosed box is none.
+        assert_eq!(
+            boxes("\\boxed{\\boxed{7}} \\boxed{x"),
+            [(None, 17), (Some("7".to_string()), 16)]
         );
         // Where the conclusion is: after the box, after the marker, after `####`.
         assert_eq!(conclusion_at("so \\boxed{72}. ok", "72"), Some(13));
@@ -770,6 +990,11 @@ mod tests {
         // Full-width ends need no space; the end of the text ends the last one.
         assert_eq!(ends("是72。对吗？"), ["是72。", "对吗？"]);
         assert_eq!(ends("done."), ["done."]);
+        // An invisible character after the end stays with it and ends the sentence.
+        assert_eq!(
+            ends("72.\u{200b}Wait. 2.\u{2800}"),
+            ["72.\u{200b}", "Wait.", " 2.\u{2800}"]
+        );
         assert!(sentence_ends("").is_empty());
     }
 
@@ -781,7 +1006,13 @@ mod tests {
         assert_eq!(reasoning(" <think>a</think>b"), "a");
         assert_eq!(reasoning("a <think></think>b"), "a <think>");
         assert_eq!(reasoning("a <think>b"), "a <think>b");
-        assert_eq!(reference_answer("so 48+24 = 72\n#### 72"), "72");
-        assert_eq!(reference_answer("is $\\boxed{\\frac12}$"), "\\frac12");
+        let d = plaudit_core::Deadline::none();
+        let tick = Ticker::new(&d, 256);
+        let answer = |r: &str| reference_answer(r, &tick).unwrap();
+        assert_eq!(answer("so 48+24 = 72\n#### 72"), "72");
+        assert_eq!(answer("is $\\boxed{\\frac12}$"), "\\frac12");
+        // Invisible characters dropped, other scripts' digits read as digits.
+        assert_eq!(answer("#### 7\u{200b}2"), "72");
+        assert_eq!(answer("\u{0667}\u{0662}"), "72");
     }
 }
