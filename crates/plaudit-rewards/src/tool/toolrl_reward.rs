@@ -48,7 +48,7 @@
 //!   maxima (1, |G|, Σ|keys(G_j)|; a part whose maximum is 0 is 1 when nothing extra was predicted).
 //! - `scale` (number > 0; default 3.0): the correctness range [−scale, scale].
 //! - `require_think` (boolean; default false): the format part also requires a `<think>…</think>`
-//!   block before the calls.
+//!   block before the calls, with reasoning in it (whitespace and invisible characters are none).
 //! - `require_tags` (boolean; default false): the format part also requires calls to be written in
 //!   `<tool_call>…</tool_call>` blocks (ToolRL's output format); bare JSON or Python calls, or a
 //!   call outside the blocks beside tagged ones, get 0.
@@ -70,6 +70,7 @@ use std::sync::Arc;
 use plaudit_core::{Ctx, Kind, Outcome, ParamSpec, Params, Reward, RewardInfo, Sample, Score};
 use serde_json::json;
 
+use crate::util::is_blank;
 use crate::verifiers::tool_call::{
     allowed_matches, calls_json, expected_calls, parse_response_by, Call, Expected, Form,
 };
@@ -223,10 +224,15 @@ impl Reward for ToolRl {
     fn score(&self, sample: &Sample, cx: &Ctx) -> Outcome {
         let want = expected_calls(&sample.reference)?;
         let parsed = parse_response_by(&sample.response, cx.deadline)?;
-        let think_ok = !self.require_think || {
-            let r = sample.response.trim_start();
-            r.starts_with("<think>") && r.contains("</think>")
-        };
+        // A reasoning block that shows something (`<think></think>`, or one of invisible
+        // characters, earns no format credit).
+        let think_ok = !self.require_think
+            || sample
+                .response
+                .trim_start()
+                .strip_prefix("<think>")
+                .and_then(|r| r.find("</think>").map(|end| &r[..end]))
+                .is_some_and(|reasoning| !is_blank(reasoning));
         let (got, format, error) = match parsed {
             Ok((c, form)) => {
                 let tags_ok = !self.require_tags || form != Form::Bare;
@@ -348,10 +354,19 @@ mod tests {
             score(
                 json!({"require_think": true, "part": "format"}),
                 "<think>ok</think>f()",
-                r
+                r.clone()
             )
             .value,
             1.0
         );
+        // An empty reasoning block, or one of invisible characters, is no reasoning.
+        for response in ["<think></think>f()", "<think>\u{200b} \u{1}</think>f()"] {
+            let v = score(
+                json!({"require_think": true, "part": "format"}),
+                response,
+                r.clone(),
+            );
+            assert_eq!(v.value, 0.0, "{response:?}");
+        }
     }
 }
