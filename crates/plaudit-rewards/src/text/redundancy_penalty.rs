@@ -21,9 +21,10 @@
 //! A sentence ends after a run of `.`, `!`, `?` or `…` (with any `)`, `]`, quote, `*` or `$`
 //! right after it) that is followed by whitespace or ends the paragraph, or that is followed by
 //! a character that shows nothing (a zero-width space, a Braille blank: these do not glue the
-//! next sentence to it), after `。`, `！` or `？`, and at a line break. So `2.5`, `$x.y$`, `a.b` end nothing; an abbreviation followed by a
-//! space (`e.g. 72`) does end a sentence (then the redundant part starts a little early). The
-//! whitespace after a sentence belongs to what follows it.
+//! next sentence to it), after `。`, `！` or `？`, and at a line break. So `2.5`, `$x.y$`, `a.b`
+//! end nothing; an abbreviation followed by a space (`e.g. 72`) does end a sentence (then the
+//! redundant part starts a little early). The whitespace after a sentence belongs to what
+//! follows it.
 //!
 //! Answers, markers and boxes are looked for with the characters that show nothing dropped
 //! (zero-width spaces and joiners, other format and control characters, unassigned and
