@@ -341,3 +341,44 @@ fn embedding_diversity_scores_a_group_as_large_as_max_group() {
         );
     }
 }
+
+/// Three embeddings each nearly orthogonal to the next (cosines a and b about 1e-3) and
+/// orthogonal to the one after: K = [[1, a, 0], [a, 1, b], [0, b, 1]], whose eigenvalues are 1 and
+/// 1 ± √(a² + b²) (each rollout's leave-one-out pair: 1 ± b, the identity, 1 ± a). Here K/n has
+/// nearly equal eigenvalues, where a Jacobi rotation of the wrong angle shrinks a_pq only by
+/// about 1 − a² a sweep: the Vendi score (3 − 2e-6) and the contributions must be those of the
+/// exact eigenvalues, not of K's diagonal (3, 1, 1, 1).
+#[test]
+fn embedding_diversity_of_nearly_orthogonal_embeddings_uses_the_exact_eigenvalues() {
+    // Pins: each rotation's angle (θ = (a_qq − a_pp) / 2a_pq) zeroes the entry it rotates.
+    let e: [[f64; 3]; 3] = [[1.0, 0.0, 0.0], [1e-3, 1.0, 0.0], [0.0, 1e-3, 1.0]];
+    let rows = e
+        .iter()
+        .map(|v| (json!({"response": "r", "meta": {"embedding": v}}), vec![]))
+        .collect();
+    let out = common::group_with("embedding_diversity", json!({}), &[], rows);
+    let unit = |v: &[f64; 3]| {
+        let n = v.iter().map(|x| x * x).sum::<f64>().sqrt();
+        v.map(|x| x / n)
+    };
+    let cos = |x: &[f64; 3], y: &[f64; 3]| {
+        let (x, y) = (unit(x), unit(y));
+        x.iter().zip(&y).map(|(p, q)| p * q).sum::<f64>()
+    };
+    let (a, b) = (cos(&e[0], &e[1]), cos(&e[1], &e[2]));
+    // exp(−Σ λ log λ) over the eigenvalues of K/m.
+    let vendi = |eig: &[f64]| {
+        let m = eig.len() as f64;
+        (-eig.iter().map(|l| l / m * (l / m).ln()).sum::<f64>()).exp()
+    };
+    let r = (a * a + b * b).sqrt();
+    let vs = vendi(&[1.0, 1.0 + r, 1.0 - r]);
+    let want = [
+        vs - vendi(&[1.0 + b, 1.0 - b]),
+        vs - 2.0,
+        vs - vendi(&[1.0 + a, 1.0 - a]),
+    ];
+    common::assert_values(&out, &want, 1e-12);
+    let got = common::details(&out[0])["vendi"].as_f64().unwrap();
+    assert!((got - vs).abs() < 1e-12, "{got} vs {vs}");
+}
