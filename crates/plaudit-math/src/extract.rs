@@ -99,7 +99,10 @@ pub fn extract(text: &str, order: &[Method], tag: &str) -> Option<(String, Metho
             Method::Marker => after_marker(text),
             Method::Env => last_env(text).map(str::to_string),
             Method::Bare => bare(text).map(str::to_string),
-            Method::Number => last_number(text).map(str::to_string),
+            // "So it is 3 or 4": a value offered as an alternative is no answer.
+            Method::Number => last_number(text)
+                .filter(|n| !hedged(&text[..n.as_ptr() as usize - text.as_ptr() as usize]))
+                .map(str::to_string),
         };
         if let Some(a) = found {
             let a = a.trim();
@@ -502,7 +505,7 @@ fn marker_answer(text: &str) -> Option<(usize, String)> {
                 let word = before
                     .rsplit(|c: char| !c.is_alphanumeric() && c != '\'')
                     .find(|w| !w.is_empty());
-                if !word.is_some_and(crate::lexer::refusing_word) {
+                if !word.is_some_and(crate::lexer::refusing_word) && !hedged(before) {
                     return Some((at, n.to_string()));
                 }
             }
@@ -729,6 +732,28 @@ pub fn bare(text: &str) -> Option<&str> {
         Some(t)
     } else {
         None
+    }
+}
+
+/// Whether a value that `before` leads up to is offered as an alternative to another: the word
+/// before it, or before a hedging word (`maybe`, `perhaps`, `possibly`, `probably`), is `or` or
+/// `and` ("3 or 4", "either 3, or maybe 4", "the roots are 3 and 4").
+fn hedged(before: &str) -> bool {
+    let mut words = before
+        .rsplit(|c: char| !c.is_alphanumeric() && c != '\'')
+        .filter(|w| !w.is_empty());
+    let or = |w: Option<&str>| {
+        w.is_some_and(|w| w.eq_ignore_ascii_case("or") || w.eq_ignore_ascii_case("and"))
+    };
+    match words.next() {
+        Some(w)
+            if ["maybe", "perhaps", "possibly", "probably"]
+                .iter()
+                .any(|h| w.eq_ignore_ascii_case(h)) =>
+        {
+            or(words.next())
+        }
+        w => or(w),
     }
 }
 

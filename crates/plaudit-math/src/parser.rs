@@ -222,6 +222,28 @@ impl Parser<'_> {
         }
     }
 
+    /// Whether the answer opens by defining a function named `name`: `p(x) = x^2 + 1`,
+    /// `P(a, b) = …` (the name, then its distinct variables in round brackets, then `=`), so
+    /// that `p(x)` is the function's value, as `f(x)` always is, not the product `p·x`.
+    fn defines_function(&self, name: &str) -> bool {
+        if matches!(name, "e" | "i") || self.peek() != Some(&Tok::LParen) {
+            return false;
+        }
+        let mut vars: Vec<&str> = vec![name];
+        let mut k = 1;
+        loop {
+            match self.peek_at(k) {
+                Some(Tok::Ident(v)) if !vars.contains(&v.as_str()) => vars.push(v),
+                _ => return false,
+            }
+            match self.peek_at(k + 1) {
+                Some(Tok::Comma) => k += 2,
+                Some(Tok::RParen) => return self.peek_at(k + 2) == Some(&Tok::Rel(Rel::Eq)),
+                _ => return false,
+            }
+        }
+    }
+
     fn expect(&mut self, t: &Tok) -> Result<(), MathError> {
         if self.eat(t) {
             Ok(())
@@ -814,8 +836,9 @@ impl Parser<'_> {
                 }
             }
             Tok::Ident(name)
-                if matches!(name.as_str(), "f" | "g" | "h")
-                    && self.peek() == Some(&Tok::LParen) =>
+                if (matches!(name.as_str(), "f" | "g" | "h")
+                    && self.peek() == Some(&Tok::LParen))
+                    || (self.pos == 1 && self.defines_function(&name)) =>
             {
                 // `f(x)`: a function's value, named as one symbol.
                 self.pos += 1;

@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::{correct, deadline};
+use common::{correct, deadline, node};
 use plaudit_math::{parse, Limits, MathError};
 
 fn parse_error(s: &str) -> String {
@@ -379,4 +379,77 @@ fn an_empty_argument_or_operand_is_no_value() {
     assert_eq!(parse_error("{}!"), "an empty group `{}`");
     assert!(correct("90^\\circ", "90{}^\\circ"));
     assert!(correct("x", "{}x"));
+}
+
+#[test]
+fn an_answer_that_defines_a_function_is_the_function() {
+    // `p(x) = x^2 + 1` was the equation `p·x = x^2 + 1`: only f, g and h were function names.
+    assert!(correct("x^2+1", "p(x) = x^2+1"));
+    assert!(correct("2x+3", "q(x)=2x+3"));
+    assert!(correct("a^2 b", "P(a, b) = a^2 b"));
+    assert!(!correct("x^2+1", "p(x) = x^2+2"));
+    assert_eq!(node("p(x) = x^2+1").to_string(), "p(x) = x^2 + 1");
+    // Only a definition: the name first, distinct variables, then `=`; elsewhere a product.
+    assert_eq!(node("p(x)").to_string(), "p*x");
+    assert_eq!(node("y = p(x)").to_string(), "y = p*x");
+    assert_eq!(node("p(x) + 1 = 3").to_string(), "p*x + 1 = 3");
+    assert_eq!(node("x(x) = 4").to_string(), "x*x = 4");
+    assert_eq!(node("p(x, x) = 4").to_string(), "p*(x, x) = 4");
+    assert_eq!(node("p(2) = 4").to_string(), "p*2 = 4");
+    assert_eq!(node("e(x) = 4").to_string(), "e*x = 4");
+}
+
+#[test]
+fn a_chain_of_unequal_values_is_a_false_statement() {
+    // `x = 5 = 6` was read as its last side, `x = 6`.
+    assert!(!correct("6", "x = 5 = 6"));
+    assert!(!correct("5", "x = 5 = 6"));
+    assert!(!correct("x = 6", "x = 5 = 6"));
+    // A chain that computes its value still gives it, a rounding included.
+    assert!(correct("5", "x = 2 + 3 = 5"));
+    assert!(correct("1.414", "x = \\sqrt{2} = 1.414"));
+    assert!(correct("0.33", "x = \\frac{1}{3} = 0.33"));
+    assert!(!correct("0.34", "x = \\frac{1}{3} = 0.34"));
+    assert!(!correct("5.4", "x = 5 = 5.4"));
+    assert!(correct("6", "x = 2y = 6"));
+}
+
+#[test]
+fn a_value_offered_as_an_alternative_is_no_answer() {
+    // "The answer is either 3 or 4." was 4 (the sentence's last number), and so was a response
+    // ending "3 or 4" without a marker: a hedge paid whenever either value was right.
+    use plaudit_math::{verify, Options, VerifyError};
+    let v = |reference: &str, response: &str| {
+        verify(reference, response, &Options::default(), &deadline())
+    };
+    for response in [
+        "The answer is either 3 or 4.",
+        "The answer is 3 or possibly 4",
+        "The final answer is 3, or maybe 4.",
+    ] {
+        for reference in ["3", "4"] {
+            let verdict = v(reference, response).unwrap();
+            assert!(!verdict.correct, "{response}");
+            assert!(
+                verdict.answer.contains("3") && verdict.answer.ends_with('4'),
+                "{response}"
+            );
+        }
+    }
+    for response in [
+        "So we get 3 or 4",
+        "So it is 3, or perhaps 4.",
+        "The roots are 3 and 4.",
+    ] {
+        assert_eq!(v("4", response), Err(VerifyError::NoAnswer), "{response}");
+    }
+    // A sentence that arrives at one value still gives it.
+    for response in [
+        "So we get 3 + 1 = 4.",
+        "The sum of 3 and 1 is 4.",
+        "The answer is 4.",
+        "Tom has 3 apples, so 4",
+    ] {
+        assert!(v("4", response).unwrap().correct, "{response}");
+    }
 }

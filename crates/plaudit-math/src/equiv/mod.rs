@@ -12,7 +12,7 @@ mod canonical;
 mod intervals;
 mod values;
 
-use crate::ast::{Bracket, Node};
+use crate::ast::{Bracket, Node, Rel};
 use crate::limits::{Limits, MathError, Ticker};
 
 pub use canonical::{normalize, reference_value, solved, tuple_solved};
@@ -83,9 +83,34 @@ fn distinct_unknowns(items: &[Node]) -> bool {
 impl Comparer<'_> {
     /// Whether `pred` (the response's answer) is equivalent to `gold` (the reference).
     pub fn equivalent(&self, gold: &Node, pred: &Node) -> Result<bool, MathError> {
+        if self.false_chain(pred)? {
+            return Ok(false);
+        }
         let g = canonical::normalized(gold);
         let p = canonical::normalized(pred);
         self.cmp(&g, &p)
+    }
+
+    /// A chain `x = a = b` whose values (no variable in them) are not all equal, each to the
+    /// one before it or as its rounding (`x = \sqrt{2} = 1.414`): `x = 5 = 6` is a false
+    /// statement, not the answer `x = 6` (a chain is read as its last side otherwise).
+    fn false_chain(&self, p: &Node) -> Result<bool, MathError> {
+        let Node::Rel(sides, ops) = p else {
+            return Ok(false);
+        };
+        if ops.len() < 2 || ops.iter().any(|o| *o != Rel::Eq) || !matches!(sides[0], Node::Sym(_)) {
+            return Ok(false);
+        }
+        let values = &sides[1..];
+        if values.iter().any(|v| v.has_symbols() || !v.is_scalar()) {
+            return Ok(false);
+        }
+        for w in values.windows(2) {
+            if !self.scalar_eq(&w[0], &w[1])? && !self.rounded_to(&w[0], &w[1])? {
+                return Ok(true);
+            }
+        }
+        Ok(false)
     }
 
     /// A computation written out (`9 \times 2 = 18`, `2 + 2 = 4`): an equation chain with no

@@ -289,6 +289,28 @@ impl Comparer<'_> {
         }
     }
 
+    /// Whether `dec`, written as a decimal, is `other` rounded to its places (the last step of
+    /// `x = \sqrt{2} = 1.414`): how a worked chain writes an approximation.
+    pub(super) fn rounded_to(&self, other: &Node, dec: &Node) -> Result<bool, MathError> {
+        let Some(d) = decimal_places(dec) else {
+            return Ok(false);
+        };
+        let num = |n: &Node| {
+            Numeric {
+                ticker: self.ticker,
+                env: &[],
+                mode: Mode::Real,
+            }
+            .eval(n)
+        };
+        Ok(match (num(other)?, num(dec)?) {
+            (Some(x), Some(y)) if x.re.is_finite() && x.im == 0.0 && y.im == 0.0 => {
+                (x.re - y.re).abs() <= 0.5 * 10f64.powi(-(d.min(300) as i32)) * (1.0 + 1e-9)
+            }
+            _ => false,
+        })
+    }
+
     fn decimal_match(&self, a: &Node, b: &Node, x: f64, y: f64) -> bool {
         // A decimal is an approximation: within the relative tolerance of the other value, and
         // no further from it than half a unit of its last place (so `1000000000.0` is not

@@ -108,7 +108,9 @@ pub fn extract(text: &str, order: &[Method], tag: &str) -> Option<(String, Metho
             Method::Marker => after_marker(text),
             Method::Env => last_env(text).map(str::to_string),
             Method::Bare => bare(text).map(str::to_string),
-            Method::Number => last_number(text).map(str::to_string),
+            Method::Number => last_number(text)
+                .filter(|n| !hedged(&text[..n.as_ptr() as usize - text.as_ptr() as usize]))
+                .map(str::to_string),
         };
         if let Some(a) = found {
             let a = a.trim();
@@ -331,7 +333,9 @@ fn marker_answer(text: &str) -> Option<(usize, String)> {
     if is_prose(ans) {
         if ans.ends_with(|c: char| c.is_ascii_digit()) {
             if let Some(n) = last_number(ans) {
-                return Some((at, n.to_string()));
+                if !hedged(&ans[..ans.len() - n.len()]) {
+                    return Some((at, n.to_string()));
+                }
             }
         }
         if ans.ends_with('$') {
@@ -557,6 +561,21 @@ pub fn bare(text: &str) -> Option<&str> {
 }
 
 /// The last number (with sign, decimals, thousands separators or a `/` fraction).
+/// Since v1 (mirrored from src/extract.rs): a value after `or`/`and` (past one hedging word) is
+/// an alternative, no answer ("3 or 4").
+fn hedged(before: &str) -> bool {
+    let words: Vec<String> = before
+        .split(|c: char| !c.is_alphanumeric() && c != '\'')
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect();
+    let mut k = words.len();
+    if k > 0 && ["maybe", "perhaps", "possibly", "probably"].contains(&words[k - 1].as_str()) {
+        k -= 1;
+    }
+    k > 0 && (words[k - 1] == "or" || words[k - 1] == "and")
+}
+
 pub fn last_number(text: &str) -> Option<&str> {
     let b = text.as_bytes();
     let mut end = b.len();
