@@ -501,7 +501,8 @@ fn marker_answer(text: &str) -> Option<(usize, String)> {
             if let Some(n) = last_number(ans) {
                 // "The answer is not 5": a sentence that negates or bounds its value is kept
                 // whole, and refused when read, rather than cut down to the value.
-                let before = ans[..ans.len() - n.len()].trim_end();
+                // (`n` need not end the sentence: digits inside a word, `e3.5`, are skipped.)
+                let before = ans[..n.as_ptr() as usize - ans.as_ptr() as usize].trim_end();
                 let word = before
                     .rsplit(|c: char| !c.is_alphanumeric() && c != '\'')
                     .find(|w| !w.is_empty());

@@ -453,3 +453,18 @@ fn a_value_offered_as_an_alternative_is_no_answer() {
         assert!(v("4", response).unwrap().correct, "{response}");
     }
 }
+
+#[test]
+fn a_final_answer_sentence_ending_in_digits_inside_a_word_is_read_safely() {
+    // The number before a word with digits (`e3.5`) was sliced as if it ended the sentence: a
+    // panic on a multi-byte character (found by the property test).
+    use plaudit_math::{verify, Options};
+    let v = |response: &str| verify("5", response, &Options::default(), &deadline());
+    let r = v("####\\begin{pmatrix}999999999999\\frac√\\lfloore3.5");
+    assert!(!r.unwrap().correct);
+    let r = v("The answer is: the value 5 of √x2").unwrap();
+    assert!(r.correct, "{r:?}");
+    assert_eq!(r.answer, "5");
+    let r = v("The answer is: not 5 but x2").unwrap();
+    assert!(!r.correct, "{r:?}");
+}

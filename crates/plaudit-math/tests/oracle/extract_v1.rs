@@ -333,7 +333,7 @@ fn marker_answer(text: &str) -> Option<(usize, String)> {
     if is_prose(ans) {
         if ans.ends_with(|c: char| c.is_ascii_digit()) {
             if let Some(n) = last_number(ans) {
-                if !hedged(&ans[..ans.len() - n.len()]) {
+                if !hedged(&ans[..n.as_ptr() as usize - ans.as_ptr() as usize]) {
                     return Some((at, n.to_string()));
                 }
             }
