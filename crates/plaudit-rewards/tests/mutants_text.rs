@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{details, one, value};
+use common::{details, one, redundancy, value};
 use serde_json::{json, Value};
 
 // ---- repetition_penalty ----
@@ -82,14 +82,6 @@ fn reasoning_phrases_drops_blank_phrases() {
 
 // ---- redundancy_penalty ----
 
-fn redundancy(params: Value, response: &str, reference: &str) -> (f64, Value) {
-    let o = one(
-        "redundancy_penalty",
-        params,
-        json!({"response": response, "reference": reference}),
-    );
-    (value(&o), details(&o).clone())
-}
 
 /// A `\boxed{…}` that closes exactly where its sentence ends (at a line break) concludes in
 /// that sentence: "So \boxed{72}" is sentence 0, and "Let me check it." (4 words of 6) is

@@ -7,18 +7,10 @@ mod common;
 
 use std::time::Duration;
 
-use common::{details, one, reward, sample, status, value};
+use common::{redundancy, reward, sample, status};
 use plaudit_core::{Ctx, Deadline, Status};
 use serde_json::{json, Value};
 
-fn redundancy(params: Value, response: &str, reference: &str) -> (f64, Value) {
-    let o = one(
-        "redundancy_penalty",
-        params,
-        json!({"response": response, "reference": reference}),
-    );
-    (value(&o), details(&o).clone())
-}
 
 /// The attacker's reasoning with the answer written `x` after the marker and in the checks.
 /// Counted in characters (a zero-width space is also a word break, so words would count

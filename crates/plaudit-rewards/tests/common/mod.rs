@@ -87,3 +87,13 @@ pub fn assert_values(got: &[Outcome], want: &[f64], tol: f64) {
 pub fn status(o: &Outcome) -> Status {
     o.as_ref().expect_err("a failure").status
 }
+
+/// `redundancy_penalty` with `params` on one response against `reference`: its value and details.
+pub fn redundancy(params: Value, response: &str, reference: &str) -> (f64, Value) {
+    let o = one(
+        "redundancy_penalty",
+        params,
+        serde_json::json!({"response": response, "reference": reference}),
+    );
+    (value(&o), details(&o).clone())
+}
