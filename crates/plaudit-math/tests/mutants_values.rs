@@ -34,3 +34,29 @@ fn the_variables_signs_vary_independently() {
     assert!(!correct("xy", "|xy|"));
     assert!(!correct("|x + y|", "|x| + |y|"));
 }
+
+#[test]
+fn infinities_with_imaginary_parts_compare_them() {
+    // `∞ + i` is not `∞ - i`: beside an infinite real part the imaginary parts are compared.
+    assert!(!correct("\\infty + i", "\\infty - i"));
+    assert!(correct("\\infty + i", "\\infty + i"));
+}
+
+#[test]
+fn a_decimal_beyond_doubles_is_held_to_half_its_last_place() {
+    // 2^64 + 0.07 written `…616.0` is off by 0.07, more than half of 0.1: wrong, though doubles
+    // cannot tell the two apart; `…616.1` is it rounded.
+    assert!(!correct(
+        "18446744073709551616.07",
+        "18446744073709551616.0"
+    ));
+    assert!(correct("18446744073709551616.07", "18446744073709551616.1"));
+}
+
+#[test]
+fn chains_of_equations_compare_item_by_item() {
+    // `x = 2y = 4` is not `x = 2y = 6`, though their first two sides are the same equation.
+    assert!(!correct("x = 2y = 4", "x = 2y = 6"));
+    assert!(!correct("x + y = 2y = 4", "x + y = 2y = 6"));
+    assert!(correct("x = 2y = 4", "x = 2y = 4"));
+}
