@@ -59,4 +59,6 @@ fn chains_of_equations_compare_item_by_item() {
     assert!(!correct("x = 2y = 4", "x = 2y = 6"));
     assert!(!correct("x + y = 2y = 4", "x + y = 2y = 6"));
     assert!(correct("x = 2y = 4", "x = 2y = 4"));
+    // The same chain, no side solved for a variable: the same, item by item.
+    assert!(correct("x + y = 2y = 4", "x + y = 2y = 4"));
 }
