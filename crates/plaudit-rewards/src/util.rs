@@ -17,8 +17,8 @@ pub const UNIT_PARAM: ParamSpec = ParamSpec::new(
 /// whitespace, format characters (zero-width spaces and joiners, the byte-order mark, soft
 /// hyphens, bidirectional marks, the interlinear annotation and Egyptian format controls),
 /// unassigned and private-use code points (U+FFF0…U+FFF8 among them), variation selectors, tag
-/// characters, Hangul and Khitan fillers (letters to Unicode, blank on screen) and the Braille
-/// blank.
+/// characters, Hangul and Khitan fillers (letters to Unicode, blank on screen), the musical null
+/// notehead and the Braille blank.
 pub fn is_invisible(c: char) -> bool {
     if c.is_ascii() {
         return c.is_ascii_control() && !c.is_ascii_whitespace();
@@ -36,6 +36,7 @@ pub fn is_invisible(c: char) -> bool {
             | '\u{fe00}'..='\u{fe0f}'
             | '\u{ffa0}'
             | '\u{16fe4}'
+            | '\u{1d159}'
             | '\u{1bca0}'..='\u{1bca3}'
             | '\u{e0000}'..='\u{e0fff}'
     ) || (!c.is_whitespace()
@@ -43,6 +44,41 @@ pub fn is_invisible(c: char) -> bool {
             c.general_category(),
             Gc::Control | Gc::Format | Gc::Unassigned | Gc::PrivateUse | Gc::Surrogate
         ))
+}
+
+/// The Latin letter (lower case) a Cyrillic, Greek or Armenian letter is drawn as, in either
+/// case (`о` U+043E, `ο` U+03BF and `օ` U+0585 as `o`; `Т` and `Τ` as `t`; Cyrillic letters whose
+/// capital looks Latin, `т`, `в`, `н`, `м`, `к`, too, so a Cyrillic word folds the same in
+/// either case); any other character unchanged. For matching text a policy may spell with
+/// look-alikes ("Sоlution"); both sides of a comparison are folded.
+pub fn latin_lookalike(c: char) -> char {
+    match c {
+        'а' | 'А' | 'α' | 'Α' => 'a',
+        'в' | 'В' | 'Β' => 'b',
+        'с' | 'С' | 'ϲ' | 'Ϲ' => 'c',
+        'ԁ' => 'd',
+        'е' | 'Е' | 'Ε' => 'e',
+        'ց' => 'g',
+        'һ' | 'н' | 'Н' | 'Η' | 'հ' => 'h',
+        'і' | 'І' | 'ι' | 'Ι' => 'i',
+        'ј' | 'Ј' => 'j',
+        'к' | 'К' | 'κ' | 'Κ' => 'k',
+        'ӏ' => 'l',
+        'м' | 'М' | 'Μ' => 'm',
+        'Ν' | 'ո' => 'n',
+        'о' | 'О' | 'ο' | 'Ο' | 'օ' => 'o',
+        'р' | 'Р' | 'ρ' | 'Ρ' => 'p',
+        'ԛ' => 'q',
+        'ѕ' | 'Ѕ' => 's',
+        'т' | 'Т' | 'τ' | 'Τ' => 't',
+        'υ' | 'ս' => 'u',
+        'ν' | 'ѵ' => 'v',
+        'ԝ' => 'w',
+        'х' | 'Х' | 'χ' | 'Χ' => 'x',
+        'у' | 'У' | 'γ' | 'Υ' => 'y',
+        'Ζ' => 'z',
+        other => other,
+    }
 }
 
 /// Whether `c` is a combining mark (a diacritic, a vowel sign): visible only on a letter.

@@ -219,3 +219,70 @@ fn words_are_what_a_reader_sees() {
     );
     assert_eq!(value(&o).to_bits(), 0.0f64.to_bits());
 }
+
+#[test]
+fn a_mark_glued_to_an_opener_or_capital_look_alikes_do_not_hide_it() {
+    // `Solutionː`: the whole-word check took the length mark for a letter, so the phrase did not
+    // end there and the reply passed; capitals (Greek Tau, Cyrillic Te, Ο and Κ) and Armenian
+    // or lunate-sigma look-alikes were not folded.
+    for response in [
+        "Solution\u{2d0}",
+        "Thought process\u{2d0}",
+        "The answer is\u{2d0}",
+        "Sure\u{1c3}",
+        "Okay\u{30fc}",
+        "Okay\u{2c8}",
+        "Answer\u{640}",
+        "Let's solve this problem step by step\u{a78f}",
+        "\u{3a4}hought process:",
+        "\u{422}hought process:",
+        "\u{41e}\u{41a}.",
+        "S\u{585}lution:",
+        "\u{3f2}ertainly.",
+        "A\u{39d}SWER:",
+        "\u{41e}\u{422}\u{412}\u{415}\u{422}:",
+    ] {
+        let o = one("master_key_guard", json!({}), json!({"response": response}));
+        assert_eq!(value(&o), 0.0, "{response:?}");
+        assert_eq!(details(&o)["kind"], json!("opener"), "{response:?}");
+    }
+    // A word that goes on past a phrase is still a word: `Solutions`, `Okayama`.
+    for response in [
+        "Solutions",
+        "Okayama",
+        "\u{41e}\u{422}\u{412}\u{415}\u{422}\u{42b}",
+    ] {
+        let o = one("master_key_guard", json!({}), json!({"response": response}));
+        assert_eq!(value(&o), 1.0, "{response:?}");
+    }
+}
+
+#[test]
+fn the_musical_null_notehead_is_invisible_and_look_alike_words_repeat() {
+    // U+1D159 shows nothing; it was content to every reward.
+    let o = one(
+        "master_key_guard",
+        json!({}),
+        json!({"response": "\u{1d159}"}),
+    );
+    assert_eq!(details(&o)["kind"], json!("empty"));
+    let o = one(
+        "repetition_penalty",
+        json!({}),
+        json!({"response": "go go\u{1d159} go go\u{1d159}\u{1d159} go"}),
+    );
+    assert_eq!(value(&o), -(1.0 - 1.0 / 3.0));
+    // Fullwidth, mathematical bold and Cyrillic-o spellings of a word are the word.
+    for response in [
+        "go g\u{43e} go g\u{43e} go",
+        "go \u{ff47}\u{ff4f} go \u{ff47}\u{ff4f} go",
+        "go \u{1d420}\u{1d428} go \u{1d420}\u{1d428} go",
+    ] {
+        let o = one(
+            "repetition_penalty",
+            json!({}),
+            json!({"response": response}),
+        );
+        assert_eq!(value(&o), -(1.0 - 1.0 / 3.0), "{response:?}");
+    }
+}

@@ -3,8 +3,9 @@
 //! ## What it computes
 //! The text looked at is the response after its last `</think>` (a response cut off inside an
 //! unclosed `<think>` has none), normalised: NFKC, lower case, whitespace collapsed, apostrophes
-//! and the marks drawn like one dropped (`let's`, `lets`, `let′s` are one phrase), Cyrillic and
-//! Greek letters drawn like Latin ones folded to them (`Sоlution` with a Cyrillic `о`), invisible
+//! and the marks drawn like one dropped (`let's`, `lets`, `let′s` are one phrase), Cyrillic,
+//! Greek and Armenian letters drawn like Latin ones folded to them in either case (`Sоlution`
+//! with a Cyrillic `о`, `Τhought` with a Greek Tau), invisible
 //! characters dropped (zero-width spaces, the byte-order mark, soft hyphens, control and other
 //! format characters, unassigned code points, Hangul fillers, which Unicode counts as letters
 //! though they show nothing). It is a master key, and the value is 0.0, when:
@@ -22,7 +23,8 @@
 //!   Italian, and fillers ("Okay", "Sure!", "Let's see") (the list is `OPENER_PHRASES` in
 //!   `crates/plaudit-judge/src/master_keys.rs`, next
 //!   to the paper's master keys), and the `extra_patterns`; a phrase matches whole words only
-//!   (`solutions` is not `solution`), and any content after the phrases ("Solution: 42") passes;
+//!   (`solutions` is not `solution`; `Solutionː` with a length mark is), and any content after
+//!   the phrases ("Solution: 42") passes;
 //! - `no_answer`: `require_answer` asks for an answer (an `<answer>` block, a `\boxed{}`, an answer
 //!   marker, or any of them) and there is none, or the answer itself is a master key (`\boxed{:}`).
 //!
@@ -104,7 +106,8 @@ use regex::Regex;
 use serde_json::{json, Value};
 
 use crate::util::{
-    after_answer_marker, answer_region, is_invisible, last_boxed, normalize_basic, tag_content,
+    after_answer_marker, answer_region, is_invisible, last_boxed, latin_lookalike, normalize_basic,
+    tag_content,
 };
 
 pub const INFO: RewardInfo = RewardInfo {
@@ -160,33 +163,6 @@ fn is_apostrophe(c: char) -> bool {
     )
 }
 
-/// The Latin letter a lower-case Cyrillic or Greek letter is drawn as (`о` U+043E and `ο`
-/// U+03BF as `o`), so "Sоlution" with a Cyrillic o is "solution". Phrases are folded the same
-/// way, so a Russian phrase still matches itself.
-fn latin_lookalike(c: char) -> char {
-    match c {
-        'а' | 'α' => 'a',
-        'с' => 'c',
-        'ԁ' => 'd',
-        'е' => 'e',
-        'һ' => 'h',
-        'і' | 'ι' => 'i',
-        'ј' => 'j',
-        'κ' => 'k',
-        'ӏ' => 'l',
-        'о' | 'ο' => 'o',
-        'р' | 'ρ' => 'p',
-        'ԛ' => 'q',
-        'ѕ' => 's',
-        'υ' => 'u',
-        'ν' | 'ѵ' => 'v',
-        'ԝ' => 'w',
-        'х' | 'χ' => 'x',
-        'у' | 'γ' => 'y',
-        other => other,
-    }
-}
-
 /// LaTeX commands that only format (their names are no content): `\boxed{:}` is a master key, while
 /// `\infty` or `\pi` are answers.
 const FORMATTING: &[&str] = &[
@@ -216,9 +192,12 @@ const FORMATTING: &[&str] = &[
 /// of Latin letters folded, invisible characters (controls, format characters, a Hangul filler,
 /// which is a letter to Unicode and blank on screen) dropped.
 fn normalize(s: &str) -> String {
+    // Folded before NFKC and lower case (a capital Greek `Ν` is an N, its lower case `ν` a v)
+    // and after (NFKC makes `α` of a mathematical `𝛼`).
     let visible: String = s
         .chars()
         .filter(|c| !is_invisible(*c) && !is_apostrophe(*c))
+        .map(latin_lookalike)
         .collect();
     normalize_basic(&visible, false)
         .chars()
@@ -318,12 +297,14 @@ fn master_key(
                 continue;
             }
         }
+        // A whole phrase: not followed by content (`solutions` is not `solution`; `Solutionː`
+        // with a length mark is).
         let hit = phrases.iter().find(|q| {
             rest.starts_with(q.as_str())
-                && !rest[q.len()..]
-                    .chars()
-                    .next()
-                    .is_some_and(char::is_alphanumeric)
+                && !rest[q.len()..].chars().next().is_some_and(|c| {
+                    let mut b = [0u8; 4];
+                    CONTENT.is_match(c.encode_utf8(&mut b))
+                })
         });
         match hit {
             Some(q) => {

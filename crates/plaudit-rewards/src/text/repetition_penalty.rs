@@ -6,7 +6,9 @@
 //! show as a space though Unicode does not call them one (the Braille blank U+2800, the Hangul
 //! filler U+3164), with invisible characters (zero-width joiners, controls, format characters)
 //! dropped, so words told apart only by invisible suffixes are the same word, and a character
-//! n-gram has no invisible characters in it. With N the number of n-grams of size
+//! n-gram has no invisible characters in it; compatibility forms are their plain letters (NFKC:
+//! fullwidth `ｇｏ` is `go`) and Cyrillic and Greek letters drawn like Latin ones are those
+//! (`gо` with a Cyrillic `о` is `go`). With N the number of n-grams of size
 //! `ngram_size` and U the number of distinct ones:
 //! ```text
 //! r = max_penalty · (1 − U / N)        (0 when the response has fewer than ngram_size units)
@@ -34,6 +36,7 @@
 //! {"sample": {"response": "too short"}, "value": 0.0}
 //! {"sample": {"response": "go\u2800go\u2800go\u2800go\u2800go"}, "value": -0.6666666666666667}
 //! {"sample": {"response": "go\u200c go\u200d go\u200c\u200d go go\u0001"}, "value": -0.6666666666666667}
+//! {"sample": {"response": "go g\u043e \uff47\uff4f go \ud835\udc20\ud835\udc28"}, "value": -0.6666666666666667}
 //! ```
 
 use std::collections::HashSet;
@@ -43,7 +46,9 @@ use plaudit_core::{
     Ctx, Kind, Outcome, ParamSpec, Params, Reward, RewardInfo, Sample, Score, Ticker,
 };
 
-use crate::util::{is_invisible, visible_words};
+use unicode_normalization::UnicodeNormalization;
+
+use crate::util::{is_invisible, latin_lookalike, visible_words};
 
 pub const INFO: RewardInfo = RewardInfo {
     name: "repetition_penalty",
@@ -106,7 +111,16 @@ fn repeat_fraction<T: std::hash::Hash + Eq>(
 
 impl Reward for Repetition {
     fn score(&self, sample: &Sample, cx: &Ctx) -> Outcome {
-        let lower = sample.response.to_lowercase();
+        // What a reader sees: compatibility forms (fullwidth, mathematical letters) as their
+        // plain letters, lower case, Cyrillic and Greek look-alikes as the Latin letters.
+        let lower: String = sample
+            .response
+            .nfkc()
+            .collect::<String>()
+            .to_lowercase()
+            .chars()
+            .map(latin_lookalike)
+            .collect();
         let mut tick = Ticker::new(cx.deadline, 4096);
         let frac = if self.chars {
             // What a reader sees: no spaces, no invisible characters between the letters.
