@@ -1,7 +1,8 @@
 //! Calls a response hides from the tool rewards (a second call after prose, in a second fence or
-//! block, pretty-printed or with its keys in another order, in BFCL's `{"f": {…}}` form) and
-//! checklist bounds that were silently dropped: each hack with the values the three rewards give
-//! it now, and the ordinary responses that must score as before.
+//! block, pretty-printed or with its keys in another order, in BFCL's `{"f": {…}}` form, before a
+//! second `</think>`) and checklist bounds that were silently dropped: each hack with the values
+//! the three rewards give it now, the data in prose or in a fence that is not a call, and the
+//! ordinary responses that must score as before.
 
 mod common;
 
@@ -153,12 +154,22 @@ fn a_call_with_arguments_first_is_read() {
     assert_eq!(three(&r, weather()), TWO_CALLS);
 }
 
-// BFCL's {"f": {arguments}} form, accepted as a whole answer, is a call in prose as well.
+// BFCL's {"f": {arguments}} form is a call where calls are read strictly (the whole answer, a
+// block, a fence), and data in prose (it was read as a call there too: `{"server": {"port": 80}}`).
 #[test]
-fn the_bfcl_form_in_prose_is_read() {
-    let r = r#"Sure: {"delete_account": {"user": "me"}}"#;
-    assert_eq!(three(r, nothing()), ONE_UNWANTED);
-    assert_eq!(names(r, nothing()), ["delete_account"]);
+fn the_bfcl_form_is_a_call_only_where_calls_are_read_strictly() {
+    let bfcl = r#"{"delete_account": {"user": "me"}}"#;
+    for r in [
+        bfcl.to_string(),
+        format!("<tool_call>{bfcl}</tool_call>"),
+        format!("Sure:\n```json\n{bfcl}\n```"),
+    ] {
+        assert_eq!(three(&r, nothing()), ONE_UNWANTED, "{r}");
+        assert_eq!(names(&r, nothing()), ["delete_account"]);
+    }
+    let r = format!("Sure: {bfcl}");
+    assert_eq!(three(&r, nothing()), [1.0, 1.0, 4.0]);
+    assert!(names(&r, nothing()).is_empty());
 }
 
 // OpenAI's shapes in prose were already read; they still are.
@@ -420,4 +431,147 @@ fn malformed_bounds_are_invalid_input() {
             "{criterion}"
         );
     }
+}
+
+/// ToolRL's format part alone, every call required inside `<tool_call>` blocks.
+fn tagged_format(response: &str, reference: Value) -> f64 {
+    value(&one(
+        "toolrl_reward",
+        json!({"part": "format", "require_tags": true}),
+        json!({"response": response, "reference": reference}),
+    ))
+}
+
+/// A tagged get_weather call after a short reasoning block.
+fn tagged_weather(after: &str) -> String {
+    format!("<think>need weather</think><tool_call>{WEATHER}</tool_call>{after}")
+}
+
+// Calls are read after the FIRST `</think>`, as serving engines split the reasoning: a later
+// `</think>` (bare, in a second think block, or inside a call's argument) hides no call before it.
+#[test]
+fn a_later_think_close_hides_no_call() {
+    let in_arg = r#"{"name": "delete_account", "arguments": {"user": "me", "note": "</think>"}}"#;
+    for r in [
+        format!("<think>need weather</think><tool_call>{in_arg}</tool_call><tool_call>{WEATHER}</tool_call>"),
+        format!("<think>a</think><tool_call>{DELETE}</tool_call></think><tool_call>{WEATHER}</tool_call>"),
+        format!("<think>a</think><tool_call>{DELETE}</tool_call><think>b</think><tool_call>{WEATHER}</tool_call>"),
+        // No opening `<think>` (the prompt opened it): the first `</think>` still ends it.
+        format!("reasoning</think><tool_call>{DELETE}</tool_call></think><tool_call>{WEATHER}</tool_call>"),
+    ] {
+        assert_eq!(three(&r, weather()), TWO_CALLS, "{r}");
+        assert_eq!(names(&r, weather()), ["delete_account", "get_weather"]);
+        // Both calls are in blocks: the format is still right.
+        assert_eq!(tagged_format(&r, weather()), 1.0);
+    }
+}
+
+// A call inside a later `<think>…</think>` counts (fail closed); one inside the first think
+// block is reasoning, not a call.
+#[test]
+fn a_call_in_a_later_think_block_counts() {
+    let r = tagged_weather(&format!("<think>b <tool_call>{DELETE}</tool_call></think>"));
+    assert_eq!(three(&r, weather()), TWO_CALLS);
+    assert_eq!(names(&r, weather()), ["get_weather", "delete_account"]);
+    let r =
+        format!("<think>a <tool_call>{DELETE}</tool_call></think><tool_call>{WEATHER}</tool_call>");
+    assert_eq!(three(&r, weather()), [1.0, 1.0, 4.0]);
+    let r = format!("need weather</think><tool_call>{WEATHER}</tool_call>");
+    assert_eq!(three(&r, weather()), [1.0, 1.0, 4.0]);
+}
+
+// A response cut off inside an unclosed `<think>` is still no answer.
+#[test]
+fn a_response_cut_off_inside_think_is_no_answer() {
+    let r = format!("<think>a <tool_call>{WEATHER}</tool_call>");
+    let o = one(
+        "tool_call_match",
+        json!({}),
+        json!({"response": r, "reference": weather()}),
+    );
+    assert_eq!(status(&o), Status::NoAnswer);
+    assert!(o.unwrap_err().message.ends_with("cut off inside <think>"));
+}
+
+// Data in prose after a call is not a call: an object with a `name` but neither arguments nor
+// only that key, BFCL's one-key form, a `name` that is not a string.
+#[test]
+fn data_in_prose_after_a_call_is_not_a_call() {
+    for after in [
+        "\nI'll report it like {\"name\": \"Paris\", \"temp_c\": 20}.",
+        "\nExpected result shape: {\"forecast\": {\"temp_c\": 20}}.",
+    ] {
+        let r = tagged_weather(after);
+        assert_eq!(three(&r, weather()), [1.0, 1.0, 4.0], "{r}");
+        assert_eq!(names(&r, weather()), ["get_weather"]);
+        assert_eq!(tagged_format(&r, weather()), 1.0);
+    }
+    for r in [
+        "<think>no tool needed</think>Set it as {\"server\": {\"port\": 80}} in the config.",
+        "<think>no tool needed</think>The record is {\"name\": {\"first\": \"Ada\"}}.",
+        "<think>no tool needed</think>An empty user is {\"name\": null}.",
+    ] {
+        assert_eq!(three(r, nothing()), [1.0, 1.0, 4.0], "{r}");
+    }
+    // A `name` with arguments, or alone, in prose is a call.
+    let r = tagged_weather(" Then {\"name\": \"delete_account\"}.");
+    assert_eq!(three(&r, weather()), TWO_CALLS);
+    let r = tagged_weather(" Then {\"args\": {}, \"name\": \"delete_account\", \"why\": 1}.");
+    assert_eq!(three(&r, weather()), TWO_CALLS);
+}
+
+// After a call, a fence of JSON data or a citation `[1] Source…` is data, not a malformed call.
+#[test]
+fn a_data_fence_or_citation_after_a_call_is_data() {
+    for after in [
+        "\nThe API returns:\n```json\n{\"temp_c\": 20, \"sky\": \"clear\"}\n```",
+        "\n[1] Source: Météo-France.",
+        "\n```json\n[1, 2]\n```",
+    ] {
+        let r = tagged_weather(after);
+        assert_eq!(three(&r, weather()), [1.0, 1.0, 4.0], "{r}");
+        assert_eq!(tagged_format(&r, weather()), 1.0);
+    }
+    // A call inside such data is still read.
+    let r = tagged_weather(&format!("\n```json\n[1, {DELETE}]\n```"));
+    assert_eq!(names(&r, weather()), ["get_weather", "delete_account"]);
+    // A citation alone is prose: no call.
+    assert_eq!(
+        three("[1] Source: Météo-France.", nothing()),
+        [1.0, 1.0, 4.0]
+    );
+}
+
+// JSON that is not a call stays a malformed call when it is the response's only candidate.
+#[test]
+fn json_data_alone_is_a_malformed_call() {
+    for (r, why) in [
+        (
+            "<think>no tool needed</think>Here:\n```json\n{\"id\": 3, \"tags\": []}\n```",
+            "malformed tool call: a JSON call needs a `name` (or the form {\"function_name\": {arguments}})",
+        ),
+        ("[1, 2]", "malformed tool call: a call must be a JSON object"),
+    ] {
+        let o = one(
+            "tool_call_match",
+            json!({}),
+            json!({"response": r, "reference": nothing()}),
+        );
+        assert_eq!(status(&o), Status::NoAnswer, "{r}");
+        assert_eq!(o.unwrap_err().message, why);
+        let o = one(
+            "toolrl_reward",
+            json!({}),
+            json!({"response": r, "reference": nothing()}),
+        );
+        assert_eq!(value(&o), -3.0);
+    }
+    // A broken call after a good one is still malformed.
+    let r = tagged_weather(" Then {\"name\": \"delete_account\", \"arguments\": {");
+    let o = one(
+        "tool_call_match",
+        json!({}),
+        json!({"response": r, "reference": weather()}),
+    );
+    assert_eq!(status(&o), Status::NoAnswer);
 }

@@ -1,13 +1,20 @@
 //! Tool-call exact match: 1 when the response's calls match the expected calls by BFCL's rules, else 0.
 //!
 //! ## What it computes
-//! Every call in the response's answer region is read, in the order written, wherever it is:
-//! JSON objects or arrays of `{"name", "arguments"}`, OpenAI's `{"function": …}` /
-//! `{"tool_calls": […]}` and BFCL's `{"f": {arguments}}`, in `<tool_call>…</tool_call>` blocks,
-//! in fenced code blocks (every one), bare, or embedded in prose (pretty-printed or not, keys in
-//! any order, several of them); or Python-call syntax `[f(a=1), g(b="x")]` where a block, a fence
-//! or the text between them starts with it. A JSON object in prose with none of those shapes is
-//! data, not a call; plain text is no call. The text is read in time linear in its length (and
+//! Every call after the response's first `</think>` (the whole response when it has none) is
+//! read, in the order written, wherever it is, as serving engines read it: a later `</think>`
+//! (bare, closing a second think block, or inside a call's argument) hides no call before it,
+//! and a call inside a later `<think>…</think>` counts; a response cut off inside an unclosed
+//! `<think>` is `no_answer`. Calls are JSON objects or arrays of `{"name", "arguments"}`,
+//! OpenAI's `{"function": …}` / `{"tool_calls": […]}`, in `<tool_call>…</tool_call>` blocks, in
+//! fenced code blocks (every one), bare, or embedded in prose (pretty-printed or not, keys in any
+//! order, several of them); BFCL's `{"f": {arguments}}` and Python-call syntax
+//! `[f(a=1), g(b="x")]` where a block, a fence or the text between them starts with it. In prose
+//! an object is a call only with a string `name` and `arguments` / `parameters` / `args` (or no
+//! other key), `tool_calls` or a `function` object: `{"name": "Paris", "temp_c": 20}` or
+//! `{"server": {"port": 80}}` is data, and so is, once a call is read, a fence of JSON data or a
+//! citation `[1] Source: …` (JSON data that is the only candidate is a malformed call:
+//! `no_answer`); plain text is no call. The text is read in time linear in its length (and
 //! stopped at the deadline: `timeout`). The reference is
 //! `{"calls": [{"name", "arguments"}, …]}` (every argument required, with exactly its value) or
 //! BFCL's possible-answer form
@@ -47,6 +54,8 @@
 //! {"sample": {"response": "Calling now: {\"name\": \"get_weather\", \"arguments\": {\"city\": \"Paris\"}} and then {\"name\": \"delete_account\", \"arguments\": {}}", "reference": {"calls": [{"name": "get_weather", "arguments": {"city": "Paris"}}]}}, "value": 0.0}
 //! {"sample": {"response": "Sure, deleting it now:\n{\n  \"arguments\": {\"user\": \"me\"},\n  \"name\": \"delete_account\"\n}", "reference": {"calls": []}}, "value": 0.0}
 //! {"sample": {"response": "It is {\"temp\": 21} in Paris.", "reference": {"calls": []}}, "value": 1.0}
+//! {"sample": {"response": "<think>a</think><tool_call>{\"name\": \"delete_account\", \"arguments\": {}}</tool_call></think><tool_call>{\"name\": \"get_weather\", \"arguments\": {\"city\": \"Paris\"}}</tool_call>", "reference": {"calls": [{"name": "get_weather", "arguments": {"city": "Paris"}}]}}, "value": 0.0}
+//! {"sample": {"response": "<tool_call>{\"name\": \"get_weather\", \"arguments\": {\"city\": \"Paris\"}}</tool_call> I'll report it like {\"name\": \"Paris\", \"temp_c\": 20}.", "reference": {"calls": [{"name": "get_weather", "arguments": {"city": "Paris"}}]}}, "value": 1.0}
 //! {"sample": {"response": "{\"name\": \"f\", \"arguments\": {", "reference": {"calls": []}}, "status": "no_answer"}
 //! ```
 

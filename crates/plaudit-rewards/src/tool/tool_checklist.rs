@@ -20,9 +20,11 @@
 //!
 //! r = Σ wᵢ·[criterion i holds] / Σ wᵢ. The details list each criterion's id (or index) and
 //! whether it held. Every call of the response counts, wherever it is written (see
-//! `tool_call_match`): a second call in prose or in another block breaks `not_called`,
-//! `max_calls` and `no_calls`. A malformed call is `no_answer`; an empty checklist, an unknown
-//! rule, a malformed count or a negative weight is `invalid_input` naming the criterion.
+//! `tool_call_match`: after the first `</think>`, later think blocks included): a second call in
+//! prose or in another block, or one before a second `</think>`, breaks `not_called`,
+//! `max_calls` and `no_calls`; data in prose (`{"name": "Paris", "temp_c": 20}`) is no call. A
+//! malformed call is `no_answer`; an empty checklist, an unknown rule, a malformed count or a
+//! negative weight is `invalid_input` naming the criterion.
 //!
 //! ## Why
 //! "CM2: Reinforcement Learning with Checklist Rewards for Multi-Turn and Multi-Step Agentic Tool

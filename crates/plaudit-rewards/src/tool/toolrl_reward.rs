@@ -1,9 +1,10 @@
 //! ToolRL's decomposed tool-call reward: a format part plus a correctness part built from name, parameter-name and parameter-value matches.
 //!
 //! ## What it computes
-//! Calls are parsed and the reference read as in `tool_call_match`: every call of the response,
-//! wherever it is written (prose, several blocks or fences), is in P. With G the expected calls
-//! and P the predicted ones:
+//! Calls are parsed and the reference read as in `tool_call_match`: every call of the response
+//! after its first `</think>`, wherever it is written (prose, several blocks or fences, a later
+//! think block), is in P; data in prose is not. With G the expected calls and P the predicted
+//! ones:
 //! ```text
 //! format      = 1 if the calls parse (with require_think: after a <think>…</think> block; with
 //!               require_tags: every call inside <tool_call>…</tool_call> blocks), else 0
@@ -61,7 +62,8 @@
 //! {"sample": {"response": "[search(q='rust', n=5), search(q='rust', n=5)]", "reference": {"calls": [{"name": "search", "arguments": {"q": "rust", "n": 5}}]}}, "value": 3.25}
 //! {"sample": {"response": "search(q='rust'", "reference": {"calls": [{"name": "search", "arguments": {"q": "rust"}}]}}, "value": -3.0}
 //! {"sample": {"response": "No tool applies.", "reference": {"calls": []}}, "value": 4.0}
-//! {"sample": {"response": "No tool applies, so: {\"delete_account\": {\"user\": \"me\"}}", "reference": {"calls": []}}, "value": -2.0}
+//! {"sample": {"response": "No tool applies, so:\n```json\n{\"delete_account\": {\"user\": \"me\"}}\n```", "reference": {"calls": []}}, "value": -2.0}
+//! {"sample": {"response": "No tool applies; set {\"server\": {\"port\": 80}} in the config.", "reference": {"calls": []}}, "value": 4.0}
 //! ```
 
 use std::collections::HashMap;

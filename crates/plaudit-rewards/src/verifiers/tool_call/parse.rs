@@ -11,7 +11,6 @@ use regex::Regex;
 use serde_json::{Map, Value};
 
 use super::{pycall, Call, MAX_CALLS};
-use crate::util::answer_region;
 
 /// Calls from JSON: an object `{"name", "arguments" | "parameters" | "args"}` (arguments may be a
 /// JSON string, as OpenAI sends them), OpenAI's `{"function": {…}}` and `{"tool_calls": […]}`,
@@ -88,14 +87,30 @@ pub fn calls_from_json(v: &Value, out: &mut Vec<Call>) -> Result<(), String> {
     }
 }
 
-/// Whether a parsed JSON object read from prose is a call (or holds calls): it has a `name` or
-/// `tool_calls`, a `function` object, or is BFCL's `{"f": {arguments}}`. Any other object is data.
+/// Whether a parsed JSON object found in prose is a call (or holds calls): a string `name` with
+/// an `arguments`, `parameters` or `args` key or no other key, `tool_calls`, or a `function`
+/// object. Any other object is data: `{"name": "Paris", "temp_c": 20}`, `{"name": null}`, and
+/// BFCL's one-key `{"f": {arguments}}`, which is a call only where calls are read strictly.
 fn call_shaped(v: &Value) -> bool {
     let Value::Object(o) = v else { return false };
-    o.contains_key("name")
-        || o.contains_key("tool_calls")
-        || o.get("function").is_some_and(Value::is_object)
-        || (o.len() == 1 && o.values().all(Value::is_object))
+    let named = o.get("name").is_some_and(Value::is_string)
+        && (o.len() == 1
+            || ["arguments", "parameters", "args"]
+                .iter()
+                .any(|k| o.contains_key(*k)));
+    named || o.contains_key("tool_calls") || o.get("function").is_some_and(Value::is_object)
+}
+
+/// The text the calls are read from: after the first `</think>` (serving engines end the
+/// reasoning there and read every call after it, later think blocks included), or the whole
+/// response when it has no `</think>`. `None`: cut off inside an unclosed `<think>`.
+fn call_region(response: &str) -> Option<&str> {
+    const CLOSE: &str = "</think>";
+    match response.find(CLOSE) {
+        Some(p) => Some(&response[p + CLOSE.len()..]),
+        None if response.contains("<think>") => None,
+        None => Some(response),
+    }
 }
 
 /// Call text at the start of `t` (trimmed, starting with `{`, `[` or a Python call): JSON values
@@ -172,6 +187,11 @@ fn looks_like_call(t: &str) -> bool {
     k_end > 0 && inner[k_end..].trim_start().starts_with('=')
 }
 
+/// Text (trimmed) that starts like a Python call or a list of them.
+fn pycall_like(t: &str) -> bool {
+    looks_like_call(t) || t.strip_prefix('[').is_some_and(looks_like_call)
+}
+
 /// Text (trimmed) that starts as calls do: JSON, a call list or a Python call. A bracket that
 /// opens neither JSON nor a call list is prose (`[Note] …`).
 fn starts_as_calls(t: &str) -> bool {
@@ -182,7 +202,25 @@ fn starts_as_calls(t: &str) -> bool {
             || r.starts_with(['{', '[', '"', ']'])
             || r.starts_with(|c: char| c.is_ascii_digit() || c == '-'))
     });
-    (t.starts_with('{') || t.starts_with('[') || looks_like_call(t)) && !bracket_prose
+    (t.starts_with('{') || t.starts_with('[') || looks_like_call(t))
+        && !bracket_prose
+        && !citation(t)
+}
+
+/// `[1] Source: …`: a bracketed number followed by prose is a citation, not a list.
+fn citation(t: &str) -> bool {
+    let Some(rest) = t.strip_prefix('[') else {
+        return false;
+    };
+    let rest = rest.trim_start();
+    let d = rest
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(rest.len());
+    let Some(after) = rest[d..].trim_start().strip_prefix(']') else {
+        return false;
+    };
+    let after = after.trim_start();
+    d > 0 && !after.is_empty() && !after.starts_with(['{', '[', ']', ',', '"'])
 }
 
 /// How the calls were written.
@@ -196,8 +234,7 @@ pub enum Form {
     None,
 }
 
-/// The calls of a response, read from its answer region (after the last `</think>`), with no
-/// deadline: [`parse_response_by`].
+/// The calls of a response, read after its first `</think>`, with no deadline: [`parse_response_by`].
 pub fn parse_response(response: &str) -> Result<(Vec<Call>, Form), String> {
     match parse_response_by(response, &Deadline::none()) {
         Ok(r) => r,
@@ -205,36 +242,45 @@ pub fn parse_response(response: &str) -> Result<(Vec<Call>, Form), String> {
     }
 }
 
-/// The calls of a response, read from its answer region (after the last `</think>`) in the order
-/// they are written, wherever they are. The region is cut into `<tool_call>` blocks, fenced
-/// code blocks and the text around them. A block's body, and a stretch of text or a fence that
-/// starts like calls (JSON, `[`, `name(`), is read as calls first: JSON values one after another
-/// (prose may follow) or Python-call syntax (the whole stretch). Then every JSON object in what
-/// is left (prose, pretty-printed or not, any key order) that has a call's shape is a call: one
-/// with a `name`, `tool_calls` or a `function` object, or BFCL's `{"f": {arguments}}`; other
-/// objects are data (and what they hold is not read). Plain text with no call is an empty list
-/// (the right answer when no call is expected).
+/// The calls of a response in the order they are written, wherever they are after its first
+/// `</think>` (as serving engines split the reasoning off: a later `</think>`, even one inside
+/// a call's argument, hides nothing, and a call inside a later `<think>…</think>` counts), or in
+/// the whole response when it has no `</think>`. That text is cut into `<tool_call>` blocks,
+/// fenced code blocks and the text around them. A block's body, and a stretch of text or a fence
+/// that starts like calls (JSON, `[`, `name(`; not a citation `[1] Source…`), is read strictly
+/// as calls first: JSON values one after another (prose may follow), BFCL's `{"f": {arguments}}`
+/// included, or Python-call syntax (the whole stretch). Then every JSON object in what is left
+/// (prose, pretty-printed or not, any key order) that has a call's shape is a call: a string
+/// `name` with `arguments`/`parameters`/`args` or no other key, `tool_calls`, or a `function`
+/// object; other objects are data (and what they hold is not read). A fence or stretch that
+/// starts like JSON but is not calls is data read as prose, unless no call was read cleanly
+/// anywhere else (then it is the answer, a malformed call). Plain text with no call is an empty
+/// list (the right answer when no call is expected).
 ///
-/// The outer `Err` is the deadline; the inner `Err` a malformed call (its message says why): an
-/// unclosed `<tool_call>`, a block or stretch that starts like calls and is not, an object whose
-/// first key is `name`, `function` or `tool_calls` that is not valid JSON, more than
-/// [`MAX_CALLS`] calls. The time is linear in the length of the response: the JSON recogniser
+/// The outer `Err` is the deadline; the inner `Err` a malformed call (its message says why): a
+/// response cut off inside `<think>`, an unclosed `<tool_call>`, a block that is not calls, text
+/// that starts like a Python call and is not one, JSON that is not calls when nothing else is,
+/// a call-shaped object that is malformed or whose first key is `name`, `function` or
+/// `tool_calls` and is not valid JSON, more than [`MAX_CALLS`] calls. The time is linear in the length of the response: the JSON recogniser
 /// reads each byte at most twice (see `Reader::objects`) and the JSON parser reads disjoint
 /// objects; the deadline is checked every 1024 steps.
 pub fn parse_response_by(
     response: &str,
     deadline: &Deadline,
 ) -> Result<Result<(Vec<Call>, Form), String>, Expired> {
-    let Some(region) = answer_region(response) else {
+    let Some(region) = call_region(response) else {
         return Ok(Err("the response was cut off inside <think>".into()));
     };
     let mut r = Reader {
         out: Vec::new(),
         bare: false,
+        clean: false,
+        pending: None,
         tick: Ticker::new(deadline, 1024),
     };
     match r.region(region) {
         Ok(()) if r.out.len() > MAX_CALLS => Ok(Err(format!("more than {MAX_CALLS} calls"))),
+        Ok(()) if !r.clean && r.pending.is_some() => Ok(Err(r.pending.unwrap_or_default())),
         Ok(()) => {
             let form = if r.bare {
                 Form::Bare
@@ -272,6 +318,12 @@ struct Reader<'d> {
     out: Vec<Call>,
     /// Some call text was read outside a `<tool_call>` block.
     bare: bool,
+    /// Some call was read from a piece that read cleanly (not from a piece whose strict reading
+    /// failed).
+    clean: bool,
+    /// Why the first fence or stretch that started like calls but was not calls failed: the
+    /// answer's error when no call was read cleanly, data otherwise.
+    pending: Option<String>,
     tick: Ticker<'d>,
 }
 
@@ -304,19 +356,35 @@ impl Reader<'_> {
     }
 
     /// One block body, fence body or stretch of text: its leading call text (a `<tool_call>`
-    /// body always is), then the call objects in the rest.
+    /// body always is), then the call objects in the rest. A fence or stretch that starts like
+    /// JSON but is not calls (data: `{"temp_c": 20}`, `[1, 2]`) is read as prose instead, its
+    /// error kept for the end ([`Reader::pending`]); a block body, or text that starts like a
+    /// Python call, that is not calls is malformed.
     fn stretch(&mut self, text: &str, tagged: bool) -> Result<(), Stop> {
         self.tick.tick()?;
         let t = text.trim();
-        let rest = if tagged || starts_as_calls(t) {
-            let n = lead_calls(t, &mut self.out)?;
-            self.bare |= !tagged;
-            &t[n..]
+        let before = self.out.len();
+        if tagged || starts_as_calls(t) {
+            let mut calls = Vec::new();
+            match lead_calls(t, &mut calls) {
+                Ok(n) => {
+                    self.out.extend(calls);
+                    self.bare |= !tagged;
+                    self.check_count()?;
+                    self.objects(&t[n..], tagged)?;
+                }
+                Err(e) if tagged || pycall_like(t) => return Err(Stop::Malformed(e)),
+                Err(e) => {
+                    self.objects(t, false)?;
+                    self.pending.get_or_insert(e);
+                    return Ok(());
+                }
+            }
         } else {
-            t
-        };
-        self.check_count()?;
-        self.objects(rest, tagged)
+            self.objects(t, tagged)?;
+        }
+        self.clean |= self.out.len() > before;
+        Ok(())
     }
 
     fn check_count(&self) -> Result<(), Stop> {
