@@ -11,7 +11,6 @@ use common::{redundancy, reward, sample, status};
 use plaudit_core::{Ctx, Deadline, Status};
 use serde_json::{json, Value};
 
-
 /// The attacker's reasoning with the answer written `x` after the marker and in the checks.
 /// Counted in characters (a zero-width space is also a word break, so words would count
 /// `7<ZWSP>2` as two): 38 + 78 of them with a plain `72`.
@@ -313,4 +312,46 @@ fn hostile_responses_stop_at_the_deadline() {
             assert_eq!(status(&out), Status::Timeout, "{params}");
         }
     }
+}
+
+/// A verification glued to the answer's sentence by another full stop (fullwidth, one-dot
+/// leader, small, halfwidth, a Devanagari danda) or by no space before a capital was not
+/// redundant (0); each now ends the sentence as `.` does.
+#[test]
+fn other_scripts_full_stops_end_a_sentence() {
+    let plain = "<think>48 + 24 = 72, so the answer is 72. Wait, let me verify again. 24 + 48 = 72. Yes, it is right.</think>72";
+    let (want, d) = redundancy(json!({}), plain, "72");
+    // Words 10 + 5 + 5 + 4: the last 14 after the answer's sentence are redundant.
+    assert_eq!(
+        (want, &d),
+        (
+            -14.0 / 24.0,
+            &json!({"reached_at": 0, "redundant": 14, "reasoning": 24})
+        )
+    );
+    for stop in [
+        "\u{ff0e} ",
+        "\u{2024} ",
+        "\u{fe52} ",
+        "\u{ff61}",
+        "\u{964}",
+        ".",
+    ] {
+        let response = plain.replacen("72. Wait", &format!("72{stop}Wait"), 1);
+        let (v, dd) = redundancy(json!({}), &response, "72");
+        assert_eq!(dd["reached_at"], d["reached_at"], "{stop:?}");
+        assert!(v <= -13.0 / 23.0, "{stop:?}: {v}");
+    }
+    // A decimal point is no full stop.
+    assert_eq!(
+        redundancy(
+            json!({"unit": "chars"}),
+            "<think>It is 7.2, so the answer is 72. Ok.</think>72",
+            "72"
+        ),
+        (
+            -3.0 / 27.0,
+            json!({"reached_at": 0, "redundant": 3, "reasoning": 27})
+        )
+    );
 }

@@ -18,11 +18,13 @@
 //! - `detect: mention`: it contains the answer anywhere as a whole word (`72` is in `= 72.` but
 //!   not in `720`, `7.72`, `-72` or `72/5`).
 //!
-//! A sentence ends after a run of `.`, `!`, `?` or `…` (with any `)`, `]`, quote, `*` or `$`
-//! right after it) that is followed by whitespace or ends the paragraph, or that is followed by
-//! a character that shows nothing (a zero-width space, a Braille blank: these do not glue the
-//! next sentence to it), after `。`, `！` or `？`, and at a line break. So `2.5`, `$x.y$`, `a.b`
-//! end nothing; an abbreviation followed by a space (`e.g. 72`) does end a sentence (then the
+//! A sentence ends after a run of `.`, `!`, `?` or `…` (or the fullwidth `．`, `․` and `﹒`;
+//! with any `)`, `]`, quote, `*` or `$` right after it) that is followed by whitespace or ends
+//! the paragraph, or that is followed by a character that shows nothing (a zero-width space, a
+//! Braille blank: these do not glue the next sentence to it), after a `.` right before a capital
+//! letter (`72.Wait`), after `。`, `！`, `？`, `｡` and the full stops of other scripts (the
+//! Devanagari danda `।` and `॥`, Urdu `۔`, Arabic `؟`, Ethiopic `።`, Burmese `။`, Khmer `។` and
+//! `៕`), and at a line break. So `2.5`, `$x.y$`, `a.b` end nothing; an abbreviation followed by a space (`e.g. 72`) does end a sentence (then the
 //! redundant part starts a little early). The whitespace after a sentence belongs to what
 //! follows it.
 //!
@@ -573,10 +575,11 @@ fn concludes(paragraph: &str, answer: &str) -> bool {
 }
 
 /// Where each sentence of `paragraph` ends: increasing byte offsets, the last one the
-/// paragraph's length. A sentence ends after a run of `.`, `!`, `?` or `…` (with the closing
-/// `)`, `]`, quotes, `*`, `$` or [`is_invisible`] characters right after it) that is followed by
-/// whitespace, ends the paragraph or holds an invisible character, after a `。`, `！` or `？`,
-/// and before a line break. Sentence `i` is the text from
+/// paragraph's length. A sentence ends after a run of `.`, `!`, `?` or `…` (or the fullwidth,
+/// one-dot-leader and small full stops, with the closing `)`, `]`, quotes, `*`, `$` or
+/// [`is_invisible`] characters right after it) that is followed by whitespace, ends the
+/// paragraph or holds an invisible character, after a `.` right before a capital letter, after
+/// a `。`, `！`, `？`, `｡`, `।`, `॥`, `۔`, `؟`, `።`, `။`, `។` or `៕`, and before a line break. Sentence `i` is the text from
 /// the previous end (0 for the first) to `ends[i]`: the whitespace after a sentence starts the
 /// next one.
 fn sentence_ends(paragraph: &str) -> Vec<usize> {
@@ -590,8 +593,16 @@ fn sentence_ends(paragraph: &str) -> Vec<usize> {
     while let Some((i, c)) = chars.next() {
         match c {
             '\n' => push(i, &mut ends),
-            '。' | '！' | '？' => push(i + c.len_utf8(), &mut ends),
-            '.' | '!' | '?' | '…' => {
+            // Full stops that end a sentence wherever they stand: CJK, halfwidth, Devanagari
+            // danda (Hindi, Bengali …), Urdu, Arabic question mark, Ethiopic, Burmese, Khmer.
+            '。' | '！' | '？' | '｡' | '।' | '॥' | '۔' | '؟' | '።' | '။' | '។' | '៕' => {
+                push(i + c.len_utf8(), &mut ends)
+            }
+            // `72.Wait`: a full stop straight before a capital letter ends a sentence too.
+            '.' if chars.peek().is_some_and(|&(_, d)| d.is_uppercase()) => {
+                push(i + c.len_utf8(), &mut ends)
+            }
+            '.' | '!' | '?' | '…' | '．' | '․' | '﹒' => {
                 let mut end = i + c.len_utf8();
                 let mut hidden = false;
                 while let Some(&(j, d)) = chars.peek() {
