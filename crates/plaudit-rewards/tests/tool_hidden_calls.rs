@@ -566,12 +566,17 @@ fn json_data_alone_is_a_malformed_call() {
         );
         assert_eq!(value(&o), -3.0);
     }
-    // A broken call after a good one is still malformed.
-    let r = tagged_weather(" Then {\"name\": \"delete_account\", \"arguments\": {");
-    let o = one(
-        "tool_call_match",
-        json!({}),
-        json!({"response": r, "reference": weather()}),
-    );
-    assert_eq!(status(&o), Status::NoAnswer);
+    // A broken call after a good one is still malformed, and so is a Python call after a
+    // citation mark (it is not a citation).
+    for after in [
+        " Then {\"name\": \"delete_account\", \"arguments\": {",
+        "\n[1] delete_account(user=\"me\")",
+    ] {
+        let o = one(
+            "tool_call_match",
+            json!({}),
+            json!({"response": tagged_weather(after), "reference": weather()}),
+        );
+        assert_eq!(status(&o), Status::NoAnswer, "{after}");
+    }
 }

@@ -187,9 +187,11 @@ fn looks_like_call(t: &str) -> bool {
     k_end > 0 && inner[k_end..].trim_start().starts_with('=')
 }
 
-/// Text (trimmed) that starts like a Python call or a list of them.
+/// Text (trimmed) that starts like a Python call or a list of them (`[1] f(x=1)` included).
 fn pycall_like(t: &str) -> bool {
-    looks_like_call(t) || t.strip_prefix('[').is_some_and(looks_like_call)
+    looks_like_call(t)
+        || t.strip_prefix('[').is_some_and(looks_like_call)
+        || citation_rest(t).is_some_and(looks_like_call)
 }
 
 /// Text (trimmed) that starts as calls do: JSON, a call list or a Python call. A bracket that
@@ -207,20 +209,24 @@ fn starts_as_calls(t: &str) -> bool {
         && !citation(t)
 }
 
-/// `[1] Source: …`: a bracketed number followed by prose is a citation, not a list.
+/// `[1] Source: …`: a bracketed number followed by prose is a citation, not a list (but
+/// `[1] f(x=1)` starts like a call).
 fn citation(t: &str) -> bool {
-    let Some(rest) = t.strip_prefix('[') else {
-        return false;
-    };
-    let rest = rest.trim_start();
+    citation_rest(t).is_some_and(|after| {
+        !after.is_empty()
+            && !after.starts_with(['{', '[', ']', ',', '"'])
+            && !looks_like_call(after)
+    })
+}
+
+/// The text after a leading `[n]` (trimmed).
+fn citation_rest(t: &str) -> Option<&str> {
+    let rest = t.strip_prefix('[')?.trim_start();
     let d = rest
         .find(|c: char| !c.is_ascii_digit())
         .unwrap_or(rest.len());
-    let Some(after) = rest[d..].trim_start().strip_prefix(']') else {
-        return false;
-    };
-    let after = after.trim_start();
-    d > 0 && !after.is_empty() && !after.starts_with(['{', '[', ']', ',', '"'])
+    let after = rest[d..].trim_start().strip_prefix(']')?;
+    (d > 0).then(|| after.trim_start())
 }
 
 /// How the calls were written.
