@@ -4,7 +4,8 @@
 
 mod common;
 
-use common::correct;
+use common::{boxed, correct};
+use plaudit_math::Options;
 
 #[test]
 fn the_points_reach_past_one_in_size() {
@@ -61,4 +62,15 @@ fn chains_of_equations_compare_item_by_item() {
     assert!(correct("x = 2y = 4", "x = 2y = 4"));
     // The same chain, no side solved for a variable: the same, item by item.
     assert!(correct("x + y = 2y = 4", "x + y = 2y = 4"));
+}
+
+#[test]
+fn under_a_coarse_tolerance_a_short_decimal_within_half_its_last_place_matches() {
+    // With `rel_tol` 0.01, `3.14` is 22/7 (0.0029 off, within 0.005); `3.15` (0.0071 off) is not;
+    // with the default tolerance neither is.
+    let mut coarse = Options::default();
+    coarse.compare.rel_tol = 0.01;
+    assert!(boxed(&coarse, "\\frac{22}{7}", "3.14").correct);
+    assert!(!boxed(&coarse, "\\frac{22}{7}", "3.15").correct);
+    assert!(!correct("\\frac{22}{7}", "3.14"));
 }
