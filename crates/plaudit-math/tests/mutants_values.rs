@@ -74,3 +74,10 @@ fn under_a_coarse_tolerance_a_short_decimal_within_half_its_last_place_matches()
     assert!(!boxed(&coarse, "\\frac{22}{7}", "3.15").correct);
     assert!(!correct("\\frac{22}{7}", "3.14"));
 }
+
+#[test]
+fn a_real_decimal_does_not_round_a_complex_value() {
+    // `3.141593` rounds π, not π + i: the imaginary part is not dropped.
+    assert!(!correct("\\pi + i", "3.141593"));
+    assert!(correct("\\pi", "3.141593"));
+}
