@@ -560,3 +560,16 @@ fn a_closed_endpoint_holds_up_to_rounding_scaled_by_the_endpoints() {
         "(-\\sqrt{2000000}, \\sqrt{2000000})"
     ));
 }
+
+#[test]
+fn a_false_chain_of_any_length_is_no_answer() {
+    // `x = 2 = 2 = 3` (three `=`) is a false statement, not x = 3; `x = 2 = 2 = 2` is 2.
+    assert!(!correct("3", "x = 2 = 2 = 3"));
+    assert!(correct("2", "x = 2 = 2 = 2"));
+}
+
+#[test]
+fn only_a_chain_of_equations_is_checked_for_false_values() {
+    // `x = 5 < 6` is a mixed chain, compared as written: the same chain is the same answer.
+    assert!(correct("x = 5 < 6", "x = 5 < 6"));
+}
