@@ -573,3 +573,10 @@ fn only_a_chain_of_equations_is_checked_for_false_values() {
     // `x = 5 < 6` is a mixed chain, compared as written: the same chain is the same answer.
     assert!(correct("x = 5 < 6", "x = 5 < 6"));
 }
+
+#[test]
+fn unknowns_named_one_by_one_answer_a_tuple_of_as_many() {
+    // `x = 1, y = 2` is the reference (1, 2), not (1, 2, 3).
+    assert!(correct("(1, 2)", "x = 1, y = 2"));
+    assert!(!correct("(1, 2, 3)", "x = 1, y = 2"));
+}
