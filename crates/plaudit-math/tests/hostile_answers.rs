@@ -405,6 +405,13 @@ fn a_chain_of_unequal_values_is_a_false_statement() {
     assert!(!correct("6", "x = 5 = 6"));
     assert!(!correct("5", "x = 5 = 6"));
     assert!(!correct("x = 6", "x = 5 = 6"));
+    // Wherever the two values stand, and whatever the first side: a false statement matches
+    // nothing, itself included.
+    assert!(!correct("x = 2", "2x = 4 = 5"));
+    assert!(!correct("2x = 4 = 5", "2x = 4 = 5"));
+    assert!(!correct("x", "3 = 4 = x"));
+    assert!(!correct("4", "3 = 4"));
+    assert!(correct("4", "x = 2 + 2 = 4"));
     // A chain that computes its value still gives it, a rounding included.
     assert!(correct("5", "x = 2 + 3 = 5"));
     assert!(correct("1.414", "x = \\sqrt{2} = 1.414"));

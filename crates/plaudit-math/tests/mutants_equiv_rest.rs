@@ -272,7 +272,7 @@ fn a_relation_in_one_variable_against_intervals() {
 #[test]
 fn equations_are_the_same_up_to_a_constant_factor() {
     // `2x + 2y = 2` is `x + y = 1`; `x + y = 2` is not; two true equations between constants
-    // are the same, a true and a false one not.
+    // are the same, a true and a false one not, and two false ones not either.
     assert!(correct("x + y = 1", "2x + 2y = 2"));
     assert!(correct("x + y = 1", "-x - y = -1"));
     assert!(!correct("x + y = 1", "x + y = 2"));
@@ -281,7 +281,8 @@ fn equations_are_the_same_up_to_a_constant_factor() {
     assert!(correct("x^2 + y^2 = 1", "y^2 = 1 - x^2"));
     assert!(correct("1 + 1 = 2", "2 = 2"));
     assert!(!correct("1 + 1 = 2", "2 = 3"));
-    assert!(correct("2 = 3", "2 = 3"));
+    // A false statement matches nothing, itself included (`false_chain`).
+    assert!(!correct("2 = 3", "2 = 3"));
     assert!(!correct("2 = 3", "3 = 4"));
 }
 

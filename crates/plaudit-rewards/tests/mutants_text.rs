@@ -82,7 +82,6 @@ fn reasoning_phrases_drops_blank_phrases() {
 
 // ---- redundancy_penalty ----
 
-
 /// A `\boxed{…}` that closes exactly where its sentence ends (at a line break) concludes in
 /// that sentence: "So \boxed{72}" is sentence 0, and "Let me check it." (4 words of 6) is
 /// redundant.

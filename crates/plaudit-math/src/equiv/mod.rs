@@ -91,22 +91,24 @@ impl Comparer<'_> {
         self.cmp(&g, &p)
     }
 
-    /// A chain `x = a = b` whose values (no variable in them) are not all equal, each to the
-    /// one before it or as its rounding (`x = \sqrt{2} = 1.414`): `x = 5 = 6` is a false
-    /// statement, not the answer `x = 6` (a chain is read as its last side otherwise).
+    /// An equation that states two unequal values equal: two sides next to each other with no
+    /// variable in them that are not equal, nor the second a rounding of the first
+    /// (`x = \sqrt{2} = 1.414` holds). `x = 5 = 6` and `2x = 4 = 5` are false statements,
+    /// not the answer `x = 6` (a chain is read as its last side otherwise); they match nothing.
     fn false_chain(&self, p: &Node) -> Result<bool, MathError> {
         let Node::Rel(sides, ops) = p else {
             return Ok(false);
         };
-        if ops.len() < 2 || ops.iter().any(|o| *o != Rel::Eq) || !matches!(sides[0], Node::Sym(_)) {
+        if ops.iter().any(|o| *o != Rel::Eq) {
             return Ok(false);
         }
-        let values = &sides[1..];
-        if values.iter().any(|v| v.has_symbols() || !v.is_scalar()) {
-            return Ok(false);
-        }
-        for w in values.windows(2) {
-            if !self.scalar_eq(&w[0], &w[1])? && !self.rounded_to(&w[0], &w[1])? {
+        let value = |v: &Node| !v.has_symbols() && v.is_scalar();
+        for w in sides.windows(2) {
+            if value(&w[0])
+                && value(&w[1])
+                && !self.scalar_eq(&w[0], &w[1])?
+                && !self.rounded_to(&w[0], &w[1])?
+            {
                 return Ok(true);
             }
         }
