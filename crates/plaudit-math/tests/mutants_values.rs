@@ -81,3 +81,97 @@ fn a_real_decimal_does_not_round_a_complex_value() {
     assert!(!correct("\\pi + i", "3.141593"));
     assert!(correct("\\pi", "3.141593"));
 }
+
+#[test]
+fn equations_with_no_real_point_are_compared_at_complex_points() {
+    // `\sqrt{-1-x^2}` has no real value: the equations are compared at complex points, where
+    // `\sqrt{-1-x^2} = 1` is `2\sqrt{-1-x^2} = 2` and not `\sqrt{-1-x^2} = 2`.
+    assert!(correct("\\sqrt{-1-x^2} = 1", "2\\sqrt{-1-x^2} = 2"));
+    assert!(!correct("\\sqrt{-1-x^2} = 1", "\\sqrt{-1-x^2} = 2"));
+}
+
+#[test]
+fn equations_are_compared_at_real_points_first() {
+    // On the reals `(x^3)^{1/3}` is x, so `(x^3)^{1/3} = 1` is `x = 1`; at complex points the
+    // principal cube root is not z, so the real points must come first.
+    assert!(correct("(x^3)^{1/3} = 1", "x = 1"));
+    assert!(correct("(x^3)^{1/3} - 1 = 0", "2x = 2"));
+}
+
+#[test]
+fn four_real_points_settle_equations_before_any_complex_one() {
+    // `\sqrt{x}\sqrt{y}\sqrt{z}` has a real value only where x, y, z are all positive (4 of the
+    // first 32 points): those 4 settle it, the complex points (where it is not `\sqrt{xyz}`) are
+    // not reached.
+    assert!(correct(
+        "\\sqrt{x}\\sqrt{y}\\sqrt{z} - 1 = 0",
+        "2\\sqrt{x \\cdot y \\cdot z} = 2"
+    ));
+}
+
+#[test]
+fn equations_with_a_real_only_function_are_compared_at_real_points_only() {
+    // `|x| = 1` is `2|x| = 2` at real points (no complex ones: `|x|` is real-only), not by
+    // their print.
+    assert!(correct("|x| = 1", "2|x| = 2"));
+    // `\lfloor e \rfloor` is real-only: with it on either side no complex point is tried, and
+    // equations with no real point are the same only if printed the same.
+    assert!(!correct(
+        "\\lfloor e \\rfloor \\sqrt{-1-x^2} = 1",
+        "2\\sqrt{-1-x^2} = 1"
+    ));
+    assert!(!correct(
+        "2\\sqrt{-1-x^2} = 1",
+        "\\lfloor e \\rfloor \\sqrt{-1-x^2} = 1"
+    ));
+}
+
+#[test]
+fn expressions_with_a_real_only_function_are_compared_at_real_points_only() {
+    // With `\lfloor e \rfloor` on one side, expressions with no real point are not compared at
+    // complex points, whichever side it is on.
+    assert!(!correct(
+        "\\lfloor e \\rfloor \\sqrt{-1-x^2}",
+        "2\\sqrt{-1-x^2}"
+    ));
+    assert!(!correct(
+        "2\\sqrt{-1-x^2}",
+        "\\lfloor e \\rfloor \\sqrt{-1-x^2}"
+    ));
+    assert!(correct("2\\sqrt{-1-x^2}", "\\sqrt{-1-x^2} \\cdot 2"));
+}
+
+#[test]
+fn a_side_vanishing_where_the_other_does_not_is_no_proportion() {
+    // `x - |x| = 0` (x ≥ 0) is not `2x = 0`: both are 2x on the negatives, but the first vanishes
+    // on the positives where the second does not.
+    assert!(!correct("x - |x| = 0", "2x = 0"));
+    assert!(!correct("2x = 0", "x - |x| = 0"));
+}
+
+#[test]
+fn a_rounding_residue_counts_as_zero_in_equations() {
+    // `e^{\ln|x|} - x` is 0 on the positives up to rounding (below 1e-10, not exactly 0): where
+    // the other side is exactly 0 both vanish, and `e^{\ln|x|} - x = 0` is `x - |x| = 0`.
+    assert!(correct("e^{\\ln|x|} - x = 0", "x - |x| = 0"));
+    assert!(correct("x - |x| = 0", "e^{\\ln|x|} - x = 0"));
+    assert!(correct("(|x|^{1/7})^7 - x = 0", "x - |x| = 0"));
+    assert!(correct("x - |x| = 0", "(|x|^{1/7})^7 - x = 0"));
+}
+
+#[test]
+fn points_where_a_side_overflows_are_skipped() {
+    // `e^{x^8}` overflows for |x| > 2.27: there `\ln(e^{x^8})` is infinite and the point is
+    // skipped, so `\ln(e^{x^8})` is `x^8`, as expressions and in equations, either way round.
+    assert!(correct("\\ln(e^{x^8})", "x^8"));
+    assert!(correct("x^8", "\\ln(e^{x^8})"));
+    assert!(correct("\\ln(e^{x^8}) = 1", "x^8 = 1"));
+    assert!(correct("x^8 = 1", "\\ln(e^{x^8}) = 1"));
+}
+
+#[test]
+fn an_overflowing_constant_is_not_rounded_by_a_decimal() {
+    // `e^{1000}` overflows the doubles: it is no value for `1.000000` to round, either way round.
+    assert!(!correct("e^{1000}", "1.000000"));
+    assert!(!correct("1.000000", "e^{1000}"));
+}
