@@ -101,11 +101,16 @@ fn equations_are_compared_at_real_points_first() {
 #[test]
 fn four_real_points_settle_equations_before_any_complex_one() {
     // `\sqrt{x}\sqrt{y}\sqrt{z}` has a real value only where x, y, z are all positive (4 of the
-    // first 32 points): those 4 settle it, the complex points (where it is not `\sqrt{xyz}`) are
-    // not reached.
+    // first 32 points): those 4 settle it, the complex points are not reached.
     assert!(correct(
         "\\sqrt{x}\\sqrt{y}\\sqrt{z} - 1 = 0",
         "2\\sqrt{x \\cdot y \\cdot z} = 2"
+    ));
+    // `\sqrt{x^2}` is x on those 4 points, and -x at a complex point with a negative real part
+    // (the second one): reaching it would make the equations differ.
+    assert!(correct(
+        "\\sqrt{x}\\sqrt{y}\\sqrt{z}\\sqrt{x^2} - 1 = 0",
+        "2x\\sqrt{x}\\sqrt{y}\\sqrt{z} = 2"
     ));
 }
 
@@ -161,17 +166,24 @@ fn a_rounding_residue_counts_as_zero_in_equations() {
 
 #[test]
 fn points_where_a_side_overflows_are_skipped() {
-    // `e^{x^8}` overflows for |x| > 2.27: there `\ln(e^{x^8})` is infinite and the point is
-    // skipped, so `\ln(e^{x^8})` is `x^8`, as expressions and in equations, either way round.
+    // `e^{x^8}` overflows for |x| > 2.27, `e^{x^{16}}` for |x| > 1.51: there `\ln(e^{x^8})` is
+    // infinite and the point is skipped, so `\ln(e^{x^8})` is `x^8`, as expressions and in
+    // equations, either way round.
     assert!(correct("\\ln(e^{x^8})", "x^8"));
     assert!(correct("x^8", "\\ln(e^{x^8})"));
     assert!(correct("\\ln(e^{x^8}) = 1", "x^8 = 1"));
     assert!(correct("x^8 = 1", "\\ln(e^{x^8}) = 1"));
+    assert!(correct("\\ln(e^{x^{16}}) = 1", "x^{16} = 1"));
+    assert!(correct("x^{16} = 1", "\\ln(e^{x^{16}}) = 1"));
 }
 
 #[test]
 fn an_overflowing_constant_is_not_rounded_by_a_decimal() {
-    // `e^{1000}` overflows the doubles: it is no value for `1.000000` to round, either way round.
+    // `e^{1000.5}` overflows the doubles (an infinite value with no `\infty` written): it is no
+    // value for `1.000000` to round, either way round; nor is `e^{1000}` (no value at all).
+    assert!(!correct("e^{1000.5}", "1.000000"));
+    assert!(!correct("1.000000", "e^{1000.5}"));
     assert!(!correct("e^{1000}", "1.000000"));
     assert!(!correct("1.000000", "e^{1000}"));
+    assert!(correct("e^{1000.5}", "e^{1000.5}"));
 }
