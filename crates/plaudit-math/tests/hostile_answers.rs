@@ -475,3 +475,14 @@ fn a_final_answer_sentence_ending_in_digits_inside_a_word_is_read_safely() {
     let r = v("The answer is: not 5 but x2").unwrap();
     assert!(!r.correct, "{r:?}");
 }
+
+#[test]
+fn no_decimal_is_a_rounding_of_an_infinity() {
+    // `1.000000` (six places or more) was a rounding of ∞: the tolerance scaled with the value.
+    for answer in ["1.000000", "0.000000", "-1.0000000"] {
+        assert!(!correct("\\infty", answer), "{answer}");
+        assert!(!correct("-\\infty", answer), "{answer}");
+    }
+    assert!(correct("\\infty", "\\infty"));
+    assert!(correct("\\pi", "3.141593"));
+}

@@ -101,6 +101,26 @@ fn latex() -> impl Strategy<Value = String> {
     prop::collection::vec(prop::sample::select(PIECES), 0..60).prop_map(|v| v.concat())
 }
 
+/// Whether `a` states two unequal values equal (`1,234=.5`: two sides side by side, no letter
+/// in either, that the verifier does not find equal): a false statement matches nothing, itself
+/// included.
+fn false_statement(a: &str) -> bool {
+    let value = |s: &str| !s.trim().is_empty() && !s.chars().any(char::is_alphabetic);
+    let d = Deadline::after(Duration::from_millis(200));
+    let sides: Vec<&str> = a.split('=').collect();
+    sides.windows(2).any(|w| {
+        value(w[0])
+            && value(w[1])
+            && verify(
+                w[0],
+                &format!("\\boxed{{{}}}", w[1]),
+                &Options::default(),
+                &d,
+            )
+            .is_ok_and(|v| !v.correct)
+    })
+}
+
 fn mutated() -> impl Strategy<Value = String> {
     let seeds = prop::sample::select(
         &[
@@ -207,8 +227,23 @@ proptest! {
         let d = Deadline::after(Duration::from_millis(200));
         if let Ok(v) = verify(&a, &format!("\\boxed{{{a}}}"), &Options::default(), &d) {
             if v.basis == "math" && !a.contains('$') && !a.contains('}') && !a.contains('{') {
-                prop_assert!(v.correct || v.answer != a, "{a:?} not equal to itself: {v:?}");
+                prop_assert!(
+                    v.correct || v.answer != a || false_statement(&a),
+                    "{a:?} not equal to itself: {v:?}"
+                );
             }
         }
     }
+}
+
+#[test]
+fn a_false_statement_is_the_one_string_not_equal_to_itself() {
+    // The case the property drew once: `1,234=.5` compared with itself matches nothing.
+    assert!(false_statement("1,234=.5"));
+    let d = Deadline::after(Duration::from_millis(200));
+    let v = verify("1,234=.5", "\\boxed{1,234=.5}", &Options::default(), &d).unwrap();
+    assert!(!v.correct);
+    assert!(!false_statement("1,234.5"));
+    assert!(!false_statement("y = 2x + 1"));
+    assert!(!false_statement("2 + 2 = 4"));
 }

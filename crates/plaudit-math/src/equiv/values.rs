@@ -216,7 +216,8 @@ impl Comparer<'_> {
         let Some(x) = crate::eval::rational_of(dec) else {
             return false;
         };
-        if d < 6 {
+        // No decimal is a rounding of an infinity (the tolerance below would be infinite).
+        if d < 6 || !other.is_finite() {
             return false;
         }
         let x = q_to_f64(&x);
