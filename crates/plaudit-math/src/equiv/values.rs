@@ -89,6 +89,12 @@ fn a_rounding(a: &Node, b: &Node, diff: &Q) -> bool {
     })
 }
 
+/// Whether `a` and `b` differ by at most half a unit of the `d`-th decimal place (with a 1e-9
+/// relative margin for the doubles' rounding).
+fn within_half_unit(a: f64, b: f64, d: u32) -> bool {
+    (a - b).abs() <= 0.5 * 10f64.powi(-(d.min(300) as i32)) * (1.0 + 1e-9)
+}
+
 fn has_real_only(n: &Node) -> bool {
     n.any(&|x| matches!(x, Node::Apply(f, _) if f.real_only()))
 }
@@ -306,7 +312,7 @@ impl Comparer<'_> {
         };
         Ok(match (num(other)?, num(dec)?) {
             (Some(x), Some(y)) if x.re.is_finite() && x.im == 0.0 && y.im == 0.0 => {
-                (x.re - y.re).abs() <= 0.5 * 10f64.powi(-(d.min(300) as i32)) * (1.0 + 1e-9)
+                within_half_unit(x.re, y.re, d)
             }
             _ => false,
         })
@@ -318,9 +324,7 @@ impl Comparer<'_> {
         // 999999999, nor `2432902008000000000.0` 20!, though each is within 1e-9 of it; matters
         // when `rel_tol` is set coarser than the default: `3.14` for 3.14159).
         let within_places = |n: &Node, v: f64, other: f64| {
-            decimal_places(n).is_some_and(|d| {
-                (v - other).abs() <= 0.5 * 10f64.powi(-(d.min(300) as i32)) * (1.0 + 1e-9)
-            })
+            decimal_places(n).is_some_and(|d| within_half_unit(v, other, d))
         };
         let written = within_places(a, x, y) || within_places(b, y, x);
         if written && close(C::new(x, 0.0), C::new(y, 0.0), self.opts.rel_tol) {
