@@ -306,3 +306,114 @@ fn routing_cost_budget_is_zero_beyond_the_scale() {
     assert_eq!(cost(3), 0.0);
     assert_eq!(cost(1), 0.5);
 }
+
+// ---- tightening_cost_reference ----
+
+/// `tightening_cost_reference` (key: group) on one sample of group "q" with component values
+/// `values` (`correct` first, then `rounds` when `params` names it), reading `store`.
+fn trace(
+    params: Value,
+    components: &[&str],
+    values: &[Option<f64>],
+    sample: Value,
+    store: &dyn plaudit_core::Store,
+) -> plaudit_core::Outcome {
+    let r = common::reward("tightening_cost_reference", params, components);
+    let s = common::sample(sample);
+    let d = Deadline::none();
+    r.score(&s, &Ctx::with_state(&d, values, store, "ns"))
+}
+
+/// A store holding reference `r` for group "q" under namespace "ns".
+fn reference_store(r: f64) -> plaudit_core::MemoryStore {
+    use plaudit_core::Store;
+    let store = plaudit_core::MemoryStore::new();
+    store
+        .put("ns", vec![("q".into(), json!({"reference": r}))])
+        .unwrap();
+    store
+}
+
+/// A cost equal to the reference is within it (C ≤ R): with a reference of 0 (the floor's
+/// default), a correct sample with 0 tool calls gets 1, not R / C = 0/0.
+#[test]
+fn tightening_cost_reference_cost_equal_to_a_zero_reference_is_within_it() {
+    let store = reference_store(0.0);
+    let o = trace(
+        json!({"key": "group"}),
+        &["correct"],
+        &[Some(1.0)],
+        json!({"group": "q", "response": "…", "meta": {"tool_calls": 0}}),
+        &store,
+    );
+    assert_eq!(value(&o), 1.0);
+    assert_eq!(details(&o), &json!({"reference": 0.0, "cost": 0.0}));
+}
+
+/// A component cost of 0 is a cost (≥ 0), not `invalid_input`: within a reference of 3 it
+/// gets 1; a cost of 6 gets 3/6.
+#[test]
+fn tightening_cost_reference_accepts_a_component_cost_of_zero() {
+    let store = reference_store(3.0);
+    let params = json!({"key": "group", "cost": "component", "cost_component": "rounds"});
+    let s = json!({"group": "q", "response": "…"});
+    let at = |rounds: f64| {
+        trace(
+            params.clone(),
+            &["correct", "rounds"],
+            &[Some(1.0), Some(rounds)],
+            s.clone(),
+            &store,
+        )
+    };
+    assert_eq!(value(&at(0.0)), 1.0);
+    assert_eq!(value(&at(6.0)), 0.5);
+    assert_eq!(status(&at(-1.0)), Status::InvalidInput);
+}
+
+/// A correctness equal to `threshold` is correct (≥): 0.5 is scored (8 calls over a reference
+/// of 4: 0.5, with its cost in the details), 0.4999 gets 0 and no details.
+#[test]
+fn tightening_cost_reference_counts_the_threshold_as_correct() {
+    let store = reference_store(4.0);
+    let at = |c: f64| {
+        trace(
+            json!({"key": "group"}),
+            &["correct"],
+            &[Some(c)],
+            json!({"group": "q", "response": "…", "meta": {"tool_calls": 8}}),
+            &store,
+        )
+    };
+    let o = at(0.5);
+    assert_eq!(value(&o), 0.5);
+    assert_eq!(details(&o), &json!({"reference": 4.0, "cost": 8.0}));
+    let o = at(0.4999);
+    assert_eq!(value(&o), 0.0);
+    assert!(o.as_ref().unwrap().details.is_none());
+}
+
+/// `statistic` picks S over a batch's correct costs 1, 2, 6 of a new problem: `min` 1, `mean`
+/// 3, `median` 2 (R ← max(floor, S) the first time).
+#[test]
+fn tightening_cost_reference_statistic_min_mean_median() {
+    use plaudit_core::Store;
+    for (statistic, want) in [("min", 1.0), ("mean", 3.0), ("median", 2.0)] {
+        let r = common::reward(
+            "tightening_cost_reference",
+            json!({"key": "group", "statistic": statistic}),
+            &["correct"],
+        );
+        let store = plaudit_core::MemoryStore::new();
+        let obs: Vec<Value> = [6.0, 1.0, 2.0]
+            .iter()
+            .map(|c| json!({"k": "q", "c": c}))
+            .collect();
+        r.update(&obs, &store, "ns").unwrap();
+        assert_eq!(
+            store.get("ns", "q").unwrap(),
+            Some(json!({"reference": want, "updates": 1})),
+            "{statistic}"
+        );
+    }
+}
