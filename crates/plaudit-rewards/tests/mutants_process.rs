@@ -136,3 +136,85 @@ fn prl_process_refuses_a_step_of_zero_tokens() {
         "`meta.step_lengths[0]`: expected a positive integer, got 0"
     );
 }
+
+/// An empty `meta.step_lengths` is refused as empty (not as steps adding up to 0 tokens).
+#[test]
+fn prl_process_refuses_empty_step_lengths_as_empty() {
+    let o = with_outcome(
+        "prl_process",
+        json!({"segment": "field"}),
+        1.0,
+        json!({"response": "…", "logprobs": [-1.0, -0.5], "meta": {"ref_logprobs": [-1.0, -0.5],
+               "step_lengths": []}}),
+    );
+    let f = o.unwrap_err();
+    assert_eq!(f.status, Status::InvalidInput);
+    assert_eq!(f.message, "`meta.step_lengths` is empty: there is no step");
+}
+
+// ---- the aggregations (steps.rs) ----
+
+/// An overflowing aggregate is an `error` naming the aggregation and the values: the sum of
+/// 1e308, 1e308, −1e308 overflows before the last term.
+#[test]
+fn an_overflowing_aggregate_names_the_aggregation() {
+    let o = one(
+        "process_aggregate",
+        json!({"aggregation": "sum"}),
+        json!({"response": "…", "step_scores": [1e308, 1e308, -1e308]}),
+    );
+    let f = o.unwrap_err();
+    assert_eq!(f.status, Status::Error);
+    assert_eq!(
+        f.message,
+        "the sum of the step scores is not a finite number (the inputs are too large in magnitude)"
+    );
+}
+
+// ---- step_increment ----
+
+/// `step_increment` with default parameters on `scores`: its value and details.
+fn increments(scores: &[f64]) -> (f64, Value) {
+    let o = one(
+        "step_increment",
+        json!({}),
+        json!({"response": "…", "step_scores": scores}),
+    );
+    (value(&o), details(&o).clone())
+}
+
+/// A zero increment has no sign, so it neither starts nor breaks a trend: in 0.5, 0.3, 0.3, 0.6,
+/// 0.8 (increments 0.5, −0.2, 0, 0.3, 0.2; D = 0.8 > 0) the turning point is step 3, the first
+/// rise after the fall, earning 0.8 − 0.3 = 0.5: value 0.5 − 0.2 + 0 + 0.5 + 0.2 = 1.0.
+#[test]
+fn step_increment_zero_increment_after_a_fall_is_no_turn() {
+    let (v, d) = increments(&[0.5, 0.3, 0.3, 0.6, 0.8]);
+    assert!((v - 1.0).abs() < 1e-12, "{v}");
+    assert_eq!(d["turning_points"], json!([3]));
+    assert_eq!(d["turning_point_count"], json!(1));
+    assert!((d["overall"].as_f64().unwrap() - 0.8).abs() < 1e-12, "{d}");
+}
+
+/// Likewise after a rise: in −0.2, 0.1, 0.1, 0.2 (increments −0.2, 0.3, 0, 0.1; D = 0.2) step 1
+/// is the only turning point; the rise after the zero continues the trend.
+#[test]
+fn step_increment_zero_increment_after_a_rise_keeps_the_trend() {
+    let (v, d) = increments(&[-0.2, 0.1, 0.1, 0.2]);
+    // −0.2 + (0.2 − (−0.2)) + 0 + 0.1
+    assert!((v - 0.3).abs() < 1e-12, "{v}");
+    assert_eq!(d["turning_points"], json!([1]));
+    assert_eq!(d["turning_point_count"], json!(1));
+}
+
+/// The details' `overall` is D = s_T − s_0: from `initial` 0.8 down to 0.4, −0.4.
+#[test]
+fn step_increment_overall_is_the_last_score_minus_the_initial() {
+    let o = one(
+        "step_increment",
+        json!({"initial": 0.8}),
+        json!({"response": "…", "step_scores": [0.6, 0.7, 0.5, 0.4]}),
+    );
+    let d = details(&o);
+    assert!((d["overall"].as_f64().unwrap() + 0.4).abs() < 1e-12, "{d}");
+    assert_eq!(d["turning_points"], json!([2]));
+}
