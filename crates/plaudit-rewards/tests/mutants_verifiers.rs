@@ -365,6 +365,20 @@ fn values_match_by_bfcl_rules() {
     ));
     assert!(!value_matches(&json!({"b": 1}), &json!({"a": 1}), None));
     assert!(!value_matches(&json!("1"), &json!(1), None));
+    // A negative float is not the negative integer; integers past i64 and past 2^53 compare
+    // exactly, not as doubles.
+    assert!(!value_matches(&json!(-3.0), &json!(-3), None));
+    assert!(value_matches(&json!(1u64 << 63), &json!(1u64 << 63), None));
+    assert!(!value_matches(
+        &json!((1u64 << 63) + 1),
+        &json!(1u64 << 63),
+        None
+    ));
+    assert!(!value_matches(
+        &json!((1u64 << 53) + 1),
+        &json!(1u64 << 53),
+        None
+    ));
 }
 
 // Matching says why it failed: the count, a missing required or unknown parameter, a call of
@@ -422,6 +436,34 @@ fn matching_failures_say_why() {
     assert_eq!(
         match_calls(&parse_response("ab()").unwrap().0, &want, true),
         Err("function `ab` instead of `a.b`".into())
+    );
+}
+
+// A BFCL parameter is optional only when its list holds `""`, which is no allowed value; a
+// parameter of an expected call is never optional; a BFCL item names one function.
+#[test]
+fn optional_parameters_are_marked_by_an_empty_string() {
+    let want = expected_calls(&json!({"bfcl": [{"f": {"a": [1], "b": [2, ""]}}]})).unwrap();
+    let m = |r: &str| match_calls(&parse_response(r).unwrap().0, &want, true);
+    assert_eq!(m("f(a=1)"), Ok(()));
+    assert_eq!(m("f(a=1, b=2)"), Ok(()));
+    assert_eq!(m("f(b=2)"), Err("`f`: parameter `a` missing".into()));
+    assert_eq!(
+        m("f(a=1, b='')"),
+        Err("`f`: parameter `b` = \"\" is not among the allowed values [2]".into())
+    );
+    let want =
+        expected_calls(&json!({"calls": [{"name": "f", "arguments": {"a": 1, "b": 2}}]})).unwrap();
+    assert_eq!(
+        match_calls(&parse_response("f(a=1)").unwrap().0, &want, true),
+        Err("`f`: parameter `b` missing".into())
+    );
+    let e = expected_calls(&json!({"bfcl": [{"f": {}, "g": {}}]})).unwrap_err();
+    assert_eq!(e.status, Status::InvalidInput);
+    assert!(
+        e.message.starts_with("`reference.bfcl[0]` must be"),
+        "{}",
+        e.message
     );
 }
 
@@ -514,6 +556,20 @@ fn gui_predictions_in_every_form() {
     assert_eq!(
         Pred::Box(1.0, 2.0, 3.0, 4.0).to_json(),
         json!({"box": [1.0, 2.0, 3.0, 4.0]})
+    );
+}
+
+// A point whose number overflows to infinity is skipped: the last finite one is the prediction.
+#[test]
+fn gui_prediction_skips_infinite_numbers() {
+    let huge = format!("1{}", "0".repeat(400));
+    assert_eq!(
+        parse_prediction(&format!("(5, 6) then ({huge}, 2)")),
+        Some(Pred::Point(5.0, 6.0))
+    );
+    assert_eq!(
+        parse_prediction(&format!("[1, 2, 3, 4] then [1, 2, 3, {huge}]")),
+        Some(Pred::Box(1.0, 2.0, 3.0, 4.0))
     );
 }
 
