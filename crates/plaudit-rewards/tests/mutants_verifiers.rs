@@ -280,6 +280,7 @@ fn python_calls_refuse_what_is_not_a_call() {
         ("[f()] x", "text after the closing `]` at byte 6"),
         ("[f() g()]", "expected `,` or `]` at byte 5"),
         ("[f()", "expected `,` or `]` at byte 4"),
+        ("f()]", "expected a function name at byte 3"),
         ("[f(),", "unclosed `[` at byte 5"),
         ("1f(x=1)", "expected a function name at byte 2"),
         ("f(x=1e999)", "bad number `1e999` at byte 9"),
