@@ -118,6 +118,27 @@ fn a_broken_python_call_after_a_clean_call_is_malformed() {
     assert_eq!(names(&format!("{F}\n\n```\n{{\"a\": 1}}\n```")), ["f"]);
 }
 
+// A `<tool_call>` block that is not calls is malformed even after a clean call (a block is
+// always call text, never data).
+#[test]
+fn a_broken_block_after_a_clean_call_is_malformed() {
+    let e = err(&format!(
+        "<tool_call>{F}</tool_call><tool_call>{{\"name\": \"g\", </tool_call>"
+    ));
+    assert!(e.starts_with("invalid JSON"), "{e}");
+    let e = err(&format!(
+        "<tool_call>{F}</tool_call><tool_call>{{\"a\": 1}}</tool_call>"
+    ));
+    assert_eq!(
+        e,
+        "a JSON call needs a `name` (or the form {\"function_name\": {arguments}})"
+    );
+    let e = err(&format!(
+        "<tool_call>{F}</tool_call><tool_call>call g</tool_call>"
+    ));
+    assert!(e.starts_with("Python call syntax"), "{e}");
+}
+
 // JSON values one after another may be followed by prose, not by another (broken) array or
 // object.
 #[test]
