@@ -308,6 +308,9 @@ fn a_final_answer_sentence_that_negates_its_value_is_not_the_value() {
         "The answer is not 5.",
         "#### not 5",
         "The final answer is never 5",
+        // The refusing word is the last word before the value, however long the sentence.
+        "Final Answer: The largest $n$ is not 5",
+        "Final Answer: the value we want is never 5",
     ] {
         let verdict = v(response);
         assert!(!verdict.correct, "{response}");
@@ -346,6 +349,9 @@ fn an_integer_before_an_improper_fraction_multiplies_it() {
     assert!(!correct("\\frac{11}{2}", "3\\frac{5}{2}"));
     assert!(correct("6", "3\\frac21"));
     assert!(correct("\\frac72", "3\\frac12"));
+    // A fraction equal to 1 is not proper: `3\frac{2}{2}` is 3 · 2/2 = 3, not 3 + 1.
+    assert!(correct("3", "3\\frac{2}{2}"));
+    assert!(!correct("4", "3\\frac{2}{2}"));
 }
 
 #[test]
