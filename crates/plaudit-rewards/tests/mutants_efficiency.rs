@@ -417,3 +417,29 @@ fn tightening_cost_reference_statistic_min_mean_median() {
         );
     }
 }
+
+// ---- shortest_correct_anchor ----
+
+/// An update keeps only anchors that are lengths (finite, ≥ 0): an observation of a negative
+/// length stores nothing, beside a valid one for another key that is stored.
+#[test]
+fn shortest_correct_anchor_update_stores_no_negative_anchor() {
+    use plaudit_core::Store;
+    let r = common::reward(
+        "shortest_correct_anchor",
+        json!({"key": "group"}),
+        &["correct"],
+    );
+    let store = plaudit_core::MemoryStore::new();
+    r.update(
+        &[json!({"k": "a", "l": -5.0}), json!({"k": "b", "l": 7.0})],
+        &store,
+        "ns",
+    )
+    .unwrap();
+    assert_eq!(store.get("ns", "a").unwrap(), None);
+    assert_eq!(
+        store.get("ns", "b").unwrap(),
+        Some(json!({"anchor": 7.0, "updates": 1}))
+    );
+}
