@@ -173,6 +173,26 @@ fn exactly_max_calls_are_read_and_one_more_is_refused() {
     assert_eq!(e.message, format!("`reference.calls`: {too_many}"));
 }
 
+// Reading stops at the call past MAX_CALLS ("more is malformed, not a reason to spend the
+// deadline"): under a passed deadline, 257 calls in a fence followed by prose of 2000 places a
+// call could start are refused as too many, not timed out reading the prose.
+#[test]
+fn reading_stops_at_one_call_past_max_calls() {
+    let passed = Deadline::after(Duration::ZERO);
+    let r = format!(
+        "```\n{}```\nSets: {}",
+        "f()\n".repeat(MAX_CALLS + 1),
+        "{x} ".repeat(2000)
+    );
+    assert_eq!(
+        parse_response_by(&r, &passed).unwrap(),
+        Err(format!("more than {MAX_CALLS} calls"))
+    );
+    // The control: without the calls the prose alone runs into the passed deadline.
+    let prose = format!("Sets: {}", "{x} ".repeat(2000));
+    assert!(parse_response_by(&prose, &passed).is_err());
+}
+
 // The call object's shapes: `args` and `parameters` hold arguments, `null` arguments are none,
 // anything but an object (or a JSON string of one) is malformed; BFCL's `{"f": {…}}` has one key.
 #[test]
