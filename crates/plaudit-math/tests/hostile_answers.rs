@@ -425,6 +425,14 @@ fn a_chain_of_unequal_values_is_a_false_statement() {
     assert!(!correct("0.34", "x = \\frac{1}{3} = 0.34"));
     assert!(!correct("5.4", "x = 5 = 5.4"));
     assert!(correct("6", "x = 2y = 6"));
+    // Half a unit of the last place is a rounding, also where the doubles' difference lands a
+    // hair above it (2.45 - 2.4 is 0.05000000000000027 in doubles); past it is not.
+    assert!(correct("2.4", "x = \\frac{49}{20} = 2.4"));
+    assert!(correct("2.5", "x = \\frac{49}{20} = 2.5"));
+    assert!(!correct("2.3", "x = \\frac{49}{20} = 2.3"));
+    // No decimal is a rounding of an infinity.
+    assert!(!correct("1.000000", "x = \\infty = 1.000000"));
+    assert!(!correct("\\infty", "x = \\infty = 1.000000"));
 }
 
 #[test]

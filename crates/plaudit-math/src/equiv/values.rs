@@ -310,10 +310,10 @@ impl Comparer<'_> {
             }
             .eval(n)
         };
+        // Real mode gives real values (no imaginary part, no NaN); an infinite value is never
+        // within half a unit of a decimal.
         Ok(match (num(other)?, num(dec)?) {
-            (Some(x), Some(y)) if x.re.is_finite() && x.im == 0.0 && y.im == 0.0 => {
-                within_half_unit(x.re, y.re, d)
-            }
+            (Some(x), Some(y)) => within_half_unit(x.re, y.re, d),
             _ => false,
         })
     }
