@@ -255,6 +255,24 @@ fn a_broken_object_is_a_call_by_its_first_key() {
     assert_eq!(read("Nothing here: {   "), (vec![], Form::None));
 }
 
+// A data object in prose whose string JSON refuses (an unknown escape, a short `\u`, a control
+// character) opens no object: it is skipped and the call after it read. A call whose strings
+// hold spaces is one object.
+#[test]
+fn strings_are_read_by_json_rules() {
+    for bad in [r#""a\xb""#, r#""\u12zz""#, "\"a\u{1}b\""] {
+        let r = format!("Note {{\"k\": {bad}}} then {F}");
+        assert_eq!(read(&r), (vec!["f".into()], Form::Bare), "{r}");
+    }
+    let r = r#"Then {"name": "f", "arguments": {"city": "New York", "q": "a\"b \u00e9"}} ok"#;
+    let (calls, _) = parse_response(r).unwrap();
+    assert_eq!(calls.len(), 1);
+    assert_eq!(
+        Value::Object(calls[0].arguments.clone()),
+        json!({"city": "New York", "q": "a\"b \u{e9}"})
+    );
+}
+
 /// `n` objects opened and never closed, then a call: each `{` is a place a call could start.
 fn unclosed_then_call(n: usize) -> String {
     format!("Plan: {}{F}", "{\"a\": ".repeat(n))
