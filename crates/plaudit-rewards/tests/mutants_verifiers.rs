@@ -273,6 +273,46 @@ fn strings_are_read_by_json_rules() {
     );
 }
 
+// Numbers, literals and structure by JSON's grammar: a data object JSON refuses opens no object
+// (skipped, the call after it read); a call with every valid form is read whole.
+#[test]
+fn objects_are_recognised_by_json_grammar() {
+    for bad in [
+        "01",
+        "1.",
+        "-",
+        "-x",
+        "+1",
+        ".5",
+        "1e",
+        "1e+",
+        "1.e3",
+        "tru",
+        "nul",
+        "[1,]",
+        "[1 2]",
+        "[1}",
+        "{\"a\" 1}",
+        "{\"a\": 1,}",
+        "{,}",
+        "1 \"j\": 2",
+        "1]",
+        "",
+    ] {
+        let r = format!("Note {{\"k\": {bad}}} then {F}");
+        assert_eq!(read(&r), (vec!["f".into()], Form::Bare), "{r}");
+    }
+    let args = r#"{"a": 0, "b": -0.5, "c": 10, "d": 1e5, "e": 2E+2, "g": 3.25e-1, "h": [1, [2, {}], [], {"i": null}], "t": true, "u": false, "v": -0}"#;
+    let (calls, _) = parse_response(&format!(
+        "Then {{\"name\": \"f\", \"arguments\": {args}}} ok"
+    ))
+    .unwrap();
+    assert_eq!(calls.len(), 1);
+    let want: Value = serde_json::from_str(args).unwrap();
+    assert_eq!(Value::Object(calls[0].arguments.clone()), want);
+    assert_eq!(want["e"], 200.0);
+}
+
 /// `n` objects opened and never closed, then a call: each `{` is a place a call could start.
 fn unclosed_then_call(n: usize) -> String {
     format!("Plan: {}{F}", "{\"a\": ".repeat(n))
