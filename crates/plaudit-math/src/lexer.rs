@@ -559,7 +559,6 @@ impl Lexer<'_, '_> {
                     }
                 }
                 b':' => self.push(Tok::Colon),
-                b'?' | b'#' | b'@' => self.push(Tok::Word((c as char).to_string())),
                 b'.' => {
                     // `.\overline{3}`: a repeating decimal with no integer part.
                     self.repeating_decimal("0", "")?;

@@ -621,3 +621,21 @@ fn text_function_name_alone_is_a_function() {
         vec![word("log"), word("scale")]
     );
 }
+
+#[test]
+fn a_subscript_is_read_where_it_stands() {
+    // The lexer steps back over the subscript character it has just read: `y₃` after other
+    // text is y_3 (only a subscript right after the first character was tested).
+    assert!(common::correct("x + y_3", "x + y₃"));
+    assert!(common::correct("a_{12} b_2", "a₁₂ b₂"));
+}
+
+#[test]
+fn only_a_temperature_scale_after_a_degree_sign_is_a_word() {
+    // `30^\circ C` is 30 (C names the scale); `2C` and `2F` are products, and a variable after
+    // a degree sign is not a scale.
+    assert!(common::correct("30", "30^\\circ C"));
+    assert!(!common::correct("2", "2C"));
+    assert!(!common::correct("2", "2F"));
+    assert_eq!(tokens("30° x"), vec![num("30"), Tok::Degree, ident("x")]);
+}
