@@ -218,3 +218,23 @@ fn step_increment_overall_is_the_last_score_minus_the_initial() {
     assert!((d["overall"].as_f64().unwrap() + 0.4).abs() < 1e-12, "{d}");
     assert_eq!(d["turning_points"], json!([2]));
 }
+
+// ---- process_transform ----
+
+/// A transformed step reward that overflows is an `error` naming the step, even when the
+/// aggregation would not read it: under `delta` 1e308, −1e308 gives r'_0 = 2e308 (infinite) and
+/// r'_1 = −1e308, and `aggregation: last` alone would return −1e308.
+#[test]
+fn process_transform_refuses_an_overflowing_step_the_aggregation_skips() {
+    let o = one(
+        "process_transform",
+        json!({"transform": "delta", "aggregation": "last"}),
+        json!({"response": "…", "step_scores": [1e308, -1e308]}),
+    );
+    let f = o.unwrap_err();
+    assert_eq!(f.status, Status::Error);
+    assert_eq!(
+        f.message,
+        "the transformed reward of step 0 is not a finite number (the inputs are too large in magnitude)"
+    );
+}
