@@ -639,3 +639,55 @@ fn only_a_temperature_scale_after_a_degree_sign_is_a_word() {
     assert!(!common::correct("2", "2F"));
     assert_eq!(tokens("30° x"), vec![num("30"), Tok::Degree, ident("x")]);
 }
+
+#[test]
+fn a_bar_over_anything_but_digits_is_no_repeating_decimal() {
+    // `1.\overline{x}` and `1.2\overline{3a}` are not repeating decimals: the bar is dropped and
+    // its group read as written (only all-digit groups become a fraction).
+    assert_eq!(
+        tokens("1.\\overline{x}"),
+        vec![num("1"), Tok::LBrace, ident("x"), Tok::RBrace]
+    );
+    assert_eq!(
+        tokens("1.2\\overline{3a}"),
+        vec![num("1.2"), Tok::LBrace, num("3"), ident("a"), Tok::RBrace]
+    );
+}
+
+#[test]
+fn a_repeating_decimal_counts_every_digit_against_the_limit() {
+    // Integer, fixed and repeating digits together: 5 of 5 allowed, 6 refused.
+    let limits = Limits {
+        max_digits: 5,
+        ..Limits::default()
+    };
+    let frac = |p: &str, q: &str| {
+        vec![
+            Tok::Frac,
+            Tok::LBrace,
+            num(p),
+            Tok::RBrace,
+            Tok::LBrace,
+            num(q),
+            Tok::RBrace,
+        ]
+    };
+    assert_eq!(
+        lex_with("12.3\\overline{45}", &limits).unwrap(),
+        frac("12222", "990")
+    );
+    match lex_with("12.3\\overline{456}", &limits) {
+        Err(MathError::Limit(m)) => assert_eq!(m, "number with 6 digits (max 5)"),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn a_radical_takes_a_number_only_when_one_follows() {
+    // `√x2` is √x · 2: a digit after a letter is not the radicand; `√ .5` is √0.5.
+    assert_eq!(tokens("√x2"), vec![Tok::Sqrt, ident("x"), num("2")]);
+    assert_eq!(
+        tokens("√ .5"),
+        vec![Tok::Sqrt, Tok::LBrace, num(".5"), Tok::RBrace]
+    );
+}
