@@ -691,3 +691,33 @@ fn a_radical_takes_a_number_only_when_one_follows() {
         vec![Tok::Sqrt, Tok::LBrace, num(".5"), Tok::RBrace]
     );
 }
+
+#[test]
+fn a_plain_text_mixed_number_is_a_whole_number_and_a_proper_fraction() {
+    // `3 1/2` is 3 + 1/2; a decimal before or inside it, a denominator going on as a decimal,
+    // or a fraction that is not proper leaves two numbers side by side.
+    assert_eq!(
+        tokens("3 1/2"),
+        vec![
+            num("3"),
+            Tok::Frac,
+            Tok::LBrace,
+            num("1"),
+            Tok::RBrace,
+            Tok::LBrace,
+            num("2"),
+            Tok::RBrace
+        ]
+    );
+    for (s, message) in [
+        ("1.5 1/2", "two numbers side by side: `1.5` and `1`"),
+        ("3 1/2.5", "two numbers side by side: `3` and `1`"),
+        ("3 12/25.5", "two numbers side by side: `3` and `12`"),
+        ("3 2/2", "two numbers side by side: `3` and `2`"),
+    ] {
+        match lex_with(s, &Limits::default()) {
+            Err(MathError::Parse(m)) => assert_eq!(m, message, "{s}"),
+            other => panic!("{s}: {other:?}"),
+        }
+    }
+}
