@@ -721,3 +721,13 @@ fn a_plain_text_mixed_number_is_a_whole_number_and_a_proper_fraction() {
         }
     }
 }
+
+#[test]
+fn a_dropped_modulus_bracket_closes_its_depth() {
+    // `(mod 7)` goes whole, bracket included: a number after it is outside any bracket, so
+    // its comma is a thousands separator.
+    assert_eq!(
+        tokens("x (mod 7) + 2,345"),
+        vec![ident("x"), Tok::Plus, num("2345")]
+    );
+}
