@@ -731,3 +731,23 @@ fn a_dropped_modulus_bracket_closes_its_depth() {
         vec![ident("x"), Tok::Plus, num("2345")]
     );
 }
+
+#[test]
+fn a_modulus_goes_with_the_spaces_around_it() {
+    // `\pmod 7`, `\pmod~7` and `(mod 7 )`: the modulus, the spaces or ties before it and the
+    // spaces before the closing bracket all go.
+    assert_eq!(tokens("x \\pmod 7"), vec![ident("x")]);
+    assert_eq!(tokens("x \\pmod~7"), vec![ident("x")]);
+    assert_eq!(
+        tokens("x (mod 7 ) + 1"),
+        vec![ident("x"), Tok::Plus, num("1")]
+    );
+}
+
+#[test]
+fn plus_minus_and_negative_are_signs_in_words() {
+    // "3 plus 4", "5 minus 2", "negative 5" (any case) are the signs they name.
+    assert_eq!(tokens("3 plus 4"), vec![num("3"), Tok::Plus, num("4")]);
+    assert_eq!(tokens("5 Minus 2"), vec![num("5"), Tok::Minus, num("2")]);
+    assert_eq!(tokens("negative 5"), vec![Tok::Minus, num("5")]);
+}
