@@ -454,6 +454,8 @@ fn values_match_by_bfcl_rules() {
     assert!(!value_matches(&json!(1.5), &json!(-1.5), None));
     assert!(value_matches(&json!(null), &json!(null), None));
     assert!(!value_matches(&json!(true), &json!(false), None));
+    assert!(value_matches(&json!(true), &json!(true), None));
+    assert!(value_matches(&json!(false), &json!(false), None));
     assert!(value_matches(&json!([1, "A b"]), &json!([1, "ab"]), None));
     assert!(!value_matches(&json!([1, 2]), &json!([2, 1]), None));
     assert!(!value_matches(&json!([1]), &json!([1, 1]), None));
