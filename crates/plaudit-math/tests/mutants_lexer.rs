@@ -751,3 +751,13 @@ fn plus_minus_and_negative_are_signs_in_words() {
     assert_eq!(tokens("5 Minus 2"), vec![num("5"), Tok::Minus, num("2")]);
     assert_eq!(tokens("negative 5"), vec![Tok::Minus, num("5")]);
 }
+
+#[test]
+fn only_letters_around_a_slash_in_text_are_a_unit() {
+    // `\text{km/h}` is a unit; `\text{m/2}` is mathematics written in text mode, m/2.
+    assert_eq!(tokens("\\text{km/h}"), vec![Tok::Word("km/h".into())]);
+    assert_eq!(
+        tokens("\\text{m/2}"),
+        vec![ident("m"), Tok::Slash, num("2")]
+    );
+}
