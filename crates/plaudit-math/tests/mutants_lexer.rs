@@ -35,6 +35,19 @@ fn num(s: &str) -> Tok {
     Tok::Num(s.into())
 }
 
+/// `\frac{p}{q}`'s tokens.
+fn frac(p: &str, q: &str) -> Vec<Tok> {
+    vec![
+        Tok::Frac,
+        Tok::LBrace,
+        num(p),
+        Tok::RBrace,
+        Tok::LBrace,
+        num(q),
+        Tok::RBrace,
+    ]
+}
+
 fn ident(s: &str) -> Tok {
     Tok::Ident(s.into())
 }
@@ -294,17 +307,6 @@ fn unicode_superscripts_subscripts_and_fractions_expand() {
             )
         )
     );
-    let frac = |p: &str, q: &str| {
-        vec![
-            Tok::Frac,
-            Tok::LBrace,
-            num(p),
-            Tok::RBrace,
-            Tok::LBrace,
-            num(q),
-            Tok::RBrace,
-        ]
-    };
     assert_eq!(tokens("3½"), after(num("3"), frac("1", "2")));
     let fractions = [
         ("⅓", "1", "3"),
@@ -661,17 +663,6 @@ fn a_repeating_decimal_counts_every_digit_against_the_limit() {
         max_digits: 5,
         ..Limits::default()
     };
-    let frac = |p: &str, q: &str| {
-        vec![
-            Tok::Frac,
-            Tok::LBrace,
-            num(p),
-            Tok::RBrace,
-            Tok::LBrace,
-            num(q),
-            Tok::RBrace,
-        ]
-    };
     assert_eq!(
         lex_with("12.3\\overline{45}", &limits).unwrap(),
         frac("12222", "990")
@@ -696,19 +687,7 @@ fn a_radical_takes_a_number_only_when_one_follows() {
 fn a_plain_text_mixed_number_is_a_whole_number_and_a_proper_fraction() {
     // `3 1/2` is 3 + 1/2; a decimal before or inside it, a denominator going on as a decimal,
     // or a fraction that is not proper leaves two numbers side by side.
-    assert_eq!(
-        tokens("3 1/2"),
-        vec![
-            num("3"),
-            Tok::Frac,
-            Tok::LBrace,
-            num("1"),
-            Tok::RBrace,
-            Tok::LBrace,
-            num("2"),
-            Tok::RBrace
-        ]
-    );
+    assert_eq!(tokens("3 1/2"), [vec![num("3")], frac("1", "2")].concat());
     for (s, message) in [
         ("1.5 1/2", "two numbers side by side: `1.5` and `1`"),
         ("3 1/2.5", "two numbers side by side: `3` and `1`"),
