@@ -10,6 +10,8 @@
 #   bash scripts/mutants.sh plaudit-math -- --file crates/plaudit-math/src/eval.rs
 #   bash scripts/mutants.sh plaudit-sql -- --in-place   # in a private clone only: mutates the tree
 #   REWARD_FAMILY=length bash scripts/mutants.sh plaudit-rewards -- --in-place   # one family
+#   REWARD_FAMILY=verifiers REWARD_NAMES='gui_point_in_box|gui_iou|gui_gaussian_point|gui_gaussian_coverage|tool_call_match|toolrl_reward|tool_checklist' \
+#     bash scripts/mutants.sh plaudit-rewards -- --in-place   # a folder of checks the rewards call
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -66,12 +68,18 @@ for c in "${crates[@]}"; do
   first=()
   if [ "$c" = plaudit-rewards ] && [ -n "${REWARD_FAMILY:-}" ]; then
     dir=crates/plaudit-rewards
-    names=$(sed -n '/rewards!/,/^[)}]/p' "$dir/src/$REWARD_FAMILY/mod.rs" | grep -o '[a-z0-9_]\+' | grep -vx 'crate\|rewards' | paste -sd'|')
-    family=(--file "$dir/src/$REWARD_FAMILY/*.rs")
+    # The family's rewards: the names in the `rewards!` lists of its folder (subfolders too). A
+    # folder with none (`verifiers`: checks the tool and gui rewards call) names the rewards
+    # whose tests see it in REWARD_NAMES (`REWARD_NAMES='tool_call_match|toolrl_reward'`).
+    names=${REWARD_NAMES:-$(find "$dir/src/$REWARD_FAMILY" -name mod.rs -exec sed -n '/rewards!/,/^[)}]/p' {} + \
+      | { grep -o '[a-z0-9_]\+' || true; } | { grep -vx 'crate\|rewards' || true; } | paste -sd'|')}
+    family=(--file "$dir/src/$REWARD_FAMILY/**/*.rs")
     first=(--cargo-arg=--lib --cargo-arg=--test=catalogue --cargo-arg=--test=properties)
     for f in "$dir"/tests/*.rs; do
       t=$(basename "$f" .rs)
-      if [ "$t" != catalogue ] && [ "$t" != properties ] && grep -qwE "$names" "$f"; then
+      if [ "$t" = catalogue ] || [ "$t" = properties ]; then continue; fi
+      # The family's own mutants_<family>.rs, and every test file naming one of its rewards.
+      if [ "$t" = "mutants_$REWARD_FAMILY" ] || { [ -n "$names" ] && grep -qwE "$names" "$f"; }; then
         first+=(--cargo-arg=--test="$t")
       fi
     done
