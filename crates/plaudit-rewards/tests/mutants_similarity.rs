@@ -255,3 +255,79 @@ fn chrf_uses_the_first_best_reference() {
     let (_, d) = chrf(json!({}), "ab", json!(["abc", "abc"]));
     assert_eq!(d["reference_index"], json!(0));
 }
+
+// ---- rouge_l ----
+
+/// Responses sharing no word with the reference score 0 in every measure, not 0/0.
+#[test]
+fn rouge_l_without_a_common_word_is_zero() {
+    for measure in ["f", "precision", "recall"] {
+        let (v, d) = score(
+            "rouge_l",
+            json!({ "measure": measure }),
+            "a b",
+            json!("c d"),
+        );
+        assert_eq!(v, 0.0, "{measure}");
+        assert_eq!(
+            (d["precision"].clone(), d["recall"].clone(), d["f"].clone()),
+            (json!(0.0), json!(0.0), json!(0.0))
+        );
+    }
+}
+
+/// On equal F the first reference is kept, and its measure returned: "a b" against "a"
+/// (P = 1/2, R = 1) and "a b x y" (P = 1, R = 1/2) both have F = 2/3; precision is the first's.
+#[test]
+fn rouge_l_keeps_the_first_of_equally_good_references() {
+    let refs = json!(["a", "a b x y"]);
+    let (v, d) = score(
+        "rouge_l",
+        json!({"measure": "precision"}),
+        "a b",
+        refs.clone(),
+    );
+    assert_eq!(v, 0.5);
+    assert_eq!(d["reference_index"], json!(0));
+    let (v, _) = score("rouge_l", json!({"measure": "recall"}), "a b", refs.clone());
+    assert_eq!(v, 1.0);
+    close(score("rouge_l", json!({}), "a b", refs).0, 2.0 / 3.0);
+}
+
+// ---- edit_similarity ----
+
+/// On equal similarity the first reference is kept with its distance: "ab" against "a"
+/// (1 − 1/2) and "abcd" (1 − 2/4).
+#[test]
+fn edit_similarity_keeps_the_first_of_equally_good_references() {
+    let (v, d) = score("edit_similarity", json!({}), "ab", json!(["a", "abcd"]));
+    assert_eq!(v, 0.5);
+    assert_eq!(d, json!({"distance": 1, "reference_index": 0}));
+}
+
+// ---- protocol_match ----
+
+/// A word repeated in a step counts only as often as the other step has it: "mix mix" against
+/// "mix buffer" share one word (P = R = 1/2, F1 = 1/2, just at `min_similarity`), so the one
+/// step matches with fidelity 1/2: (1 + 1 + 1/2) / 3.
+#[test]
+fn protocol_match_clips_repeated_words() {
+    let o = one(
+        "protocol_match",
+        json!({}),
+        json!({"response": "1. mix mix", "reference": {"steps": ["mix buffer"]}}),
+    );
+    close(value(&o), 2.5 / 3.0);
+    assert_eq!(details(&o)["matched"], json!([[0, 0, 0.5]]));
+}
+
+// ---- bmas ----
+
+/// Each of `field` and `reference_field` must name a key: either one empty is refused.
+#[test]
+fn bmas_refuses_either_field_empty() {
+    for params in [json!({"field": ""}), json!({"reference_field": ""})] {
+        let e = build_error("bmas", params.clone());
+        assert!(e.contains("must name `meta` keys"), "{params}: {e}");
+    }
+}
