@@ -12,6 +12,7 @@
 #   REWARD_FAMILY=length bash scripts/mutants.sh plaudit-rewards -- --in-place   # one family
 #   REWARD_FAMILY=verifiers REWARD_NAMES='gui_point_in_box|gui_iou|gui_gaussian_point|gui_gaussian_coverage|tool_call_match|toolrl_reward|tool_checklist' \
 #     bash scripts/mutants.sh plaudit-rewards -- --in-place   # a folder of checks the rewards call
+#   REWARD_FAMILY=shared REWARD_FILES='util.rs' bash scripts/mutants.sh plaudit-rewards -- --in-place   # top-level files
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -71,9 +72,21 @@ for c in "${crates[@]}"; do
     # The family's rewards: the names in the `rewards!` lists of its folder (subfolders too). A
     # folder with none (`verifiers`: checks the tool and gui rewards call) names the rewards
     # whose tests see it in REWARD_NAMES (`REWARD_NAMES='tool_call_match|toolrl_reward'`).
-    names=${REWARD_NAMES:-$(find "$dir/src/$REWARD_FAMILY" -name mod.rs -exec sed -n '/rewards!/,/^[)}]/p' {} + \
-      | { grep -o '[a-z0-9_]\+' || true; } | { grep -vx 'crate\|rewards' || true; } | paste -sd'|')}
-    family=(--file "$dir/src/$REWARD_FAMILY/**/*.rs")
+    if [ "$REWARD_FAMILY" = shared ]; then
+      # The crate's top-level files (util.rs, judges.rs, embeddings.rs, …), which every family
+      # uses: a first pass against the unit tests, catalogue, properties and mutants_shared.rs
+      # (plus the test files naming a reward in REWARD_NAMES, if set), then the survivors
+      # against every test. One at a time: REWARD_FILES='util.rs judges.rs'.
+      names=${REWARD_NAMES:-}
+      family=()
+      for f in ${REWARD_FILES:-$(cd "$dir/src" && ls ./*.rs | sed 's|^\./||')}; do
+        family+=(--file "$dir/src/$f")
+      done
+    else
+      names=${REWARD_NAMES:-$(find "$dir/src/$REWARD_FAMILY" -name mod.rs -exec sed -n '/rewards!/,/^[)}]/p' {} + \
+        | { grep -o '[a-z0-9_]\+' || true; } | { grep -vx 'crate\|rewards' || true; } | paste -sd'|')}
+      family=(--file "$dir/src/$REWARD_FAMILY/**/*.rs")
+    fi
     first=(--cargo-arg=--lib --cargo-arg=--test=catalogue --cargo-arg=--test=properties)
     for f in "$dir"/tests/*.rs; do
       t=$(basename "$f" .rs)

@@ -33,3 +33,36 @@ pub(crate) fn correctness(members: &[Member], index: usize, threshold: f64) -> V
 pub(crate) fn missing(name: &str) -> Failure {
     Failure::error(format!("input component `{name}` has no value"))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use plaudit_core::Sample;
+    use serde_json::json;
+
+    // Correct at or above the threshold, not below; `None` where the component failed.
+    #[test]
+    fn correctness_at_the_threshold() {
+        let s = Sample::from_value(json!({"response": ""})).unwrap();
+        let rows = [
+            vec![Some(0.5)],
+            vec![Some(0.49)],
+            vec![None],
+            vec![Some(0.51)],
+        ];
+        let members: Vec<Member> = rows
+            .iter()
+            .map(|v| Member {
+                sample: &s,
+                values: v,
+            })
+            .collect();
+        assert_eq!(
+            correctness(&members, 0, 0.5),
+            vec![Some(true), Some(false), None, Some(true)]
+        );
+        let m = missing("correct");
+        assert_eq!(m.status, plaudit_core::Status::Error);
+        assert_eq!(m.message, "input component `correct` has no value");
+    }
+}

@@ -420,6 +420,138 @@ mod tests {
         assert!(matches!(fenced("no tags"), std::borrow::Cow::Borrowed(_)));
     }
 
+    // The first n characters, with `…` only when cut (characters, not bytes).
+    #[test]
+    fn excerpts_cut_at_characters() {
+        assert_eq!(excerpt("héllo", 2), "hé…");
+        assert_eq!(excerpt("hé", 2), "hé");
+        assert_eq!(excerpt("abc", 0), "…");
+        assert_eq!(excerpt("", 0), "");
+    }
+
+    // Whole numbers without `.0` (negative zero as 0), others as Rust writes them, and whole
+    // numbers past 1e15 not through an integer (which saturates past 2^63).
+    #[test]
+    fn numbers_as_templates_write_them() {
+        assert_eq!(number(3.0), "3");
+        assert_eq!(number(-2.0), "-2");
+        assert_eq!(number(-0.0), "0");
+        assert_eq!(number(2.5), "2.5");
+        assert_eq!(number(-0.25), "-0.25");
+        assert_eq!(number(1e19), "10000000000000000000");
+    }
+
+    // The system message only when given, before the user's.
+    #[test]
+    fn messages_of_a_call() {
+        assert_eq!(messages("", "u".into()), vec![Message::user("u")]);
+        assert_eq!(
+            messages("s", "u".into()),
+            vec![Message::system("s"), Message::user("u")]
+        );
+    }
+
+    // No deadline: a day away.
+    #[test]
+    fn no_deadline_is_a_day_away() {
+        let before = Instant::now();
+        let at = instant(&Deadline::none());
+        assert!(at >= before + Duration::from_secs(86_400));
+        assert!(at <= Instant::now() + Duration::from_secs(86_400));
+    }
+
+    fn reply(source: ReplySource, attempts: u32, cost: Option<f64>) -> Reply {
+        Reply {
+            text: String::new(),
+            refusal: None,
+            finish_reason: None,
+            usage: Some(plaudit_judge::client::Usage {
+                prompt_tokens: 10,
+                completion_tokens: 3,
+            }),
+            attempts,
+            source,
+            cost_usd: cost,
+        }
+    }
+
+    // The accounting: calls, attempts, replies not from a request of their own, tokens, cost
+    // only once priced, waits summed, a concurrent log merged in; latency in ms to the µs.
+    #[test]
+    fn the_call_log_adds_up() {
+        let mut a = CallLog::default();
+        a.add(&reply(ReplySource::Call, 2, None));
+        a.add(&reply(ReplySource::Cache, 0, None));
+        a.waited(Duration::from_nanos(1_234_567));
+        assert_eq!(
+            a.details(json!({"k": 1})),
+            json!({"k": 1, "calls": 2, "attempts": 2, "cached": 1,
+                   "usage": {"prompt_tokens": 20, "completion_tokens": 6}, "latency_ms": 1.235})
+        );
+        let mut b = CallLog::default();
+        b.add(&reply(ReplySource::Coalesced, 0, Some(0.5)));
+        b.add_json(&JsonReply {
+            body: json!({}),
+            usage: None,
+            attempts: 3,
+            cost_usd: Some(0.25),
+        });
+        b.failed(&CallError::Timeout { attempts: 4 });
+        b.waited(Duration::from_millis(2));
+        a.merge(&b);
+        assert_eq!(
+            a.details(json!({})),
+            json!({"calls": 5, "attempts": 9, "cached": 2,
+                   "usage": {"prompt_tokens": 30, "completion_tokens": 9},
+                   "cost_usd": 0.75, "latency_ms": 3.235})
+        );
+        let mut c = CallLog::default();
+        c.merge(&a);
+        assert_eq!(c.details(json!({})), a.details(json!({})));
+    }
+
+    fn judge_ref() -> JudgeRef {
+        JudgeRef {
+            name: "grader".into(),
+            config: serde_json::from_value(json!({"base_url": "http://h/v1", "model": "m"}))
+                .unwrap(),
+        }
+    }
+
+    // A call with no reply: `timeout` for the deadline, `error` otherwise, the kind and the
+    // accounting in the details.
+    #[test]
+    fn call_failures_keep_their_kind() {
+        let mut log = CallLog::default();
+        log.failed(&CallError::Timeout { attempts: 1 });
+        let f = judge_ref().call_failure(CallError::Timeout { attempts: 1 }, &log);
+        assert_eq!(f.status, plaudit_core::Status::Timeout);
+        assert!(f.message.starts_with("judge `grader`: "), "{}", f.message);
+        let d = f.details.unwrap();
+        assert_eq!(d["judge_error"], json!("timeout"));
+        assert_eq!(d["calls"], json!(1));
+        let e = CallError::Connection {
+            message: "refused".into(),
+            attempts: 2,
+        };
+        let f = judge_ref().call_failure(e, &CallLog::default());
+        assert_eq!(f.status, plaudit_core::Status::Error);
+        assert_eq!(f.details.unwrap()["judge_error"], json!("connection"));
+    }
+
+    // A reply with no verdict: an error naming the judge, the kind and the reply's start.
+    #[test]
+    fn verdict_failures_carry_the_reply() {
+        let reply = "x".repeat(401);
+        let f = judge_ref().verdict_failure(VerdictError::EmptyReply, &reply, &CallLog::default());
+        assert_eq!(f.status, plaudit_core::Status::Error);
+        assert!(f.message.starts_with("judge `grader`: "), "{}", f.message);
+        let d = f.details.unwrap();
+        assert_eq!(d["judge_error"], json!(VerdictError::EmptyReply.kind()));
+        assert_eq!(d["reply"], json!(format!("{}…", "x".repeat(400))));
+        assert_eq!(d["calls"], json!(0));
+    }
+
     #[test]
     fn an_entry_is_checked_and_resolved() {
         let ok = check(

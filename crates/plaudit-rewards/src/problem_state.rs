@@ -116,5 +116,31 @@ mod tests {
             KeyBy::Prompt.key(&bare, "r").unwrap_err().message,
             "sample has no `prompt`, and r keys problems by prompt (send the prompt, or set key: group)"
         );
+        let e = KeyBy::Group.key(&bare, "r").unwrap_err();
+        assert_eq!(e.status, plaudit_core::Status::InvalidInput);
+        assert_eq!(
+            e.message,
+            "sample has no `group`, and r keys problems by group (key: group)"
+        );
+        assert_eq!(KeyBy::Global.key(&bare, "r").unwrap(), "*");
+        assert_eq!(KeyBy::parse("group"), KeyBy::Group);
+        assert_eq!(KeyBy::parse("global"), KeyBy::Global);
+        assert_eq!(KeyBy::parse("prompt"), KeyBy::Prompt);
+    }
+
+    // A stored field: a non-negative number (zero included), else nothing; `updates` 0 when absent.
+    #[test]
+    fn stored_fields_and_updates() {
+        let e = json!({"m": 2.5, "z": 0, "neg": -1.0, "s": "2", "updates": 3});
+        assert_eq!(stored(Some(&e), "m"), Some(2.5));
+        assert_eq!(stored(Some(&e), "z"), Some(0.0));
+        assert_eq!(stored(Some(&e), "neg"), None);
+        assert_eq!(stored(Some(&e), "s"), None);
+        assert_eq!(stored(Some(&e), "x"), None);
+        assert_eq!(stored(None, "m"), None);
+        assert_eq!(updates(Some(&e)), 3);
+        assert_eq!(updates(Some(&json!({"updates": 1}))), 1);
+        assert_eq!(updates(Some(&json!({}))), 0);
+        assert_eq!(updates(None), 0);
     }
 }
