@@ -228,6 +228,20 @@ fn chrf_an_order_without_matches_is_not_nan() {
     close(chrf(json!({}), "ab", json!("ba")).0, 0.5);
 }
 
+/// With `eps_smoothing` an order the hypothesis has no n-gram of gets P = ε and R = 0, so F = 0
+/// (not ε, as an order with n-grams on both sides and no match gets): "a" against "bc" with
+/// `char_order: 2` is (ε + 0) / 2 = 5e-17 (sacrebleu's `_compute_f_score`), twice that if the
+/// missing order's P were 0/0.
+#[test]
+fn chrf_eps_smoothing_gives_an_order_missing_from_the_hypothesis_zero() {
+    let (v, _) = chrf(
+        json!({"eps_smoothing": true, "char_order": 2}),
+        "a",
+        json!("bc"),
+    );
+    assert!((v / 5e-17 - 1.0).abs() < 1e-9, "got {v}");
+}
+
 /// chrF++ words split one trailing mark off: "ab, cd" has words ab , cd (P = 2/3, R = 1 against
 /// ab cd) and characters a b , c d (P = 4/5, R = 1): P = 11/15, R = 1, chrF = 55/59.
 #[test]
