@@ -105,6 +105,23 @@ fn rm_ensemble_penalties_scale_with_lambda_and_the_spread() {
     assert_eq!(details(&o)["std"], json!(2.0));
 }
 
+/// The median of five scores is the third smallest (5, 1, 4, 2, 3 give 3), of six the mean of
+/// the third and fourth (3.5): sizes past the examples' 3 and 4, where `n % 2` and `n / 2` differ.
+#[test]
+fn rm_ensemble_median_of_five_and_six_scores() {
+    for (xs, want) in [
+        (json!([5.0, 1.0, 4.0, 2.0, 3.0]), 3.0),
+        (json!([6.0, 1.0, 5.0, 2.0, 4.0, 3.0]), 3.5),
+    ] {
+        let o = one(
+            "rm_ensemble",
+            json!({"aggregate": "median"}),
+            json!({"response": "…", "scores": {"rm": xs}}),
+        );
+        assert_eq!(value(&o), want, "{xs}");
+    }
+}
+
 /// The details name a single score by its key and the scores of a list by key and index.
 #[test]
 fn rm_ensemble_details_name_list_members_by_index() {
