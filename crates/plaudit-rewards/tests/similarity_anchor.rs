@@ -42,7 +42,8 @@ fn check(reward_name: &str, fixture: &str) {
             Ok(s) => {
                 let diff = (s.value - want).abs();
                 max_diff = max_diff.max(diff);
-                if diff > TOLERANCE {
+                // A NaN value differs from every anchor (`NaN > TOLERANCE` is false).
+                if diff.is_nan() || diff > TOLERANCE {
                     failures.push(format!(
                         "line {}: got {}, anchor {want}: {line}",
                         line_no + 1,
