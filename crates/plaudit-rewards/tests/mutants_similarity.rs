@@ -345,3 +345,28 @@ fn bmas_refuses_either_field_empty() {
         assert!(e.contains("must name `meta` keys"), "{params}: {e}");
     }
 }
+
+/// `map: unit` is (1 + cos) / 2 at cosines the examples (−1) leave open: orthogonal embeddings
+/// give 0.5 exactly, a cosine of 0.6 gives 0.8 (to rounding).
+#[test]
+fn embedding_similarity_unit_map_halves_one_plus_the_cosine() {
+    for (b, want) in [(json!([0.0, 2.0]), 0.5), (json!([0.6, 0.8]), 0.8)] {
+        let o = one(
+            "embedding_similarity",
+            json!({"map": "unit"}),
+            json!({"response": "…", "meta": {"text_embedding": [1.0, 0.0], "visual_embedding": b}}),
+        );
+        close(value(&o), want);
+    }
+}
+
+/// Either key empty is refused, not only both.
+#[test]
+fn embedding_similarity_refuses_either_empty_key() {
+    for params in [json!({"field": ""}), json!({"other": ""})] {
+        assert_eq!(
+            build_error("embedding_similarity", params),
+            "`field` and `other` must name `meta` keys"
+        );
+    }
+}
