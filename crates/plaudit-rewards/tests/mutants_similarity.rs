@@ -370,3 +370,21 @@ fn embedding_similarity_refuses_either_empty_key() {
         );
     }
 }
+
+/// Each pair of a group of three is scored with its own similarity (the cache is keyed by the
+/// pair, not by its larger member): jaccard on "x y", "x z", "x y" gives the pairs 1/3, 1, 1/3 and
+/// the members (1/3 + 1)/2, (1/3 + 1/3)/2, (1 + 1/3)/2.
+#[test]
+fn group_similarity_scores_each_pair_of_three_with_its_own_similarity() {
+    let rows = ["x y", "x z", "x y"]
+        .iter()
+        .map(|r| (json!({"group": "g", "response": r}), vec![]))
+        .collect();
+    let got = common::group_with(
+        "group_similarity",
+        json!({"measure": "jaccard", "extract": "none"}),
+        &[],
+        rows,
+    );
+    common::assert_values(&got, &[2.0 / 3.0, 1.0 / 3.0, 2.0 / 3.0], 1e-12);
+}
