@@ -382,3 +382,25 @@ fn embedding_diversity_of_nearly_orthogonal_embeddings_uses_the_exact_eigenvalue
     let got = common::details(&out[0])["vendi"].as_f64().unwrap();
     assert!((got - vs).abs() < 1e-12, "{got} vs {vs}");
 }
+
+/// Two embeddings with a cosine of 0.6 and a third whose cosine with them is 1e-160 and 6e-161:
+/// after the first rotation the third's entries are about 1e-161 against diagonal entries 0.2
+/// apart, so θ = (a_qq − a_pp) / 2a_pq is about 1e160 and the rotation takes the branch for a
+/// huge θ (t = 1/2θ, as θ² would overflow). K/3's eigenvalues are those of the pair and 1/3:
+/// 1.6/3, 0.4/3, 1/3, VS = 2.638249908763712; without the third the pair's 0.8, 0.2.
+#[test]
+fn embedding_diversity_of_a_vanishing_cosine_takes_the_small_rotation() {
+    // Pins: `t = 0.5 / theta` for |θ| > 1e150 (with `0.5 * theta`, t² overflows, c = s = 0 and
+    // the rotation wipes two rows).
+    let e: [[f64; 3]; 3] = [[1.0, 0.0, 0.0], [0.6, 0.8, 0.0], [1e-160, 0.0, 1.0]];
+    let rows = e
+        .iter()
+        .map(|v| (json!({"response": "r", "meta": {"embedding": v}}), vec![]))
+        .collect();
+    let out = common::group_with("embedding_diversity", json!({}), &[], rows);
+    let vs = 2.638249908763712;
+    let pair = (-(0.8f64 * 0.8f64.ln() + 0.2 * 0.2f64.ln())).exp();
+    common::assert_values(&out, &[vs - 2.0, vs - 2.0, vs - pair], 1e-12);
+    let got = common::details(&out[0])["vendi"].as_f64().unwrap();
+    assert!((got - vs).abs() < 1e-12, "{got} vs {vs}");
+}

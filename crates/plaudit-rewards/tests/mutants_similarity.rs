@@ -388,3 +388,29 @@ fn group_similarity_scores_each_pair_of_three_with_its_own_similarity() {
     );
     common::assert_values(&got, &[2.0 / 3.0, 1.0 / 3.0, 2.0 / 3.0], 1e-12);
 }
+
+// ---- meteor ----
+
+/// "a b x c d y e f" against "a b c d e f": 6 of 8 words aligned in 3 chunks (a b, c d, e f), so
+/// the details hold P = 6/8, R = 1, 6 matches and 3 chunks; against two equal references the
+/// first is kept, and a strictly better later one wins.
+#[test]
+fn meteor_details_and_the_first_of_equally_good_references() {
+    let (v, d) = score(
+        "meteor",
+        json!({}),
+        "a b x c d y e f",
+        json!(["a b c d e f", "a b c d e f"]),
+    );
+    let fmean = 0.75 / (0.9 * 0.75 + 0.1);
+    close(v, (1.0 - 0.5 * 0.125) * fmean);
+    close(d["precision"].as_f64().unwrap(), 0.75);
+    close(d["recall"].as_f64().unwrap(), 1.0);
+    assert_eq!(
+        (d["matches"].clone(), d["chunks"].clone()),
+        (json!(6), json!(3))
+    );
+    assert_eq!(d["reference_index"], json!(0));
+    let (_, d) = score("meteor", json!({}), "a b", json!(["x y", "a b"]));
+    assert_eq!(d["reference_index"], json!(1));
+}

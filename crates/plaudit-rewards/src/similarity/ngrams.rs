@@ -214,4 +214,32 @@ mod tests {
             hash(|h| h.write(b"abcdefgh2"))
         );
     }
+
+    // The final mix avalanches: flipping any one bit of a word changes about half of the hash's
+    // 64 bits (between 24 and 40 on average over 256 fixed words, for each of the 64 bit
+    // positions; the code gives 28.8 to 36.2). The multiply alone carries a change only to the
+    // bits above it: a mix that shifts the wrong way or ors instead of xoring leaves some input
+    // bits reaching 2 to 19 of them, and their n-grams crowded into few buckets.
+    #[test]
+    fn flipping_one_bit_of_a_word_changes_about_half_of_the_hash() {
+        let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+        let words: Vec<u64> = (0..256)
+            .map(|_| {
+                x = x
+                    .wrapping_mul(6_364_136_223_846_793_005)
+                    .wrapping_add(1_442_695_040_888_963_407);
+                x
+            })
+            .collect();
+        for bit in 0..64 {
+            let flipped: u32 = words
+                .iter()
+                .map(|&w| {
+                    (hash(|h| h.write_u64(w)) ^ hash(|h| h.write_u64(w ^ (1 << bit)))).count_ones()
+                })
+                .sum();
+            let mean = f64::from(flipped) / 256.0;
+            assert!((24.0..=40.0).contains(&mean), "bit {bit}: {mean}");
+        }
+    }
 }

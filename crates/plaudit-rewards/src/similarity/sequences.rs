@@ -104,6 +104,18 @@ mod tests {
         assert_eq!(lev("aaaa", "aa"), 2);
     }
 
+    /// Rows of more than 65,536 cells check the deadline at every row: with one already passed,
+    /// the first row stops the work (a check every 65,536 rows would let 70,001 rows of 70,000
+    /// cells run to the end).
+    #[test]
+    fn long_rows_check_the_deadline_at_the_first_row() {
+        let d = Deadline::after(std::time::Duration::from_millis(0));
+        let a: Vec<u32> = (0..70_001).collect();
+        let b: Vec<u32> = (100_000..170_000).collect();
+        assert!(lcs_len(&a, &b, &d).is_err());
+        assert!(levenshtein(&a, &b, &d).is_err());
+    }
+
     #[test]
     fn dp_stops_at_the_deadline() {
         let d = Deadline::after(std::time::Duration::from_millis(0));
