@@ -129,3 +129,16 @@ fn a_response_spelling_out_json_fields_stays_the_response() {
         assert_eq!(Ok(s), value_path(&line));
     }
 }
+
+/// JSON forbids a raw control character inside a string: a line with one, two or three of them
+/// (tabs, a carriage return, U+0001, U+001F) is refused as the parser refuses it, whatever their
+/// count (the flat reader's check must not let an even number cancel out).
+#[test]
+fn raw_control_characters_in_a_string_refuse_the_line() {
+    for raw in ["a\tb", "a\t\tb", "\t\r\u{1}", "x\u{1f}y\u{1f}"] {
+        let line = format!("{{\"response\": \"{raw}\", \"reference\": \"4\"}}");
+        let got = Sample::from_json_str(&line);
+        assert!(got.is_err(), "{line:?} read as {got:?}");
+        assert_eq!(got, value_path(&line), "{line:?}");
+    }
+}
