@@ -219,19 +219,20 @@ fn f1(matched: usize, n_pred: usize, n_gold: usize) -> f64 {
 }
 
 /// Row F1: rows matched as a multiset (columns aligned to gold's when a permutation of pred's
-/// columns holds the same values: the alignment matching the most rows), precision over pred's
-/// rows, recall over gold's.
+/// columns holds the same values: the alignment matching the most rows, among those the search's
+/// budget reaches), precision over pred's rows, recall over gold's.
 pub fn row_f1(gold: &[Vec<Cell>], gold_cols: usize, pred: &[Vec<Cell>], pred_cols: usize) -> f64 {
     let g = keys(gold);
     let p = keys(pred);
     let mut matched = matched_rows(&g, &p);
     if gold_cols == pred_cols && gold_cols > 1 && matched < g.len() {
-        // The first alignment by value multisets, then (if it does not pair every row) one
-        // under which the rows agree, if any.
+        // Every alignment by value multisets, until one pairs every row or the budget ends;
+        // then, if none did, the pruned search for one under which the rows agree (which the
+        // budget may not have reached the first way).
         let best = |perm: &[usize]| matched_rows(&g, &permute(&p, perm));
         alignments(&g, &p, gold_cols, false, |perm| {
             matched = matched.max(best(perm));
-            true
+            matched == g.len()
         });
         if matched < g.len() {
             alignments(&g, &p, gold_cols, true, |perm| {

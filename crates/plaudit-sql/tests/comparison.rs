@@ -147,4 +147,92 @@ fn many_tied_columns_are_searched_within_a_bound() {
         .map(|r| (0..12).map(|c| Cell::Int(i64::from(c < 7) ^ r)).collect())
         .collect();
     assert!(!results_match(&gold, 12, &unpairable, 12, false, true));
+    assert_eq!(row_f1(&gold, 12, &unpairable, 12), 0.0);
+    // Sixteen columns, 9 and 7 of each pattern against gold's 8 and 8: every partial alignment
+    // alternating the two agrees up to 14 columns, about 1.8e9 of them, which the search's
+    // budget cuts short (without it this would not return).
+    let alternating = |cols: usize| -> Vec<Vec<Cell>> {
+        (0..2)
+            .map(|r| {
+                (0..cols)
+                    .map(|c| Cell::Int(i64::from((r + c) % 2 == 0)))
+                    .collect()
+            })
+            .collect()
+    };
+    let unpairable: Vec<Vec<Cell>> = (0..2)
+        .map(|r| (0..16).map(|c| Cell::Int(i64::from(c < 9) ^ r)).collect())
+        .collect();
+    assert!(!results_match(
+        &alternating(16),
+        16,
+        &unpairable,
+        16,
+        false,
+        true
+    ));
+    assert_eq!(row_f1(&alternating(16), 16, &unpairable, 16), 0.0);
+}
+
+#[test]
+fn row_f1_takes_the_alignment_matching_the_most_rows() {
+    // Gold's last two columns and pred's first and third hold the same values ({1, 1, 2}), so
+    // two alignments hold gold's column multisets: pred's columns 3, 1, 2, 0 pair no row with
+    // gold's, 3, 1, 0, 2 pair one ([1, 1, 1, 2]); no alignment pairs all three. Row F1 takes the
+    // second: precision and recall 1/3 (the first alignment alone gave 0).
+    let gold = t(&[&[2, 3, 1, 1], &[3, 1, 2, 1], &[1, 1, 1, 2]]);
+    let pred = t(&[&[1, 1, 2, 1], &[1, 1, 1, 3], &[2, 3, 1, 2]]);
+    let third = 1.0 / 3.0;
+    assert_eq!(
+        row_f1(&gold, 4, &pred, 4),
+        2.0 * third * third / (2.0 * third)
+    );
+    assert!(!results_match(&gold, 4, &pred, 4, false, true));
+}
+
+#[test]
+fn rows_in_another_order_do_not_match_an_ordered_result_whatever_the_columns() {
+    // Pred's columns swapped and its rows reversed: with column order free the rows agree as a
+    // multiset, but an ordered comparison (ORDER BY in gold) needs them in gold's order.
+    let gold = t(&[&[1, 2], &[3, 4]]);
+    let pred = t(&[&[4, 3], &[2, 1]]);
+    assert!(results_match(&gold, 2, &pred, 2, false, true));
+    assert!(!results_match(&gold, 2, &pred, 2, true, true));
+    assert!(results_match(
+        &gold,
+        2,
+        &t(&[&[2, 1], &[4, 3]]),
+        2,
+        true,
+        true
+    ));
+}
+
+#[test]
+fn row_f1_finds_a_pairing_past_the_first_search_budget() {
+    // Twelve columns: gold's rows are 1 at the even columns, 1 at the odd ones, and 1 at the
+    // first two only; pred is gold with columns 2 and 3 swapped. Every column but the first two
+    // holds {0, 0, 1}, so the search over alignments by value multisets starts with pred's
+    // columns 0, 1, 2 in place and spends its budget among the 9! alignments below them, none
+    // pairing more than the third row. The pruned search for an alignment under which the rows
+    // agree then finds the swap: row F1 1, not 1/3.
+    let gold: Vec<Vec<Cell>> = (0..3)
+        .map(|r| {
+            (0..12)
+                .map(|c: usize| {
+                    Cell::Int(i64::from(match r {
+                        0 => c % 2 == 0,
+                        1 => c % 2 == 1,
+                        _ => c < 2,
+                    }))
+                })
+                .collect()
+        })
+        .collect();
+    let mut pred = gold.clone();
+    for row in &mut pred {
+        row.swap(2, 3);
+    }
+    assert_eq!(row_f1(&gold, 12, &pred, 12), 1.0);
+    assert!(results_match(&gold, 12, &pred, 12, false, true));
 }
