@@ -221,8 +221,8 @@ fn row_f1_finds_a_pairing_past_the_first_search_budget() {
             (0..12)
                 .map(|c: usize| {
                     Cell::Int(i64::from(match r {
-                        0 => c % 2 == 0,
-                        1 => c % 2 == 1,
+                        0 => c.is_multiple_of(2),
+                        1 => !c.is_multiple_of(2),
                         _ => c < 2,
                     }))
                 })
