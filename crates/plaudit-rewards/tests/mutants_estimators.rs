@@ -342,6 +342,13 @@ fn embedding_diversity_scores_a_group_as_large_as_max_group() {
     }
 }
 
+/// A group of members whose `meta.embedding` are the rows of `e`.
+fn embedded_rows(e: &[[f64; 3]]) -> Vec<(Value, Vec<Option<f64>>)> {
+    e.iter()
+        .map(|v| (json!({"response": "r", "meta": {"embedding": v}}), vec![]))
+        .collect()
+}
+
 /// Three embeddings each nearly orthogonal to the next (cosines a and b about 1e-3) and
 /// orthogonal to the one after: K = [[1, a, 0], [a, 1, b], [0, b, 1]], whose eigenvalues are 1 and
 /// 1 ± √(a² + b²) (each rollout's leave-one-out pair: 1 ± b, the identity, 1 ± a). Here K/n has
@@ -352,10 +359,7 @@ fn embedding_diversity_scores_a_group_as_large_as_max_group() {
 fn embedding_diversity_of_nearly_orthogonal_embeddings_uses_the_exact_eigenvalues() {
     // Pins: each rotation's angle (θ = (a_qq − a_pp) / 2a_pq) zeroes the entry it rotates.
     let e: [[f64; 3]; 3] = [[1.0, 0.0, 0.0], [1e-3, 1.0, 0.0], [0.0, 1e-3, 1.0]];
-    let rows = e
-        .iter()
-        .map(|v| (json!({"response": "r", "meta": {"embedding": v}}), vec![]))
-        .collect();
+    let rows = embedded_rows(&e);
     let out = common::group_with("embedding_diversity", json!({}), &[], rows);
     let unit = |v: &[f64; 3]| {
         let n = v.iter().map(|x| x * x).sum::<f64>().sqrt();
@@ -393,10 +397,7 @@ fn embedding_diversity_of_a_vanishing_cosine_takes_the_small_rotation() {
     // Pins: `t = 0.5 / theta` for |θ| > 1e150 (with `0.5 * theta`, t² overflows, c = s = 0 and
     // the rotation wipes two rows).
     let e: [[f64; 3]; 3] = [[1.0, 0.0, 0.0], [0.6, 0.8, 0.0], [1e-160, 0.0, 1.0]];
-    let rows = e
-        .iter()
-        .map(|v| (json!({"response": "r", "meta": {"embedding": v}}), vec![]))
-        .collect();
+    let rows = embedded_rows(&e);
     let out = common::group_with("embedding_diversity", json!({}), &[], rows);
     let vs = 2.638249908763712;
     let pair = (-(0.8f64 * 0.8f64.ln() + 0.2 * 0.2f64.ln())).exp();

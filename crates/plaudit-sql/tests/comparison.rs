@@ -125,53 +125,49 @@ fn column_alignment_tries_every_permutation_of_tied_columns() {
     assert_eq!(row_f1(&gold, 3, &wrong, 3), 0.0);
 }
 
+/// Two rows over `cols` columns: 1 at the even columns, then 1 at the odd ones.
+fn alternating(cols: usize) -> Vec<Vec<Cell>> {
+    (0..2)
+        .map(|r| {
+            (0..cols)
+                .map(|c| Cell::Int(i64::from((r + c) % 2 == 0)))
+                .collect()
+        })
+        .collect()
+}
+
+/// Two rows over `cols` columns: 1 at the first `ones` columns, then 1 at the others.
+fn split(cols: usize, ones: usize) -> Vec<Vec<Cell>> {
+    (0..2)
+        .map(|r| {
+            (0..cols)
+                .map(|c| Cell::Int(i64::from(c < ones) ^ r))
+                .collect()
+        })
+        .collect()
+}
+
 #[test]
 fn many_tied_columns_are_searched_within_a_bound() {
     // Twelve columns holding the same values ({0, 1}): 12! alignments by value multisets. The
     // search follows only partial alignments under which the rows agree so far, so it finds the
     // one that pairs the rows (the first two columns swapped) at once, and refuses a result that
     // no alignment pairs within its bound.
-    let gold: Vec<Vec<Cell>> = (0..2)
-        .map(|r| {
-            (0..12)
-                .map(|c| Cell::Int(i64::from((r + c) % 2 == 0)))
-                .collect()
-        })
-        .collect();
+    let gold = alternating(12);
     let mut swapped = gold.clone();
     for row in &mut swapped {
         row.swap(0, 1);
     }
     assert!(results_match(&gold, 12, &swapped, 12, false, true));
-    let unpairable: Vec<Vec<Cell>> = (0..2)
-        .map(|r| (0..12).map(|c| Cell::Int(i64::from(c < 7) ^ r)).collect())
-        .collect();
+    let unpairable = split(12, 7);
     assert!(!results_match(&gold, 12, &unpairable, 12, false, true));
     assert_eq!(row_f1(&gold, 12, &unpairable, 12), 0.0);
     // Sixteen columns, 9 and 7 of each pattern against gold's 8 and 8: every partial alignment
     // alternating the two agrees up to 14 columns, about 1.8e9 of them, which the search's
     // budget cuts short (without it this would not return).
-    let alternating = |cols: usize| -> Vec<Vec<Cell>> {
-        (0..2)
-            .map(|r| {
-                (0..cols)
-                    .map(|c| Cell::Int(i64::from((r + c) % 2 == 0)))
-                    .collect()
-            })
-            .collect()
-    };
-    let unpairable: Vec<Vec<Cell>> = (0..2)
-        .map(|r| (0..16).map(|c| Cell::Int(i64::from(c < 9) ^ r)).collect())
-        .collect();
-    assert!(!results_match(
-        &alternating(16),
-        16,
-        &unpairable,
-        16,
-        false,
-        true
-    ));
-    assert_eq!(row_f1(&alternating(16), 16, &unpairable, 16), 0.0);
+    let (gold, unpairable) = (alternating(16), split(16, 9));
+    assert!(!results_match(&gold, 16, &unpairable, 16, false, true));
+    assert_eq!(row_f1(&gold, 16, &unpairable, 16), 0.0);
 }
 
 #[test]
